@@ -1,0 +1,3 @@
+from reflectcoach.cli import main
+
+main()

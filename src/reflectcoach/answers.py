@@ -1,0 +1,208 @@
+"""Turning what a person typed into a typed answer, and an answer back into words.
+
+Both front ends share these rules, so "3", "mentor" and "Mentor" mean the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reflectcoach.script.model import QuestionType, Step
+
+MAX_TEXT = 20_000  # characters: far beyond any reflection, short of a pasted file
+
+_YES = {"y", "yes", "true"}
+_NO = {"n", "no", "false"}
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question. str() is the message to show."""
+
+
+def normalise(step: Step, raw: Any, labels: Mapping[str, str]) -> Any:
+    """Validate `raw` (as typed, or already typed) for `step` and return the stored value."""
+    kind = step.type or QuestionType.TEXT
+    if kind in (QuestionType.TEXT, QuestionType.LONG_TEXT):
+        return _text(step, raw)
+    if kind is QuestionType.CHOICE:
+        return _choice(raw, labels)
+    if kind is QuestionType.MULTI:
+        return _multi(raw, labels)
+    if kind is QuestionType.YES_NO:
+        return _yes_no(raw)
+    if kind is QuestionType.SCALE:
+        return _scale(step, raw)
+    return _number(step, raw)
+
+
+def display(step: Step, value: Any, labels: Mapping[str, str]) -> str:
+    """The words an answer stands for: labels for options, yes/no, plain numbers."""
+    if value is None:
+        return ""
+    if step.type is QuestionType.CHOICE:
+        return labels.get(value, str(value))
+    if step.type is QuestionType.MULTI:
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def instructions(step: Step, labels: Mapping[str, str]) -> str:
+    """One line telling a person how to answer this kind of question."""
+    kind = step.type or QuestionType.TEXT
+    if kind is QuestionType.LONG_TEXT:
+        return "Write as much as you like."
+    if kind is QuestionType.CHOICE:
+        return f"Pick 1-{len(labels)} or type an option."
+    if kind is QuestionType.MULTI:
+        return f"Pick one or more of 1-{len(labels)}, separated by commas."
+    if kind is QuestionType.YES_NO:
+        return "Answer yes or no."
+    if kind is QuestionType.SCALE:
+        lo, hi = _bounds(step)
+        ends = [f"{n} = {step.labels[n]}" for n in (lo, hi) if n in step.labels]
+        extra = f" ({', '.join(ends)})" if ends else ""
+        return f"A whole number from {lo} to {hi}{extra}."
+    if kind is QuestionType.NUMBER:
+        return "A number" + _range_words(step.min, step.max) + "."
+    return ""
+
+
+def _text(step: Step, raw: Any) -> str:
+    text = str(raw).strip("\n") if raw is not None else ""
+    if step.type is not QuestionType.LONG_TEXT:
+        text = text.strip()
+    if not text.strip():
+        raise AnswerError(
+            "Type an answer, or skip this one." if step.optional else "Type an answer to go on."
+        )
+    if len(text) > MAX_TEXT:
+        raise AnswerError(f"That is {len(text):,} characters; keep it under {MAX_TEXT:,}.")
+    return text
+
+
+def _pick(raw: str, labels: Mapping[str, str]) -> str | None:
+    word = raw.strip()
+    if word in labels:
+        return word
+    folded = word.casefold()
+    for value, label in labels.items():
+        if folded in (value.casefold(), label.casefold()):
+            return value
+    if word.isdigit() and 1 <= int(word) <= len(labels):
+        return list(labels)[int(word) - 1]
+    return None
+
+
+def _choices_hint(labels: Mapping[str, str]) -> str:
+    return ", ".join(labels)
+
+
+def _choice(raw: Any, labels: Mapping[str, str]) -> str:
+    found = _pick(str(raw), labels) if raw is not None else None
+    if found is None:
+        raise AnswerError(f"Pick 1-{len(labels)} or type one of: {_choices_hint(labels)}")
+    return found
+
+
+def _multi(raw: Any, labels: Mapping[str, str]) -> list[str]:
+    if isinstance(raw, str):
+        whole = _pick(raw, labels)
+        parts: Sequence[Any] = [whole] if whole is not None else raw.split(",")
+    elif isinstance(raw, Sequence):
+        parts = raw
+    else:
+        parts = []
+    chosen: set[str] = set()
+    for part in parts:
+        part = str(part)
+        if not part.strip():
+            continue
+        found = _pick(part, labels)
+        if found is None:
+            raise AnswerError(
+                f"'{part.strip()}' is not an option. Pick from 1-{len(labels)} "
+                f"or type: {_choices_hint(labels)}"
+            )
+        chosen.add(found)
+    if not chosen:
+        raise AnswerError(f"Pick one or more of 1-{len(labels)}, separated by commas.")
+    return [value for value in labels if value in chosen]
+
+
+def _yes_no(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().casefold()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise AnswerError("Answer yes or no (y/n).")
+
+
+def _bounds(step: Step) -> tuple[int, int]:
+    lo = 1 if step.min is None else int(step.min)
+    hi = 5 if step.max is None else int(step.max)
+    return lo, hi
+
+
+def _scale(step: Step, raw: Any) -> int:
+    lo, hi = _bounds(step)
+    problem = f"Pick a whole number from {lo} to {hi}."
+    if isinstance(raw, bool):
+        raise AnswerError(problem)
+    if isinstance(raw, int):
+        value = raw
+    else:
+        word = str(raw).strip()
+        named = [n for n, label in step.labels.items() if label.casefold() == word.casefold()]
+        if named:
+            return named[0]
+        try:
+            value = int(word)
+        except ValueError:
+            raise AnswerError(problem) from None
+    if not lo <= value <= hi:
+        raise AnswerError(problem)
+    return value
+
+
+def _range_words(lo: float | None, hi: float | None) -> str:
+    def show(n: float) -> str:
+        return str(int(n)) if float(n).is_integer() else str(n)
+
+    if lo is not None and hi is not None:
+        return f" from {show(lo)} to {show(hi)}"
+    if lo is not None:
+        return f" of at least {show(lo)}"
+    if hi is not None:
+        return f" of at most {show(hi)}"
+    return ""
+
+
+def _number(step: Step, raw: Any) -> int | float:
+    problem = "Type a number" + _range_words(step.min, step.max) + "."
+    if isinstance(raw, bool):
+        raise AnswerError(problem)
+    if isinstance(raw, int | float):
+        value: int | float = raw
+    else:
+        word = str(raw).strip().replace("_", "")
+        try:
+            value = int(word)
+        except ValueError:
+            try:
+                value = float(word)
+            except ValueError:
+                raise AnswerError(problem) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AnswerError(problem)
+    if (step.min is not None and value < step.min) or (step.max is not None and value > step.max):
+        raise AnswerError(problem)
+    return value

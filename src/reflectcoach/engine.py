@@ -1,0 +1,368 @@
+"""A conversation as a finite-state machine (`transitions`) built from a loaded script.
+
+Every step is a state. Each step's branches become `advance` transitions whose conditions are
+callables made from the parsed condition language, tried in order. End steps advance to the
+terminal state `DONE`. Nothing from a script is ever handed to `transitions` as a string
+callback, so a script cannot name code to run.
+
+Persistence goes through a `Journal` (the store implements it): one call, one transaction,
+before the next question is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
+
+from transitions import Machine
+
+from reflectcoach.answers import AnswerError, display, normalise
+from reflectcoach.script.model import Condition, Script, Step, Template
+from reflectcoach.text import markdown_escape
+
+__all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
+
+DONE = "_done"  # step ids are [a-z]..., so this never collides
+
+Recall = Callable[[str, str], "tuple[Any, str] | None"]
+
+
+class ResumeError(Exception):
+    """The stored conversation no longer fits its script. str() is user-facing."""
+
+
+class Journal(Protocol):
+    def answered(
+        self,
+        *,
+        step_id: str,
+        question: str,
+        qtype: str,
+        text: str | None,
+        value: Any,
+        skipped: bool,
+        seq: int,
+        position: int,
+        current_step: str,
+        discard_from: int | None,
+    ) -> None: ...
+
+    def moved(self, *, position: int, current_step: str) -> None: ...
+
+    def completed(self, *, record: str | None, position: int, current_step: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One answer (or skip) at one place in the path."""
+
+    step_id: str
+    value: Any
+    text: str
+    question: str
+    skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    step_id: str
+    text: str
+    markdown: str  # answers inside are Markdown-escaped
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    step: Step
+    text: str
+    markdown: str
+    hint: str | None
+    options: tuple[tuple[str, str], ...]  # (value, rendered label)
+    offered: Any = None  # the earlier answer, offered again after back() or on resume
+    number: int = 1  # 1-based position of this question in the path
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What a front end shows next: coach text, then a question (None when finished)."""
+
+    says: tuple[Say, ...]
+    question: Question | None
+
+
+class Conversation:
+    """The machine's model: holds the answers and the current step (`self.state`)."""
+
+    state: str
+
+    def __init__(
+        self,
+        script: Script,
+        *,
+        recall: Recall | None = None,
+        journal: Journal | None = None,
+        entries: Sequence[Entry] = (),
+        position: int = 0,
+        current_step: str | None = None,
+    ) -> None:
+        self.script = script
+        self._recall = recall
+        self.journal = journal
+        self.entries: list[Entry] = list(entries)
+        self.position = position
+        self.path: list[str] = []  # every state entered, says included, for tests and graphs
+        start = current_step or script.first_step
+        if start != DONE and start not in script.steps:
+            raise ResumeError(
+                f"This conversation stopped at step '{start}', which the script "
+                f"'{script.id}' no longer has. It can still be read with `reflectcoach show`."
+            )
+        self.machine = Machine(
+            model=self,
+            states=[*script.steps, DONE],
+            transitions=_transitions(script, self._holds),
+            initial=start,
+            auto_transitions=False,
+            after_state_change=self._entered,
+        )
+        self.path.append(start)
+        self._anchor = start
+        self._remaining = _longest_remaining(script)
+        self.turn = self._settle()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self.state == DONE
+
+    @property
+    def current_step(self) -> Step | None:
+        return None if self.finished else self.script.steps[self.state]
+
+    @property
+    def can_back(self) -> bool:
+        return self.position > 0
+
+    @property
+    def history(self) -> list[Entry]:
+        """Answers on the current path, in the order given."""
+        return self.entries[: self.position]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {e.step_id: e.value for e in self.history}
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(questions done, done + the longest way to an end from here)."""
+        left = 0 if self.finished else self._remaining.get(self.state, 0)
+        return self.position, self.position + left
+
+    def lookup_value(self, name: str) -> Any:
+        if name.startswith("recall."):
+            found = self._recalled(name)
+            return None if found is None else found[0]
+        for entry in reversed(self.history):
+            if entry.step_id == name:
+                return entry.value
+        return None
+
+    def lookup_text(self, name: str) -> str:
+        if name.startswith("recall."):
+            found = self._recalled(name)
+            return "" if found is None else found[1]
+        for entry in reversed(self.history):
+            if entry.step_id == name:
+                return entry.text
+        return ""
+
+    def render(self, template: Template) -> tuple[str, str]:
+        """The template as plain text and as Markdown with the answers escaped."""
+        text = template.render(self.lookup_text)
+        if not template.references():
+            return text, text
+        return text, template.render(lambda name: markdown_escape(self.lookup_text(name)))
+
+    def record_text(self) -> str | None:
+        return None if self.script.record is None else self.render(self.script.record)[0]
+
+    def record_markdown(self) -> str | None:
+        return None if self.script.record is None else self.render(self.script.record)[1]
+
+    # -- acting ----------------------------------------------------------------------------
+
+    def answer(self, raw: Any) -> Turn:
+        step = self._question()
+        value = normalise(step, raw, self._option_labels(step))
+        return self._record(step, value, display(step, value, self._option_labels(step)), False)
+
+    def skip(self) -> Turn:
+        step = self._question()
+        if not step.optional:
+            raise AnswerError("This question needs an answer; it can't be skipped.")
+        return self._record(step, None, "", True)
+
+    def back(self) -> Turn:
+        if not self.can_back:
+            raise AnswerError("This is the first question; there is nothing to go back to.")
+        before = (self.state, self.position, self._anchor)
+        self.position -= 1
+        target = self.entries[self.position].step_id
+        self.machine.set_state(target, model=self)
+        self._anchor = target
+        try:
+            if self.journal is not None:
+                self.journal.moved(position=self.position, current_step=target)
+        except BaseException:
+            self.machine.set_state(before[0], model=self)
+            self.position, self._anchor = before[1], before[2]
+            raise
+        self.path.append(target)
+        self.turn = Turn((), self._ask(self.script.steps[target]))
+        return self.turn
+
+    # -- inside ----------------------------------------------------------------------------
+
+    def _question(self) -> Step:
+        step = self.current_step
+        if step is None:
+            raise AnswerError("This conversation is finished.")
+        return step
+
+    def _option_labels(self, step: Step) -> dict[str, str]:
+        return {o.value: o.label.render(self.lookup_text) for o in step.options}
+
+    def _record(self, step: Step, value: Any, text: str, skipped: bool) -> Turn:
+        saved = (list(self.entries), self.position, self.state, self._anchor, len(self.path))
+        shown = self.turn.question.text if self.turn.question else self.render(step.text)[0]
+        seq = self.position
+        future = self.entries[seq + 1 :]
+        self.entries = [*self.entries[:seq], Entry(step.id, value, text, shown, skipped)]
+        self.position = seq + 1
+        try:
+            self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
+            self._anchor = self.state
+            turn = self._settle()
+            discard_from: int | None = None
+            if future and turn.question is not None and future[0].step_id == turn.question.step.id:
+                self.entries.extend(future)
+                turn = Turn(turn.says, self._ask(turn.question.step))
+            elif future:
+                discard_from = seq + 1
+            if self.journal is not None:
+                self.journal.answered(
+                    step_id=step.id,
+                    question=shown,
+                    qtype=str(step.type),
+                    text=None if skipped else text,
+                    value=value,
+                    skipped=skipped,
+                    seq=seq,
+                    position=self.position,
+                    current_step=self._anchor,
+                    discard_from=discard_from,
+                )
+        except BaseException:
+            self.entries, self.position, state, self._anchor, n = saved
+            self.machine.set_state(state, model=self)
+            del self.path[n:]
+            raise
+        self.turn = turn
+        if self.finished:
+            self.complete()
+        return turn
+
+    def complete(self) -> None:
+        """Store the finished conversation with its record (also used when resuming one
+        that was killed between its last answer and this)."""
+        if self.journal is not None:
+            self.journal.completed(
+                record=self.record_markdown(), position=self.position, current_step=DONE
+            )
+
+    def _settle(self) -> Turn:
+        """Walk through say steps to the next question (or the end), collecting the says."""
+        says: list[Say] = []
+        while not self.finished:
+            step = self.script.steps[self.state]
+            if step.is_question:
+                return Turn(tuple(says), self._ask(step))
+            text, markdown = self.render(step.text)
+            says.append(Say(step.id, text, markdown))
+            self.advance()  # type: ignore[attr-defined]
+        return Turn(tuple(says), None)
+
+    def _ask(self, step: Step) -> Question:
+        text, markdown = self.render(step.text)
+        offered = None
+        if self.position < len(self.entries) and self.entries[self.position].step_id == step.id:
+            offered = self.entries[self.position].value
+        labels = self._option_labels(step)
+        return Question(
+            step=step,
+            text=text,
+            markdown=markdown,
+            hint=None if step.hint is None else self.render(step.hint)[0],
+            options=tuple(labels.items()),
+            offered=offered,
+            number=self.position + 1,
+        )
+
+    def _holds(self, condition: Condition) -> bool:
+        return bool(condition.evaluate(self.lookup_value))
+
+    def _entered(self) -> None:
+        self.path.append(self.state)
+
+    def _recalled(self, name: str) -> tuple[Any, str] | None:
+        if self._recall is None:
+            return None
+        _, script_id, step_id = name.split(".", 2)
+        return self._recall(script_id, step_id)
+
+
+def _transitions(script: Script, holds: Callable[[Condition], bool]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for step in script.steps.values():
+        if step.end or not step.branches:
+            result.append({"trigger": "advance", "source": step.id, "dest": DONE})
+            continue
+        for branch in step.branches:
+            spec: dict[str, Any] = {"trigger": "advance", "source": step.id, "dest": branch.go}
+            if branch.condition is not None:
+                spec["conditions"] = [partial(holds, branch.condition)]
+            result.append(spec)
+    return result
+
+
+def _longest_remaining(script: Script) -> dict[str, int]:
+    """Questions on the longest way from each step to an end, ignoring loops back.
+
+    Iterative depth-first search: a 500-step chain must not hit the recursion limit.
+    """
+    steps = script.steps
+    memo: dict[str, int] = {}
+
+    def nexts(step: Step) -> list[str]:
+        return [] if step.end else [b.go for b in step.branches if b.go in steps]
+
+    for root in steps:
+        if root in memo:
+            continue
+        stack = [(root, iter(nexts(steps[root])))]
+        on_stack = {root}
+        while stack:
+            step_id, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_stack.discard(step_id)
+                step = steps[step_id]
+                ahead = max((memo.get(c, 0) for c in nexts(step)), default=0)
+                memo[step_id] = ahead + (1 if step.is_question else 0)
+            elif child not in memo and child not in on_stack:
+                on_stack.add(child)
+                stack.append((child, iter(nexts(steps[child]))))
+    return memo

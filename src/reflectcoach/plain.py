@@ -1,0 +1,142 @@
+"""Plain mode: a whole conversation on stdin/stdout, for any terminal, screen reader or pipe.
+
+One line is one answer; a long_text answer is every line up to an empty line.
+`:back`, `:skip` and `:quit` are commands. Everything printed goes through `clean()`, so a
+script or an answer cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from reflectcoach.answers import AnswerError, display, instructions
+from reflectcoach.engine import Question, Turn
+from reflectcoach.script.model import QuestionType
+from reflectcoach.session import Session
+from reflectcoach.text import clean
+
+EXIT_OK = 0
+EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress
+
+COMMANDS = "Commands: :back goes back one question, :skip skips an optional one, :quit stops."
+
+
+class PlainRunner:
+    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO) -> None:
+        self.session = session
+        self.conversation = session.conversation
+        self.stdin = stdin
+        self.stdout = stdout
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(clean(text) + "\n")
+
+    def run(self, resumed: bool = False) -> int:
+        script = self.conversation.script
+        if resumed:
+            done = self.conversation.position
+            self.say(f"Picking up '{script.title}' where you left off ({done} answered).")
+        else:
+            self.say(f"{script.title}")
+        self.say(COMMANDS)
+        turn = self.conversation.turn
+        while True:
+            self.show_says(turn)
+            if turn.question is None:
+                self.finish()
+                return EXIT_OK
+            outcome = self.ask(turn.question)
+            if isinstance(outcome, int):
+                return outcome
+            turn = outcome
+
+    def show_says(self, turn: Turn) -> None:
+        for say in turn.says:
+            self.say()
+            self.say(say.text.rstrip())
+
+    def ask(self, question: Question) -> Turn | int:
+        """Ask until an answer is accepted; an int is the exit code when the person stops."""
+        self.show_question(question)
+        while True:
+            raw = self.read(question)
+            if raw is None:
+                self.stopped(at_eof=True)
+                return EXIT_INTERRUPTED
+            command = raw.strip().lower() if "\n" not in raw.strip() else ""
+            try:
+                if command == ":quit":
+                    self.stopped(at_eof=False)
+                    return EXIT_OK
+                if command == ":back":
+                    return self.conversation.back()
+                if command == ":skip":
+                    return self.conversation.skip()
+                if not raw.strip() and question.offered is not None:
+                    return self.conversation.answer(question.offered)
+                return self.conversation.answer(raw)
+            except AnswerError as problem:
+                self.say(f"  {problem}")
+                self.stdout.write("> ")
+                self.stdout.flush()
+
+    def show_question(self, question: Question) -> None:
+        step = question.step
+        done, total = self.conversation.progress
+        self.say()
+        self.say(f"[{done + 1}/{max(total, done + 1)}] {question.text.strip()}")
+        if question.hint:
+            self.say(f"  {question.hint.strip()}")
+        for number, (_, label) in enumerate(question.options, start=1):
+            self.say(f"  {number}) {label}")
+        labels = dict(question.options)
+        how = instructions(step, labels)
+        if step.type is QuestionType.LONG_TEXT:
+            how += " Finish with an empty line."
+        if step.optional:
+            how += " Optional: :skip to leave it."
+        self.say(f"  {how.strip()}")
+        if question.offered is not None:
+            earlier = display(step, question.offered, labels)
+            self.say(f"  Earlier you said: {earlier}")
+            self.say("  Press Enter to keep it, or type a new answer.")
+        self.stdout.write("> ")
+        self.stdout.flush()
+
+    def read(self, question: Question) -> str | None:
+        line = self.stdin.readline()
+        if not line:
+            return None
+        if question.step.type is not QuestionType.LONG_TEXT or line.strip().startswith(":"):
+            return line.rstrip("\n")
+        lines = [line.rstrip("\n")]
+        while lines[-1].strip():
+            more = self.stdin.readline()
+            if not more:
+                break
+            lines.append(more.rstrip("\n"))
+        return "\n".join(lines).strip("\n")
+
+    def stopped(self, at_eof: bool) -> None:
+        self.say()
+        if at_eof:
+            self.say("Input ended before the conversation did.")
+        self.say(f"Saved. Your answers so far are kept (conversation {self.session.id}).")
+        self.say(f"Continue later with: reflectcoach resume {self.session.id}")
+
+    def finish(self) -> None:
+        conversation = self.conversation
+        record = conversation.record_text()
+        self.say()
+        self.say("-" * 60)
+        if record:
+            self.say(record.rstrip())
+            self.say("-" * 60)
+        self.say("Your answers:")
+        for entry in conversation.history:
+            self.say(f"- {entry.question.strip()}")
+            answer = "(skipped)" if entry.skipped else entry.text.replace("\n", "\n    ")
+            self.say(f"    {answer}")
+        self.say()
+        self.say(f"Saved as conversation {self.session.id}.")
+        self.say(f"Read it again with: reflectcoach show {self.session.id}")

@@ -1,0 +1,162 @@
+"""The loaded, validated form of a conversation script.
+
+Everything here is plain, immutable data: the loader builds it, the engine reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+STEP_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+SCRIPT_ID = STEP_ID
+# `recall.SCRIPT_ID.STEP_ID`: an answer from the last completed conversation of another script.
+RECALL = re.compile(r"recall\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
+RECALL_PREFIX = "recall."
+
+
+def parse_recall(name: str) -> tuple[str, str] | None:
+    """`"recall.goal_setting.goal"` -> `("goal_setting", "goal")`; None for a plain step id."""
+    match = RECALL.match(name)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` is not a step id or recall reference, or None when it is one."""
+    if name == "recall" or name.startswith(RECALL_PREFIX) or "." in name:
+        if RECALL.match(name):
+            return None
+        return f"'{name}' is not a recall reference; write recall.SCRIPT_ID.STEP_ID"
+    if STEP_ID.match(name):
+        return None
+    if name.strip() != name and STEP_ID.match(name.strip()):
+        return f"remove the spaces around '{name.strip()}'"
+    return (
+        f"'{name}' is not a step id; step ids are lowercase letters, digits and _, "
+        "starting with a letter"
+    )
+
+
+class QuestionType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"
+    MULTI = "multi"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+
+
+class Audience(StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    ANYONE = "anyone"
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """1-based line and column of a YAML node in its file."""
+
+    line: int
+    col: int
+
+
+class Condition(Protocol):
+    """A parsed branch condition (see script.conditions)."""
+
+    source: str
+
+    def evaluate(self, lookup: Callable[[str], Any]) -> bool: ...
+
+    def references(self) -> frozenset[str]: ...
+
+
+class Template(Protocol):
+    """Parsed text with `{step}` / `{recall.script.step}` holes (see script.templates)."""
+
+    source: str
+
+    def render(self, lookup: Callable[[str], str]) -> str: ...
+
+    def references(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: Template
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One way out of a step: `condition` None means always (the else branch)."""
+
+    go: str
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    pos: Pos
+    say: Template | None = None
+    ask: Template | None = None
+    type: QuestionType | None = None  # None for say steps
+    hint: Template | None = None
+    options: tuple[Option, ...] = ()
+    optional: bool = False
+    min: float | None = None
+    max: float | None = None
+    labels: Mapping[int, str] = field(default_factory=dict)
+    # Normalised: an implicit `next` is one unconditional branch to the following step.
+    branches: tuple[Branch, ...] = ()
+    end: bool = False  # true for `end: true` and for the last step without `next`
+
+    @property
+    def is_question(self) -> bool:
+        return self.ask is not None
+
+    @property
+    def text(self) -> Template:
+        text = self.ask if self.ask is not None else self.say
+        assert text is not None
+        return text
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RecallRef:
+    """A `recall.script.step` reference in a template or condition, where it was written."""
+
+    script: str
+    step: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    id: str
+    title: str
+    summary: str
+    audience: Audience
+    steps: Mapping[str, Step]  # in file order
+    version: int = 1
+    record: Template | None = None
+    source: str = "<string>"  # path of the file it came from
+    sha256: str = ""  # hash of the file's text, stored with each conversation
+    id_pos: Pos = Pos(1, 1)  # where `id` was written, for duplicate-id diagnostics
+    # Every recall reference, in file order: the registry checks them against the catalog.
+    recalls: tuple[RecallRef, ...] = ()
+
+    @property
+    def first_step(self) -> str:
+        return next(iter(self.steps))
+
+    @property
+    def questions(self) -> list[Step]:
+        return [s for s in self.steps.values() if s.is_question]

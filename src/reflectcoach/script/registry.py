@@ -1,0 +1,230 @@
+"""Script directories -> a `Catalog` of valid scripts by id, plus everything wrong with the rest.
+
+Importing this module is cheap (no YAML): the CLI imports it on every start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reflectcoach import paths as _paths
+from reflectcoach.script.loader import Diagnostic, LoadResult, load_file, suggest
+from reflectcoach.script.model import SCRIPT_ID, Script
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class ScriptError(Exception):
+    """A script that cannot be used; the message is meant for the user."""
+
+
+class ScriptNotFound(ScriptError):
+    pass
+
+
+class ScriptInvalid(ScriptError):
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+@dataclass
+class Catalog:
+    scripts: dict[str, Script]
+    diagnostics: list[Diagnostic]
+    # Ids of scripts that failed to load, with their errors, so `load_one` can say why.
+    invalid: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+    def get(self, script_id: str) -> Script | None:
+        return self.scripts.get(script_id)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def builtin_dir() -> Path:
+    """The scripts shipped in the package (src/reflectcoach/conversations)."""
+    from importlib.resources import files
+
+    folder = files("reflectcoach") / "conversations"
+    return folder if isinstance(folder, Path) else Path(str(folder))
+
+
+def script_dirs(extra: Sequence[Path] = ()) -> list[Path]:
+    """Where scripts are looked for, in order: built-in, user, $REFLECTCOACH_SCRIPTS, extra."""
+    return [builtin_dir(), _paths.user_scripts_dir(), *_paths.env_script_dirs(), *extra]
+
+
+def script_files(folder: Path) -> list[Path]:
+    """The *.yaml and *.yml files of a directory, sorted; hidden files (editor temps) skipped."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    return sorted(
+        p for p in entries if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+    )
+
+
+def load_catalog(dirs: Sequence[Path]) -> Catalog:
+    """Load every script in `dirs`; on a duplicate id the first file wins.
+
+    A missing directory is skipped quietly when it is one of the default places (built-in,
+    user, $REFLECTCOACH_SCRIPTS); any other is reported as "no such directory".
+    """
+    quiet = {_key(p) for p in (builtin_dir(), _paths.user_scripts_dir(), *_paths.env_script_dirs())}
+    diagnostics: list[Diagnostic] = []
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for folder in dirs:
+        key = _key(folder)
+        if key in seen:
+            continue
+        seen.add(key)
+        if folder.is_dir():
+            files.extend(script_files(folder))
+        elif key not in quiet:
+            reason = "not a directory" if folder.exists() else "no such directory"
+            diagnostics.append(Diagnostic(str(folder), 1, 1, "error", reason))
+    results = [load_file(f) for f in files]
+    catalog = _gather(results, diagnostics)
+    recall_problems = check_recalls(catalog.scripts.values(), catalog.scripts)
+    catalog.diagnostics.extend(recall_problems)
+    _drop_failed(catalog, recall_problems)
+    return catalog
+
+
+def validate_paths(paths: Sequence[Path], strict: bool = False) -> list[Diagnostic]:
+    """Check script files and directories as `reflectcoach validate` does.
+
+    Duplicate ids are checked across the given files; recall references against the built-in
+    scripts plus these. With `strict`, warnings count as errors.
+    """
+    diagnostics: list[Diagnostic] = []
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(script_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            diagnostics.append(Diagnostic(str(path), 1, 1, "error", "no such file or directory"))
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(_key(file), file)  # a file named twice is checked once
+    catalog = _gather([load_file(f) for f in unique.values()], diagnostics)
+    known = {**load_catalog([builtin_dir()]).scripts, **catalog.scripts}
+    catalog.diagnostics.extend(check_recalls(catalog.scripts.values(), known))
+    if strict:
+        return [replace(d, severity="error") for d in catalog.diagnostics]
+    return catalog.diagnostics
+
+
+def load_one(id_or_path: str, dirs: Sequence[Path]) -> Script:
+    """The script with this id in `dirs`, or the script file at this path.
+
+    Raises ScriptNotFound or ScriptInvalid with a message that can be shown as it is.
+    """
+    if not SCRIPT_ID.match(id_or_path):
+        return _load_path(Path(id_or_path), dirs)
+    catalog = load_catalog(dirs)
+    script = catalog.get(id_or_path)
+    if script is not None:
+        return script
+    if id_or_path in catalog.invalid:
+        raise _invalid(f"script '{id_or_path}'", catalog.invalid[id_or_path])
+    if Path(id_or_path).is_file():
+        return _load_path(Path(id_or_path), dirs)
+    available = ", ".join(sorted(catalog.scripts)) or "none"
+    hint = suggest(id_or_path, catalog.scripts)
+    raise ScriptNotFound(f"no script '{id_or_path}'{hint}; available: {available}")
+
+
+def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> list[Diagnostic]:
+    """Check each `recall.script.step` against `known` scripts.
+
+    A missing step is an error; a script that is not loaded only a warning, since the
+    reference then simply renders empty.
+    """
+    found: list[Diagnostic] = []
+    for script in scripts:
+        for ref in script.recalls:
+            if ref.script == script.id:
+                continue  # the loader checked references to the script's own steps
+            target = known.get(ref.script)
+            where = (script.source, ref.pos.line, ref.pos.col)
+            if target is None:
+                hint = suggest(ref.script, known)
+                message = f"no script '{ref.script}' is loaded{hint}, so this recall is empty"
+                found.append(Diagnostic(*where, "warning", message))
+            elif ref.step not in target.steps:
+                hint = suggest(ref.step, target.steps)
+                message = f"script '{ref.script}' has no step '{ref.step}'{hint}"
+                found.append(Diagnostic(*where, "error", message))
+            elif not target.steps[ref.step].is_question:
+                message = (
+                    f"step '{ref.step}' of script '{ref.script}' is a say step; it has no answer"
+                )
+                found.append(Diagnostic(*where, "error", message))
+    return found
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
+def _gather(results: Iterable[LoadResult], diagnostics: list[Diagnostic]) -> Catalog:
+    catalog = Catalog({}, diagnostics)
+    for result in results:
+        diagnostics.extend(result.diagnostics)
+        script = result.script
+        if script is None:
+            if result.script_id is not None:
+                catalog.invalid.setdefault(result.script_id, result.errors)
+            continue
+        first = catalog.scripts.get(script.id)
+        if first is not None:
+            message = f"duplicate script id '{script.id}' (already loaded from {first.source})"
+            diagnostics.append(
+                Diagnostic(script.source, script.id_pos.line, script.id_pos.col, "error", message)
+            )
+            continue
+        catalog.scripts[script.id] = script
+    return catalog
+
+
+def _drop_failed(catalog: Catalog, problems: list[Diagnostic]) -> None:
+    # A script with a bad recall has an error, so like any script with errors it is not loaded.
+    by_source = {s.source: s.id for s in catalog.scripts.values()}
+    failed: dict[str, list[Diagnostic]] = {}
+    for problem in problems:
+        if problem.severity == "error" and problem.path in by_source:
+            failed.setdefault(by_source[problem.path], []).append(problem)
+    for script_id, errors in failed.items():
+        del catalog.scripts[script_id]
+        catalog.invalid[script_id] = errors
+
+
+def _invalid(what: str, diagnostics: Sequence[Diagnostic]) -> ScriptInvalid:
+    lines = "\n".join(f"  {d}" for d in diagnostics)
+    return ScriptInvalid(f"{what} has errors:\n{lines}", diagnostics)
+
+
+def _load_path(path: Path, dirs: Sequence[Path]) -> Script:
+    if not path.is_file():
+        raise ScriptNotFound(f"no script '{path}': not an id of a loaded script, and no such file")
+    result = load_file(path)
+    if result.script is None:
+        raise _invalid(str(path), result.errors)
+    script = result.script
+    known = {**load_catalog(dirs).scripts, script.id: script}
+    errors = [d for d in check_recalls([script], known) if d.severity == "error"]
+    if errors:
+        raise _invalid(str(path), errors)
+    return script

@@ -1,0 +1,95 @@
+"""Text with `{step_id}` and `{recall.script.step}` holes, as in say/ask/hint/labels/record.
+
+`{{` and `}}` are literal braces; any other brace is an error with its offset. Parsing splits the
+text once into literal parts and hole names so that rendering is a single join.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reflectcoach.script.model import name_problem
+
+_BRACE = re.compile(r"\{\{|\}\}|[{}]")
+_LITERAL_HINT = "write '{{' and '}}' for literal braces"
+
+
+class TemplateError(ValueError):
+    """A template that does not parse; `offset` is 0-based into the template text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    source: str
+    # Literal text at even indices, hole names at odd ones: render replaces the odd ones.
+    parts: tuple[str, ...]
+    # (name, offset of the name in source) per hole, in order.
+    holes: tuple[tuple[str, int], ...] = ()
+
+    def render(self, lookup: Callable[[str], str]) -> str:
+        """The text with each hole replaced by `lookup(name)` (None counts as empty)."""
+        if not self.holes:
+            return self.parts[0]
+        out = list(self.parts)
+        for i in range(1, len(out), 2):
+            out[i] = lookup(out[i]) or ""
+        return "".join(out)
+
+    def references(self) -> frozenset[str]:
+        return frozenset(name for name, _ in self.holes)
+
+    def references_at(self) -> tuple[tuple[str, int], ...]:
+        return self.holes
+
+    @property
+    def is_literal(self) -> bool:
+        return not self.holes
+
+
+def literal(text: str) -> Template:
+    """A template that renders `text` exactly, braces included."""
+    return Template(text.replace("{", "{{").replace("}", "}}"), (text,))
+
+
+def parse(text: str) -> Template:
+    """Parse template text; raises TemplateError at the first problem."""
+    if "{" not in text and "}" not in text:
+        return Template(text, (text,))  # most text has no holes: skip the scan
+    parts: list[str] = []
+    holes: list[tuple[str, int]] = []
+    pending: list[str] = []  # literal pieces since the last hole
+    pos = 0
+    while (match := _BRACE.search(text, pos)) is not None:
+        start, token = match.start(), match.group()
+        pending.append(text[pos:start])
+        pos = match.end()
+        if token in ("{{", "}}"):
+            pending.append(token[0])
+            continue
+        if token == "}":
+            raise TemplateError(f"single '}}' ({_LITERAL_HINT})", start)
+        close = text.find("}", pos)
+        stray = text.find("{", pos, close if close >= 0 else len(text))
+        if close < 0 or stray >= 0 or "\n" in text[pos:close]:
+            raise TemplateError(f"'{{' is never closed ({_LITERAL_HINT})", start)
+        name = text[pos:close]
+        if not name:
+            raise TemplateError(f"empty '{{}}' ({_LITERAL_HINT})", start)
+        problem = name_problem(name)
+        if problem is not None:
+            raise TemplateError(f"{problem} ({_LITERAL_HINT})", pos)
+        parts.append("".join(pending))
+        parts.append(name)
+        holes.append((name, pos))
+        pending = []
+        pos = close + 1
+    pending.append(text[pos:])
+    parts.append("".join(pending))
+    return Template(text, tuple(parts), tuple(holes))

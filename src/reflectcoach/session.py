@@ -1,0 +1,89 @@
+"""Glue both front ends use: a script and the store make a running conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reflectcoach.engine import Conversation, Entry, ResumeError
+
+if TYPE_CHECKING:
+    from reflectcoach.script.model import Script
+    from reflectcoach.script.registry import Catalog
+    from reflectcoach.store import Store
+
+
+@dataclass
+class Session:
+    id: str
+    conversation: Conversation
+    mentorship: str | None = None
+
+    @property
+    def script(self) -> Script:
+        return self.conversation.script
+
+
+def _recall(store: Store, mentorship: str | None):
+    def recall(script_id: str, step_id: str) -> tuple[Any, str] | None:
+        return store.recall(script_id, step_id, mentorship)
+
+    return recall
+
+
+def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
+    """A new conversation, stored before its first question is shown."""
+    mentorship = (mentorship or "").strip() or None
+    conversation_id = store.start(
+        script_id=script.id,
+        script_version=script.version,
+        script_sha256=script.sha256,
+        title=script.title,
+        mentorship=mentorship,
+        current_step=script.first_step,
+    )
+    conversation = Conversation(
+        script, recall=_recall(store, mentorship), journal=store.journal(conversation_id)
+    )
+    if conversation.finished:  # a script with no questions
+        conversation.complete()
+    return Session(conversation_id, conversation, mentorship)
+
+
+def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -> Session:
+    """Continue exactly where a conversation stopped (the latest in progress without an id)."""
+    if conversation_id is None:
+        row = store.latest_in_progress()
+        if row is None:
+            raise ResumeError("There is no conversation in progress to resume.")
+    else:
+        row = store.conversation(store.resolve_id(conversation_id))
+        if row is None:
+            raise ResumeError(f"No conversation with id '{conversation_id}'.")
+    if row["status"] == "completed":
+        raise ResumeError(
+            f"Conversation {row['id']} is already complete. "
+            f"Read it with `reflectcoach show {row['id']}`."
+        )
+    script = catalog.get(row["script_id"])
+    if script is None:
+        raise ResumeError(
+            f"Conversation {row['id']} uses the script '{row['script_id']}', which is not "
+            "available now. Add its folder with --scripts, or read it with `reflectcoach show`."
+        )
+    entries = [
+        Entry(a["step_id"], a["value"], a["answer_text"] or "", a["question"], bool(a["skipped"]))
+        for a in store.answers(row["id"], include_future=True)
+    ]
+    mentorship = row["mentorship"]
+    conversation = Conversation(
+        script,
+        recall=_recall(store, mentorship),
+        journal=store.journal(row["id"]),
+        entries=entries,
+        position=row["position"],
+        current_step=row["current_step"],
+    )
+    if conversation.finished:  # killed between the last answer and completing
+        conversation.complete()
+    return Session(row["id"], conversation, mentorship)

@@ -1,0 +1,33 @@
+"""The reflection database: conversations and answers in one SQLite file.
+
+`Store.open(path)` creates or opens it (private modes, WAL, migrations); every read returns
+plain dicts typed in `rows`; every write is one durable transaction. Export and import live
+in `export` and `importer`. Imports nothing from the engine or the front ends.
+"""
+
+from __future__ import annotations
+
+from .db import ConversationJournal, Store
+from .errors import StoreError
+from .rows import (
+    STATUSES,
+    Answer,
+    Conversation,
+    ConversationWithAnswers,
+    MonthCount,
+    SearchHit,
+    Series,
+)
+
+__all__ = [
+    "STATUSES",
+    "Answer",
+    "Conversation",
+    "ConversationJournal",
+    "ConversationWithAnswers",
+    "MonthCount",
+    "SearchHit",
+    "Series",
+    "Store",
+    "StoreError",
+]

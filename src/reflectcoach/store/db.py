@@ -1,0 +1,265 @@
+"""Store: the SQLite file, opened, migrated and written one durable transaction at a time.
+
+One Store per thread (sqlite3's rule); `Store.open` is cheap, so workers open their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import files
+from .errors import StoreError, guarded, translate
+from .insights import Insights
+from .migrations import check, upgrade
+from .queries import Queries
+from .rows import ID_LENGTH, STATUSES, encode_value, mentorship_name, utc_now
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:ID_LENGTH]
+
+
+class Store(Queries, Insights):
+    """The reflection database. Reads return plain dicts (see rows.py); each write is one
+    transaction, committed (synchronous=FULL) before the method returns."""
+
+    path: Path
+    db: Database
+    clock: Callable[[], str]  # UTC ISO-8601 timestamps; tests may replace it
+
+    def __init__(self, path: Path, db: Database) -> None:
+        self.path = path
+        self.db = db
+        self.clock = utc_now
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        target = Path(path).expanduser()
+        files.prepare(target)
+        try:
+            conn = files.connect(target)
+        except sqlite3.Error as exc:
+            raise translate(target, exc) from exc
+        store = cls(target, Database(conn, execute_plugins=False))
+        try:
+            store._migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(target, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        pending = check(self.db, self.path)  # read-only: refuse before writing a byte
+        files.configure(self.db.conn)
+        if pending:
+            with self.transaction():
+                upgrade(self.db, self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction (BEGIN IMMEDIATE: waits for other writers, never fails half
+        way with "database is locked"); committed on exit, rolled back on error. Nested use
+        becomes a savepoint."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @guarded
+    def start(
+        self,
+        *,
+        script_id: str,
+        script_version: int,
+        script_sha256: str,
+        title: str,
+        mentorship: str | None,
+        current_step: str,
+    ) -> str:
+        """A new in-progress conversation at `current_step`; returns its id (12 hex chars)."""
+        now = self.clock()
+        record: dict[str, Any] = {
+            "script_id": script_id,
+            "script_version": script_version,
+            "script_sha256": script_sha256,
+            "title": title,
+            "mentorship": mentorship_name(mentorship),
+            "status": "in_progress",
+            "current_step": current_step,
+            "position": 0,
+            "record": None,
+            "started_at": now,
+            "updated_at": now,
+            "completed_at": None,
+        }
+        with self.transaction() as db:
+            table = db.table("conversations")
+            for _ in range(10):
+                conversation_id = new_id()
+                if not table.count_where("id = ?", [conversation_id]):
+                    table.insert({"id": conversation_id, **record}, pk="id")
+                    return conversation_id
+        raise StoreError("Could not find a free conversation id; please try again.")
+
+    def journal(self, conversation_id: str) -> ConversationJournal:
+        return ConversationJournal(self, conversation_id)
+
+    @guarded
+    def set_status(self, conversation_id: str, status: str) -> None:
+        """Set the status; `completed` stamps completed_at (kept if already set), the others
+        clear it. StoreError for an unknown status or conversation."""
+        if status not in STATUSES:
+            raise StoreError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        now = self.clock()
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE conversations SET status = :status, updated_at = :now, "
+                "completed_at = CASE WHEN :status = 'completed' "
+                "THEN coalesce(completed_at, :now) ELSE NULL END WHERE id = :id",
+                {"status": status, "now": now, "id": conversation_id},
+            )
+            _require(cursor, conversation_id)
+
+    @guarded
+    def delete(self, conversation_id: str) -> bool:
+        """Delete a conversation and its answers; False if there was no such conversation."""
+        with self.transaction() as db:
+            db.table("answers").delete_where("conversation_id = ?", [conversation_id])
+            cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+            return cursor.rowcount > 0
+
+
+def _require(cursor: sqlite3.Cursor, conversation_id: str) -> None:
+    if cursor.rowcount == 0:
+        raise StoreError(f"There is no conversation {conversation_id!r} in the database.")
+
+
+class ConversationJournal:
+    """What the engine writes as a conversation moves; each call is one transaction."""
+
+    def __init__(self, store: Store, conversation_id: str) -> None:
+        self.store = store
+        self.conversation_id = conversation_id
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def _update(
+        self, db: Database, position: int, current_step: str, now: str, **extra: Any
+    ) -> None:
+        sets = ", ".join(f"{name} = :{name}" for name in extra)
+        cursor = db.execute(
+            "UPDATE conversations SET position = :position, current_step = :current_step, "
+            f"updated_at = :now{', ' + sets if sets else ''} WHERE id = :id",
+            {
+                "position": position,
+                "current_step": current_step,
+                "now": now,
+                "id": self.conversation_id,
+                **extra,
+            },
+        )
+        _require(cursor, self.conversation_id)
+
+    @guarded
+    def answered(
+        self,
+        *,
+        step_id: str,
+        question: str,
+        qtype: str,
+        text: str | None,
+        value: object,
+        skipped: bool,
+        seq: int,
+        position: int,
+        current_step: str,
+        discard_from: int | None,
+    ) -> None:
+        """Save the answer (or skip) as the row at `seq`, replacing what was there; move the
+        conversation on; with `discard_from` (> seq), drop the answers at seq >= it."""
+        answer_json = encode_value(None if skipped else value)
+        now = self.store.clock()
+        with self.store.transaction() as db:
+            self._update(db, position, current_step, now)
+            db.table("answers").upsert(
+                {
+                    "conversation_id": self.conversation_id,
+                    "step_id": step_id,
+                    "seq": seq,
+                    "question": question,
+                    "type": qtype,
+                    "answer_text": None if skipped else (text if text is not None else ""),
+                    "answer_json": answer_json,
+                    "skipped": int(skipped),
+                    "answered_at": now,
+                },
+                pk=("conversation_id", "seq"),
+            )
+            if discard_from is not None:
+                db.table("answers").delete_where(
+                    "conversation_id = ? AND seq >= ? AND seq != ?",
+                    [self.conversation_id, discard_from, seq],
+                )
+
+    @guarded
+    def moved(self, *, position: int, current_step: str) -> None:
+        """back() (or any move without an answer): answers are kept."""
+        with self.store.transaction() as db:
+            self._update(db, position, current_step, self.store.clock())
+
+    @guarded
+    def completed(self, *, record: str | None, position: int, current_step: str) -> None:
+        now = self.store.clock()
+        with self.store.transaction() as db:
+            self._update(
+                db,
+                position,
+                current_step,
+                now,
+                status="completed",
+                completed_at=now,
+                record=record,
+            )

@@ -1,0 +1,231 @@
+"""Streaming exports: JSON (a lossless backup `importer.import_json` restores), Markdown (to
+read or send to a mentor) and CSV (one row per answer).
+
+Each writer takes the iter_conversations filters and an optional `progress(done)` callback,
+called with the number of conversations written so far (`Store.count` gives the total), and
+returns the number of answers written. Memory does not grow with the history.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TextIO
+
+from reflectcoach.text import clean
+
+from .db import Store
+from .rows import ConversationWithAnswers
+
+Progress = Callable[[int], None]
+EXPORT_FIELDS = (
+    "id",
+    "script_id",
+    "script_version",
+    "script_sha256",
+    "title",
+    "mentorship",
+    "status",
+    "current_step",
+    "position",
+    "started_at",
+    "updated_at",
+    "completed_at",
+    "record",
+)
+CSV_FIELDS = (
+    "conversation_id",
+    "script_id",
+    "title",
+    "mentorship",
+    "status",
+    "started_at",
+    "step",
+    "question",
+    "type",
+    "answer_text",
+    "answer_json",
+    "skipped",
+    "answered_at",
+)
+
+
+def _stream(
+    store: Store,
+    filters: dict[str, Any],
+    progress: Progress | None,
+    *,
+    include_future: bool = False,
+) -> Iterator[ConversationWithAnswers]:
+    conversations = store.iter_conversations(**filters, include_future=include_future)
+    for done, conversation in enumerate(conversations, start=1):
+        yield conversation
+        if progress is not None:
+            progress(done)
+
+
+def write_json(
+    store: Store,
+    fp: TextIO,
+    *,
+    script_id: str | None = None,
+    mentorship: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """A JSON list, one conversation per line, oldest first. Answers carry `seq` and include
+    those beyond `position` (kept after back()), so an import restores exactly."""
+    filters = dict(
+        script_id=script_id, mentorship=mentorship, status=status, since=since, until=until, ids=ids
+    )
+    written = 0
+    separator = "\n"
+    fp.write("[")
+    for conversation in _stream(store, filters, progress, include_future=True):
+        item: dict[str, Any] = {name: conversation[name] for name in EXPORT_FIELDS}  # type: ignore[literal-required]
+        item["answers"] = [
+            {
+                "step": answer["step_id"],
+                "seq": answer["seq"],
+                "question": answer["question"],
+                "type": answer["type"],
+                "answer": answer["value"],
+                "answer_text": answer["answer_text"],
+                "skipped": answer["skipped"],
+                "answered_at": answer["answered_at"],
+            }
+            for answer in conversation["answers"]
+        ]
+        fp.write(separator)
+        fp.write(json.dumps(item, ensure_ascii=False))
+        separator = ",\n"
+        written += len(item["answers"])
+    fp.write("\n]\n")
+    return written
+
+
+_BLOCK_START = re.compile(r"^([ \t]*)([#>+\-*=|~`\[]|\d+(?=[.)]))")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _neutral(line: str) -> str:
+    """One line of user text that Markdown shows as text: no heading, list, quote, fence,
+    table, link definition or HTML tag can start here."""
+    line = _TAG_START.sub(r"\\<", line)
+    match = _BLOCK_START.match(line)
+    if match is None:
+        return line
+    indent, marker = match.groups()
+    if marker[0].isdigit():  # "1. " / "1) " lists: escape the punctuation after the number
+        end = match.end()
+        return f"{line[:end]}\\{line[end:]}"
+    return f"{indent}\\{line[len(indent) :]}"
+
+
+def _inline(text: str | None) -> str:
+    """A single-line field (title, mentorship, question) for Markdown."""
+    return _neutral(" ".join(clean(text or "").split()))
+
+
+def _blockquote(text: str) -> str:
+    lines = clean(text).split("\n")
+    out = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            out.append(">")
+            continue
+        following = index + 1 < len(lines) and lines[index + 1].strip()
+        out.append("> " + _neutral(line) + ("  " if following else ""))
+    return "\n".join(out)
+
+
+def write_markdown(
+    store: Store,
+    fp: TextIO,
+    *,
+    script_id: str | None = None,
+    mentorship: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """A readable document, oldest first: per conversation its heading and details, the
+    record, then each question with its answer quoted. User text is cleaned of control
+    characters and cannot turn into Markdown structure."""
+    filters = dict(
+        script_id=script_id, mentorship=mentorship, status=status, since=since, until=until, ids=ids
+    )
+    written = 0
+    fp.write("# Reflections\n")
+    for conversation in _stream(store, filters, progress):
+        parts = [f"\n## {_inline(conversation['title'])}\n\n"]
+        if conversation["mentorship"]:
+            parts.append(f"- Mentorship: {_inline(conversation['mentorship'])}\n")
+        started = conversation["started_at"]
+        parts.append(f"- Date: {started[:10]} {started[11:16]} UTC\n")
+        parts.append(f"- Status: {conversation['status'].replace('_', ' ')}\n")
+        parts.append(f"- Id: {conversation['id']}\n")
+        if conversation["record"]:
+            parts.append("\n" + clean(conversation["record"]).strip("\n") + "\n")
+        for answer in conversation["answers"]:
+            parts.append(f"\n### {_inline(answer['question'])}\n\n")
+            if answer["skipped"]:
+                parts.append("> _(skipped)_\n")
+            else:
+                parts.append(_blockquote(answer["answer_text"] or "") + "\n")
+            written += 1
+        fp.write("".join(parts))
+    return written
+
+
+def write_csv(
+    store: Store,
+    fp: TextIO,
+    *,
+    script_id: str | None = None,
+    mentorship: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """One row per answer on each conversation's path; text exactly as stored. Open `fp`
+    with newline="" (the csv module's rule)."""
+    filters = dict(
+        script_id=script_id, mentorship=mentorship, status=status, since=since, until=until, ids=ids
+    )
+    writer = csv.writer(fp)
+    writer.writerow(CSV_FIELDS)
+    written = 0
+    for conversation in _stream(store, filters, progress):
+        head = (
+            conversation["id"],
+            conversation["script_id"],
+            conversation["title"],
+            conversation["mentorship"] or "",
+            conversation["status"],
+            conversation["started_at"],
+        )
+        writer.writerows(
+            (
+                *head,
+                answer["step_id"],
+                answer["question"],
+                answer["type"],
+                answer["answer_text"] or "",
+                json.dumps(answer["value"], ensure_ascii=False),
+                int(answer["skipped"]),
+                answer["answered_at"],
+            )
+            for answer in conversation["answers"]
+        )
+        written += len(conversation["answers"])
+    return written

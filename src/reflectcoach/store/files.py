@@ -1,0 +1,152 @@
+"""The database file on disk: private modes, refusing what must not be touched, connecting.
+
+Everything here runs before SQLite is allowed to write a byte: a file that is not SQLite, is
+cut short, or is read-only is reported (StoreError) and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+from .errors import ELSEWHERE, StoreError, damaged, read_only
+
+HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 5.0
+
+
+def prepare(path: Path) -> None:
+    """Create the folder (0700) and an empty file (0600) if missing; check what exists."""
+    if path.is_dir():
+        raise StoreError(f"The reflection database {path} is a folder, not a file; {ELSEWHERE}.")
+    _make_dirs(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except PermissionError:
+        raise read_only(path, f"the folder {path.parent}") from None
+    except OSError as exc:
+        raise StoreError(f"Cannot create the reflection database {path}: {exc.strerror}.") from exc
+    else:
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+    _check_writable(path)
+    _check_header(path)
+
+
+def _make_dirs(folder: Path) -> None:
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+            os.chmod(directory, 0o700)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the folder {directory} for the reflection database: "
+                f"{exc.strerror}; {ELSEWHERE}."
+            ) from exc
+    if not folder.is_dir():
+        raise StoreError(f"{folder} is not a folder, so it cannot hold the reflection database.")
+
+
+def _writable(target: Path) -> bool:
+    # The owner-write bit is honoured even for root, who could write anyway: a file or
+    # folder someone made read-only is never written behind their back.
+    mode = target.stat().st_mode
+    return os.access(target, os.W_OK) and bool(mode & stat.S_IWUSR)
+
+
+def _check_writable(path: Path) -> None:
+    try:
+        if not os.access(path, os.R_OK):
+            raise StoreError(
+                f"The reflection database {path} cannot be read (permission denied). "
+                f"Check its permissions, {ELSEWHERE}."
+            )
+        if not _writable(path):
+            raise read_only(path, "the file")
+        # WAL needs to create <db>-wal and <db>-shm next to the file.
+        if not _writable(path.parent):
+            raise read_only(path, f"its folder {path.parent}")
+    except OSError as exc:
+        raise StoreError(f"Cannot open the reflection database {path}: {exc.strerror}.") from exc
+
+
+def _busy(path: Path) -> bool:
+    """Another connection may be writing (or a crash left work to recover)."""
+    return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal"))
+
+
+def _check_header(path: Path) -> None:
+    busy = _busy(path)
+    with path.open("rb") as fp:
+        header = fp.read(100)
+        size = os.fstat(fp.fileno()).st_size
+    busy = busy or _busy(path)
+    if size == 0:
+        return  # new, empty: SQLite initialises it
+    if len(header) < 100 or not header.startswith(HEADER):
+        raise damaged(path, "it is not an SQLite database file")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise damaged(path, "its header is invalid")
+    pages = int.from_bytes(header[28:32], "big")
+    valid = pages > 0 and header[24:28] == header[92:96]  # change counter == valid-for
+    # A checkpoint writes page 1 before growing the file, so only judge a file at rest.
+    if valid and not busy and size < pages * page_size:
+        raise damaged(path, f"it is cut short: {size} of {pages * page_size} bytes")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """An sqlite3 connection with a busy timeout and foreign keys; nothing written yet."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """WAL (persistent, set once per file) and synchronous=FULL (per connection).
+
+    Two processes switching a new file to WAL at the same moment can get "database is locked"
+    at once (SQLite skips the busy handler where waiting could deadlock): retry until the
+    busy timeout, checking whether the other one has switched it meanwhile.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            mode = "busy"
+        if mode.lower() == "wal":
+            break
+        if time.monotonic() > deadline:
+            raise StoreError(
+                f"Could not switch the reflection database to WAL mode (it stayed {mode}); "
+                "another program may be holding it open. Close it and try again."
+            )
+        time.sleep(0.02)
+    conn.execute("PRAGMA synchronous = FULL")

@@ -1,0 +1,185 @@
+"""Restoring a JSON export (export.write_json) into a database, all or nothing.
+
+Conversations already present (same id) are left exactly as they are: an import never
+overwrites. The whole file is validated before anything is written, then written in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import IO, Any
+
+from .db import Store
+from .errors import StoreError, guarded
+from .rows import STATUSES, encode_value, format_time, mentorship_name
+
+_ID = re.compile(r"[0-9a-f]{12}\Z")
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _str(item: dict[str, Any], key: str, *, empty: bool = True) -> str:
+    value = item.get(key)
+    if not isinstance(value, str):
+        raise _Invalid(f"{key!r} must be text")
+    if not empty and not value:
+        raise _Invalid(f"{key!r} must not be empty")
+    return value
+
+
+def _opt(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _Invalid(f"{key!r} must be text or null")
+    return value
+
+
+def _whole(item: dict[str, Any], key: str, default: int | None = None) -> int:
+    value = item.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Invalid(f"{key!r} must be a whole number, 0 or more")
+    return value
+
+
+def _time(value: str | None, key: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return format_time(dt.datetime.fromisoformat(value))
+    except ValueError:
+        raise _Invalid(f"{key!r} must be an ISO-8601 time, not {value!r}") from None
+
+
+def _answer(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise _Invalid(f"answer {index + 1} must be an object")
+    try:
+        skipped = item.get("skipped", False)
+        if not isinstance(skipped, bool):
+            raise _Invalid("'skipped' must be true or false")
+        value = item.get("answer")
+        if skipped and value is not None:
+            raise _Invalid("a skipped answer must have 'answer': null")
+        text = _opt(item, "answer_text")
+        return {
+            "conversation_id": conversation_id,
+            "step_id": _str(item, "step", empty=False),
+            "seq": _whole(item, "seq", index),
+            "question": _str(item, "question"),
+            "type": _str(item, "type", empty=False),
+            "answer_text": None if skipped else (text or ""),
+            "answer_json": encode_value(value),
+            "skipped": int(skipped),
+            "answered_at": _time(_str(item, "answered_at"), "answered_at"),
+        }
+    except StoreError as exc:
+        raise _Invalid(str(exc)) from None
+    except _Invalid as exc:
+        raise _Invalid(f"answer {index + 1}: {exc}") from None
+
+
+def _conversation(item: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if not isinstance(item, dict):
+        raise _Invalid("must be an object")
+    conversation_id = item.get("id")
+    if not isinstance(conversation_id, str) or not _ID.match(conversation_id):
+        raise _Invalid("'id' must be 12 lowercase hex characters")
+    status = item.get("status")
+    if status not in STATUSES:
+        raise _Invalid(f"'status' must be one of {', '.join(STATUSES)}")
+    mentorship = _opt(item, "mentorship")
+    row = {
+        "id": conversation_id,
+        "script_id": _str(item, "script_id", empty=False),
+        "script_version": _whole(item, "script_version"),
+        "script_sha256": _str(item, "script_sha256"),
+        "title": _str(item, "title"),
+        "mentorship": mentorship_name(mentorship),
+        "status": status,
+        "current_step": _str(item, "current_step", empty=False),
+        "position": _whole(item, "position"),
+        "record": _opt(item, "record"),
+        "started_at": _time(_str(item, "started_at"), "started_at"),
+        "updated_at": _time(_str(item, "updated_at"), "updated_at"),
+        "completed_at": _time(_opt(item, "completed_at"), "completed_at"),
+    }
+    answers_in = item.get("answers", [])
+    if not isinstance(answers_in, list):
+        raise _Invalid("'answers' must be a list")
+    answers = [_answer(a, i, conversation_id) for i, a in enumerate(answers_in)]
+    seqs = [a["seq"] for a in answers]
+    if len(set(seqs)) != len(seqs):
+        raise _Invalid("two answers have the same 'seq'")
+    return row, answers
+
+
+def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:
+    try:
+        data = json.load(fp)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"Cannot import {source}: it is not valid JSON ({exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}). Nothing was imported."
+        ) from None
+    except (UnicodeDecodeError, RecursionError, ValueError) as exc:
+        raise StoreError(
+            f"Cannot import {source}: it is not a readable JSON file ({exc}). Nothing was imported."
+        ) from None
+    if not isinstance(data, list):
+        raise StoreError(
+            f"Cannot import {source}: expected a reflectcoach JSON export (a list of "
+            "conversations). Nothing was imported."
+        )
+    return data
+
+
+@guarded
+def _write(
+    store: Store, items: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> tuple[int, int]:
+    added: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    with store.transaction() as db:
+        wanted = json.dumps([row["id"] for row, _ in items])
+        seen = {
+            found
+            for (found,) in db.execute(
+                "SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))",
+                [wanted],
+            )
+        }
+        for row, answers in items:
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                added.append((row, answers))
+        if added:
+            db.table("conversations").insert_all((row for row, _ in added), pk="id", batch_size=500)
+            db.table("answers").insert_all(
+                (answer for _, answers in added for answer in answers),
+                pk=("conversation_id", "seq"),
+                batch_size=500,
+            )
+    return len(added), len(items) - len(added)
+
+
+def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
+    """Import an export; returns (conversations added, conversations already present)."""
+    source = str(getattr(fp, "name", "the file"))
+    data = _load(fp, source)
+    items = []
+    for index, item in enumerate(data):
+        try:
+            items.append(_conversation(item))
+        except _Invalid as exc:
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = f"conversation {index + 1}" + (
+                f" (id {ident})" if isinstance(ident, str) else ""
+            )
+            raise StoreError(
+                f"Cannot import {source}: {label}: {exc}. Nothing was imported."
+            ) from None
+    return _write(store, items)

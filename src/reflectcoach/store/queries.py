@@ -1,0 +1,325 @@
+"""The Store's read side: listing, search, recall and the figures insights draw.
+
+Every method returns plain dicts (typed in rows.py) or lists of them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .errors import StoreError, guarded, guarded_iter
+from .fts import match_expression
+from .rows import (
+    STATUSES,
+    Answer,
+    Conversation,
+    ConversationWithAnswers,
+    SearchHit,
+    answer_row,
+    time_bound,
+)
+
+CONVERSATION_COLUMNS = (
+    "id",
+    "script_id",
+    "script_version",
+    "script_sha256",
+    "title",
+    "mentorship",
+    "status",
+    "current_step",
+    "position",
+    "record",
+    "started_at",
+    "updated_at",
+    "completed_at",
+)
+ANSWER_COLUMNS = (
+    "step_id",
+    "seq",
+    "question",
+    "type",
+    "answer_text",
+    "answer_json",
+    "skipped",
+    "answered_at",
+)
+_C = ", ".join(f"c.{name}" for name in CONVERSATION_COLUMNS)
+_COUNT = (
+    "(SELECT count(*) FROM answers a WHERE a.conversation_id = c.id "
+    "AND a.seq < c.position AND a.skipped = 0) AS answer_count"
+)
+# Rows matching an FTS query, restricted to answers given (not skipped) on the current path.
+_MATCHING = (
+    "EXISTS (SELECT 1 FROM answers a WHERE a.conversation_id = c.id AND a.seq < c.position "
+    "AND a.skipped = 0 AND a.rowid IN (SELECT rowid FROM answers_fts WHERE answers_fts MATCH ?))"
+)
+
+
+def where_clause(
+    *,
+    script_id: str | None = None,
+    mentorship: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    ids: Sequence[str] | None = None,
+    query: str | None = None,
+) -> tuple[str, list[Any]] | None:
+    """SQL `WHERE ...` (possibly empty) and its parameters; None when nothing can match."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if script_id is not None:
+        clauses.append("c.script_id = ?")
+        params.append(script_id)
+    if mentorship is not None:
+        clauses.append("c.mentorship = ?")
+        params.append(mentorship.strip())
+    if status is not None:
+        if status not in STATUSES:
+            raise StoreError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        clauses.append("c.status = ?")
+        params.append(status)
+    if since is not None:
+        bound, _ = time_bound(since, upper=False)
+        clauses.append("c.started_at >= ?")
+        params.append(bound)
+    if until is not None:
+        bound, inclusive = time_bound(until, upper=True)
+        clauses.append("c.started_at <= ?" if inclusive else "c.started_at < ?")
+        params.append(bound)
+    if ids is not None:
+        clauses.append("c.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(ids)))
+    if query is not None:
+        expression = match_expression(query)
+        if expression is None:
+            return None
+        clauses.append(_MATCHING)
+        params.append(expression)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    keys = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(keys, row, strict=True))
+
+
+class Queries:
+    """Mixed into Store: needs `db` and `path`."""
+
+    db: Database
+    path: Path
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return list(_dicts(self.db.execute(sql, list(params))))
+
+    @guarded
+    def resolve_id(self, prefix: str) -> str:
+        """The one conversation id starting with `prefix`; StoreError if none or several."""
+        wanted = prefix.strip().lower()
+        if not wanted or any(ch not in "0123456789abcdef" for ch in wanted):
+            raise StoreError(f"No conversation has the id {prefix!r} (ids are hex, like 3f9a2c).")
+        found = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT id FROM conversations WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                [wanted, wanted + "g"],
+            )
+        ]
+        if not found:
+            raise StoreError(f"No conversation has an id starting with {wanted!r}.")
+        if len(found) > 1:
+            raise StoreError(
+                f"More than one conversation has an id starting with {wanted!r}; "
+                "type more of the id."
+            )
+        return found[0]
+
+    @guarded
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        rows = self._rows(
+            f"SELECT {_C}, {_COUNT} FROM conversations c WHERE c.id = ?", [conversation_id]
+        )
+        return rows[0] if rows else None  # type: ignore[return-value]
+
+    @guarded
+    def answers(self, conversation_id: str, *, include_future: bool = False) -> list[Answer]:
+        """Answers in seq order; only those on the current path (seq < position) unless
+        `include_future` (rows kept after back(), offered again)."""
+        sql = (
+            f"SELECT a.conversation_id, {', '.join('a.' + n for n in ANSWER_COLUMNS)} "
+            "FROM answers a JOIN conversations c ON c.id = a.conversation_id "
+            "WHERE a.conversation_id = ?"
+        )
+        if not include_future:
+            sql += " AND a.seq < c.position"
+        return [answer_row(row) for row in self._rows(sql + " ORDER BY a.seq", [conversation_id])]
+
+    @guarded
+    def latest_in_progress(self) -> Conversation | None:
+        rows = self._rows(
+            f"SELECT {_C}, {_COUNT} FROM conversations c WHERE c.status = 'in_progress' "
+            "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT 1"
+        )
+        return rows[0] if rows else None  # type: ignore[return-value]
+
+    @guarded
+    def conversations(
+        self,
+        *,
+        script_id: str | None = None,
+        mentorship: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[Conversation]:
+        """Newest first (by started_at). `since`/`until` bound started_at (see time_bound);
+        `query` keeps conversations with an answer matching every word."""
+        where = where_clause(
+            script_id=script_id,
+            mentorship=mentorship,
+            status=status,
+            since=since,
+            until=until,
+            query=query,
+        )
+        if where is None:
+            return []
+        clause, params = where
+        sql = (
+            f"SELECT {_C}, {_COUNT} FROM conversations c{clause} "
+            "ORDER BY c.started_at DESC, c.rowid DESC LIMIT ? OFFSET ?"
+        )
+        params += [-1 if limit is None else limit, offset]
+        return self._rows(sql, params)  # type: ignore[return-value]
+
+    @guarded
+    def count(
+        self,
+        *,
+        script_id: str | None = None,
+        mentorship: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        ids: Sequence[str] | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many conversations match (same filters as conversations/iter_conversations)."""
+        where = where_clause(
+            script_id=script_id,
+            mentorship=mentorship,
+            status=status,
+            since=since,
+            until=until,
+            ids=ids,
+            query=query,
+        )
+        if where is None:
+            return 0
+        clause, params = where
+        return int(
+            self.db.execute(f"SELECT count(*) FROM conversations c{clause}", params).fetchone()[0]
+        )
+
+    @guarded
+    def search(
+        self, text: str, *, limit: int = 50, markers: tuple[str, str] = ("[", "]")
+    ) -> list[SearchHit]:
+        """Answers (on the current path, not skipped) matching every word of `text`, newest
+        first. Never ranks, so a word found in most answers costs no more than a rare one."""
+        expression = match_expression(text)
+        if expression is None or limit <= 0:
+            return []
+        sql = (
+            "SELECT a.conversation_id, c.script_id, c.title, c.mentorship, c.started_at, "
+            "a.step_id, a.question, a.answer_text, "
+            "snippet(answers_fts, -1, ?, ?, '…', 12) AS snippet "
+            "FROM answers_fts CROSS JOIN answers a ON a.rowid = answers_fts.rowid "
+            "CROSS JOIN conversations c ON c.id = a.conversation_id "
+            "WHERE answers_fts MATCH ? AND a.skipped = 0 AND a.seq < c.position "
+            "ORDER BY answers_fts.rowid DESC LIMIT ?"
+        )
+        return self._rows(sql, [markers[0], markers[1], expression, limit])  # type: ignore[return-value]
+
+    @guarded
+    def recall(
+        self, script_id: str, step_id: str, mentorship: str | None
+    ) -> tuple[object, str] | None:
+        """(value, display text) of `step_id` in the most recently completed conversation of
+        `script_id` that asked it (its last answer there, if a loop asked it twice; same
+        mentorship when given, else any); None when there is none or it was skipped there."""
+        sql = (
+            "SELECT a.answer_json, a.answer_text, a.skipped FROM conversations c "
+            "JOIN answers a ON a.conversation_id = c.id AND a.step_id = ? "
+            "WHERE c.script_id = ? AND c.status = 'completed' AND a.seq < c.position"
+        )
+        params: list[Any] = [step_id, script_id]
+        if mentorship is not None:
+            sql += " AND c.mentorship = ?"
+            params.append(mentorship.strip())
+        sql += " ORDER BY c.completed_at DESC, c.rowid DESC, a.seq DESC LIMIT 1"
+        row = self.db.execute(sql, params).fetchone()
+        if row is None or row[2]:
+            return None
+        return json.loads(row[0]), row[1] or ""
+
+    @guarded_iter
+    def iter_conversations(
+        self,
+        *,
+        script_id: str | None = None,
+        mentorship: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        ids: Sequence[str] | None = None,
+        include_future: bool = False,
+    ) -> Iterator[ConversationWithAnswers]:
+        """Oldest first, each with its `answers` in seq order, streamed from one cursor."""
+        where = where_clause(
+            script_id=script_id,
+            mentorship=mentorship,
+            status=status,
+            since=since,
+            until=until,
+            ids=ids,
+        )
+        assert where is not None
+        clause, params = where
+        on_path = "" if include_future else " AND a.seq < c.position"
+        sql = (
+            f"SELECT {_C}, {', '.join('a.' + n for n in ANSWER_COLUMNS)} FROM conversations c "
+            f"LEFT JOIN answers a ON a.conversation_id = c.id{on_path}{clause} "
+            "ORDER BY c.started_at, c.rowid, a.seq"
+        )
+        width = len(CONVERSATION_COLUMNS)
+        current: ConversationWithAnswers | None = None
+        for row in self.db.execute(sql, params):
+            if current is None or current["id"] != row[0]:
+                if current is not None:
+                    yield current
+                current = dict(zip(CONVERSATION_COLUMNS, row[:width], strict=True))  # type: ignore[assignment]
+                assert current is not None
+                current["answers"] = []
+                current["answer_count"] = 0
+            if row[width] is None:
+                continue  # LEFT JOIN: a conversation without answers
+            answer = dict(zip(ANSWER_COLUMNS, row[width:], strict=True))
+            answer["conversation_id"] = current["id"]
+            current["answers"].append(answer_row(answer))
+            if answer["seq"] < current["position"] and not answer["skipped"]:
+                current["answer_count"] += 1
+        if current is not None:
+            yield current

@@ -1,0 +1,148 @@
+"""What the Store returns (plain dicts, typed here) and the small value conventions it keeps.
+
+Timestamps are UTC ISO-8601 strings with microseconds and a `Z`, always the same width, so
+they sort as text: `2026-11-03T09:15:02.123456Z`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any, TypedDict
+
+from .errors import StoreError
+
+STATUSES = ("in_progress", "completed", "abandoned")
+NUMERIC_TYPES = ("scale", "number")
+ID_LENGTH = 12
+
+
+class Conversation(TypedDict):
+    id: str
+    script_id: str
+    script_version: int
+    script_sha256: str
+    title: str
+    mentorship: str | None
+    status: str  # one of STATUSES
+    current_step: str
+    position: int
+    record: str | None
+    started_at: str
+    updated_at: str
+    completed_at: str | None
+    answer_count: int  # answered (not skipped) questions on the current path (seq < position)
+
+
+class Answer(TypedDict):
+    conversation_id: str
+    step_id: str
+    seq: int
+    question: str
+    type: str
+    answer_text: str | None  # display text; None when skipped
+    value: Any  # the decoded JSON value; None when skipped
+    skipped: bool
+    answered_at: str
+
+
+class ConversationWithAnswers(Conversation):
+    answers: list[Answer]
+
+
+class SearchHit(TypedDict):
+    conversation_id: str
+    script_id: str
+    title: str
+    mentorship: str | None
+    started_at: str
+    step_id: str
+    question: str
+    answer_text: str | None
+    snippet: str  # answer_text (or question) with matches wrapped in [ and ]
+
+
+class Series(TypedDict):
+    script_id: str
+    step_id: str
+    question: str  # as last asked
+    mentorship: str | None
+    points: list[tuple[str, int | float]]  # (answered_at, value), oldest first
+
+
+class MonthCount(TypedDict):
+    month: str  # "2026-11"
+    script_id: str
+    count: int
+
+
+def mentorship_name(value: str | None) -> str | None:
+    """Mentorship names are stored stripped; blank means none."""
+    return (value.strip() or None) if value is not None else None
+
+
+def utc_now() -> str:
+    return format_time(dt.datetime.now(dt.UTC))
+
+
+def format_time(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_MONTH = re.compile(r"\d{4}-\d{2}\Z")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def time_bound(value: str, *, upper: bool) -> tuple[str, bool]:
+    """A `since`/`until` filter value -> (comparable timestamp, inclusive).
+
+    Accepts `YYYY-MM`, `YYYY-MM-DD` or an ISO-8601 timestamp (naive means UTC). A month or
+    day given as `until` covers the whole month or day.
+    """
+    text = value.strip()
+    try:
+        if _MONTH.match(text):
+            start = dt.datetime.strptime(text, "%Y-%m").replace(tzinfo=dt.UTC)
+            if not upper:
+                return format_time(start), True
+            nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return format_time(nxt), False
+        if _DAY.match(text):
+            start = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=dt.UTC)
+            if not upper:
+                return format_time(start), True
+            return format_time(start + dt.timedelta(days=1)), False
+        return format_time(dt.datetime.fromisoformat(text)), True
+    except (ValueError, OverflowError):
+        raise StoreError(
+            f"Not a date: {value!r}. Use YYYY-MM, YYYY-MM-DD or an ISO-8601 time."
+        ) from None
+
+
+def encode_value(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"This answer cannot be saved: {exc}.") from exc
+
+
+def decode_value(answer_json: str | None) -> Any:
+    return None if answer_json is None else json.loads(answer_json)
+
+
+def answer_row(row: dict[str, Any]) -> Answer:
+    """An `answers` table row (dict) -> Answer."""
+    return {
+        "conversation_id": row["conversation_id"],
+        "step_id": row["step_id"],
+        "seq": row["seq"],
+        "question": row["question"],
+        "type": row["type"],
+        "answer_text": row["answer_text"],
+        "value": decode_value(row["answer_json"]),
+        "skipped": bool(row["skipped"]),
+        "answered_at": row["answered_at"],
+    }
