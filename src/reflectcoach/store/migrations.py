@@ -88,7 +88,6 @@ def m002_record_indexes_fts(db: Database) -> None:
         ["script_id", "status", "completed_at"], index_name="conversations_completed"
     )
     answers = db.table("answers")
-    answers.create_index(["conversation_id", "step_id"], index_name="answers_step")
     # Partial and nearly covering: numeric_series reads only these ~1 in 5 answers.
     db.execute(
         "CREATE INDEX answers_numeric "
