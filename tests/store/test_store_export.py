@@ -25,6 +25,7 @@ HOSTILE_TEXT = (
     "<script>alert(1)</script>\n"
     "[link]: http://example.com\n"
     "===\n"
+    "___\n"
     "bell\x07 esc\x1b[31mred\x1b[0m nul\x00 del\x7f c1\x9b crlf\r\n"
     "**bold** _it_ | pipe | `code`"
 )
@@ -166,6 +167,7 @@ def test_markdown_neutralises_user_text(fresh_store: Store) -> None:
     assert "> \\<script>alert(1)\\</script>" in block
     assert "> \\[link]: http://example.com" in block
     assert "> \\===" in block
+    assert "> \\___" in block
     assert "**bold** _it_ | pipe | `code`" in block  # inline text stays readable
     assert "- Mentorship: \\<b>Ada\\</b> # boss\n" in text
     assert "\u202eevil" in text  # printable Unicode is kept as written
@@ -339,7 +341,7 @@ def test_import_failure_while_writing_rolls_everything_back(fresh_store: Store) 
         "CREATE TEMP TRIGGER refuse BEFORE INSERT ON answers "
         f"WHEN new.conversation_id = '{data[1]['id']}' BEGIN SELECT RAISE(ABORT, 'disk'); END"
     )
-    with pytest.raises(StoreError, match="disk"):
+    with pytest.raises(StoreError, match=r"disk.*Nothing was imported"):
         import_json(fresh_store, io.StringIO(json.dumps(data)))
     assert fresh_store.count() == 0
     assert fresh_store.db.execute("SELECT count(*) FROM answers").fetchone()[0] == 0

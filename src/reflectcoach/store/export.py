@@ -109,7 +109,7 @@ def write_json(
     return written
 
 
-_BLOCK_START = re.compile(r"^([ \t]*)([#>+\-*=|~`\[]|\d+(?=[.)]))")
+_BLOCK_START = re.compile(r"^([ \t]*)([#>+\-*_=|~`\[]|\d+(?=[.)]))")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 

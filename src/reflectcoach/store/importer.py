@@ -182,4 +182,7 @@ def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
             raise StoreError(
                 f"Cannot import {source}: {label}: {exc}. Nothing was imported."
             ) from None
-    return _write(store, items)
+    try:
+        return _write(store, items)
+    except StoreError as exc:
+        raise StoreError(f"Cannot import {source}: {exc} Nothing was imported.") from exc
