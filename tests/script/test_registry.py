@@ -190,7 +190,10 @@ def test_load_one(tmp_path: Path) -> None:
         load_one(str(tmp_path / "bad.yaml"), [tmp_path])
 
 
-def test_importing_the_registry_does_not_import_yaml() -> None:
-    code = "import sys, reflectcoach.script.registry; print('yaml' in sys.modules)"
+def test_importing_the_registry_does_not_import_the_loader_or_yaml() -> None:
+    code = (
+        "import sys, reflectcoach.script.registry as r; r.script_dirs(); "
+        "print(sorted(m for m in ('yaml', 'reflectcoach.script.loader') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"

@@ -107,11 +107,13 @@ def truthy(value: object) -> bool:
     return False
 
 
-# The syntax tree. Every node knows its offset for diagnostics.
-@dataclass(frozen=True, slots=True)
+# The syntax tree. Plain classes with __slots__ (cheap to define at import, cheap to create);
+# nothing changes them after parsing.
 class Literal:
-    value: str | float | int | bool
-    offset: int
+    __slots__ = ("offset", "value")
+
+    def __init__(self, value: str | float | bool, offset: int) -> None:
+        self.value, self.offset = value, offset
 
     def value_of(self, lookup: Lookup) -> object:
         return self.value
@@ -120,10 +122,11 @@ class Literal:
         return truthy(self.value)
 
 
-@dataclass(frozen=True, slots=True)
 class Name:
-    name: str  # a step id or recall.script.step
-    offset: int
+    __slots__ = ("name", "offset")
+
+    def __init__(self, name: str, offset: int) -> None:
+        self.name, self.offset = name, offset  # name: a step id or recall.script.step
 
     def value_of(self, lookup: Lookup) -> object:
         return lookup(self.name)
@@ -135,36 +138,42 @@ class Name:
 Operand = Literal | Name
 
 
-@dataclass(frozen=True, slots=True)
 class Compare:
-    op: str
-    left: Operand
-    right: Operand
-    offset: int  # of the operator
+    __slots__ = ("left", "offset", "op", "right")
+
+    def __init__(self, op: str, left: Operand, right: Operand, offset: int) -> None:
+        self.op, self.left, self.right = op, left, right
+        self.offset = offset  # of the operator
 
     def test(self, lookup: Lookup) -> bool:
         return compare(self.op, self.left.value_of(lookup), self.right.value_of(lookup))
 
 
-@dataclass(frozen=True, slots=True)
 class Not:
-    operand: Node
+    __slots__ = ("operand",)
+
+    def __init__(self, operand: Node) -> None:
+        self.operand = operand
 
     def test(self, lookup: Lookup) -> bool:
         return not self.operand.test(lookup)
 
 
-@dataclass(frozen=True, slots=True)
 class And:
-    operands: tuple[Node, ...]
+    __slots__ = ("operands",)
+
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        self.operands = operands
 
     def test(self, lookup: Lookup) -> bool:
         return all(o.test(lookup) for o in self.operands)
 
 
-@dataclass(frozen=True, slots=True)
 class Or:
-    operands: tuple[Node, ...]
+    __slots__ = ("operands",)
+
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        self.operands = operands
 
     def test(self, lookup: Lookup) -> bool:
         return any(o.test(lookup) for o in self.operands)

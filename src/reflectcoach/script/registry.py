@@ -1,6 +1,7 @@
 """Script directories -> a `Catalog` of valid scripts by id, plus everything wrong with the rest.
 
-Importing this module is cheap (no YAML): the CLI imports it on every start.
+Importing this module is cheap: the CLI and the app import it on every start, often only for
+`script_dirs()`, so the loader (and with it YAML) is imported inside the functions that load.
 """
 
 from __future__ import annotations
@@ -8,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reflectcoach import paths as _paths
-from reflectcoach.script.loader import Diagnostic, LoadResult, load_file, suggest
-from reflectcoach.script.model import SCRIPT_ID, Script
+
+if TYPE_CHECKING:
+    from reflectcoach.script.loader import Diagnostic, LoadResult
+    from reflectcoach.script.model import Script
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -75,6 +79,8 @@ def load_catalog(dirs: Sequence[Path]) -> Catalog:
     A missing directory is skipped quietly when it is one of the default places (built-in,
     user, $REFLECTCOACH_SCRIPTS); any other is reported as "no such directory".
     """
+    from reflectcoach.script.loader import Diagnostic, load_file
+
     quiet = {_key(p) for p in (builtin_dir(), _paths.user_scripts_dir(), *_paths.env_script_dirs())}
     diagnostics: list[Diagnostic] = []
     files: list[Path] = []
@@ -103,6 +109,8 @@ def validate_paths(paths: Sequence[Path], strict: bool = False) -> list[Diagnost
     Duplicate ids are checked across the given files; recall references against the built-in
     scripts plus these. With `strict`, warnings count as errors.
     """
+    from reflectcoach.script.loader import Diagnostic, load_file
+
     diagnostics: list[Diagnostic] = []
     files: list[Path] = []
     for path in paths:
@@ -128,6 +136,9 @@ def load_one(id_or_path: str, dirs: Sequence[Path]) -> Script:
 
     Raises ScriptNotFound or ScriptInvalid with a message that can be shown as it is.
     """
+    from reflectcoach.script.loader import suggest
+    from reflectcoach.script.model import SCRIPT_ID
+
     if not SCRIPT_ID.match(id_or_path):
         return _load_path(Path(id_or_path), dirs)
     catalog = load_catalog(dirs)
@@ -149,6 +160,8 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
     A missing step is an error; a script that is not loaded only a warning, since the
     reference then simply renders empty.
     """
+    from reflectcoach.script.loader import Diagnostic, suggest
+
     found: list[Diagnostic] = []
     for script in scripts:
         for ref in script.recalls:
@@ -180,6 +193,8 @@ def _key(path: Path) -> Path:
 
 
 def _gather(results: Iterable[LoadResult], diagnostics: list[Diagnostic]) -> Catalog:
+    from reflectcoach.script.loader import Diagnostic
+
     catalog = Catalog({}, diagnostics)
     for result in results:
         diagnostics.extend(result.diagnostics)
@@ -217,6 +232,8 @@ def _invalid(what: str, diagnostics: Sequence[Diagnostic]) -> ScriptInvalid:
 
 
 def _load_path(path: Path, dirs: Sequence[Path]) -> Script:
+    from reflectcoach.script.loader import load_file
+
     if not path.is_file():
         raise ScriptNotFound(f"no script '{path}': not an id of a loaded script, and no such file")
     result = load_file(path)

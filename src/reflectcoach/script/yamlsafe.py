@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 MAX_BYTES = 1024 * 1024
@@ -28,11 +27,18 @@ _MISSING = object()
 _NO_AUTHORING = "scripts never need them, so write the value out in full"
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes with __slots__ rather than dataclasses: a loaded file makes thousands of these,
+# and dataclass creation at import costs more than the CLI can spare.
 class Problem:
-    line: int
-    col: int
-    message: str
+    """Something wrong with the YAML itself, at a 1-based line and column."""
+
+    __slots__ = ("col", "line", "message")
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        self.line, self.col, self.message = line, col, message
+
+    def __repr__(self) -> str:
+        return f"Problem({self.line}:{self.col}, {self.message!r})"
 
 
 class _Lines:
@@ -49,18 +55,32 @@ class _Lines:
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
 
-@dataclass(slots=True, eq=False)
 class Node:
-    line: int  # 1-based, like col
-    col: int
+    """A YAML node and where it starts (1-based line and column)."""
+
+    __slots__ = ("col", "line")
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line, self.col = line, col
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.line}:{self.col})"
 
 
-@dataclass(slots=True, eq=False)
 class Scalar(Node):
-    text: str  # the value as written, after YAML quoting and escapes
-    value: Any  # resolved like YAML does for plain scalars: None, bool, int, float or str
-    style: str  # "" plain, "'" or '"' quoted, "|" literal, ">" folded
-    lines: _Lines = field(repr=False)
+    __slots__ = ("lines", "style", "text", "value")
+
+    def __init__(
+        self, line: int, col: int, text: str, value: Any, style: str, lines: _Lines
+    ) -> None:
+        self.line, self.col = line, col
+        self.text = text  # the value as written, after YAML quoting and escapes
+        self.value = value  # resolved like YAML does for plain scalars: None, bool, int, ...
+        self.style = style  # "" plain, "'" or '"' quoted, "|" literal, ">" folded
+        self.lines = lines
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.line}:{self.col}, {self.text!r})"
 
     def locate(self, offset: int) -> tuple[int, int]:
         """Line and column of character `offset` of `text`, or the node's start if unsure.
@@ -84,15 +104,21 @@ class Scalar(Node):
         return self.line, self.col
 
 
-@dataclass(slots=True, eq=False)
 class Seq(Node):
-    items: list[Node] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line, self.col = line, col
+        self.items: list[Node] = []
 
 
-@dataclass(slots=True, eq=False)
 class Map(Node):
-    # Keys are scalars; a duplicate key is reported and dropped, keeping the first.
-    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
+    __slots__ = ("pairs",)
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line, self.col = line, col
+        # Keys are scalars; a duplicate key is reported and dropped, keeping the first.
+        self.pairs: list[tuple[Scalar, Node]] = []
 
 
 def describe(node: Node) -> str:

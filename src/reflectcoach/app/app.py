@@ -1,0 +1,235 @@
+"""The application: shared state (database path, scripts) and the screens' entry points.
+
+The home screen paints before the engine, YAML or SQLite are imported: they load in
+workers right after the first paint. So this module (and home.py, commands.py) imports only
+Textual and the standard library at module level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from reflectcoach.app.commands import ReflectCoachCommands
+from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.script.registry import Catalog
+    from reflectcoach.store import Store
+
+
+class ReflectCoachApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "reflectcoach"
+    SUB_TITLE = "a reflection coach for mentoring"
+    COMMANDS = App.COMMANDS | {ReflectCoachCommands}
+    # Home is the bottom of the stack: every other screen leaves back to it. (A mode rather
+    # than get_default_screen(): Textual loads a screen's CSS_PATH for modes, not for that.)
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {"home": HomeScreen}
+    DEFAULT_MODE = "home"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Everything is saved"),
+        Binding("f1,question_mark", "help", "Help", id="help", tooltip="Keys on every screen"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        script_dirs: Sequence[Path],
+        start: str | None = None,
+        mentorship: str | None = None,
+        resume: str | None = None,
+        screen: str = "home",
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.script_dirs = list(script_dirs)
+        self.initial = {
+            "start": start,
+            "mentorship": mentorship,
+            "resume": resume,
+            "screen": screen,
+        }
+        self._catalog: Catalog | None = None
+        self._store: Store | None = None
+        self._initial_done = False
+        # Tests fix the date so the default export path in snapshots does not change daily.
+        self.today: Callable[[], dt.date] = dt.date.today
+
+    def open_store(self) -> Store:
+        """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
+        from reflectcoach.store import Store
+
+        return Store.open(self.db_path)
+
+    def catalog(self) -> Catalog:
+        """The scripts, loaded once (call from a worker the first time: it parses YAML)."""
+        if self._catalog is None:
+            from reflectcoach.script.registry import load_catalog
+
+            self._catalog = load_catalog(self.script_dirs)
+        return self._catalog
+
+    @property
+    def loaded_catalog(self) -> Catalog | None:
+        """The catalog if a worker has loaded it already (never parses on the caller)."""
+        return self._catalog
+
+    def main_store(self) -> Store:
+        """The Store conversations write through: opened on the main thread, kept open."""
+        if self._store is None:
+            self._store = self.open_store()
+        return self._store
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- what to open first ----------------------------------------------------------------
+
+    def run_initial(self) -> None:
+        """Open what the command line asked for, once the home screen has its data."""
+        if self._initial_done:
+            return
+        self._initial_done = True
+        start, resume, screen = (
+            self.initial["start"],
+            self.initial["resume"],
+            self.initial["screen"],
+        )
+        if start:
+            self.open_conversation(script_id=start, mentorship=self.initial["mentorship"])
+        elif resume is not None:
+            self.open_conversation(resume=resume)
+        elif screen == "review":
+            self.run_worker(self.open_review(), exclusive=False)
+        elif screen == "insights":
+            self.action_insights()
+
+    # -- conversations ---------------------------------------------------------------------
+
+    def open_conversation(
+        self,
+        *,
+        script_id: str | None = None,
+        mentorship: str | None = None,
+        resume: str | None = None,
+    ) -> None:
+        """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
+        progress), and show it. Problems become a notification, never a crash."""
+        from reflectcoach import session
+        from reflectcoach.app.screens.conversation import ConversationScreen
+        from reflectcoach.engine import ResumeError
+        from reflectcoach.store import StoreError
+
+        try:
+            store = self.main_store()
+            if resume is not None:
+                running = session.resume(store, self.catalog(), resume or None)
+            else:
+                script = self.catalog().get(script_id or "")
+                if script is None:
+                    self.notify(
+                        clean(
+                            f"There is no script '{script_id}'. "
+                            "`reflectcoach scripts` lists the ones available."
+                        ),
+                        title="Unknown script",
+                        severity="error",
+                        markup=False,
+                    )
+                    return
+                running = session.start(store, script, mentorship)
+        except (ResumeError, StoreError) as problem:
+            self.notify(clean(str(problem)), title="Cannot open", severity="error", markup=False)
+            return
+        if running.conversation.finished:
+            from reflectcoach.app.screens.finished import FinishedScreen
+
+            self.push_screen(FinishedScreen(running))
+            return
+        self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def start_script(self, script_id: str) -> None:
+        """Start a script for whoever is chosen on the home screen (used by the palette)."""
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        self.open_conversation(script_id=script_id, mentorship=home.mentorship if home else None)
+
+    # -- other screens ---------------------------------------------------------------------
+
+    async def open_review(self, *, search: bool = False) -> None:
+        """Push the review screen; `search` puts the focus in its search box."""
+        try:
+            from reflectcoach.app.screens.review import ReviewScreen
+        except ModuleNotFoundError:
+            self.notify("Review is not available in this build.", severity="warning", markup=False)
+            return
+        screen = ReviewScreen()
+        await self.push_screen(screen)
+        focus_search = getattr(screen, "action_search", None)
+        if search and callable(focus_search):
+            # After the screen's own mount has placed the focus (on its table).
+            screen.call_after_refresh(focus_search)
+
+    async def action_review(self) -> None:
+        await self.open_review()
+
+    async def action_search(self) -> None:
+        await self.open_review(search=True)
+
+    def action_insights(self) -> None:
+        try:
+            from reflectcoach.app.screens.insights import InsightsScreen
+        except ModuleNotFoundError:
+            self.notify(
+                "Insights are not available in this build.", severity="warning", markup=False
+            )
+            return
+        self.push_screen(InsightsScreen())
+
+    def action_help(self) -> None:
+        from reflectcoach.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_export_all(self) -> None:
+        day = self.today().isoformat()
+        self.export_all(Path(f"~/reflectcoach-export-{day}.md").expanduser())
+
+    @work(thread=True, exclusive=True, group="export-all")
+    def export_all(self, target: Path) -> None:
+        from reflectcoach.store.export import write_markdown
+
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with self.open_store() as store, open(partial, "w", encoding="utf-8") as fp:
+                count = write_markdown(store, fp)
+            partial.replace(target)
+        except Exception as problem:  # OSError, StoreError: both have a message for people
+            partial.unlink(missing_ok=True)
+            message = getattr(problem, "strerror", None) or str(problem)
+            self.call_from_thread(
+                self.notify,
+                clean(f"Could not write {target}: {message}"),
+                title="Not exported",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.call_from_thread(
+            self.notify,
+            clean(f"Wrote {count:,} answers to {target}"),
+            title="Exported",
+            markup=False,
+        )

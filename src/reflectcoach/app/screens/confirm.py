@@ -1,0 +1,64 @@
+"""A yes/no question in a modal dialog, answering No unless the person chooses Yes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from reflectcoach.text import clean
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True only for Yes; No, escape and `n` all keep things as they are.
+
+    `message` is plain text (cleaned, never markup): it may quote a person's own words.
+    """
+
+    CSS_PATH = "confirm.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
+    ]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        title: str = "Are you sure?",
+        yes: str = "Yes",
+        no: str = "No",
+    ) -> None:
+        super().__init__()
+        self.message = message
+        self.dialog_title = title
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog") as dialog:
+            dialog.border_title = Content(clean(self.dialog_title))
+            yield Static(Content(clean(self.message)), id="confirm-message")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(Content(clean(self.yes_label)), id="confirm-yes", variant="error")
+                yield Button(Content(clean(self.no_label)), id="confirm-no", variant="primary")
+
+    def on_mount(self) -> None:
+        # The safe answer has the focus, so an absent-minded Enter keeps everything.
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

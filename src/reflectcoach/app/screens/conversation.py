@@ -1,0 +1,205 @@
+"""The conversation: a chat transcript above, the question in focus below.
+
+Keys: ctrl+b goes back one question, ctrl+n skips an optional one, escape saves and
+leaves (back to home; the conversation stays in progress), ctrl+q quits the app. Escape is
+"leave" rather than "back" because that is what it means on every other screen; going back
+a question is a separate, deliberate key.
+
+Every engine call commits to SQLite before it returns, on the main thread with the app's
+own Store, so whatever is on screen as answered is already saved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from reflectcoach.answers import AnswerError
+from reflectcoach.app.widgets.answer_inputs import AnswerInput, answer_input, plain
+from reflectcoach.app.widgets.chat import CoachSays, Exchange, Note
+from reflectcoach.store import StoreError
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.engine import Question, Turn
+    from reflectcoach.session import Session
+
+
+class ConversationScreen(Screen[None]):
+    CSS_PATH = "conversation.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+b", "back", "Back", id="back", tooltip="Go back to the previous question"),
+        Binding("ctrl+n", "skip", "Skip", id="skip", tooltip="Skip this optional question"),
+        Binding(
+            "escape",
+            "leave",
+            "Save & leave",
+            id="leave",
+            tooltip="Back to home; resume this conversation any time",
+        ),
+    ]
+
+    def __init__(self, session: Session, *, resumed: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.conversation = session.conversation
+        self.resumed = resumed or self.conversation.position > 0
+        self.title = clean(session.script.title)
+        self.sub_title = clean(f"with {session.mentorship}") if session.mentorship else ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(id="transcript")
+        with Vertical(id="ask"):
+            yield Static(id="progress", markup=False)
+            yield Static(id="question", markup=False)
+            yield Static(id="hint", markup=False)
+            yield Vertical(id="answer-slot")
+            yield Static(id="problem", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        transcript = self.query_one("#transcript", VerticalScroll)
+        transcript.anchor()
+        history = self.conversation.history
+        if self.resumed:
+            await transcript.mount(
+                Note(f"Picking up where you left off: {len(history)} answered so far.")
+            )
+        else:
+            await transcript.mount(
+                Note(
+                    "Each answer is saved the moment you give it. Leave with esc whenever "
+                    "you like and pick it up again from home."
+                )
+            )
+        await transcript.mount_all(
+            Exchange(seq, entry.question, entry.text, skipped=entry.skipped)
+            for seq, entry in enumerate(history)
+        )
+        await self.show_turn(self.conversation.turn)
+
+    # -- showing -------------------------------------------------------------------------
+
+    @property
+    def question(self) -> Question | None:
+        return self.conversation.turn.question
+
+    async def show_turn(self, turn: Turn) -> None:
+        transcript = self.query_one("#transcript", VerticalScroll)
+        if turn.says:
+            await transcript.mount_all(CoachSays(say.markdown) for say in turn.says)
+        if turn.question is None:
+            await self.finish(turn)
+            return
+        await self.ask(turn.question)
+
+    async def ask(self, question: Question) -> None:
+        # Branches make the length an estimate (the longest way from here), so "about".
+        _, total = self.conversation.progress
+        total = max(total, question.number)
+        self.query_one("#progress", Static).update(
+            plain(f"Question {question.number} of about {total}")
+        )
+        self.query_one("#question", Static).update(plain(question.text))
+        hint = self.query_one("#hint", Static)
+        hint.update(plain(question.hint or ""))
+        hint.display = bool(question.hint)
+        self.show_problem(None)
+        slot = self.query_one("#answer-slot", Vertical)
+        await slot.remove_children()
+        widget = answer_input(question)
+        await slot.mount(widget)
+        widget.focus_answer()
+        self.refresh_bindings()
+
+    def show_problem(self, text: str | None) -> None:
+        problem = self.query_one("#problem", Static)
+        problem.update(plain(f"! {text}" if text else ""))
+        problem.display = bool(text)
+
+    async def finish(self, turn: Turn) -> None:
+        from reflectcoach.app.screens.finished import FinishedScreen
+
+        closing = [say.markdown for say in turn.says]
+        # Replace, not push: leaving the summary goes home, not back into a finished chat.
+        # Scheduled, not awaited: this screen is still handling the answer that ended it.
+        self.app.call_later(self.app.switch_screen, FinishedScreen(self.session, closing=closing))
+
+    # -- acting --------------------------------------------------------------------------
+
+    async def act(self, kind: str, value: Any = None) -> None:
+        """Answer, skip or go back through the engine, showing any problem in place."""
+        conv = self.conversation
+        before = conv.position
+        try:
+            if kind == "answer":
+                turn = conv.answer(value)
+            elif kind == "skip":
+                turn = conv.skip()
+            else:
+                turn = conv.back()
+        except AnswerError as problem:
+            self.show_problem(str(problem))
+            return
+        except StoreError as problem:
+            self.show_problem("Not saved.")
+            self.notify(clean(str(problem)), title="Not saved", severity="error", markup=False)
+            return
+        transcript = self.query_one("#transcript", VerticalScroll)
+        if kind == "back":
+            await self.drop_from(conv.position)
+        else:
+            entry = conv.history[before]
+            await transcript.mount(
+                Exchange(before, entry.question, entry.text, skipped=entry.skipped)
+            )
+        await self.show_turn(turn)
+
+    async def drop_from(self, seq: int) -> None:
+        """Remove the exchange at `seq` and everything shown after it."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        children: list[Widget] = list(transcript.children)
+        for index, child in enumerate(children):
+            if isinstance(child, Exchange) and child.seq >= seq:
+                await transcript.remove_children(children[index:])
+                return
+
+    @on(AnswerInput.Submitted)
+    async def _submitted(self, event: AnswerInput.Submitted) -> None:
+        event.stop()
+        await self.act("answer", event.value)
+
+    @on(AnswerInput.Problem)
+    def _problem(self, event: AnswerInput.Problem) -> None:
+        event.stop()
+        self.show_problem(event.text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        question = self.question
+        if action == "skip":
+            return question is not None and question.step.optional
+        if action == "back":
+            return self.conversation.can_back
+        return True
+
+    async def action_back(self) -> None:
+        await self.act("back")
+
+    async def action_skip(self) -> None:
+        await self.act("skip")
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+        self.notify(
+            "Saved. Pick it up again from home, or with `reflectcoach resume`.",
+            title="Conversation kept",
+            markup=False,
+        )

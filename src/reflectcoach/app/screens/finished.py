@@ -1,0 +1,112 @@
+"""The end of a conversation: the record on top, every answer beneath, export and onward."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Static
+
+from reflectcoach.app.widgets.answer_inputs import plain
+from reflectcoach.app.widgets.chat import CoachSays, Exchange, Note
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.app.app import ReflectCoachApp
+    from reflectcoach.session import Session
+
+
+class FinishedScreen(Screen[None]):
+    CSS_PATH = "finished.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "export", "Export", id="export", tooltip="Write this conversation to a file"),
+        Binding("r", "review", "Review", id="review", tooltip="Browse every conversation"),
+        Binding("escape,h", "home", "Home", id="home", tooltip="Back to the start"),
+    ]
+
+    def __init__(self, session: Session, *, closing: list[str] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.closing = closing or []
+        self.title = clean(session.script.title)
+        self.sub_title = "finished"
+
+    @property
+    def rc_app(self) -> ReflectCoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def default_path(self) -> str:
+        day = self.rc_app.today().isoformat()
+        return f"~/reflectcoach-{self.session.script.id}-{day}.md"
+
+    def compose(self) -> ComposeResult:
+        conv = self.session.conversation
+        yield Header()
+        with VerticalScroll(id="summary", can_focus=True):
+            yield Note("Finished. Everything you said is saved.")
+            for markdown in self.closing:
+                yield CoachSays(markdown)
+            record = conv.record_markdown()
+            if record:
+                yield Markdown(clean(record), id="record", open_links=False)
+            yield Static(plain("Your answers"), classes="heading", markup=False)
+            for seq, entry in enumerate(conv.history):
+                yield Exchange(seq, entry.question, entry.text, skipped=entry.skipped)
+        with Horizontal(id="export-row"):
+            yield Label(plain("Export to"), markup=False)
+            yield Input(self.default_path(), id="export-path")
+            yield Button(plain("Export (e)"), id="export-button", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        path_input = self.query_one("#export-path", Input)
+        if self.app.is_headless:
+            path_input.cursor_blink = False
+        self.query_one("#summary").focus()
+
+    def action_export(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip() or self.default_path()
+        self.export(Path(raw).expanduser())
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-button")
+    def _export_requested(self) -> None:
+        self.action_export()
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, target: Path) -> None:
+        from reflectcoach.store.export import write_markdown
+
+        # A partial file first: an interrupted export never leaves half a file at the path.
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with self.rc_app.open_store() as store:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(partial, "w", encoding="utf-8") as fp:
+                    write_markdown(store, fp, ids=[self.session.id])
+                partial.replace(target)
+        except Exception as problem:  # OSError, StoreError: both have a message for people
+            partial.unlink(missing_ok=True)
+            message = getattr(problem, "strerror", None) or str(problem)
+            self.app.call_from_thread(
+                self.notify,
+                clean(f"Could not write {target}: {message}"),
+                title="Not exported",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, clean(f"Wrote {target}"), title="Exported", markup=False
+        )
+
+    async def action_review(self) -> None:
+        await self.rc_app.open_review()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

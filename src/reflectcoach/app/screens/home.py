@@ -1,0 +1,296 @@
+"""Home: choose who this is about, pick a conversation to start, or one to pick up again.
+
+Imports only Textual and the standard library (and `reflectcoach.text`, which is pure
+standard library) so the first paint is as quick as a bare Textual app: the scripts (YAML)
+and the store (SQLite) load in a thread worker after mount, then the lists fill in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.app.app import ReflectCoachApp
+
+AUDIENCE = {"mentee": "for mentees", "mentor": "for mentors", "anyone": "for anyone"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptEntry:
+    id: str
+    title: str
+    summary: str
+    audience: str
+
+    def matches(self, words: list[str]) -> bool:
+        haystack = f"{self.title} {self.summary} {self.id} {self.audience}".casefold()
+        return all(word in haystack for word in words)
+
+    def prompt(self) -> Content:
+        return Content.assemble(
+            (clean(self.title), "bold"),
+            (f"  {AUDIENCE.get(self.audience, 'for ' + clean(self.audience))}", "$text-muted"),
+            "\n",
+            (f"  {clean(self.summary)}", "$text-muted"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunningEntry:
+    """A conversation in progress."""
+
+    id: str
+    title: str
+    mentorship: str | None
+    answered: int
+    updated: str  # YYYY-MM-DD
+
+    def prompt(self) -> Content:
+        who = f" · with {clean(self.mentorship)}" if self.mentorship else ""
+        plural = "" if self.answered == 1 else "s"
+        return Content.assemble(
+            (clean(self.title), "bold"),
+            who,
+            (f" · {self.answered} answer{plural} so far · updated {self.updated}", "$text-muted"),
+        )
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "#scripts"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="filter", tooltip="Type to narrow the list"),
+        Binding("w", "focus_who", "Who", id="who", tooltip="Who is this conversation about?"),
+        Binding("c", "continue", "Continue", id="continue", tooltip="Resume the highlighted one"),
+        Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
+        Binding("i", "app.insights", "Insights", id="insights", tooltip="Trends over time"),
+        Binding("q", "app.quit", "Quit", id="quit-home", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[ScriptEntry] = []
+        self.shown: list[ScriptEntry] = []
+        self.running: list[RunningEntry] = []
+        self.loaded = False
+
+    @property
+    def rc_app(self) -> ReflectCoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            with Horizontal(classes="field"):
+                yield Label("Who is this about?", classes="field-label")
+                yield Input(
+                    placeholder="nobody in particular, or type a name",
+                    id="mentorship",
+                    compact=True,
+                    max_length=200,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Filter", classes="field-label")
+                yield Input(placeholder="type to narrow the scripts (/)", id="filter", compact=True)
+            yield Label("Start a conversation (Enter)", classes="section")
+            yield OptionList(id="scripts", markup=False)
+            yield Label("Pick up where you left off (c)", classes="section", id="running-label")
+            yield OptionList(id="running", markup=False)
+            yield Static(
+                Content("Nothing in progress."), id="no-running", classes="empty", markup=False
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.query_one("#scripts", OptionList).loading = True
+        self.query_one("#running", OptionList).display = False
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # Back from a conversation: the in-progress list and the names may have changed.
+        if self.loaded:
+            self.load()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def load(self) -> None:
+        """Parse the scripts and read the store off the main thread, then fill the lists."""
+        from reflectcoach.store import StoreError
+
+        app = self.rc_app
+        catalog = app.catalog()
+        scripts = [
+            ScriptEntry(s.id, s.title, s.summary, str(s.audience)) for s in catalog.scripts.values()
+        ]
+        problem: str | None = None
+        names: list[str] = []
+        running: list[RunningEntry] = []
+        try:
+            with app.open_store() as store:
+                names = store.mentorships()
+                rows = store.conversations(status="in_progress", limit=50)
+        except StoreError as error:
+            problem = str(error)
+        else:
+            rows.sort(key=lambda row: row["updated_at"] or "", reverse=True)
+            running = [
+                RunningEntry(
+                    row["id"],
+                    row["title"],
+                    row["mentorship"],
+                    row["answer_count"],
+                    (row["updated_at"] or "")[:10],
+                )
+                for row in rows
+            ]
+        diagnostics = list(getattr(catalog, "diagnostics", ()))
+        self.app.call_from_thread(self.fill, scripts, names, running, problem, diagnostics)
+
+    def fill(
+        self,
+        scripts: list[ScriptEntry],
+        names: list[str],
+        running: list[RunningEntry],
+        problem: str | None,
+        diagnostics: list[Any],
+    ) -> None:
+        first = not self.loaded
+        self.loaded = True
+        self.scripts = scripts
+        self.running = running
+        self.query_one("#mentorship", Input).suggester = SuggestFromList(
+            names, case_sensitive=False
+        )
+        self.query_one("#scripts", OptionList).loading = False
+        self.show_scripts()
+        self.show_running()
+        if problem:
+            self.notify(clean(problem), title="Database", severity="error", markup=False)
+        if first and diagnostics:
+            self.warn_about(diagnostics)
+        if first:
+            self.rc_app.run_initial()
+
+    def warn_about(self, diagnostics: list[Any]) -> None:
+        files = {str(getattr(d, "path", "") or str(d).split(":", 1)[0]) for d in diagnostics}
+        count = len(files)
+        self.notify(
+            f"{count} script file{'s' if count != 1 else ''} had problems and "
+            f"{'were' if count != 1 else 'was'} skipped or loaded with warnings. "
+            "Run `reflectcoach validate` on your scripts folder to see them.",
+            title="Scripts",
+            severity="warning",
+            markup=False,
+        )
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def show_scripts(self) -> None:
+        words = self.query_one("#filter", Input).value.casefold().split()
+        listing = self.query_one("#scripts", OptionList)
+        keep = listing.highlighted_option.id if listing.highlighted_option else None
+        self.shown = [s for s in self.scripts if s.matches(words)]
+        listing.set_options(Option(s.prompt(), id=s.id) for s in self.shown)
+        if not self.shown:
+            listing.add_option(Option(Content("No script matches the filter."), disabled=True))
+            return
+        ids = [s.id for s in self.shown]
+        listing.highlighted = ids.index(keep) if keep in ids else 0
+
+    def show_running(self) -> None:
+        listing = self.query_one("#running", OptionList)
+        listing.set_options(Option(r.prompt(), id=r.id) for r in self.running)
+        listing.display = bool(self.running)
+        self.query_one("#no-running").display = not self.running
+        if self.running:
+            listing.highlighted = 0
+        self.refresh_bindings()
+
+    @property
+    def mentorship(self) -> str | None:
+        return self.query_one("#mentorship", Input).value.strip() or None
+
+    # -- acting ----------------------------------------------------------------------------
+
+    def start_highlighted(self) -> None:
+        option = self.query_one("#scripts", OptionList).highlighted_option
+        if option is None or option.id is None:
+            self.notify("Pick a script first.", markup=False)
+            return
+        self.rc_app.open_conversation(script_id=option.id, mentorship=self.mentorship)
+
+    @on(OptionList.OptionSelected, "#scripts")
+    def _script_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.start_highlighted()
+
+    @on(OptionList.OptionSelected, "#running")
+    def _running_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.rc_app.open_conversation(resume=event.option.id)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.show_scripts()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.start_highlighted()
+
+    @on(Input.Submitted, "#mentorship")
+    def _who_submitted(self) -> None:
+        self.query_one("#scripts").focus()
+
+    def on_key(self, event: Key) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input):
+            return
+        if event.key == "escape":
+            # Escape leaves the field, like leaving a screen, and takes the list with it.
+            event.stop()
+            if focused.id == "filter":
+                focused.value = ""
+            self.query_one("#scripts").focus()
+        elif focused.id == "filter" and event.key in ("down", "up"):
+            # Keep typing while moving through the list, as in a fuzzy finder.
+            event.stop()
+            listing = self.query_one("#scripts", OptionList)
+            if event.key == "down":
+                listing.action_cursor_down()
+            else:
+                listing.action_cursor_up()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "continue":
+            return bool(self.running)
+        return True
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter").focus()
+
+    def action_focus_who(self) -> None:
+        self.query_one("#mentorship").focus()
+
+    def action_continue(self) -> None:
+        option = self.query_one("#running", OptionList).highlighted_option
+        if option is not None and option.id:
+            self.rc_app.open_conversation(resume=option.id)

@@ -1,0 +1,468 @@
+"""Looking back: every conversation in a table, with filters, full-text search and paging.
+
+All reading happens in thread workers with their own Store, so a year of reflections never
+holds up a key press; each load carries a generation number and results from a load that
+has been overtaken are dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from reflectcoach.app.screens.confirm import ConfirmScreen
+from reflectcoach.app.screens.export import ExportScreen, ExportSelection
+from reflectcoach.app.screens.transcript import TranscriptScreen
+from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, ReviewDetail
+from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
+from reflectcoach.app.widgets.review_format import count_words, describe, script_titles
+from reflectcoach.app.widgets.review_table import ReviewTable
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.app.app import ReflectCoachApp
+
+PAGE_SIZE = 100
+SEARCH_PAUSE_S = 0.15  # typing pause before a search runs; a newer key press cancels it
+HIT_LIMIT = 500  # search hits fetched for the detail panel (the table itself is not capped)
+EMPTY_STORE = (
+    "No reflections yet: start one from home (press escape).\n\n"
+    "Every conversation you have appears here, newest first, to search, read again, "
+    "export or continue."
+)
+
+
+@dataclass
+class Page:
+    generation: int
+    rows: list[Mapping[str, Any]]
+    total: int
+    hits: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    store_empty: bool = False
+    keep: str | None = None  # conversation id to put the cursor back on
+
+
+def group_hits(hits: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for hit in hits:
+        grouped.setdefault(hit["conversation_id"], []).append(hit)
+    return grouped
+
+
+class ReviewScreen(Screen[None]):
+    """`query` pre-fills the search and puts the focus there."""
+
+    CSS_PATH = "review.tcss"
+    SUB_TITLE = "Your reflections"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="review.back", tooltip="Back to where you were"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="review.search",
+            show=False,
+            tooltip="Search every question and answer",
+        ),
+        Binding("space", "mark", "Mark", id="review.mark", tooltip="Mark or unmark for export"),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="review.export",
+            tooltip="Write the marked reflections, or all that match, to a file",
+        ),
+        Binding("d", "delete", "Delete", id="review.delete", tooltip="Delete this reflection"),
+        Binding(
+            "c",
+            "resume",
+            "Continue",
+            id="review.resume",
+            tooltip="Continue this reflection where you left off",
+        ),
+        Binding("m", "more", "More", id="review.more", show=False, tooltip="Load the next page"),
+    ]
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> ReflectCoachApp: ...
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial_query = query
+        self.filters = Filters(query=query)
+        self.generation = 0
+        self.total = 0
+        self.hits: dict[str, list[Mapping[str, Any]]] = {}
+        self.loaded = False
+        self.loading_more = False
+        self.store_empty = False
+        self.problem: str | None = None
+        self.stale = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="review-main"):
+            yield ReviewFilterBar(self.initial_query, id="review-filters")
+            yield Static("Loading…", id="review-status")
+            yield ReviewTable(id="review-table")
+            yield ReviewDetail(id="review-detail")
+        yield Static(Content(EMPTY_STORE), id="review-empty")
+        # This screen has the most keys: the palette (ctrl+p, listed in help) gives up its
+        # footer slot so the row's own keys fit in 80 columns.
+        yield Footer(show_command_palette=False)
+
+    @property
+    def table(self) -> ReviewTable:
+        return self.query_one(ReviewTable)
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field_ in self.query(Input):
+                field_.cursor_blink = False
+        if self.initial_query:
+            search = self.query_one("#review-search", Input)
+            search.focus()
+            search.cursor_position = len(search.value)
+        else:
+            self.table.focus()
+        self._load_choices()
+
+    def on_screen_resume(self) -> None:
+        # Back from a transcript or a continued conversation, rows may have changed or gone:
+        # read them again, keeping the cursor's row. Dialogs change nothing by themselves.
+        if self.stale:
+            self.stale = False
+            self.reload(keep=self.table.current_id if self.loaded else None)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reload(self, *, pause: bool = False, keep: str | None = None) -> None:
+        self.generation += 1
+        self.loading_more = False
+        limit = max(PAGE_SIZE, self.table.row_count) if keep else PAGE_SIZE
+        self._load(self.filters, self.generation, limit, pause, keep)
+
+    @work(thread=True, exclusive=True, group="review-load")
+    def _load(
+        self, filters: Filters, generation: int, limit: int, pause: bool, keep: str | None
+    ) -> None:
+        from reflectcoach.store import StoreError
+
+        worker = get_current_worker()
+        if pause:
+            time.sleep(SEARCH_PAUSE_S)
+            if worker.is_cancelled:
+                return
+        try:
+            with self.app.open_store() as store:
+                kwargs = filters.store_kwargs()
+                rows = store.conversations(**kwargs, limit=limit, offset=0)
+                total = len(rows) if len(rows) < limit else store.count(**kwargs)
+                hits: list[Mapping[str, Any]] = []
+                if filters.searching and rows:
+                    hits = list(
+                        store.search(
+                            filters.query.strip(),
+                            limit=HIT_LIMIT,
+                            markers=(MATCH_START, MATCH_END),
+                        )
+                    )
+                store_empty = not rows and store.count() == 0
+        except StoreError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_problem, generation, str(problem))
+            return
+        if worker.is_cancelled:
+            return
+        page = Page(generation, list(rows), total, group_hits(hits), store_empty, keep)
+        self.app.call_from_thread(self._show_page, page)
+
+    def _show_page(self, page: Page) -> None:
+        if page.generation != self.generation or not self.is_attached:
+            return
+        self.loaded = True
+        self.problem = None
+        self.total = page.total
+        self.hits = page.hits
+        self.store_empty = page.store_empty
+        self.set_class(page.store_empty, "-empty")
+        table = self.table
+        index = table.cursor_row
+        table.show(page.rows)
+        if page.keep is not None and table.row_count:
+            if page.keep in table.rows_by_id:
+                index = table.get_row_index(page.keep)
+            table.move_cursor(row=min(index, table.row_count - 1), animate=False)
+        self._update_status()
+        self._update_detail()
+        self.refresh_bindings()
+
+    def _show_problem(self, generation: int, message: str) -> None:
+        if generation != self.generation or not self.is_attached:
+            return
+        self.problem = message
+        self._update_status()
+
+    def action_more(self) -> None:
+        table = self.table
+        if self.loading_more or table.row_count >= self.total:
+            return
+        self.loading_more = True
+        self._update_status()
+        self._load_more(self.filters, self.generation, table.row_count)
+
+    @work(thread=True, exclusive=True, group="review-more")
+    def _load_more(self, filters: Filters, generation: int, offset: int) -> None:
+        from reflectcoach.store import StoreError
+
+        worker = get_current_worker()
+        try:
+            with self.app.open_store() as store:
+                rows = store.conversations(**filters.store_kwargs(), limit=PAGE_SIZE, offset=offset)
+        except StoreError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_problem, generation, str(problem))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_more, generation, list(rows))
+
+    def _show_more(self, generation: int, rows: list[Mapping[str, Any]]) -> None:
+        if generation != self.generation or not self.is_attached:
+            return
+        self.loading_more = False
+        if not rows:
+            self.total = self.table.row_count  # some were deleted meanwhile
+        self.table.show(rows, append=True)
+        self._update_status()
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="review-choices")
+    def _load_choices(self) -> None:
+        from reflectcoach.store import StoreError
+
+        worker = get_current_worker()
+        try:
+            with self.app.open_store() as store:
+                scripts = list(script_titles(store).items())
+                mentorships = store.mentorships()
+        except StoreError:
+            return  # the table's own load reports the problem
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_choices, scripts, mentorships)
+
+    def _show_choices(self, scripts: list[tuple[str, str]], mentorships: list[str]) -> None:
+        if not self.is_attached:
+            return
+        titles = [title for _, title in scripts]
+        labelled = [
+            (script_id, title if titles.count(title) == 1 else f"{title} ({script_id})")
+            for script_id, title in scripts
+        ]
+        self.query_one(ReviewFilterBar).set_choices(labelled, mentorships)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _update_status(self, message: str | None = None) -> None:
+        status = self.query_one("#review-status", Static)
+        problem = message or self.problem
+        status.set_class(bool(problem), "-problem")
+        if problem:
+            status.update(Content("⚠ " + clean(problem)))
+            return
+        shown = self.table.row_count
+        if not self.loaded:
+            text = "Loading…"
+        elif shown == 0:
+            text = (
+                "No reflections match: change or clear the search and filters."
+                if self.filters.active
+                else "No reflections yet."
+            )
+        elif shown >= self.total:
+            text = count_words(self.total, "reflection")
+            if self.filters.active:
+                text += " match" if self.total != 1 else " matches"
+        else:
+            more = "loading more…" if self.loading_more else "m or the last row loads more"
+            text = f"Showing {shown:,} of {count_words(self.total, 'reflection')} ({more})"
+        marked = len(self.table.marked)
+        if marked:
+            text += f" · {marked} marked: e exports them"
+        status.update(Content(text))
+
+    def _update_detail(self) -> None:
+        row = self.table.current
+        hits = self.hits.get(row["id"], []) if row else []
+        self.query_one(ReviewDetail).show(row, hits, searching=self.filters.searching)
+
+    # -- events ----------------------------------------------------------------------------
+
+    @on(ReviewFilterBar.Changed)
+    def _filters_changed(self, event: ReviewFilterBar.Changed) -> None:
+        self.filters = event.filters
+        self.problem = None
+        self.reload(pause=event.typing)
+
+    @on(ReviewFilterBar.Invalid)
+    def _filters_invalid(self, event: ReviewFilterBar.Invalid) -> None:
+        # The table keeps the last valid filters' rows; the message says what to fix.
+        self._update_status(event.message)
+
+    @on(ReviewFilterBar.Done)
+    def _filters_done(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._update_detail()
+        self.refresh_bindings()
+        if event.cursor_row >= self.table.row_count - 1:
+            self.action_more()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        row = self.table.rows_by_id.get(event.row_key.value or "")
+        if row is None:
+            return
+        if row["status"] != "in_progress":
+            self._open(row["id"])
+            return
+
+        def chosen(resume: bool | None) -> None:
+            if resume:
+                self._resume(row["id"])
+            else:
+                self._open(row["id"])
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{describe(row)}. It is still in progress: continue where you left off, "
+                "or read what you have so far?",
+                title="Continue this reflection?",
+                yes="Continue",
+                no="Read it",
+            ),
+            chosen,
+        )
+
+    def _open(self, conversation_id: str) -> None:
+        self.stale = True
+        self.app.push_screen(TranscriptScreen(conversation_id))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that cannot do anything for this row are hidden, so the footer lists only
+        # what works here (and fits in 80 columns).
+        if not self.is_mounted or action in ("back", "search"):
+            return True
+        table = self.table
+        row = table.current
+        if action == "more":
+            return table.row_count < self.total
+        if action in ("mark", "delete", "export"):
+            return row is not None
+        if action == "resume":
+            return row is not None and row["status"] != "completed"
+        return True
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_search(self) -> None:
+        self.query_one("#review-search", Input).focus()
+
+    def action_mark(self) -> None:
+        current_id = self.table.current_id
+        if current_id is not None:
+            self.table.toggle_mark(current_id)
+            self._update_status()
+
+    def action_export(self) -> None:
+        table = self.table
+        if table.marked:
+            ids = tuple(key for key in table.rows_by_id if key in table.marked)
+            selection = ExportSelection(f"{count_words(len(ids), 'marked reflection')}.", ids=ids)
+        elif self.total:
+            what = (
+                f"{count_words(self.total, 'reflection')} matching the search and filters."
+                if self.filters.active
+                else f"All {count_words(self.total, 'reflection')}."
+            )
+            selection = ExportSelection(what, filters=self.filters.store_kwargs())
+        else:
+            self.notify("Nothing to export here.", markup=False)
+            return
+        self.app.push_screen(ExportScreen(selection))
+
+    def action_delete(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._delete(row["id"], describe(row))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {describe(row)}? Its answers go too. This cannot be undone.",
+                title="Delete this reflection?",
+                yes="Delete",
+                no="Keep it",
+            ),
+            decided,
+        )
+
+    @work(thread=True, group="review-delete")
+    def _delete(self, conversation_id: str, description: str) -> None:
+        from reflectcoach.store import StoreError
+
+        try:
+            with self.app.open_store() as store:
+                store.delete(conversation_id)
+        except StoreError as problem:
+            self.app.call_from_thread(
+                self.notify, clean(str(problem)), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._deleted, conversation_id, description)
+
+    def _deleted(self, conversation_id: str, description: str) -> None:
+        self.notify(clean(f"Deleted {description}."), markup=False)
+        if not self.is_attached:
+            return
+        self.table.remove(conversation_id)
+        self._load_choices()
+        self.reload(keep=self.table.current_id)
+
+    def action_resume(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+        if row["status"] == "completed":
+            self.notify("That reflection is complete: press Enter to read it.", markup=False)
+            return
+        self._resume(row["id"])
+
+    def _resume(self, conversation_id: str) -> None:
+        open_conversation = getattr(self.app, "open_conversation", None)
+        if open_conversation is None:
+            self.notify("Continuing a reflection is not available here.", markup=False)
+            return
+        self.stale = True
+        open_conversation(resume=conversation_id)

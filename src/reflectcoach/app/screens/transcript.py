@@ -1,0 +1,222 @@
+"""One conversation, read back exactly as it was asked: record first, then every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+from textual.worker import get_current_worker
+
+from reflectcoach.app.screens.confirm import ConfirmScreen
+from reflectcoach.app.screens.export import ExportScreen, ExportSelection
+from reflectcoach.app.widgets.review_format import (
+    count_words,
+    describe,
+    joined,
+    mentorship_label,
+    one_line,
+    status_word,
+    when,
+)
+from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.app.app import ReflectCoachApp
+
+
+class TranscriptScreen(Screen[None]):
+    CSS_PATH = "transcript.tcss"
+    SUB_TITLE = "Reflection"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="transcript.back", tooltip="Back to the list"),
+        Binding("e", "export", "Export", id="transcript.export", tooltip="Write it to a file"),
+        Binding("d", "delete", "Delete", id="transcript.delete", tooltip="Delete it"),
+        Binding(
+            "c",
+            "resume",
+            "Continue",
+            id="transcript.resume",
+            tooltip="Continue where you left off",
+        ),
+    ]
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> ReflectCoachApp: ...
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.row: Mapping[str, Any] | None = None
+        self.stale = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="transcript-body"):
+            yield Static("Loading…", id="transcript-title")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        # Back from a continued conversation the stored state has moved on; back from a
+        # dialog it has not, and reading again would lose the scroll position.
+        if self.stale:
+            self.stale = False
+            self._load()
+
+    @work(thread=True, exclusive=True, group="transcript-load")
+    def _load(self) -> None:
+        from reflectcoach.store import StoreError
+
+        worker = get_current_worker()
+        try:
+            with self.app.open_store() as store:
+                row = store.conversation(self.conversation_id)
+                answers = store.answers(self.conversation_id) if row else []
+        except StoreError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_missing, str(problem))
+            return
+        if worker.is_cancelled:
+            return
+        if row is None:
+            self.app.call_from_thread(
+                self._show_missing, "This reflection is no longer here: it has been deleted."
+            )
+            return
+        self.app.call_from_thread(self._show, row, list(answers))
+
+    async def _show(self, row: Mapping[str, Any], answers: list[Mapping[str, Any]]) -> None:
+        if not self.is_attached:
+            return
+        self.row = row
+        body = self.query_one("#transcript-body", VerticalScroll)
+        await body.remove_children()
+        widgets: list[Static | Markdown | TranscriptEntry] = [
+            Static(Content(one_line(row["title"])), id="transcript-title"),
+            Static(Content(self._meta(row)), id="transcript-meta"),
+        ]
+        record = row.get("record")
+        if row["status"] == "completed" and record:
+            # Script text is Markdown by design; answers inside it were escaped when stored.
+            card = Markdown(clean(record), id="transcript-record", open_links=False)
+            card.border_title = "Record"
+            widgets.append(card)
+        widgets.append(
+            Static(
+                Content("Questions and answers" if answers else "No questions answered yet."),
+                id="transcript-heading",
+            )
+        )
+        widgets.extend(
+            TranscriptEntry(answer, number) for number, answer in enumerate(answers, start=1)
+        )
+        await body.mount_all(widgets)
+        self.refresh_bindings()
+
+    def _meta(self, row: Mapping[str, Any]) -> str:
+        lines = [
+            joined(
+                [
+                    f"Mentorship: {one_line(mentorship_label(row['mentorship']))}",
+                    f"Status: {status_word(row['status'])}",
+                    count_words(row.get("answer_count", 0), "answer"),
+                ]
+            ),
+            joined(
+                [
+                    f"Started {when(row['started_at'])}",
+                    f"completed {when(row['completed_at'])}" if row.get("completed_at") else "",
+                    f"last answer {when(row['updated_at'])}" if not row.get("completed_at") else "",
+                    f"id {row['id']}",
+                ]
+            ),
+        ]
+        return "\n".join(lines)
+
+    async def _show_missing(self, message: str) -> None:
+        if not self.is_attached:
+            return
+        self.row = None
+        body = self.query_one("#transcript-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount(Static(Content("⚠ " + clean(message)), id="transcript-missing"))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True
+        if self.row is None:
+            return None
+        if action == "resume":
+            return self.row["status"] != "completed"  # hidden: a finished one stays finished
+        return True
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_export(self) -> None:
+        if self.row is None:
+            return
+        self.app.push_screen(
+            ExportScreen(
+                ExportSelection(f"This reflection: {describe(self.row)}.", ids=(self.row["id"],))
+            )
+        )
+
+    def action_delete(self) -> None:
+        row = self.row
+        if row is None:
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._delete(row)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {describe(row)}? Its answers go too. This cannot be undone.",
+                title="Delete this reflection?",
+                yes="Delete",
+                no="Keep it",
+            ),
+            decided,
+        )
+
+    @work(thread=True, group="transcript-delete")
+    def _delete(self, row: Mapping[str, Any]) -> None:
+        from reflectcoach.store import StoreError
+
+        try:
+            with self.app.open_store() as store:
+                store.delete(row["id"])
+        except StoreError as problem:
+            self.app.call_from_thread(
+                self.notify, clean(str(problem)), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._deleted, row)
+
+    def _deleted(self, row: Mapping[str, Any]) -> None:
+        self.notify(clean(f"Deleted {describe(row)}."), markup=False)
+        if self.is_current and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_resume(self) -> None:
+        if self.row is None or self.row["status"] == "completed":
+            return
+        open_conversation = getattr(self.app, "open_conversation", None)
+        if open_conversation is None:
+            self.notify("Continuing a reflection is not available here.", markup=False)
+            return
+        self.stale = True
+        open_conversation(resume=self.row["id"])

@@ -1,0 +1,397 @@
+"""One small input widget per question type, each posting `AnswerInput.Submitted(value)`.
+
+The widgets only collect a value; the engine decides whether it is acceptable (its
+`AnswerError` message is shown by the screen), so the rules live in one place for both
+front ends. Every label built from a script goes through `Content(clean(...))`: option
+labels and scale ends are data, never markup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.message import Message
+from textual.validation import Number
+from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from reflectcoach.answers import MAX_TEXT, display, instructions
+from reflectcoach.script.model import QuestionType
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.engine import Question
+
+
+def plain(text: str) -> Content:
+    """Script or user text as inert Content: no markup, no control characters."""
+    return Content(clean(text))
+
+
+def _steady(widget: Input | TextArea) -> None:
+    # A blinking cursor makes snapshots flaky; people running the app still get the blink.
+    if widget.app.is_headless:
+        widget.cursor_blink = False
+
+
+class AnswerInput(Vertical):
+    """Base: holds the question, offers its earlier answer, posts `Submitted`."""
+
+    DEFAULT_CSS = """
+    AnswerInput { height: auto; }
+    AnswerInput .how { color: $text-muted; height: auto; }
+    """
+
+    class Submitted(Message):
+        """The person gave an answer (typed str, or a typed value for the engine)."""
+
+        def __init__(self, value: Any) -> None:
+            super().__init__()
+            self.value = value
+
+    class Problem(Message):
+        """Live feedback while typing (None clears it)."""
+
+        def __init__(self, text: str | None) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, question: Question, *, id: str | None = "answer") -> None:
+        super().__init__(id=id)
+        self.question = question
+        self.step = question.step
+        self.labels = dict(question.options)
+
+    @property
+    def how(self) -> str:
+        """The line under the input telling how to answer."""
+        return instructions(self.step, self.labels)
+
+    def how_line(self, extra: str = "") -> Static:
+        words = " ".join(part for part in (self.how, extra) if part)
+        if self.question.offered is not None:
+            earlier = display(self.step, self.question.offered, self.labels)
+            words = f"Your earlier answer is filled in ({earlier}). " + words
+        return Static(plain(words), classes="how", markup=False)
+
+    def value(self) -> Any:
+        """What would be submitted now."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.post_message(self.Submitted(self.value()))
+
+    def focus_answer(self) -> None:
+        self.query(".answer-control").first().focus()
+
+    def action_move(self, delta: int) -> None:
+        """Left/right between the buttons of a row (scale, yes/no)."""
+        buttons = list(self.query(Button))
+        if not buttons:
+            return
+        focused = self.screen.focused
+        index = buttons.index(focused) if focused in buttons else 0
+        buttons[max(0, min(len(buttons) - 1, index + delta))].focus()
+
+
+class TextAnswer(AnswerInput):
+    def compose(self) -> ComposeResult:
+        offered = self.question.offered
+        yield Input(
+            value="" if offered is None else str(offered),
+            placeholder="Type your answer, then Enter",
+            max_length=MAX_TEXT,
+            classes="answer-control",
+        )
+        yield self.how_line("Enter to answer.")
+
+    def on_mount(self) -> None:
+        _steady(self.query_one(Input))
+
+    def value(self) -> str:
+        return self.query_one(Input).value
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+
+class LongTextAnswer(AnswerInput):
+    # ctrl+enter reaches only some terminals as its own key; ctrl+s works everywhere.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Submit answer", id="submit-long"),
+        Binding("ctrl+enter", "submit", "Submit answer", show=False),
+    ]
+
+    @property
+    def how(self) -> str:
+        return "Write as much as you like: Enter starts a new line, ctrl+s submits."
+
+    def compose(self) -> ComposeResult:
+        offered = self.question.offered
+        yield TextArea(
+            "" if offered is None else str(offered),
+            soft_wrap=True,
+            show_line_numbers=False,
+            classes="answer-control",
+        )
+        yield self.how_line()
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        _steady(area)
+        area.move_cursor(area.document.end)
+
+    def value(self) -> str:
+        return self.query_one(TextArea).text
+
+    def action_submit(self) -> None:
+        self.submit()
+
+
+class ChoiceAnswer(AnswerInput):
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(plain(f"{n}. {label}"), id=f"o{n}")
+            for n, (_, label) in enumerate(self.question.options, 1)
+        ]
+        yield OptionList(*options, classes="answer-control")
+        yield self.how_line()
+
+    @property
+    def how(self) -> str:
+        count = len(self.question.options)
+        keys = f", or press 1-{count}" if count <= 9 else ""
+        return f"Up/down and Enter{keys}."
+
+    def on_mount(self) -> None:
+        values = [v for v, _ in self.question.options]
+        listing = self.query_one(OptionList)
+        offered = self.question.offered
+        listing.highlighted = values.index(offered) if offered in values else 0
+
+    def value(self) -> str | None:
+        highlighted = self.query_one(OptionList).highlighted
+        return None if highlighted is None else self.question.options[highlighted][0]
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one(OptionList).highlighted = event.option_index
+        self.submit()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            if 1 <= n <= min(9, len(self.question.options)):
+                event.stop()
+                self.query_one(OptionList).highlighted = n - 1
+                self.submit()
+
+
+class MultiList(SelectionList[str]):
+    """Space toggles (as in SelectionList); Enter submits instead of toggling."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Submit choices", id="submit-multi"),
+    ]
+
+    class Done(Message):
+        pass
+
+    def action_submit(self) -> None:
+        self.post_message(self.Done())
+
+
+class MultiAnswer(AnswerInput):
+    def compose(self) -> ComposeResult:
+        offered = set(self.question.offered or ())
+        yield MultiList(
+            *(
+                Selection(plain(label), value, value in offered)
+                for value, label in self.question.options
+            ),
+            classes="answer-control",
+        )
+        yield self.how_line()
+
+    @property
+    def how(self) -> str:
+        return "Pick one or more: space ticks or unticks, Enter submits."
+
+    def value(self) -> list[str]:
+        chosen = set(self.query_one(MultiList).selected)
+        # In option order, whatever order they were ticked in.
+        return [value for value, _ in self.question.options if value in chosen]
+
+    @on(MultiList.Done)
+    def _done(self, event: MultiList.Done) -> None:
+        event.stop()
+        self.submit()
+
+
+class ScaleAnswer(AnswerInput):
+    """A row of numbered buttons, with the end labels beneath; digit keys pick directly."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Lower", show=False),
+        Binding("right", "move(1)", "Higher", show=False),
+    ]
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        lo = 1 if self.step.min is None else int(self.step.min)
+        hi = 5 if self.step.max is None else int(self.step.max)
+        return lo, hi
+
+    @property
+    def how(self) -> str:
+        lo, hi = self.bounds
+        return f"Left/right and Enter, or type a number from {lo} to {hi}."
+
+    def compose(self) -> ComposeResult:
+        lo, hi = self.bounds
+        with Horizontal(classes="scale-row"):
+            for n in range(lo, hi + 1):
+                yield Button(
+                    plain(str(n)), id=f"n{n}", classes="answer-control scale-button", compact=True
+                )
+        ends = [f"{n} = {self.step.labels[n]}" for n in (lo, hi) if n in self.step.labels]
+        if ends:
+            yield Static(plain("    ".join(ends)), classes="scale-ends", markup=False)
+        yield self.how_line()
+
+    def focus_answer(self) -> None:
+        lo, _ = self.bounds
+        offered = self.question.offered
+        chosen = offered if isinstance(offered, int) and not isinstance(offered, bool) else lo
+        found = self.query(f"#n{chosen}")
+        (found.first() if found else self.query(".scale-button").first()).focus()
+
+    def value(self) -> int | None:
+        focused = self.screen.focused
+        if isinstance(focused, Button) and focused.id and focused.id.startswith("n"):
+            return int(focused.id[1:])
+        return None
+
+    @on(Button.Pressed, ".scale-button")
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        assert event.button.id is not None
+        self.post_message(self.Submitted(int(event.button.id[1:])))
+
+    def on_key(self, event: Key) -> None:
+        lo, hi = self.bounds
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            # With a 1-10 scale, 0 stands for 10: there is no other key for it.
+            if n == 0 and hi == 10 and lo > 0:
+                n = 10
+            if lo <= n <= hi:
+                event.stop()
+                self.post_message(self.Submitted(n))
+
+
+class YesNoAnswer(AnswerInput):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="yes"),
+        Binding("n", "answer(False)", "No", id="no"),
+        Binding("left", "move(-1)", "Yes", show=False),
+        Binding("right", "move(1)", "No", show=False),
+    ]
+
+    @property
+    def how(self) -> str:
+        return "Press y or n, or pick a button."
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="yes-no-row"):
+            yield Button(plain("Yes (y)"), id="yes", classes="answer-control", compact=True)
+            yield Button(plain("No (n)"), id="no", classes="answer-control", compact=True)
+        yield self.how_line()
+
+    def focus_answer(self) -> None:
+        self.query_one("#no" if self.question.offered is False else "#yes").focus()
+
+    def value(self) -> bool | None:
+        focused = self.screen.focused
+        if isinstance(focused, Button) and focused.id in ("yes", "no"):
+            return focused.id == "yes"
+        return None
+
+    def action_answer(self, yes: bool) -> None:
+        self.post_message(self.Submitted(yes))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Submitted(event.button.id == "yes"))
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+class NumberAnswer(AnswerInput):
+    def compose(self) -> ComposeResult:
+        yield Input(
+            value=_number_text(self.question.offered),
+            placeholder="A number, then Enter",
+            type="number",
+            validators=[
+                Number(
+                    minimum=self.step.min,
+                    maximum=self.step.max,
+                    failure_description=instructions(self.step, self.labels),
+                )
+            ],
+            validate_on=["changed", "submitted"],
+            classes="answer-control",
+        )
+        yield self.how_line("Enter to answer.")
+
+    def on_mount(self) -> None:
+        _steady(self.query_one(Input))
+
+    def value(self) -> str:
+        return self.query_one(Input).value
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        result = event.validation_result
+        if result is None or result.is_valid or not event.value.strip():
+            self.post_message(self.Problem(None))
+        else:
+            self.post_message(self.Problem(instructions(self.step, self.labels)))
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+
+WIDGETS: dict[QuestionType, type[AnswerInput]] = {
+    QuestionType.TEXT: TextAnswer,
+    QuestionType.LONG_TEXT: LongTextAnswer,
+    QuestionType.CHOICE: ChoiceAnswer,
+    QuestionType.MULTI: MultiAnswer,
+    QuestionType.SCALE: ScaleAnswer,
+    QuestionType.YES_NO: YesNoAnswer,
+    QuestionType.NUMBER: NumberAnswer,
+}
+
+
+def answer_input(question: Question) -> AnswerInput:
+    """The widget that fits the question's type."""
+    return WIDGETS[question.step.type or QuestionType.TEXT](question)

@@ -1,0 +1,64 @@
+"""The help screen: every screen's keys, generated from their bindings, and the CLI."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from reflectcoach.app.screens.conversation import ConversationScreen
+from reflectcoach.app.screens.help import HelpScreen
+from reflectcoach.app.screens.home import HomeScreen
+
+
+def help_text(app) -> str:
+    return "\n".join(str(s.render()) for s in app.screen.query(Static))
+
+
+async def test_f1_opens_help_with_every_screen(fixture_app, drive) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        assert isinstance(app.screen, HelpScreen)
+        text = help_text(app)
+        for section in ("Everywhere", "Home", "Conversation", "End of a conversation"):
+            assert section in text
+        for description in (
+            "Save & leave",
+            "Back",
+            "Skip",
+            "Submit answer",
+            "Continue",
+            "Command palette",
+        ):
+            assert description in text, description
+        assert "escape / h" in text or "esc / h" in text
+        assert ":back" in text and "--plain" in text
+        assert "export" in text and "validate" in text  # the CLI's commands
+        await pilot.press("escape")
+        await d.settle()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_question_mark_from_home_and_from_a_conversation(fixture_app, drive) -> None:
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        await pilot.press("f1")
+        await d.settle()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # the same key closes it
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        await pilot.press("escape")
+        await d.settle()
+        await pilot.press("question_mark")
+        await d.settle()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await d.settle()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.is_running  # q closed help; it did not quit the app

@@ -1,0 +1,266 @@
+"""The home screen: scripts, the filter, who it is about, in-progress ones, what opens first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from reflectcoach.app.app import ReflectCoachApp
+from reflectcoach.app.screens.conversation import ConversationScreen
+from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.script.registry import builtin_dir, load_catalog
+from reflectcoach.store import Store
+
+
+def option_ids(listing: OptionList) -> list[str | None]:
+    return [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+
+
+async def test_lists_every_builtin_script(make_app, drive) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        scripts = screen.query_one("#scripts", OptionList)
+        assert option_ids(scripts) == list(load_catalog([builtin_dir()]).scripts)
+        assert scripts.has_focus
+        assert screen.query_one("#no-running").display
+        assert not screen.query_one("#running").display
+        assert screen.check_action("continue", ()) is False
+        first = str(scripts.get_option_at_index(0).prompt)
+        assert "for " in first  # the audience, in words
+
+
+async def test_filter_narrows_and_enter_starts(fixture_app, drive, fixture_dir, db_path) -> None:
+    app = ReflectCoachApp(db_path=db_path, script_dirs=[builtin_dir(), fixture_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("slash")
+        assert app.screen.query_one("#filter", Input).has_focus
+        await pilot.press(*"kind of")
+        await d.settle()
+        assert option_ids(app.screen.query_one("#scripts", OptionList)) == ["every_type"]
+        await pilot.press("enter")
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.session.script.id == "every_type"
+
+
+async def test_filter_with_no_match_and_escape(make_app, drive) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        field = app.screen.query_one("#filter", Input)
+        field.focus()
+        field.value = "[bold]zzz nothing"
+        await d.settle()
+        scripts = app.screen.query_one("#scripts", OptionList)
+        assert scripts.option_count == 1 and scripts.get_option_at_index(0).disabled
+        await pilot.press("enter")  # nothing to start: a note, not a crash
+        await d.settle()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")
+        assert field.value == "" and scripts.has_focus
+        assert scripts.option_count == len(load_catalog([builtin_dir()]).scripts)
+
+
+async def test_mentorship_typed_and_suggested(fixture_app, drive, seed, db_path) -> None:
+    seed("every_type", "Alexandra")
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("w")
+        who = app.screen.query_one("#mentorship", Input)
+        assert who.has_focus
+        await pilot.press(*"ale")
+        await d.settle()
+        assert who._suggestion == "Alexandra"  # the existing name, offered
+        await pilot.press("right", "enter")  # accept the suggestion, back to the list
+        await d.settle()
+        assert who.value == "Alexandra"
+        assert app.screen.query_one("#scripts").has_focus
+        await pilot.press("enter")
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+    with Store.open(db_path) as store:
+        assert [c["mentorship"] for c in store.conversations()] == ["Alexandra", "Alexandra"]
+
+
+async def test_in_progress_listed_and_resumed(fixture_app, drive, seed) -> None:
+    older = seed("every_type", "Sam", answers=1)
+    newer = seed("every_type", None, answers=3)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        running = app.screen.query_one("#running", OptionList)
+        assert set(option_ids(running)) == {older, newer}
+        prompts = {
+            running.get_option_at_index(i).id: str(running.get_option_at_index(i).prompt)
+            for i in range(2)
+        }
+        assert "with Sam · 1 answer so far · updated 2026-03-14" in prompts[older]
+        assert "3 answers so far" in prompts[newer] and "with" not in prompts[newer]
+        running.focus()
+        running.highlighted = option_ids(running).index(older)
+        await pilot.press("enter")
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.session.id == older
+
+
+async def test_initial_start_opens_over_home(fixture_app, drive) -> None:
+    app = fixture_app(start="every_type", mentorship="Kim")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.session.mentorship == "Kim"
+        assert [type(s) for s in app.screen_stack] == [HomeScreen, ConversationScreen]
+        await pilot.press("escape")
+        await d.settle()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_initial_unknown_script_stays_home(fixture_app, drive) -> None:
+    app = fixture_app(start="no_such_script")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("no_such_script" in n.message for n in app._notifications)
+
+
+async def test_initial_review_and_keys_r_i(fixture_app, drive) -> None:
+    review = pytest.importorskip("reflectcoach.app.screens.review")
+    app = fixture_app(screen="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        assert isinstance(app.screen, review.ReviewScreen)
+        app.pop_screen()
+        await d.settle()
+        await pilot.press("r")
+        await d.settle()
+        assert isinstance(app.screen, review.ReviewScreen)
+        app.pop_screen()
+        await d.settle()
+        await pilot.press("i")
+        await d.settle()
+        try:
+            from reflectcoach.app.screens.insights import InsightsScreen
+        except ModuleNotFoundError:
+            assert isinstance(app.screen, HomeScreen)  # a note instead, no crash
+        else:
+            assert isinstance(app.screen, InsightsScreen)
+
+
+async def test_broken_user_script_warns_once(make_app, drive, tmp_path: Path) -> None:
+    mine = tmp_path / "scripts"
+    mine.mkdir()
+    (mine / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    (mine / "also.yaml").write_text("steps: 3\n", encoding="utf-8")
+    app = make_app(extra=[mine])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert "2 script files had problems" in warnings[0].message
+        assert "reflectcoach validate" in warnings[0].message
+
+
+async def test_database_problem_is_a_notification(tmp_path: Path, drive) -> None:
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()  # a folder where the database file should be
+    app = ReflectCoachApp(db_path=folder, script_dirs=[builtin_dir()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        assert isinstance(app.screen, HomeScreen)
+        assert any(n.severity == "error" for n in app._notifications)
+        assert app.screen.query_one("#scripts", OptionList).option_count > 0
+
+
+async def test_command_palette_starts_a_script(fixture_app, drive) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("ctrl+p")
+        await d.settle()
+        await pilot.press(*"Start: every")
+        await d.settle()
+        await pilot.press("enter")
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+
+
+async def test_command_palette_lists_app_and_system_commands(fixture_app, drive) -> None:
+    from textual.command import CommandPalette
+
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("ctrl+p")
+        await d.settle()
+        await pilot.press(*"theme")
+        await d.settle()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press("escape")
+        await d.settle()
+        await pilot.press("ctrl+p", *"help", "enter")
+        await d.settle()
+        await d.settle()
+        from reflectcoach.app.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+
+
+def test_first_paint_imports_no_yaml_sqlite_or_engine() -> None:
+    code = (
+        "import sys, reflectcoach.app.app\n"
+        "heavy = ['yaml', 'sqlite_utils', 'transitions', 'reflectcoach.engine',\n"
+        "         'reflectcoach.store', 'reflectcoach.script.registry']\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+async def test_command_palette_search_opens_review_search(fixture_app, drive) -> None:
+    review = pytest.importorskip("reflectcoach.app.screens.review")
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("ctrl+p", *"search answers")
+        await d.settle()
+        await pilot.press("enter")
+        await d.settle()
+        assert isinstance(app.screen, review.ReviewScreen)
+        assert isinstance(app.focused, Input)
+
+
+async def test_command_palette_exports_everything(
+    fixture_app, drive, seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    seed("every_type", "Alex", answers=2)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("ctrl+p", *"export all", "enter")
+        await d.settle()
+        target = tmp_path / "reflectcoach-export-2026-03-14.md"
+        assert "Robin" not in target.read_text(encoding="utf-8")  # defaults were answered
+        assert "A short answer" in target.read_text(encoding="utf-8")
+        assert any(str(target) in n.message for n in app._notifications)
