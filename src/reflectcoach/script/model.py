@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 STEP_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 SCRIPT_ID = STEP_ID
-# `recall.SCRIPT_ID.STEP_ID`: an answer from the last completed conversation of another script.
+# `recall.SCRIPT_ID.STEP_ID`: an answer from the last completed conversation of that script.
 RECALL = re.compile(r"recall\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
 RECALL_PREFIX = "recall."
 
@@ -26,16 +26,17 @@ def parse_recall(name: str) -> tuple[str, str] | None:
 
 def name_problem(name: str) -> str | None:
     """Why `name` is not a step id or recall reference, or None when it is one."""
+    shown = name if len(name) <= 40 else name[:37] + "..."
     if name == "recall" or name.startswith(RECALL_PREFIX) or "." in name:
         if RECALL.match(name):
             return None
-        return f"'{name}' is not a recall reference; write recall.SCRIPT_ID.STEP_ID"
+        return f"'{shown}' is not a recall reference; write recall.SCRIPT_ID.STEP_ID"
     if STEP_ID.match(name):
         return None
     if name.strip() != name and STEP_ID.match(name.strip()):
         return f"remove the spaces around '{name.strip()}'"
     return (
-        f"'{name}' is not a step id; step ids are lowercase letters, digits and _, "
+        f"'{shown}' is not a step id; step ids are lowercase letters, digits and _, "
         "starting with a letter"
     )
 
