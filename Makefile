@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# Bytecode up front: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
+	@$(BIN)/python -m compileall -q src > /dev/null
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -27,6 +29,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
+	@$(BIN)/python -m compileall -q src scripts > /dev/null
 	$(BIN)/python scripts/bench.py
 
 snapshots: $(STAMP)

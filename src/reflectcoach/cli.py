@@ -135,18 +135,11 @@ def _open_app(settings: Settings, **where: Any) -> None:
 @pass_settings
 def scripts_command(settings: Settings, as_json: bool) -> None:
     """List the conversations you can start."""
-    catalog = settings.catalog()
-    rows = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "summary": s.summary,
-            "audience": str(s.audience),
-            "steps": len(s.steps),
-            "source": s.source,
-        }
-        for s in catalog.scripts.values()
-    ]
+    from reflectcoach.script.index import listing
+
+    rows, problems = listing(settings.script_dirs())
+    for problem in problems:
+        click.echo(_clean(problem), err=True)
     if as_json:
         import json
 

@@ -23,6 +23,7 @@ INJECTION = "[bold red]x[/] [@click=app.quit]hi[/] [/ \x1b[2J"
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("REFLECTCOACH_SCRIPTS", raising=False)
     monkeypatch.delenv("REFLECTCOACH_DB", raising=False)
     db = tmp_path / "r.db"

@@ -22,6 +22,7 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     env.pop("REFLECTCOACH_SCRIPTS", None)
     env.pop("REFLECTCOACH_DB", None)
     return env

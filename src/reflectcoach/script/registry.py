@@ -50,11 +50,12 @@ class Catalog:
 
 
 def builtin_dir() -> Path:
-    """The scripts shipped in the package (src/reflectcoach/conversations)."""
-    from importlib.resources import files
+    """The scripts shipped in the package (src/reflectcoach/conversations).
 
-    folder = files("reflectcoach") / "conversations"
-    return folder if isinstance(folder, Path) else Path(str(folder))
+    Package data sits beside the modules in a wheel as in a checkout; a path from `__file__`
+    avoids importing importlib.resources on every start.
+    """
+    return Path(__file__).resolve().parent.parent / "conversations"
 
 
 def script_dirs(extra: Sequence[Path] = ()) -> list[Path]:
@@ -141,6 +142,15 @@ def load_one(id_or_path: str, dirs: Sequence[Path]) -> Script:
 
     if not SCRIPT_ID.match(id_or_path):
         return _load_path(Path(id_or_path), dirs)
+    from reflectcoach.script.index import source_of
+    from reflectcoach.script.loader import load_file
+
+    # The cached index says which file holds a valid script with this id: load only that.
+    source = source_of(id_or_path, dirs)
+    if source is not None:
+        result = load_file(source)
+        if result.script is not None and result.script.id == id_or_path:
+            return result.script
     catalog = load_catalog(dirs)
     script = catalog.get(id_or_path)
     if script is not None:

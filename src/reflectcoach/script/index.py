@@ -1,0 +1,91 @@
+"""A cache of what the script folders hold, so that listing scripts and finding one by id
+parse no YAML when no file has changed since the last run.
+
+The cache is keyed by every script file's path, size and modification time (and the
+reflectcoach version): any edit, new file or removed file means a full load, which rewrites
+it. Losing or corrupting the cache file costs one full load, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reflectcoach import __version__, paths
+from reflectcoach.script.registry import load_catalog, script_files
+
+FORMAT = 1
+
+
+def cache_file() -> Path:
+    return paths.cache_dir() / "scripts.json"
+
+
+def _signature(dirs: Sequence[Path]) -> list[list[Any]]:
+    signature: list[list[Any]] = []
+    for folder in dirs:
+        if not folder.is_dir():
+            signature.append([str(folder), -1, -1])
+            continue
+        for file in script_files(folder):
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            signature.append([str(file), stat.st_size, stat.st_mtime_ns])
+    return signature
+
+
+def _read(key: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        cached = json.loads(cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cached, dict) or cached.get("key") != key:
+        return None
+    return cached
+
+
+def _write(data: dict[str, Any]) -> None:
+    target = cache_file()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(target)
+    except OSError:
+        pass  # a read-only home only makes the next run slower
+
+
+def listing(dirs: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The valid scripts in `dirs` (id, title, summary, audience, steps, source) and every
+    problem found while loading them, as printable lines."""
+    key = {"format": FORMAT, "version": __version__, "files": _signature(dirs)}
+    cached = _read(key)
+    if cached is not None:
+        return cached["scripts"], cached["diagnostics"]
+    catalog = load_catalog(dirs)
+    scripts = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "summary": s.summary,
+            "audience": str(s.audience),
+            "steps": len(s.steps),
+            "source": s.source,
+        }
+        for s in catalog.scripts.values()
+    ]
+    diagnostics = [str(d) for d in catalog.diagnostics]
+    _write({"key": key, "scripts": scripts, "diagnostics": diagnostics})
+    return scripts, diagnostics
+
+
+def source_of(script_id: str, dirs: Sequence[Path]) -> Path | None:
+    """The file a valid script with this id was loaded from, if the folders have one."""
+    scripts, _ = listing(dirs)
+    found = next((s["source"] for s in scripts if s["id"] == script_id), None)
+    return Path(found) if found else None
