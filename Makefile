@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q src > /dev/null
 	$(BIN)/reflectcoach
 
 test: $(STAMP)

@@ -186,10 +186,16 @@ class Conversation:
         return text, template.render(lambda name: markdown_escape(self.lookup_text(name)))
 
     def record_text(self) -> str | None:
-        return None if self.script.record is None else self.render(self.script.record)[0]
+        """The script's record with this conversation's answers; lines whose answers are all
+        empty (skipped, or on another branch) are left out."""
+        record = self.script.record
+        return None if record is None else record.render_filled(self.lookup_text)
 
     def record_markdown(self) -> str | None:
-        return None if self.script.record is None else self.render(self.script.record)[1]
+        record = self.script.record
+        if record is None:
+            return None
+        return record.render_filled(lambda name: markdown_escape(self.lookup_text(name)))
 
     # -- acting ----------------------------------------------------------------------------
 

@@ -369,3 +369,17 @@ steps:
     )
     assert result.script is None
     assert any("after" in d.message for d in result.diagnostics)
+
+
+def test_record_leaves_out_lines_for_skipped_answers() -> None:
+    result = load_text(
+        "id: r\ntitle: t\nsummary: s\naudience: anyone\n"
+        "record: |\n  # Card\n  Worry: {worry}\n  Goal: {goal}\n"
+        "steps:\n  worry:\n    ask: Any worry?\n    optional: true\n  goal:\n    ask: Goal?\n"
+    )
+    assert result.script is not None, result.diagnostics
+    conv = Conversation(result.script)
+    conv.skip()
+    conv.answer("Ship *it*")
+    assert conv.record_text() == "# Card\nGoal: Ship *it*\n"
+    assert conv.record_markdown() == "# Card\nGoal: Ship \\*it\\*\n"

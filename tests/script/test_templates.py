@@ -107,3 +107,13 @@ def test_random_brace_soup_parses_or_raises_template_error(text: str) -> None:
     # Without holes filled, rendering gives the text with doubled braces made single.
     if not template.holes:
         assert template.render(str) == text.replace("{{", "{").replace("}}", "}")
+
+
+def test_render_filled_leaves_out_lines_whose_answers_are_all_empty() -> None:
+    from reflectcoach.script.templates import parse
+
+    template = parse("# Card\n**Goal:** {goal}\n**Why:** {why}\n{a}{b}\nThe end.")
+    values = {"goal": "Ship it", "why": "", "a": "", "b": "B"}
+    assert template.render_filled(values.__getitem__) == "# Card\n**Goal:** Ship it\nB\nThe end."
+    values = {"goal": "", "why": " ", "a": "", "b": ""}
+    assert template.render_filled(values.__getitem__) == "# Card\nThe end."

@@ -42,6 +42,29 @@ class Template:
             out[i] = lookup(out[i]) or ""
         return "".join(out)
 
+    def render_filled(self, lookup: Callable[[str], str]) -> str:
+        """Like `render`, leaving out each line whose holes all came out empty, so a record
+        has no bare "Goal:" line when the goal was skipped. Lines without holes stay."""
+        lines: list[str] = []
+        line: list[str] = []
+        holes = filled = 0
+        for i, part in enumerate(self.parts):
+            if i % 2:
+                value = lookup(part) or ""
+                holes += 1
+                filled += bool(value.strip())
+                line.append(value)
+                continue
+            for j, piece in enumerate(part.split("\n")):
+                if j:
+                    if not holes or filled:
+                        lines.append("".join(line))
+                    line, holes, filled = [], 0, 0
+                line.append(piece)
+        if not holes or filled:
+            lines.append("".join(line))
+        return "\n".join(lines)
+
     def references(self) -> frozenset[str]:
         return frozenset(name for name, _ in self.holes)
 
