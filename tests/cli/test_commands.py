@@ -234,3 +234,9 @@ def test_engine_and_store_import_nothing_from_the_front_ends() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in main.commands if f"reflectcoach {name}" not in readme]
+    assert missing == []
