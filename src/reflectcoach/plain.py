@@ -95,7 +95,8 @@ class PlainRunner:
             how += " Finish with an empty line."
         if step.optional:
             how += " Optional: :skip to leave it."
-        self.say(f"  {how.strip()}")
+        if how.strip():
+            self.say(f"  {how.strip()}")
         if question.offered is not None:
             earlier = display(step, question.offered, labels)
             self.say(f"  Earlier you said: {earlier}")
