@@ -1,0 +1,126 @@
+"""The `reflectcoach` group: global options, settings, and errors as messages.
+
+Imports beyond click happen inside commands: `reflectcoach --version` must start as fast as
+click itself, and the plain commands never load Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from reflectcoach import __version__
+
+if TYPE_CHECKING:
+    from reflectcoach.script.registry import Catalog
+    from reflectcoach.store import Store
+
+DEBUG_ENV = "REFLECTCOACH_DEBUG"
+
+
+@dataclass
+class Settings:
+    db: Path | None = None
+    scripts: list[Path] = field(default_factory=list)
+
+    @property
+    def db_path(self) -> Path:
+        from reflectcoach.paths import default_db_path
+
+        return self.db or default_db_path()
+
+    def script_dirs(self) -> list[Path]:
+        from reflectcoach.script.registry import script_dirs
+
+        return script_dirs(self.scripts)
+
+    def catalog(self) -> Catalog:
+        from reflectcoach.script.registry import load_catalog
+
+        catalog = load_catalog(self.script_dirs())
+        for problem in catalog.diagnostics:
+            click.echo(clean(str(problem)), err=True)
+        return catalog
+
+    def store(self) -> Store:
+        from reflectcoach.store import Store, StoreError
+
+        try:
+            return Store.open(self.db_path)
+        except StoreError as problem:
+            fail(str(problem))
+
+
+def clean(text: str) -> str:
+    from reflectcoach.text import clean
+
+    return clean(text)
+
+
+def fail(message: str) -> NoReturn:
+    raise click.ClickException(clean(message))
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+class Group(click.Group):
+    """Turns any unexpected exception into a short message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("\nStopped. Everything answered so far is saved.", err=True)
+            sys.exit(130)
+        except Exception as problem:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            name = type(problem).__name__
+            raise click.ClickException(
+                clean(
+                    f"unexpected problem ({name}: {problem}). Nothing you answered was lost. "
+                    f"Set {DEBUG_ENV}=1 to see the details."
+                )
+            ) from None
+
+
+@click.group(cls=Group, invoke_without_command=True)
+@click.version_option(__version__, prog_name="reflectcoach")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="REFLECTCOACH_DB",
+    help="Database file (default: your user data folder; env REFLECTCOACH_DB).",
+)
+@click.option(
+    "--scripts",
+    "scripts",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Extra folder of conversation scripts (repeatable; env REFLECTCOACH_SCRIPTS).",
+)
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, scripts: tuple[Path, ...]) -> None:
+    """A conversational reflection coach for mentoring.
+
+    With no command, opens the app.
+    """
+    ctx.obj = Settings(db=db, scripts=list(scripts))
+    if ctx.invoked_subcommand is None:
+        open_app(ctx.obj)
+
+
+def open_app(settings: Settings, **where: Any) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe.")
+    from reflectcoach.app import run_app
+
+    run_app(db_path=settings.db_path, script_dirs=settings.script_dirs(), **where)
