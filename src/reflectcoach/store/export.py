@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO, Unpack
 
 from reflectcoach.text import clean
 
 from .db import Store
-from .rows import ConversationWithAnswers
+from .rows import ConversationWithAnswers, Filters
 
 Progress = Callable[[int], None]
 EXPORT_FIELDS = (
@@ -54,7 +54,7 @@ CSV_FIELDS = (
 
 def _stream(
     store: Store,
-    filters: dict[str, Any],
+    filters: Filters,
     progress: Progress | None,
     *,
     include_future: bool = False,
@@ -70,19 +70,11 @@ def write_json(
     store: Store,
     fp: TextIO,
     *,
-    script_id: str | None = None,
-    mentorship: str | None = None,
-    status: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    ids: Sequence[str] | None = None,
     progress: Progress | None = None,
+    **filters: Unpack[Filters],
 ) -> int:
     """A JSON list, one conversation per line, oldest first. Answers carry `seq` and include
     those beyond `position` (kept after back()), so an import restores exactly."""
-    filters = dict(
-        script_id=script_id, mentorship=mentorship, status=status, since=since, until=until, ids=ids
-    )
     written = 0
     separator = "\n"
     fp.write("[")
@@ -148,20 +140,12 @@ def write_markdown(
     store: Store,
     fp: TextIO,
     *,
-    script_id: str | None = None,
-    mentorship: str | None = None,
-    status: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    ids: Sequence[str] | None = None,
     progress: Progress | None = None,
+    **filters: Unpack[Filters],
 ) -> int:
     """A readable document, oldest first: per conversation its heading and details, the
     record, then each question with its answer quoted. User text is cleaned of control
     characters and cannot turn into Markdown structure."""
-    filters = dict(
-        script_id=script_id, mentorship=mentorship, status=status, since=since, until=until, ids=ids
-    )
     written = 0
     fp.write("# Reflections\n")
     for conversation in _stream(store, filters, progress):
@@ -189,19 +173,11 @@ def write_csv(
     store: Store,
     fp: TextIO,
     *,
-    script_id: str | None = None,
-    mentorship: str | None = None,
-    status: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    ids: Sequence[str] | None = None,
     progress: Progress | None = None,
+    **filters: Unpack[Filters],
 ) -> int:
     """One row per answer on each conversation's path; text exactly as stored. Open `fp`
     with newline="" (the csv module's rule)."""
-    filters = dict(
-        script_id=script_id, mentorship=mentorship, status=status, since=since, until=until, ids=ids
-    )
     writer = csv.writer(fp)
     writer.writerow(CSV_FIELDS)
     written = 0

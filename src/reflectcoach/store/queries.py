@@ -9,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from sqlite_utils import Database
 
@@ -20,6 +20,7 @@ from .rows import (
     Answer,
     Conversation,
     ConversationWithAnswers,
+    Filters,
     SearchHit,
     answer_row,
     time_bound,
@@ -173,27 +174,10 @@ class Queries:
 
     @guarded
     def conversations(
-        self,
-        *,
-        script_id: str | None = None,
-        mentorship: str | None = None,
-        status: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        query: str | None = None,
-        limit: int | None = 100,
-        offset: int = 0,
+        self, *, limit: int | None = 100, offset: int = 0, **filters: Unpack[Filters]
     ) -> list[Conversation]:
-        """Newest first (by started_at). `since`/`until` bound started_at (see time_bound);
-        `query` keeps conversations with an answer matching every word."""
-        where = where_clause(
-            script_id=script_id,
-            mentorship=mentorship,
-            status=status,
-            since=since,
-            until=until,
-            query=query,
-        )
+        """Newest first (by started_at), matching `filters`."""
+        where = where_clause(**filters)
         if where is None:
             return []
         clause, params = where
@@ -205,27 +189,9 @@ class Queries:
         return self._rows(sql, params)  # type: ignore[return-value]
 
     @guarded
-    def count(
-        self,
-        *,
-        script_id: str | None = None,
-        mentorship: str | None = None,
-        status: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        ids: Sequence[str] | None = None,
-        query: str | None = None,
-    ) -> int:
+    def count(self, **filters: Unpack[Filters]) -> int:
         """How many conversations match (same filters as conversations/iter_conversations)."""
-        where = where_clause(
-            script_id=script_id,
-            mentorship=mentorship,
-            status=status,
-            since=since,
-            until=until,
-            ids=ids,
-            query=query,
-        )
+        where = where_clause(**filters)
         if where is None:
             return 0
         clause, params = where
@@ -277,26 +243,12 @@ class Queries:
 
     @guarded_iter
     def iter_conversations(
-        self,
-        *,
-        script_id: str | None = None,
-        mentorship: str | None = None,
-        status: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        ids: Sequence[str] | None = None,
-        include_future: bool = False,
+        self, *, include_future: bool = False, **filters: Unpack[Filters]
     ) -> Iterator[ConversationWithAnswers]:
         """Oldest first, each with its `answers` in seq order, streamed from one cursor."""
-        where = where_clause(
-            script_id=script_id,
-            mentorship=mentorship,
-            status=status,
-            since=since,
-            until=until,
-            ids=ids,
-        )
-        assert where is not None
+        where = where_clause(**filters)
+        if where is None:
+            return
         clause, params = where
         on_path = "" if include_future else " AND a.seq < c.position"
         sql = (

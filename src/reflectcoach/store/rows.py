@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from .errors import StoreError
@@ -16,6 +17,18 @@ from .errors import StoreError
 STATUSES = ("in_progress", "completed", "abandoned")
 NUMERIC_TYPES = ("scale", "number")
 ID_LENGTH = 12
+
+
+class Filters(TypedDict, total=False):
+    """Which conversations: each given key must hold (None means any)."""
+
+    script_id: str | None
+    mentorship: str | None
+    status: str | None
+    since: str | None  # bounds on started_at: see time_bound
+    until: str | None
+    ids: Sequence[str] | None
+    query: str | None  # conversations with an answer matching every word
 
 
 class Conversation(TypedDict):
