@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from reflectcoach.text import clean
@@ -62,3 +63,44 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def delete_conversation(
+    screen: Screen[Any], row: Mapping[str, Any], done: Callable[[], None]
+) -> None:
+    """Ask before deleting a conversation; delete it in a thread worker (with its own Store),
+    then say so and call `done` on the UI thread. Used by review and transcript alike."""
+    from reflectcoach.app.widgets.review_format import describe
+
+    description = describe(row)
+
+    def delete() -> None:
+        from reflectcoach.store import StoreError
+
+        try:
+            with screen.app.open_store() as store:  # type: ignore[attr-defined]
+                store.delete(row["id"])
+        except StoreError as problem:
+            screen.app.call_from_thread(
+                screen.notify, clean(str(problem)), severity="error", markup=False
+            )
+            return
+        screen.app.call_from_thread(deleted)
+
+    def deleted() -> None:
+        screen.notify(clean(f"Deleted {description}."), markup=False)
+        done()
+
+    def decided(yes: bool | None) -> None:
+        if yes:
+            screen.run_worker(delete, thread=True, group="delete")
+
+    screen.app.push_screen(
+        ConfirmScreen(
+            f"Delete {description}? Its answers go too. This cannot be undone.",
+            title="Delete this reflection?",
+            yes="Delete",
+            no="Keep it",
+        ),
+        decided,
+    )

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from reflectcoach.app.screens.confirm import ConfirmScreen
+from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
 from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, ReviewDetail
@@ -411,39 +411,10 @@ class ReviewScreen(Screen[None]):
 
     def action_delete(self) -> None:
         row = self.table.current
-        if row is None:
-            return
+        if row is not None:
+            delete_conversation(self, row, lambda: self._deleted(row["id"]))
 
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self._delete(row["id"], describe(row))
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete {describe(row)}? Its answers go too. This cannot be undone.",
-                title="Delete this reflection?",
-                yes="Delete",
-                no="Keep it",
-            ),
-            decided,
-        )
-
-    @work(thread=True, group="review-delete")
-    def _delete(self, conversation_id: str, description: str) -> None:
-        from reflectcoach.store import StoreError
-
-        try:
-            with self.app.open_store() as store:
-                store.delete(conversation_id)
-        except StoreError as problem:
-            self.app.call_from_thread(
-                self.notify, clean(str(problem)), severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._deleted, conversation_id, description)
-
-    def _deleted(self, conversation_id: str, description: str) -> None:
-        self.notify(clean(f"Deleted {description}."), markup=False)
+    def _deleted(self, conversation_id: str) -> None:
         if not self.is_attached:
             return
         self.table.remove(conversation_id)
@@ -460,9 +431,5 @@ class ReviewScreen(Screen[None]):
         self._resume(row["id"])
 
     def _resume(self, conversation_id: str) -> None:
-        open_conversation = getattr(self.app, "open_conversation", None)
-        if open_conversation is None:
-            self.notify("Continuing a reflection is not available here.", markup=False)
-            return
         self.stale = True
-        open_conversation(resume=conversation_id)
+        self.app.open_conversation(resume=conversation_id)  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import get_current_worker
 
-from reflectcoach.app.screens.confirm import ConfirmScreen
+from reflectcoach.app.screens.confirm import delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.widgets.review_format import (
     count_words,
@@ -174,49 +174,15 @@ class TranscriptScreen(Screen[None]):
         )
 
     def action_delete(self) -> None:
-        row = self.row
-        if row is None:
-            return
+        if self.row is not None:
+            delete_conversation(self, self.row, self._deleted)
 
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self._delete(row)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete {describe(row)}? Its answers go too. This cannot be undone.",
-                title="Delete this reflection?",
-                yes="Delete",
-                no="Keep it",
-            ),
-            decided,
-        )
-
-    @work(thread=True, group="transcript-delete")
-    def _delete(self, row: Mapping[str, Any]) -> None:
-        from reflectcoach.store import StoreError
-
-        try:
-            with self.app.open_store() as store:
-                store.delete(row["id"])
-        except StoreError as problem:
-            self.app.call_from_thread(
-                self.notify, clean(str(problem)), severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._deleted, row)
-
-    def _deleted(self, row: Mapping[str, Any]) -> None:
-        self.notify(clean(f"Deleted {describe(row)}."), markup=False)
+    def _deleted(self) -> None:
         if self.is_current and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     def action_resume(self) -> None:
         if self.row is None or self.row["status"] == "completed":
             return
-        open_conversation = getattr(self.app, "open_conversation", None)
-        if open_conversation is None:
-            self.notify("Continuing a reflection is not available here.", markup=False)
-            return
         self.stale = True
-        open_conversation(resume=self.row["id"])
+        self.app.open_conversation(resume=self.row["id"])  # type: ignore[attr-defined]
