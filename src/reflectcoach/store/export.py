@@ -17,24 +17,12 @@ from typing import Any, TextIO, Unpack
 from reflectcoach.text import clean
 
 from .db import Store
+from .queries import CONVERSATION_COLUMNS
 from .rows import ConversationWithAnswers, Filters
 
 Progress = Callable[[int], None]
-EXPORT_FIELDS = (
-    "id",
-    "script_id",
-    "script_version",
-    "script_sha256",
-    "title",
-    "mentorship",
-    "status",
-    "current_step",
-    "position",
-    "started_at",
-    "updated_at",
-    "completed_at",
-    "record",
-)
+# Every stored column of a conversation, the record last (it is the longest).
+EXPORT_FIELDS = (*(c for c in CONVERSATION_COLUMNS if c != "record"), "record")
 CSV_FIELDS = (
     "conversation_id",
     "script_id",
