@@ -990,7 +990,8 @@ def opened(path: Path) -> Iterator[Store]:
 
 async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     """Open review and insights from home on `db`, `runs` times each: ms from the key to
-    the screen painted with its data (review: the table's rows; insights: a series panel)."""
+    the screen painted with its data (review: the table's rows; insights: the first question's
+    series plotted)."""
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.app.screens.home import HomeScreen
     from reflectcoach.app.screens.insights import InsightsScreen
@@ -1023,7 +1024,11 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
             if not isinstance(screen, InsightsScreen):
                 return False
             panels = screen.query(SeriesPanel)
-            return bool(panels) and _composited(screen, panels.first())
+            return (
+                bool(panels)
+                and panels.first().series is not None
+                and _composited(screen, panels.first())
+            )
 
         for _ in range(runs):
             for name, key, shown in (
@@ -1169,8 +1174,8 @@ def group_history(ctx: Context) -> None:
                 Budget("below", 100),
             ),
             (
-                "insights screen: numeric_series() (every series)",
-                lambda: store.numeric_series(),
+                "insights screen: numeric_questions() (the question list)",
+                lambda: store.numeric_questions(),
                 "SELECT count(*) FROM answers",
                 raw(scan),
                 Budget("below", 100),

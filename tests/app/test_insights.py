@@ -1,15 +1,27 @@
-"""Insights: numeric answers over time with every value written out, and monthly counts."""
+"""Insights: a list of the numeric questions; the highlighted one plotted with every value
+written out (read only when highlighted); monthly counts."""
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select, Sparkline, Static
 
-from reflectcoach.app.screens.insights import NO_CONVERSATIONS, NO_SERIES, InsightsScreen
+from reflectcoach.app.screens.insights import (
+    NO_CONVERSATIONS,
+    NO_SERIES,
+    InsightsScreen,
+    no_series_text,
+)
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
+from reflectcoach.app.widgets.insights_questions import QuestionList
 from reflectcoach.app.widgets.insights_series import SeriesPanel
 
 from .conftest import MARKUP_MENTORSHIP, settle
+
+ENERGY = "How is your energy [1-5]?"
+HOURS = "How many hours went into it?"
+PROGRESS = "How far along is it, from 1 to 10?"
 
 
 async def open_insights(pilot: Pilot) -> InsightsScreen:
@@ -24,44 +36,162 @@ def text(widget: Static) -> str:
     return str(widget.render()).replace("\u00a0", " ")
 
 
-def panels(screen: InsightsScreen) -> list[dict[str, object]]:
+def listed(screen: InsightsScreen) -> list[str]:
+    """Each option as shown: its lines joined by " | "; a script's title as "# title"."""
+    options = screen.query_one(QuestionList).options
     return [
-        {
-            "question": text(panel.query_one(".series-question", Static)),
-            "about": text(panel.query_one(".series-about", Static)),
-            "values": text(panel.query_one(".series-values", Static)),
-            "plot": list(panel.query_one(Sparkline).data or []),
-        }
-        for panel in screen.query(SeriesPanel)
+        ("# " if option.disabled else "") + str(option.prompt).replace("\n", " | ")
+        for option in options
     ]
 
 
-async def test_each_series_is_plotted_and_its_values_listed(filled_db, review_app) -> None:
+def shown(screen: InsightsScreen) -> dict[str, object]:
+    panel = screen.query_one(SeriesPanel)
+    return {
+        "question": text(panel.query_one(".series-question", Static)),
+        "about": text(panel.query_one(".series-about", Static)),
+        "values": text(panel.query_one(".series-values", Static)),
+        "plot": list(panel.query_one(Sparkline).data or []),
+    }
+
+
+def visible(screen: InsightsScreen, selector: str) -> bool:
+    return screen.query_one(selector).display
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Every Store.numeric_series call the app makes, with its arguments."""
+    from reflectcoach.store import Store
+
+    calls: list[dict[str, object]] = []
+    original = Store.numeric_series
+
+    def spy(self, **where):
+        calls.append(where)
+        return original(self, **where)
+
+    monkeypatch.setattr(Store, "numeric_series", spy)
+    return calls
+
+
+async def test_questions_are_listed_and_the_first_is_plotted(filled_db, review_app, reads) -> None:
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
-        shown = panels(screen)
-        assert [(p["question"], p["values"]) for p in shown] == [
-            (
-                "How is your energy [1-5]?",
-                "2026-01-05: 3   2026-01-12: 4   2026-01-19: 5",
-            ),
-            ("How is your energy [1-5]?", "2026-02-02: 2   2026-02-09: 3"),
-            (
-                "How many hours went into it?",
-                "2026-01-05: 4   2026-01-12: 2.5   2026-01-19: 6",
-            ),
-            ("How many hours went into it?", "2026-02-02: 1   2026-02-09: 3"),
-            ("How far along is it, from 1 to 10?", "2026-01-26: 6   2026-02-23: 8"),
+        # Scripts by title; the markup mentorship is named literally, and did nothing.
+        assert listed(screen) == [
+            "# Goal review",
+            f"{PROGRESS} | 2 answers · Ada",
+            "# Weekly check-in",
+            f"{ENERGY} | 3 answers · Ada",
+            f"{ENERGY} | 2 answers · {MARKUP_MENTORSHIP}",
+            f"{HOURS} | 3 answers · Ada",
+            f"{HOURS} | 2 answers · {MARKUP_MENTORSHIP}",
         ]
-        assert shown[0]["plot"] == [3, 4, 5]
-        assert shown[0]["about"] == "Weekly check-in · Ada · 3 answers · lowest 3, highest 5"
-        # The markup mentorship is named literally, and did nothing.
-        assert shown[1]["about"].startswith(f"Weekly check-in · {MARKUP_MENTORSHIP} · ")
+        heading = screen.query_one("#insights-numbers-heading", Static)
+        assert text(heading) == "How your numbers moved · 5 questions"
+        questions = screen.query_one(QuestionList)
+        assert app.focused is questions and questions.highlighted == 1
+        assert shown(screen) == {
+            "question": PROGRESS,
+            "about": "Goal review · Ada · 2 answers · lowest 6, highest 8",
+            "values": "2026-01-26: 6   2026-02-23: 8",
+            "plot": [6, 8],
+        }
+        # Only the question on show was read, never every series at once.
+        assert reads == [{"script_id": "goal_review", "step_id": "progress", "mentorship": "Ada"}]
         assert app.is_running
 
 
-async def test_mentorship_filter_narrows_the_series(filled_db, review_app) -> None:
+async def test_choosing_another_question_plots_it(filled_db, review_app, reads) -> None:
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("down")  # past the script's title, to its first question
+        await settle(pilot)
+        assert shown(screen) == {
+            "question": ENERGY,
+            "about": "Weekly check-in · Ada · 3 answers · lowest 3, highest 5",
+            "values": "2026-01-05: 3   2026-01-12: 4   2026-01-19: 5",
+            "plot": [3, 4, 5],
+        }
+        await pilot.press("down")
+        await settle(pilot)
+        # The markup mentorship is named literally, and did nothing.
+        assert shown(screen) == {
+            "question": ENERGY,
+            "about": f"Weekly check-in · {MARKUP_MENTORSHIP} · 2 answers · lowest 2, highest 3",
+            "values": "2026-02-02: 2   2026-02-09: 3",
+            "plot": [2, 3],
+        }
+        await pilot.press("down")
+        await settle(pilot)
+        assert shown(screen)["values"] == "2026-01-05: 4   2026-01-12: 2.5   2026-01-19: 6"
+        assert shown(screen)["plot"] == [4, 2.5, 6]
+        await pilot.press("end")
+        await settle(pilot)
+        assert shown(screen)["values"] == "2026-02-02: 1   2026-02-09: 3"
+        # Back to a question already read: shown again without reading it again.
+        await pilot.press("home")
+        await settle(pilot)
+        assert shown(screen)["values"] == "2026-01-26: 6   2026-02-23: 8"
+        assert [(r["step_id"], r["mentorship"]) for r in reads] == [
+            ("progress", "Ada"),
+            ("energy", "Ada"),
+            ("energy", MARKUP_MENTORSHIP),
+            ("hours", "Ada"),
+            ("hours", MARKUP_MENTORSHIP),
+        ]
+        assert app.is_running
+
+
+async def test_a_question_asked_without_a_mentorship(filled_db, review_app, db_path, reads) -> None:
+    from reflectcoach.store import Store
+
+    with Store.open(db_path) as store:
+        for day, energy in (("2026-03-20", 2), ("2026-03-27", 4)):
+            store.clock = lambda day=day: f"{day}T08:00:00.000000Z"
+            conversation_id = store.start(
+                script_id="check_in",
+                script_version=1,
+                script_sha256="0" * 64,
+                title="Weekly check-in",
+                mentorship=None,
+                current_step="energy",
+            )
+            store.journal(conversation_id).answered(
+                step_id="energy",
+                question=ENERGY,
+                qtype="scale",
+                text=str(energy),
+                value=energy,
+                skipped=False,
+                seq=0,
+                position=1,
+                current_step="hours",
+                discard_from=None,
+            )
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        assert listed(screen)[2:4] == [
+            "# Weekly check-in",
+            f"{ENERGY} | 2 answers · no mentorship named",
+        ]
+        await pilot.press("down")
+        await settle(pilot)
+        assert shown(screen) == {
+            "question": ENERGY,
+            "about": "Weekly check-in · no mentorship named · 2 answers · lowest 2, highest 4",
+            "values": "2026-03-20: 2   2026-03-27: 4",
+            "plot": [2, 4],
+        }
+        # Read as the conversations without a mentorship (""), not as every mentorship's.
+        assert reads[-1] == {"script_id": "check_in", "step_id": "energy", "mentorship": ""}
+
+
+async def test_mentorship_filter_narrows_the_questions(filled_db, review_app) -> None:
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
@@ -70,21 +200,34 @@ async def test_mentorship_filter_narrows_the_series(filled_db, review_app) -> No
         assert app.focused is select
         select.value = MARKUP_MENTORSHIP
         await settle(pilot)
-        shown = panels(screen)
-        assert [p["question"] for p in shown] == [
-            "How is your energy [1-5]?",
-            "How many hours went into it?",
+        assert listed(screen) == [
+            "# Weekly check-in",
+            f"{ENERGY} | 2 answers · {MARKUP_MENTORSHIP}",
+            f"{HOURS} | 2 answers · {MARKUP_MENTORSHIP}",
         ]
-        assert all(MARKUP_MENTORSHIP in str(p["about"]) for p in shown)
+        assert shown(screen)["values"] == "2026-02-02: 2   2026-02-09: 3"
         assert str(select.query_one("#label", Static).render()) == MARKUP_MENTORSHIP
+        await pilot.press("tab")  # from the mentorship to the page (it scrolls) ...
+        assert app.focused is screen.query_one("#insights-body")
+        await pilot.press("tab")  # ... and on to the questions
+        assert app.focused is screen.query_one(QuestionList)
+        await pilot.press("down")
+        await settle(pilot)
+        assert shown(screen)["values"] == "2026-02-02: 1   2026-02-09: 3"
 
         select.value = "Grace"  # one answer per question: nothing to draw a line through
         await settle(pilot)
-        assert panels(screen) == []
-        empty = screen.query_one(".insights-empty", Static)
-        assert text(empty) == NO_SERIES
+        assert not visible(screen, "#insights-numbers")
+        empty = screen.query_one("#insights-no-series", Static)
+        assert empty.display and text(empty) == no_series_text("Grace")
+        assert "Grace" in text(empty) and "All mentorships" in text(empty)
         # The monthly table still counts everyone.
         assert screen.query_one(MonthlyCounts).row_count == 4
+
+        select.clear()  # back to every mentorship
+        await settle(pilot)
+        assert len(listed(screen)) == 7 and visible(screen, "#insights-numbers")
+        assert not empty.display
 
 
 async def test_monthly_counts_per_script(filled_db, review_app) -> None:
@@ -107,14 +250,26 @@ async def test_monthly_counts_per_script(filled_db, review_app) -> None:
             ["2026-01", "1", "", "3", "4"],
             ["2025-12", "", "1", "", "1"],
         ]
+        # Keyboard: the questions have the focus; tab goes on to the table, m to the
+        # mentorship.
+        questions = screen.query_one(QuestionList)
+        assert app.focused is questions
+        await pilot.press("tab")
+        assert app.focused is counts
+        await pilot.press("shift+tab")
+        assert app.focused is questions
+        await pilot.press("m")
+        assert app.focused is screen.query_one("#insights-mentorship", Select)
 
 
 async def test_insights_without_data_explain_what_will_appear(review_app) -> None:
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
-        assert text(screen.query_one(".insights-empty", Static)) == NO_CONVERSATIONS
-        assert not screen.query(MonthlyCounts)
+        status = screen.query_one("#insights-status", Static)
+        assert status.display and text(status) == NO_CONVERSATIONS
+        assert not visible(screen, MonthlyCounts)
+        assert not visible(screen, "#insights-numbers")
         await pilot.press("escape")
         assert app.screen is not screen
 
@@ -134,5 +289,102 @@ async def test_insights_with_conversations_but_no_series(review_app, db_path) ->
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
-        assert text(screen.query_one(".insights-empty", Static)) == NO_SERIES
+        empty = screen.query_one("#insights-no-series", Static)
+        assert empty.display and text(empty) == NO_SERIES
+        assert not visible(screen, "#insights-numbers")
         assert screen.query_one(MonthlyCounts).row_count == 1
+
+
+async def test_a_series_that_cannot_be_read_says_so(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.store import Store, StoreError
+
+    original = Store.numeric_series
+
+    def failing(self, **where):
+        if where.get("step_id") == "hours":
+            raise StoreError("The reflection database is [b]locked[/b].")
+        return original(self, **where)
+
+    monkeypatch.setattr(Store, "numeric_series", failing)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        assert shown(screen)["question"] == "⚠ The reflection database is [b]locked[/b]."
+        assert shown(screen)["values"] == ""
+        await pilot.press("up")  # read before: still there
+        await settle(pilot)
+        assert shown(screen)["values"] == "2026-02-02: 2   2026-02-09: 3"
+        assert app.is_running
+
+
+def test_every_binding_is_described() -> None:
+    from textual.binding import Binding
+
+    bindings = [b for b in InsightsScreen.BINDINGS if isinstance(b, Binding)]
+    assert {b.key for b in bindings} == {"escape", "m"}
+    assert all(b.description and b.tooltip for b in bindings)
+
+
+async def test_a_list_that_cannot_be_read_says_so_until_another_can(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.store import Store, StoreError
+
+    original = Store.numeric_questions
+
+    def failing(self, **where):
+        if where.get("mentorship") == "Grace":
+            raise StoreError("The reflection database [b]is busy[/b].")
+        return original(self, **where)
+
+    monkeypatch.setattr(Store, "numeric_questions", failing)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        select = screen.query_one("#insights-mentorship", Select)
+        select.value = "Grace"
+        await settle(pilot)
+        status = screen.query_one("#insights-status", Static)
+        assert status.display and text(status) == "⚠ The reflection database [b]is busy[/b]."
+        assert not visible(screen, "#insights-numbers") and not visible(screen, MonthlyCounts)
+        select.value = "Ada"
+        await settle(pilot)
+        assert not status.display
+        assert visible(screen, "#insights-numbers") and visible(screen, MonthlyCounts)
+        assert listed(screen)[1] == f"{PROGRESS} | 2 answers · Ada"
+        assert shown(screen)["values"] == "2026-01-26: 6   2026-02-23: 8"
+
+
+async def test_the_list_says_it_is_loading_until_it_is_read(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from reflectcoach.store import Store
+
+    original = Store.numeric_questions
+    release = threading.Event()
+
+    def slow(self, **where):
+        release.wait(timeout=30)
+        return original(self, **where)
+
+    monkeypatch.setattr(Store, "numeric_questions", slow)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = InsightsScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        try:
+            assert shown(screen)["question"] == "Loading…"
+            assert screen.query_one(QuestionList).option_count == 0
+            assert app.focused is screen.query_one(QuestionList)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert shown(screen)["question"] == PROGRESS

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .db import ConversationJournal, Store
 from .errors import StoreError
+from .insights import NumericQuestion
 from .rows import (
     STATUSES,
     Answer,
@@ -26,6 +27,7 @@ __all__ = [
     "ConversationJournal",
     "ConversationWithAnswers",
     "MonthCount",
+    "NumericQuestion",
     "SearchHit",
     "Series",
     "Store",

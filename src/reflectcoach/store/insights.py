@@ -1,10 +1,19 @@
-"""The Store's figures for insights: who, which scripts, numeric answers over time, months."""
+"""The Store's figures for insights: who, which scripts, numeric answers over time, months.
+
+Numeric answers are read through two indexes: `answers_numeric` (partial: scale and number
+answers not skipped, by conversation and step) and `conversations_series` (conversations by
+mentorship and script, with the id and position the join needs). `numeric_questions` groups
+them one (mentorship, script) at a time, so each GROUP BY sorts that group's answers and not
+the whole history's (about 2x faster on 10k conversations); `numeric_series` reads the points
+of one question.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlite_utils import Database
 
@@ -13,6 +22,65 @@ from .queries import where_clause
 from .rows import MonthCount, Series
 
 SeriesKey = tuple[str, str, str | None]  # script_id, step_id, mentorship
+
+# A point: a scale or number answer, not skipped, whose stored JSON is a number. The first
+# two terms are the partial index's own WHERE (so SQLite can use it); the GLOB keeps out
+# true/false, strings, lists and null without parsing JSON (a JSON number starts with - or
+# a digit, anything else does not).
+_POINT = (
+    "a.type IN ('scale', 'number') AND a.skipped = 0 AND a.answer_json GLOB '[-0-9]*' "
+    "AND a.seq < c.position"
+)
+# Every (mentorship, script) group's numeric questions answered in more than one
+# conversation, as one JSON value: [[mentorship, script_id, [[step_id, points, last
+# answered_at, question], ...]], ...]. One statement returning one row: a worker thread
+# takes the GIL back once, not once per group and row, and each time can mean waiting for a
+# busy UI thread. With exactly one max() aggregate, SQLite takes the bare columns
+# (conversation_id, seq) from the row holding that max: the latest answer, whose question
+# is the text last shown.
+_QUESTIONS = (
+    "SELECT json_group_array(json_array(p.mentorship, p.script_id, json(("
+    "SELECT json_group_array(json_array(g.step_id, g.points, g.last_answered_at, q.question)) "
+    "FROM (SELECT a.step_id AS step_id, count(*) AS points, "
+    "max(a.answered_at) AS last_answered_at, a.conversation_id AS conversation_id, a.seq AS seq "
+    "FROM conversations c INDEXED BY conversations_series "
+    "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+    f"WHERE c.mentorship IS p.mentorship AND c.script_id = p.script_id AND {_POINT} "
+    "GROUP BY a.step_id HAVING count(DISTINCT a.conversation_id) > 1) g "
+    "JOIN answers q ON q.conversation_id = g.conversation_id AND q.seq = g.seq)))) "
+    "FROM (SELECT DISTINCT mentorship, script_id FROM conversations "
+    "INDEXED BY conversations_series{where}) p"
+)
+
+
+class NumericQuestion(TypedDict):
+    """A numeric question asked in one mentorship (or none) and answered in more than one
+    conversation: what `numeric_series` would plot, without its points."""
+
+    script_id: str
+    step_id: str
+    question: str  # as last asked
+    mentorship: str | None
+    count: int  # points: answers on the current path, not skipped
+    last_answered_at: str
+
+
+def _number(raw: str) -> int | float | None:
+    """A stored JSON number as int or float (int() and float() are several times cheaper
+    than json.loads); None for anything else, or a value that is not finite."""
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _series_order(key: SeriesKey) -> tuple[str, str, bool, str]:
+    return key[0], key[1], key[2] is not None, key[2] or ""
 
 
 class Insights:
@@ -39,6 +107,35 @@ class Insights:
         ]
 
     @guarded
+    def numeric_questions(self, *, mentorship: str | None = None) -> list[NumericQuestion]:
+        """Every (script_id, step_id, mentorship) that `numeric_series` has a series for
+        (only `mentorship`'s when given, as there), sorted like it, with the number of
+        points, the latest answer's time and the question as last asked; no points are
+        read."""
+        who = mentorship.strip() if mentorship is not None else None
+        if who is None:
+            sql, params = _QUESTIONS.format(where=""), []
+        elif not who:
+            sql, params = _QUESTIONS.format(where=" WHERE mentorship IS NULL"), []
+        else:
+            sql, params = _QUESTIONS.format(where=" WHERE mentorship = ?"), [who]
+        (found_json,) = self.db.execute(sql, params).fetchone()
+        found: list[NumericQuestion] = [
+            {
+                "script_id": script_id,
+                "step_id": step_id,
+                "question": question,
+                "mentorship": name,
+                "count": points,
+                "last_answered_at": last_answered_at,
+            }
+            for name, script_id, steps in json.loads(found_json)
+            for step_id, points, last_answered_at, question in steps
+        ]
+        found.sort(key=lambda q: _series_order((q["script_id"], q["step_id"], q["mentorship"])))
+        return found
+
+    @guarded
     def numeric_series(
         self,
         *,
@@ -48,14 +145,24 @@ class Insights:
     ) -> list[Series]:
         """Scale/number questions answered in more than one conversation, one series per
         (script_id, step_id, mentorship), sorted by those; points oldest first (a loop that
-        asks a question twice gives two points). `question` is the text last shown."""
+        asks a question twice gives two points). `question` is the text last shown.
+
+        `mentorship=None` means every mentorship (and none), each its own series; a blank
+        `mentorship` ("") means the conversations without one (the store keeps a blank name
+        as none). To plot one question, pass script_id and step_id (and mentorship): that
+        reads only its points, milliseconds on a large history, where no filter reads every
+        numeric answer."""
         sql = (
-            "SELECT c.script_id, a.step_id, c.mentorship, a.answered_at, a.answer_json, c.id, "
-            "a.seq FROM conversations c JOIN answers a ON a.conversation_id = c.id "
-            "WHERE a.type IN ('scale', 'number') AND a.skipped = 0 AND a.seq < c.position"
+            "SELECT c.script_id, a.step_id, c.mentorship, a.answered_at, a.answer_json, "
+            "a.conversation_id, a.seq FROM conversations c "
+            "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+            f"WHERE {_POINT}"
         )
         params: list[Any] = []
         who = mentorship.strip() if mentorship is not None else None
+        if who == "":
+            sql += " AND c.mentorship IS NULL"
+            who = None
         for column, value in (("c.mentorship", who), ("c.script_id", script_id)):
             if value is not None:
                 sql += f" AND {column} = ?"
@@ -66,11 +173,10 @@ class Insights:
         points: dict[SeriesKey, list[tuple[str, int | float]]] = {}
         latest: dict[SeriesKey, tuple[str, str, int]] = {}  # answered_at, conversation, seq
         spread: dict[SeriesKey, set[str]] = {}  # the conversations answering it
-        loads = json.loads
         for script, step, name, at, raw, conversation_id, seq in self.db.execute(sql, params):
-            value = loads(raw)
-            if value.__class__ is not int and value.__class__ is not float:
-                continue  # bool, or a value some other writer stored
+            value = _number(raw)
+            if value is None:
+                continue  # not a number: a value some other writer stored
             key = (script, step, name)
             found = points.get(key)
             if found is None:
@@ -83,7 +189,7 @@ class Insights:
                 if at > latest[key][0]:
                     latest[key] = (at, conversation_id, seq)
         result: list[Series] = []
-        for key in sorted(points, key=lambda k: (k[0], k[1], k[2] is not None, k[2] or "")):
+        for key in sorted(points, key=_series_order):
             if len(spread[key]) < 2:
                 continue
             series = sorted(points[key], key=lambda point: point[0])

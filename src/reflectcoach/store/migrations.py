@@ -97,7 +97,19 @@ def m002_record_indexes_fts(db: Database) -> None:
     answers.enable_fts(["question", "answer_text"], create_triggers=True)
 
 
-KNOWN = [m.__name__ for m in (m001_initial, m002_record_indexes_fts)]
+@migrations()
+def m003_conversations_series_index(db: Database) -> None:
+    # Insights group numeric answers by (mentorship, script): walking this index gives each
+    # group's conversations together, with the id and position the join needs, so every
+    # GROUP BY sorts one group's answers and not the whole history (store/insights.py).
+    db.execute(
+        "CREATE INDEX conversations_series ON conversations(mentorship, script_id, id, position)"
+    )
+
+
+KNOWN = [
+    m.__name__ for m in (m001_initial, m002_record_indexes_fts, m003_conversations_series_index)
+]
 
 
 def check(db: Database, path: Path) -> bool:

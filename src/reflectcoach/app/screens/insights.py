@@ -1,5 +1,10 @@
 """How numeric answers moved over time, per question and mentorship, and how often you
-reflected: read in a worker, shown as sparklines with every value also written out."""
+reflected.
+
+The screen lists the questions that can be plotted (the store's `numeric_questions`, no
+points read) and plots only the highlighted one: its points are read in a worker when it is
+first highlighted, then kept for the life of the screen. Every value is also written out.
+"""
 
 from __future__ import annotations
 
@@ -10,39 +15,79 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Footer, Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
+from reflectcoach.app.widgets.insights_questions import (
+    QuestionKey,
+    QuestionList,
+    in_list_order,
+    question_key,
+)
 from reflectcoach.app.widgets.insights_series import SeriesPanel
-from reflectcoach.app.widgets.review_format import one_line, plain, script_titles
+from reflectcoach.app.widgets.review_format import count_words, one_line, plain, script_titles
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
+    from reflectcoach.store import Store
 
 NO_SERIES = (
     "Nothing to plot yet. When a question asking for a number or a rating (such as "
     "“How confident do you feel, from 1 to 5?”) has been answered in more than one "
-    "conversation, its answers appear here over time: one panel per question and mentorship."
+    "conversation, it is listed here: choose it to see its answers over time, one list "
+    "entry per question and mentorship."
+)
+NO_SERIES_FOR = (
+    "Nothing to plot for {name} yet: no question asking for a number or a rating has been "
+    "answered in more than one of their conversations. Press m and choose “All "
+    "mentorships” to see everyone's."
 )
 NO_CONVERSATIONS = "No reflections yet: start one from home (press escape)."
+LOADING = "Loading…"
+NUMBERS_HEADING = "How your numbers moved"
+
+
+def no_series_text(mentorship: str | None) -> str:
+    if mentorship is None:
+        return NO_SERIES
+    return NO_SERIES_FOR.format(name=one_line(mentorship))
+
+
+def series_for(store: Store, key: QuestionKey) -> Mapping[str, Any] | None:
+    """The points of one question in one mentorship (None: the conversations without one)."""
+    script_id, step_id, mentorship = key
+    # A blank mentorship asks for the conversations without one (None would read every
+    # mentorship's series of the question).
+    found = store.numeric_series(
+        script_id=script_id, step_id=step_id, mentorship="" if mentorship is None else mentorship
+    )
+    return next((s for s in found if s["mentorship"] == mentorship), None)
 
 
 @dataclass
 class Figures:
-    series: list[Mapping[str, Any]]
-    counts: list[Mapping[str, Any]]
+    questions: list[Mapping[str, Any]]
+    # The series of the question the list will highlight, read with the list.
+    first: tuple[QuestionKey, Mapping[str, Any] | None] | None
+    counts: list[Mapping[str, Any]] | None  # None: unchanged (only the list was reloaded)
     titles: dict[str, str]
     mentorships: list[str]
 
 
 class InsightsScreen(Screen[None]):
+    """Opens on the (empty) question list with "Loading…" beside it; the worker's figures
+    then fill it. Sections are shown and hidden through their own `display`: a class on
+    the screen would restyle every widget on it, which costs more than the rest of opening.
+    """
+
     CSS_PATH = "insights.tcss"
     SUB_TITLE = "Insights"
+    AUTO_FOCUS = "#insights-questions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="insights.back", tooltip="Back to where you were"),
         Binding(
@@ -63,7 +108,10 @@ class InsightsScreen(Screen[None]):
         super().__init__()
         self.mentorship: str | None = None
         self.generation = 0
-        self.choices_set = False
+        self.loaded = False  # the first figures have arrived (counts, titles, names)
+        self.empty = False  # ... and there were no reflections at all
+        self.titles: dict[str, str] = {}
+        self.series: dict[QuestionKey, Mapping[str, Any] | None] = {}  # read so far
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,32 +119,57 @@ class InsightsScreen(Screen[None]):
         mentorship.border_title = "Mentorship"
         yield mentorship
         with VerticalScroll(id="insights-body"):
-            yield Static("Loading…", id="insights-status")
+            yield Static(id="insights-status", classes="insights-empty")
+            yield Static(NUMBERS_HEADING, id="insights-numbers-heading", classes="insights-heading")
+            yield Static(id="insights-no-series", classes="insights-empty", markup=False)
+            with Horizontal(id="insights-numbers"):
+                yield QuestionList(id="insights-questions")
+                yield SeriesPanel(id="insights-series")
+            yield Static(
+                "Reflections started per month (all mentorships)",
+                id="insights-counts-heading",
+                classes="insights-heading",
+            )
+            yield MonthlyCounts(id="insights-counts")
         yield Footer()
 
     def on_mount(self) -> None:
         select = self.query_one("#insights-mentorship", Select)
         # The border belongs to the Select's inner SelectCurrent: put the title there.
         select.query_one("SelectCurrent").border_title = select.border_title
-        self.query_one("#insights-body", VerticalScroll).focus()
+        self.query_one(SeriesPanel).show_message(LOADING)
         self._reload()
+
+    # -- reading ---------------------------------------------------------------------------
 
     def _reload(self) -> None:
         self.generation += 1
-        self._load(self.mentorship, self.generation)
+        self.series.clear()
+        shown = self.query_one(QuestionList).question()
+        keep = None if shown is None else question_key(shown)
+        self._load(self.mentorship, self.generation, keep, counts=not self.loaded)
 
     @work(thread=True, exclusive=True, group="insights-load")
-    def _load(self, mentorship: str | None, generation: int) -> None:
+    def _load(
+        self, mentorship: str | None, generation: int, keep: QuestionKey | None, *, counts: bool
+    ) -> None:
+        """The list, and the series of the question it will highlight (`keep` if listed,
+        else the first), in one go; the counts and titles too the first time."""
         from reflectcoach.store import StoreError
 
         worker = get_current_worker()
         try:
             with self.app.open_store() as store:
+                titles = script_titles(store) if counts else self.titles
+                questions = in_list_order(store.numeric_questions(mentorship=mentorship), titles)
+                keys = [question_key(q) for q in questions]
+                first = keep if keep in keys else (keys[0] if keys else None)
                 figures = Figures(
-                    series=list(store.numeric_series(mentorship=mentorship)),
-                    counts=list(store.monthly_counts()),
-                    titles=script_titles(store),
-                    mentorships=list(store.mentorships()),
+                    questions=questions,
+                    first=None if first is None else (first, series_for(store, first)),
+                    counts=list(store.monthly_counts()) if counts else None,
+                    titles=titles,
+                    mentorships=list(store.mentorships()) if counts else [],
                 )
         except StoreError as problem:
             if not worker.is_cancelled:
@@ -105,46 +178,115 @@ class InsightsScreen(Screen[None]):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, generation, figures)
 
-    async def _show(self, generation: int, figures: Figures) -> None:
+    @work(thread=True, exclusive=True, group="insights-series")
+    def _load_series(self, key: QuestionKey, generation: int) -> None:
+        from reflectcoach.store import StoreError
+
+        worker = get_current_worker()
+        try:
+            with self.app.open_store() as store:
+                series = series_for(store, key)
+        except StoreError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._series_problem, key, generation, str(problem))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._series_read, key, generation, series)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _show(self, generation: int, figures: Figures) -> None:
         if generation != self.generation or not self.is_attached:
             return
-        if not self.choices_set:
-            self.choices_set = True
+        if not self.loaded:
+            self.loaded = True
+            self.titles = figures.titles
             select = self.query_one("#insights-mentorship", Select)
             with select.prevent(Select.Changed):
                 select.set_options([(plain(one_line(m)), m) for m in figures.mentorships])
-        body = self.query_one("#insights-body", VerticalScroll)
-        await body.remove_children()
-        widgets: list[Static | SeriesPanel | MonthlyCounts] = []
-        if not figures.counts:
-            widgets.append(Static(Content(NO_CONVERSATIONS), classes="insights-empty"))
-        else:
-            widgets.append(Static("How your numbers moved", classes="insights-heading"))
-            if figures.series:
-                widgets.extend(
-                    SeriesPanel(
-                        series, figures.titles.get(series["script_id"], series["script_id"])
-                    )
-                    for series in figures.series
-                )
-            else:
-                widgets.append(Static(Content(NO_SERIES), classes="insights-empty"))
-            widgets.append(
-                Static(
-                    "Reflections started per month (all mentorships)", classes="insights-heading"
-                )
-            )
-            widgets.append(MonthlyCounts(id="insights-counts"))
-        await body.mount_all(widgets)
-        if figures.counts:
+            if not figures.counts:
+                self.empty = True
+                self._only_status(NO_CONVERSATIONS)
+                return
             self.query_one(MonthlyCounts).show(figures.counts, figures.titles)
+        elif self.empty:
+            return
+        self._sections(shown=True)  # again, after a problem reading a mentorship's list
+        no_series = self.query_one("#insights-no-series", Static)
+        no_series.update(Content(no_series_text(self.mentorship)))
+        no_series.display = not figures.questions
+        self.query_one("#insights-numbers").display = bool(figures.questions)
+        heading = NUMBERS_HEADING
+        if figures.questions:
+            heading += f" · {count_words(len(figures.questions), 'question')}"
+        self.query_one("#insights-numbers-heading", Static).update(Content(heading))
+        keep = None
+        if figures.first is not None:
+            keep, series = figures.first
+            self.series[keep] = series
+        # Highlighting posts OptionHighlighted, which plots the question (read already, or
+        # read now in a worker).
+        self.query_one(QuestionList).show(figures.questions, self.titles, keep=keep)
+
+    def _sections(self, *, shown: bool) -> None:
+        """The headings, the list and the table, or (not `shown`) only the status line."""
+        for selector in ("#insights-numbers-heading", "#insights-counts-heading"):
+            self.query_one(selector).display = shown
+        self.query_one(MonthlyCounts).display = shown
+        self.query_one("#insights-status").display = not shown
+        if not shown:
+            self.query_one("#insights-no-series").display = False
+            self.query_one("#insights-numbers").display = False
+
+    def _only_status(self, message: str) -> None:
+        """Nothing but `message` (no reflections, or a problem reading them)."""
+        self._sections(shown=False)
+        self.query_one("#insights-status", Static).update(Content(message))
+        self.query_one("#insights-body", VerticalScroll).focus()
+
+    def _plot(self, key: QuestionKey) -> None:
+        panel = self.query_one(SeriesPanel)
+        series = self.series.get(key)
+        if series is None:
+            panel.show_message("Nothing to plot for this question any more.")
+        else:
+            panel.show(series, self.titles.get(key[0], key[0]))
+
+    def _series_read(
+        self, key: QuestionKey, generation: int, series: Mapping[str, Any] | None
+    ) -> None:
+        if generation != self.generation or not self.is_attached:
+            return
+        self.series[key] = series
+        shown = self.query_one(QuestionList).question()
+        if shown is not None and question_key(shown) == key:
+            self._plot(key)
+
+    def _series_problem(self, key: QuestionKey, generation: int, message: str) -> None:
+        if generation != self.generation or not self.is_attached:
+            return
+        shown = self.query_one(QuestionList).question()
+        if shown is not None and question_key(shown) == key:
+            self.query_one(SeriesPanel).show_message("⚠ " + message)
 
     def _show_problem(self, generation: int, message: str) -> None:
         if generation != self.generation or not self.is_attached:
             return
-        body = self.query_one("#insights-body", VerticalScroll)
-        body.remove_children()
-        body.mount(Static(Content("⚠ " + clean(message)), classes="insights-empty"))
+        self._only_status("⚠ " + clean(message))
+
+    # -- events and actions ----------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#insights-questions")
+    def _question_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        question = self.query_one(QuestionList).question(event.option_index)
+        if question is None:
+            return
+        key = question_key(question)
+        if key in self.series:
+            self._plot(key)
+        else:
+            self.query_one(SeriesPanel).show_pending(question, self.titles.get(key[0], key[0]))
+            self._load_series(key, self.generation)
 
     @on(Select.Changed, "#insights-mentorship")
     def _mentorship_changed(self, event: Select.Changed) -> None:

@@ -1,8 +1,13 @@
-"""One numeric question over time: its text, a sparkline, and every value in words."""
+"""One numeric question over time: its text, a sparkline, and every value in words.
+
+The panel is composed once and shows whichever question is chosen (`show`), or a message
+while there is none to show (`show_message`): choosing another question changes four
+widgets' content and mounts nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from textual.app import ComposeResult
@@ -17,6 +22,7 @@ from reflectcoach.app.widgets.review_format import (
     mentorship_label,
     one_line,
 )
+from reflectcoach.text import clean
 
 # Between a date and its value: a no-break space keeps "2026-01-05: 4" on one line when
 # the list wraps.
@@ -30,39 +36,80 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def values_text(points: list[tuple[str, float]]) -> str:
+def values_text(points: Sequence[tuple[str, float]]) -> str:
     """Every point as `date: value`, oldest first, so nothing depends on reading the plot."""
     return "   ".join(f"{day(at)}:{NBSP}{number(value)}" for at, value in points)
+
+
+def about_text(script_title: str, mentorship: str | None, values: Sequence[float]) -> str:
+    """`Weekly check-in · Ada · 3 answers · lowest 3, highest 5` (plain text)."""
+    return joined(
+        [
+            one_line(script_title),
+            one_line(mentorship_label(mentorship)),
+            count_words(len(values), "answer"),
+            f"lowest {number(min(values))}, highest {number(max(values))}" if values else "",
+        ]
+    )
 
 
 class SeriesPanel(Vertical):
     """A question's answers in the conversations of one mentorship, oldest first."""
 
-    def __init__(self, series: Mapping[str, Any], script_title: str) -> None:
-        super().__init__(classes="series-panel")
-        self.series = series
-        self.script_title = script_title
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="series-panel")
+        self.series: Mapping[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        points = [(at, value) for at, value in self.series["points"]]
+        yield Static(classes="series-question", markup=False)
+        yield Static(classes="series-about", markup=False)
+        yield Sparkline([], classes="series-plot")
+        yield Static(classes="series-values", markup=False)
+
+    def show(self, series: Mapping[str, Any], script_title: str) -> None:
+        """Plot `series` (a store Series) and write out each of its values."""
+        self.series = series
+        points = [(at, value) for at, value in series["points"]]
         values = [float(value) for _, value in points]
-        yield Static(Content(one_line(self.series["question"])), classes="series-question")
-        yield Static(
-            Content(
-                joined(
-                    [
-                        one_line(self.script_title),
-                        one_line(mentorship_label(self.series["mentorship"])),
-                        count_words(len(points), "answer"),
-                        f"lowest {number(min(values))}, highest {number(max(values))}",
-                    ]
-                )
-            ),
-            classes="series-about",
+        self.query_one(".series-question", Static).update(Content(one_line(series["question"])))
+        self.query_one(".series-about", Static).update(
+            Content(about_text(script_title, series["mentorship"], values))
         )
-        plot = Sparkline(values, classes="series-plot")
+        plot = self.query_one(Sparkline)
+        plot.display = True
         # A few columns per answer: a handful of answers stretched over the whole width
         # would read as a few wide blocks rather than a line over time.
         plot.styles.width = len(values) * COLUMNS_PER_POINT
-        yield plot
-        yield Static(Content(values_text(points)), classes="series-values")
+        plot.data = values
+        self.query_one(".series-values", Static).update(Content(values_text(points)))
+
+    def show_pending(self, question: Mapping[str, Any], script_title: str) -> None:
+        """While `question`'s points are read: its text and where it was asked, no values
+        (so the panel never shows one question's values under another's text)."""
+        self.series = None
+        self.query_one(".series-question", Static).update(Content(one_line(question["question"])))
+        self.query_one(".series-about", Static).update(
+            Content(
+                joined(
+                    [
+                        one_line(script_title),
+                        one_line(mentorship_label(question["mentorship"])),
+                        count_words(question["count"], "answer"),
+                    ]
+                )
+            )
+        )
+        plot = self.query_one(Sparkline)
+        plot.data = []
+        plot.display = False
+        self.query_one(".series-values", Static).update(Content("Reading its answers…"))
+
+    def show_message(self, message: str) -> None:
+        """No series: a sentence where the question would be (a problem, or nothing yet)."""
+        self.series = None
+        self.query_one(".series-question", Static).update(Content(clean(message)))
+        self.query_one(".series-about", Static).update("")
+        plot = self.query_one(Sparkline)
+        plot.data = []
+        plot.display = False
+        self.query_one(".series-values", Static).update("")
