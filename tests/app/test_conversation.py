@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.selection import Selection
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
 from reflectcoach.app.screens.conversation import ConversationScreen
@@ -19,7 +20,7 @@ from reflectcoach.app.widgets.answer_inputs import (
     TextAnswer,
     YesNoAnswer,
 )
-from reflectcoach.app.widgets.chat import Exchange
+from reflectcoach.app.widgets.chat import ANSWER_BAR, ExchangeLog
 from reflectcoach.script.registry import builtin_dir, load_catalog
 from reflectcoach.store import Store
 
@@ -47,10 +48,20 @@ def shown(widget: Static) -> str:
 
 
 def exchanges(app) -> list[tuple[str, str]]:
-    return [
-        (shown(e.query_one(".asked", Static)), shown(e.query_one(".answer", Static)))
-        for e in app.screen.query(Exchange)
-    ]
+    """(question, answer) as the screen draws them: the text of the exchange logs' lines."""
+    pairs = []
+    for log in app.screen.query(ExchangeLog):
+        text, _ = log.get_selection(Selection(None, None))
+        for block in text.split("\n\n"):  # a blank line after each exchange
+            lines = block.splitlines()
+            if not lines:
+                continue
+            asked = " ".join(line.strip() for line in lines if ANSWER_BAR not in line)
+            answer = "\n".join(
+                line.split(ANSWER_BAR, 1)[1][1:] for line in lines if ANSWER_BAR in line
+            )
+            pairs.append((asked, answer))
+    return pairs
 
 
 def rows(db_path: Path) -> tuple[dict, list[dict]]:
@@ -298,7 +309,7 @@ async def test_markup_in_answers_and_names_is_literal(
         assert exchanges(app)[0][1] == text
         await d.finish({"hopes": text})
         assert isinstance(app.screen, FinishedScreen)
-        answers = [shown(s) for s in app.screen.query(".answer")]
+        answers = [answer for _, answer in exchanges(app)]
         assert answers[0] == text and answers[2] == text
         await pilot.press("escape")
         await d.settle()
@@ -374,3 +385,137 @@ async def test_every_builtin_script_to_the_end(
     assert conversation["script_id"] == script_id
     assert len(answers) == given + 1
     assert conversation["record"] is None or conversation["record"].strip()
+
+
+# -- the transcript stays cheap as it grows -------------------------------------------------
+
+
+def transcript_widgets(app) -> int:
+    return len(app.screen.query_one("#transcript").query("*"))
+
+
+async def test_answers_add_lines_not_widgets(fixture_app, drive) -> None:
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.until("blockers")  # past the say after the first answer
+        widgets = transcript_widgets(app)
+        logs = list(app.screen.query(ExchangeLog))
+        await d.until("hours")
+        assert transcript_widgets(app) == widgets
+        assert list(app.screen.query(ExchangeLog)) == logs
+        assert [seq for log in logs for seq in (e.seq for e in log.exchanges)] == list(range(6))
+        assert [q for q, _ in exchanges(app)] == [
+            "Q: What should I call you?",
+            "Q: Which side of the mentorship are you on?",
+            "Q: What do you hope to get out of it?",
+            "Q: What might get in the way?",
+            "Q: How confident are you?",
+            "Q: Are you ready to start?",
+        ]
+
+
+async def test_back_past_a_say_takes_the_say_too(fixture_app, drive) -> None:
+    from reflectcoach.app.widgets.chat import CoachSays
+
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.answer("Robin")
+        await d.answer("mentee")
+        assert len(app.screen.query(CoachSays)) == 1
+        await pilot.press("ctrl+b", "ctrl+b")
+        await d.settle()
+        assert d.question.step.id == "name"
+        assert exchanges(app) == [] and not app.screen.query(CoachSays)
+        assert not app.screen.query(ExchangeLog)
+        await d.answer("Sam")
+        assert len(app.screen.query(CoachSays)) == 1
+        assert exchanges(app) == [("Q: What should I call you?", "Sam")]
+
+
+async def test_long_answers_wrap_again_when_the_terminal_narrows(fixture_app, drive) -> None:
+    long = "words " * 30 + "end\nsecond line"
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.answer(long.strip())
+        log = app.screen.query_one(ExchangeLog)
+        wide = log.size.height
+        ((_, shown_wide),) = exchanges(app)
+        await pilot.resize_terminal(40, 24)
+        await d.settle()
+        assert log.size.height > wide
+        ((_, shown_narrow),) = exchanges(app)
+        assert shown_narrow.split() == shown_wide.split() == long.split()
+        assert all(len(line) <= 40 for line in shown_narrow.splitlines())
+
+
+async def test_transcript_text_can_be_selected(fixture_app, drive) -> None:
+    from textual.geometry import Offset
+
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.answer("[b]Robin[/b]")
+        log = app.screen.query_one(ExchangeLog)
+        app.screen.selections = {log: Selection(Offset(1, 0), Offset(14, 1))}
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "Q: What should I call you?\n    ▎ [b]Robin"
+
+
+async def test_the_focus_goes_from_answer_to_answer(fixture_app, drive) -> None:
+    """Never by way of the transcript: a focus change restyles all it lands on."""
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        screen = app.screen
+        focused: list[object] = []
+
+        def moved(widget: object) -> None:
+            focused.append(widget)
+
+        screen.watch(screen, "focused", moved, init=False)
+        await d.until("hours")
+        transcript = screen.query_one("#transcript")
+        assert focused and all(widget is not transcript for widget in focused)
+
+
+async def test_the_footer_follows_the_question(fixture_app, drive) -> None:
+    from textual.widgets._footer import FooterKey
+
+    def keys() -> set[str]:
+        return {key.description for key in app.screen.query(FooterKey)}
+
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        assert "Save & leave" in keys() and "Back" not in keys()
+        await d.until("hopes")
+        assert {"Back", "Submit answer"} <= keys()
+        await d.until("ready")
+        assert {"Yes", "No"} <= keys() and "Submit answer" not in keys()
+        await d.answer(True)
+        assert not {"Yes", "No"} & keys()
+
+
+async def test_digit_on_a_choice_answers_with_that_option(fixture_app, drive) -> None:
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.answer("Robin")
+        await pilot.press("1")
+        await d.settle()
+        assert d.question.step.id == "hopes"
+        assert app.screen.conversation.history[-1].value == "mentor"
+        assert exchanges(app)[-1] == (
+            "Q: Which side of the mentorship are you on?",
+            "I'm the mentor",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import Static
 
 from reflectcoach.app.screens.conversation import ConversationScreen
@@ -62,3 +63,19 @@ async def test_question_mark_from_home_and_from_a_conversation(fixture_app, driv
         await d.settle()
         assert isinstance(app.screen, HomeScreen)
         assert app.is_running  # q closed help; it did not quit the app
+
+
+async def test_help_lists_the_transcript_keys_from_its_bindings(fixture_app, drive) -> None:
+    from reflectcoach.app.screens.transcript import TranscriptScreen
+
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        text = help_text(app)
+        assert "Transcript" in text
+        after = text[text.index("Transcript") :]
+        for binding in Binding.make_bindings(TranscriptScreen.BINDINGS):
+            assert f"{binding.description}: {binding.tooltip}" in after, binding

@@ -264,3 +264,61 @@ async def test_command_palette_exports_everything(
         assert "Robin" not in target.read_text(encoding="utf-8")  # defaults were answered
         assert "A short answer" in target.read_text(encoding="utf-8")
         assert any(str(target) in n.message for n in app._notifications)
+
+
+# -- the first frame ---------------------------------------------------------------------
+
+
+def app_class(base: type[ReflectCoachApp] = ReflectCoachApp) -> type[ReflectCoachApp]:
+    """A subclass for a test: Textual resolves CSS_PATH against the subclass's file."""
+    from textual.app import App
+
+    css = Path(sys.modules[base.__module__].__file__ or "").parent / str(base.CSS_PATH)
+    assert issubclass(base, App)
+    return type("TestApp", (base,), {"CSS_PATH": str(css)})
+
+
+async def test_first_frame_is_the_frame_and_loading_starts_after_it(
+    fixture_dir: Path, db_path: Path, drive
+) -> None:
+    seen: dict[str, object] = {}
+
+    class FirstFrame(app_class()):  # type: ignore[misc]
+        def on_ready(self) -> None:  # runs before the app's own on_ready
+            home = self.screen
+            assert isinstance(home, HomeScreen)
+            seen["widgets"] = [type(w).__name__ for w in home.query("#home *")]
+            seen["catalog"] = self.loaded_catalog
+            # Keys that need the fields do nothing yet; nothing breaks.
+            home.action_focus_filter()
+            home.action_focus_who()
+            seen["who"] = home.mentorship
+            seen["continue"] = home.check_action("continue", ())
+
+    app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        assert seen == {"widgets": [], "catalog": None, "who": None, "continue": False}
+        home = app.screen
+        assert isinstance(home, HomeScreen) and home.loaded
+        assert option_ids(home.query_one("#scripts", OptionList)) == ["every_type"]
+        assert home.query_one("#scripts").has_focus
+
+
+async def test_quitting_at_the_first_frame_loads_nothing(
+    fixture_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    reads: list[HomeScreen] = []
+    monkeypatch.setattr(HomeScreen, "read", lambda self: reads.append(self))
+
+    class QuitAtOnce(app_class()):  # type: ignore[misc]
+        def on_ready(self) -> None:
+            self.exit()
+
+    app = QuitAtOnce(db_path=db_path, script_dirs=[fixture_dir])
+    await app.run_async(headless=True, size=(80, 24))
+    # Every thread the app started has finished after this; a loading one would have read.
+    await asyncio.get_running_loop().shutdown_default_executor()
+    assert reads == [] and app.loaded_catalog is None

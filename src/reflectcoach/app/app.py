@@ -7,6 +7,7 @@ Textual and the standard library at module level.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,16 +26,14 @@ if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
     from reflectcoach.store import Store
 
+HOME_CSS = Path(__file__).parent / "screens" / "home.tcss"
+
 
 class ReflectCoachApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reflectcoach"
     SUB_TITLE = "a reflection coach for mentoring"
     COMMANDS = App.COMMANDS | {ReflectCoachCommands}
-    # Home is the bottom of the stack: every other screen leaves back to it. (A mode rather
-    # than get_default_screen(): Textual loads a screen's CSS_PATH for modes, not for that.)
-    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {"home": HomeScreen}
-    DEFAULT_MODE = "home"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Everything is saved"),
         Binding("f1,question_mark", "help", "Help", id="help", tooltip="Keys on every screen"),
@@ -51,6 +50,11 @@ class ReflectCoachApp(App[None]):
         screen: str = "home",
     ) -> None:
         super().__init__()
+        # Home's stylesheet is read with the app's, in the one parse at start: as a screen
+        # CSS_PATH (or a mode) it would cost two more full parses before the first frame.
+        self.css_path = [*self.css_path, HOME_CSS]
+        if self.css_monitor is not None:  # `textual run --dev` reads the watched paths
+            self.css_monitor.add_paths([HOME_CSS])
         self.db_path = db_path
         self.script_dirs = list(script_dirs)
         self.initial = {
@@ -62,8 +66,13 @@ class ReflectCoachApp(App[None]):
         self._catalog: Catalog | None = None
         self._store: Store | None = None
         self._initial_done = False
+        self._painted = asyncio.Event()
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = dt.date.today
+
+    def get_default_screen(self) -> Screen:
+        # Home is the bottom of the stack: every other screen leaves back to it.
+        return HomeScreen()
 
     def open_store(self) -> Store:
         """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
@@ -89,6 +98,17 @@ class ReflectCoachApp(App[None]):
         if self._store is None:
             self._store = self.open_store()
         return self._store
+
+    def on_ready(self) -> None:
+        # Ready: the first frame is out. Work that waited for it (the home screen's loading)
+        # may start, unless the app is already on its way out.
+        self._painted.set()
+
+    async def first_paint(self) -> bool:
+        """Wait until the first frame is out; False if the app is exiting by then (so no
+        thread is worth starting: the process would wait for it)."""
+        await self._painted.wait()
+        return not self._exit  # set by App.exit()
 
     def on_unmount(self) -> None:
         if self._store is not None:

@@ -23,13 +23,40 @@ from textual.widgets import Footer, Header, Static
 
 from reflectcoach.answers import AnswerError
 from reflectcoach.app.widgets.answer_inputs import AnswerInput, answer_input, plain
-from reflectcoach.app.widgets.chat import CoachSays, Exchange, Note
+from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.store import StoreError
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.engine import Question, Turn
     from reflectcoach.session import Session
+
+
+class StepFooter(Footer):
+    """A Footer that redraws only when the keys it shows change.
+
+    Textual's Footer rebuilds all its keys each time the screen's bindings *may* have
+    changed: every focus change and `refresh_bindings`, so several times per answer here,
+    though the keys are mostly the same. Each rebuild is a few milliseconds of work.
+    """
+
+    _shown: tuple[object, ...] | None = None
+
+    async def recompose(self) -> None:
+        if not self.is_attached:
+            return  # the screen has gone (Footer.recompose checks the same)
+        shown = (
+            self.show_command_palette,
+            *(
+                (binding, enabled, tooltip)
+                for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+                if binding.show
+            ),
+        )
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
 
 
 class ConversationScreen(Screen[None]):
@@ -63,7 +90,7 @@ class ConversationScreen(Screen[None]):
             yield Static(id="hint", markup=False)
             yield Vertical(id="answer-slot")
             yield Static(id="problem", markup=False)
-        yield Footer()
+        yield StepFooter()
 
     async def on_mount(self) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
@@ -80,10 +107,13 @@ class ConversationScreen(Screen[None]):
                     "you like and pick it up again from home."
                 )
             )
-        await transcript.mount_all(
-            Exchange(seq, entry.question, entry.text, skipped=entry.skipped)
-            for seq, entry in enumerate(history)
-        )
+        if history:
+            await transcript.mount(
+                ExchangeLog(
+                    Exchange(seq, entry.question, entry.text, entry.skipped)
+                    for seq, entry in enumerate(history)
+                )
+            )
         await self.show_turn(self.conversation.turn)
 
     # -- showing -------------------------------------------------------------------------
@@ -114,6 +144,9 @@ class ConversationScreen(Screen[None]):
         hint.display = bool(question.hint)
         self.show_problem(None)
         slot = self.query_one("#answer-slot", Vertical)
+        # Blur first: removing the focused widget would hand the focus to the transcript
+        # for a moment, and a focus change restyles everything under the widget it lands on.
+        self.set_focus(None)
         await slot.remove_children()
         widget = answer_input(question)
         await slot.mount(widget)
@@ -153,23 +186,32 @@ class ConversationScreen(Screen[None]):
             self.show_problem("Not saved.")
             self.notify(clean(str(problem)), title="Not saved", severity="error", markup=False)
             return
+        with self.app.batch_update():  # one layout and one frame for the whole step
+            if kind == "back":
+                await self.drop_from(conv.position)
+            else:
+                entry = conv.history[before]
+                await self.add_exchange(Exchange(before, entry.question, entry.text, entry.skipped))
+            await self.show_turn(turn)
+
+    async def add_exchange(self, exchange: Exchange) -> None:
+        """Append to the transcript's last run of exchanges (a new run after a say)."""
         transcript = self.query_one("#transcript", VerticalScroll)
-        if kind == "back":
-            await self.drop_from(conv.position)
+        last = transcript.children[-1] if transcript.children else None
+        if isinstance(last, ExchangeLog):
+            last.add(exchange)
         else:
-            entry = conv.history[before]
-            await transcript.mount(
-                Exchange(before, entry.question, entry.text, skipped=entry.skipped)
-            )
-        await self.show_turn(turn)
+            await transcript.mount(ExchangeLog([exchange]))
 
     async def drop_from(self, seq: int) -> None:
         """Remove the exchange at `seq` and everything shown after it."""
         transcript = self.query_one("#transcript", VerticalScroll)
         children: list[Widget] = list(transcript.children)
         for index, child in enumerate(children):
-            if isinstance(child, Exchange) and child.seq >= seq:
-                await transcript.remove_children(children[index:])
+            if isinstance(child, ExchangeLog) and child.drop_from(seq):
+                later = children[index if not child.exchanges else index + 1 :]
+                if later:
+                    await transcript.remove_children(later)
                 return
 
     @on(AnswerInput.Submitted)

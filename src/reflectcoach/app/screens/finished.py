@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Static
 
 from reflectcoach.app.widgets.answer_inputs import plain
-from reflectcoach.app.widgets.chat import CoachSays, Exchange, Note
+from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -55,8 +55,10 @@ class FinishedScreen(Screen[None]):
             if record:
                 yield Markdown(clean(record), id="record", open_links=False)
             yield Static(plain("Your answers"), classes="heading", markup=False)
-            for seq, entry in enumerate(conv.history):
-                yield Exchange(seq, entry.question, entry.text, skipped=entry.skipped)
+            yield ExchangeLog(
+                Exchange(seq, entry.question, entry.text, entry.skipped)
+                for seq, entry in enumerate(conv.history)
+            )
         with Horizontal(id="export-row"):
             yield Label(plain("Export to"), markup=False)
             yield Input(self.default_path(), id="export-path")

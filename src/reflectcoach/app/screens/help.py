@@ -49,7 +49,11 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         )
     )
     sections.append(("End of a conversation", list(FinishedScreen.BINDINGS)))
-    for module, name in (("review", "ReviewScreen"), ("insights", "InsightsScreen")):
+    for module, name in (
+        ("review", "ReviewScreen"),
+        ("transcript", "TranscriptScreen"),
+        ("insights", "InsightsScreen"),
+    ):
         try:
             screen = getattr(
                 __import__(f"reflectcoach.app.screens.{module}", fromlist=[name]), name

@@ -1,12 +1,14 @@
 """Home: choose who this is about, pick a conversation to start, or one to pick up again.
 
 Imports only Textual and the standard library (and `reflectcoach.text`, which is pure
-standard library) so the first paint is as quick as a bare Textual app: the scripts (YAML)
-and the store (SQLite) load in a thread worker after mount, then the lists fill in.
+standard library), and its first frame is only the header and footer, so the first paint is
+as quick as a bare Textual app's. Right after it, the fields and lists are mounted while the
+scripts (YAML) and the store (SQLite) load in a thread, then the lists fill in.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,6 +20,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -70,7 +73,8 @@ class RunningEntry:
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
+    # No CSS_PATH: the app reads home.tcss with its own stylesheet (see ReflectCoachApp), so
+    # the first screen costs no second CSS parse.
     AUTO_FOCUS = "#scripts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", id="filter", tooltip="Type to narrow the list"),
@@ -86,6 +90,7 @@ class HomeScreen(Screen[None]):
         self.scripts: list[ScriptEntry] = []
         self.shown: list[ScriptEntry] = []
         self.running: list[RunningEntry] = []
+        self.built = False
         self.loaded = False
 
     @property
@@ -93,34 +98,52 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        # The first frame is only the frame: the fields and lists are mounted right after it
+        # (`build`), while the scripts and the store load, so the app shows up as soon as a
+        # bare Textual app does.
         yield Header()
-        with Vertical(id="home"):
-            with Horizontal(classes="field"):
-                yield Label("Who is this about?", classes="field-label")
-                yield Input(
-                    placeholder="nobody in particular, or type a name",
-                    id="mentorship",
-                    compact=True,
-                    max_length=200,
-                )
-            with Horizontal(classes="field"):
-                yield Label("Filter", classes="field-label")
-                yield Input(placeholder="type to narrow the scripts (/)", id="filter", compact=True)
-            yield Label("Start a conversation (Enter)", classes="section")
-            yield OptionList(id="scripts", markup=False)
-            yield Label("Pick up where you left off (c)", classes="section", id="running-label")
-            yield OptionList(id="running", markup=False)
-            yield Static(
-                Content("Nothing in progress."), id="no-running", classes="empty", markup=False
-            )
+        yield Vertical(id="home")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def form(self) -> list[Widget]:
+        """The fields and lists inside #home."""
+        who = Input(
+            placeholder="nobody in particular, or type a name",
+            id="mentorship",
+            compact=True,
+            max_length=200,
+        )
+        narrow = Input(placeholder="type to narrow the scripts (/)", id="filter", compact=True)
         if self.app.is_headless:
-            for field in self.query(Input):
-                field.cursor_blink = False
-        self.query_one("#scripts", OptionList).loading = True
-        self.query_one("#running", OptionList).display = False
+            who.cursor_blink = narrow.cursor_blink = False
+        scripts = OptionList(
+            Option(Content("Loading the scripts…"), disabled=True), id="scripts", markup=False
+        )
+        running = OptionList(id="running", markup=False)
+        running.display = False
+        nothing = Static(
+            Content("Nothing in progress."), id="no-running", classes="empty", markup=False
+        )
+        nothing.display = False
+        return [
+            Horizontal(Label("Who is this about?", classes="field-label"), who, classes="field"),
+            Horizontal(Label("Filter", classes="field-label"), narrow, classes="field"),
+            Label("Start a conversation (Enter)", classes="section"),
+            scripts,
+            Label("Pick up where you left off (c)", classes="section", id="running-label"),
+            running,
+            nothing,
+        ]
+
+    async def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
+        await self.query_one("#home").mount_all(self.form())
+        if self.focused is None:  # what AUTO_FOCUS does for a screen composed whole
+            self.query_one("#scripts").focus()
+
+    def on_mount(self) -> None:
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -130,9 +153,25 @@ class HomeScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="home-load")
-    def load(self) -> None:
-        """Parse the scripts and read the store off the main thread, then fill the lists."""
+    @work(exclusive=True, group="home-load")
+    async def load(self) -> None:
+        """Once the first frame is out: read the scripts and the store in a thread, mount
+        the form meanwhile, then fill the lists.
+
+        Started on mount, so waiting for workers covers it; the thread starts after the
+        first paint, so it neither slows that frame nor (when the app quits right away)
+        holds up the exit: asyncio waits for executor threads at shutdown."""
+        if not await self.rc_app.first_paint():
+            return
+        reading = asyncio.get_running_loop().run_in_executor(None, self.read)
+        await self.build()
+        data = await reading
+        self.fill(*data)
+
+    def read(
+        self,
+    ) -> tuple[list[ScriptEntry], list[str], list[RunningEntry], str | None, list[Any]]:
+        """The catalog and the store's in-progress conversations (in a thread: blocking)."""
         from reflectcoach.store import StoreError
 
         app = self.rc_app
@@ -162,7 +201,7 @@ class HomeScreen(Screen[None]):
                 for row in rows
             ]
         diagnostics = list(getattr(catalog, "diagnostics", ()))
-        self.app.call_from_thread(self.fill, scripts, names, running, problem, diagnostics)
+        return scripts, names, running, problem, diagnostics
 
     def fill(
         self,
@@ -179,7 +218,6 @@ class HomeScreen(Screen[None]):
         self.query_one("#mentorship", Input).suggester = SuggestFromList(
             names, case_sensitive=False
         )
-        self.query_one("#scripts", OptionList).loading = False
         self.show_scripts()
         self.show_running()
         if problem:
@@ -226,7 +264,9 @@ class HomeScreen(Screen[None]):
 
     @property
     def mentorship(self) -> str | None:
-        return self.query_one("#mentorship", Input).value.strip() or None
+        found = self.query("#mentorship").results(Input)  # none before `build`
+        who = next(found, None)
+        return (who.value.strip() or None) if who is not None else None
 
     # -- acting ----------------------------------------------------------------------------
 
@@ -285,10 +325,10 @@ class HomeScreen(Screen[None]):
         return True
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter").focus()
+        self.query("#filter").focus()  # nothing to focus before `build`
 
     def action_focus_who(self) -> None:
-        self.query_one("#mentorship").focus()
+        self.query("#mentorship").focus()
 
     def action_continue(self) -> None:
         option = self.query_one("#running", OptionList).highlighted_option

@@ -193,8 +193,9 @@ class ChoiceAnswer(AnswerInput):
             n = int(event.character)
             if 1 <= n <= min(9, len(self.question.options)):
                 event.stop()
-                self.query_one(OptionList).highlighted = n - 1
-                self.submit()
+                # Straight to the answer: moving the highlight first would paint a frame
+                # that the next question replaces at once, and delay that one.
+                self.post_message(self.Submitted(self.question.options[n - 1][0]))
 
 
 class MultiList(SelectionList[str]):
