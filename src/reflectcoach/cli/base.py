@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -23,10 +22,13 @@ if TYPE_CHECKING:
 DEBUG_ENV = "REFLECTCOACH_DEBUG"
 
 
-@dataclass
 class Settings:
-    db: Path | None = None
-    scripts: list[Path] = field(default_factory=list)
+    """The global options, shared by every command. (A plain class: `scripts` and
+    `--version` must not pay for importing dataclasses.)"""
+
+    def __init__(self, db: Path | None = None, scripts: list[Path] | None = None) -> None:
+        self.db = db
+        self.scripts = scripts or []
 
     @property
     def db_path(self) -> Path:

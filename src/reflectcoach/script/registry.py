@@ -7,7 +7,6 @@ Importing this module is cheap: the CLI and the app import it on every start, of
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,12 +33,20 @@ class ScriptInvalid(ScriptError):
         self.diagnostics = list(diagnostics)
 
 
-@dataclass
 class Catalog:
-    scripts: dict[str, Script]
-    diagnostics: list[Diagnostic]
-    # Ids of scripts that failed to load, with their errors, so `load_one` can say why.
-    invalid: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    """Valid scripts by id, every problem found loading them, and the ids that failed (with
+    their errors, so `load_one` can say why). A plain class: listing scripts from the cached
+    index must not pay for importing dataclasses."""
+
+    def __init__(
+        self,
+        scripts: dict[str, Script],
+        diagnostics: list[Diagnostic],
+        invalid: dict[str, list[Diagnostic]] | None = None,
+    ) -> None:
+        self.scripts = scripts
+        self.diagnostics = diagnostics
+        self.invalid = invalid if invalid is not None else {}
 
     def get(self, script_id: str) -> Script | None:
         return self.scripts.get(script_id)
@@ -128,6 +135,8 @@ def validate_paths(paths: Sequence[Path], strict: bool = False) -> list[Diagnost
     known = {**load_catalog([builtin_dir()]).scripts, **catalog.scripts}
     catalog.diagnostics.extend(check_recalls(catalog.scripts.values(), known))
     if strict:
+        from dataclasses import replace
+
         return [replace(d, severity="error") for d in catalog.diagnostics]
     return catalog.diagnostics
 
