@@ -71,6 +71,8 @@ def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -
             f"Conversation {row['id']} uses the script '{row['script_id']}', which is not "
             "available now. Add its folder with --scripts, or read it with `reflectcoach show`."
         )
+    if row["status"] == "abandoned":  # taken up again: back on the list to resume
+        store.set_status(row["id"], "in_progress")
     entries = [
         Entry(a["step_id"], a["value"], a["answer_text"] or "", a["question"], bool(a["skipped"]))
         for a in store.answers(row["id"], include_future=True)

@@ -322,3 +322,22 @@ async def test_quitting_at_the_first_frame_loads_nothing(
     # Every thread the app started has finished after this; a loading one would have read.
     await asyncio.get_running_loop().shutdown_default_executor()
     assert reads == [] and app.loaded_catalog is None
+
+
+async def test_x_sets_aside_and_it_leaves_the_list(fixture_app, drive, seed, db_path) -> None:
+    kept = seed("every_type", "Sam", answers=1)
+    aside = seed("every_type", "[/bad] Jo", answers=2)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        running = app.screen.query_one("#running", OptionList)
+        running.focus()
+        running.highlighted = option_ids(running).index(aside)
+        await pilot.press("x")
+        await d.settle()
+        assert option_ids(app.screen.query_one("#running", OptionList)) == [kept]
+        assert any("Set aside" in str(n.message) for n in app._notifications)
+    with Store.open(db_path) as store:
+        assert store.conversation(aside)["status"] == "abandoned"
+        assert store.conversation(kept)["status"] == "in_progress"

@@ -240,3 +240,24 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [name for name in main.commands if f"reflectcoach {name}" not in readme]
     assert missing == []
+
+
+def test_abandon_sets_aside_and_resume_takes_it_up_again(cli) -> None:
+    conversation = fill(cli.db, finish=False)
+    result = cli("abandon", conversation[:6])
+    assert result.exit_code == 0, result.output
+    assert f"reflectcoach resume {conversation}" in result.output
+    with Store.open(cli.db) as store:
+        assert store.conversation(conversation)["status"] == "abandoned"
+        assert store.latest_in_progress() is None
+    assert conversation in cli("list", "--status", "abandoned").output
+    resumed = cli("resume", conversation, "--plain", input=":quit\n")
+    assert resumed.exit_code == 0, resumed.output
+    with Store.open(cli.db) as store:
+        assert store.conversation(conversation)["status"] == "in_progress"
+
+
+def test_a_completed_conversation_cannot_be_set_aside(cli) -> None:
+    conversation = fill(cli.db)
+    result = cli("abandon", conversation)
+    assert result.exit_code != 0 and "is complete" in result.output

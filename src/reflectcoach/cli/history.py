@@ -144,6 +144,21 @@ def delete(settings: Settings, conversation_id: str, yes: bool) -> None:
 
 
 @main.command()
+@click.argument("conversation_id")
+@pass_settings
+def abandon(settings: Settings, conversation_id: str) -> None:
+    """Set a conversation aside: off the resume list, still readable; `resume ID` takes it up."""
+    with settings.store() as store:
+        found = _resolve(store, conversation_id)
+        row = store.conversation(found)
+        assert row is not None
+        if row["status"] == "completed":
+            fail(f"Conversation {found} is complete; there is nothing to set aside.")
+        store.set_status(found, "abandoned")
+    click.echo(f"Set aside {found}. Take it up again with: reflectcoach resume {found}")
+
+
+@main.command()
 @click.option(
     "--format",
     "fmt",

@@ -77,9 +77,32 @@ class HomeScreen(Screen[None]):
     # the first screen costs no second CSS parse.
     AUTO_FOCUS = "#scripts"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", id="filter", tooltip="Type to narrow the list"),
-        Binding("w", "focus_who", "Who", id="who", tooltip="Who is this conversation about?"),
+        # The two fields' placeholders show their keys, which leaves room in an 80-column
+        # footer for the keys that act on the lists.
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            id="filter",
+            tooltip="Type to narrow the list",
+            show=False,
+        ),
+        Binding(
+            "w",
+            "focus_who",
+            "Who",
+            id="who",
+            tooltip="Who is this conversation about?",
+            show=False,
+        ),
         Binding("c", "continue", "Continue", id="continue", tooltip="Resume the highlighted one"),
+        Binding(
+            "x",
+            "set_aside",
+            "Set aside",
+            id="set-aside",
+            tooltip="Off this list; it stays in review",
+        ),
         Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
         Binding("i", "app.insights", "Insights", id="insights", tooltip="Trends over time"),
         Binding("q", "app.quit", "Quit", id="quit-home", show=False),
@@ -108,7 +131,7 @@ class HomeScreen(Screen[None]):
     def form(self) -> list[Widget]:
         """The fields and lists inside #home."""
         who = Input(
-            placeholder="nobody in particular, or type a name",
+            placeholder="nobody in particular, or type a name (w)",
             id="mentorship",
             compact=True,
             max_length=200,
@@ -320,7 +343,7 @@ class HomeScreen(Screen[None]):
                 listing.action_cursor_up()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "continue":
+        if action in ("continue", "set_aside"):
             return bool(self.running)
         return True
 
@@ -334,3 +357,30 @@ class HomeScreen(Screen[None]):
         option = self.query_one("#running", OptionList).highlighted_option
         if option is not None and option.id:
             self.rc_app.open_conversation(resume=option.id)
+
+    def action_set_aside(self) -> None:
+        option = self.query_one("#running", OptionList).highlighted_option
+        if option is not None and option.id:
+            self.set_aside(option.id)
+
+    @work(thread=True, group="home-set-aside")
+    def set_aside(self, conversation_id: str) -> None:
+        """Mark it abandoned: off the resume list, still in review, and resumable from there."""
+        from reflectcoach.store import StoreError
+
+        try:
+            with self.rc_app.open_store() as store:
+                store.set_status(conversation_id, "abandoned")
+        except StoreError as problem:
+            self.app.call_from_thread(
+                self.notify, clean(str(problem)), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(
+            self.notify,
+            "Set aside. It stays in review, where c (or `reflectcoach resume "
+            f"{conversation_id}`) takes it up again.",
+            title="Conversation set aside",
+            markup=False,
+        )
+        self.app.call_from_thread(self.load)
