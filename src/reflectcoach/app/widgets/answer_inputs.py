@@ -343,7 +343,9 @@ def _number_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class NumberAnswer(AnswerInput):
+class NumberAnswer(TextAnswer):
+    """A single-line answer with a Number validator: problems show while typing."""
+
     def compose(self) -> ComposeResult:
         yield Input(
             value=_number_text(self.question.offered),
@@ -361,12 +363,6 @@ class NumberAnswer(AnswerInput):
         )
         yield self.how_line("Enter to answer.")
 
-    def on_mount(self) -> None:
-        _steady(self.query_one(Input))
-
-    def value(self) -> str:
-        return self.query_one(Input).value
-
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
@@ -375,11 +371,6 @@ class NumberAnswer(AnswerInput):
             self.post_message(self.Problem(None))
         else:
             self.post_message(self.Problem(instructions(self.step, self.labels)))
-
-    @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit()
 
 
 WIDGETS: dict[QuestionType, type[AnswerInput]] = {
