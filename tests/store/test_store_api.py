@@ -501,3 +501,13 @@ def test_iter_conversations_streams(fresh_store: Store) -> None:
     rest = list(stream)
     assert first["id"] not in {c["id"] for c in rest}
     assert len(rest) >= 2
+
+
+def test_blank_mentorship_filter_means_about_no_one(fresh_store) -> None:
+    store = fresh_store
+    common = dict(script_id="s", script_version=1, script_sha256="x", title="T", current_step="a")
+    nobody = store.start(mentorship=None, **common)
+    sam = store.start(mentorship="Sam", **common)
+    assert [r["id"] for r in store.conversations(mentorship="")] == [nobody]
+    assert [r["id"] for r in store.conversations(mentorship="Sam")] == [sam]
+    assert store.count(mentorship="  ") == 1

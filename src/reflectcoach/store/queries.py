@@ -79,7 +79,9 @@ def where_clause(
     if script_id is not None:
         clauses.append("c.script_id = ?")
         params.append(script_id)
-    if mentorship is not None:
+    if mentorship is not None and not mentorship.strip():
+        clauses.append("c.mentorship IS NULL")  # "" means "about nobody", as in insights
+    elif mentorship is not None:
         clauses.append("c.mentorship = ?")
         params.append(mentorship.strip())
     if status is not None:

@@ -23,7 +23,7 @@ class Filters(TypedDict, total=False):
     """Which conversations: each given key must hold (None means any)."""
 
     script_id: str | None
-    mentorship: str | None
+    mentorship: str | None  # "" for conversations about no one in particular
     status: str | None
     since: str | None  # bounds on started_at: see time_bound
     until: str | None
