@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -64,6 +65,7 @@ class ReflectCoachApp(App[None]):
             "screen": screen,
         }
         self._catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()  # workers on two threads may ask at once
         self._store: Store | None = None
         self._initial_done = False
         self._painted = asyncio.Event()
@@ -82,11 +84,12 @@ class ReflectCoachApp(App[None]):
 
     def catalog(self) -> Catalog:
         """The scripts, loaded once (call from a worker the first time: it parses YAML)."""
-        if self._catalog is None:
-            from reflectcoach.script.registry import load_catalog
+        with self._catalog_lock:
+            if self._catalog is None:
+                from reflectcoach.script.registry import load_catalog
 
-            self._catalog = load_catalog(self.script_dirs)
-        return self._catalog
+                self._catalog = load_catalog(self.script_dirs)
+            return self._catalog
 
     @property
     def loaded_catalog(self) -> Catalog | None:
