@@ -169,6 +169,30 @@ class Driver:
             given += 1
         return given
 
+    async def wait_for(self, condition, what: str, tries: int = 200) -> None:
+        """Let the app run (no sleeping) until `condition()` holds; fail after `tries` turns."""
+        for _ in range(tries):
+            if condition():
+                return
+            await self.pilot.pause()
+        raise AssertionError(f"never happened: {what}")
+
+    async def palette(self, text: str) -> None:
+        """Open the command palette, type `text`, and wait until a matching command is
+        highlighted (the palette searches asynchronously), then run it."""
+        from textual.command import CommandList
+
+        await self.pilot.press("ctrl+p", *text)
+
+        def highlighted() -> bool:
+            lists = self.app.screen.query(CommandList)
+            option = lists.first().highlighted_option if lists else None
+            return option is not None and text.casefold() in str(option.prompt).casefold()
+
+        await self.wait_for(highlighted, f"the palette to offer {text!r}")
+        await self.pilot.press("enter")
+        await self.settle()
+
     async def until(self, step_id: str) -> None:
         """Answer with defaults until the question `step_id` is asked."""
         for _ in range(100):

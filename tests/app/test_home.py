@@ -192,13 +192,10 @@ async def test_command_palette_starts_a_script(fixture_app, drive) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
         await d.settle()
-        await pilot.press("ctrl+p")
-        await d.settle()
-        await pilot.press(*"Start: every")
-        await d.settle()
-        await pilot.press("enter")
-        await d.settle()
-        assert isinstance(app.screen, ConversationScreen)
+        await d.palette("Start: every")
+        await d.wait_for(
+            lambda: isinstance(app.screen, ConversationScreen), "the conversation to open"
+        )
 
 
 async def test_command_palette_lists_app_and_system_commands(fixture_app, drive) -> None:
@@ -235,18 +232,19 @@ def test_first_paint_imports_no_yaml_sqlite_or_engine() -> None:
     assert out.stdout.strip() == "[]"
 
 
-async def test_command_palette_search_opens_review_search(fixture_app, drive) -> None:
-    review = pytest.importorskip("reflectcoach.app.screens.review")
+async def test_command_palette_search_opens_review_search(fixture_app, drive, seed) -> None:
+    from reflectcoach.app.screens import review
+
+    seed("every_type", "Alex", answers=2)  # an empty review has no search box
     app = fixture_app()
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
         await d.settle()
-        await pilot.press("ctrl+p", *"search answers")
-        await d.settle()
-        await pilot.press("enter")
-        await d.settle()
-        assert isinstance(app.screen, review.ReviewScreen)
-        assert isinstance(app.focused, Input)
+        await d.palette("search answers")
+        await d.wait_for(
+            lambda: isinstance(app.screen, review.ReviewScreen) and isinstance(app.focused, Input),
+            "review open with its search box focused",
+        )
 
 
 async def test_command_palette_exports_everything(
@@ -258,9 +256,11 @@ async def test_command_palette_exports_everything(
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
         await d.settle()
-        await pilot.press("ctrl+p", *"export all", "enter")
-        await d.settle()
+        await d.palette("export all")
         target = tmp_path / "reflectcoach-export-2026-03-14.md"
+        await d.wait_for(
+            lambda: any(str(target) in n.message for n in app._notifications), "the export"
+        )
         assert "Robin" not in target.read_text(encoding="utf-8")  # defaults were answered
         assert "A short answer" in target.read_text(encoding="utf-8")
         assert any(str(target) in n.message for n in app._notifications)

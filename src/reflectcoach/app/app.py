@@ -192,17 +192,13 @@ class ReflectCoachApp(App[None]):
 
     async def open_review(self, *, search: bool = False) -> None:
         """Push the review screen; `search` puts the focus in its search box."""
-        try:
-            from reflectcoach.app.screens.review import ReviewScreen
-        except ModuleNotFoundError:
-            self.notify("Review is not available in this build.", severity="warning", markup=False)
-            return
+        from reflectcoach.app.screens.review import ReviewScreen
+
         screen = ReviewScreen()
         await self.push_screen(screen)
-        focus_search = getattr(screen, "action_search", None)
-        if search and callable(focus_search):
+        if search:
             # After the screen's own mount has placed the focus (on its table).
-            screen.call_after_refresh(focus_search)
+            screen.call_after_refresh(screen.action_search)
 
     async def action_review(self) -> None:
         await self.open_review()
