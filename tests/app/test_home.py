@@ -199,26 +199,31 @@ async def test_command_palette_starts_a_script(fixture_app, drive) -> None:
 
 
 async def test_command_palette_lists_app_and_system_commands(fixture_app, drive) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandList
+
+    from reflectcoach.app.screens.help import HelpScreen
 
     app = fixture_app()
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
         await d.settle()
-        await pilot.press("ctrl+p")
-        await d.settle()
-        await pilot.press(*"theme")
-        await d.settle()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+        await pilot.press("ctrl+p", *"theme")
+
+        def offered() -> list[str]:
+            lists = app.screen.query(CommandList)
+            if not lists:
+                return []
+            commands = lists.first()
+            return [
+                str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+            ]
+
+        # Textual's own theme switcher is still there beside ours.
+        await d.wait_for(lambda: any("Theme" in p for p in offered()), "the theme command")
         await pilot.press("escape")
         await d.settle()
-        await pilot.press("ctrl+p", *"help", "enter")
-        await d.settle()
-        await d.settle()
-        from reflectcoach.app.screens.help import HelpScreen
-
-        assert isinstance(app.screen, HelpScreen)
+        await d.palette("help")
+        await d.wait_for(lambda: isinstance(app.screen, HelpScreen), "the help screen")
 
 
 def test_first_paint_imports_no_yaml_sqlite_or_engine() -> None:
