@@ -25,11 +25,14 @@ SIZE = (100, 32)
 
 # Answers by step id; any other question gets the first option / a short default.
 ANSWERS: dict[str, object] = {
-    "goal": "Lead our team's retrospectives so that quieter people speak up",
-    "why_now": "I run my first retro in three weeks and I want it to matter",
+    "goal_draft": "Run our team's retrospectives so the quieter people speak up",
+    "why": "My first retro is in three weeks and I want it to matter",
+    "smart": ["specific", "assignable"],
+    "fix_measurable": "Everyone speaks at least once, in three retros running",
     "hopes": "Learn to facilitate without taking over",
-    "now": "I'm a senior engineer who has never facilitated anything",
+    "now": "A senior engineer who has never facilitated anything",
     "name": "Ana",
+    "partner": "Sam",
 }
 
 
@@ -73,7 +76,7 @@ async def shoot(db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        for _ in range(4):
+        for _ in range(5):
             screen = app.screen
             assert isinstance(screen, ConversationScreen), screen
             widget = screen.query_one(AnswerInput)
