@@ -108,6 +108,7 @@ class Conversation:
     ) -> None:
         self.script = script
         self._recall = recall
+        self._recall_cache: dict[str, tuple[Any, str] | None] = {}
         self.journal = journal
         self.entries: list[Entry] = list(entries)
         self.position = position
@@ -161,22 +162,12 @@ class Conversation:
         return self.position, self.position + left
 
     def lookup_value(self, name: str) -> Any:
-        if name.startswith("recall."):
-            found = self._recalled(name)
-            return None if found is None else found[0]
-        for entry in reversed(self.history):
-            if entry.step_id == name:
-                return entry.value
-        return None
+        found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
+        return None if found is None else found[0]
 
     def lookup_text(self, name: str) -> str:
-        if name.startswith("recall."):
-            found = self._recalled(name)
-            return "" if found is None else found[1]
-        for entry in reversed(self.history):
-            if entry.step_id == name:
-                return entry.text
-        return ""
+        found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
+        return "" if found is None else found[1]
 
     def render(self, template: Template) -> tuple[str, str]:
         """The template as plain text and as Markdown with the answers escaped."""
@@ -201,8 +192,9 @@ class Conversation:
 
     def answer(self, raw: Any) -> Turn:
         step = self._question()
-        value = normalise(step, raw, self._option_labels(step))
-        return self._record(step, value, display(step, value, self._option_labels(step)), False)
+        labels = self._option_labels(step)
+        value = normalise(step, raw, labels)
+        return self._record(step, value, display(step, value, labels), False)
 
     def skip(self) -> Turn:
         step = self._question()
@@ -322,11 +314,22 @@ class Conversation:
     def _entered(self) -> None:
         self.path.append(self.state)
 
+    def _latest(self, step_id: str) -> tuple[Any, str] | None:
+        """(value, text) of the latest answer to `step_id` on the current path."""
+        for entry in reversed(self.history):
+            if entry.step_id == step_id:
+                return entry.value, entry.text
+        return None
+
     def _recalled(self, name: str) -> tuple[Any, str] | None:
+        # Other conversations do not change while this one runs: ask the store once per name,
+        # not on every render and condition.
         if self._recall is None:
             return None
-        _, script_id, step_id = name.split(".", 2)
-        return self._recall(script_id, step_id)
+        if name not in self._recall_cache:
+            _, script_id, step_id = name.split(".", 2)
+            self._recall_cache[name] = self._recall(script_id, step_id)
+        return self._recall_cache[name]
 
 
 def _transitions(script: Script, holds: Callable[[Condition], bool]) -> list[dict[str, Any]]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from reflectcoach.engine import Conversation, Entry, ResumeError
 
@@ -24,13 +25,6 @@ class Session:
         return self.conversation.script
 
 
-def _recall(store: Store, mentorship: str | None):
-    def recall(script_id: str, step_id: str) -> tuple[Any, str] | None:
-        return store.recall(script_id, step_id, mentorship)
-
-    return recall
-
-
 def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
     """A new conversation, stored before its first question is shown."""
     mentorship = (mentorship or "").strip() or None
@@ -43,7 +37,9 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
         current_step=script.first_step,
     )
     conversation = Conversation(
-        script, recall=_recall(store, mentorship), journal=store.journal(conversation_id)
+        script,
+        recall=partial(store.recall, mentorship=mentorship),
+        journal=store.journal(conversation_id),
     )
     if conversation.finished:  # a script with no questions
         conversation.complete()
@@ -80,7 +76,7 @@ def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -
     mentorship = row["mentorship"]
     conversation = Conversation(
         script,
-        recall=_recall(store, mentorship),
+        recall=partial(store.recall, mentorship=mentorship),
         journal=store.journal(row["id"]),
         entries=entries,
         position=row["position"],

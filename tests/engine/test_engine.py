@@ -383,3 +383,25 @@ def test_record_leaves_out_lines_for_skipped_answers() -> None:
     conv.answer("Ship *it*")
     assert conv.record_text() == "# Card\nGoal: Ship *it*\n"
     assert conv.record_markdown() == "# Card\nGoal: Ship \\*it\\*\n"
+
+
+def test_recall_asks_the_store_once_per_reference() -> None:
+    result = load_text(
+        "id: r\ntitle: t\nsummary: s\naudience: anyone\n"
+        "steps:\n"
+        "  a:\n    ask: 'Last time: {recall.other.goal}. Still {recall.other.goal}?'\n"
+        '    next:\n      - if: recall.other.goal == "Ship"\n        go: b\n      - go: b\n'
+        "  b:\n    say: 'Goal was {recall.other.goal}.'\n"
+    )
+    assert result.script is not None, result.diagnostics
+    asked: list[tuple[str, str]] = []
+
+    def recall(script_id: str, step_id: str) -> tuple[Any, str]:
+        asked.append((script_id, step_id))
+        return "Ship", "Ship"
+
+    conv = Conversation(result.script, recall=recall)
+    assert conv.turn.question is not None
+    assert conv.turn.question.text == "Last time: Ship. Still Ship?"
+    assert conv.answer("yes").says[0].text == "Goal was Ship."
+    assert asked == [("other", "goal")]

@@ -123,6 +123,6 @@ def main(ctx: click.Context, db: Path | None, scripts: tuple[Path, ...]) -> None
 def open_app(settings: Settings, **where: Any) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe.")
-    from reflectcoach.app import run_app
+    from reflectcoach.app.app import ReflectCoachApp
 
-    run_app(db_path=settings.db_path, script_dirs=settings.script_dirs(), **where)
+    ReflectCoachApp(db_path=settings.db_path, script_dirs=settings.script_dirs(), **where).run()
