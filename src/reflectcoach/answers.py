@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reflectcoach.errors import UserError
 from reflectcoach.script.model import QuestionType, Step
 
 MAX_TEXT = 20_000  # characters: far beyond any reflection, short of a pasted file
@@ -17,7 +18,7 @@ _YES = {"y", "yes", "true"}
 _NO = {"n", "no", "false"}
 
 
-class AnswerError(ValueError):
+class AnswerError(UserError, ValueError):
     """An answer that does not fit its question. str() is the message to show."""
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from transitions import Machine
 
 from reflectcoach.answers import AnswerError, display, normalise
+from reflectcoach.errors import UserError
 from reflectcoach.script.model import Condition, Script, Step, Template
 from reflectcoach.text import markdown_escape
 
@@ -29,7 +30,7 @@ DONE = "_done"  # step ids are [a-z]..., so this never collides
 Recall = Callable[[str, str], "tuple[Any, str] | None"]
 
 
-class ResumeError(Exception):
+class ResumeError(UserError):
     """The stored conversation no longer fits its script. str() is user-facing."""
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from reflectcoach import __version__
+from reflectcoach.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
@@ -50,12 +51,9 @@ class Settings:
         return catalog
 
     def store(self) -> Store:
-        from reflectcoach.store import Store, StoreError
+        from reflectcoach.store import Store
 
-        try:
-            return Store.open(self.db_path)
-        except StoreError as problem:
-            fail(str(problem))
+        return Store.open(self.db_path)
 
 
 def clean(text: str) -> str:
@@ -82,6 +80,8 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("\nStopped. Everything answered so far is saved.", err=True)
             sys.exit(130)
+        except UserError as problem:  # written for the person: shown as it is
+            raise click.ClickException(clean(str(problem))) from None
         except Exception as problem:
             if os.environ.get(DEBUG_ENV):
                 raise

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from reflectcoach.cli.base import Settings, fail, main, open_app, pass_settings
+from reflectcoach.cli.base import Settings, main, open_app, pass_settings
 from reflectcoach.cli.scripts import load_script
 
 
@@ -39,15 +39,10 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool) -> None
         open_app(settings, resume=conversation_id or "")
         return
     from reflectcoach import session
-    from reflectcoach.engine import ResumeError
     from reflectcoach.plain import PlainRunner
-    from reflectcoach.store import StoreError
 
     with settings.store() as store:
-        try:
-            running = session.resume(store, settings.catalog(), conversation_id)
-        except (ResumeError, StoreError) as problem:
-            fail(str(problem))
+        running = session.resume(store, settings.catalog(), conversation_id)
         sys.exit(PlainRunner(running, sys.stdin, sys.stdout).run(resumed=True))
 
 

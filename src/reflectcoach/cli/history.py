@@ -11,16 +11,7 @@ import click
 from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
-    from reflectcoach.store import Store
-
-
-def _resolve(store: Store, conversation_id: str) -> str:
-    from reflectcoach.store import StoreError
-
-    try:
-        return store.resolve_id(conversation_id)
-    except StoreError as problem:
-        fail(str(problem))
+    pass
 
 
 @main.command("list")
@@ -94,7 +85,7 @@ def show(settings: Settings, conversation_id: str) -> None:
     from reflectcoach.store.export import write_markdown
 
     with settings.store() as store:
-        found = _resolve(store, conversation_id)
+        found = store.resolve_id(conversation_id)
         out = io.StringIO()
         write_markdown(store, out, ids=[found])
     click.echo(clean(out.getvalue()).rstrip())
@@ -130,7 +121,7 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
 def delete(settings: Settings, conversation_id: str, yes: bool) -> None:
     """Delete a conversation and its answers (asks first)."""
     with settings.store() as store:
-        found = _resolve(store, conversation_id)
+        found = store.resolve_id(conversation_id)
         row = store.conversation(found)
         assert row is not None
         summary = clean(
@@ -149,7 +140,7 @@ def delete(settings: Settings, conversation_id: str, yes: bool) -> None:
 def abandon(settings: Settings, conversation_id: str) -> None:
     """Set a conversation aside: off the resume list, still readable; `resume ID` takes it up."""
     with settings.store() as store:
-        found = _resolve(store, conversation_id)
+        found = store.resolve_id(conversation_id)
         row = store.conversation(found)
         assert row is not None
         if row["status"] == "completed":
@@ -230,12 +221,8 @@ def export(
 @pass_settings
 def import_command(settings: Settings, file: Path) -> None:
     """Restore conversations from a JSON export (ones already here are left as they are)."""
-    from reflectcoach.store import StoreError
     from reflectcoach.store.importer import import_json
 
     with settings.store() as store, open(file, "rb") as fp:
-        try:
-            added, present = import_json(store, fp)
-        except StoreError as problem:
-            fail(str(problem))
+        added, present = import_json(store, fp)
     click.echo(f"Imported {added} conversation(s); {present} were already here.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
+from reflectcoach.cli.base import Settings, clean, main, pass_settings
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -59,12 +59,9 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
 
 
 def load_script(settings: Settings, id_or_path: str) -> Script:
-    from reflectcoach.script.registry import ScriptError, load_one
+    from reflectcoach.script.registry import load_one
 
-    try:
-        return load_one(id_or_path, settings.script_dirs())
-    except ScriptError as problem:
-        fail(str(problem))
+    return load_one(id_or_path, settings.script_dirs())
 
 
 @main.command()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflectcoach import paths as _paths
+from reflectcoach.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 SUFFIXES = (".yaml", ".yml")
 
 
-class ScriptError(Exception):
+class ScriptError(UserError):
     """A script that cannot be used; the message is meant for the user."""
 
 

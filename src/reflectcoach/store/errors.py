@@ -8,13 +8,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from reflectcoach.errors import UserError
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
 ELSEWHERE = "or set REFLECTCOACH_DB to use another file"
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A problem with the reflection database; `str(e)` is a complete, user-facing message."""
 
 
