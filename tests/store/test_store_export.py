@@ -347,3 +347,23 @@ def test_import_failure_while_writing_rolls_everything_back(fresh_store: Store) 
     assert fresh_store.db.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
     fresh_store.db.execute("DROP TRIGGER temp.refuse")
     assert import_json(fresh_store, io.StringIO(json.dumps(data))) == (2, 0)
+
+
+def test_write_file_is_private_and_leaves_nothing_half_written(fresh_store, tmp_path) -> None:
+    import os
+    import stat
+
+    from reflectcoach.store.export import write_file
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "out.md"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o644)
+    write_file(fresh_store, target, "markdown")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith("# Reflections")
+    assert list(folder.iterdir()) == [target]
+    with pytest.raises(OSError):
+        write_file(fresh_store, folder / "missing" / "out.md", "markdown")
+    assert list(folder.iterdir()) == [target]

@@ -228,15 +228,13 @@ class ReflectCoachApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export-all")
     def export_all(self, target: Path) -> None:
-        from reflectcoach.store.export import write_markdown
+        from reflectcoach.store import StoreError
+        from reflectcoach.store.export import write_file
 
-        partial = target.with_name(target.name + ".partial")
         try:
-            with self.open_store() as store, open(partial, "w", encoding="utf-8") as fp:
-                count = write_markdown(store, fp)
-            partial.replace(target)
-        except Exception as problem:  # OSError, StoreError: both have a message for people
-            partial.unlink(missing_ok=True)
+            with self.open_store() as store:
+                count = write_file(store, target, "markdown")
+        except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)
             self.call_from_thread(
                 self.notify,

@@ -178,37 +178,21 @@ def export(
     """Export conversations as JSON, Markdown or CSV."""
     from reflectcoach.store import export as exporting
 
-    writer = {
-        "json": exporting.write_json,
-        "markdown": exporting.write_markdown,
-        "csv": exporting.write_csv,
-    }[fmt]
-    since = _date(since)
+    filters = {"script_id": script_id, "mentorship": mentorship, "since": _date(since)}
     show_progress = output is not None and sys.stderr.isatty()
 
     def progress(done: int) -> None:
-        click.echo(f"\r{done:,} answers exported", err=True, nl=False)
+        click.echo(f"\r{done:,} conversations exported", err=True, nl=False)
 
     with settings.store() as store:
         if output is None:
-            count = writer(
-                store, sys.stdout, script_id=script_id, mentorship=mentorship, since=since
-            )
+            count = exporting.WRITERS[fmt](store, sys.stdout, **filters)
         else:
-            partial = output.with_name(output.name + ".partial")
             try:
-                with open(partial, "w", encoding="utf-8", newline="") as fp:
-                    count = writer(
-                        store,
-                        fp,
-                        script_id=script_id,
-                        mentorship=mentorship,
-                        since=since,
-                        progress=progress if show_progress else None,
-                    )
-                partial.replace(output)
+                count = exporting.write_file(
+                    store, output, fmt, progress=progress if show_progress else None, **filters
+                )
             except OSError as problem:
-                partial.unlink(missing_ok=True)
                 fail(f"could not write {output}: {problem.strerror or problem}")
     if output is not None:
         click.echo(

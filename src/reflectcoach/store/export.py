@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TextIO, Unpack
 
 from reflectcoach.text import clean
@@ -193,3 +195,36 @@ def write_csv(
         )
         written += len(conversation["answers"])
     return written
+
+
+WRITERS: dict[str, Callable[..., int]] = {
+    "json": write_json,
+    "markdown": write_markdown,
+    "csv": write_csv,
+}
+
+
+def write_file(
+    store: Store,
+    path: Path,
+    fmt: str,
+    *,
+    progress: Progress | None = None,
+    **filters: Unpack[Filters],
+) -> int:
+    """Export to `path` in `fmt` (json, markdown, csv); the number of answers written.
+
+    The file is readable by its owner only (an export holds private reflections) and is
+    written as `path.partial` first, so an interrupted export never leaves half a file at
+    `path`. Raises OSError (and StoreError) with nothing left behind.
+    """
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fp:
+            count = WRITERS[fmt](store, fp, progress=progress, **filters)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count

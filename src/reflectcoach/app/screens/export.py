@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -38,8 +37,8 @@ def default_path(fmt: str, day: dt.date) -> str:
 class ExportSelection:
     """What to export: these conversation ids, or everything matching these filters.
 
-    `filters` are Store keyword arguments (script_id, mentorship, status, since, until,
-    query); a `query` is turned into ids in the worker, since the writers do not search.
+    `filters` are the Store's `Filters` (script_id, mentorship, status, since, until,
+    query), passed on to the writer as they are.
     """
 
     description: str
@@ -159,13 +158,8 @@ class ExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="export")
     def _write(self, path: Path, fmt: str) -> None:
         from reflectcoach.store import StoreError
-        from reflectcoach.store import export as exporting
+        from reflectcoach.store.export import write_file
 
-        writers: dict[str, Callable[..., int]] = {
-            "markdown": exporting.write_markdown,
-            "json": exporting.write_json,
-            "csv": exporting.write_csv,
-        }
         worker = get_current_worker()
         last = time.monotonic()
 
@@ -178,20 +172,17 @@ class ExportScreen(ModalScreen[Path | None]):
                     self._say, f"Writing {path}: {done:,} conversations so far…"
                 )
 
-        partial = path.with_name(path.name + ".partial")
         try:
             with self.app.open_store() as store:
-                kwargs = dict(self.selection.filters)
-                query = kwargs.pop("query", None)
-                ids = self.selection.ids
-                if query:
-                    found = store.conversations(**kwargs, query=query, limit=None)
-                    ids = tuple(row["id"] for row in found)
-                with _private_file(partial) as fp:
-                    count = writers[fmt](store, fp, **kwargs, ids=ids, progress=progress)
-            partial.replace(path)
+                count = write_file(
+                    store,
+                    path,
+                    fmt,
+                    progress=progress,
+                    ids=self.selection.ids,
+                    **self.selection.filters,
+                )
         except (OSError, StoreError) as problem:
-            partial.unlink(missing_ok=True)
             detail = getattr(problem, "strerror", None) or str(problem)
             self.app.call_from_thread(self._failed, f"Could not write {path}: {detail}")
             return
@@ -206,9 +197,3 @@ class ExportScreen(ModalScreen[Path | None]):
         self.writing = False
         self.app.notify(clean(f"Wrote {count:,} answers to {path}"), title="Exported", markup=False)
         self.dismiss(path)
-
-
-def _private_file(path: Path) -> IO[str]:
-    """Open for writing, readable by its owner only: an export holds private reflections."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")

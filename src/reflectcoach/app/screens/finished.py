@@ -82,18 +82,14 @@ class FinishedScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, target: Path) -> None:
-        from reflectcoach.store.export import write_markdown
+        from reflectcoach.store import StoreError
+        from reflectcoach.store.export import write_file
 
-        # A partial file first: an interrupted export never leaves half a file at the path.
-        partial = target.with_name(target.name + ".partial")
         try:
             with self.rc_app.open_store() as store:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with open(partial, "w", encoding="utf-8") as fp:
-                    write_markdown(store, fp, ids=[self.session.id])
-                partial.replace(target)
-        except Exception as problem:  # OSError, StoreError: both have a message for people
-            partial.unlink(missing_ok=True)
+                write_file(store, target, "markdown", ids=[self.session.id])
+        except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)
             self.app.call_from_thread(
                 self.notify,
