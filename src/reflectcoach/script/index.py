@@ -46,6 +46,10 @@ def _read(key: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if not isinstance(cached, dict) or cached.get("key") != key:
         return None
+    if not isinstance(cached.get("scripts"), list) or not isinstance(
+        cached.get("diagnostics"), list
+    ):
+        return None  # a hand-edited or damaged body costs one full load, nothing else
     return cached
 
 

@@ -128,9 +128,6 @@ class Step:
         assert text is not None
         return text
 
-    def option(self, value: str) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
-
 
 @dataclass(frozen=True, slots=True)
 class RecallRef:

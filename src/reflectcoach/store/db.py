@@ -240,8 +240,8 @@ class ConversationJournal:
             )
             if discard_from is not None:
                 db.table("answers").delete_where(
-                    "conversation_id = ? AND seq >= ? AND seq != ?",
-                    [self.conversation_id, discard_from, seq],
+                    "conversation_id = ? AND seq >= ?",
+                    [self.conversation_id, discard_from],
                 )
 
     @guarded

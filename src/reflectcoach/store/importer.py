@@ -41,7 +41,7 @@ def _opt(item: dict[str, Any], key: str) -> str | None:
 
 def _whole(item: dict[str, Any], key: str, default: int | None = None) -> int:
     value = item.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
         raise _Invalid(f"{key!r} must be a whole number, 0 or more")
     return value
 
@@ -51,7 +51,7 @@ def _time(value: str | None, key: str) -> str | None:
         return None
     try:
         return format_time(dt.datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 1 in a zone east of UTC
         raise _Invalid(f"{key!r} must be an ISO-8601 time, not {value!r}") from None
 
 

@@ -18,7 +18,7 @@ from typing import Any, TypedDict
 from sqlite_utils import Database
 
 from .errors import guarded
-from .queries import where_clause
+from .queries import mentorship_clause, where_clause
 from .rows import MonthCount, Series
 
 SeriesKey = tuple[str, str, str | None]  # script_id, step_id, mentorship
@@ -159,14 +159,13 @@ class Insights:
             f"WHERE {_POINT}"
         )
         params: list[Any] = []
-        who = mentorship.strip() if mentorship is not None else None
-        if who == "":
-            sql += " AND c.mentorship IS NULL"
-            who = None
-        for column, value in (("c.mentorship", who), ("c.script_id", script_id)):
-            if value is not None:
-                sql += f" AND {column} = ?"
-                params.append(value)
+        if mentorship is not None:
+            clause, value = mentorship_clause(mentorship)
+            sql += f" AND {clause}"
+            params.extend(value)
+        if script_id is not None:
+            sql += " AND c.script_id = ?"
+            params.append(script_id)
         if step_id is not None:
             sql += " AND a.step_id = ?"
             params.append(step_id)

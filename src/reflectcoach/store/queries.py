@@ -63,6 +63,12 @@ _MATCHING = (
 )
 
 
+def mentorship_clause(mentorship: str) -> tuple[str, list[str]]:
+    """SQL for one mentorship: "" (or blank) means conversations about no one."""
+    name = mentorship.strip()
+    return ("c.mentorship IS NULL", []) if not name else ("c.mentorship = ?", [name])
+
+
 def where_clause(
     *,
     script_id: str | None = None,
@@ -79,11 +85,10 @@ def where_clause(
     if script_id is not None:
         clauses.append("c.script_id = ?")
         params.append(script_id)
-    if mentorship is not None and not mentorship.strip():
-        clauses.append("c.mentorship IS NULL")  # "" means "about nobody", as in insights
-    elif mentorship is not None:
-        clauses.append("c.mentorship = ?")
-        params.append(mentorship.strip())
+    if mentorship is not None:
+        clause, value = mentorship_clause(mentorship)
+        clauses.append(clause)
+        params.extend(value)
     if status is not None:
         if status not in STATUSES:
             raise StoreError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
@@ -205,8 +210,9 @@ class Queries:
     def search(
         self, text: str, *, limit: int = 50, markers: tuple[str, str] = ("[", "]")
     ) -> list[SearchHit]:
-        """Answers (on the current path, not skipped) matching every word of `text`, newest
-        first. Never ranks, so a word found in most answers costs no more than a rare one."""
+        """Answers (on the current path, not skipped) matching every word of `text`, most
+        recently stored first (by index row: an imported old conversation counts as recent).
+        Never ranks or sorts, so a word found in most answers costs no more than a rare one."""
         expression = match_expression(text)
         if expression is None or limit <= 0:
             return []
@@ -235,8 +241,9 @@ class Queries:
         )
         params: list[Any] = [step_id, script_id]
         if mentorship is not None:
-            sql += " AND c.mentorship = ?"
-            params.append(mentorship.strip())
+            clause, value = mentorship_clause(mentorship)
+            sql += f" AND {clause}"
+            params.extend(value)
         sql += " ORDER BY c.completed_at DESC, c.rowid DESC, a.seq DESC LIMIT 1"
         row = self.db.execute(sql, params).fetchone()
         if row is None or row[2]:

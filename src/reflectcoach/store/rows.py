@@ -15,7 +15,6 @@ from typing import Any, TypedDict
 from .errors import StoreError
 
 STATUSES = ("in_progress", "completed", "abandoned")
-NUMERIC_TYPES = ("scale", "number")
 ID_LENGTH = 12
 
 
@@ -102,7 +101,9 @@ def utc_now() -> str:
 def format_time(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat pads the year to four digits (strftime's %Y does not for years < 1000), so
+    # every stored time has the same width and sorts as text.
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 _MONTH = re.compile(r"\d{4}-\d{2}\Z")
