@@ -154,12 +154,9 @@ async def test_initial_review_and_keys_r_i(fixture_app, drive) -> None:
         await d.settle()
         await pilot.press("i")
         await d.settle()
-        try:
-            from reflectcoach.app.screens.insights import InsightsScreen
-        except ModuleNotFoundError:
-            assert isinstance(app.screen, HomeScreen)  # a note instead, no crash
-        else:
-            assert isinstance(app.screen, InsightsScreen)
+        from reflectcoach.app.screens.insights import InsightsScreen
+
+        assert isinstance(app.screen, InsightsScreen)
 
 
 async def test_broken_user_script_warns_once(make_app, drive, tmp_path: Path) -> None:

@@ -511,3 +511,15 @@ def test_blank_mentorship_filter_means_about_no_one(fresh_store) -> None:
     assert [r["id"] for r in store.conversations(mentorship="")] == [nobody]
     assert [r["id"] for r in store.conversations(mentorship="Sam")] == [sam]
     assert store.count(mentorship="  ") == 1
+
+
+def test_conversations_by_last_update_for_the_resume_list(fresh_store) -> None:
+    store = fresh_store
+    common = dict(script_id="s", script_version=1, script_sha256="x", title="T", current_step="a")
+    older = store.start(mentorship=None, **common)
+    newer = store.start(mentorship=None, **common)
+    store.journal(older).moved(position=0, current_step="a")  # touched last
+    assert [r["id"] for r in store.conversations()] == [newer, older]
+    assert [r["id"] for r in store.conversations(by="updated_at")] == [older, newer]
+    with pytest.raises(StoreError):
+        store.conversations(by="title; DROP TABLE answers")

@@ -207,13 +207,8 @@ class ReflectCoachApp(App[None]):
         await self.open_review(search=True)
 
     def action_insights(self) -> None:
-        try:
-            from reflectcoach.app.screens.insights import InsightsScreen
-        except ModuleNotFoundError:
-            self.notify(
-                "Insights are not available in this build.", severity="warning", markup=False
-            )
-            return
+        from reflectcoach.app.screens.insights import InsightsScreen
+
         self.push_screen(InsightsScreen())
 
     def action_help(self) -> None:

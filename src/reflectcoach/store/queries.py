@@ -181,16 +181,24 @@ class Queries:
 
     @guarded
     def conversations(
-        self, *, limit: int | None = 100, offset: int = 0, **filters: Unpack[Filters]
+        self,
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        by: str = "started_at",
+        **filters: Unpack[Filters],
     ) -> list[Conversation]:
-        """Newest first (by started_at), matching `filters`."""
+        """Matching `filters`, newest first by `by`: started_at, or updated_at (what home's
+        "pick up where you left off" lists)."""
+        if by not in ("started_at", "updated_at"):
+            raise StoreError(f"Cannot order conversations by {by!r}.")
         where = where_clause(**filters)
         if where is None:
             return []
         clause, params = where
         sql = (
             f"SELECT {_C}, {_COUNT} FROM conversations c{clause} "
-            "ORDER BY c.started_at DESC, c.rowid DESC LIMIT ? OFFSET ?"
+            f"ORDER BY c.{by} DESC, c.rowid DESC LIMIT ? OFFSET ?"
         )
         params += [-1 if limit is None else limit, offset]
         return self._rows(sql, params)  # type: ignore[return-value]

@@ -76,8 +76,7 @@ class ExportScreen(ModalScreen[Path | None]):
                     yield RadioButton(label, value=fmt == self.format, id=f"export-{fmt}")
             yield Label("File", classes="export-label")
             # The app's clock, not date.today(): tests fix it so snapshots stay still.
-            today = getattr(self.app, "today", dt.date.today)
-            yield Input(default_path(self.format, today()), id="export-path")
+            yield Input(default_path(self.format, self.app.today()), id="export-path")
             yield Static("", id="export-message")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", id="export-go", variant="primary")

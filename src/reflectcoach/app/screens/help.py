@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -29,12 +28,13 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Everywhere", [*ReflectCoachApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
         ("Home", list(HomeScreen.BINDINGS)),
     ]
-    try:
-        from reflectcoach.app.screens.conversation import ConversationScreen
-        from reflectcoach.app.screens.finished import FinishedScreen
-        from reflectcoach.app.widgets import answer_inputs as inputs
-    except ImportError:  # the engine or store failed to import: still show the rest
-        return sections
+    from reflectcoach.app.screens.conversation import ConversationScreen
+    from reflectcoach.app.screens.finished import FinishedScreen
+    from reflectcoach.app.screens.insights import InsightsScreen
+    from reflectcoach.app.screens.review import ReviewScreen
+    from reflectcoach.app.screens.transcript import TranscriptScreen
+    from reflectcoach.app.widgets import answer_inputs as inputs
+
     sections.append(
         (
             "Conversation",
@@ -49,19 +49,12 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         )
     )
     sections.append(("End of a conversation", list(FinishedScreen.BINDINGS)))
-    for module, name in (
-        ("review", "ReviewScreen"),
-        ("transcript", "TranscriptScreen"),
-        ("insights", "InsightsScreen"),
+    for title, screen in (
+        ("Review", ReviewScreen),
+        ("Transcript", TranscriptScreen),
+        ("Insights", InsightsScreen),
     ):
-        try:
-            screen = getattr(
-                __import__(f"reflectcoach.app.screens.{module}", fromlist=[name]), name
-            )
-        except (ImportError, AttributeError):
-            continue
-        if isinstance(screen, type) and issubclass(screen, DOMNode):
-            sections.append((module.capitalize(), list(screen.BINDINGS)))
+        sections.append((title, list(screen.BINDINGS)))
     return sections
 
 
@@ -110,10 +103,8 @@ class HelpScreen(ModalScreen[None]):
 
     @staticmethod
     def cli_commands() -> str:
-        try:
-            from reflectcoach.cli import main
-        except ImportError:
-            return ""
+        from reflectcoach.cli import main
+
         lines = ["Commands (reflectcoach COMMAND --help for more):"]
         for name, command in sorted(main.commands.items()):
             lines.append(f"  {name:<9} {command.get_short_help_str(limit=62)}")

@@ -195,6 +195,7 @@ class HomeScreen(Screen[None]):
         self,
     ) -> tuple[list[ScriptEntry], list[str], list[RunningEntry], str | None, list[Any]]:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
+        from reflectcoach.app.widgets.review_format import day
         from reflectcoach.store import StoreError
 
         app = self.rc_app
@@ -208,22 +209,21 @@ class HomeScreen(Screen[None]):
         try:
             with app.open_store() as store:
                 names = store.mentorships()
-                rows = store.conversations(status="in_progress", limit=50)
+                rows = store.conversations(status="in_progress", by="updated_at", limit=50)
         except StoreError as error:
             problem = str(error)
         else:
-            rows.sort(key=lambda row: row["updated_at"] or "", reverse=True)
             running = [
                 RunningEntry(
                     row["id"],
                     row["title"],
                     row["mentorship"],
                     row["answer_count"],
-                    (row["updated_at"] or "")[:10],
+                    day(row["updated_at"]),  # local, as review shows it
                 )
                 for row in rows
             ]
-        diagnostics = list(getattr(catalog, "diagnostics", ()))
+        diagnostics = list(catalog.diagnostics)
         return scripts, names, running, problem, diagnostics
 
     def fill(
@@ -251,7 +251,7 @@ class HomeScreen(Screen[None]):
             self.rc_app.run_initial()
 
     def warn_about(self, diagnostics: list[Any]) -> None:
-        files = {str(getattr(d, "path", "") or str(d).split(":", 1)[0]) for d in diagnostics}
+        files = {d.path for d in diagnostics}
         count = len(files)
         self.notify(
             f"{count} script file{'s' if count != 1 else ''} had problems and "
