@@ -9,10 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.text import clean
 
 
@@ -46,11 +46,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog") as dialog:
-            dialog.border_title = Content(clean(self.dialog_title))
-            yield Static(Content(clean(self.message)), id="confirm-message")
+            dialog.border_title = plain(self.dialog_title)
+            yield Static(plain(self.message), id="confirm-message")
             with Horizontal(id="confirm-buttons"):
-                yield Button(Content(clean(self.yes_label)), id="confirm-yes", variant="error")
-                yield Button(Content(clean(self.no_label)), id="confirm-no", variant="primary")
+                yield Button(plain(self.yes_label), id="confirm-yes", variant="error")
+                yield Button(plain(self.no_label), id="confirm-no", variant="primary")
 
     def on_mount(self) -> None:
         # The safe answer has the focus, so an absent-minded Enter keeps everything.

@@ -22,8 +22,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from reflectcoach.answers import AnswerError
-from reflectcoach.app.widgets.answer_inputs import AnswerInput, answer_input, plain
+from reflectcoach.app.widgets.answer_inputs import AnswerInput, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.store import StoreError
 from reflectcoach.text import clean
 

@@ -13,12 +13,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.screens.confirm import ConfirmScreen
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class ExportScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog") as dialog:
             dialog.border_title = "Export reflections"
-            yield Static(Content(clean(self.selection.description)), id="export-what")
+            yield Static(plain(self.selection.description), id="export-what")
             yield Label("Format", classes="export-label")
             with RadioSet(id="export-format"):
                 for fmt, label in FORMAT_LABELS.items():
@@ -89,7 +89,7 @@ class ExportScreen(ModalScreen[Path | None]):
         path.focus()
 
     def _say(self, message: str) -> None:
-        self.query_one("#export-message", Static).update(Content(clean(message)))
+        self.query_one("#export-message", Static).update(plain(message))
 
     @on(RadioSet.Changed)
     def _format_changed(self, event: RadioSet.Changed) -> None:

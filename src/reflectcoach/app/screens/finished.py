@@ -12,8 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Static
 
-from reflectcoach.app.widgets.answer_inputs import plain
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:

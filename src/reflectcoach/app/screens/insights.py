@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
 from reflectcoach.app.widgets.insights_questions import (
     QuestionKey,
@@ -29,7 +30,7 @@ from reflectcoach.app.widgets.insights_questions import (
     question_key,
 )
 from reflectcoach.app.widgets.insights_series import SeriesPanel
-from reflectcoach.app.widgets.review_format import count_words, one_line, plain, script_titles
+from reflectcoach.app.widgets.review_format import count_words, one_line, script_titles
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 The widgets only collect a value; the engine decides whether it is acceptable (its
 `AnswerError` message is shown by the screen), so the rules live in one place for both
-front ends. Every label built from a script goes through `Content(clean(...))`: option
+front ends. Every label built from a script goes through `plain()` (widgets/content.py): option
 labels and scale ends are data, never markup.
 """
 
@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.validation import Number
@@ -23,16 +22,11 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from reflectcoach.answers import MAX_TEXT, display, instructions
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.script.model import QuestionType
-from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.engine import Question
-
-
-def plain(text: str) -> Content:
-    """Script or user text as inert Content: no markup, no control characters."""
-    return Content(clean(text))
 
 
 def _steady(widget: Input | TextArea) -> None:

@@ -22,7 +22,7 @@ from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from reflectcoach.app.widgets.answer_inputs import plain
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.text import clean
 
 

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.review_format import (
     count_words,
     day,
@@ -22,7 +23,6 @@ from reflectcoach.app.widgets.review_format import (
     mentorship_label,
     one_line,
 )
-from reflectcoach.text import clean
 
 # Between a date and its value: a no-break space keeps "2026-01-05: 4" on one line when
 # the list wraps.
@@ -107,7 +107,7 @@ class SeriesPanel(Vertical):
     def show_message(self, message: str) -> None:
         """No series: a sentence where the question would be (a problem, or nothing yet)."""
         self.series = None
-        self.query_one(".series-question", Static).update(Content(clean(message)))
+        self.query_one(".series-question", Static).update(plain(message))
         self.query_one(".series-about", Static).update("")
         plot = self.query_one(Sparkline)
         plot.data = []

@@ -13,13 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from reflectcoach.app.widgets.review_format import (
-    DayValidator,
-    day_bounds,
-    one_line,
-    parse_day,
-    plain,
-)
+from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.review_format import DayValidator, day_bounds, one_line, parse_day
 
 STATUS_CHOICES = (
     ("In progress", "in_progress"),

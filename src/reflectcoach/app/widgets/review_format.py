@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.content import Content
 from textual.validation import ValidationResult, Validator
 
 from reflectcoach.text import clean
@@ -26,11 +25,6 @@ STATUS_WORDS = {
     "abandoned": "abandoned",
 }
 NO_MENTORSHIP = "no mentorship named"
-
-
-def plain(text: str | None) -> Content:
-    """Untrusted text as Content: never parsed as markup, controls made visible."""
-    return Content(clean(text or ""))
 
 
 def one_line(text: str | None) -> str:

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from reflectcoach.app.widgets.content import plain
 from reflectcoach.text import clean
 
 SKIPPED = "(skipped)"
@@ -33,6 +34,4 @@ class TranscriptEntry(Vertical):
         if self.answer["skipped"]:
             yield Static(Content(SKIPPED), classes="transcript-answer -skipped")
         else:
-            yield Static(
-                Content(clean(self.answer["answer_text"] or "")), classes="transcript-answer"
-            )
+            yield Static(plain(self.answer["answer_text"] or ""), classes="transcript-answer")
