@@ -523,3 +523,12 @@ def test_conversations_by_last_update_for_the_resume_list(fresh_store) -> None:
     assert [r["id"] for r in store.conversations(by="updated_at")] == [older, newer]
     with pytest.raises(StoreError):
         store.conversations(by="title; DROP TABLE answers")
+
+
+def test_script_titles_are_the_newest_conversations(fresh_store) -> None:
+    store = fresh_store
+    common = dict(script_version=1, script_sha256="x", mentorship=None, current_step="a")
+    store.start(script_id="b", title="Old name", **common)
+    store.start(script_id="b", title="New name", **common)
+    store.start(script_id="a", title="Alpha", **common)
+    assert store.script_titles() == {"a": "Alpha", "b": "New name"}

@@ -100,6 +100,19 @@ class Insights:
         ]
 
     @guarded
+    def script_titles(self) -> dict[str, str]:
+        """Each script id in the store -> the title its newest conversation showed, in id
+        order. Stored titles, not a catalog's: they are what the person saw, even for a
+        script since removed or renamed."""
+        sql = (
+            "SELECT script_id, title FROM ("
+            " SELECT script_id, title, row_number() OVER ("
+            "  PARTITION BY script_id ORDER BY started_at DESC, rowid DESC) AS n"
+            " FROM conversations) WHERE n = 1 ORDER BY script_id"
+        )
+        return dict(self.db.execute(sql).fetchall())
+
+    @guarded
     def script_ids(self) -> list[str]:
         return [
             row[0]

@@ -30,7 +30,7 @@ from reflectcoach.app.widgets.insights_questions import (
     question_key,
 )
 from reflectcoach.app.widgets.insights_series import SeriesPanel
-from reflectcoach.app.widgets.review_format import count_words, one_line, script_titles
+from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ class InsightsScreen(Screen[None]):
         worker = get_current_worker()
         try:
             with self.app.open_store() as store:
-                titles = script_titles(store) if counts else self.titles
+                titles = store.script_titles() if counts else self.titles
                 questions = in_list_order(store.numeric_questions(mentorship=mentorship), titles)
                 keys = [question_key(q) for q in questions]
                 first = keep if keep in keys else (keys[0] if keys else None)

@@ -26,7 +26,7 @@ from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
 from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, ReviewDetail
 from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
-from reflectcoach.app.widgets.review_format import count_words, describe, script_titles
+from reflectcoach.app.widgets.review_format import count_words, describe
 from reflectcoach.app.widgets.review_table import ReviewTable
 from reflectcoach.text import clean
 
@@ -256,7 +256,7 @@ class ReviewScreen(Screen[None]):
         worker = get_current_worker()
         try:
             with self.app.open_store() as store:
-                scripts = list(script_titles(store).items())
+                scripts = list(store.script_titles().items())
                 mentorships = store.mentorships()
         except StoreError:
             return  # the table's own load reports the problem

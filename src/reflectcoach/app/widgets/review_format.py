@@ -17,7 +17,7 @@ from textual.validation import ValidationResult, Validator
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
-    from reflectcoach.store import Store
+    pass
 
 STATUS_WORDS = {
     "in_progress": "in progress",
@@ -123,16 +123,3 @@ def describe(row: Mapping[str, Any]) -> str:
         f"“{one_line(row['title'])}” with {one_line(mentorship_label(row['mentorship']))}, "
         f"started {when(row['started_at'])}, {count_words(row.get('answer_count', 0), 'answer')}"
     )
-
-
-def script_titles(store: Store) -> dict[str, str]:
-    """Each script id in the store -> the title its newest conversation showed.
-
-    Stored titles, not the catalog's: they are what the person saw, even for a script
-    that has since been removed or renamed.
-    """
-    titles: dict[str, str] = {}
-    for script_id in store.script_ids():
-        newest = store.conversations(script_id=script_id, limit=1)
-        titles[script_id] = newest[0]["title"] if newest else script_id
-    return titles
