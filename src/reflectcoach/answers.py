@@ -65,7 +65,7 @@ def instructions(step: Step, labels: Mapping[str, str]) -> str:
     if kind is QuestionType.YES_NO:
         return "Answer yes or no."
     if kind is QuestionType.SCALE:
-        lo, hi = _bounds(step)
+        lo, hi = scale_bounds(step)
         ends = [f"{n} = {step.labels[n]}" for n in (lo, hi) if n in step.labels]
         extra = f" ({', '.join(ends)})" if ends else ""
         return f"A whole number from {lo} to {hi}{extra}."
@@ -147,14 +147,15 @@ def _yes_no(raw: Any) -> bool:
     raise AnswerError("Answer yes or no (y/n).")
 
 
-def _bounds(step: Step) -> tuple[int, int]:
+def scale_bounds(step: Step) -> tuple[int, int]:
+    """A scale's (min, max): 1..5 unless the script says otherwise."""
     lo = 1 if step.min is None else int(step.min)
     hi = 5 if step.max is None else int(step.max)
     return lo, hi
 
 
 def _scale(step: Step, raw: Any) -> int:
-    lo, hi = _bounds(step)
+    lo, hi = scale_bounds(step)
     problem = f"Pick a whole number from {lo} to {hi}."
     if isinstance(raw, bool):
         raise AnswerError(problem)

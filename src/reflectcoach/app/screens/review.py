@@ -108,7 +108,6 @@ class ReviewScreen(Screen[None]):
         self.hits: dict[str, list[Mapping[str, Any]]] = {}
         self.loaded = False
         self.loading_more = False
-        self.store_empty = False
         self.problem: str | None = None
         self.stale = True
 
@@ -197,7 +196,6 @@ class ReviewScreen(Screen[None]):
         self.problem = None
         self.total = page.total
         self.hits = page.hits
-        self.store_empty = page.store_empty
         self.set_class(page.store_empty, "-empty")
         table = self.table
         index = table.cursor_row
@@ -432,4 +430,4 @@ class ReviewScreen(Screen[None]):
 
     def _resume(self, conversation_id: str) -> None:
         self.stale = True
-        self.app.open_conversation(resume=conversation_id)  # type: ignore[attr-defined]
+        self.app.open_conversation(resume=conversation_id)

@@ -185,4 +185,4 @@ class TranscriptScreen(Screen[None]):
         if self.row is None or self.row["status"] == "completed":
             return
         self.stale = True
-        self.app.open_conversation(resume=self.row["id"])  # type: ignore[attr-defined]
+        self.app.open_conversation(resume=self.row["id"])

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from reflectcoach.answers import MAX_TEXT, display, instructions
+from reflectcoach.answers import MAX_TEXT, display, instructions, scale_bounds
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.script.model import QuestionType
 
@@ -243,9 +243,7 @@ class ScaleAnswer(AnswerInput):
 
     @property
     def bounds(self) -> tuple[int, int]:
-        lo = 1 if self.step.min is None else int(self.step.min)
-        hi = 5 if self.step.max is None else int(self.step.max)
-        return lo, hi
+        return scale_bounds(self.step)
 
     @property
     def how(self) -> str:
@@ -331,18 +329,12 @@ class YesNoAnswer(AnswerInput):
         self.post_message(self.Submitted(event.button.id == "yes"))
 
 
-def _number_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
 class NumberAnswer(TextAnswer):
     """A single-line answer with a Number validator: problems show while typing."""
 
     def compose(self) -> ComposeResult:
         yield Input(
-            value=_number_text(self.question.offered),
+            value=display(self.step, self.question.offered, self.labels),
             placeholder="A number, then Enter",
             type="number",
             validators=[

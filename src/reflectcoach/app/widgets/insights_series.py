@@ -58,7 +58,6 @@ class SeriesPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="series-panel")
-        self.series: Mapping[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="series-question", markup=False)
@@ -68,7 +67,6 @@ class SeriesPanel(Vertical):
 
     def show(self, series: Mapping[str, Any], script_title: str) -> None:
         """Plot `series` (a store Series) and write out each of its values."""
-        self.series = series
         points = [(at, value) for at, value in series["points"]]
         values = [float(value) for _, value in points]
         self.query_one(".series-question", Static).update(Content(one_line(series["question"])))
@@ -86,7 +84,6 @@ class SeriesPanel(Vertical):
     def show_pending(self, question: Mapping[str, Any], script_title: str) -> None:
         """While `question`'s points are read: its text and where it was asked, no values
         (so the panel never shows one question's values under another's text)."""
-        self.series = None
         self.query_one(".series-question", Static).update(Content(one_line(question["question"])))
         self.query_one(".series-about", Static).update(
             Content(
@@ -106,7 +103,6 @@ class SeriesPanel(Vertical):
 
     def show_message(self, message: str) -> None:
         """No series: a sentence where the question would be (a problem, or nothing yet)."""
-        self.series = None
         self.query_one(".series-question", Static).update(plain(message))
         self.query_one(".series-about", Static).update("")
         plot = self.query_one(Sparkline)

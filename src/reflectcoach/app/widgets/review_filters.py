@@ -42,7 +42,7 @@ class Filters:
     def searching(self) -> bool:
         return bool(self.query.strip())
 
-    def store_kwargs(self, *, with_query: bool = True) -> dict[str, Any]:
+    def store_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for Store.conversations / count / the export writers."""
         since, until = day_bounds(self.since, self.until)
         kwargs: dict[str, Any] = {
@@ -52,7 +52,7 @@ class Filters:
             "since": since,
             "until": until,
         }
-        if with_query and self.searching:
+        if self.searching:
             kwargs["query"] = self.query.strip()
         return kwargs
 
