@@ -92,3 +92,26 @@ def test_a_cache_hit_parses_no_yaml(tmp_path: Path, cache_home: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_load_one_parses_each_file_once_then_only_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.script import loader
+
+    folder = tmp_path / "s"
+    write(folder, "a.yaml", "alpha")
+    write(folder, "b.yaml", "beta")
+    parsed: list[str] = []
+    real = loader.load_file
+
+    def counting(path: Path):
+        parsed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(loader, "load_file", counting)
+    assert load_one("beta", [folder]).id == "beta"  # cold: every file once
+    assert sorted(parsed) == ["a.yaml", "b.yaml"]
+    parsed.clear()
+    assert load_one("beta", [folder]).id == "beta"  # warm: only its own file
+    assert parsed == ["b.yaml"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reflectcoach import __version__, paths
-from reflectcoach.script.registry import load_catalog, script_files
+from reflectcoach.script.registry import Catalog, load_catalog, script_files
 
 FORMAT = 1
 
@@ -64,14 +64,12 @@ def _write(data: dict[str, Any]) -> None:
         pass  # a read-only home only makes the next run slower
 
 
-def listing(dirs: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The valid scripts in `dirs` (id, title, summary, audience, steps, source) and every
-    problem found while loading them, as printable lines."""
-    key = {"format": FORMAT, "version": __version__, "files": _signature(dirs)}
-    cached = _read(key)
-    if cached is not None:
-        return cached["scripts"], cached["diagnostics"]
-    catalog = load_catalog(dirs)
+def _key(dirs: Sequence[Path]) -> dict[str, Any]:
+    return {"format": FORMAT, "version": __version__, "files": _signature(dirs)}
+
+
+def remember(dirs: Sequence[Path], catalog: Catalog) -> tuple[list[dict[str, Any]], list[str]]:
+    """Write the cache from a catalog just loaded from `dirs`; the listing it holds."""
     scripts = [
         {
             "id": s.id,
@@ -84,12 +82,24 @@ def listing(dirs: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]]:
         for s in catalog.scripts.values()
     ]
     diagnostics = [str(d) for d in catalog.diagnostics]
-    _write({"key": key, "scripts": scripts, "diagnostics": diagnostics})
+    _write({"key": _key(dirs), "scripts": scripts, "diagnostics": diagnostics})
     return scripts, diagnostics
 
 
-def source_of(script_id: str, dirs: Sequence[Path]) -> Path | None:
-    """The file a valid script with this id was loaded from, if the folders have one."""
-    scripts, _ = listing(dirs)
-    found = next((s["source"] for s in scripts if s["id"] == script_id), None)
+def listing(dirs: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The valid scripts in `dirs` (id, title, summary, audience, steps, source) and every
+    problem found while loading them, as printable lines."""
+    cached = _read(_key(dirs))
+    if cached is not None:
+        return cached["scripts"], cached["diagnostics"]
+    return remember(dirs, load_catalog(dirs))
+
+
+def cached_source(script_id: str, dirs: Sequence[Path]) -> Path | None:
+    """The file a valid script with this id came from, if the cache is current (None when
+    it is not: the caller loads the folders anyway, and can `remember` them)."""
+    cached = _read(_key(dirs))
+    if cached is None:
+        return None
+    found = next((s["source"] for s in cached["scripts"] if s["id"] == script_id), None)
     return Path(found) if found else None

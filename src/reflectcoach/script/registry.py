@@ -152,16 +152,17 @@ def load_one(id_or_path: str, dirs: Sequence[Path]) -> Script:
 
     if not SCRIPT_ID.match(id_or_path):
         return _load_path(Path(id_or_path), dirs)
-    from reflectcoach.script.index import source_of
+    from reflectcoach.script import index
     from reflectcoach.script.loader import load_file
 
-    # The cached index says which file holds a valid script with this id: load only that.
-    source = source_of(id_or_path, dirs)
+    # A current index says which file holds a valid script with this id: load only that.
+    source = index.cached_source(id_or_path, dirs)
     if source is not None:
         result = load_file(source)
         if result.script is not None and result.script.id == id_or_path:
             return result.script
     catalog = load_catalog(dirs)
+    index.remember(dirs, catalog)  # so the next start loads one file
     script = catalog.get(id_or_path)
     if script is not None:
         return script

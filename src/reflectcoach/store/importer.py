@@ -14,9 +14,9 @@ from typing import IO, Any
 
 from .db import Store
 from .errors import StoreError, guarded
-from .rows import STATUSES, encode_value, format_time, mentorship_name
+from .rows import ID_LENGTH, STATUSES, encode_value, format_time, mentorship_name
 
-_ID = re.compile(r"[0-9a-f]{12}\Z")
+_ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}\Z")
 
 
 class _Invalid(Exception):
