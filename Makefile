@@ -1,14 +1,19 @@
-# `make run` and `make test` are all a newcomer needs: each creates .venv on first use.
+# `make run` and `make test` are all a newcomer needs: each creates .venv on first use and
+# installs exactly what requirements.lock names, so every machine tests the same packages.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
 
-.PHONY: run test lint format bench snapshots screenshots clean
+.PHONY: run test lint format lock bench snapshots screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	@# The project itself, built with the locked setuptools rather than whatever is newest today.
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# Bytecode up front: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 	@$(BIN)/python -m compileall -q src > /dev/null
 	@touch $(STAMP)
@@ -32,6 +37,14 @@ format: $(STAMP)
 bench: $(STAMP)
 	@$(BIN)/python -m compileall -q src scripts > /dev/null
 	$(BIN)/python scripts/bench.py
+
+# Newest versions within pyproject's ranges, for every platform, with hashes; commit the result.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv pip compile pyproject.toml --extra test --group build --universal \
+		--python-version 3.11 --generate-hashes --upgrade --quiet \
+		--custom-compile-command 'make lock' -o $(LOCK)
 
 snapshots: $(STAMP)
 	$(BIN)/pytest -q tests/app --snapshot-update
