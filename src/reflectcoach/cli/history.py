@@ -166,6 +166,14 @@ def abandon(settings: Settings, conversation_id: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",
 )
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: every cell exactly as stored, even one a spreadsheet would run as a formula.",
+)
+@click.option(
+    "--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, which Excel needs."
+)
 @pass_settings
 def export(
     settings: Settings,
@@ -174,10 +182,24 @@ def export(
     mentorship: str | None,
     since: str | None,
     output: Path | None,
+    raw: bool,
+    excel: bool,
 ) -> None:
-    """Export conversations as JSON, Markdown or CSV."""
+    """Export conversations as JSON, Markdown or CSV.
+
+    In CSV, a cell that a spreadsheet would read as a formula (starting with = + - @, a tab
+    or a carriage return, other than a plain number) is written with a leading ' so it shows
+    as text; --raw turns that off.
+    """
+    import functools
+
     from reflectcoach.store import export as exporting
 
+    if (raw or excel) and fmt != "csv":
+        fail(f"--raw and --excel are for --format csv, not {fmt}.")
+    writer = exporting.WRITERS[fmt]
+    if fmt == "csv":
+        writer = functools.partial(exporting.write_csv, raw=raw, bom=excel)
     filters = {"script_id": script_id, "mentorship": mentorship, "since": _date(since)}
     show_progress = output is not None and sys.stderr.isatty()
 
@@ -186,11 +208,11 @@ def export(
 
     with settings.store() as store:
         if output is None:
-            count = exporting.WRITERS[fmt](store, sys.stdout, **filters)
+            count = writer(store, sys.stdout, **filters)
         else:
             try:
                 count = exporting.write_file(
-                    store, output, fmt, progress=progress if show_progress else None, **filters
+                    store, output, writer, progress=progress if show_progress else None, **filters
                 )
             except OSError as problem:
                 fail(f"could not write {output}: {problem.strerror or problem}")
