@@ -163,8 +163,8 @@ def abandon(settings: Settings, conversation_id: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Write to this file, device or pipe (default, or -: standard output).",
 )
 @click.option(
     "--raw",
@@ -200,6 +200,8 @@ def export(
     writer = exporting.WRITERS[fmt]
     if fmt == "csv":
         writer = functools.partial(exporting.write_csv, raw=raw, bom=excel)
+    if output == Path("-"):
+        output = None
     filters = {"script_id": script_id, "mentorship": mentorship, "since": _date(since)}
     show_progress = output is not None and sys.stderr.isatty()
 

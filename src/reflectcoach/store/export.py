@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, Unpack
 
+from reflectcoach.outfile import open_text
 from reflectcoach.text import clean
 
 from .db import Store
@@ -247,18 +247,10 @@ def write_file(
     """Export to `path` in `fmt` (json, markdown, csv, or a writer with its options bound);
     the number of answers written.
 
-    The file is readable by its owner only (an export holds private reflections) and is
-    written as `path.partial` first, so an interrupted export never leaves half a file at
-    `path`. Raises OSError (and StoreError) with nothing left behind.
+    The file is readable by its owner only (an export holds private reflections) and never
+    half-written; a device or pipe is written in place (`outfile.open_text` says how). Raises
+    OSError (and StoreError) with nothing left behind.
     """
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fp:
-            writer = WRITERS[fmt] if isinstance(fmt, str) else fmt
-            count = writer(store, fp, progress=progress, **filters)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
+    writer = WRITERS[fmt] if isinstance(fmt, str) else fmt
+    with open_text(path, newline="") as fp:
+        return writer(store, fp, progress=progress, **filters)
