@@ -117,3 +117,61 @@ def test_a_dangling_symlink_is_reported_as_one(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"is a symbolic link to .*gone.*, which does not exist"):
         Store.open(link)
     assert not (tmp_path / "gone").exists()
+
+
+def damage_data_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for page in range(2, len(data) // page_size):
+        start = page * page_size
+        data[start : start + page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "command", [["start", "every_type", "--plain"], ["export", "--format", "json"], ["list"]]
+)
+def test_a_damaged_file_whose_first_page_is_intact_is_refused_before_any_write(
+    tmp_path: Path, command: list[str]
+) -> None:
+    path = tmp_path / "r.db"
+    with Store.open(path) as store:
+        for _ in range(20):
+            run(store, WEEKLY)
+    damage_data_pages(path)
+    before = snapshot(tmp_path)
+    scripts = Path(__file__).parent.parent / "engine"
+    base = [sys.executable, "-m", "reflectcoach", "--db", str(path), "--scripts", str(scripts)]
+    result = subprocess.run(
+        [*base, *command],
+        capture_output=True,
+        text=True,
+        input="x\n",
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    assert result.returncode == 1
+    assert "is damaged or is not a reflectcoach database" in result.stderr
+    assert "has not changed it" in result.stderr
+    assert result.stdout == ""
+    assert {k: v for k, v in snapshot(tmp_path).items() if k != "cache"} == before
+
+
+def test_only_a_clean_close_vouches_for_the_file(tmp_path: Path) -> None:
+    from reflectcoach.store import integrity
+
+    path = tmp_path / "r.db"
+    Store.open(path).close()
+    assert not integrity.needs_check(path)
+    killed_writer(
+        "import sys; sys.path[:0] = " + repr(sys.path) + "\n"
+        "from reflectcoach.store import Store\n"
+        f"store = Store.open({str(path)!r}); store.db.execute('PRAGMA user_version')\n"
+        "store.start(script_id='w', script_version=1, script_sha256='0'*64, title='W', "
+        "mentorship=None, current_step='a')",
+        tmp_path,
+    )
+    assert integrity.needs_check(path)  # the crash left the WAL: check before trusting it
+    Store.open(path).close()
+    assert not integrity.needs_check(path)
+    path.write_bytes(path.read_bytes())  # changed by something else: a new mtime
+    assert integrity.needs_check(path)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import files
+from . import files, integrity
 from .errors import StoreError, guarded, translate
 from .insights import Insights
 from .migrations import check, check_file, upgrade
@@ -69,6 +69,7 @@ class Store(Queries, Insights):
 
     def close(self) -> None:
         self.db.close()
+        integrity.remember_clean(self.path)
 
     def __enter__(self) -> Store:
         return self

@@ -147,44 +147,49 @@ def _check_header(path: Path) -> None:
 class Schema:
     """What a database file holds, read without writing a byte (see `read_schema`)."""
 
-    def __init__(self, objects: list[tuple[str, str]], applied: list[str]) -> None:
+    def __init__(
+        self, objects: list[tuple[str, str]], applied: list[str], problem: str | None = None
+    ) -> None:
         self.objects = objects  # (type, name) of every table, view, index and trigger
         self.applied = applied  # names of the migrations of our set recorded in it
+        self.problem = problem  # the first problem SQLite's quick_check found, if asked
 
 
-def read_schema(path: Path, migration_set: str) -> Schema | None:
-    """The schema of an existing database, or None for a new, empty file.
+def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schema | None:
+    """The schema of an existing database, or None for a new, empty file; with `check`, also
+    the first problem of SQLite's `quick_check`.
 
-    Read through a read-only connection, so nothing of another program's is touched: its WAL
-    is read but neither checkpointed nor deleted. A hot rollback journal (a writer crashed
-    mid-transaction) cannot be rolled back read-only; then the main file alone is read
-    (`immutable`), leaving the journal for its owner, or for us if the file turns out ours.
+    Nothing of another program's is touched. With a WAL beside the file, a read-only
+    connection reads its frames without checkpointing or deleting it. Without one the main file
+    is complete and is read as `immutable`, which creates no `-wal`/`-shm` and ignores a hot
+    rollback journal (a writer that crashed mid-transaction), leaving it for its owner, or for
+    us if the file turns out to be ours; the check then waits until that journal is rolled back.
     """
     if path.stat().st_size == 0 and not _busy(path):
         return None
-    uri = path.resolve().as_uri()
-    for query in ("?mode=ro", "?mode=ro&immutable=1"):
-        conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            objects = conn.execute(
-                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-            ).fetchall()
-            applied: list[str] = []
-            if ("table", "_sqlite_migrations") in objects:
-                applied = [
-                    name
-                    for (name,) in conn.execute(
-                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                        (migration_set,),
-                    )
-                ]
-            return Schema(objects, applied)
-        except sqlite3.OperationalError as exc:
-            if "readonly" not in str(exc):
-                raise
-        finally:
-            conn.close()
-    raise damaged(path, "its rollback journal cannot be read")
+    wal = path.with_name(path.name + "-wal").exists()
+    hot_journal = path.with_name(path.name + "-journal").exists()
+    query = "?mode=ro" if wal else "?mode=ro&immutable=1"
+    conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        objects = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        applied: list[str] = []
+        if ("table", "_sqlite_migrations") in objects:
+            rows = conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (migration_set,)
+            )
+            applied = [name for (name,) in rows]
+        problem = None
+        if check and not hot_journal:
+            (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+            problem = None if result == "ok" else str(result)
+        return Schema(objects, applied, problem)
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, f"SQLite says: {exc}") from None
+    finally:
+        conn.close()
 
 
 def connect(path: Path) -> sqlite3.Connection:

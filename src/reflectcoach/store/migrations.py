@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from . import integrity
 from .errors import StoreError, damaged
 from .files import read_schema
 
@@ -117,12 +118,14 @@ def check_file(path: Path) -> None:
     """Refuse a file that is not ours before a connection that could write to it exists:
     opening another program's database read-write checkpoints its WAL, rolls back its journal
     and, for a file holding only views, would add our tables beside them."""
-    schema = read_schema(path, SET_NAME)
+    schema = read_schema(path, SET_NAME, check=integrity.needs_check(path))
     if schema is None:
         return
     if not schema.applied and schema.objects:
         raise damaged(path, "it holds other tables or views and no reflectcoach data")
     _refuse_newer(schema.applied, path)
+    if schema.problem is not None:
+        raise damaged(path, f"SQLite's integrity check says: {schema.problem}")
 
 
 def _refuse_newer(applied: list[str], path: Path) -> None:
