@@ -11,7 +11,7 @@ import click
 from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
-    pass
+    from reflectcoach.store.rows import Filters
 
 
 @main.command("list")
@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     help="Only this status.",
 )
 @click.option("--since", help="Only conversations started on or after this date (YYYY-MM-DD).")
-@click.option("--limit", default=100, show_default=True, help="At most this many.")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many (the newest).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Every one (overrides --limit).")
 @pass_settings
 def list_command(
     settings: Settings,
@@ -32,19 +39,24 @@ def list_command(
     status: str | None,
     since: str | None,
     limit: int,
+    show_all: bool,
 ) -> None:
-    """List conversations, newest first."""
-    since = _date(since)
+    """List conversations, newest first.
+
+    When more match than --limit, a line on standard error says how many there are.
+    """
+    filters: Filters = {
+        "script_id": script_id,
+        "mentorship": mentorship,
+        "status": status,
+        "since": _date(since),
+    }
+    filtered = any(value is not None for value in filters.values())
     with settings.store() as store:
-        rows = store.conversations(
-            script_id=script_id, mentorship=mentorship, status=status, since=since, limit=limit
-        )
+        rows = store.conversations(limit=None if show_all else limit, **filters)
+        total = store.count(**filters) if len(rows) == limit and not show_all else len(rows)
     if not rows:
-        click.echo(
-            "No conversations yet."
-            if not any([script_id, mentorship, status, since])
-            else "No conversations match."
-        )
+        click.echo("No conversations yet." if not filtered else "No conversations match.")
         return
     click.echo(
         f"{'ID':<12}  {'SCRIPT':<18}  {'MENTORSHIP':<16}  {'STATUS':<11}  "
@@ -57,6 +69,13 @@ def list_command(
                 f"{r['status']:<11}  {_when(r['started_at']):<16}  {_when(r['updated_at']):<16}  "
                 f"{r['answer_count']}"
             )
+        )
+    if total > len(rows):
+        matching = " matching" if filtered else ""
+        click.echo(
+            f"Showing the newest {len(rows):,} of {total:,}{matching} conversations; "
+            "use --limit N or --all to see more.",
+            err=True,
         )
 
 
