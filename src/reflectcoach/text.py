@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Sequence
 
 # C0 controls except tab and newline, DEL, and C1 controls: any of these could start an
 # escape sequence that drives the terminal.
@@ -27,3 +29,34 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
 def markdown_escape(text: str) -> str:
     """Escape text so Markdown shows it literally (used for answers inside script Markdown)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text))
+
+
+def clean_line(
+    text: str,
+    spans: Sequence[tuple[int, int]] = (),
+    mark: Callable[[str], str] | None = None,
+) -> str:
+    """`text` on one line (each run of whitespace one space, as `" ".join(text.split())`),
+    cleaned, with the characters in `spans` ([start, end) offsets into `text`) passed
+    through `mark`, after cleaning, so that `mark` can add escapes the text cannot."""
+    inside = [False] * len(text)
+    for start, end in spans:
+        for index in range(max(start, 0), min(end, len(text))):
+            inside[index] = True
+    # Collapse whitespace first, as the line did before matches were marked: \x1c-\x1f are
+    # whitespace to str.split, so they go rather than becoming a visible \xNN.
+    chars: list[tuple[str, bool]] = []
+    gap: bool | None = None  # a run of whitespace is pending: is all of it inside a span?
+    for char, matched in zip(text, inside, strict=True):
+        if char.isspace():
+            gap = matched if gap is None else gap and matched
+            continue
+        if gap is not None and chars:
+            chars.append((" ", gap))
+        gap = None
+        chars.append((char, matched))
+    pieces = []
+    for matched, group in itertools.groupby(chars, key=lambda pair: pair[1]):
+        piece = clean("".join(char for char, _ in group))
+        pieces.append(mark(piece) if matched and mark is not None else piece)
+    return "".join(pieces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ import click
 from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
-    pass
+    from reflectcoach.store.rows import Filters
 
 
 @main.command("list")
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     help="Only this status.",
 )
 @click.option("--since", help="Only conversations started on or after this date (YYYY-MM-DD).")
-@click.option("--limit", default=100, show_default=True, help="At most this many.")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many (the newest).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Every one (overrides --limit).")
 @pass_settings
 def list_command(
     settings: Settings,
@@ -32,19 +40,24 @@ def list_command(
     status: str | None,
     since: str | None,
     limit: int,
+    show_all: bool,
 ) -> None:
-    """List conversations, newest first."""
-    since = _date(since)
+    """List conversations, newest first.
+
+    When more match than --limit, a line on standard error says how many there are.
+    """
+    filters: Filters = {
+        "script_id": script_id,
+        "mentorship": mentorship,
+        "status": status,
+        "since": _date(since),
+    }
+    filtered = any(value is not None for value in filters.values())
     with settings.store() as store:
-        rows = store.conversations(
-            script_id=script_id, mentorship=mentorship, status=status, since=since, limit=limit
-        )
+        rows = store.conversations(limit=None if show_all else limit, **filters)
+        total = store.count(**filters) if len(rows) == limit and not show_all else len(rows)
     if not rows:
-        click.echo(
-            "No conversations yet."
-            if not any([script_id, mentorship, status, since])
-            else "No conversations match."
-        )
+        click.echo("No conversations yet." if not filtered else "No conversations match.")
         return
     click.echo(
         f"{'ID':<12}  {'SCRIPT':<18}  {'MENTORSHIP':<16}  {'STATUS':<11}  "
@@ -57,6 +70,13 @@ def list_command(
                 f"{r['status']:<11}  {_when(r['started_at']):<16}  {_when(r['updated_at']):<16}  "
                 f"{r['answer_count']}"
             )
+        )
+    if total > len(rows):
+        matching = " matching" if filtered else ""
+        click.echo(
+            f"Showing the newest {len(rows):,} of {total:,}{matching} conversations; "
+            "use --limit N or --all to see more.",
+            err=True,
         )
 
 
@@ -93,25 +113,58 @@ def show(settings: Settings, conversation_id: str) -> None:
 
 @main.command()
 @click.argument("text", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, help="At most this many answers.")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many answers.",
+)
 @pass_settings
 def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
-    """Full-text search over every question and answer."""
+    """Full-text search over every question and answer.
+
+    \b
+    Each match is three lines: the conversation (id, title, [mentorship], start),
+    then its question (Q:) and its answer (A:), each on one line; `search hope`:
+      3f9a2c1d0e4b  First meeting [Sam]  2026-01-12 09:30
+      > Q: What do you hope for?
+        A: A calmer week
+    A line starting with ">" is where the words were found (both, if they were found
+    in both). The text is printed as it was written; on a terminal the words found are
+    highlighted (set NO_COLOR to turn that off).
+    """
+    from reflectcoach.text import clean_line
+
     query = " ".join(text)
     with settings.store() as store:
-        hits = store.search(query, limit=limit)
+        hits = store.search(query, limit=limit, with_matches=True)
     if not hits:
         click.echo(clean(f"Nothing matches '{query}'."))
         return
+    mark = _highlight if _styled() else None
     for hit in hits:
         who = f" [{hit['mentorship']}]" if hit.get("mentorship") else ""
         click.echo(
             clean(f"{hit['conversation_id']}  {hit['title']}{who}  {_when(hit['started_at'])}")
         )
-        click.echo(clean(f"  Q: {' '.join(hit['question'].split())}"))
-        click.echo(
-            clean(f"  A: {' '.join((hit.get('snippet') or hit['answer_text'] or '').split())}")
-        )
+        for label, line, spans in (
+            ("Q", hit["question"], hit.get("question_matches", [])),
+            ("A", hit["answer_text"] or "", hit.get("answer_matches", [])),
+        ):
+            gutter = ">" if spans else " "
+            click.echo(f"{gutter} {label}: {clean_line(line, spans, mark)}")
+
+
+def _styled() -> bool:
+    """Highlight matches only on a terminal, and not when NO_COLOR is set to anything
+    (no-color.org): in a pipe the text must stay exactly as the person wrote it."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _highlight(words: str) -> str:
+    # Bold and reverse rather than a colour: readable on any background, and in monochrome.
+    return click.style(words, bold=True, reverse=True)
 
 
 @main.command()
