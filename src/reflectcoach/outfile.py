@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from reflectcoach.terminal import for_terminal
+
 PARTIAL_SUFFIX = ".partial"
 
 
@@ -45,7 +47,7 @@ def open_text(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
     if kind in (stat.S_IFCHR, stat.S_IFIFO):
         # No O_CREAT or O_TRUNC: if the device went away meanwhile, fail rather than make a file.
         with os.fdopen(os.open(path, os.O_WRONLY), "w", encoding="utf-8", newline=newline) as fp:
-            yield fp
+            yield for_terminal(fp)  # `-o /dev/tty` is a terminal too
         return
     if kind == stat.S_IFDIR:
         raise NotWritable(21, "it is a folder; name a file inside it", str(path))

@@ -5,22 +5,39 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 # C0 controls except tab and newline, DEL, and C1 controls: any of these could start an
-# escape sequence that drives the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# escape sequence that drives the terminal. And the bidirectional embeddings, overrides and
+# isolates, which reorder what is shown so that it reads other than it is ("Trojan Source").
+CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{CONTROLS}]")
 
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code == 0x0D:
         return ""  # CR from Windows line endings carries no meaning here
-    return f"\\x{code:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def clean(text: str) -> str:
-    """Replace terminal control characters with a visible, inert `\\xNN`."""
+    """Replace terminal control characters with a visible, inert `\\xNN` (`\\uNNNN` for the
+    bidirectional controls)."""
     return _CONTROL.sub(_visible, text)
+
+
+# JSON escapes C0 controls but writes C1 and bidirectional controls as they are; as `\uXXXX`
+# they decode to the same text and cannot act on a terminal or an editor that shows the file.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """`json.dumps` keeping Unicode as written, with every control character escaped."""
+    import json  # here, so importing text costs the CLI nothing
+
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")

@@ -171,7 +171,7 @@ def test_markdown_neutralises_user_text(fresh_store: Store) -> None:
     assert "> \\___" in block
     assert "**bold** _it_ | pipe | `code`" in block  # inline text stays readable
     assert "- Mentorship: \\<b>Ada\\</b> # boss\n" in text
-    assert "\u202eevil" in text  # printable Unicode is kept as written
+    assert "\\u202eevil" in text  # a bidi override is shown, not obeyed
 
 
 def test_markdown_hides_answers_beyond_position(fresh_store: Store) -> None:

@@ -263,7 +263,9 @@ def export(
 
     with settings.store() as store:
         if output is None:
-            count = writer(store, sys.stdout, **filters)
+            from reflectcoach.terminal import for_terminal
+
+            count = writer(store, for_terminal(sys.stdout), **filters)
         else:
             try:
                 count = exporting.write_file(

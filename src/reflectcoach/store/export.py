@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO, Unpack
 
 from reflectcoach.outfile import open_text
-from reflectcoach.text import clean
+from reflectcoach.text import clean, json_text
 
 from .db import Store
 from .queries import CONVERSATION_COLUMNS
@@ -87,7 +87,7 @@ def write_json(
             for answer in conversation["answers"]
         ]
         fp.write(separator)
-        fp.write(json.dumps(item, ensure_ascii=False))
+        fp.write(json_text(item))
         separator = ",\n"
         written += _answered(conversation)
     fp.write("\n]\n")
