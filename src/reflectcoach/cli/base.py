@@ -69,6 +69,21 @@ def fail(message: str) -> NoReturn:
 pass_settings = click.make_pass_decorator(Settings)
 
 
+class TypedText(click.ParamType):
+    """Text a person typed on the command line. Python hands over bytes that are not UTF-8
+    as lone surrogates, which no database or terminal accepts: they become U+FFFD, as a
+    terminal would show them."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+TYPED = TypedText()
+
+
 def _detach_stdout() -> None:
     """Point stdout at os.devnull (Python's recipe, "Note on SIGPIPE" in the signal docs):
     what is still buffered then flushes there at exit, instead of failing again and printing

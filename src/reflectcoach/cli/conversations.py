@@ -6,13 +6,13 @@ import sys
 
 import click
 
-from reflectcoach.cli.base import Settings, main, open_app, pass_settings
+from reflectcoach.cli.base import TYPED, Settings, main, open_app, pass_settings
 from reflectcoach.cli.scripts import load_script
 
 
 @main.command()
 @click.argument("script")
-@click.option("--mentorship", "-m", help="Who this is about (a mentorship name).")
+@click.option("--mentorship", "-m", type=TYPED, help="Who this is about (a mentorship name).")
 @click.option("--plain", is_flag=True, help="Line by line on stdin/stdout, no full-screen app.")
 @pass_settings
 def start(settings: Settings, script: str, mentorship: str | None, plain: bool) -> None:

@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
+from reflectcoach.cli.base import TYPED, Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
     from reflectcoach.store.rows import Filters
 
 
+# More rows than anyone reads, and well inside what SQLite can bind (beyond 2**63 it cannot).
+MAX_LIMIT = 1_000_000_000
+
+
 @main.command("list")
 @click.option("--script", "script_id", help="Only this script id.")
-@click.option("--mentorship", "-m", help="Only this mentorship.")
+@click.option("--mentorship", "-m", type=TYPED, help="Only this mentorship.")
 @click.option(
     "--status",
     type=click.Choice(["in_progress", "completed", "abandoned"]),
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     "--limit",
     default=100,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_LIMIT),
     help="At most this many (the newest).",
 )
 @click.option("--all", "show_all", is_flag=True, help="Every one (overrides --limit).")
@@ -112,12 +116,12 @@ def show(settings: Settings, conversation_id: str) -> None:
 
 
 @main.command()
-@click.argument("text", nargs=-1, required=True)
+@click.argument("text", nargs=-1, required=True, type=TYPED)
 @click.option(
     "--limit",
     default=20,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_LIMIT),
     help="At most this many answers.",
 )
 @pass_settings
@@ -211,7 +215,7 @@ def abandon(settings: Settings, conversation_id: str) -> None:
     show_default=True,
 )
 @click.option("--script", "script_id", help="Only this script id.")
-@click.option("--mentorship", "-m", help="Only this mentorship.")
+@click.option("--mentorship", "-m", type=TYPED, help="Only this mentorship.")
 @click.option("--since", help="Only conversations started on or after this date (YYYY-MM-DD).")
 @click.option(
     "-o",

@@ -23,20 +23,29 @@ class _Invalid(Exception):
     pass
 
 
+def _unicode(value: str, key: str) -> str:
+    """JSON's `\\ud800` escapes can spell half a character, which no database can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Invalid(f"{key!r} holds an unpaired surrogate, which is not text") from None
+    return value
+
+
 def _str(item: dict[str, Any], key: str, *, empty: bool = True) -> str:
     value = item.get(key)
     if not isinstance(value, str):
         raise _Invalid(f"{key!r} must be text")
     if not empty and not value:
         raise _Invalid(f"{key!r} must not be empty")
-    return value
+    return _unicode(value, key)
 
 
 def _opt(item: dict[str, Any], key: str) -> str | None:
     value = item.get(key)
     if value is not None and not isinstance(value, str):
         raise _Invalid(f"{key!r} must be text or null")
-    return value
+    return value if value is None else _unicode(value, key)
 
 
 def _whole(item: dict[str, Any], key: str, default: int | None = None) -> int:
@@ -73,7 +82,7 @@ def _answer(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
             "question": _str(item, "question"),
             "type": _str(item, "type", empty=False),
             "answer_text": None if skipped else (text or ""),
-            "answer_json": encode_value(value),
+            "answer_json": _unicode(encode_value(value), "answer"),
             "skipped": int(skipped),
             "answered_at": _time(_str(item, "answered_at"), "answered_at"),
         }

@@ -1,0 +1,81 @@
+"""Inputs that once surfaced as "unexpected problem (...)": each is a clear message, or works."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .test_plain import env_for
+
+
+def reflectcoach(tmp_path: Path, *args: str | bytes) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reflectcoach", "--db", str(tmp_path / "r.db"), *args],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        stdin=subprocess.DEVNULL,
+        env=env_for(tmp_path),
+    )
+
+
+@pytest.mark.parametrize("command", ["list", "search"])
+def test_a_limit_beyond_what_sqlite_holds_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    args = [command, "--limit", "99999999999999999999"] + (["team"] if command == "search" else [])
+    result = reflectcoach(tmp_path, *args)
+    assert result.returncode == 2
+    assert "Invalid value for '--limit': 99999999999999999999 is not in the range" in result.stderr
+    assert "unexpected problem" not in result.stderr
+
+
+def test_invalid_utf8_in_a_search_is_searched_not_a_crash(tmp_path: Path) -> None:
+    result = reflectcoach(tmp_path, "search", os.fsencode("caf\udcff"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Nothing matches 'caf")
+
+
+def test_an_import_with_an_unpaired_surrogate_is_refused_untouched(tmp_path: Path) -> None:
+    conversation = {
+        "id": "abcdefabcdef",
+        "script_id": "s",
+        "script_version": 1,
+        "script_sha256": "0" * 64,
+        "title": "fine",
+        "mentorship": None,
+        "status": "completed",
+        "current_step": "a",
+        "position": 1,
+        "record": None,
+        "started_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+        "completed_at": None,
+        "answers": [
+            {
+                "step": "a",
+                "seq": 0,
+                "question": "Q?",
+                "type": "multi",
+                "answer": ["ok", "half \ud800 a character"],
+                "answer_text": "ok",
+                "skipped": False,
+                "answered_at": "2026-01-01T00:00:00Z",
+            }
+        ],
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps([conversation]), encoding="ascii")  # \ud800 as an escape
+    assert reflectcoach(tmp_path, "list").returncode == 0  # the database exists
+    before = hashlib.sha256((tmp_path / "r.db").read_bytes()).hexdigest()
+    result = reflectcoach(tmp_path, "import", str(path))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: Cannot import {path}: conversation 1 (id abcdefabcdef): answer 1: 'answer' "
+        "holds an unpaired surrogate, which is not text. Nothing was imported.\n"
+    )
+    assert hashlib.sha256((tmp_path / "r.db").read_bytes()).hexdigest() == before
