@@ -26,8 +26,8 @@ class Session:
 
 
 def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
-    """A new conversation, stored before its first question is shown."""
-    mentorship = (mentorship or "").strip() or None
+    """A new conversation, stored before its first question is shown. An existing
+    mentorship is found whatever the case or spacing ("sam" is "Sam") and keeps its name."""
     conversation_id = store.start(
         script_id=script.id,
         script_version=script.version,
@@ -36,6 +36,8 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
         mentorship=mentorship,
         current_step=script.first_step,
     )
+    row = store.conversation(conversation_id)
+    mentorship = row["mentorship"] if row is not None else None
     conversation = Conversation(
         script,
         recall=partial(store.recall, mentorship=mentorship),

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .errors import StoreError, damaged
+from .mentorships import mentorship_key
 
 SET_NAME = "reflectcoach"
 migrations = Migrations(SET_NAME)
@@ -107,8 +108,41 @@ def m003_conversations_series_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_mentorship_key(db: Database) -> None:
+    # Names match ignoring case and spacing (store/mentorships.py): the key is computed in
+    # Python, since SQLite's lower() knows only ASCII. Files written before this may hold
+    # "Sam" and "sam" as two mentorships: they become one, shown as first written.
+    conversations = db.table("conversations")
+    conversations.add_column("mentorship_key", str)
+    shown: dict[str, str] = {}
+    rows = db.execute(
+        "SELECT rowid, mentorship FROM conversations WHERE mentorship IS NOT NULL "
+        "ORDER BY started_at, rowid"
+    ).fetchall()
+    for rowid, name in rows:
+        key = mentorship_key(name)
+        if key is None:  # a blank name some other writer stored: no mentorship
+            db.execute("UPDATE conversations SET mentorship = NULL WHERE rowid = ?", [rowid])
+            continue
+        first = shown.setdefault(key, " ".join(name.split()))
+        db.execute(
+            "UPDATE conversations SET mentorship = ?, mentorship_key = ? WHERE rowid = ?",
+            [first, key, rowid],
+        )
+    conversations.create_index(
+        ["mentorship_key", "started_at"], index_name="conversations_mentorship_key"
+    )
+
+
 KNOWN = [
-    m.__name__ for m in (m001_initial, m002_record_indexes_fts, m003_conversations_series_index)
+    m.__name__
+    for m in (
+        m001_initial,
+        m002_record_indexes_fts,
+        m003_conversations_series_index,
+        m004_mentorship_key,
+    )
 ]
 
 
