@@ -141,7 +141,8 @@ class PlainRunner:
             self.say(f"  {how.strip()}")
         if question.offered is not None:
             earlier = display(step, question.offered, labels)
-            self.say(f"  Earlier you said: {earlier}")
+            where = "From before" if question.prefilled else "Earlier you said"
+            self.say(f"  {where}: {earlier}")
             self.say("  Press Enter to keep it, or type a new answer.")
         self.stdout.write("> ")
         self.stdout.flush()

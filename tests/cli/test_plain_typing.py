@@ -101,3 +101,33 @@ def test_a_terminal_gets_no_echo(tmp_path: Path) -> None:
         runner = PlainRunner(session.start(store, script), Tty("Ana\n:quit\n"), out, width=80)
         runner.run()
     assert "> Ana" not in out.getvalue()
+
+
+FACTS = """\
+id: facts
+title: Facts asked once
+summary: Name and partner
+audience: anyone
+steps:
+  name:
+    ask: Your first name?
+    prefill: anywhere.facts.name
+  partner:
+    ask: Who with?
+    prefill: [recall.facts.partner, mentorship]
+"""
+
+
+def test_enter_keeps_what_is_filled_in(tmp_path: Path) -> None:
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    (folder / "facts.yaml").write_text(FACTS, encoding="utf-8")
+    args = ("--scripts", str(folder), "start", "facts", "--plain")
+    first = run(tmp_path, *args, "-m", "Sam", stdin="Ana\n\n")
+    assert "From before: Sam" in first.stdout  # the mentorship chosen
+    again = run(tmp_path, *args, "-m", "Lee", stdin="\n\n")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "From before: Ana" in again.stdout and "From before: Lee" in again.stdout
+    assert "Press Enter to keep it, or type a new answer." in again.stdout
+    answers = [[a["value"] for a in c["answers"]] for c in stored(tmp_path)]
+    assert answers == [["Ana", "Lee"], ["Ana", "Sam"]]  # newest first
