@@ -116,20 +116,19 @@ def m004_mentorship_key(db: Database) -> None:
     conversations = db.table("conversations")
     conversations.add_column("mentorship_key", str)
     shown: dict[str, str] = {}
+    updates: list[tuple[str | None, str | None, int]] = []
     rows = db.execute(
         "SELECT rowid, mentorship FROM conversations WHERE mentorship IS NOT NULL "
         "ORDER BY started_at, rowid"
     ).fetchall()
     for rowid, name in rows:
         key = mentorship_key(name)
-        if key is None:  # a blank name some other writer stored: no mentorship
-            db.execute("UPDATE conversations SET mentorship = NULL WHERE rowid = ?", [rowid])
-            continue
-        first = shown.setdefault(key, " ".join(name.split()))
-        db.execute(
-            "UPDATE conversations SET mentorship = ?, mentorship_key = ? WHERE rowid = ?",
-            [first, key, rowid],
-        )
+        # A blank name (some other writer's) is no mentorship; else the first spelling.
+        first = None if key is None else shown.setdefault(key, " ".join(name.split()))
+        updates.append((first, key, rowid))
+    db.conn.executemany(
+        "UPDATE conversations SET mentorship = ?, mentorship_key = ? WHERE rowid = ?", updates
+    )
     conversations.create_index(
         ["mentorship_key", "started_at"], index_name="conversations_mentorship_key"
     )
