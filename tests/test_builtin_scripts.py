@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reflectcoach.engine import AnswerError, Conversation
+from reflectcoach import session
+from reflectcoach.engine import AnswerError, Conversation, Question
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.model import QuestionType, Script, Step
 from reflectcoach.script.registry import builtin_dir, validate_paths
+from reflectcoach.store import Store
 
 BUILTIN = ("first_meeting", "goal_setting", "tough_conversation", "closing")
 SKIP = object()  # in a walk: skip this (optional) question
@@ -64,7 +67,13 @@ def _recall(recalled: Recalled | None):
 
 def drive(script: Script, walk: Walk) -> Conversation:
     conv = Conversation(script, recall=_recall(walk.recalled))
-    for _ in range(len(script.steps) + 1):
+    drive_on(conv, walk)
+    return conv
+
+
+def drive_on(conv: Conversation, walk: Walk) -> None:
+    """Answer from `walk` (defaults for the rest) to the end."""
+    for _ in range(len(conv.script.steps) + 1):
         question = conv.turn.question
         if question is None:
             break
@@ -73,8 +82,7 @@ def drive(script: Script, walk: Walk) -> Conversation:
             conv.skip()
         else:
             conv.answer(given)
-    assert conv.finished, f"{script.id} did not finish: stuck at {conv.state}"
-    return conv
+    assert conv.finished, f"{conv.script.id} did not finish: stuck at {conv.state}"
 
 
 def all_edges(script: Script) -> set[tuple[str, str]]:
@@ -487,3 +495,75 @@ def test_closing_recalls_the_goal_and_rates_before_and_after(scripts: dict[str, 
     record = conv.record_text() or ""
     assert "Speak up in meetings" in record
     assert "| 2 | 5 |" in record
+
+
+# -- facts asked once: prefilled from earlier conversations and the mentorship -------------
+
+
+def _first_question(running: session.Session) -> Question:
+    question = running.conversation.turn.question
+    assert question is not None
+    return question
+
+
+def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script]) -> None:
+    orders = {
+        script_id: [(o.value, o.label.source) for o in script.steps["role"].options]
+        for script_id, script in scripts.items()
+        if "role" in script.steps
+    }
+    assert len(orders) == 3
+    assert set(map(tuple, orders.values())) == {
+        (("mentee", "the mentee"), ("mentor", "the mentor"))
+    }
+
+
+def test_a_second_conversation_offers_the_earlier_name_and_role(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = session.start(store, scripts["first_meeting"], "Sam")
+        role = _first_question(first)
+        assert (role.step.id, role.offered) == ("role", None)
+        drive_on(first.conversation, Walk({"role": "mentor", "name": "Ben", "partner": "Sam"}))
+
+        # The same mentorship, typed differently: the role and the partner are filled in.
+        again = session.start(store, scripts["first_meeting"], " sam")
+        role = _first_question(again)
+        assert (role.offered, role.prefilled) == ("mentor", True)
+        name = again.conversation.answer("1").question  # typing another answer still works
+        assert name is not None and (name.step.id, name.offered) == ("name", "Ben")
+        partner = again.conversation.answer(name.offered).question
+        assert partner is not None and partner.offered == "Sam" and partner.prefilled
+
+        # Closing, in the same mentorship: Enter (the offered value) keeps each fact.
+        closing = session.start(store, scripts["closing"], "SAM")
+        role = _first_question(closing)
+        assert role.offered == "mentor"
+        partner = closing.conversation.answer(role.offered).question
+        assert partner is not None and partner.offered == "Sam"
+
+        # Another mentorship: your name follows you, your role there does not; the other
+        # person's name is the mentorship chosen on home.
+        lee = session.start(store, scripts["first_meeting"], "Lee")
+        role = _first_question(lee)
+        assert role.offered is None and not role.prefilled
+        name = lee.conversation.answer("mentee").question
+        assert name is not None and name.offered == "Ben"
+        partner = lee.conversation.answer("Ben").question
+        assert partner is not None and partner.offered == "Lee"
+
+        tough = session.start(store, scripts["tough_conversation"], "Lee")
+        role = _first_question(tough)
+        assert role.offered is None  # Lee's first meeting is not finished
+        other = tough.conversation.answer("mentee").question
+        assert other is not None and (other.step.id, other.offered) == ("other", "Lee")
+
+
+def test_a_prefilled_option_that_no_longer_fits_is_not_offered(
+    scripts: dict[str, Script],
+) -> None:
+    recalled = {("first_meeting", "role"): ("coach", "the coach")}
+    conv = Conversation(scripts["closing"], recall=_recall(recalled))
+    question = conv.turn.question
+    assert question is not None and question.offered is None

@@ -6,6 +6,7 @@ Both front ends share these rules, so "3", "mentor" and "Mentor" mean the same e
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -87,17 +88,49 @@ def _text(step: Step, raw: Any) -> str:
     return text
 
 
-def _pick(raw: str, labels: Mapping[str, str]) -> str | None:
+def _fold(text: str) -> str:
+    """Text as compared with an option: NFKC, spaces collapsed, case folded."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _matches(raw: str, labels: Mapping[str, str]) -> list[str]:
+    """The option values `raw` may mean, best rule first: the value exactly; the value or
+    label, ignoring case and spacing; the option's number; what the label says before its
+    colon ("yours" for "yours: it mostly depends on you"); or the start of one label, ending
+    at a word ("every two" for "every two weeks"). People type what they read, so every
+    way of naming an option that is shown counts, as picking it in the app does."""
     word = raw.strip()
     if word in labels:
-        return word
-    folded = word.casefold()
+        return [word]
+    folded = _fold(word)
+    if not folded:
+        return []
     for value, label in labels.items():
-        if folded in (value.casefold(), label.casefold()):
-            return value
+        if folded in (_fold(value), _fold(label)):
+            return [value]
     if word.isdigit() and 1 <= int(word) <= len(labels):
-        return list(labels)[int(word) - 1]
-    return None
+        return [list(labels)[int(word) - 1]]
+    heads = [
+        v for v, label in labels.items() if ":" in label and _fold(label.split(":")[0]) == folded
+    ]
+    if heads:
+        return heads
+    starts = []
+    for value, label in labels.items():
+        shown = _fold(label)
+        rest = shown[len(folded) :]
+        if shown.startswith(folded) and not (rest[:1].isalnum() and folded[-1:].isalnum()):
+            starts.append(value)
+    return starts
+
+
+def _pick(raw: str, labels: Mapping[str, str]) -> str | None:
+    """The one option `raw` names; None when it names none; AnswerError when several."""
+    found = _matches(raw, labels)
+    if len(found) > 1:
+        several = ", ".join(f"{list(labels).index(v) + 1}) {labels[v]}" for v in found)
+        raise AnswerError(f"'{raw.strip()}' could be any of {several}. Type more, or a number.")
+    return found[0] if found else None
 
 
 def _choices_hint(labels: Mapping[str, str]) -> str:
@@ -113,8 +146,7 @@ def _choice(raw: Any, labels: Mapping[str, str]) -> str:
 
 def _multi(raw: Any, labels: Mapping[str, str]) -> list[str]:
     if isinstance(raw, str):
-        whole = _pick(raw, labels)
-        parts: Sequence[Any] = [whole] if whole is not None else raw.split(",")
+        parts: Sequence[Any] = _split_options(raw, labels)
     elif isinstance(raw, Sequence):
         parts = raw
     else:
@@ -134,6 +166,29 @@ def _multi(raw: Any, labels: Mapping[str, str]) -> list[str]:
     if not chosen:
         raise AnswerError(f"Pick one or more of 1-{len(labels)}, separated by commas.")
     return [value for value in labels if value in chosen]
+
+
+def _split_options(raw: str, labels: Mapping[str, str]) -> list[str]:
+    """A typed multi answer, split at commas into the options it names; a label may hold a
+    comma itself ("enough time, not squeezed in"), so the longest run of pieces that names
+    one option is taken first. A piece naming none is kept alone, for the error message."""
+    pieces = raw.split(",")
+    span = 1 + max(
+        (label.count(",") + value.count(",") for value, label in labels.items()), default=0
+    )
+    parts: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(min(len(pieces), i + span), i + 1, -1):
+            joined = ",".join(pieces[i:j])
+            if len(_matches(joined, labels)) == 1:
+                parts.append(joined)
+                i = j
+                break
+        else:
+            parts.append(pieces[i])
+            i += 1
+    return parts
 
 
 def _yes_no(raw: Any) -> bool:

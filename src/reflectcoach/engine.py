@@ -20,7 +20,7 @@ from transitions import Machine
 
 from reflectcoach.answers import AnswerError, display, normalise
 from reflectcoach.errors import UserError
-from reflectcoach.script.model import Condition, Script, Step, Template
+from reflectcoach.script.model import Condition, Prefill, Script, Step, Template
 from reflectcoach.text import markdown_escape
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
@@ -82,6 +82,7 @@ class Question:
     options: tuple[tuple[str, str], ...]  # (value, rendered label)
     offered: Any = None  # the earlier answer, offered again after back() or on resume
     number: int = 1  # 1-based position of this question in the path
+    prefilled: bool = False  # `offered` came from the step's `prefill`, not this conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +107,17 @@ class Conversation:
         entries: Sequence[Entry] = (),
         position: int = 0,
         current_step: str | None = None,
+        recall_anywhere: Recall | None = None,
+        mentorship: str | None = None,
     ) -> None:
+        """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
+        completed conversation of that script; `recall_anywhere` the same from any
+        mentorship; `mentorship` is the name the conversation is about. All three only
+        feed `{recall...}`, conditions and `prefill`."""
         self.script = script
         self._recall = recall
+        self._recall_anywhere = recall_anywhere
+        self.mentorship = mentorship
         self._recall_cache: dict[str, tuple[Any, str] | None] = {}
         self.journal = journal
         self.entries: list[Entry] = list(entries)
@@ -296,9 +305,12 @@ class Conversation:
     def _ask(self, step: Step) -> Question:
         text, markdown = self.render(step.text)
         offered = None
+        labels = self._option_labels(step)
         if self.position < len(self.entries) and self.entries[self.position].step_id == step.id:
             offered = self.entries[self.position].value
-        labels = self._option_labels(step)
+        prefilled = offered is None and bool(step.prefill)
+        if prefilled:
+            offered = self._prefilled(step, labels)
         return Question(
             step=step,
             text=text,
@@ -307,7 +319,33 @@ class Conversation:
             options=tuple(labels.items()),
             offered=offered,
             number=self.position + 1,
+            prefilled=prefilled and offered is not None,
         )
+
+    def _prefilled(self, step: Step, labels: dict[str, str]) -> Any:
+        """The first of the step's prefill sources with a value that still fits the question
+        (a recalled option may since have left the script; a number its range)."""
+        for source in step.prefill:
+            found = self._source(source)
+            if found is None:
+                continue
+            try:
+                return normalise(step, found, labels)
+            except AnswerError:
+                continue
+        return None
+
+    def _source(self, source: Prefill) -> Any:
+        if source.kind == "mentorship":
+            return self.mentorship
+        if source.kind == "recall":
+            found = self._recalled(f"recall.{source.script}.{source.step}")
+        else:
+            key = f"anywhere.{source.script}.{source.step}"
+            if key not in self._recall_cache and self._recall_anywhere is not None:
+                self._recall_cache[key] = self._recall_anywhere(source.script, source.step)
+            found = self._recall_cache.get(key)
+        return None if found is None else found[0]
 
     def _holds(self, condition: Condition) -> bool:
         return bool(condition.evaluate(self.lookup_value))

@@ -1,12 +1,18 @@
 """Plain mode: a whole conversation on stdin/stdout, for any terminal, screen reader or pipe.
 
-One line is one answer; a long_text answer is every line up to an empty line.
-`:back`, `:skip` and `:quit` are commands. Everything printed goes through `clean()`, so a
-script or an answer cannot drive the terminal.
+One line is one answer; a long_text answer is every line up to an empty line; an empty line
+keeps the answer offered, or skips an optional question. `:back`, `:skip` and `:quit` are
+commands. Everything printed goes through `clean()`, so a script or an answer cannot drive the
+terminal, and is wrapped at word boundaries to the terminal's width. When the input is not a
+terminal, each answer read is echoed after its prompt, so a transcript of a piped run reads
+like a typed one.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import textwrap
 from typing import TextIO
 
 from reflectcoach.answers import AnswerError, display, instructions
@@ -19,17 +25,49 @@ EXIT_OK = 0
 EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress
 
 COMMANDS = "Commands: :back goes back one question, :skip skips an optional one, :quit stops."
+# Where a wrapped line's continuation starts: under the text after an indent and a list marker
+# ("  1) ", "- ", "[3/12] "), so options and questions stay readable.
+_HANGING = re.compile(r"\s*(?:\d+\)\s+|[-*]\s+|\[\d+/\d+\]\s+|>\s+)?")
+
+
+def wrap(text: str, width: int) -> str:
+    """`text` wrapped at word boundaries to `width` columns, line by line; a word longer than
+    the line is left whole (a terminal breaks it better than we would). Markdown table rows
+    are left as they are: wrapping would break the table."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width or line.lstrip().startswith("|"):
+            out.append(line)
+            continue
+        marker = _HANGING.match(line)
+        indent = " " * (marker.end() if marker else 0)
+        out.extend(
+            textwrap.wrap(
+                line,
+                width=width,
+                subsequent_indent=indent if len(indent) < width // 2 else "",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [""]
+        )
+    return "\n".join(out)
 
 
 class PlainRunner:
-    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(
+        self, session: Session, stdin: TextIO, stdout: TextIO, width: int | None = None
+    ) -> None:
         self.session = session
         self.conversation = session.conversation
         self.stdin = stdin
         self.stdout = stdout
+        # COLUMNS first, then the terminal; 80 in a pipe. Never narrower than a short word.
+        self.width = max(20, width or shutil.get_terminal_size().columns)
+        self.echo = not _isatty(stdin)
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(clean(text) + "\n")
+        self.stdout.write(wrap(clean(text), self.width) + "\n")
 
     def run(self, resumed: bool = False) -> int:
         script = self.conversation.script
@@ -74,6 +112,8 @@ class PlainRunner:
                     return self.conversation.skip()
                 if not raw.strip() and question.offered is not None:
                     return self.conversation.answer(question.offered)
+                if not raw.strip() and question.step.optional:
+                    return self.conversation.skip()
                 return self.conversation.answer(raw)
             except AnswerError as problem:
                 self.say(f"  {problem}")
@@ -93,18 +133,29 @@ class PlainRunner:
         how = instructions(step, labels)
         if step.type is QuestionType.LONG_TEXT:
             how += " Finish with an empty line."
-        if step.optional:
+        if step.optional and question.offered is None:
+            how += " Optional: Enter to skip."
+        elif step.optional:
             how += " Optional: :skip to leave it."
         if how.strip():
             self.say(f"  {how.strip()}")
         if question.offered is not None:
             earlier = display(step, question.offered, labels)
-            self.say(f"  Earlier you said: {earlier}")
+            where = "From before" if question.prefilled else "Earlier you said"
+            self.say(f"  {where}: {earlier}")
             self.say("  Press Enter to keep it, or type a new answer.")
         self.stdout.write("> ")
         self.stdout.flush()
 
     def read(self, question: Question) -> str | None:
+        raw = self._read(question)
+        if self.echo:
+            # Piped: nobody typed after the "> ", so show what was read there.
+            shown = "" if raw is None else raw.replace("\n", "\n  ")
+            self.stdout.write(clean(shown) + "\n")
+        return raw
+
+    def _read(self, question: Question) -> str | None:
         line = self.stdin.readline()
         if not line:
             return None
@@ -141,3 +192,10 @@ class PlainRunner:
         self.say()
         self.say(f"Saved as conversation {self.session.id}.")
         self.say(f"Read it again with: reflectcoach show {self.session.id}")
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: treat as a pipe
+        return False

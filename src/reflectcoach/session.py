@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reflectcoach.engine import Conversation, Entry, ResumeError
 
@@ -25,9 +25,20 @@ class Session:
         return self.conversation.script
 
 
+def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
+    """What a conversation may read from earlier ones: recalls in this mentorship (in any
+    when it has none), recalls from any mentorship (for prefills of facts about you), and
+    the mentorship's name."""
+    return {
+        "recall": partial(store.recall, mentorship=mentorship),
+        "recall_anywhere": partial(store.recall, mentorship=None),
+        "mentorship": mentorship,
+    }
+
+
 def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
-    """A new conversation, stored before its first question is shown."""
-    mentorship = (mentorship or "").strip() or None
+    """A new conversation, stored before its first question is shown. An existing
+    mentorship is found whatever the case or spacing ("sam" is "Sam") and keeps its name."""
     conversation_id = store.start(
         script_id=script.id,
         script_version=script.version,
@@ -36,10 +47,12 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
         mentorship=mentorship,
         current_step=script.first_step,
     )
+    row = store.conversation(conversation_id)
+    mentorship = row["mentorship"] if row is not None else None
     conversation = Conversation(
         script,
-        recall=partial(store.recall, mentorship=mentorship),
         journal=store.journal(conversation_id),
+        **_earlier(store, mentorship),
     )
     if conversation.finished:  # a script with no questions
         conversation.complete()
@@ -76,7 +89,7 @@ def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -
     mentorship = row["mentorship"]
     conversation = Conversation(
         script,
-        recall=partial(store.recall, mentorship=mentorship),
+        **_earlier(store, mentorship),
         journal=store.journal(row["id"]),
         entries=entries,
         position=row["position"],

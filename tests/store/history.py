@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from reflectcoach.store import Store
+from reflectcoach.store.mentorships import mentorship_key
 
 COMMON_WORD = "team"  # in about 80% of text answers
 RARE_WORD = "kintsugi"  # in about 1 answer in 10,000
@@ -172,6 +173,7 @@ def _rows(
                 "script_sha256": hashlib.sha256(f"{script_id}".encode()).hexdigest(),
                 "title": title,
                 "mentorship": mentorship,
+                "mentorship_key": mentorship_key(mentorship),
                 "status": status,
                 "current_step": f"q{position + 1:02d}" if not done else "end",
                 "position": position,

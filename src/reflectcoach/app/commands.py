@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from reflectcoach.app.screens.rename_mentorship import rename_mentorship
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class ReflectCoachCommands(Provider):
                 "Write every conversation to ~/reflectcoach-export-<date>.md",
             ),
             ("Help: keys and commands", app.action_help, "Every key on every screen"),
+            ("Rename a mentorship", partial(rename_mentorship, app), "Or merge two into one"),
         ]
         return found
 

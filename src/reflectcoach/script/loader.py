@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-from reflectcoach.script import conditions, templates
+from reflectcoach.script import conditions, prefill, templates
 from reflectcoach.script.model import (
     SCRIPT_ID,
     STEP_ID,
@@ -22,6 +22,7 @@ from reflectcoach.script.model import (
     Branch,
     Option,
     Pos,
+    Prefill,
     QuestionType,
     RecallRef,
     Script,
@@ -38,9 +39,9 @@ TOP_KEYS = ("id", "title", "summary", "audience", "version", "record", "steps")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("next", "end"),
+    *("prefill", "next", "end"),
 )
-QUESTION_KEYS = ("type", "hint", "options", "optional", "min", "max", "labels")
+QUESTION_KEYS = ("type", "hint", "options", "optional", "min", "max", "labels", "prefill")
 BRANCH_KEYS = ("if", "go")
 OPTION_KEYS = ("value", "label")
 # Words of the condition language and the recall prefix cannot name steps.
@@ -181,6 +182,8 @@ class _Draft:
     branches: list[tuple[str, conditions.Condition | None, Node]] | None = None
     end: bool = False
     bad_target: bool = False  # a branch names no step: the graph checks stay quiet about it
+    # Each source with the node it was written at, checked once every step is known.
+    prefill: list[tuple[Prefill, Scalar]] = field(default_factory=list)
 
 
 class _Checker:
@@ -256,7 +259,7 @@ class _Checker:
             source=self.path,
             sha256=hashlib.sha256(data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
-            recalls=tuple(self.recalls),
+            recalls=tuple(sorted(self.recalls, key=lambda r: (r.pos.line, r.pos.col))),
         )
 
     def fields(
@@ -422,6 +425,8 @@ class _Checker:
     def question(self, draft: _Draft, found: dict[str, Node], node: Map) -> None:
         if "hint" in found:
             draft.hint = self.template("hint", found["hint"])
+        if "prefill" in found:
+            draft.prefill = self.prefill_sources(found["prefill"])
         if "optional" in found:
             draft.optional = self.flag("optional", found["optional"])
         kind = QuestionType.TEXT
@@ -498,6 +503,32 @@ class _Checker:
             )
             return None
         return Option(label.render(str), label)
+
+    def prefill_sources(self, node: Node) -> list[tuple[Prefill, Scalar]]:
+        items = node.items if isinstance(node, Seq) else [node]
+        if isinstance(node, Seq) and not node.items:
+            self.error_at(node, "'prefill' is an empty list")
+        sources: list[tuple[Prefill, Scalar]] = []
+        seen: set[str] = set()
+        for item in items:
+            if not isinstance(item, Scalar) or item.value is None or not item.text.strip():
+                self.error_at(
+                    item,
+                    f"'prefill' must be {prefill.SOURCES_HINT}, or a list of them, "
+                    f"not {describe(item)}",
+                )
+                continue
+            try:
+                source = prefill.parse(item.text, Pos(item.line, item.col))
+            except prefill.PrefillError as err:
+                self.error_at(item, str(err))
+                continue
+            if source.source in seen:
+                self.warn(item.line, item.col, f"'{source.source}' is already in this prefill")
+                continue
+            seen.add(source.source)
+            sources.append((source, item))
+        return sources
 
     def scale(self, draft: _Draft, found: dict[str, Node]) -> None:
         low, high = SCALE_DEFAULT
@@ -593,7 +624,42 @@ class _Checker:
         return branches
 
     # Whole-script checks
+    def check_prefills(self) -> None:
+        """Each source must exist and give answers that fit its question; other scripts'
+        steps are left to the registry, as recalls are."""
+        for draft in self.steps.values():
+            if draft.type is None:
+                continue  # an unknown type is reported already
+            for source, node in draft.prefill:
+                if source.kind == prefill.MENTORSHIP:
+                    if not prefill.fits(draft.type, QuestionType.TEXT):
+                        self.error_at(
+                            node,
+                            f"'prefill: mentorship' gives a name, which does not fit this "
+                            f"{draft.type} question (only text questions)",
+                        )
+                    continue
+                if source.script != self.script_id:
+                    self.recalls.append(
+                        RecallRef(source.script, source.step, source.pos, fills=draft.type)
+                    )
+                    continue
+                target = self.steps.get(source.step)
+                if target is None:
+                    hint = suggest(source.step, self.steps)
+                    self.error_at(
+                        node, f"script '{source.script}' has no step '{source.step}'{hint}"
+                    )
+                elif not target.is_question and not target.broken:
+                    self.error_at(node, f"step '{source.step}' is a say step; it has no answer")
+                elif target.type is not None and not prefill.fits(draft.type, target.type):
+                    self.error_at(
+                        node,
+                        prefill.mismatch(source.script, source.step, target.type, draft.type),
+                    )
+
     def check_references(self) -> None:
+        self.check_prefills()
         for text, node in self.texts:
             for name, offset in text.holes:
                 self.reference(name, node, offset)
@@ -736,6 +802,7 @@ class _Checker:
             labels=draft.labels,
             branches=() if draft.end else branches,
             end=draft.end,
+            prefill=tuple(source for source, _ in draft.prefill),
         )
 
 

@@ -102,6 +102,24 @@ class Branch:
 
 
 @dataclass(frozen=True, slots=True)
+class Prefill:
+    """Where a question's offered answer comes from (`prefill:`, see script/prefill.py):
+    `mentorship` (the name chosen on home or with -m), `recall` (that step's answer in this
+    mentorship's latest completed conversation of `script`) or `anywhere` (the same, in any
+    mentorship)."""
+
+    kind: str  # "mentorship" | "recall" | "anywhere"
+    pos: Pos
+    script: str = ""
+    step: str = ""
+
+    @property
+    def source(self) -> str:
+        """As written in the script."""
+        return self.kind if self.kind == "mentorship" else f"{self.kind}.{self.script}.{self.step}"
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     pos: Pos
@@ -117,6 +135,8 @@ class Step:
     # Normalised: an implicit `next` is one unconditional branch to the following step.
     branches: tuple[Branch, ...] = ()
     end: bool = False  # true for `end: true` and for the last step without `next`
+    # Tried in order when the question comes up afresh: the first with a value is offered.
+    prefill: tuple[Prefill, ...] = ()
 
     @property
     def is_question(self) -> bool:
@@ -131,11 +151,14 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class RecallRef:
-    """A `recall.script.step` reference in a template or condition, where it was written."""
+    """A `recall.script.step` reference in a template or condition, or a `prefill` from
+    another script, where it was written."""
 
     script: str
     step: str
     pos: Pos
+    # For a prefill: the type of the question it fills, which the recalled step must match.
+    fills: QuestionType | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,11 +176,13 @@ def load_one(id_or_path: str, dirs: Sequence[Path]) -> Script:
 
 
 def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> list[Diagnostic]:
-    """Check each `recall.script.step` against `known` scripts.
+    """Check each `recall.script.step` (and each prefill from another script) against
+    `known` scripts; a prefill's step must also give answers that fit its question.
 
     A missing step is an error; a script that is not loaded only a warning, since the
     reference then simply renders empty.
     """
+    from reflectcoach.script import prefill
     from reflectcoach.script.loader import Diagnostic, suggest
 
     found: list[Diagnostic] = []
@@ -190,9 +192,10 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
                 continue  # the loader checked references to the script's own steps
             target = known.get(ref.script)
             where = (script.source, ref.pos.line, ref.pos.col)
+            what = "recall" if ref.fills is None else "prefill"
             if target is None:
                 hint = suggest(ref.script, known)
-                message = f"no script '{ref.script}' is loaded{hint}, so this recall is empty"
+                message = f"no script '{ref.script}' is loaded{hint}, so this {what} is empty"
                 found.append(Diagnostic(*where, "warning", message))
             elif ref.step not in target.steps:
                 hint = suggest(ref.step, target.steps)
@@ -203,6 +206,11 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
                     f"step '{ref.step}' of script '{ref.script}' is a say step; it has no answer"
                 )
                 found.append(Diagnostic(*where, "error", message))
+            elif ref.fills is not None:
+                given = target.steps[ref.step].type
+                if given is not None and not prefill.fits(ref.fills, given):
+                    message = prefill.mismatch(ref.script, ref.step, given, ref.fills)
+                    found.append(Diagnostic(*where, "error", message))
     return found
 
 

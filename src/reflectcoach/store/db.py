@@ -18,16 +18,17 @@ from sqlite_utils import Database
 from . import files, integrity
 from .errors import StoreError, guarded, translate
 from .insights import Insights
+from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .queries import Queries
-from .rows import ID_LENGTH, STATUSES, encode_value, mentorship_name, utc_now
+from .rows import ID_LENGTH, STATUSES, encode_value, utc_now
 
 
 def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 
 
-class Store(Queries, Insights):
+class Store(Queries, Insights, Mentorships):
     """The reflection database. Reads return plain dicts (see rows.py); each write is one
     transaction, committed (synchronous=FULL) before the method returns."""
 
@@ -126,7 +127,6 @@ class Store(Queries, Insights):
             "script_version": script_version,
             "script_sha256": script_sha256,
             "title": title,
-            "mentorship": mentorship_name(mentorship),
             "status": "in_progress",
             "current_step": current_step,
             "position": 0,
@@ -136,6 +136,8 @@ class Store(Queries, Insights):
             "completed_at": None,
         }
         with self.transaction() as db:
+            # Inside the transaction: "sam" for an existing "Sam" is stored as "Sam".
+            record["mentorship"], record["mentorship_key"] = stored_name(db, mentorship)
             table = db.table("conversations")
             for _ in range(10):
                 conversation_id = new_id()

@@ -12,9 +12,12 @@ import json
 import re
 from typing import IO, Any
 
+from sqlite_utils import Database
+
 from .db import Store
 from .errors import StoreError, guarded
-from .rows import ID_LENGTH, STATUSES, encode_value, format_time, mentorship_name
+from .mentorships import display_name, first_written, mentorship_key
+from .rows import ID_LENGTH, STATUSES, encode_value, format_time
 
 _ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}\Z")
 
@@ -108,7 +111,7 @@ def _conversation(item: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "script_version": _whole(item, "script_version"),
         "script_sha256": _str(item, "script_sha256"),
         "title": _str(item, "title"),
-        "mentorship": mentorship_name(mentorship),
+        "mentorship": display_name(mentorship),
         "status": status,
         "current_step": _str(item, "current_step", empty=False),
         "position": _whole(item, "position"),
@@ -165,6 +168,7 @@ def _write(
             if row["id"] not in seen:
                 seen.add(row["id"])
                 added.append((row, answers))
+        _match_mentorships(db, [row for row, _ in added])
         if added:
             db.table("conversations").insert_all((row for row, _ in added), pk="id", batch_size=500)
             db.table("answers").insert_all(
@@ -173,6 +177,21 @@ def _write(
                 batch_size=500,
             )
     return len(added), len(items) - len(added)
+
+
+def _match_mentorships(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Give each row its mentorship key, and the name that mentorship already has here (or,
+    for one new to this file, the spelling of its earliest imported conversation)."""
+    shown: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: r["started_at"]):
+        key = mentorship_key(row["mentorship"])
+        row["mentorship_key"] = key
+        if key is None:
+            row["mentorship"] = None
+            continue
+        if key not in shown:
+            shown[key] = first_written(db, key) or row["mentorship"]
+        row["mentorship"] = shown[key]
 
 
 def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:

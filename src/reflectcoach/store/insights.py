@@ -18,6 +18,7 @@ from typing import Any, TypedDict
 from sqlite_utils import Database
 
 from .errors import guarded
+from .mentorships import mentorship_key
 from .queries import mentorship_clause, where_clause
 from .rows import MonthCount, Series
 
@@ -94,8 +95,9 @@ class Insights:
         return [
             row[0]
             for row in self.db.execute(
-                "SELECT DISTINCT mentorship FROM conversations WHERE mentorship IS NOT NULL "
-                "ORDER BY mentorship"
+                # One name per mentorship, however many spellings were typed.
+                "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
+                "GROUP BY mentorship_key ORDER BY 1"
             )
         ]
 
@@ -125,13 +127,20 @@ class Insights:
         (only `mentorship`'s when given, as there), sorted like it, with the number of
         points, the latest answer's time and the question as last asked; no points are
         read."""
-        who = mentorship.strip() if mentorship is not None else None
-        if who is None:
+        key = mentorship_key(mentorship)
+        if mentorship is None:
             sql, params = _QUESTIONS.format(where=""), []
-        elif not who:
+        elif key is None:
             sql, params = _QUESTIONS.format(where=" WHERE mentorship IS NULL"), []
         else:
-            sql, params = _QUESTIONS.format(where=" WHERE mentorship = ?"), [who]
+            # Matched by key; every conversation of a mentorship shows the same name
+            # (store/mentorships.py), so the name found first selects the whole group and
+            # the walk keeps to conversations_series.
+            where = (
+                " WHERE mentorship = (SELECT mentorship FROM conversations "
+                "WHERE mentorship_key = ? LIMIT 1)"
+            )
+            sql, params = _QUESTIONS.format(where=where), [key]
         (found_json,) = self.db.execute(sql, params).fetchone()
         found: list[NumericQuestion] = [
             {

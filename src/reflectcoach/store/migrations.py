@@ -15,6 +15,7 @@ from sqlite_utils.migrations import Migrations
 from . import integrity
 from .errors import StoreError, damaged
 from .files import read_schema
+from .mentorships import mentorship_key
 
 SET_NAME = "reflectcoach"
 migrations = Migrations(SET_NAME)
@@ -109,8 +110,40 @@ def m003_conversations_series_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_mentorship_key(db: Database) -> None:
+    # Names match ignoring case and spacing (store/mentorships.py): the key is computed in
+    # Python, since SQLite's lower() knows only ASCII. Files written before this may hold
+    # "Sam" and "sam" as two mentorships: they become one, shown as first written.
+    conversations = db.table("conversations")
+    conversations.add_column("mentorship_key", str)
+    shown: dict[str, str] = {}
+    updates: list[tuple[str | None, str | None, int]] = []
+    rows = db.execute(
+        "SELECT rowid, mentorship FROM conversations WHERE mentorship IS NOT NULL "
+        "ORDER BY started_at, rowid"
+    ).fetchall()
+    for rowid, name in rows:
+        key = mentorship_key(name)
+        # A blank name (some other writer's) is no mentorship; else the first spelling.
+        first = None if key is None else shown.setdefault(key, " ".join(name.split()))
+        updates.append((first, key, rowid))
+    db.conn.executemany(
+        "UPDATE conversations SET mentorship = ?, mentorship_key = ? WHERE rowid = ?", updates
+    )
+    conversations.create_index(
+        ["mentorship_key", "started_at"], index_name="conversations_mentorship_key"
+    )
+
+
 KNOWN = [
-    m.__name__ for m in (m001_initial, m002_record_indexes_fts, m003_conversations_series_index)
+    m.__name__
+    for m in (
+        m001_initial,
+        m002_record_indexes_fts,
+        m003_conversations_series_index,
+        m004_mentorship_key,
+    )
 ]
 
 

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from .errors import StoreError, guarded, guarded_iter
 from .fts import MARKS, Span, match_expression, unmark, unused_marks
+from .mentorships import mentorship_key
 from .rows import (
     STATUSES,
     Answer,
@@ -64,9 +65,10 @@ _MATCHING = (
 
 
 def mentorship_clause(mentorship: str) -> tuple[str, list[str]]:
-    """SQL for one mentorship: "" (or blank) means conversations about no one."""
-    name = mentorship.strip()
-    return ("c.mentorship IS NULL", []) if not name else ("c.mentorship = ?", [name])
+    """SQL for one mentorship, matched by key ("sam" finds "Sam"): "" (or blank) means
+    conversations about no one."""
+    key = mentorship_key(mentorship)
+    return ("c.mentorship_key IS NULL", []) if key is None else ("c.mentorship_key = ?", [key])
 
 
 def where_clause(

@@ -93,11 +93,6 @@ class MonthCount(TypedDict):
     count: int
 
 
-def mentorship_name(value: str | None) -> str | None:
-    """Mentorship names are stored stripped; blank means none."""
-    return (value.strip() or None) if value is not None else None
-
-
 def utc_now() -> str:
     return format_time(dt.datetime.now(dt.UTC))
 

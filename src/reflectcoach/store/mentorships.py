@@ -1,0 +1,138 @@
+"""Mentorship names: one rule for when two names mean the same person, and renaming.
+
+People type a name the way it comes: "Sam", "sam", " Sam  ". Those are one mentorship. Each
+conversation stores the name to show (`mentorship`) and its matching key (`mentorship_key`,
+indexed); every filter by mentorship compares keys. All conversations with one key show the
+same name, the one first written: a new conversation that says "sam" for an existing "Sam" is
+stored as "Sam". Renaming changes that name for all of them, and renaming onto a name already
+in use merges the two, in one transaction, every row kept.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .errors import StoreError, guarded
+
+
+def display_name(name: str | None) -> str | None:
+    """The name as written, with runs of whitespace made one space; None when blank."""
+    if name is None:
+        return None
+    return " ".join(name.split()) or None
+
+
+def mentorship_key(name: str | None) -> str | None:
+    """What names are matched on: NFKC (so a full-width or ligature spelling is the same
+    letters), whitespace collapsed, then Unicode casefold ("Straße" matches "STRASSE")."""
+    shown = display_name(name)
+    if shown is None:
+        return None
+    return " ".join(unicodedata.normalize("NFKC", shown).split()).casefold()
+
+
+def first_written(db: Database, key: str) -> str | None:
+    """The name shown for `key`: the spelling of its earliest conversation."""
+    row = db.execute(
+        "SELECT mentorship FROM conversations WHERE mentorship_key = ? "
+        "ORDER BY started_at, rowid LIMIT 1",
+        [key],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def stored_name(db: Database, name: str | None) -> tuple[str | None, str | None]:
+    """(name to store, key) for a conversation about `name`: an existing mentorship keeps
+    the spelling it was first given."""
+    key = mentorship_key(name)
+    if key is None:
+        return None, None
+    return first_written(db, key) or display_name(name), key
+
+
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    """What `rename_mentorship` did, for a message."""
+
+    old: str  # the name as it was shown
+    new: str  # the name shown from now on
+    moved: int  # conversations that now carry `new`
+    merged: bool  # `new` was already in use: the two are one mentorship now
+    total: int  # conversations in the mentorship afterwards
+
+
+@dataclass(frozen=True, slots=True)
+class MentorshipSummary:
+    name: str
+    conversations: int
+    last_started_at: str
+
+
+class Mentorships:
+    """Mixed into Store: needs `db`, `path` and `transaction()`."""
+
+    db: Database
+    path: Path
+    transaction: Callable[[], AbstractContextManager[Database]]
+
+    @guarded
+    def mentorship_summaries(self) -> list[MentorshipSummary]:
+        """Every mentorship with its number of conversations, by name (case ignored)."""
+        rows = self.db.execute(
+            "SELECT min(mentorship), count(*), max(started_at) FROM conversations "
+            "WHERE mentorship_key IS NOT NULL GROUP BY mentorship_key ORDER BY mentorship_key"
+        ).fetchall()
+        return [MentorshipSummary(name, count, last) for name, count, last in rows]
+
+    @guarded
+    def shown_mentorship(self, name: str | None) -> str | None:
+        """The name shown for the mentorship `name` means: its first-written spelling if it
+        exists, else `name` tidied; None when blank."""
+        return stored_name(self.db, name)[0]
+
+    @guarded
+    def rename_mentorship(self, old: str, new: str) -> Renamed:
+        """Give the mentorship `old` the name `new`; when `new` is already a mentorship, merge
+        `old` into it (it keeps its own spelling). One transaction; no row is lost."""
+        old_key, new_shown = mentorship_key(old), display_name(new)
+        new_key = mentorship_key(new)
+        if old_key is None or new_shown is None or new_key is None:
+            raise StoreError("Give both names: the mentorship to rename, and its new name.")
+        with self.transaction() as db:
+            old_shown = first_written(db, old_key)
+            if old_shown is None:
+                raise StoreError(_no_such(db, old))
+            target = first_written(db, new_key) if new_key != old_key else None
+            shown = target or new_shown
+            cursor = db.execute(
+                "UPDATE conversations SET mentorship = ?, mentorship_key = ? "
+                "WHERE mentorship_key = ?",
+                [shown, new_key, old_key],
+            )
+            moved = cursor.rowcount
+            # When merging, the target's own rows already carry its name: only `old` moves.
+            (total,) = db.execute(
+                "SELECT count(*) FROM conversations WHERE mentorship_key = ?", [new_key]
+            ).fetchone()
+        return Renamed(old_shown, shown, moved, target is not None, total)
+
+
+def _no_such(db: Database, name: str) -> str:
+    import difflib  # only when there is a mistake to explain
+
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT mentorship FROM conversations WHERE mentorship IS NOT NULL"
+        )
+    ]
+
+    close = difflib.get_close_matches(name.strip(), names, n=1, cutoff=0.6)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"There is no mentorship named '{name.strip()}'.{hint}"
