@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from typing import ClassVar, Final
 
 from reflectcoach.script.model import Script, Step
@@ -67,12 +66,15 @@ def one_line(text: str) -> str:
 
 
 def shorten(text: str, length: int) -> str:
-    """`text` on one line, cut after the last whole word that fits in `length` characters,
-    with an ellipsis. Only a first word longer than `length` is ever cut inside."""
-    lines = textwrap.wrap(
-        one_line(text), width=length, max_lines=1, placeholder="…", break_on_hyphens=False
-    )
-    return lines[0] if lines else ""
+    """`text` on one line of at most `length` characters: if it is longer, cut after the last
+    whole word that fits, with an ellipsis. Only a first word longer than that is cut inside."""
+    line = one_line(text)
+    if len(line) <= length:
+        return line
+    room = line[: length - 1]  # and the ellipsis
+    if line[length - 1] != " " and " " in room:
+        room = room[: room.rindex(" ")]
+    return room.rstrip() + "…"
 
 
 def escaped(line: str) -> str:
