@@ -45,6 +45,8 @@ if [ ! -x "$CHROMIUM" ]; then
                 apt-get install -y --no-install-recommends chromium > /dev/null 2>&1; }; }; then
             skip "chromium is not installed and apt-get could not install it"
         fi
+        CHROMIUM=/usr/bin/chromium
+        [ -x "$CHROMIUM" ] || skip "apt-get installed chromium, but there is no $CHROMIUM"
     else
         skip "no Chromium at $CHROMIUM (on Debian: sudo apt-get install chromium; or set CHROMIUM)"
     fi

@@ -6,8 +6,9 @@ reaches it already made safe here:
 
 - state ids are ours (`step_<id>`, `done`), never the step id alone: a step called `note`,
   `class` or `style` would otherwise be read as a Mermaid statement;
-- labels are wrapped at word boundaries, and every character Mermaid's lexer, its Markdown
-  labels or its KaTeX support could read as syntax is written as a Mermaid entity (`#35;`);
+- labels are shortened at word boundaries (Mermaid wraps them itself), and every character
+  Mermaid's lexer, its Markdown labels or its KaTeX support would read as syntax is written so
+  that it is shown as typed: an entity (`#35;`), a Markdown backslash, a word joiner;
 - the title is handed over as a whole YAML line (`title: "..."`), because transitions puts the
   title bare between the front-matter fences and Mermaid reads that block as YAML.
 
