@@ -97,12 +97,24 @@ def test_graph_prints_mermaid_with_conditions(cli) -> None:
     result = cli("graph", "every_type")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "stateDiagram-v2" in out
-    assert "confidence --> make_room: if confidence <= 2 and #quot;time#quot; in blockers" in out
-    assert "confidence --> sure: else" in out
-    assert "name --> hello: next" in out
-    assert "bye --> _done: end" in out
-    assert 'state "role (choice): Are you the mentor or the mentee?" as role' in out
+    assert out.startswith('---\ntitle: "Every kind of question"\n---\nstateDiagram-v2\n')
+    assert "  direction TB\n" in out
+    assert (
+        "step_confidence --> step_make_room: if confidence #60;= 2 and #34;time#34; in blockers"
+        in out
+    )
+    assert "step_confidence --> step_sure: else" in out
+    assert "step_name --> step_hello: next" in out
+    assert "step_bye --> done: end" in out
+    assert 'state "role (choice)<br>Are you the mentor or the mentee?" as step_role' in out
+    assert "[*] --> step_name" in out
+
+
+def test_graph_direction_is_chosen_and_checked(cli) -> None:
+    assert "  direction LR\n" in cli("graph", "--direction", "LR", "every_type").output
+    wrong = cli("graph", "--direction", "sideways", "every_type")
+    assert wrong.exit_code == 2
+    assert "'sideways' is not one of 'TB', 'LR', 'BT', 'RL'" in wrong.output
 
 
 def test_graph_of_unknown_script_is_a_clear_error(cli) -> None:
@@ -110,6 +122,20 @@ def test_graph_of_unknown_script_is_a_clear_error(cli) -> None:
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert "every_type" in result.output  # lists what exists
+
+
+def test_graph_of_a_bad_path_is_a_clear_error(cli, tmp_path: Path) -> None:
+    missing = cli("graph", str(tmp_path / "missing.yaml"))
+    assert missing.exit_code == 1
+    assert "no such file" in missing.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\nsteps: [\n", encoding="utf-8")
+    invalid = cli("graph", str(broken))
+    assert invalid.exit_code == 1
+    assert f"{broken}:" in invalid.output
+    for result in (missing, invalid, cli("graph", str(tmp_path))):
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
 
 
 def test_list_show_search(cli) -> None:

@@ -66,9 +66,16 @@ def load_script(settings: Settings, id_or_path: str) -> Script:
 
 @main.command()
 @click.argument("script")
+@click.option(
+    "--direction",
+    type=click.Choice(["TB", "LR", "BT", "RL"]),
+    default="TB",
+    show_default=True,
+    help="TB: top to bottom, readable on a page however long the script; LR: left to right.",
+)
 @pass_settings
-def graph(settings: Settings, script: str) -> None:
+def graph(settings: Settings, script: str, direction: str) -> None:
     """Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."""
     from reflectcoach.graph import mermaid
 
-    click.echo(mermaid(load_script(settings, script)))
+    click.echo(mermaid(load_script(settings, script), direction=direction))
