@@ -170,6 +170,11 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
+        # Coming back, Textual gives the focus to whatever had it: after a script was started
+        # from the filter that is the filter, where `c` or `r` would be typed as letters and
+        # the footer loses the lists' keys. The lists are where home's keys work.
+        if isinstance(self.focused, Input):
+            self.query("#scripts").focus()  # nothing to focus before `build`
         # Back from a conversation: the in-progress list and the names may have changed.
         if self.loaded:
             self.load()
