@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from reflectcoach import settings as saved
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.screens.home import HomeScreen
 from reflectcoach.text import clean
@@ -49,6 +50,7 @@ class ReflectCoachApp(App[None]):
         mentorship: str | None = None,
         resume: str | None = None,
         screen: str = "home",
+        settings: saved.UserSettings | None = None,
     ) -> None:
         super().__init__()
         # Home's stylesheet is read with the app's, in the one parse at start: as a screen
@@ -71,6 +73,11 @@ class ReflectCoachApp(App[None]):
         self._painted = asyncio.Event()
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = dt.date.today
+        # None (tests, and anything not started from the command line) keeps them in memory.
+        self.settings = settings if settings is not None else saved.UserSettings()
+        theme = self.settings.get(saved.THEME)
+        if theme and theme in self.available_themes:
+            self.theme = theme
 
     def get_default_screen(self) -> Screen:
         # Home is the bottom of the stack: every other screen leaves back to it.
@@ -106,6 +113,14 @@ class ReflectCoachApp(App[None]):
         # Ready: the first frame is out. Work that waited for it (the home screen's loading)
         # may start, unless the app is already on its way out.
         self._painted.set()
+        if self.settings.problem:
+            self.notify(
+                clean(self.settings.problem),
+                title="Settings",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     async def first_paint(self) -> bool:
         """Wait until the first frame is out; False if the app is exiting by then (so no
@@ -117,6 +132,18 @@ class ReflectCoachApp(App[None]):
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    # -- settings --------------------------------------------------------------------------
+
+    def remember(self, key: str, value: str | None) -> None:
+        """Keep a choice for the next run; a failure to save is said, never raised."""
+        problem = self.settings.set(key, value)
+        if problem:
+            self.notify(clean(problem), title="Settings", severity="warning", markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        # Chosen in the palette (or anywhere): the next start uses it too.
+        self.remember(saved.THEME, theme)
 
     # -- what to open first ----------------------------------------------------------------
 
@@ -186,7 +213,9 @@ class ReflectCoachApp(App[None]):
     def start_script(self, script_id: str) -> None:
         """Start a script for whoever is chosen on the home screen (used by the palette)."""
         home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-        self.open_conversation(script_id=script_id, mentorship=home.mentorship if home else None)
+        self.open_conversation(
+            script_id=script_id, mentorship=home.starting_with() if home else None
+        )
 
     # -- other screens ---------------------------------------------------------------------
 

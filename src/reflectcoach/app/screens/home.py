@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reflectcoach import settings
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -131,6 +132,8 @@ class HomeScreen(Screen[None]):
     def form(self) -> list[Widget]:
         """The fields and lists inside #home."""
         who = Input(
+            # Whoever the last conversation started here was about: usually the next one is.
+            self.rc_app.settings.get(settings.MENTORSHIP) or "",
             placeholder="nobody in particular, or type a name (w)",
             id="mentorship",
             compact=True,
@@ -296,6 +299,13 @@ class HomeScreen(Screen[None]):
         who = next(found, None)
         return (who.value.strip() or None) if who is not None else None
 
+    def starting_with(self) -> str | None:
+        """Who a conversation started now is about, kept as the next start's default."""
+        who = self.mentorship
+        if self.built:
+            self.rc_app.remember(settings.MENTORSHIP, who)
+        return who
+
     # -- acting ----------------------------------------------------------------------------
 
     def start_highlighted(self) -> None:
@@ -303,7 +313,7 @@ class HomeScreen(Screen[None]):
         if option is None or option.id is None:
             self.notify("Pick a script first.", markup=False)
             return
-        self.rc_app.open_conversation(script_id=option.id, mentorship=self.mentorship)
+        self.rc_app.open_conversation(script_id=option.id, mentorship=self.starting_with())
 
     @on(OptionList.OptionSelected, "#scripts")
     def _script_chosen(self, event: OptionList.OptionSelected) -> None:
