@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -144,6 +145,34 @@ class ReflectCoachApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         # Chosen in the palette (or anywhere): the next start uses it too.
         self.remember(saved.THEME, theme)
+
+    # -- screenshots -----------------------------------------------------------------------
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """The palette's Screenshot (and `action_screenshot`): saved by `screenshot.save`,
+        private and into a folder that exists, and the path said in a notice."""
+        from reflectcoach.app import screenshot
+
+        name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
+        folder = Path(path).expanduser() if path else None
+        try:
+            written = screenshot.save(self.export_screenshot(), name, folder)
+        except OSError as problem:
+            where = folder or screenshot.downloads_dir()
+            self.notify(
+                clean(f"Could not save the screenshot in {where}: {problem.strerror or problem}"),
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(clean(f"Saved the screenshot to {written}"), title="Screenshot", markup=False)
+        return os.fspath(written)
 
     # -- what to open first ----------------------------------------------------------------
 
