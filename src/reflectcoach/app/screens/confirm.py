@@ -25,8 +25,14 @@ class ConfirmScreen(ModalScreen[bool]):
 
     CSS_PATH = "confirm.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Do what it asks"),
+        Binding(
+            "n,escape",
+            "answer(False)",
+            "No",
+            id="confirm.no",
+            tooltip="Keep things as they are",
+        ),
         Binding("left", "app.focus_previous", "Previous button", show=False),
         Binding("right", "app.focus_next", "Next button", show=False),
     ]
