@@ -90,10 +90,11 @@ class ReflectCoachApp(App[None]):
 
         return Store.open(self.db_path)
 
-    def catalog(self) -> Catalog:
-        """The scripts, loaded once (call from a worker the first time: it parses YAML)."""
+    def catalog(self, *, fresh: bool = False) -> Catalog:
+        """The scripts, loaded once (call from a worker the first time: it parses YAML);
+        `fresh` reads the folders again (call from a worker: a script may have been fixed)."""
         with self._catalog_lock:
-            if self._catalog is None:
+            if self._catalog is None or fresh:
                 from reflectcoach.script.registry import load_catalog
 
                 self._catalog = load_catalog(self.script_dirs)

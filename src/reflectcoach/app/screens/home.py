@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflectcoach import settings
+from reflectcoach.app.widgets.script_problems import ScriptProblems
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -116,6 +117,9 @@ class HomeScreen(Screen[None]):
         self.running: list[RunningEntry] = []
         self.built = False
         self.loaded = False
+        # Some script had errors: read the folders again each time home is back, so the
+        # list of problems goes as soon as the file is fixed.
+        self.scripts_broken = False
 
     @property
     def rc_app(self) -> ReflectCoachApp:
@@ -154,6 +158,7 @@ class HomeScreen(Screen[None]):
         return [
             Horizontal(Label("Who is this about?", classes="field-label"), who, classes="field"),
             Horizontal(Label("Filter", classes="field-label"), narrow, classes="field"),
+            ScriptProblems(id="script-problems"),
             Label("Start a conversation (Enter)", classes="section"),
             scripts,
             Label("Pick up where you left off (c)", classes="section", id="running-label"),
@@ -207,7 +212,7 @@ class HomeScreen(Screen[None]):
         from reflectcoach.store import StoreError
 
         app = self.rc_app
-        catalog = app.catalog()
+        catalog = app.catalog(fresh=self.scripts_broken)
         scripts = [
             ScriptEntry(s.id, s.title, s.summary, str(s.audience)) for s in catalog.scripts.values()
         ]
@@ -249,6 +254,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#mentorship", Input).suggester = SuggestFromList(
             names, case_sensitive=False
         )
+        self.scripts_broken = any(d.severity == "error" for d in diagnostics)
+        self.query_one(ScriptProblems).show(diagnostics)
         self.show_scripts()
         self.show_running()
         if problem:
