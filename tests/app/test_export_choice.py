@@ -187,3 +187,29 @@ async def test_the_dialog_remembers_the_folder(filled_db, review_app, tmp_path) 
         await settle(pilot)
         again = app.screen.query_one("#export-path", Input).value
         assert again == f"{folder}/reflectcoach-export-2026-03-14.md"
+
+
+# -- the palette's "Export all" -----------------------------------------------------------------
+
+
+async def test_export_all_twice_asks_before_replacing(fixture_app, drive, seed, home) -> None:
+    seed("every_type", "Alex", answers=2)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        target = home / "reflectcoach-export-2026-03-14.md"
+        await d.palette("export all")
+        await d.wait_for(target.exists, "the first export")
+        target.write_text("kept", encoding="utf-8")
+        await d.palette("export all")
+        await d.wait_for(lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("enter")  # "Keep it" has the focus
+        await d.settle()
+        assert target.read_text(encoding="utf-8") == "kept"
+        await d.palette("export all")
+        await d.wait_for(lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await d.settle()
+        await d.wait_for(lambda: target.read_text(encoding="utf-8") != "kept", "the export")
+        assert "A short answer" in target.read_text(encoding="utf-8")

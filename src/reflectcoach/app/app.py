@@ -277,8 +277,18 @@ class ReflectCoachApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_export_all(self) -> None:
-        day = self.today().isoformat()
-        self.export_all(Path(f"~/reflectcoach-export-{day}.md").expanduser())
+        from reflectcoach.app.screens.confirm import confirm_replace
+        from reflectcoach.app.screens.export import default_path, export_folder
+
+        folder = export_folder(self.settings.get(saved.EXPORT_FOLDER))
+        target = Path(default_path("markdown", self.today(), folder)).expanduser()
+        if target.exists() or target.is_symlink():
+            # Twice on one day is the same name: replacing the first one always asks.
+            confirm_replace(
+                self.screen, target, lambda yes: self.export_all(target) if yes else None
+            )
+            return
+        self.export_all(target)
 
     @work(thread=True, exclusive=True, group="export-all")
     def export_all(self, target: Path) -> None:
@@ -304,3 +314,4 @@ class ReflectCoachApp(App[None]):
             title="Exported",
             markup=False,
         )
+        self.call_from_thread(self.remember, saved.EXPORT_FOLDER, str(target.parent))

@@ -45,7 +45,8 @@ class ReflectCoachCommands(Provider):
             (
                 "Export all as Markdown",
                 app.action_export_all,
-                "Write every conversation to ~/reflectcoach-export-<date>.md",
+                "Write every conversation to reflectcoach-export-<date>.md in the last "
+                "export folder (at first, your home folder)",
             ),
             ("Help: keys and commands", app.action_help, "Every key on every screen"),
         ]
