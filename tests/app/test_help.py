@@ -79,3 +79,42 @@ async def test_help_lists_the_transcript_keys_from_its_bindings(fixture_app, dri
         after = text[text.index("Transcript") :]
         for binding in Binding.make_bindings(TranscriptScreen.BINDINGS):
             assert f"{binding.description}: {binding.tooltip}" in after, binding
+
+
+async def test_help_says_what_the_arrows_do_on_yes_no(fixture_app, drive) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        text = help_text(app)
+        conversation = text[text.index("Conversation") : text.index("End of a conversation")]
+        # The arrows move between the buttons; they answer nothing by themselves.
+        assert "← / →" in conversation
+        assert "Move between Yes and No; Enter answers" in conversation
+        lines = conversation.splitlines()
+        assert not any(line.strip() in ("← Yes", "→ No") for line in lines)
+        assert "Yes" in text[text.index("Questions like") :]
+
+
+async def test_help_shows_every_command_summary_whole(fixture_app, drive) -> None:
+    from reflectcoach.cli import main
+
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        words = [str(s.render()) for s in app.screen.query(".help-words").results(Static)]
+        assert not any(w.endswith("...") for w in words)
+        validate = main.commands["validate"].help or ""
+        assert validate.split("\n\n")[0].replace("\n", " ") in " ".join(words)
+        # Wrapped beside its name, not cut: the row is as tall as the words need.
+        long = next(
+            s
+            for s in app.screen.query(".help-words").results(Static)
+            if "file:line" in str(s.render())
+        )
+        assert long.size.height >= 2 and long.parent.size.height == long.size.height

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from reflectcoach import settings as saved
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.screens.home import HomeScreen
 from reflectcoach.text import clean
@@ -49,6 +51,7 @@ class ReflectCoachApp(App[None]):
         mentorship: str | None = None,
         resume: str | None = None,
         screen: str = "home",
+        settings: saved.UserSettings | None = None,
     ) -> None:
         super().__init__()
         # Home's stylesheet is read with the app's, in the one parse at start: as a screen
@@ -71,6 +74,11 @@ class ReflectCoachApp(App[None]):
         self._painted = asyncio.Event()
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = dt.date.today
+        # None (tests, and anything not started from the command line) keeps them in memory.
+        self.settings = settings if settings is not None else saved.UserSettings()
+        theme = self.settings.get(saved.THEME)
+        if theme and theme in self.available_themes:
+            self.theme = theme
 
     def get_default_screen(self) -> Screen:
         # Home is the bottom of the stack: every other screen leaves back to it.
@@ -82,10 +90,11 @@ class ReflectCoachApp(App[None]):
 
         return Store.open(self.db_path)
 
-    def catalog(self) -> Catalog:
-        """The scripts, loaded once (call from a worker the first time: it parses YAML)."""
+    def catalog(self, *, fresh: bool = False) -> Catalog:
+        """The scripts, loaded once (call from a worker the first time: it parses YAML);
+        `fresh` reads the folders again (call from a worker: a script may have been fixed)."""
         with self._catalog_lock:
-            if self._catalog is None:
+            if self._catalog is None or fresh:
                 from reflectcoach.script.registry import load_catalog
 
                 self._catalog = load_catalog(self.script_dirs)
@@ -106,6 +115,14 @@ class ReflectCoachApp(App[None]):
         # Ready: the first frame is out. Work that waited for it (the home screen's loading)
         # may start, unless the app is already on its way out.
         self._painted.set()
+        if self.settings.problem:
+            self.notify(
+                clean(self.settings.problem),
+                title="Settings",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     async def first_paint(self) -> bool:
         """Wait until the first frame is out; False if the app is exiting by then (so no
@@ -117,6 +134,46 @@ class ReflectCoachApp(App[None]):
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    # -- settings --------------------------------------------------------------------------
+
+    def remember(self, key: str, value: str | None) -> None:
+        """Keep a choice for the next run; a failure to save is said, never raised."""
+        problem = self.settings.set(key, value)
+        if problem:
+            self.notify(clean(problem), title="Settings", severity="warning", markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        # Chosen in the palette (or anywhere): the next start uses it too.
+        self.remember(saved.THEME, theme)
+
+    # -- screenshots -----------------------------------------------------------------------
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """The palette's Screenshot (and `action_screenshot`): saved by `screenshot.save`,
+        private and into a folder that exists, and the path said in a notice."""
+        from reflectcoach.app import screenshot
+
+        name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
+        folder = Path(path).expanduser() if path else None
+        try:
+            written = screenshot.save(self.export_screenshot(), name, folder)
+        except OSError as problem:
+            where = folder or screenshot.downloads_dir()
+            self.notify(
+                clean(f"Could not save the screenshot in {where}: {problem.strerror or problem}"),
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(clean(f"Saved the screenshot to {written}"), title="Screenshot", markup=False)
+        return os.fspath(written)
 
     # -- what to open first ----------------------------------------------------------------
 
@@ -186,7 +243,9 @@ class ReflectCoachApp(App[None]):
     def start_script(self, script_id: str) -> None:
         """Start a script for whoever is chosen on the home screen (used by the palette)."""
         home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-        self.open_conversation(script_id=script_id, mentorship=home.mentorship if home else None)
+        self.open_conversation(
+            script_id=script_id, mentorship=home.starting_with() if home else None
+        )
 
     # -- other screens ---------------------------------------------------------------------
 
@@ -218,8 +277,18 @@ class ReflectCoachApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_export_all(self) -> None:
-        day = self.today().isoformat()
-        self.export_all(Path(f"~/reflectcoach-export-{day}.md").expanduser())
+        from reflectcoach.app.screens.confirm import confirm_replace
+        from reflectcoach.app.screens.export import default_path, export_folder
+
+        folder = export_folder(self.settings.get(saved.EXPORT_FOLDER))
+        target = Path(default_path("markdown", self.today(), folder)).expanduser()
+        if target.exists() or target.is_symlink():
+            # Twice on one day is the same name: replacing the first one always asks.
+            confirm_replace(
+                self.screen, target, lambda yes: self.export_all(target) if yes else None
+            )
+            return
+        self.export_all(target)
 
     @work(thread=True, exclusive=True, group="export-all")
     def export_all(self, target: Path) -> None:
@@ -245,3 +314,4 @@ class ReflectCoachApp(App[None]):
             title="Exported",
             markup=False,
         )
+        self.call_from_thread(self.remember, saved.EXPORT_FOLDER, str(target.parent))

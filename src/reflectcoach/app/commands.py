@@ -46,7 +46,8 @@ class ReflectCoachCommands(Provider):
             (
                 "Export all as Markdown",
                 app.action_export_all,
-                "Write every conversation to ~/reflectcoach-export-<date>.md",
+                "Write every conversation to reflectcoach-export-<date>.md in the last "
+                "export folder (at first, your home folder)",
             ),
             ("Help: keys and commands", app.action_help, "Every key on every screen"),
             ("Rename a mentorship", partial(rename_mentorship, app), "Or merge two into one"),

@@ -186,5 +186,9 @@ def open_app(settings: Settings, **where: Any) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe.")
     from reflectcoach.app.app import ReflectCoachApp
+    from reflectcoach.settings import UserSettings, default_path
 
-    ReflectCoachApp(db_path=settings.db_path, script_dirs=settings.script_dirs(), **where).run()
+    saved = UserSettings.load(default_path())  # the theme and other choices made before
+    ReflectCoachApp(
+        db_path=settings.db_path, script_dirs=settings.script_dirs(), settings=saved, **where
+    ).run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
@@ -24,8 +25,14 @@ class ConfirmScreen(ModalScreen[bool]):
 
     CSS_PATH = "confirm.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Do what it asks"),
+        Binding(
+            "n,escape",
+            "answer(False)",
+            "No",
+            id="confirm.no",
+            tooltip="Keep things as they are",
+        ),
         Binding("left", "app.focus_previous", "Previous button", show=False),
         Binding("right", "app.focus_next", "Next button", show=False),
     ]
@@ -63,6 +70,19 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def confirm_replace(screen: Screen[Any], path: Path, decided: Callable[[bool], None]) -> None:
+    """Ask before an export replaces the file at `path` (No has the focus); `decided(yes)`."""
+    screen.app.push_screen(
+        ConfirmScreen(
+            f"{path} already exists. Replace it with this export?",
+            title="Replace the file?",
+            yes="Replace",
+            no="Keep it",
+        ),
+        lambda yes: decided(bool(yes)),
+    )
 
 
 def delete_conversation(

@@ -1,4 +1,9 @@
-"""The export dialog: choose a format and a file, then write it in a worker."""
+"""The export dialog: choose a format and a file, then write it in a worker.
+
+The format and the file name agree at all times: choosing a format changes the name's ending
+(when it is one of ours), and typing a name ending in .md, .json or .csv chooses that format.
+A name with any other ending gets the format chosen here. Replacing a file always asks.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +19,47 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, Static
 from textual.worker import get_current_worker
 
-from reflectcoach.app.screens.confirm import ConfirmScreen
+from reflectcoach import settings
+from reflectcoach.app.export_target import (
+    FORMAT_LABELS,
+    SUFFIXES,
+    Target,
+    format_of,
+    resolve,
+    with_format,
+)
+from reflectcoach.app.screens.confirm import confirm_replace
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.format_choice import FormatChoice
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
 
-FORMATS = {"markdown": "md", "json": "json", "csv": "csv"}
-FORMAT_LABELS = {"markdown": "Markdown", "json": "JSON", "csv": "CSV"}
 PROGRESS_EVERY_S = 0.1
+HOW_FORMAT = (
+    "The file's ending chooses the format (.md, .json, .csv); a name ending otherwise "
+    "gets the format chosen above."
+)
 
 
-def default_path(fmt: str, day: dt.date) -> str:
-    return f"~/reflectcoach-export-{day.isoformat()}.{FORMATS[fmt]}"
+def export_folder(remembered: str | None) -> str:
+    """Where exports go by default: the folder the last one went to, while it exists."""
+    if remembered and Path(remembered).is_dir():
+        folder = Path(remembered)
+        home = Path.home()
+        # Shown as ~/... when it is under home: shorter, and what the person typed.
+        if folder == home or home in folder.parents:
+            return str(Path("~") / folder.relative_to(home))
+        return str(folder)
+    return "~"
+
+
+def default_path(fmt: str, day: dt.date, folder: str = "~") -> str:
+    return f"{folder.rstrip('/') or '/'}/reflectcoach-export-{day.isoformat()}{SUFFIXES[fmt]}"
 
 
 @dataclass(frozen=True)
@@ -67,16 +96,18 @@ class ExportScreen(ModalScreen[Path | None]):
         def app(self) -> ReflectCoachApp: ...
 
     def compose(self) -> ComposeResult:
+        folder = export_folder(self.app.settings.get(settings.EXPORT_FOLDER))
         with Vertical(id="export-dialog") as dialog:
             dialog.border_title = "Export reflections"
             yield Static(plain(self.selection.description), id="export-what")
             yield Label("Format", classes="export-label")
-            with RadioSet(id="export-format"):
+            with FormatChoice(id="export-format"):
                 for fmt, label in FORMAT_LABELS.items():
                     yield RadioButton(label, value=fmt == self.format, id=f"export-{fmt}")
             yield Label("File", classes="export-label")
             # The app's clock, not date.today(): tests fix it so snapshots stay still.
-            yield Input(default_path(self.format, self.app.today()), id="export-path")
+            yield Input(default_path(self.format, self.app.today(), folder), id="export-path")
+            yield Static(plain(HOW_FORMAT), id="export-how")
             yield Static("", id="export-message")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", id="export-go", variant="primary")
@@ -91,19 +122,24 @@ class ExportScreen(ModalScreen[Path | None]):
     def _say(self, message: str) -> None:
         self.query_one("#export-message", Static).update(plain(message))
 
-    @on(RadioSet.Changed)
-    def _format_changed(self, event: RadioSet.Changed) -> None:
+    @on(FormatChoice.Changed)
+    def _format_changed(self, event: FormatChoice.Changed) -> None:
         event.stop()
         fmt = (event.pressed.id or "").removeprefix("export-")
-        if fmt not in FORMATS:
+        if fmt not in FORMAT_LABELS:
             return
         self.format = fmt
         path = self.query_one("#export-path", Input)
-        stem, dot, ext = path.value.rpartition(".")
-        # Follow the format only while the name still ends in one of ours: a name the
-        # person typed with another ending is theirs to keep.
-        if dot and ext.lower() in FORMATS.values():
-            path.value = f"{stem}.{FORMATS[fmt]}"
+        renamed = with_format(path.value, fmt)
+        if renamed != path.value:
+            path.value = renamed
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        # A name ending in .json is a JSON export, whatever was chosen before.
+        named = format_of(event.value.strip())
+        if named is not None and named != self.format:
+            self.query_one(f"#export-{named}", RadioButton).value = True
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -112,47 +148,31 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted, "#export-path")
+    @on(FormatChoice.Submitted)
     def action_export(self) -> None:
         if self.writing:
             return
-        raw = self.query_one("#export-path", Input).value.strip()
-        if not raw:
-            self._say("Type the name of the file to write.")
+        target = resolve(self.query_one("#export-path", Input).value, self.format)
+        if isinstance(target, str):
+            self._say(target)
             return
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        if path.is_dir():
-            self._say(f"{path} is a folder: add a file name, like {path / 'reflections.md'}.")
-            return
-        if not path.parent.is_dir():
-            self._say(f"The folder {path.parent} does not exist.")
-            return
-        if path.exists():
+        if target.exists:
 
-            def replace(yes: bool | None) -> None:
+            def decided(yes: bool) -> None:
                 if yes:
-                    self._start(path)
+                    self._start(target)
                 else:
                     self._say("Not written: choose another name, or Export again to replace.")
 
-            self.app.push_screen(
-                ConfirmScreen(
-                    f"{path} already exists. Replace it with this export?",
-                    title="Replace the file?",
-                    yes="Replace",
-                    no="Keep it",
-                ),
-                replace,
-            )
+            confirm_replace(self, target.path, decided)
             return
-        self._start(path)
+        self._start(target)
 
-    def _start(self, path: Path) -> None:
+    def _start(self, target: Target) -> None:
         self.writing = True
         self.query_one("#export-go", Button).disabled = True
-        self._say(f"Writing {path}…")
-        self._write(path, self.format)
+        self._say(f"Writing {target.path} as {FORMAT_LABELS[target.format]}…")
+        self._write(target.path, target.format)
 
     @work(thread=True, exclusive=True, group="export")
     def _write(self, path: Path, fmt: str) -> None:
@@ -195,4 +215,5 @@ class ExportScreen(ModalScreen[Path | None]):
     def _done(self, path: Path, count: int) -> None:
         self.writing = False
         self.app.notify(clean(f"Wrote {count:,} answers to {path}"), title="Exported", markup=False)
+        self.app.remember(settings.EXPORT_FOLDER, str(path.parent))
         self.dismiss(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -18,6 +17,7 @@ from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
+    from reflectcoach.app.export_target import Target
     from reflectcoach.session import Session
 
 
@@ -41,8 +41,12 @@ class FinishedScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def default_path(self) -> str:
+        from reflectcoach import settings
+        from reflectcoach.app.screens.export import export_folder
+
         day = self.rc_app.today().isoformat()
-        return f"~/reflectcoach-{self.session.script.id}-{day}.md"
+        folder = export_folder(self.rc_app.settings.get(settings.EXPORT_FOLDER))
+        return f"{folder.rstrip('/') or '/'}/reflectcoach-{self.session.script.id}-{day}.md"
 
     def compose(self) -> ComposeResult:
         conv = self.session.conversation
@@ -72,8 +76,31 @@ class FinishedScreen(Screen[None]):
         self.query_one("#summary").focus()
 
     def action_export(self) -> None:
+        # The name's ending picks the format (fm.json gets JSON); any other name, Markdown.
+        # An existing file is replaced only when the person says so.
+        from reflectcoach.app.export_target import resolve
+        from reflectcoach.app.screens.confirm import confirm_replace
+
         raw = self.query_one("#export-path", Input).value.strip() or self.default_path()
-        self.export(Path(raw).expanduser())
+        target = resolve(raw, "markdown", new_folder_ok=True)
+        if isinstance(target, str):
+            self.notify(clean(target), title="Not exported", severity="error", markup=False)
+            return
+        if target.exists:
+
+            def decided(yes: bool) -> None:
+                if yes:
+                    self.export(target)
+                else:
+                    self.notify(
+                        clean(f"Kept {target.path} as it was: change the name to export."),
+                        title="Not exported",
+                        markup=False,
+                    )
+
+            confirm_replace(self, target.path, decided)
+            return
+        self.export(target)
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-button")
@@ -81,26 +108,34 @@ class FinishedScreen(Screen[None]):
         self.action_export()
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, target: Path) -> None:
+    def export(self, target: Target) -> None:
+        from reflectcoach import settings
+        from reflectcoach.app.export_target import FORMAT_LABELS
         from reflectcoach.store import StoreError
         from reflectcoach.store.export import write_file
 
         try:
             with self.rc_app.open_store() as store:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_file(store, target, "markdown", ids=[self.session.id])
+                target.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                write_file(store, target.path, target.format, ids=[self.session.id])
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)
             self.app.call_from_thread(
                 self.notify,
-                clean(f"Could not write {target}: {message}"),
+                clean(f"Could not write {target.path}: {message}"),
                 title="Not exported",
                 severity="error",
                 markup=False,
             )
             return
         self.app.call_from_thread(
-            self.notify, clean(f"Wrote {target}"), title="Exported", markup=False
+            self.notify,
+            clean(f"Wrote {target.path} ({FORMAT_LABELS[target.format]})"),
+            title="Exported",
+            markup=False,
+        )
+        self.app.call_from_thread(
+            self.rc_app.remember, settings.EXPORT_FOLDER, str(target.path.parent)
         )
 
     async def action_review(self) -> None:

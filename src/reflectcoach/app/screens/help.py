@@ -8,11 +8,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+SUMMARY_LIMIT = 1000  # click cuts a summary at this length; the help wraps it instead
 PLAIN_MODE = (
     "In a pipe, a screen reader or any terminal, `reflectcoach start SCRIPT --plain` and "
     "`reflectcoach resume --plain` ask line by line. There, :back goes back one question, "
@@ -28,6 +29,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Everywhere", [*ReflectCoachApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
         ("Home", list(HomeScreen.BINDINGS)),
     ]
+    from reflectcoach.app.screens.confirm import ConfirmScreen
     from reflectcoach.app.screens.conversation import ConversationScreen
     from reflectcoach.app.screens.finished import FinishedScreen
     from reflectcoach.app.screens.insights import InsightsScreen
@@ -43,7 +45,10 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
                 Binding("enter", "", "Answer (text, number, choice, multi)"),
                 Binding("space", "", "Tick or untick an option (multi)"),
                 *inputs.LongTextAnswer.BINDINGS,
-                *inputs.YesNoAnswer.BINDINGS,
+                # The yes/no buttons' arrows move the focus; Enter answers. Their own
+                # descriptions ("Yes", "No") would read as if an arrow answered.
+                *shown_only(inputs.YesNoAnswer.BINDINGS),
+                Binding("left,right", "", "Move between Yes and No; Enter answers"),
                 Binding("1-9", "", "Pick an option or a point on a scale"),
             ],
         )
@@ -53,9 +58,15 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Review", ReviewScreen),
         ("Transcript", TranscriptScreen),
         ("Insights", InsightsScreen),
+        ("Questions like \u201cDelete this reflection?\u201d", ConfirmScreen),
     ):
         sections.append((title, list(screen.BINDINGS)))
     return sections
+
+
+def shown_only(bindings: Iterable[BindingType]) -> list[Binding]:
+    """The bindings a footer shows: the hidden ones are described by hand instead."""
+    return [b for b in Binding.make_bindings(bindings) if b.show]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -71,15 +82,27 @@ class HelpScreen(ModalScreen[None]):
                 for title, bindings in _sections():
                     yield Static(Content(title), classes="help-section", markup=False)
                     for keys, description in self.rows(bindings):
-                        yield Static(
-                            Content.assemble((f"{keys:>14}", "bold $accent"), "  ", description),
-                            classes="help-row",
-                            markup=False,
-                        )
+                        yield self.row(Content.styled(keys, "bold $accent"), description, "keys")
                 yield Static(Content("Without the app"), classes="help-section", markup=False)
                 yield Static(Content(PLAIN_MODE), classes="help-text", markup=False)
-                yield Static(Content(self.cli_commands()), classes="help-text", markup=False)
+                yield Static(
+                    Content("Commands (reflectcoach COMMAND --help for more):"),
+                    classes="help-text",
+                    markup=False,
+                )
+                for name, summary in self.cli_commands():
+                    yield self.row(Content(name), summary, "command")
         yield Footer()
+
+    @staticmethod
+    def row(left: Content, text: str, kind: str) -> Horizontal:
+        """Two columns, so a long description wraps under itself rather than under the keys
+        (and is never cut short)."""
+        return Horizontal(
+            Static(left, classes=f"help-{kind}", markup=False),
+            Static(Content(text), classes="help-words", markup=False),
+            classes="help-row",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
@@ -102,10 +125,11 @@ class HelpScreen(ModalScreen[None]):
         return [(" / ".join(keys), words) for (_, words), keys in by_action.items()]
 
     @staticmethod
-    def cli_commands() -> str:
+    def cli_commands() -> list[tuple[str, str]]:
+        """(name, summary) per command; the summary is the help's whole first sentence."""
         from reflectcoach.cli import main
 
-        lines = ["Commands (reflectcoach COMMAND --help for more):"]
-        for name, command in sorted(main.commands.items()):
-            lines.append(f"  {name:<9} {command.get_short_help_str(limit=62)}")
-        return "\n".join(lines)
+        return [
+            (name, command.get_short_help_str(limit=SUMMARY_LIMIT))
+            for name, command in sorted(main.commands.items())
+        ]

@@ -24,6 +24,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reflectcoach import settings
+from reflectcoach.app.widgets.script_problems import ScriptProblems
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -115,6 +117,9 @@ class HomeScreen(Screen[None]):
         self.running: list[RunningEntry] = []
         self.built = False
         self.loaded = False
+        # Some script had errors: read the folders again each time home is back, so the
+        # list of problems goes as soon as the file is fixed.
+        self.scripts_broken = False
 
     @property
     def rc_app(self) -> ReflectCoachApp:
@@ -131,6 +136,8 @@ class HomeScreen(Screen[None]):
     def form(self) -> list[Widget]:
         """The fields and lists inside #home."""
         who = Input(
+            # Whoever the last conversation started here was about: usually the next one is.
+            self.rc_app.settings.get(settings.MENTORSHIP) or "",
             placeholder="nobody in particular, or type a name (w)",
             id="mentorship",
             compact=True,
@@ -151,6 +158,7 @@ class HomeScreen(Screen[None]):
         return [
             Horizontal(Label("Who is this about?", classes="field-label"), who, classes="field"),
             Horizontal(Label("Filter", classes="field-label"), narrow, classes="field"),
+            ScriptProblems(id="script-problems"),
             Label("Start a conversation (Enter)", classes="section"),
             scripts,
             Label("Pick up where you left off (c)", classes="section", id="running-label"),
@@ -170,6 +178,11 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
+        # Coming back, Textual gives the focus to whatever had it: after a script was started
+        # from the filter that is the filter, where `c` or `r` would be typed as letters and
+        # the footer loses the lists' keys. The lists are where home's keys work.
+        if isinstance(self.focused, Input):
+            self.query("#scripts").focus()  # nothing to focus before `build`
         # Back from a conversation: the in-progress list and the names may have changed.
         if self.loaded:
             self.load()
@@ -199,7 +212,7 @@ class HomeScreen(Screen[None]):
         from reflectcoach.store import StoreError
 
         app = self.rc_app
-        catalog = app.catalog()
+        catalog = app.catalog(fresh=self.scripts_broken)
         scripts = [
             ScriptEntry(s.id, s.title, s.summary, str(s.audience)) for s in catalog.scripts.values()
         ]
@@ -241,6 +254,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#mentorship", Input).suggester = SuggestFromList(
             names, case_sensitive=False
         )
+        self.scripts_broken = any(d.severity == "error" for d in diagnostics)
+        self.query_one(ScriptProblems).show(diagnostics)
         self.show_scripts()
         self.show_running()
         if problem:
@@ -291,6 +306,13 @@ class HomeScreen(Screen[None]):
         who = next(found, None)
         return (who.value.strip() or None) if who is not None else None
 
+    def starting_with(self) -> str | None:
+        """Who a conversation started now is about, kept as the next start's default."""
+        who = self.mentorship
+        if self.built:
+            self.rc_app.remember(settings.MENTORSHIP, who)
+        return who
+
     # -- acting ----------------------------------------------------------------------------
 
     def start_highlighted(self) -> None:
@@ -298,7 +320,7 @@ class HomeScreen(Screen[None]):
         if option is None or option.id is None:
             self.notify("Pick a script first.", markup=False)
             return
-        self.rc_app.open_conversation(script_id=option.id, mentorship=self.mentorship)
+        self.rc_app.open_conversation(script_id=option.id, mentorship=self.starting_with())
 
     @on(OptionList.OptionSelected, "#scripts")
     def _script_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -140,6 +140,10 @@ class ReviewScreen(Screen[None]):
         self._load_choices()
 
     def on_screen_resume(self) -> None:
+        # Back from another screen with the focus in a filter box, the row keys (e, d, c)
+        # would be typed into it: the table is where they work. Dialogs leave the table be.
+        if self.loaded and isinstance(self.focused, Input):
+            self.table.focus()
         # Back from a transcript or a continued conversation, rows may have changed or gone:
         # read them again, keeping the cursor's row. Dialogs change nothing by themselves.
         if self.stale:

@@ -1,4 +1,10 @@
-"""The table of conversations on the review screen, one row per conversation."""
+"""The table of conversations on the review screen, one row per conversation.
+
+The title and mentorship columns share whatever width the table has (recomputed on every
+resize and every new page), so a wide terminal shows whole titles and names; the other
+columns are as wide as their longest possible text. Cells are never cut by hand: a cell
+too long for its column ends in an ellipsis drawn by the table.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,34 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
-from reflectcoach.app.widgets.review_format import cell, day, mentorship_label, status_word
+from reflectcoach.app.widgets.review_format import (
+    STATUS_WORDS,
+    cell,
+    mentorship_label,
+    one_line,
+    status_word,
+    when,
+)
 
 MARK = "✓"
+# Columns whose text has a known longest form: (key, label, width).
+FIXED = (
+    ("mark", " ", 1),
+    ("started", "Started", len("2026-01-05 09:15")),
+    ("status", "Status", max(len(w) for w in STATUS_WORDS.values())),
+    ("answers", "Answers", len("Answers")),
+)
+MIN_TITLE = 12
+MIN_MENTORSHIP = 10
+MENTORSHIP_SHARE = 0.4  # of the room left, when titles and names do not both fit
+SCROLLBAR_ROOM = 2  # kept free even before rows need the scrollbar, so widths stay put
 
 
 class ReviewTable(DataTable[Text]):
@@ -32,12 +58,17 @@ class ReviewTable(DataTable[Text]):
         self.marked: set[str] = set()
 
     def on_mount(self) -> None:
-        self.add_column(" ", key="mark", width=1)
-        self.add_column("Started", key="started", width=10)
-        self.add_column("Reflection", key="title", width=24)
-        self.add_column("Mentorship", key="mentorship", width=12)
-        self.add_column("Status", key="status", width=11)
-        self.add_column("Answers", key="answers", width=7)
+        widths = {key: width for key, _, width in FIXED}
+        labels = {key: label for key, label, _ in FIXED}
+        for key in ("mark", "started"):
+            self.add_column(labels[key], key=key, width=widths[key])
+        self.add_column("Reflection", key="title", width=MIN_TITLE)
+        self.add_column("Mentorship", key="mentorship", width=MIN_MENTORSHIP)
+        for key in ("status", "answers"):
+            self.add_column(labels[key], key=key, width=widths[key])
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit_columns()
 
     def show(self, rows: Iterable[Mapping[str, Any]], *, append: bool = False) -> None:
         if not append:
@@ -49,14 +80,48 @@ class ReviewTable(DataTable[Text]):
             self.rows_by_id[row["id"]] = row
             self.add_row(*self._cells(row), key=row["id"])
         self.marked &= set(self.rows_by_id)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give the title and mentorship columns the width the table has to spare."""
+        padding = 2 * self.cell_padding
+        fixed = sum(width + padding for _, _, width in FIXED)
+        spare = self.size.width - SCROLLBAR_ROOM - fixed - 2 * padding
+        if spare <= 0:
+            return  # not laid out yet
+        title_need = max(
+            [len("Reflection"), *(cell_len(one_line(r["title"])) for r in self.rows_by_id.values())]
+        )
+        who_need = max(
+            [
+                len("Mentorship"),
+                *(
+                    len(one_line(mentorship_label(r["mentorship"])))
+                    for r in self.rows_by_id.values()
+                ),
+            ]
+        )
+        title, who = fair_widths(spare, title_need, who_need)
+        changed = False
+        for key, width in (("title", title), ("mentorship", who)):
+            column = self.columns[ColumnKey(key)]
+            if column.width != width:
+                column.width = width
+                changed = True
+        if changed:
+            # DataTable has no public way to resize a column: these are what its own
+            # add_column sets so that widths and the cached cells are worked out again.
+            self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh()
 
     def _cells(self, row: Mapping[str, Any]) -> list[Text]:
         answers = Text(str(row.get("answer_count", 0)), justify="right", end="")
         return [
             Text(MARK if row["id"] in self.marked else " ", end=""),
-            cell(day(row["started_at"])),
-            cell(row["title"], 24),
-            cell(mentorship_label(row["mentorship"]), 12),
+            cell(when(row["started_at"])),
+            cell(row["title"]),
+            cell(mentorship_label(row["mentorship"])),
             cell(status_word(row["status"])),
             answers,
         ]
@@ -90,3 +155,17 @@ class ReviewTable(DataTable[Text]):
         self.marked.discard(conversation_id)
         with contextlib.suppress(RowDoesNotExist):
             self.remove_row(conversation_id)
+
+
+def fair_widths(spare: int, title_need: int, who_need: int) -> tuple[int, int]:
+    """(title, mentorship) widths out of `spare` columns: each gets what its longest text
+    needs when both fit (the title takes any rest); otherwise names get up to their share
+    and titles the rest, neither below its minimum."""
+    if title_need + who_need <= spare:
+        return spare - who_need, who_need
+    who = min(who_need, max(MIN_MENTORSHIP, int(spare * MENTORSHIP_SHARE)))
+    title = max(MIN_TITLE, spare - who)
+    if title > title_need:  # titles are short: the names may have what titles leave
+        who = max(who, spare - title_need)
+        title = title_need
+    return title, who

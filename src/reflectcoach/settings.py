@@ -1,0 +1,150 @@
+"""Choices a person makes once and expects kept: the theme, who conversations are usually
+about, the folder exports last went to.
+
+A small JSON file in the user config folder (platformdirs), `settings.json`. It is written
+for its owner only (0600) and atomically: a new temp file beside it (O_CREAT | O_EXCL |
+O_NOFOLLOW, so nothing already there is followed or reused) and then `os.replace`, so a
+crash leaves the old file or the new one, never half of one.
+
+A file that cannot be read as settings is reported once (`problem`) and ignored: the defaults
+are used and the file is left exactly as it is, so whatever the person wrote there can still
+be mended. Changes are then kept for this run only. Nothing here raises on a bad file or a
+failed write: settings are a convenience, never a reason not to start.
+
+Standard library only (and platformdirs, through `paths`): the CLI and the app both use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from reflectcoach import paths
+
+FILE_NAME = "settings.json"
+MAX_BYTES = 64 * 1024  # far more than a few names; a bigger file is not ours
+MAX_VALUE = 4096  # a theme name, a mentorship or a folder path fits with room to spare
+
+THEME = "theme"
+MENTORSHIP = "mentorship"
+EXPORT_FOLDER = "export_folder"
+KNOWN = (THEME, MENTORSHIP, EXPORT_FOLDER)
+
+
+def default_path() -> Path:
+    """`<user config dir>/reflectcoach/settings.json`."""
+    return paths.config_dir() / FILE_NAME
+
+
+class UserSettings:
+    """The saved choices, all text; `path` None keeps them in memory only (tests, and any
+    run that was not given a file)."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        values: dict[str, str] | None = None,
+        *,
+        problem: str | None = None,
+        others: dict[str, object] | None = None,
+    ) -> None:
+        self.path = path
+        self.values: dict[str, str] = dict(values or {})
+        # Set when the file could not be read: shown once, and the file is never written.
+        self.problem = problem
+        # Keys a newer version wrote: kept as they are when this one saves.
+        self.others: dict[str, object] = dict(others or {})
+
+    @classmethod
+    def load(cls, path: Path | None) -> UserSettings:
+        """The settings in `path`; defaults when it is missing; defaults and a `problem`
+        when it cannot be read or is not settings."""
+        if path is None:
+            return cls()
+        try:
+            with path.open("rb") as fp:
+                raw = fp.read(MAX_BYTES + 1)
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as error:
+            return cls(path, problem=_damaged(path, error.strerror or str(error)))
+        if len(raw) > MAX_BYTES:
+            return cls(path, problem=_damaged(path, f"it is larger than {MAX_BYTES:,} bytes"))
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            return cls(path, problem=_damaged(path, f"it is not valid JSON ({error})"))
+        if not isinstance(data, dict):
+            return cls(path, problem=_damaged(path, "it is not a JSON object"))
+        values: dict[str, str] = {}
+        others: dict[str, object] = {}
+        for key, value in data.items():
+            if key not in KNOWN:
+                others[key] = value
+            elif value is None:
+                continue
+            elif not isinstance(value, str) or len(value) > MAX_VALUE:
+                return cls(path, problem=_damaged(path, f"{key!r} is not a short text"))
+            else:
+                values[key] = value
+        return cls(path, values, others=others)
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def set(self, key: str, value: str | None) -> str | None:
+        """Remember `value` (None forgets it) and save; a message if it could not be saved
+        (the value is still used for this run)."""
+        if value is None:
+            if key not in self.values:
+                return None
+            del self.values[key]
+        elif self.values.get(key) == value:
+            return None
+        else:
+            self.values[key] = value
+        return self.save()
+
+    def save(self) -> str | None:
+        """Write the file; None when done (or nothing to write to), else why not."""
+        if self.path is None or self.problem is not None:
+            return None
+        text = json.dumps({**self.others, **self.values}, ensure_ascii=False, indent=2) + "\n"
+        try:
+            write_private(self.path, text)
+        except OSError as error:
+            return f"Could not save the settings to {self.path}: {error.strerror or error}."
+        return None
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, readable by its owner only, all at once. The folder is
+    made (0700) when missing. Raises OSError with no temp file left behind."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, 0o600)
+    except FileExistsError:
+        # Left by a run that crashed with this pid: it is only ever our own temp file.
+        temp.unlink()
+        fd = os.open(temp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fp:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fp.fileno(), 0o600)  # whatever the umask
+            fp.write(text)
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _damaged(path: Path, why: str) -> str:
+    return (
+        f"The settings file {path} could not be used: {why}. The defaults are used and the "
+        "file is left as it is; fix or delete it to save settings again."
+    )

@@ -1,0 +1,123 @@
+"""The settings file: kept between runs, private, written whole, and never fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from reflectcoach import settings
+from reflectcoach.settings import UserSettings
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "reflectcoach" / "settings.json"
+
+
+def test_missing_file_gives_defaults_and_no_problem(path: Path) -> None:
+    loaded = UserSettings.load(path)
+    assert loaded.values == {} and loaded.problem is None
+    assert not path.exists()  # reading writes nothing
+
+
+def test_set_saves_owner_only_and_reloads(path: Path) -> None:
+    loaded = UserSettings.load(path)
+    assert loaded.set(settings.THEME, "textual-light") is None
+    assert loaded.set(settings.MENTORSHIP, "Ada") is None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    again = UserSettings.load(path)
+    assert again.get(settings.THEME) == "textual-light"
+    assert again.get(settings.MENTORSHIP) == "Ada"
+    assert again.set(settings.MENTORSHIP, None) is None
+    assert UserSettings.load(path).get(settings.MENTORSHIP) is None
+    assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp left
+
+
+def test_an_existing_file_is_replaced_not_written_through(path: Path, tmp_path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("{}", encoding="utf-8")
+    os.symlink(elsewhere, path)
+    UserSettings.load(path).set(settings.THEME, "nord")
+    assert elsewhere.read_text(encoding="utf-8") == "{}"  # the link's target is untouched
+    assert not path.is_symlink()
+    assert json.loads(path.read_text(encoding="utf-8")) == {"theme": "nord"}
+
+
+def test_unknown_keys_are_kept(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text('{"from_a_newer_version": [1, 2], "theme": "nord"}', encoding="utf-8")
+    loaded = UserSettings.load(path)
+    loaded.set(settings.EXPORT_FOLDER, "/tmp/exports")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == {
+        "from_a_newer_version": [1, 2],
+        "theme": "nord",
+        "export_folder": "/tmp/exports",
+    }
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b'{"theme": 3}',
+        b"\xff\xfe",
+        b'{"theme": "' + b"x" * (settings.MAX_BYTES + 1) + b'"}',
+    ],
+    ids=["syntax", "not-an-object", "wrong-type", "not-utf8", "too-large"],
+)
+def test_a_damaged_file_is_reported_ignored_and_left_alone(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    loaded = UserSettings.load(path)
+    assert loaded.problem is not None and str(path) in loaded.problem
+    assert loaded.values == {}
+    assert loaded.set(settings.THEME, "nord") is None  # used for this run ...
+    assert loaded.get(settings.THEME) == "nord"
+    assert path.read_bytes() == content  # ... but the file is never written over
+
+
+def test_a_folder_where_the_file_should_be(path: Path) -> None:
+    path.mkdir(parents=True)
+    loaded = UserSettings.load(path)
+    assert loaded.problem is not None
+
+
+def test_a_failed_save_is_a_message(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    loaded = UserSettings.load(folder / "settings.json")
+    folder.write_text("", encoding="utf-8")  # a file where its folder should be made
+    message = loaded.set(settings.THEME, "nord")
+    assert message is not None and "Could not save" in message
+    assert loaded.get(settings.THEME) == "nord"
+
+
+def test_in_memory_settings_write_nothing(tmp_path: Path) -> None:
+    loaded = UserSettings.load(None)
+    assert loaded.set(settings.THEME, "nord") is None
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG folders are the Linux convention")
+def test_default_path_is_in_the_user_config_folder(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert settings.default_path() == tmp_path / "reflectcoach" / "settings.json"
+
+
+def test_settings_import_no_textual() -> None:
+    import subprocess
+
+    code = (
+        "import sys, reflectcoach.settings\n"
+        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
