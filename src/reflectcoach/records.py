@@ -101,19 +101,30 @@ def plain_text(markdown: str) -> str:
             block = ""
             continue
         quote = _QUOTE.match(line)
+        item = None if quote else _ITEM.match(line)
         if quote:
-            out.append(("> " + _line(quote.group(1))).rstrip())
-            block = "quote"
-            continue
-        item = _ITEM.match(line)
-        if item:
+            first, lead, block = quote.group(1), "> ", "quote"
+        elif item:
             indent, marker, rest = item.groups()
-            bullet = "-" if marker in "-+*" else marker
-            out.append(f"{indent}{bullet} {_line(rest)}".rstrip())
-            block = "item"
-            continue
-        out.append(_line(line))
-        block = block or "paragraph"
+            first, lead, block = rest, f"{indent}{'-' if marker in '-+*' else marker} ", "item"
+        else:
+            first, lead, block = line, "", block or "paragraph"
+        # Inline Markdown (emphasis above all) may run over the lines of its paragraph.
+        gathered = [first]
+        while index < len(lines) and lines[index].strip():
+            following = lines[index]
+            if quote:
+                inside = _QUOTE.match(following)
+                if inside is None:
+                    break
+                following = inside.group(1)
+            elif _starts_block(following, lines[index + 1 : index + 2]):
+                break
+            gathered.append(following)
+            index += 1
+        texts = _paragraph(gathered)
+        out.append((lead + texts[0]).rstrip())
+        out.extend((("> " if quote else "") + text).rstrip() for text in texts[1:])
     text = "\n".join(part.rstrip() for part in out)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
@@ -133,15 +144,24 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _line(line: str) -> str:
-    """A line of paragraph text: hard breaks (a trailing backslash or two spaces) dropped, as
-    the line stays a line here; leading spaces (a list item's continuation) kept."""
-    body = line.lstrip(" \t")
-    indent = line[: len(line) - len(body)]
-    trailing = len(body) - len(body.rstrip("\\"))
-    if trailing % 2:  # an odd run: the last backslash is the break, not an escaped one
-        body = body[:-1]
-    return indent + inline_text(body.rstrip(" \t"))
+def _starts_block(line: str, following: list[str]) -> bool:
+    """Whether `line` starts a block of its own rather than going on with a paragraph."""
+    if "|" in line and following and _TABLE_DELIMITER.match(following[0]):
+        return True
+    return any(pattern.match(line) for pattern in (_FENCE, _ATX, _THEMATIC, _SETEXT, _ITEM, _QUOTE))
+
+
+def _paragraph(lines: list[str]) -> list[str]:
+    """A paragraph's lines as text: hard breaks (a trailing backslash or two spaces) dropped,
+    as each line stays a line here; leading spaces (a list item's continuation) kept."""
+    bodies: list[str] = []
+    for line in lines:
+        body = line.rstrip(" \t")
+        trailing = len(body) - len(body.rstrip("\\"))
+        if trailing % 2:  # an odd run: the last backslash is the break, not an escaped one
+            body = body[:-1].rstrip(" \t")
+        bodies.append(body)
+    return inline_text("\n".join(bodies)).split("\n")
 
 
 def _table(rows: list[str]) -> list[str]:

@@ -77,35 +77,45 @@ def markdown_escape(text: str, before: str = "") -> str:
         part if part.lstrip(" ").startswith(">") else " " * len(part)
         for part in _CONTAINER_PART.findall(container)
     )
+    at_block_start = "\n" not in before and not inner.strip(" \t")
+    # An answer that is a block of its own keeps its paragraphs. Anywhere else (after
+    # "**Goal:** ", in a list item, inside "**...**") a paragraph break would end what the
+    # template opened, so a blank line is an empty line: two hard breaks.
+    own_block = at_block_start and all(">" in part for part in _CONTAINER_PART.findall(container))
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        # White space at the ends of a line shows as nothing, and next to template Markdown
+        # ("**{name}**") it would stop the emphasis around the answer.
+        line = line.rstrip()
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+
     out: list[str] = []
-    new_block = "\n" not in before and not inner.strip(" \t")
-    last = len(lines) - 1
-    for index, line in enumerate(lines):
-        line = line.rstrip(" \t")
-        if not line.strip():
-            if out and out[-1]:
-                out.append("")
-            new_block = True
-            continue
-        if out and out[-1]:
-            out[-1] += "\\"  # a hard line break: the next line stays a line of its own
-        previous = None if index == 0 else "\n"
-        following = None if index == last else "\n"
-        if new_block:
-            # The first line of a block loses its indentation (four spaces would make it
-            # code) and must not start a heading, list, quote...
-            escaped = _escape_line_start(line.lstrip(" \t"), following)
-        elif index == 0:
-            escaped = _escape_inline(line, previous, following)  # mid-line: inline only
-        else:
-            # Inside a paragraph the indentation is harmless and kept as typed.
-            body = line.lstrip(" \t")
-            escaped = line[: len(line) - len(body)] + _escape_line_start(body, following)
-        out.append(escaped if index == 0 else continuation + escaped)
-        new_block = False
-    # Blank lines carry the quote markers, so the quote goes on.
-    blank = continuation.rstrip(" ")
-    return "\n".join(line or blank for line in out)
+    for number, paragraph in enumerate(paragraphs):
+        if number and own_block:
+            out.append(continuation.rstrip(" "))  # the quote markers, so the quote goes on
+        elif number:
+            out[-1] += "\\"
+            out.append(continuation + "\\")
+        for index, line in enumerate(paragraph):
+            first = not number and not index
+            body = line.lstrip()
+            if first and not at_block_start:
+                escaped = _escape_inline(body, None, None)  # mid-line: inline only
+            elif first or (own_block and not index):
+                # The first line of a block loses its indentation (four spaces would make it
+                # code) and must not start a heading, list, quote...
+                escaped = _escape_line_start(body)
+            else:
+                # Inside a paragraph the indentation is harmless and kept as typed.
+                indent = line[: len(line) - len(line.lstrip(" \t"))]
+                escaped = indent + _escape_line_start(line[len(indent) :].lstrip())
+            if index:
+                out[-1] += "\\"  # a hard line break: the next line stays a line of its own
+            out.append(escaped if first else continuation + escaped)
+    return "\n".join(out)
 
 
 def _container(line: str) -> str:
@@ -113,14 +123,14 @@ def _container(line: str) -> str:
     return match.group() if match else ""
 
 
-def _escape_line_start(line: str, following: str | None) -> str:
+def _escape_line_start(line: str) -> str:
     """A line's text, escaped inline, with a backslash before whatever would make it start a
     block when it comes first on a line."""
     match = _BLOCK_START.match(line)
     if match is not None and match.group(2) is not None:
         end = match.end()  # "1." / "1)": the punctuation after the number gets it
-        return line[:end] + "\\" + _escape_inline(line[end:], line[end - 1], following)
-    escaped = _escape_inline(line, "\n", following)
+        return line[:end] + "\\" + _escape_inline(line[end:], line[end - 1], None)
+    escaped = _escape_inline(line, "\n", None)
     if match is None or escaped.startswith("\\"):
         return escaped  # nothing to do, or already escaped as an inline character
     return "\\" + escaped
