@@ -341,3 +341,67 @@ STEP_LINES = st.lists(
 @given(STEP_LINES)
 def test_random_scripts_never_raise(lines: list[str]) -> None:
     _check(load("id: demo\ntitle: T\nsummary: S\naudience: anyone\nsteps:\n" + "".join(lines)))
+
+
+# Bounded work: no file under the size limit can make loading or validating slow.
+
+
+def test_base_60_numbers_are_text_and_cost_nothing() -> None:
+    from reflectcoach.script.yamlsafe import compose
+
+    root, problems = compose(("x: " + ":".join(["1"] * 200_000)).encode())
+    assert problems == [] and root is not None
+    ((_, value),) = root.pairs  # type: ignore[attr-defined]
+    assert value.value == value.text and value.text.startswith("1:1:1")
+    root, _ = compose(b"a: 1:30\nb: 190:20:30.5\n")
+    assert [v.value for _, v in root.pairs] == ["1:30", "190:20:30.5"]  # type: ignore[union-attr]
+
+
+def test_a_huge_number_stays_text_for_the_validator_to_explain() -> None:
+    from reflectcoach.script.yamlsafe import MAX_NUMBER_CHARS, compose
+
+    digits = "9" * (MAX_NUMBER_CHARS + 1)
+    root, _ = compose(f"a: {digits}\nb: {digits[:-1]}\n".encode())
+    assert [v.value for _, v in root.pairs] == [digits, int(digits[:-1])]  # type: ignore[union-attr]
+
+
+@given(
+    st.one_of(
+        st.from_regex(r"\A[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)\Z"),
+        st.from_regex(r"\A[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?\Z"),
+        st.sampled_from(["~", "null", "NULL", "yes", "No", "ON", "off", "TRUE", ".inf", ".NaN"]),
+        st.text(st.characters(codec="utf-8", exclude_characters=":#'\"\n\r"), max_size=12),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_plain_scalars_resolve_as_safe_load_reads_them(text: str) -> None:
+    import math
+
+    import yaml
+
+    from reflectcoach.script.yamlsafe import MAX_NUMBER_CHARS, _resolve
+
+    try:
+        expected = yaml.safe_load(f"x: {text}\n")
+    except (yaml.YAMLError, ValueError):
+        return  # not a plain scalar PyYAML reads on its own (`0b_` even raises ValueError)
+    if not isinstance(expected, dict) or set(expected) != {"x"} or len(text) > MAX_NUMBER_CHARS:
+        return
+    ours = _resolve(text.strip())
+    wanted = expected["x"]
+    if isinstance(wanted, float) and math.isnan(wanted):
+        assert isinstance(ours, float) and math.isnan(ours)
+    else:
+        assert ours == wanted and type(ours) is type(wanted)
+
+
+def test_thousands_of_dangling_targets_get_a_few_suggestions_not_all() -> None:
+    from reflectcoach.script.loader import MAX_STEP_SUGGESTIONS
+
+    steps = "".join(f"  s{i}:\n    ask: q{i}\n    next: s{i}x\n" for i in range(3000))
+    result = load("id: d\ntitle: t\nsummary: s\naudience: anyone\nsteps:\n" + steps)
+    dangling = [d for d in result.errors if "no step named" in d.message]
+    assert len(dangling) == 3000
+    suggested = [d for d in dangling if "did you mean" in d.message]
+    assert len(suggested) == MAX_STEP_SUGGESTIONS
+    assert suggested[0].message == "no step named 's0x' (did you mean 's0'?)"

@@ -69,12 +69,55 @@ def fail(message: str) -> NoReturn:
 pass_settings = click.make_pass_decorator(Settings)
 
 
+def _detach_stdout() -> None:
+    """Point stdout at os.devnull (Python's recipe, "Note on SIGPIPE" in the signal docs):
+    what is still buffered then flushes there at exit, instead of failing again and printing
+    "Exception ignored ... BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass  # stdout is not a file (captured in a test): nothing will flush it to a pipe
+
+
+def _closed_pipe() -> NoReturn:
+    """The reader of our stdout has gone (`reflectcoach list | head -1`). That is normal use,
+    not an error: stop writing and exit quietly with status 0, as git does."""
+    _detach_stdout()
+    raise click.exceptions.Exit(0)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _detach_stdout()
+
+
 class Group(click.Group):
-    """Turns any unexpected exception into a short message instead of a traceback."""
+    """Turns any unexpected exception into a short message instead of a traceback, and a
+    closed pipe on stdout into a quiet exit (click's own handling exits 1 and would only see
+    it after our catch-all)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # `--help` and `--version` print while the arguments are parsed, before invoke.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _closed_pipe()
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _closed_pipe()
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -92,6 +135,10 @@ class Group(click.Group):
                     f"Set {DEBUG_ENV}=1 to see the details."
                 )
             ) from None
+        finally:
+            # Exports write through sys.stdout's buffer: flushed here, a closed pipe is met
+            # where it is handled, not in the interpreter's exit.
+            _flush_stdout()
 
 
 @click.group(cls=Group, invoke_without_command=True)

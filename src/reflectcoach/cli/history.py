@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ import click
 from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
-    pass
+    from reflectcoach.store.rows import Filters
 
 
 @main.command("list")
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     help="Only this status.",
 )
 @click.option("--since", help="Only conversations started on or after this date (YYYY-MM-DD).")
-@click.option("--limit", default=100, show_default=True, help="At most this many.")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many (the newest).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Every one (overrides --limit).")
 @pass_settings
 def list_command(
     settings: Settings,
@@ -32,19 +40,24 @@ def list_command(
     status: str | None,
     since: str | None,
     limit: int,
+    show_all: bool,
 ) -> None:
-    """List conversations, newest first."""
-    since = _date(since)
+    """List conversations, newest first.
+
+    When more match than --limit, a line on standard error says how many there are.
+    """
+    filters: Filters = {
+        "script_id": script_id,
+        "mentorship": mentorship,
+        "status": status,
+        "since": _date(since),
+    }
+    filtered = any(value is not None for value in filters.values())
     with settings.store() as store:
-        rows = store.conversations(
-            script_id=script_id, mentorship=mentorship, status=status, since=since, limit=limit
-        )
+        rows = store.conversations(limit=None if show_all else limit, **filters)
+        total = store.count(**filters) if len(rows) == limit and not show_all else len(rows)
     if not rows:
-        click.echo(
-            "No conversations yet."
-            if not any([script_id, mentorship, status, since])
-            else "No conversations match."
-        )
+        click.echo("No conversations yet." if not filtered else "No conversations match.")
         return
     click.echo(
         f"{'ID':<12}  {'SCRIPT':<18}  {'MENTORSHIP':<16}  {'STATUS':<11}  "
@@ -57,6 +70,13 @@ def list_command(
                 f"{r['status']:<11}  {_when(r['started_at']):<16}  {_when(r['updated_at']):<16}  "
                 f"{r['answer_count']}"
             )
+        )
+    if total > len(rows):
+        matching = " matching" if filtered else ""
+        click.echo(
+            f"Showing the newest {len(rows):,} of {total:,}{matching} conversations; "
+            "use --limit N or --all to see more.",
+            err=True,
         )
 
 
@@ -118,25 +138,58 @@ def _no_record(conversation_id: str, status: str) -> str:
 
 @main.command()
 @click.argument("text", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, help="At most this many answers.")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many answers.",
+)
 @pass_settings
 def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
-    """Full-text search over every question and answer."""
+    """Full-text search over every question and answer.
+
+    \b
+    Each match is three lines: the conversation (id, title, [mentorship], start),
+    then its question (Q:) and its answer (A:), each on one line; `search hope`:
+      3f9a2c1d0e4b  First meeting [Sam]  2026-01-12 09:30
+      > Q: What do you hope for?
+        A: A calmer week
+    A line starting with ">" is where the words were found (both, if they were found
+    in both). The text is printed as it was written; on a terminal the words found are
+    highlighted (set NO_COLOR to turn that off).
+    """
+    from reflectcoach.text import clean_line
+
     query = " ".join(text)
     with settings.store() as store:
-        hits = store.search(query, limit=limit)
+        hits = store.search(query, limit=limit, with_matches=True)
     if not hits:
         click.echo(clean(f"Nothing matches '{query}'."))
         return
+    mark = _highlight if _styled() else None
     for hit in hits:
         who = f" [{hit['mentorship']}]" if hit.get("mentorship") else ""
         click.echo(
             clean(f"{hit['conversation_id']}  {hit['title']}{who}  {_when(hit['started_at'])}")
         )
-        click.echo(clean(f"  Q: {' '.join(hit['question'].split())}"))
-        click.echo(
-            clean(f"  A: {' '.join((hit.get('snippet') or hit['answer_text'] or '').split())}")
-        )
+        for label, line, spans in (
+            ("Q", hit["question"], hit.get("question_matches", [])),
+            ("A", hit["answer_text"] or "", hit.get("answer_matches", [])),
+        ):
+            gutter = ">" if spans else " "
+            click.echo(f"{gutter} {label}: {clean_line(line, spans, mark)}")
+
+
+def _styled() -> bool:
+    """Highlight matches only on a terminal, and not when NO_COLOR is set to anything
+    (no-color.org): in a pipe the text must stay exactly as the person wrote it."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _highlight(words: str) -> str:
+    # Bold and reverse rather than a colour: readable on any background, and in monochrome.
+    return click.style(words, bold=True, reverse=True)
 
 
 @main.command()
@@ -188,8 +241,16 @@ def abandon(settings: Settings, conversation_id: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Write to this file, device or pipe (default, or -: standard output).",
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: every cell exactly as stored, even one a spreadsheet would run as a formula.",
+)
+@click.option(
+    "--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, which Excel needs."
 )
 @pass_settings
 def export(
@@ -199,10 +260,26 @@ def export(
     mentorship: str | None,
     since: str | None,
     output: Path | None,
+    raw: bool,
+    excel: bool,
 ) -> None:
-    """Export conversations as JSON, Markdown or CSV."""
+    """Export conversations as JSON, Markdown or CSV.
+
+    In CSV, a cell that a spreadsheet would read as a formula (starting with = + - @, a tab
+    or a carriage return, other than a plain number) is written with a leading ' so it shows
+    as text; --raw turns that off.
+    """
+    import functools
+
     from reflectcoach.store import export as exporting
 
+    if (raw or excel) and fmt != "csv":
+        fail(f"--raw and --excel are for --format csv, not {fmt}.")
+    writer = exporting.WRITERS[fmt]
+    if fmt == "csv":
+        writer = functools.partial(exporting.write_csv, raw=raw, bom=excel)
+    if output == Path("-"):
+        output = None
     filters = {"script_id": script_id, "mentorship": mentorship, "since": _date(since)}
     show_progress = output is not None and sys.stderr.isatty()
 
@@ -211,11 +288,13 @@ def export(
 
     with settings.store() as store:
         if output is None:
-            count = exporting.WRITERS[fmt](store, sys.stdout, **filters)
+            from reflectcoach.terminal import for_terminal
+
+            count = writer(store, for_terminal(sys.stdout), **filters)
         else:
             try:
                 count = exporting.write_file(
-                    store, output, fmt, progress=progress if show_progress else None, **filters
+                    store, output, writer, progress=progress if show_progress else None, **filters
                 )
             except OSError as problem:
                 fail(f"could not write {output}: {problem.strerror or problem}")

@@ -25,9 +25,9 @@ def scripts_command(settings: Settings, as_json: bool) -> None:
     for problem in problems:
         click.echo(clean(problem), err=True)
     if as_json:
-        import json
+        from reflectcoach.text import json_text
 
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json_text(rows, indent=2))
         return
     if not rows:
         click.echo("No scripts found.")

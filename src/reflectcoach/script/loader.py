@@ -145,6 +145,9 @@ def _load(data: bytes, source: str) -> LoadResult:
     return LoadResult(script, checker.diagnostics, checker.script_id)
 
 
+MAX_STEP_SUGGESTIONS = 20
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or ''."""
     import difflib  # only when there is a mistake to explain
@@ -191,8 +194,18 @@ class _Checker:
         self.texts: list[tuple[templates.Template, Scalar]] = []
         self.conditions: list[tuple[conditions.Condition, Scalar]] = []
         self.recalls: list[RecallRef] = []
+        self.suggestions_left = MAX_STEP_SUGGESTIONS
 
     # Reporting
+    def suggest_step(self, name: str, choices: Iterable[str]) -> str:
+        """A "did you mean" among the steps, for the first few mistakes only: each costs a
+        comparison with every step, and thousands of dangling names made validation quadratic
+        (10,000 took minutes). Nobody reads the 50th suggestion."""
+        if self.suggestions_left <= 0:
+            return ""
+        self.suggestions_left -= 1
+        return suggest(name, choices)
+
     def error(self, line: int, col: int, message: str) -> None:
         self.has_errors = True
         self.diagnostics.append(Diagnostic(self.path, line, col, "error", clean(message)))
@@ -600,7 +613,8 @@ class _Checker:
             what, name = f"script '{recall[0]}' has no step", recall[1]
         step = self.steps.get(name)
         if step is None:
-            self.error(*node.locate(offset), f"{what} '{name}'{suggest(name, self.steps)}")
+            hint = self.suggest_step(name, self.steps)
+            self.error(*node.locate(offset), f"{what} '{name}'{hint}")
         elif not step.is_question and not step.broken:
             self.error(*node.locate(offset), f"step '{name}' is a say step; it has no answer")
 
@@ -666,7 +680,8 @@ class _Checker:
                 if target in self.steps:
                     targets.append(target)
                 else:
-                    self.error_at(node, f"no step named '{_short(target)}'{suggest(target, order)}")
+                    hint = self.suggest_step(target, order)
+                    self.error_at(node, f"no step named '{_short(target)}'{hint}")
                     draft.bad_target = True
             edges[draft.id] = targets
         reachable = _reach([order[0]], edges)

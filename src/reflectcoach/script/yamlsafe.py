@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from typing import Any
 
 MAX_BYTES = 1024 * 1024
@@ -322,28 +321,50 @@ class _Builder:
         parent.pairs.append((key, node))
 
 
+# No number a script needs is longer than this; a longer one stays text (and the validator
+# says what it expected), so no file can make int() or float() work on a megabyte of digits.
+MAX_NUMBER_CHARS = 40
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+_INT_PREFIXES = {"0b": 2, "0x": 16}
+
+
 @functools.cache
-def _yaml_types() -> tuple[Any, Any, dict[str, Callable[[Any], Any]]]:
+def _yaml_types() -> tuple[Any, Any]:
     import yaml
 
-    constructor = yaml.constructor.SafeConstructor()
-    convert: dict[str, Callable[[Any], Any]] = {
-        "tag:yaml.org,2002:null": lambda node: None,
-        "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
-        "tag:yaml.org,2002:int": constructor.construct_yaml_int,
-        "tag:yaml.org,2002:float": constructor.construct_yaml_float,
-    }
-    return yaml.resolver.Resolver(), yaml.nodes.ScalarNode, convert
+    return yaml.resolver.Resolver(), yaml.nodes.ScalarNode
 
 
 def _resolve(text: str) -> Any:
-    """The value yaml.safe_load gives a plain scalar (YAML 1.1 null, bool, int, float, text)."""
-    resolver, scalar_node, convert = _yaml_types()
-    tag = resolver.resolve(scalar_node, text, (True, False))
-    to_value = convert.get(tag)
-    if to_value is None:
+    """The value yaml.safe_load gives a plain scalar (YAML 1.1 null, bool, int, float, text),
+    converted by our own bounded rules: PyYAML's constructors turn a base-60 number such as
+    `1:1:1:...` into an int in quadratic time (a 1 MiB file took 50 s). Base-60 is dropped, as
+    YAML 1.2 did: `1:30` is text."""
+    resolver, scalar_node = _yaml_types()
+    kind = resolver.resolve(scalar_node, text, (True, False)).rpartition(":")[2]
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return _BOOLS[text.lower()]
+    if kind not in ("int", "float") or ":" in text or len(text) > MAX_NUMBER_CHARS:
         return text
     try:
-        return to_value(scalar_node(tag, text))
-    except (ValueError, TypeError, OverflowError):
+        return _number(kind, text.replace("_", ""))
+    except ValueError:  # matched YAML's pattern but holds no digits (`0b_`): text, as before
         return text
+
+
+def _number(kind: str, digits: str) -> int | float:
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    if kind == "float":
+        lowered = digits.lower()
+        if lowered == ".inf":
+            return sign * float("inf")
+        return float("nan") if lowered == ".nan" else sign * float(digits)
+    base = _INT_PREFIXES.get(digits[:2], 0)
+    if base:
+        return sign * int(digits[2:], base)
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8)  # YAML 1.1 octal, as safe_load reads it
+    return sign * int(digits)

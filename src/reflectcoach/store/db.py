@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import files
+from . import files, integrity
 from .errors import StoreError, guarded, translate
 from .insights import Insights
-from .migrations import check, upgrade
+from .migrations import check, check_file, upgrade
 from .queries import Queries
 from .rows import ID_LENGTH, STATUSES, encode_value, mentorship_name, utc_now
 
@@ -45,6 +45,7 @@ class Store(Queries, Insights):
         target = Path(path).expanduser()
         files.prepare(target)
         try:
+            check_file(target)
             conn = files.connect(target)
         except sqlite3.Error as exc:
             raise translate(target, exc) from exc
@@ -68,6 +69,7 @@ class Store(Queries, Insights):
 
     def close(self) -> None:
         self.db.close()
+        integrity.remember_clean(self.path)
 
     def __enter__(self) -> Store:
         return self

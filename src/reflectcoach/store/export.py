@@ -3,26 +3,30 @@ read or send to a mentor) and CSV (one row per answer).
 
 Each writer takes the iter_conversations filters and an optional `progress(done)` callback,
 called with the number of conversations written so far (`Store.count` gives the total), and
-returns the number of answers written. Memory does not grow with the history.
+returns the number of answers written: questions answered (not skipped) on each
+conversation's path, the count `reflectcoach list` shows. Memory does not grow with the
+history.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, Unpack
 
+from reflectcoach.outfile import open_text
 from reflectcoach.records import demote_headings
-from reflectcoach.text import clean, markdown_escape
+from reflectcoach.text import clean, json_text, markdown_escape
 
 from .db import Store
 from .queries import CONVERSATION_COLUMNS
 from .rows import ConversationWithAnswers, Filters
 
 Progress = Callable[[int], None]
+Writer = Callable[..., int]
 # Every stored column of a conversation, the record last (it is the longest).
 EXPORT_FIELDS = (*(c for c in CONVERSATION_COLUMNS if c != "record"), "record")
 CSV_FIELDS = (
@@ -84,9 +88,9 @@ def write_json(
             for answer in conversation["answers"]
         ]
         fp.write(separator)
-        fp.write(json.dumps(item, ensure_ascii=False))
+        fp.write(json_text(item))
         separator = ",\n"
-        written += len(item["answers"])
+        written += _answered(conversation)
     fp.write("\n]\n")
     return written
 
@@ -138,9 +142,23 @@ def write_markdown(
                 parts.append("> _(skipped)_\n")
             else:
                 parts.append("> " + markdown_escape(answer["answer_text"] or "", "> ") + "\n")
-            written += 1
+        written += _answered(conversation)
         fp.write("".join(parts))
     return written
+
+
+# OWASP's rule for CSV injection: a spreadsheet reads a cell starting with one of these as a
+# formula (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`, a DDE call) even when the CSV quotes it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ...but a plain signed number is a number, not a formula: it stays numeric in the sheet.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as a spreadsheet shows text: a leading `'` where it would start a formula."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def write_csv(
@@ -148,40 +166,55 @@ def write_csv(
     fp: TextIO,
     *,
     progress: Progress | None = None,
+    raw: bool = False,
+    bom: bool = False,
     **filters: Unpack[Filters],
 ) -> int:
-    """One row per answer on each conversation's path; text exactly as stored. Open `fp`
-    with newline="" (the csv module's rule)."""
+    """One row per question on each conversation's path (skipped ones marked). Open `fp` with
+    newline="" (the csv module's rule).
+
+    Text that a spreadsheet would run as a formula gets a leading `'` (`spreadsheet_safe`);
+    `raw` writes every cell exactly as stored instead. `bom` starts the file with a UTF-8
+    byte-order mark, which Excel needs to read UTF-8 (emoji, accents, non-Latin scripts).
+    """
+    if bom:
+        fp.write("\ufeff")
     writer = csv.writer(fp)
     writer.writerow(CSV_FIELDS)
+    cell: Callable[[str], str] = str if raw else spreadsheet_safe
     written = 0
     for conversation in _stream(store, filters, progress):
         head = (
-            conversation["id"],
-            conversation["script_id"],
-            conversation["title"],
-            conversation["mentorship"] or "",
+            cell(conversation["id"]),
+            cell(conversation["script_id"]),
+            cell(conversation["title"]),
+            cell(conversation["mentorship"] or ""),
             conversation["status"],
             conversation["started_at"],
         )
         writer.writerows(
             (
                 *head,
-                answer["step_id"],
-                answer["question"],
+                cell(answer["step_id"]),
+                cell(answer["question"]),
                 answer["type"],
-                answer["answer_text"] or "",
-                json.dumps(answer["value"], ensure_ascii=False),
+                cell(answer["answer_text"] or ""),
+                cell(json.dumps(answer["value"], ensure_ascii=False)),
                 int(answer["skipped"]),
                 answer["answered_at"],
             )
             for answer in conversation["answers"]
         )
-        written += len(conversation["answers"])
+        written += _answered(conversation)
     return written
 
 
-WRITERS: dict[str, Callable[..., int]] = {
+def _answered(conversation: ConversationWithAnswers) -> int:
+    position = conversation["position"]
+    return sum(1 for a in conversation["answers"] if not a["skipped"] and a["seq"] < position)
+
+
+WRITERS: dict[str, Writer] = {
     "json": write_json,
     "markdown": write_markdown,
     "csv": write_csv,
@@ -191,24 +224,18 @@ WRITERS: dict[str, Callable[..., int]] = {
 def write_file(
     store: Store,
     path: Path,
-    fmt: str,
+    fmt: str | Writer,
     *,
     progress: Progress | None = None,
     **filters: Unpack[Filters],
 ) -> int:
-    """Export to `path` in `fmt` (json, markdown, csv); the number of answers written.
+    """Export to `path` in `fmt` (json, markdown, csv, or a writer with its options bound);
+    the number of answers written.
 
-    The file is readable by its owner only (an export holds private reflections) and is
-    written as `path.partial` first, so an interrupted export never leaves half a file at
-    `path`. Raises OSError (and StoreError) with nothing left behind.
+    The file is readable by its owner only (an export holds private reflections) and never
+    half-written; a device or pipe is written in place (`outfile.open_text` says how). Raises
+    OSError (and StoreError) with nothing left behind.
     """
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fp:
-            count = WRITERS[fmt](store, fp, progress=progress, **filters)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
+    writer = WRITERS[fmt] if isinstance(fmt, str) else fmt
+    with open_text(path, newline="") as fp:
+        return writer(store, fp, progress=progress, **filters)

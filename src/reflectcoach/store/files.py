@@ -18,10 +18,18 @@ HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
 
 
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def prepare(path: Path) -> None:
     """Create the folder (0700) and an empty file (0600) if missing; check what exists."""
-    if path.is_dir():
-        raise StoreError(f"The reflection database {path} is a folder, not a file; {ELSEWHERE}.")
+    _check_kind(path)
     _make_dirs(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -38,6 +46,30 @@ def prepare(path: Path) -> None:
             os.close(fd)
     _check_writable(path)
     _check_header(path)
+
+
+def _check_kind(path: Path) -> None:
+    """Only a regular file, or nothing, can be the database: SQLite would block forever
+    reading a named pipe, and would write journals beside a device (`/dev/null-journal`)."""
+    try:
+        kind = stat.S_IFMT(os.stat(path).st_mode)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise StoreError(
+                f"The reflection database {path} is a symbolic link to "
+                f"{os.readlink(path)}, which does not exist; fix the link, {ELSEWHERE}."
+            ) from None
+        return
+    except NotADirectoryError:
+        return  # a file where a folder should be: _make_dirs says so
+    except OSError as exc:
+        raise StoreError(f"Cannot open the reflection database {path}: {exc.strerror}.") from exc
+    if kind != stat.S_IFREG:
+        what = _KINDS.get(kind, "not a regular file")
+        raise StoreError(
+            f"The reflection database {path} is {what}, not a file; "
+            f"reflectcoach has not touched it ({ELSEWHERE})."
+        )
 
 
 def _make_dirs(folder: Path) -> None:
@@ -110,6 +142,54 @@ def _check_header(path: Path) -> None:
     # A checkpoint writes page 1 before growing the file, so only judge a file at rest.
     if valid and not busy and size < pages * page_size:
         raise damaged(path, f"it is cut short: {size} of {pages * page_size} bytes")
+
+
+class Schema:
+    """What a database file holds, read without writing a byte (see `read_schema`)."""
+
+    def __init__(
+        self, objects: list[tuple[str, str]], applied: list[str], problem: str | None = None
+    ) -> None:
+        self.objects = objects  # (type, name) of every table, view, index and trigger
+        self.applied = applied  # names of the migrations of our set recorded in it
+        self.problem = problem  # the first problem SQLite's quick_check found, if asked
+
+
+def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schema | None:
+    """The schema of an existing database, or None for a new, empty file; with `check`, also
+    the first problem of SQLite's `quick_check`.
+
+    Nothing of another program's is touched. With a WAL beside the file, a read-only
+    connection reads its frames without checkpointing or deleting it. Without one the main file
+    is complete and is read as `immutable`, which creates no `-wal`/`-shm` and ignores a hot
+    rollback journal (a writer that crashed mid-transaction), leaving it for its owner, or for
+    us if the file turns out to be ours; the check then waits until that journal is rolled back.
+    """
+    if path.stat().st_size == 0 and not _busy(path):
+        return None
+    wal = path.with_name(path.name + "-wal").exists()
+    hot_journal = path.with_name(path.name + "-journal").exists()
+    query = "?mode=ro" if wal else "?mode=ro&immutable=1"
+    conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        objects = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        applied: list[str] = []
+        if ("table", "_sqlite_migrations") in objects:
+            rows = conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (migration_set,)
+            )
+            applied = [name for (name,) in rows]
+        problem = None
+        if check and not hot_journal:
+            (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+            problem = None if result == "ok" else str(result)
+        return Schema(objects, applied, problem)
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, f"SQLite says: {exc}") from None
+    finally:
+        conn.close()
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -12,7 +12,9 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from . import integrity
 from .errors import StoreError, damaged
+from .files import read_schema
 
 SET_NAME = "reflectcoach"
 migrations = Migrations(SET_NAME)
@@ -112,12 +114,21 @@ KNOWN = [
 ]
 
 
-def check(db: Database, path: Path) -> bool:
-    """Before anything is written: is this file ours (or empty) and not from a newer version?
-    Returns whether migrations are pending."""
-    applied = [m.name for m in migrations.applied(db)]
-    if not applied and _user_tables(db):
-        raise damaged(path, "it holds other tables and no reflectcoach data")
+def check_file(path: Path) -> None:
+    """Refuse a file that is not ours before a connection that could write to it exists:
+    opening another program's database read-write checkpoints its WAL, rolls back its journal
+    and, for a file holding only views, would add our tables beside them."""
+    schema = read_schema(path, SET_NAME, check=integrity.needs_check(path))
+    if schema is None:
+        return
+    if not schema.applied and schema.objects:
+        raise damaged(path, "it holds other tables or views and no reflectcoach data")
+    _refuse_newer(schema.applied, path)
+    if schema.problem is not None:
+        raise damaged(path, f"SQLite's integrity check says: {schema.problem}")
+
+
+def _refuse_newer(applied: list[str], path: Path) -> None:
     unknown = [name for name in applied if name not in KNOWN]
     if unknown:
         raise StoreError(
@@ -125,6 +136,15 @@ def check(db: Database, path: Path) -> bool:
             f"(schema {', '.join(unknown)}). Upgrade reflectcoach to use it; it has not been "
             "changed."
         )
+
+
+def check(db: Database, path: Path) -> bool:
+    """Before anything is written: is this file ours (or empty) and not from a newer version?
+    Returns whether migrations are pending."""
+    applied = [m.name for m in migrations.applied(db)]
+    if not applied and _user_tables(db):
+        raise damaged(path, "it holds other tables and no reflectcoach data")
+    _refuse_newer(applied, path)
     return bool(set(KNOWN) - set(applied))
 
 

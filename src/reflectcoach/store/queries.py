@@ -14,7 +14,7 @@ from typing import Any, Unpack
 from sqlite_utils import Database
 
 from .errors import StoreError, guarded, guarded_iter
-from .fts import match_expression
+from .fts import MARKS, Span, match_expression, unmark, unused_marks
 from .rows import (
     STATUSES,
     Answer,
@@ -216,24 +216,75 @@ class Queries:
 
     @guarded
     def search(
-        self, text: str, *, limit: int = 50, markers: tuple[str, str] = ("[", "]")
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        markers: tuple[str, str] = ("[", "]"),
+        with_matches: bool = False,
     ) -> list[SearchHit]:
         """Answers (on the current path, not skipped) matching every word of `text`, most
         recently stored first (by index row: an imported old conversation counts as recent).
-        Never ranks or sorts, so a word found in most answers costs no more than a rare one."""
+        Never ranks or sorts, so a word found in most answers costs no more than a rare one.
+
+        `with_matches` adds where the words matched, as offsets into the question and the
+        answer (`question_matches`, `answer_matches`): what shows the text as stored."""
         expression = match_expression(text)
         if expression is None or limit <= 0:
             return []
+        highlights = (
+            "highlight(answers_fts, 0, ?, ?) AS marked_question, "
+            "highlight(answers_fts, 1, ?, ?) AS marked_answer, answers_fts.rowid AS fts_rowid, "
+            if with_matches
+            else ""
+        )
         sql = (
             "SELECT a.conversation_id, c.script_id, c.title, c.mentorship, c.started_at, "
-            "a.step_id, a.question, a.answer_text, "
+            f"a.step_id, a.question, a.answer_text, {highlights}"
             "snippet(answers_fts, -1, ?, ?, '…', 12) AS snippet "
             "FROM answers_fts CROSS JOIN answers a ON a.rowid = answers_fts.rowid "
             "CROSS JOIN conversations c ON c.id = a.conversation_id "
             "WHERE answers_fts MATCH ? AND a.skipped = 0 AND a.seq < c.position "
             "ORDER BY answers_fts.rowid DESC LIMIT ?"
         )
-        return self._rows(sql, [markers[0], markers[1], expression, limit])  # type: ignore[return-value]
+        params = [*MARKS, *MARKS] if with_matches else []
+        rows = self._rows(sql, [*params, *markers, expression, limit])
+        if not with_matches:
+            return rows  # type: ignore[return-value]
+        for row in rows:
+            rowid = row.pop("fts_rowid")
+            row["question_matches"] = self._matches(
+                expression, rowid, 0, row["question"], row.pop("marked_question")
+            )
+            row["answer_matches"] = self._matches(
+                expression, rowid, 1, row["answer_text"], row.pop("marked_answer")
+            )
+        return rows  # type: ignore[return-value]
+
+    def _matches(
+        self, expression: str, rowid: int, column: int, text: str | None, marked: str | None
+    ) -> list[Span]:
+        """Where `expression` matched in `text` (column `column` of FTS row `rowid`), from
+        its `marked` highlight. Offsets rather than marks, so that no character of the
+        person's text is ever taken for a mark."""
+        if not text or marked is None:
+            return []
+        marks: tuple[str, str] | None = MARKS
+        if any(mark in text for mark in MARKS):
+            # The text holds our marks (pasted from somewhere): highlight it again with two
+            # characters it does not hold.
+            marks = unused_marks(text)
+            if marks is None:
+                return []
+            marked = self.db.execute(
+                "SELECT highlight(answers_fts, ?, ?, ?) FROM answers_fts "
+                "WHERE answers_fts MATCH ? AND rowid = ?",
+                [column, *marks, expression, rowid],
+            ).fetchone()[0]
+            if marked is None:
+                return []
+        unmarked, spans = unmark(marked, marks)
+        return spans if unmarked == text else []
 
     @guarded
     def recall(

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from .errors import StoreError
 
@@ -73,6 +73,10 @@ class SearchHit(TypedDict):
     question: str
     answer_text: str | None
     snippet: str  # answer_text (or question) with matches wrapped in [ and ]
+    # With search(with_matches=True): where the words matched, as [start, end) offsets into
+    # `question` and `answer_text` (either or both may hold some).
+    question_matches: NotRequired[list[tuple[int, int]]]
+    answer_matches: NotRequired[list[tuple[int, int]]]
 
 
 class Series(TypedDict):
