@@ -20,6 +20,7 @@ from transitions import Machine
 
 from reflectcoach.answers import AnswerError, display, normalise
 from reflectcoach.errors import UserError
+from reflectcoach.records import plain_text
 from reflectcoach.script.model import Condition, Prefill, Script, Step, Template
 from reflectcoach.text import markdown_escape
 
@@ -184,19 +185,30 @@ class Conversation:
         text = template.render(self.lookup_text)
         if not template.references():
             return text, text
-        return text, template.render(lambda name: markdown_escape(self.lookup_text(name)))
+        return text, template.render_placed(self._escaped)
 
     def record_text(self) -> str | None:
-        """The script's record with this conversation's answers; lines whose answers are all
-        empty (skipped, or on another branch) are left out."""
+        """The script's record with this conversation's answers as typed, inside the script's
+        Markdown; lines whose answers are all empty (skipped, or on another branch) are left
+        out. To read or paste, `record_markdown` or `record_plain`."""
         record = self.script.record
         return None if record is None else record.render_filled(self.lookup_text)
 
     def record_markdown(self) -> str | None:
+        """The record as Markdown (what is stored): each answer escaped for the place it
+        lands, so that it renders exactly as typed."""
         record = self.script.record
         if record is None:
             return None
-        return record.render_filled(lambda name: markdown_escape(self.lookup_text(name)))
+        return record.render_placed(self._escaped, drop_empty_lines=True)
+
+    def record_plain(self) -> str | None:
+        """The record as plain text, for pasting where Markdown is not rendered."""
+        markdown = self.record_markdown()
+        return None if markdown is None else plain_text(markdown)
+
+    def _escaped(self, name: str, before: str) -> str:
+        return markdown_escape(self.lookup_text(name), before)
 
     # -- acting ----------------------------------------------------------------------------
 

@@ -178,7 +178,7 @@ class PlainRunner:
 
     def finish(self) -> None:
         conversation = self.conversation
-        record = conversation.record_text()
+        record = conversation.record_plain()
         self.say()
         self.say("-" * 60)
         if record:

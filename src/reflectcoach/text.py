@@ -40,12 +40,157 @@ def json_text(value: Any, **options: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+# Where an answer lands decides what must be escaped. The Markdown before it on its line can
+# open containers (quotes, list items: continuation lines repeat or indent to them), or make the
+# line a heading or a table row, where a value must stay on one line.
+_CONTAINERS = re.compile(r"(?:[ ]{0,3}>[ ]?|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])[ ]+)*")
+_HEADING = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]|$)")
+_TABLE_ROW = re.compile(r"[ ]{0,3}\|")
+
+# What a line of text could start at the beginning of a block: a heading, quote, bullet or
+# numbered item, thematic break, setext underline, fence. Groups: 1 = the character that gets a
+# backslash in front; 2 = the number whose following "." or ")" gets it instead.
+_BLOCK_START = re.compile(
+    r"(#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|[-*_](?=(?:[ \t]*[-*_]){2,}[ \t]*$)"
+    r"|=(?==*[ \t]*$)|-(?=-*[ \t]*$)|`{3}|~{3})|(\d{1,9})(?=[.)](?:[ \t]|$))"
+)
+# Inline constructs. `` ` `` `[` `]` `|` are escaped wherever they are (code spans, links and
+# GFM table cells can pair them with anything later); the others only where they could act.
+_ALWAYS = frozenset("`[]|")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ENTITY_AHEAD = re.compile(r"#?[A-Za-z0-9]+;|#?[A-Za-z0-9]*\Z")
+_CLOSING_HASHES = re.compile(r"(?:(?<=[ \t])|^)#+(?=[ \t]*\Z)")
+_CONTAINER_PART = re.compile(r"[ ]{0,3}>[ ]?|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])[ ]+")
+_SPACE = frozenset((" ", "\t", "\n"))
 
 
-def markdown_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally (used for answers inside script Markdown)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text))
+def markdown_escape(text: str, before: str = "") -> str:
+    """Answer text for Markdown that shows exactly what was typed, escaping only what would
+    change its meaning. `before` is the Markdown already on the line where the text goes
+    (`"- **Goal:** "`, `"## "`, `"> "`): it decides whether the first line starts a block,
+    how continuation lines stay inside a list item or quote, and whether the text must stay on
+    one line (headings, table rows).
+
+    Lines stay lines (a backslash hard break); a blank line starts a new paragraph in the same
+    container. Leading spaces are kept where Markdown reads them as part of a paragraph and
+    dropped where they would start a code block (the first line of a block). Control
+    characters are made visible first (`clean`).
+    """
+    line_start = before.split("\n")[0]
+    container = _container(line_start)
+    inner = line_start[len(container) :]
+    lines = clean(text).split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+
+    if _HEADING.match(inner) or _TABLE_ROW.match(inner):
+        escaped = _escape_inline(" ".join(line.strip() for line in lines), None, None)
+        if _HEADING.match(inner):  # a trailing "#" run would be read as the closing sequence
+            escaped = _CLOSING_HASHES.sub(lambda m: "\\" + m.group(), escaped)
+        return escaped
+
+    # Continuation lines repeat the quote markers and indent past the list markers.
+    continuation = "".join(
+        part if part.lstrip(" ").startswith(">") else " " * len(part)
+        for part in _CONTAINER_PART.findall(container)
+    )
+    at_block_start = "\n" not in before and not inner.strip(" \t")
+    # An answer that is a block of its own keeps its paragraphs. Anywhere else (after
+    # "**Goal:** ", in a list item, inside "**...**") a paragraph break would end what the
+    # template opened, so a blank line is an empty line: two hard breaks.
+    own_block = at_block_start and all(">" in part for part in _CONTAINER_PART.findall(container))
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        # White space at the ends of a line shows as nothing, and next to template Markdown
+        # ("**{name}**") it would stop the emphasis around the answer.
+        line = line.rstrip()
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+
+    out: list[str] = []
+    for number, paragraph in enumerate(paragraphs):
+        if number and own_block:
+            out.append(continuation.rstrip(" "))  # the quote markers, so the quote goes on
+        elif number:
+            out[-1] += "\\"
+            out.append(continuation + "\\")
+        for index, line in enumerate(paragraph):
+            first = not number and not index
+            body = line.lstrip()
+            if first and not at_block_start:
+                escaped = _escape_inline(body, None, None)  # mid-line: inline only
+            elif first or (own_block and not index):
+                # The first line of a block loses its indentation (four spaces would make it
+                # code) and must not start a heading, list, quote...
+                escaped = _escape_line_start(body)
+            else:
+                # Inside a paragraph the indentation is harmless and kept as typed.
+                indent = line[: len(line) - len(line.lstrip(" \t"))]
+                escaped = indent + _escape_line_start(line[len(indent) :].lstrip())
+            if index:
+                out[-1] += "\\"  # a hard line break: the next line stays a line of its own
+            out.append(escaped if first else continuation + escaped)
+    return "\n".join(out)
+
+
+def _container(line: str) -> str:
+    match = _CONTAINERS.match(line)
+    return match.group() if match else ""
+
+
+def _escape_line_start(line: str) -> str:
+    """A line's text, escaped inline, with a backslash before whatever would make it start a
+    block when it comes first on a line."""
+    match = _BLOCK_START.match(line)
+    if match is not None and match.group(2) is not None:
+        end = match.end()  # "1." / "1)": the punctuation after the number gets it
+        return line[:end] + "\\" + _escape_inline(line[end:], line[end - 1], None)
+    escaped = _escape_inline(line, "\n", None)
+    if match is None or escaped.startswith("\\"):
+        return escaped  # nothing to do, or already escaped as an inline character
+    return "\\" + escaped
+
+
+def _escape_inline(text: str, previous: str | None, following: str | None) -> str:
+    """Backslashes before the characters of `text` that could start or end an inline
+    construct. `previous` and `following` are the characters around `text` ("\\n" at a line
+    break); None means template text we cannot see, where anything may stand."""
+    out: list[str] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        char = text[i]
+        if char in "*_~":
+            end = i
+            while end < n and text[end] == char:
+                end += 1
+            left = text[i - 1] if i else previous
+            right = text[end] if end < n else following
+            if char == "_":
+                # "_" between letters or digits can neither open nor close emphasis.
+                inert = bool(left and left.isalnum() and right and right.isalnum())
+            else:
+                # "*" and "~" with white space on both sides can neither open nor close.
+                inert = left in _SPACE and right in _SPACE
+            out.append(text[i:end] if inert else "".join("\\" + c for c in text[i:end]))
+            i = end
+            continue
+        right = text[i + 1] if i + 1 < n else following
+        if (
+            char in _ALWAYS
+            or (char == "\\" and (right is None or right == "\n" or right in _ASCII_PUNCTUATION))
+            or (char == "<" and right not in _SPACE)
+            or (char == "&" and _ENTITY_AHEAD.match(text, i + 1))
+        ):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def clean_line(

@@ -142,11 +142,12 @@ def test_markdown_export(fresh_store: Store, clock: Clock) -> None:
     assert "- Mentorship: Ada\n" in text
     assert "- Date: 2026-04-02 08:31 UTC\n" in text
     assert "- Status: completed\n" in text
-    # the record comes first, then the questions in order
-    assert text.index("A good week.") < text.index("### How was your week")
-    assert "### What went well?\n\n> Shipped the release with the team\n" in text
-    assert "### Which topics?\n\n> Career, Skills\n" in text
-    assert "### Anything else?\n\n> _(skipped)_\n" in text
+    # the record comes first, then the questions in order, one level below
+    assert text.index("A good week.") < text.index("### Questions and answers")
+    assert text.index("### Questions and answers") < text.index("#### How was your week")
+    assert "#### What went well?\n\n> Shipped the release with the team\n" in text
+    assert "#### Which topics?\n\n> Career, Skills\n" in text
+    assert "#### Anything else?\n\n> _(skipped)_\n" in text
 
 
 def test_markdown_neutralises_user_text(fresh_store: Store) -> None:
@@ -154,22 +155,22 @@ def test_markdown_neutralises_user_text(fresh_store: Store) -> None:
     text = markdown(fresh_store)
     for control in ("\x07", "\x1b", "\x00", "\x7f", "\x9b", "\r"):
         assert control not in text
-    assert "\\x1b[31mred" in text and "bell\\x07" in text
+    assert "\\x1b\\[31mred" in text and "bell\\x07" in text
     # every line of the answer is quoted; none can start a heading, list, fence or tag
-    block = text[text.index("### Tell me # everything") :].split("\n\n")[1]
+    block = text[text.index("#### Tell me # everything") :].split("\n\n")[1]
     lines = block.split("\n")
     assert len(lines) == HOSTILE_TEXT.count("\n") + 1
     assert all(line.startswith("> ") for line in lines)
-    assert "> \\# Not a heading" in block
-    assert "> \\> not a quote" in block
-    assert "> \\- not a list" in block
-    assert "> 1\\. not numbered" in block
-    assert "> \\```" in block
-    assert "> \\<script>alert(1)\\</script>" in block
-    assert "> \\[link]: http://example.com" in block
-    assert "> \\===" in block
-    assert "> \\___" in block
-    assert "**bold** _it_ | pipe | `code`" in block  # inline text stays readable
+    assert "> \\# Not a heading\\\n" in block
+    assert "> \\> not a quote\\\n" in block
+    assert "> \\- not a list\\\n" in block
+    assert "> 1\\. not numbered\\\n" in block
+    assert "> \\`\\`\\`\\\n" in block
+    assert "> \\<script>alert(1)\\</script>\\\n" in block
+    assert "> \\[link\\]: http://example.com\\\n" in block
+    assert "> \\===\\\n" in block
+    assert "> \\_\\_\\_\\\n" in block
+    assert block.endswith("> \\*\\*bold\\*\\* \\_it\\_ \\| pipe \\| \\`code\\`")
     assert "- Mentorship: \\<b>Ada\\</b> # boss\n" in text
     assert "\\u202eevil" in text  # a bidi override is shown, not obeyed
 

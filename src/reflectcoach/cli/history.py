@@ -101,18 +101,43 @@ def _date(value: str | None) -> str | None:
 
 @main.command()
 @click.argument("conversation_id")
+@click.option(
+    "--record",
+    "as_record",
+    is_flag=True,
+    help="Only the record, as plain text: to paste where Markdown is not shown.",
+)
 @pass_settings
-def show(settings: Settings, conversation_id: str) -> None:
-    """Print a conversation's transcript, exactly as it was asked."""
+def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
+    """Print a conversation's transcript, exactly as it was asked (Markdown)."""
     import io
 
     from reflectcoach.store.export import write_markdown
 
     with settings.store() as store:
         found = store.resolve_id(conversation_id)
+        if as_record:
+            row = store.conversation(found)
+            assert row is not None
+            record = row["record"]
+            if not record:
+                fail(_no_record(found, row["status"]))
+            from reflectcoach.records import plain_text
+
+            click.echo(clean(plain_text(record)).rstrip())
+            return
         out = io.StringIO()
         write_markdown(store, out, ids=[found])
     click.echo(clean(out.getvalue()).rstrip())
+
+
+def _no_record(conversation_id: str, status: str) -> str:
+    if status != "completed":
+        return (
+            f"Conversation {conversation_id} is not finished, so it has no record yet. "
+            f"`reflectcoach show {conversation_id}` prints the answers so far."
+        )
+    return f"Conversation {conversation_id} has no record: its script does not write one."
 
 
 @main.command()

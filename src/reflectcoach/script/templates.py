@@ -45,23 +45,32 @@ class Template:
     def render_filled(self, lookup: Callable[[str], str]) -> str:
         """Like `render`, leaving out each line whose holes all came out empty, so a record
         has no bare "Goal:" line when the goal was skipped. Lines without holes stay."""
+        return self.render_placed(lambda name, _before: lookup(name), drop_empty_lines=True)
+
+    def render_placed(
+        self, fill: Callable[[str, str], str], *, drop_empty_lines: bool = False
+    ) -> str:
+        """The text with each hole replaced by `fill(name, before)`, `before` being what is
+        already rendered on the hole's line: Markdown escaping depends on where a value lands
+        (a list item, a heading, the start of a line). With `drop_empty_lines`, as in
+        `render_filled`."""
         lines: list[str] = []
         line: list[str] = []
         holes = filled = 0
         for i, part in enumerate(self.parts):
             if i % 2:
-                value = lookup(part) or ""
+                value = fill(part, "".join(line)) or ""
                 holes += 1
                 filled += bool(value.strip())
                 line.append(value)
                 continue
             for j, piece in enumerate(part.split("\n")):
                 if j:
-                    if not holes or filled:
+                    if not drop_empty_lines or not holes or filled:
                         lines.append("".join(line))
                     line, holes, filled = [], 0, 0
                 line.append(piece)
-        if not holes or filled:
+        if not drop_empty_lines or not holes or filled:
             lines.append("".join(line))
         return "\n".join(lines)
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, TextIO, Unpack
 
 from reflectcoach.outfile import open_text
-from reflectcoach.text import clean, json_text
+from reflectcoach.records import demote_headings
+from reflectcoach.text import clean, json_text, markdown_escape
 
 from .db import Store
 from .queries import CONVERSATION_COLUMNS
@@ -94,39 +95,20 @@ def write_json(
     return written
 
 
-_BLOCK_START = re.compile(r"^([ \t]*)([#>+\-*_=|~`\[]|\d+(?=[.)]))")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# The document's outline: "# Reflections", a conversation "## Title", its record's own
+# headings two levels down (a record's "# Goal card" is "### Goal card"), then
+# "### Questions and answers" with a "#### question" for each.
+RECORD_DEMOTION = 2
 
 
-def _neutral(line: str) -> str:
-    """One line of user text that Markdown shows as text: no heading, list, quote, fence,
-    table, link definition or HTML tag can start here."""
-    line = _TAG_START.sub(r"\\<", line)
-    match = _BLOCK_START.match(line)
-    if match is None:
-        return line
-    indent, marker = match.groups()
-    if marker[0].isdigit():  # "1. " / "1) " lists: escape the punctuation after the number
-        end = match.end()
-        return f"{line[:end]}\\{line[end:]}"
-    return f"{indent}\\{line[len(indent) :]}"
+def _heading(level: int, text: str | None) -> str:
+    prefix = "#" * level + " "
+    return prefix + markdown_escape(" ".join((text or "").split()), prefix)
 
 
-def _inline(text: str | None) -> str:
-    """A single-line field (title, mentorship, question) for Markdown."""
-    return _neutral(" ".join(clean(text or "").split()))
-
-
-def _blockquote(text: str) -> str:
-    lines = clean(text).split("\n")
-    out = []
-    for index, line in enumerate(lines):
-        if not line.strip():
-            out.append(">")
-            continue
-        following = index + 1 < len(lines) and lines[index + 1].strip()
-        out.append("> " + _neutral(line) + ("  " if following else ""))
-    return "\n".join(out)
+def _field(name: str, text: str | None) -> str:
+    prefix = f"- {name}: "
+    return prefix + markdown_escape(" ".join((text or "").split()), prefix)
 
 
 def write_markdown(
@@ -138,25 +120,28 @@ def write_markdown(
 ) -> int:
     """A readable document, oldest first: per conversation its heading and details, the
     record, then each question with its answer quoted. User text is cleaned of control
-    characters and cannot turn into Markdown structure."""
+    characters and escaped (`markdown_escape`) so that it renders exactly as typed."""
     written = 0
     fp.write("# Reflections\n")
     for conversation in _stream(store, filters, progress):
-        parts = [f"\n## {_inline(conversation['title'])}\n\n"]
+        parts = [f"\n{_heading(2, conversation['title'])}\n\n"]
         if conversation["mentorship"]:
-            parts.append(f"- Mentorship: {_inline(conversation['mentorship'])}\n")
+            parts.append(_field("Mentorship", conversation["mentorship"]) + "\n")
         started = conversation["started_at"]
         parts.append(f"- Date: {started[:10]} {started[11:16]} UTC\n")
         parts.append(f"- Status: {conversation['status'].replace('_', ' ')}\n")
         parts.append(f"- Id: {conversation['id']}\n")
         if conversation["record"]:
-            parts.append("\n" + clean(conversation["record"]).strip("\n") + "\n")
+            record = demote_headings(clean(conversation["record"]).strip("\n"), RECORD_DEMOTION)
+            parts.append("\n" + record + "\n")
+        if conversation["answers"]:
+            parts.append("\n### Questions and answers\n")
         for answer in conversation["answers"]:
-            parts.append(f"\n### {_inline(answer['question'])}\n\n")
+            parts.append(f"\n{_heading(4, answer['question'])}\n\n")
             if answer["skipped"]:
                 parts.append("> _(skipped)_\n")
             else:
-                parts.append(_blockquote(answer["answer_text"] or "") + "\n")
+                parts.append("> " + markdown_escape(answer["answer_text"] or "", "> ") + "\n")
         written += _answered(conversation)
         fp.write("".join(parts))
     return written

@@ -25,6 +25,13 @@ class FinishedScreen(Screen[None]):
     CSS_PATH = "finished.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export", id="export", tooltip="Write this conversation to a file"),
+        Binding(
+            "y",
+            "copy_record",
+            "Copy record",
+            id="copy-record",
+            tooltip="Copy the record as plain text, to paste into an email or a chat",
+        ),
         Binding("r", "review", "Review", id="review", tooltip="Browse every conversation"),
         Binding("escape,h", "home", "Home", id="home", tooltip="Back to the start"),
     ]
@@ -137,6 +144,18 @@ class FinishedScreen(Screen[None]):
         self.app.call_from_thread(
             self.rc_app.remember, settings.EXPORT_FOLDER, str(target.path.parent)
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy_record":  # a script without a record has nothing to copy
+            return self.session.script.record is not None
+        return True
+
+    def action_copy_record(self) -> None:
+        record = self.session.conversation.record_plain()
+        if not record:
+            return
+        self.app.copy_to_clipboard(clean(record))
+        self.notify("Record copied as plain text.", title="Copied", markup=False)
 
     async def action_review(self) -> None:
         await self.rc_app.open_review()

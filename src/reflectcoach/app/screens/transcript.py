@@ -26,6 +26,7 @@ from reflectcoach.app.widgets.review_format import (
     when,
 )
 from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
+from reflectcoach.records import plain_text
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -39,6 +40,13 @@ class TranscriptScreen(Screen[None]):
         Binding("escape", "back", "Back", id="transcript.back", tooltip="Back to the list"),
         Binding("e", "export", "Export", id="transcript.export", tooltip="Write it to a file"),
         Binding("d", "delete", "Delete", id="transcript.delete", tooltip="Delete it"),
+        Binding(
+            "y",
+            "copy_record",
+            "Copy record",
+            id="transcript.copy-record",
+            tooltip="Copy the record as plain text, to paste into an email or a chat",
+        ),
         Binding(
             "c",
             "resume",
@@ -158,7 +166,21 @@ class TranscriptScreen(Screen[None]):
             return None
         if action == "resume":
             return self.row["status"] != "completed"  # hidden: a finished one stays finished
+        if action == "copy_record":  # only a finished conversation has a record
+            return self._record() is not None
         return True
+
+    def _record(self) -> str | None:
+        if self.row is None or self.row["status"] != "completed":
+            return None
+        return self.row.get("record") or None
+
+    def action_copy_record(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        self.app.copy_to_clipboard(clean(plain_text(record)))
+        self.notify("Record copied as plain text.", title="Copied", markup=False)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
