@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from reflectcoach.store import Store
@@ -71,3 +72,13 @@ def run(
     if complete:
         journal.completed(record=record, position=len(steps), current_step="end")
     return conversation_id
+
+
+def damage_data_pages(path: Path) -> None:
+    """Overwrite every page after the first two: the header and schema still read."""
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for page in range(2, len(data) // page_size):
+        start = page * page_size
+        data[start : start + page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))

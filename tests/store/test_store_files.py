@@ -11,7 +11,7 @@ import pytest
 
 from reflectcoach.store import Store, StoreError
 
-from .helpers import WEEKLY, run
+from .helpers import WEEKLY, damage_data_pages, run
 
 
 def mode(path: Path) -> int:
@@ -124,12 +124,7 @@ def test_corrupt_schema_is_refused_untouched(db_path: Path) -> None:
 
 def test_corrupt_data_page_gives_store_error_when_read(db_path: Path) -> None:
     _filled(db_path)
-    data = bytearray(db_path.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
-    for page in range(2, len(data) // page_size):
-        start = page * page_size
-        data[start : start + page_size] = b"\xa5" * page_size
-    db_path.write_bytes(bytes(data))
+    damage_data_pages(db_path)
     before = db_path.read_bytes()
     with pytest.raises(StoreError, match="damaged"), Store.open(db_path) as store:
         store.conversations()

@@ -15,7 +15,7 @@ import pytest
 
 from reflectcoach.store import Store, StoreError
 
-from .helpers import WEEKLY, run
+from .helpers import WEEKLY, damage_data_pages, run
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -117,15 +117,6 @@ def test_a_dangling_symlink_is_reported_as_one(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"is a symbolic link to .*gone.*, which does not exist"):
         Store.open(link)
     assert not (tmp_path / "gone").exists()
-
-
-def damage_data_pages(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
-    for page in range(2, len(data) // page_size):
-        start = page * page_size
-        data[start : start + page_size] = b"\xa5" * page_size
-    path.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize(
