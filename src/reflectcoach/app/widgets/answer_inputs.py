@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
+from textual.timer import Timer
 from textual.validation import Number
 from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -23,6 +24,7 @@ from textual.widgets.selection_list import Selection
 
 from reflectcoach.answers import MAX_TEXT, display, instructions, scale_bounds
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.digits import CONFIRM_AFTER, DigitEntry, Typed
 from reflectcoach.script.model import QuestionType
 
 if TYPE_CHECKING:
@@ -151,19 +153,113 @@ class LongTextAnswer(AnswerInput):
         self.submit()
 
 
-class ChoiceAnswer(AnswerInput):
+class NumberedAnswer(AnswerInput):
+    """Base for pickers whose items are numbered (scale, choice): digits type the number.
+
+    A digit that could start a longer number in range waits, shown as pending, for a second
+    digit, Enter or a short pause (widgets/digits.py); any other digit answers at once.
+    """
+
+    def __init__(self, question: Question, *, id: str | None = "answer") -> None:
+        super().__init__(question, id=id)
+        self.digits = DigitEntry(*self.number_range())
+        self._confirm_timer: Timer | None = None
+
+    def number_range(self) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def numbered(self, n: int) -> Any:
+        """The answer number `n` stands for."""
+        return n
+
+    def highlight(self, n: int) -> None:
+        """Show `n` as the one Enter would take."""
+
+    def pending_line(self) -> Static:
+        line = Static(id="pending", classes="how", markup=False)
+        line.display = False
+        return line
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit():
+            event.stop()
+            self.type_digit(event.character)
+        elif self.digits.pending and event.key == "enter":
+            event.stop()  # Enter takes the number typed, not what has the focus
+            self.confirm_pending()
+        elif self.digits.pending and event.key == "backspace":
+            event.stop()
+            self.stop_waiting()
+
+    def type_digit(self, digit: str) -> None:
+        outcome = self.digits.feed(digit)
+        self._cancel_timer()
+        self._show_pending()
+        if outcome.kind is Typed.TAKE:
+            assert outcome.value is not None
+            # Straight to the answer: moving the highlight first would paint a frame that
+            # the next question replaces at once, and delay that one.
+            self.post_message(self.Submitted(self.numbered(outcome.value)))
+        elif outcome.kind is Typed.WAIT:
+            if outcome.value is not None:
+                self.highlight(outcome.value)
+                self._confirm_timer = self.set_timer(CONFIRM_AFTER, self.confirm_pending)
+            self.post_message(self.Problem(None))
+        else:
+            self.post_message(self.Problem(self.out_of_range()))
+
+    def confirm_pending(self) -> None:
+        """Take the number typed so far (Enter, or the pause after a digit)."""
+        self._cancel_timer()
+        value = self.digits.confirm()
+        self._show_pending()
+        if value is not None:
+            self.post_message(self.Submitted(self.numbered(value)))
+        else:
+            self.post_message(self.Problem(self.out_of_range()))
+
+    def out_of_range(self) -> str:
+        lo, hi = self.number_range()
+        return f"Type a number from {lo} to {hi}."
+
+    def stop_waiting(self) -> None:
+        self._cancel_timer()
+        self.digits.clear()
+        self._show_pending()
+
+    def _cancel_timer(self) -> None:
+        if self._confirm_timer is not None:
+            self._confirm_timer.stop()
+            self._confirm_timer = None
+
+    def _show_pending(self) -> None:
+        found = self.query("#pending")
+        if not found:
+            return
+        line = found.first(Static)
+        typed = self.digits.typed
+        line.display = bool(typed)
+        if typed:
+            value = self.digits.value
+            then = f"Enter to take {value}" if value is not None else "Enter when done"
+            line.update(plain(f"Typed {typed}_ : another digit, or {then}."))
+
+
+class ChoiceAnswer(NumberedAnswer):
     def compose(self) -> ComposeResult:
         options = [
             Option(plain(f"{n}. {label}"), id=f"o{n}")
             for n, (_, label) in enumerate(self.question.options, 1)
         ]
         yield OptionList(*options, classes="answer-control")
+        yield self.pending_line()
         yield self.how_line()
 
     @property
     def how(self) -> str:
         count = len(self.question.options)
-        keys = f", or press 1-{count}" if count <= 9 else ""
+        # Past 9 options a number takes two keys: "type", not "press".
+        keys = f", or press 1-{count}" if count <= 9 else f", or type 1-{count}"
         return f"Up/down and Enter{keys}."
 
     def on_mount(self) -> None:
@@ -182,14 +278,14 @@ class ChoiceAnswer(AnswerInput):
         self.query_one(OptionList).highlighted = event.option_index
         self.submit()
 
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit():
-            n = int(event.character)
-            if 1 <= n <= min(9, len(self.question.options)):
-                event.stop()
-                # Straight to the answer: moving the highlight first would paint a frame
-                # that the next question replaces at once, and delay that one.
-                self.post_message(self.Submitted(self.question.options[n - 1][0]))
+    def number_range(self) -> tuple[int, int]:
+        return 1, len(self.question.options)
+
+    def numbered(self, n: int) -> str:
+        return self.question.options[n - 1][0]
+
+    def highlight(self, n: int) -> None:
+        self.query_one(OptionList).highlighted = n - 1
 
 
 class MultiList(SelectionList[str]):
@@ -233,8 +329,8 @@ class MultiAnswer(AnswerInput):
         self.submit()
 
 
-class ScaleAnswer(AnswerInput):
-    """A row of numbered buttons, with the end labels beneath; digit keys pick directly."""
+class ScaleAnswer(NumberedAnswer):
+    """A row of numbered buttons, with the end labels beneath; digits type the number."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "Lower", show=False),
@@ -244,6 +340,9 @@ class ScaleAnswer(AnswerInput):
     @property
     def bounds(self) -> tuple[int, int]:
         return scale_bounds(self.step)
+
+    def number_range(self) -> tuple[int, int]:
+        return self.bounds
 
     @property
     def how(self) -> str:
@@ -260,13 +359,17 @@ class ScaleAnswer(AnswerInput):
         ends = [f"{n} = {self.step.labels[n]}" for n in (lo, hi) if n in self.step.labels]
         if ends:
             yield Static(plain("    ".join(ends)), classes="scale-ends", markup=False)
+        yield self.pending_line()
         yield self.how_line()
 
     def focus_answer(self) -> None:
         lo, _ = self.bounds
         offered = self.question.offered
         chosen = offered if isinstance(offered, int) and not isinstance(offered, bool) else lo
-        found = self.query(f"#n{chosen}")
+        self.highlight(chosen)
+
+    def highlight(self, n: int) -> None:
+        found = self.query(f"#n{n}")
         (found.first() if found else self.query(".scale-button").first()).focus()
 
     def value(self) -> int | None:
@@ -279,18 +382,8 @@ class ScaleAnswer(AnswerInput):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         assert event.button.id is not None
+        self.stop_waiting()
         self.post_message(self.Submitted(int(event.button.id[1:])))
-
-    def on_key(self, event: Key) -> None:
-        lo, hi = self.bounds
-        if event.character and event.character.isdigit():
-            n = int(event.character)
-            # With a 1-10 scale, 0 stands for 10: there is no other key for it.
-            if n == 0 and hi == 10 and lo > 0:
-                n = 10
-            if lo <= n <= hi:
-                event.stop()
-                self.post_message(self.Submitted(n))
 
 
 class YesNoAnswer(AnswerInput):
