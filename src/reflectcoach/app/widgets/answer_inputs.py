@@ -38,7 +38,8 @@ def _steady(widget: Input | TextArea) -> None:
 
 
 class AnswerInput(Vertical):
-    """Base: holds the question, offers its earlier answer, posts `Submitted`."""
+    """Base: holds the question, offers its earlier answer (or the draft typed for it),
+    posts `Submitted`; widgets with free text post `Edited` as it is typed."""
 
     DEFAULT_CSS = """
     AnswerInput { height: auto; }
@@ -59,11 +60,35 @@ class AnswerInput(Vertical):
             super().__init__()
             self.text = text
 
-    def __init__(self, question: Question, *, id: str | None = "answer") -> None:
+    class Edited(Message):
+        """The free text changed (the screen keeps it as a draft)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(
+        self, question: Question, *, draft: str | None = None, id: str | None = "answer"
+    ) -> None:
         super().__init__(id=id)
         self.question = question
         self.step = question.step
         self.labels = dict(question.options)
+        self.draft = draft  # text typed earlier and not answered: shown instead of `offered`
+
+    @property
+    def starting_text(self) -> str:
+        """What a free-text input starts with: the draft, else the earlier answer."""
+        if self.draft is not None:
+            return self.draft
+        offered = self.question.offered
+        return "" if offered is None else display(self.step, offered, self.labels)
+
+    takes_text: ClassVar[bool] = False  # has free text, so a draft
+
+    def text_now(self) -> str | None:
+        """The free text as it stands (None for widgets without free text)."""
+        return None
 
     @property
     def how(self) -> str:
@@ -72,9 +97,12 @@ class AnswerInput(Vertical):
 
     def how_line(self, extra: str = "") -> Static:
         words = " ".join(part for part in (self.how, extra) if part)
-        if self.question.offered is not None:
-            earlier = display(self.step, self.question.offered, self.labels)
-            words = f"Your earlier answer is filled in ({earlier}). " + words
+        # Only say what is filled in, never repeat it: the input shows it, and a long
+        # answer repeated here would push the input off the screen.
+        if self.draft is not None:
+            words = "Your draft is filled in. " + words
+        elif self.question.offered is not None:
+            words = "Your earlier answer is filled in. " + words
         return Static(plain(words), classes="how", markup=False)
 
     def value(self) -> Any:
@@ -98,10 +126,11 @@ class AnswerInput(Vertical):
 
 
 class TextAnswer(AnswerInput):
+    takes_text = True
+
     def compose(self) -> ComposeResult:
-        offered = self.question.offered
         yield Input(
-            value="" if offered is None else str(offered),
+            value=self.starting_text,
             placeholder="Type your answer, then Enter",
             max_length=MAX_TEXT,
             classes="answer-control",
@@ -114,6 +143,13 @@ class TextAnswer(AnswerInput):
     def value(self) -> str:
         return self.query_one(Input).value
 
+    def text_now(self) -> str:
+        return self.value()
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        self.post_message(self.Edited(event.value))
+
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
@@ -121,20 +157,34 @@ class TextAnswer(AnswerInput):
 
 
 class LongTextAnswer(AnswerInput):
+    takes_text = True
     # ctrl+enter reaches only some terminals as its own key; ctrl+s works everywhere.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit answer", id="submit-long"),
         Binding("ctrl+enter", "submit", "Submit answer", show=False),
+        Binding(
+            "ctrl+e",
+            "editor",
+            "Editor",
+            id="editor",
+            tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
+        ),
     ]
+
+    class EditorWanted(Message):
+        """ctrl+e: the screen opens the person's editor on `text`."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     @property
     def how(self) -> str:
         return "Write as much as you like: Enter starts a new line, ctrl+s submits."
 
     def compose(self) -> ComposeResult:
-        offered = self.question.offered
         yield TextArea(
-            "" if offered is None else str(offered),
+            self.starting_text,
             soft_wrap=True,
             show_line_numbers=False,
             classes="answer-control",
@@ -149,8 +199,25 @@ class LongTextAnswer(AnswerInput):
     def value(self) -> str:
         return self.query_one(TextArea).text
 
+    def text_now(self) -> str:
+        return self.value()
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the box (from the editor), the cursor at its end."""
+        area = self.query_one(TextArea)
+        area.text = text
+        area.move_cursor(area.document.end)
+
+    @on(TextArea.Changed)
+    def _edited(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(event.text_area.text))
+
     def action_submit(self) -> None:
         self.submit()
+
+    def action_editor(self) -> None:
+        self.post_message(self.EditorWanted(self.value()))
 
 
 class NumberedAnswer(AnswerInput):
@@ -160,8 +227,10 @@ class NumberedAnswer(AnswerInput):
     digit, Enter or a short pause (widgets/digits.py); any other digit answers at once.
     """
 
-    def __init__(self, question: Question, *, id: str | None = "answer") -> None:
-        super().__init__(question, id=id)
+    def __init__(
+        self, question: Question, *, draft: str | None = None, id: str | None = "answer"
+    ) -> None:
+        super().__init__(question, draft=draft, id=id)
         self.digits = DigitEntry(*self.number_range())
         self._confirm_timer: Timer | None = None
 
@@ -427,7 +496,7 @@ class NumberAnswer(TextAnswer):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            value=display(self.step, self.question.offered, self.labels),
+            value=self.starting_text,
             placeholder="A number, then Enter",
             type="number",
             validators=[
@@ -463,6 +532,7 @@ WIDGETS: dict[QuestionType, type[AnswerInput]] = {
 }
 
 
-def answer_input(question: Question) -> AnswerInput:
-    """The widget that fits the question's type."""
-    return WIDGETS[question.step.type or QuestionType.TEXT](question)
+def answer_input(question: Question, draft: str | None = None) -> AnswerInput:
+    """The widget that fits the question's type, holding `draft` if it takes free text."""
+    widget = WIDGETS[question.step.type or QuestionType.TEXT]
+    return widget(question, draft=draft if widget.takes_text else None)
