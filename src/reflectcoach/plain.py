@@ -1,8 +1,9 @@
 """Plain mode: a whole conversation on stdin/stdout, for any terminal, screen reader or pipe.
 
 One line is one answer; a long_text answer is every line up to an empty line.
-`:back`, `:skip` and `:quit` are commands. Everything printed goes through `clean()`, so a
-script or an answer cannot drive the terminal.
+`:back`, `:skip`, `:edit` (the answer in $VISUAL/$EDITOR) and `:quit` are commands.
+Everything printed goes through `clean()`, so a script or an answer cannot drive the
+terminal.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from reflectcoach.answers import AnswerError, display, instructions
+from reflectcoach.editor import EditorError, edit
 from reflectcoach.engine import Question, Turn
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
@@ -18,7 +20,10 @@ from reflectcoach.text import clean
 EXIT_OK = 0
 EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress
 
-COMMANDS = "Commands: :back goes back one question, :skip skips an optional one, :quit stops."
+COMMANDS = (
+    "Commands: :back goes back one question, :skip skips an optional one, "
+    ":edit writes the answer in your editor, :quit stops."
+)
 
 
 class PlainRunner:
@@ -58,6 +63,7 @@ class PlainRunner:
     def ask(self, question: Question) -> Turn | int:
         """Ask until an answer is accepted; an int is the exit code when the person stops."""
         self.show_question(question)
+        edited: str | None = None  # from :edit, given on an empty line
         while True:
             raw = self.read(question)
             if raw is None:
@@ -72,6 +78,11 @@ class PlainRunner:
                     return self.conversation.back()
                 if command == ":skip":
                     return self.conversation.skip()
+                if command == ":edit":
+                    edited = self.edit(question, edited)
+                    continue
+                if not raw.strip() and edited is not None:
+                    return self.conversation.answer(edited)
                 if not raw.strip() and question.offered is not None:
                     return self.conversation.answer(question.offered)
                 return self.conversation.answer(raw)
@@ -79,6 +90,25 @@ class PlainRunner:
                 self.say(f"  {problem}")
                 self.stdout.write("> ")
                 self.stdout.flush()
+
+    def edit(self, question: Question, edited: str | None) -> str | None:
+        """:edit: the answer so far in the person's editor; what it saves is offered."""
+        if question.step.type not in (QuestionType.TEXT, QuestionType.LONG_TEXT):
+            self.say("  :edit is for answers in words.")
+        else:
+            start = edited if edited is not None else question.offered
+            try:
+                edited = edit("" if start is None else str(start))
+            except EditorError as problem:
+                self.say(f"  {problem}")
+            else:
+                self.say("  From your editor:")
+                for line in edited.splitlines() or [""]:
+                    self.say(f"    {line}")
+                self.say("  Press Enter to give this answer, :edit to change it, or type another.")
+        self.stdout.write("> ")
+        self.stdout.flush()
+        return edited
 
     def show_question(self, question: Question) -> None:
         step = question.step

@@ -3,6 +3,7 @@ resume, back and forward, a kill -9), ctrl+q saying what is kept, empty starts n
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -230,3 +231,140 @@ def test_kill_9_while_typing_keeps_the_draft(tmp_path: Path, fixture_dir: Path) 
         (conversation,) = store.conversations()
         assert conversation["status"] == "in_progress"
         assert store.draft(conversation["id"], seq=2, step_id="hopes") == "To say no more often"
+
+
+# -- each front end in its own words, notices that hide nothing -------------------------------
+
+
+async def test_multi_select_speaks_of_its_own_keys(fixture_app, drive) -> None:
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.until("blockers")
+        await pilot.press("enter")  # nothing ticked
+        await d.settle()
+        assert d.question.step.id == "blockers"
+        problem = str(app.screen.query_one("#problem", Static).render())
+        assert "space" in problem and "commas" not in problem and "1-3" not in problem
+        assert "commas" not in how(app)
+
+
+def toasts(app) -> list[str]:
+    from textual.widgets._toast import Toast
+
+    return [str(toast.render()) for toast in app.screen.query(Toast)]
+
+
+async def test_notices_never_cover_the_answer(fixture_app, drive, seed) -> None:
+    seed("every_type", answers=2)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("c")
+        await d.settle()
+        await pilot.press("escape")
+        await d.settle()
+        assert any("Conversation kept" in text for text in toasts(app))  # on home
+        assert not any("`" in text for text in toasts(app))
+        await pilot.press("c")  # straight back in, while it is still up
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        assert toasts(app) == []  # nothing over the question and its answer
+        notice = app.screen.query_one("#notice", Static)
+        assert not notice.display  # "kept" was about leaving: not repeated here
+        app.screen.notify("Something to know", title="Note", markup=False)
+        await d.settle()
+        assert toasts(app) == []
+        assert notice.display and str(notice.render()) == "Note: Something to know"
+        region, answer = notice.region, app.screen.query_one("#answer").region
+        assert not region.overlaps(answer)
+
+
+async def test_the_scripts_warning_shows_above_the_question_in_words(
+    tmp_path: Path, db_path: Path, fixture_dir: Path, drive
+) -> None:
+    from reflectcoach.app.app import ReflectCoachApp
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "bad.yaml").write_text("id: bad\nsteps: [\n", encoding="utf-8")
+    app = ReflectCoachApp(db_path=db_path, script_dirs=[fixture_dir, broken], start="every_type")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.until("confidence")
+        assert toasts(app) == []
+        notice = str(app.screen.query_one("#notice", Static).render())
+        assert notice.startswith("Scripts: 1 script file had problems")
+        assert "reflectcoach validate" in notice and "`" not in notice
+
+
+# -- long answers in $EDITOR ------------------------------------------------------------------
+
+EDITED = "Written in my own editor.\nWith a second line."
+
+
+async def test_ctrl_e_without_an_editor_says_how_to_set_one(
+    fixture_app, drive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await reach_hopes(d)
+        await pilot.press("ctrl+e")
+        await d.settle()
+        assert isinstance(app.screen, ConversationScreen)
+        notice = str(app.screen.query_one("#notice", Static).render())
+        assert notice.startswith("No editor: No editor is set. Set VISUAL or EDITOR")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pty")
+def test_ctrl_e_opens_the_editor_and_takes_its_text_back(tmp_path: Path, fixture_dir: Path) -> None:
+    from .terminal import Terminal, app_env
+
+    script = tmp_path / "editor.py"
+    given = tmp_path / "given.txt"
+    script.write_text(
+        "import pathlib, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        f"pathlib.Path({str(given)!r}).write_text(path.read_text())\n"
+        f"path.write_text({EDITED + chr(10)!r})\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.db"
+    env = {**app_env(tmp_path), "EDITOR": f"{sys.executable} {script}"}
+    args = ["--db", str(db), "--scripts", str(fixture_dir), "start", "every_type"]
+    term = Terminal(args, env=env)
+
+    def rows(sql: str) -> list[tuple]:
+        if not db.exists():
+            return []
+        with sqlite3.connect(db) as conn:
+            return conn.execute(sql).fetchall()
+
+    try:
+        term.read_until(b"What should I call you?")
+        term.write(b"Robin\r")
+        term.read_until(b"Which side")
+        term.write(b"2")
+        term.read_until(b"What do you hope")
+        term.write(b"A start")
+        term.write(b"\x05")  # ctrl+e
+        term.wait_for(
+            lambda: rows("SELECT text FROM drafts") == [(EDITED,)], "the editor's text as draft"
+        )
+        term.write(b"\x13")  # ctrl+s: give it as the answer
+        term.wait_for(
+            lambda: (
+                rows("SELECT answer_json FROM answers WHERE step_id = 'hopes'")
+                == [(json.dumps(EDITED),)]
+            ),
+            "the answer",
+        )
+    finally:
+        term.close()
+    assert given.read_text(encoding="utf-8") == "A start"  # the editor got the text so far

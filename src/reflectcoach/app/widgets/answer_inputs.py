@@ -162,11 +162,13 @@ class LongTextAnswer(AnswerInput):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit answer", id="submit-long"),
         Binding("ctrl+enter", "submit", "Submit answer", show=False),
+        # Priority: TextArea itself takes ctrl+e for "end of line" (End still does that).
         Binding(
             "ctrl+e",
             "editor",
             "Editor",
             id="editor",
+            priority=True,
             tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
         ),
     ]
@@ -217,7 +219,10 @@ class LongTextAnswer(AnswerInput):
         self.submit()
 
     def action_editor(self) -> None:
-        self.post_message(self.EditorWanted(self.value()))
+        # A priority binding runs as the key arrives, before the keys typed just ahead of
+        # it reach the TextArea: ask through the TextArea's own queue, after them.
+        area = self.query_one(TextArea)
+        area.call_later(lambda: self.post_message(self.EditorWanted(area.text)))
 
 
 class NumberedAnswer(AnswerInput):
@@ -386,6 +391,15 @@ class MultiAnswer(AnswerInput):
     @property
     def how(self) -> str:
         return "Pick one or more: space ticks or unticks, Enter submits."
+
+    def submit(self) -> None:
+        # Said here in this widget's own keys: the engine's message is plain mode's
+        # ("separated by commas"), for typed answers.
+        if not self.value():
+            skip = " Or ctrl+n to skip it." if self.step.optional else ""
+            self.post_message(self.Problem(f"Tick at least one with space, then Enter.{skip}"))
+            return
+        super().submit()
 
     def value(self) -> list[str]:
         chosen = set(self.query_one(MultiList).selected)
