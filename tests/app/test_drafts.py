@@ -127,7 +127,8 @@ async def test_the_earlier_answer_is_not_repeated_in_the_hint(fixture_app, drive
         assert app.screen.query_one(TextArea).text == long
         assert how(app) == (
             "Your earlier answer is filled in. "
-            "Write as much as you like: Enter starts a new line, ctrl+s submits."
+            "Write as much as you like: Enter starts a new line, ctrl+s submits, "
+            "ctrl+e opens your editor."
         )
 
 

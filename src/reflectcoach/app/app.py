@@ -45,7 +45,7 @@ class ReflectCoachApp(App[None]):
             "Quit",
             id="quit",
             priority=True,
-            tooltip="Answers and drafts are kept; asks first in a conversation",
+            tooltip="Answers and drafts are kept",
         ),
         Binding("f1,question_mark", "help", "Help", id="help", tooltip="Keys on every screen"),
     ]

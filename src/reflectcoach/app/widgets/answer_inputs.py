@@ -169,6 +169,7 @@ class LongTextAnswer(AnswerInput):
             "Editor",
             id="editor",
             priority=True,
+            show=False,  # the line under the box says it; the footer has no room at 80
             tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
         ),
     ]
@@ -182,7 +183,10 @@ class LongTextAnswer(AnswerInput):
 
     @property
     def how(self) -> str:
-        return "Write as much as you like: Enter starts a new line, ctrl+s submits."
+        return (
+            "Write as much as you like: Enter starts a new line, ctrl+s submits, "
+            "ctrl+e opens your editor."
+        )
 
     def compose(self) -> ComposeResult:
         yield TextArea(
