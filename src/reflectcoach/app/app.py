@@ -155,7 +155,15 @@ class ReflectCoachApp(App[None]):
         live = [t for t in self._toasts if t.left > 0]
         self._toasts = []
         self.clear_notifications()
+        # A toast being mounted on the new screen right now (as it was pushed) is not there
+        # yet for this clear to remove: clear once more after the next refresh, unless a
+        # new toast came meanwhile.
+        self.call_after_refresh(self._clear_stray_toasts)
         return live
+
+    def _clear_stray_toasts(self) -> None:
+        if not self._toasts:
+            self.clear_notifications()
 
     async def action_quit(self) -> None:
         """ctrl+q: a screen with something at stake (a conversation) may ask first."""

@@ -94,7 +94,12 @@ class DraftKeeper:
         place, text, edit = self._place, self._text, self._edit
 
         def write() -> None:
-            with self.rc_app.open_store() as store:
+            try:
+                store = self.rc_app.open_store()  # this thread's own connection
+            except StoreError as problem:
+                self._failed(str(problem))
+                return
+            with store:
                 self._write(store, place, text, edit)
 
         self.screen.run_worker(write, thread=True, group="draft", exit_on_error=False)
