@@ -1,11 +1,11 @@
 """Plain mode: a whole conversation on stdin/stdout, for any terminal, screen reader or pipe.
 
 One line is one answer; a long_text answer is every line up to an empty line; an empty line
-keeps the answer offered, or skips an optional question. `:back`, `:skip` and `:quit` are
-commands. Everything printed goes through `clean()`, so a script or an answer cannot drive the
-terminal, and is wrapped at word boundaries to the terminal's width. When the input is not a
-terminal, each answer read is echoed after its prompt, so a transcript of a piped run reads
-like a typed one.
+keeps the answer offered, or skips an optional question. `:back`, `:skip`, `:edit` (the answer
+in $VISUAL/$EDITOR) and `:quit` are commands. Everything printed goes through `clean()`, so a
+script or an answer cannot drive the terminal, and is wrapped at word boundaries to the
+terminal's width. When the input is not a terminal, each answer read is echoed after its
+prompt, so a transcript of a piped run reads like a typed one.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import textwrap
 from typing import TextIO
 
 from reflectcoach.answers import AnswerError, display, instructions
+from reflectcoach.editor import EditorError, edit
 from reflectcoach.engine import Question, Turn
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
@@ -24,7 +25,10 @@ from reflectcoach.text import clean
 EXIT_OK = 0
 EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress
 
-COMMANDS = "Commands: :back goes back one question, :skip skips an optional one, :quit stops."
+COMMANDS = (
+    "Commands: :back goes back one question, :skip skips an optional one, "
+    ":edit writes the answer in your editor, :quit stops."
+)
 # Where a wrapped line's continuation starts: under the text after an indent and a list marker
 # ("  1) ", "- ", "[3/12] "), so options and questions stay readable.
 _HANGING = re.compile(r"\s*(?:\d+\)\s+|[-*]\s+|\[\d+/\d+\]\s+|>\s+)?")
@@ -96,6 +100,7 @@ class PlainRunner:
     def ask(self, question: Question) -> Turn | int:
         """Ask until an answer is accepted; an int is the exit code when the person stops."""
         self.show_question(question)
+        edited: str | None = None  # from :edit, given on an empty line
         while True:
             raw = self.read(question)
             if raw is None:
@@ -110,6 +115,11 @@ class PlainRunner:
                     return self.conversation.back()
                 if command == ":skip":
                     return self.conversation.skip()
+                if command == ":edit":
+                    edited = self.edit(question, edited)
+                    continue
+                if not raw.strip() and edited is not None:
+                    return self.conversation.answer(edited)
                 if not raw.strip() and question.offered is not None:
                     return self.conversation.answer(question.offered)
                 if not raw.strip() and question.step.optional:
@@ -119,6 +129,25 @@ class PlainRunner:
                 self.say(f"  {problem}")
                 self.stdout.write("> ")
                 self.stdout.flush()
+
+    def edit(self, question: Question, edited: str | None) -> str | None:
+        """:edit: the answer so far in the person's editor; what it saves is offered."""
+        if question.step.type not in (QuestionType.TEXT, QuestionType.LONG_TEXT):
+            self.say("  :edit is for answers in words.")
+        else:
+            start = edited if edited is not None else question.offered
+            try:
+                edited = edit("" if start is None else str(start))
+            except EditorError as problem:
+                self.say(f"  {problem}")
+            else:
+                self.say("  From your editor:")
+                for line in edited.splitlines() or [""]:
+                    self.say(f"    {line}")
+                self.say("  Press Enter to give this answer, :edit to change it, or type another.")
+        self.stdout.write("> ")
+        self.stdout.flush()
+        return edited
 
     def show_question(self, question: Question) -> None:
         step = question.step

@@ -20,6 +20,8 @@ ANSWERS = ["Ana", "2", "Grow as a lead", "", "time, fear", "4", "y", "2.5"]
 
 def env_for(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("VISUAL", None)
+    env.pop("EDITOR", None)
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
@@ -28,14 +30,16 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     db = tmp_path / "r.db"
     return subprocess.run(
         [sys.executable, "-m", "reflectcoach", "--db", str(db), "--scripts", str(FIXTURES), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=env_for(tmp_path),
+        env={**env_for(tmp_path), **(env or {})},
         timeout=60,
     )
 
@@ -227,3 +231,39 @@ def test_two_processes_answering_at_once(tmp_path: Path) -> None:
     conversations = stored(tmp_path)
     assert sorted(c["mentorship"] for c in conversations) == ["Bea", "Cy"]
     assert all(c["status"] == "completed" and len(c["answers"]) == 7 for c in conversations)
+
+
+EDITED = "Written in my editor.\nOn two lines."
+
+
+def fake_editor(tmp_path: Path, text: str = EDITED) -> str:
+    """An $EDITOR that replaces the file with `text` (and notes what it was given)."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        f"pathlib.Path({str(tmp_path / 'given.txt')!r}).write_text(path.read_text())\n"
+        f"path.write_text({text + chr(10)!r})\n",
+        encoding="utf-8",
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_edit_writes_a_long_answer_in_the_editor(tmp_path: Path) -> None:
+    lines = ["Ana", "1", ":edit", "", "3", "4", "y", "1"]
+    env = {"EDITOR": fake_editor(tmp_path)}
+    result = run(tmp_path, "start", "every_type", "--plain", stdin="\n".join(lines) + "\n", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "From your editor:\n    Written in my editor.\n    On two lines." in result.stdout
+    [conversation] = stored(tmp_path)
+    assert conversation["answers"][2]["value"] == EDITED
+
+
+def test_edit_without_an_editor_says_how_to_set_one(tmp_path: Path) -> None:
+    lines = ["Ana", "1", ":edit", "Typed instead", "", "3", "4", "y", "1"]
+    result = run(tmp_path, "start", "every_type", "--plain", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "No editor is set. Set VISUAL or EDITOR" in result.stdout
+    assert "Traceback" not in result.stderr
+    [conversation] = stored(tmp_path)
+    assert conversation["answers"][2]["value"] == "Typed instead"

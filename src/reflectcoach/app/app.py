@@ -11,17 +11,20 @@ import asyncio
 import datetime as dt
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reflectcoach import settings as saved
 from reflectcoach.app.commands import ReflectCoachCommands
+from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
 from reflectcoach.text import clean
 
@@ -38,7 +41,14 @@ class ReflectCoachApp(App[None]):
     SUB_TITLE = "a reflection coach for mentoring"
     COMMANDS = App.COMMANDS | {ReflectCoachCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Everything is saved"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            priority=True,
+            tooltip="Answers and drafts are kept",
+        ),
         Binding("f1,question_mark", "help", "Help", id="help", tooltip="Keys on every screen"),
     ]
 
@@ -72,6 +82,7 @@ class ReflectCoachApp(App[None]):
         self._store: Store | None = None
         self._initial_done = False
         self._painted = asyncio.Event()
+        self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = dt.date.today
         # None (tests, and anything not started from the command line) keeps them in memory.
@@ -129,6 +140,54 @@ class ReflectCoachApp(App[None]):
         thread is worth starting: the process would wait for it)."""
         await self._painted.wait()
         return not self._exit  # set by App.exit()
+
+    # -- notices and quitting ----------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """In words (no Markdown backticks); in the screen's NoticeLine if it has one, where
+        it covers nothing, else as a toast."""
+        message, title = in_words(message), in_words(title)
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        notice = Notice(message, title, severity, time.monotonic() + seconds)
+        try:
+            lines = self.screen.query(NoticeLine)
+        except ScreenStackError:  # before the first screen, or after the last
+            lines = None
+        if lines and not markup:
+            lines.first().show(notice)
+            return
+        self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def take_notices(self) -> list[Notice]:
+        """The notices still showing as toasts, which are cleared (for a NoticeLine)."""
+        live = [t for t in self._toasts if t.left > 0]
+        self._toasts = []
+        self.clear_notifications()
+        # A toast being mounted on the new screen right now (as it was pushed) is not there
+        # yet for this clear to remove: clear once more after the next refresh, unless a
+        # new toast came meanwhile.
+        self.call_after_refresh(self._clear_stray_toasts)
+        return live
+
+    def _clear_stray_toasts(self) -> None:
+        if not self._toasts:
+            self.clear_notifications()
+
+    async def action_quit(self) -> None:
+        """ctrl+q: a screen with something at stake (a conversation) may ask first."""
+        ask = getattr(self.screen, "confirm_quit", None)
+        if ask is not None and not ask():
+            return  # it asks, and quits itself if the person says so
+        self.exit()
 
     def on_unmount(self) -> None:
         if self._store is not None:
@@ -222,7 +281,7 @@ class ReflectCoachApp(App[None]):
                     self.notify(
                         clean(
                             f"There is no script '{script_id}'. "
-                            "`reflectcoach scripts` lists the ones available."
+                            "The home screen lists the ones available."
                         ),
                         title="Unknown script",
                         severity="error",

@@ -8,6 +8,7 @@ in `export` and `importer`. Imports nothing from the engine or the front ends.
 from __future__ import annotations
 
 from .db import ConversationJournal, Store
+from .drafts import Draft
 from .errors import StoreError
 from .insights import NumericQuestion
 from .rows import (
@@ -26,6 +27,7 @@ __all__ = [
     "Conversation",
     "ConversationJournal",
     "ConversationWithAnswers",
+    "Draft",
     "MonthCount",
     "NumericQuestion",
     "SearchHit",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import files, integrity
+from .drafts import Drafts, clear_drafts
 from .errors import StoreError, guarded, translate
 from .insights import Insights
 from .mentorships import Mentorships, stored_name
@@ -28,7 +29,7 @@ def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 
 
-class Store(Queries, Insights, Mentorships):
+class Store(Queries, Insights, Mentorships, Drafts):
     """The reflection database. Reads return plain dicts (see rows.py); each write is one
     transaction, committed (synchronous=FULL) before the method returns."""
 
@@ -167,10 +168,24 @@ class Store(Queries, Insights, Mentorships):
 
     @guarded
     def delete(self, conversation_id: str) -> bool:
-        """Delete a conversation and its answers; False if there was no such conversation."""
+        """Delete a conversation, its answers and drafts; False if there was no such one."""
         with self.transaction() as db:
+            db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+            return cursor.rowcount > 0
+
+    @guarded
+    def discard_if_empty(self, conversation_id: str) -> bool:
+        """Delete a conversation in progress that holds nothing: no answer (nor skip) at all
+        and no draft, as when one is opened and left at once. True if it was deleted."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM conversations WHERE id = :id AND status = 'in_progress' "
+                "AND NOT EXISTS (SELECT 1 FROM answers WHERE conversation_id = :id) "
+                "AND NOT EXISTS (SELECT 1 FROM drafts WHERE conversation_id = :id)",
+                {"id": conversation_id},
+            )
             return cursor.rowcount > 0
 
 
@@ -223,7 +238,8 @@ class ConversationJournal:
         discard_from: int | None,
     ) -> None:
         """Save the answer (or skip) as the row at `seq`, replacing what was there; move the
-        conversation on; with `discard_from` (> seq), drop the answers at seq >= it."""
+        conversation on; with `discard_from` (> seq), drop the answers at seq >= it. The
+        draft at `seq` (and any from `discard_from` on) goes in the same transaction."""
         answer_json = encode_value(None if skipped else value)
         now = self.store.clock()
         with self.store.transaction() as db:
@@ -247,6 +263,8 @@ class ConversationJournal:
                     "conversation_id = ? AND seq >= ?",
                     [self.conversation_id, discard_from],
                 )
+            # Answered: its draft is not needed any more, in the same transaction.
+            clear_drafts(db, self.conversation_id, seq=seq, discard_from=discard_from)
 
     @guarded
     def moved(self, *, position: int, current_step: str) -> None:

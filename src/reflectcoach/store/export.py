@@ -68,9 +68,22 @@ def write_json(
     **filters: Unpack[Filters],
 ) -> int:
     """A JSON list, one conversation per line, oldest first. Answers carry `seq` and include
-    those beyond `position` (kept after back()), so an import restores exactly."""
+    those beyond `position` (kept after back()), and a conversation with drafts (text typed,
+    not yet answered) carries them as `drafts`, so an import restores exactly."""
     written = 0
     separator = "\n"
+    # Few rows (a draft lives only until its question is answered): read them all up front
+    # rather than a query per conversation.
+    drafts: dict[str, list[dict[str, Any]]] = {}
+    for draft in store.drafts():
+        drafts.setdefault(draft["conversation_id"], []).append(
+            {
+                "step": draft["step_id"],
+                "seq": draft["seq"],
+                "text": draft["text"],
+                "updated_at": draft["updated_at"],
+            }
+        )
     fp.write("[")
     for conversation in _stream(store, filters, progress, include_future=True):
         item: dict[str, Any] = {name: conversation[name] for name in EXPORT_FIELDS}  # type: ignore[literal-required]
@@ -87,6 +100,8 @@ def write_json(
             }
             for answer in conversation["answers"]
         ]
+        if conversation["id"] in drafts:
+            item["drafts"] = drafts[conversation["id"]]
         fp.write(separator)
         fp.write(json_text(item))
         separator = ",\n"

@@ -95,7 +95,25 @@ def _answer(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
         raise _Invalid(f"answer {index + 1}: {exc}") from None
 
 
-def _conversation(item: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _draft(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise _Invalid(f"draft {index + 1} must be an object")
+    try:
+        return {
+            "conversation_id": conversation_id,
+            "seq": _whole(item, "seq"),
+            "step_id": _str(item, "step", empty=False),
+            "text": _str(item, "text"),
+            "updated_at": _time(_str(item, "updated_at"), "updated_at"),
+        }
+    except _Invalid as exc:
+        raise _Invalid(f"draft {index + 1}: {exc}") from None
+
+
+Rows = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _conversation(item: Any) -> Rows:
     if not isinstance(item, dict):
         raise _Invalid("must be an object")
     conversation_id = item.get("id")
@@ -127,7 +145,14 @@ def _conversation(item: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     seqs = [a["seq"] for a in answers]
     if len(set(seqs)) != len(seqs):
         raise _Invalid("two answers have the same 'seq'")
-    return row, answers
+    drafts_in = item.get("drafts", [])  # optional: only conversations with drafts have it
+    if not isinstance(drafts_in, list):
+        raise _Invalid("'drafts' must be a list")
+    drafts = [_draft(d, i, conversation_id) for i, d in enumerate(drafts_in)]
+    draft_seqs = [d["seq"] for d in drafts]
+    if len(set(draft_seqs)) != len(draft_seqs):
+        raise _Invalid("two drafts have the same 'seq'")
+    return row, answers, drafts
 
 
 def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:
@@ -151,12 +176,10 @@ def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:
 
 
 @guarded
-def _write(
-    store: Store, items: list[tuple[dict[str, Any], list[dict[str, Any]]]]
-) -> tuple[int, int]:
-    added: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+def _write(store: Store, items: list[Rows]) -> tuple[int, int]:
+    added: list[Rows] = []
     with store.transaction() as db:
-        wanted = json.dumps([row["id"] for row, _ in items])
+        wanted = json.dumps([row["id"] for row, _, _ in items])
         seen = {
             found
             for (found,) in db.execute(
@@ -164,15 +187,22 @@ def _write(
                 [wanted],
             )
         }
-        for row, answers in items:
+        for row, answers, drafts in items:
             if row["id"] not in seen:
                 seen.add(row["id"])
-                added.append((row, answers))
-        _match_mentorships(db, [row for row, _ in added])
+                added.append((row, answers, drafts))
+        _match_mentorships(db, [row for row, _, _ in added])
         if added:
-            db.table("conversations").insert_all((row for row, _ in added), pk="id", batch_size=500)
+            db.table("conversations").insert_all(
+                (row for row, _, _ in added), pk="id", batch_size=500
+            )
             db.table("answers").insert_all(
-                (answer for _, answers in added for answer in answers),
+                (answer for _, answers, _ in added for answer in answers),
+                pk=("conversation_id", "seq"),
+                batch_size=500,
+            )
+            db.table("drafts").insert_all(
+                (draft for _, _, drafts in added for draft in drafts),
                 pk=("conversation_id", "seq"),
                 batch_size=500,
             )

@@ -136,6 +136,18 @@ def m004_mentorship_key(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_drafts(db: Database) -> None:
+    # Text typed but not yet given as an answer (store/drafts.py): one row per place in the
+    # path, like answers, and never read as one.
+    db["drafts"].create(
+        {"conversation_id": str, "seq": int, "step_id": str, "text": str, "updated_at": str},
+        pk=("conversation_id", "seq"),
+        not_null={"conversation_id", "seq", "step_id", "text", "updated_at"},
+        foreign_keys=[("conversation_id", "conversations", "id")],
+    )
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -143,6 +155,7 @@ KNOWN = [
         m002_record_indexes_fts,
         m003_conversations_series_index,
         m004_mentorship_key,
+        m005_drafts,
     )
 ]
 

@@ -1,12 +1,17 @@
 """The conversation: a chat transcript above, the question in focus below.
 
 Keys: ctrl+b goes back one question, ctrl+n skips an optional one, escape saves and
-leaves (back to home; the conversation stays in progress), ctrl+q quits the app. Escape is
+leaves (back to home; the conversation stays in progress), ctrl+q quits the app (asking
+first, saying what is kept), ctrl+e on a long answer opens the person's editor. Escape is
 "leave" rather than "back" because that is what it means on every other screen; going back
 a question is a separate, deliberate key.
 
 Every engine call commits to SQLite before it returns, on the main thread with the app's
-own Store, so whatever is on screen as answered is already saved.
+own Store, so whatever is on screen as answered is already saved. Text typed but not yet
+answered is kept as a draft (app/drafts.py) and filled in again when its question returns.
+A conversation left with nothing in it (no answer, no draft) is not kept.
+
+Notices show in a line above the question (app/notices.py), never over the answer.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from reflectcoach.answers import AnswerError
-from reflectcoach.app.widgets.answer_inputs import AnswerInput, answer_input
+from reflectcoach.app.drafts import DraftKeeper
+from reflectcoach.app.notices import NoticeLine
+from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.store import StoreError
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
+    from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.engine import Question, Turn
     from reflectcoach.session import Session
 
@@ -81,11 +89,18 @@ class ConversationScreen(Screen[None]):
         self.resumed = resumed or self.conversation.position > 0
         self.title = clean(session.script.title)
         self.sub_title = clean(f"with {session.mentorship}") if session.mentorship else ""
+        self.drafts = DraftKeeper(self, session.id)
+        self._done_with = False  # left or quit: nothing more to keep
+
+    @property
+    def rc_app(self) -> ReflectCoachApp:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(id="transcript")
         with Vertical(id="ask"):
+            yield NoticeLine()
             yield Static(id="progress", markup=False)
             yield Static(id="question", markup=False)
             yield Static(id="hint", markup=False)
@@ -94,6 +109,7 @@ class ConversationScreen(Screen[None]):
         yield StepFooter()
 
     async def on_mount(self) -> None:
+        self.take_notices()
         transcript = self.query_one("#transcript", VerticalScroll)
         transcript.anchor()
         history = self.conversation.history
@@ -116,6 +132,22 @@ class ConversationScreen(Screen[None]):
                 )
             )
         await self.show_turn(self.conversation.turn)
+
+    def on_screen_resume(self) -> None:
+        self.take_notices()
+
+    def take_notices(self) -> None:
+        """Toasts still up would cover the answer: warnings move into the notice line;
+        information is about the screen before (such as leaving it) and is dropped."""
+        line = self.query_one(NoticeLine)
+        for notice in self.rc_app.take_notices():
+            if notice.severity != "information":
+                line.show(notice)
+
+    def on_unmount(self) -> None:
+        # However the screen goes (the app exiting some other way too), keep what was typed.
+        if not self._done_with:
+            self.close_conversation()
 
     # -- showing -------------------------------------------------------------------------
 
@@ -149,7 +181,15 @@ class ConversationScreen(Screen[None]):
         # for a moment, and a focus change restyles everything under the widget it lands on.
         self.set_focus(None)
         await slot.remove_children()
-        widget = answer_input(question)
+        seq = self.conversation.position
+        draft = self.drafts.stored(seq, question.step.id)
+        widget = answer_input(question, draft)
+        self.drafts.ask(
+            seq,
+            question.step.id,
+            widget.starting_text if widget.takes_text else "",
+            kept=bool(draft),
+        )
         await slot.mount(widget)
         widget.focus_answer()
         self.refresh_bindings()
@@ -187,6 +227,8 @@ class ConversationScreen(Screen[None]):
             self.show_problem("Not saved.")
             self.notify(clean(str(problem)), title="Not saved", severity="error", markup=False)
             return
+        if kind != "back":
+            self.drafts.answered()  # the journal dropped its draft with the answer
         with self.app.batch_update():  # one layout and one frame for the whole step
             if kind == "back":
                 await self.drop_from(conv.position)
@@ -225,6 +267,54 @@ class ConversationScreen(Screen[None]):
         event.stop()
         self.show_problem(event.text)
 
+    @on(AnswerInput.Edited)
+    def _edited(self, event: AnswerInput.Edited) -> None:
+        event.stop()
+        self.drafts.typed(event.text)
+
+    @on(LongTextAnswer.EditorWanted)
+    def _editor_wanted(self, event: LongTextAnswer.EditorWanted) -> None:
+        event.stop()
+        self.open_editor(event.text)
+
+    def keep_draft(self) -> None:
+        """Write the draft now, from the input itself: its last edits may still be on their
+        way as messages when a key such as ctrl+q (handled first, by the app) arrives."""
+        widget = self.query(AnswerInput)
+        text = widget.first().text_now() if widget else None
+        if text is not None:
+            self.drafts.typed(text)
+        self.drafts.flush()
+
+    def open_editor(self, text: str) -> None:
+        """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
+        from textual.app import SuspendNotSupported
+
+        from reflectcoach.editor import EditorError, edit, editor_command
+
+        try:
+            if editor_command() is None:
+                edit(text)  # raises the message saying how to set one
+            self.keep_draft()  # kept before the app steps aside, in case it never returns
+            with self.app.suspend():
+                edited = edit(text)
+        except EditorError as problem:
+            self.notify(str(problem), title="No editor", severity="warning", markup=False)
+            return
+        except SuspendNotSupported:
+            self.notify(
+                "An editor cannot be opened here (the app cannot step aside in this terminal).",
+                title="No editor",
+                severity="warning",
+                markup=False,
+            )
+            return
+        widget = self.query(LongTextAnswer)
+        if widget:
+            widget.first().replace_text(edited)
+            self.drafts.typed(edited)
+            self.drafts.flush()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         question = self.question
         if action == "skip":
@@ -234,15 +324,80 @@ class ConversationScreen(Screen[None]):
         return True
 
     async def action_back(self) -> None:
+        self.keep_draft()  # kept at its place: coming forward again fills it in
         await self.act("back")
 
     async def action_skip(self) -> None:
         await self.act("skip")
 
     def action_leave(self) -> None:
+        kept = self.close_conversation()
         self.app.pop_screen()
-        self.notify(
-            "Saved. Pick it up again from home, or with `reflectcoach resume`.",
-            title="Conversation kept",
-            markup=False,
+        if kept:
+            self.notify(
+                f"{self.what_is_kept()} Pick it up again from home.",
+                title="Conversation kept",
+                markup=False,
+            )
+        else:
+            self.notify("Nothing was answered, so it was not kept.", markup=False)
+
+    # -- leaving ---------------------------------------------------------------------------
+
+    @property
+    def at_stake(self) -> bool:
+        """Is there anything in this conversation to keep: an answer (on or off the path)
+        or a draft?"""
+        return bool(self.conversation.entries) or self.drafts.has_draft
+
+    def what_is_kept(self) -> str:
+        """What leaving keeps, in a sentence."""
+        answered = sum(1 for entry in self.conversation.history if not entry.skipped)
+        parts = []
+        if answered:
+            parts.append(
+                "your answer is saved" if answered == 1 else f"your {answered} answers are saved"
+            )
+        if self.drafts.has_draft:
+            parts.append("what you were typing is kept as a draft")
+        if not parts:
+            parts.append("where you are in it is saved")
+        words = ", and ".join(parts)
+        return words[0].upper() + words[1:] + "."
+
+    def close_conversation(self) -> bool:
+        """Keep the draft; drop the conversation if it holds nothing. True if it is kept."""
+        self._done_with = True
+        try:
+            self.keep_draft()
+            if not self.at_stake and not self.conversation.finished:
+                return not self.rc_app.main_store().discard_if_empty(self.session.id)
+        except StoreError as problem:
+            self.notify(clean(str(problem)), title="Not saved", severity="error", markup=False)
+        return True
+
+    def confirm_quit(self) -> bool:
+        """ctrl+q (app.action_quit asks): True to quit at once, when nothing is at stake;
+        else ask, saying what is kept, and quit if the person says so."""
+        from reflectcoach.app.screens.confirm import ConfirmScreen
+
+        self.keep_draft()
+        if not self.at_stake:
+            self.close_conversation()
+            return True
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.close_conversation()
+                self.app.exit()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{self.what_is_kept()} You can pick this conversation up again from home.",
+                title="Quit reflectcoach?",
+                yes="Quit",
+                no="Stay",
+            ),
+            decided,
         )
+        return False

@@ -271,7 +271,7 @@ class HomeScreen(Screen[None]):
         self.notify(
             f"{count} script file{'s' if count != 1 else ''} had problems and "
             f"{'were' if count != 1 else 'was'} skipped or loaded with warnings. "
-            "Run `reflectcoach validate` on your scripts folder to see them.",
+            "Run reflectcoach validate on your scripts folder to see them.",
             title="Scripts",
             severity="warning",
             markup=False,
@@ -400,8 +400,8 @@ class HomeScreen(Screen[None]):
             return
         self.app.call_from_thread(
             self.notify,
-            "Set aside. It stays in review, where c (or `reflectcoach resume "
-            f"{conversation_id}`) takes it up again.",
+            "Set aside. It stays in review, where c takes it up again (or, in a terminal, "
+            f"reflectcoach resume {conversation_id}).",
             title="Conversation set aside",
             markup=False,
         )

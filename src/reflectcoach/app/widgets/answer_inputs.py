@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
+from textual.timer import Timer
 from textual.validation import Number
 from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -23,6 +24,7 @@ from textual.widgets.selection_list import Selection
 
 from reflectcoach.answers import MAX_TEXT, display, instructions, scale_bounds
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.digits import CONFIRM_AFTER, DigitEntry, Typed
 from reflectcoach.script.model import QuestionType
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ def _steady(widget: Input | TextArea) -> None:
 
 
 class AnswerInput(Vertical):
-    """Base: holds the question, offers its earlier answer, posts `Submitted`."""
+    """Base: holds the question, offers its earlier answer (or the draft typed for it),
+    posts `Submitted`; widgets with free text post `Edited` as it is typed."""
 
     DEFAULT_CSS = """
     AnswerInput { height: auto; }
@@ -57,11 +60,35 @@ class AnswerInput(Vertical):
             super().__init__()
             self.text = text
 
-    def __init__(self, question: Question, *, id: str | None = "answer") -> None:
+    class Edited(Message):
+        """The free text changed (the screen keeps it as a draft)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(
+        self, question: Question, *, draft: str | None = None, id: str | None = "answer"
+    ) -> None:
         super().__init__(id=id)
         self.question = question
         self.step = question.step
         self.labels = dict(question.options)
+        self.draft = draft  # text typed earlier and not answered: shown instead of `offered`
+
+    @property
+    def starting_text(self) -> str:
+        """What a free-text input starts with: the draft, else the earlier answer."""
+        if self.draft is not None:
+            return self.draft
+        offered = self.question.offered
+        return "" if offered is None else display(self.step, offered, self.labels)
+
+    takes_text: ClassVar[bool] = False  # has free text, so a draft
+
+    def text_now(self) -> str | None:
+        """The free text as it stands (None for widgets without free text)."""
+        return None
 
     @property
     def how(self) -> str:
@@ -70,9 +97,12 @@ class AnswerInput(Vertical):
 
     def how_line(self, extra: str = "") -> Static:
         words = " ".join(part for part in (self.how, extra) if part)
-        if self.question.offered is not None:
-            earlier = display(self.step, self.question.offered, self.labels)
-            words = f"Your earlier answer is filled in ({earlier}). " + words
+        # Only say what is filled in, never repeat it: the input shows it, and a long
+        # answer repeated here would push the input off the screen.
+        if self.draft is not None:
+            words = "Your draft is filled in. " + words
+        elif self.question.offered is not None:
+            words = "Your earlier answer is filled in. " + words
         return Static(plain(words), classes="how", markup=False)
 
     def value(self) -> Any:
@@ -96,10 +126,11 @@ class AnswerInput(Vertical):
 
 
 class TextAnswer(AnswerInput):
+    takes_text = True
+
     def compose(self) -> ComposeResult:
-        offered = self.question.offered
         yield Input(
-            value="" if offered is None else str(offered),
+            value=self.starting_text,
             placeholder="Type your answer, then Enter",
             max_length=MAX_TEXT,
             classes="answer-control",
@@ -112,6 +143,13 @@ class TextAnswer(AnswerInput):
     def value(self) -> str:
         return self.query_one(Input).value
 
+    def text_now(self) -> str:
+        return self.value()
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        self.post_message(self.Edited(event.value))
+
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
@@ -119,20 +157,40 @@ class TextAnswer(AnswerInput):
 
 
 class LongTextAnswer(AnswerInput):
+    takes_text = True
     # ctrl+enter reaches only some terminals as its own key; ctrl+s works everywhere.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit answer", id="submit-long"),
         Binding("ctrl+enter", "submit", "Submit answer", show=False),
+        # Priority: TextArea itself takes ctrl+e for "end of line" (End still does that).
+        Binding(
+            "ctrl+e",
+            "editor",
+            "Editor",
+            id="editor",
+            priority=True,
+            show=False,  # the line under the box says it; the footer has no room at 80
+            tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
+        ),
     ]
+
+    class EditorWanted(Message):
+        """ctrl+e: the screen opens the person's editor on `text`."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     @property
     def how(self) -> str:
-        return "Write as much as you like: Enter starts a new line, ctrl+s submits."
+        return (
+            "Write as much as you like: Enter starts a new line, ctrl+s submits, "
+            "ctrl+e opens your editor."
+        )
 
     def compose(self) -> ComposeResult:
-        offered = self.question.offered
         yield TextArea(
-            "" if offered is None else str(offered),
+            self.starting_text,
             soft_wrap=True,
             show_line_numbers=False,
             classes="answer-control",
@@ -147,23 +205,139 @@ class LongTextAnswer(AnswerInput):
     def value(self) -> str:
         return self.query_one(TextArea).text
 
+    def text_now(self) -> str:
+        return self.value()
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the box (from the editor), the cursor at its end."""
+        area = self.query_one(TextArea)
+        area.text = text
+        area.move_cursor(area.document.end)
+
+    @on(TextArea.Changed)
+    def _edited(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(event.text_area.text))
+
     def action_submit(self) -> None:
         self.submit()
 
+    def action_editor(self) -> None:
+        # A priority binding runs as the key arrives, before the keys typed just ahead of
+        # it reach the TextArea: ask through the TextArea's own queue, after them.
+        area = self.query_one(TextArea)
+        area.call_later(lambda: self.post_message(self.EditorWanted(area.text)))
 
-class ChoiceAnswer(AnswerInput):
+
+class NumberedAnswer(AnswerInput):
+    """Base for pickers whose items are numbered (scale, choice): digits type the number.
+
+    A digit that could start a longer number in range waits, shown as pending, for a second
+    digit, Enter or a short pause (widgets/digits.py); any other digit answers at once.
+    """
+
+    def __init__(
+        self, question: Question, *, draft: str | None = None, id: str | None = "answer"
+    ) -> None:
+        super().__init__(question, draft=draft, id=id)
+        self.digits = DigitEntry(*self.number_range())
+        self._confirm_timer: Timer | None = None
+
+    def number_range(self) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def numbered(self, n: int) -> Any:
+        """The answer number `n` stands for."""
+        return n
+
+    def highlight(self, n: int) -> None:
+        """Show `n` as the one Enter would take."""
+
+    def pending_line(self) -> Static:
+        line = Static(id="pending", classes="how", markup=False)
+        line.display = False
+        return line
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit():
+            event.stop()
+            self.type_digit(event.character)
+        elif self.digits.pending and event.key == "enter":
+            event.stop()  # Enter takes the number typed, not what has the focus
+            self.confirm_pending()
+        elif self.digits.pending and event.key == "backspace":
+            event.stop()
+            self.stop_waiting()
+
+    def type_digit(self, digit: str) -> None:
+        outcome = self.digits.feed(digit)
+        self._cancel_timer()
+        self._show_pending()
+        if outcome.kind is Typed.TAKE:
+            assert outcome.value is not None
+            # Straight to the answer: moving the highlight first would paint a frame that
+            # the next question replaces at once, and delay that one.
+            self.post_message(self.Submitted(self.numbered(outcome.value)))
+        elif outcome.kind is Typed.WAIT:
+            if outcome.value is not None:
+                self.highlight(outcome.value)
+                self._confirm_timer = self.set_timer(CONFIRM_AFTER, self.confirm_pending)
+            self.post_message(self.Problem(None))
+        else:
+            self.post_message(self.Problem(self.out_of_range()))
+
+    def confirm_pending(self) -> None:
+        """Take the number typed so far (Enter, or the pause after a digit)."""
+        self._cancel_timer()
+        value = self.digits.confirm()
+        self._show_pending()
+        if value is not None:
+            self.post_message(self.Submitted(self.numbered(value)))
+        else:
+            self.post_message(self.Problem(self.out_of_range()))
+
+    def out_of_range(self) -> str:
+        lo, hi = self.number_range()
+        return f"Type a number from {lo} to {hi}."
+
+    def stop_waiting(self) -> None:
+        self._cancel_timer()
+        self.digits.clear()
+        self._show_pending()
+
+    def _cancel_timer(self) -> None:
+        if self._confirm_timer is not None:
+            self._confirm_timer.stop()
+            self._confirm_timer = None
+
+    def _show_pending(self) -> None:
+        found = self.query("#pending")
+        if not found:
+            return
+        line = found.first(Static)
+        typed = self.digits.typed
+        line.display = bool(typed)
+        if typed:
+            value = self.digits.value
+            then = f"Enter to take {value}" if value is not None else "Enter when done"
+            line.update(plain(f"Typed {typed}_ : another digit, or {then}."))
+
+
+class ChoiceAnswer(NumberedAnswer):
     def compose(self) -> ComposeResult:
         options = [
             Option(plain(f"{n}. {label}"), id=f"o{n}")
             for n, (_, label) in enumerate(self.question.options, 1)
         ]
         yield OptionList(*options, classes="answer-control")
+        yield self.pending_line()
         yield self.how_line()
 
     @property
     def how(self) -> str:
         count = len(self.question.options)
-        keys = f", or press 1-{count}" if count <= 9 else ""
+        # Past 9 options a number takes two keys: "type", not "press".
+        keys = f", or press 1-{count}" if count <= 9 else f", or type 1-{count}"
         return f"Up/down and Enter{keys}."
 
     def on_mount(self) -> None:
@@ -182,14 +356,14 @@ class ChoiceAnswer(AnswerInput):
         self.query_one(OptionList).highlighted = event.option_index
         self.submit()
 
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit():
-            n = int(event.character)
-            if 1 <= n <= min(9, len(self.question.options)):
-                event.stop()
-                # Straight to the answer: moving the highlight first would paint a frame
-                # that the next question replaces at once, and delay that one.
-                self.post_message(self.Submitted(self.question.options[n - 1][0]))
+    def number_range(self) -> tuple[int, int]:
+        return 1, len(self.question.options)
+
+    def numbered(self, n: int) -> str:
+        return self.question.options[n - 1][0]
+
+    def highlight(self, n: int) -> None:
+        self.query_one(OptionList).highlighted = n - 1
 
 
 class MultiList(SelectionList[str]):
@@ -222,6 +396,15 @@ class MultiAnswer(AnswerInput):
     def how(self) -> str:
         return "Pick one or more: space ticks or unticks, Enter submits."
 
+    def submit(self) -> None:
+        # Said here in this widget's own keys: the engine's message is plain mode's
+        # ("separated by commas"), for typed answers.
+        if not self.value():
+            skip = " Or ctrl+n to skip it." if self.step.optional else ""
+            self.post_message(self.Problem(f"Tick at least one with space, then Enter.{skip}"))
+            return
+        super().submit()
+
     def value(self) -> list[str]:
         chosen = set(self.query_one(MultiList).selected)
         # In option order, whatever order they were ticked in.
@@ -233,8 +416,8 @@ class MultiAnswer(AnswerInput):
         self.submit()
 
 
-class ScaleAnswer(AnswerInput):
-    """A row of numbered buttons, with the end labels beneath; digit keys pick directly."""
+class ScaleAnswer(NumberedAnswer):
+    """A row of numbered buttons, with the end labels beneath; digits type the number."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "Lower", show=False),
@@ -244,6 +427,9 @@ class ScaleAnswer(AnswerInput):
     @property
     def bounds(self) -> tuple[int, int]:
         return scale_bounds(self.step)
+
+    def number_range(self) -> tuple[int, int]:
+        return self.bounds
 
     @property
     def how(self) -> str:
@@ -260,13 +446,17 @@ class ScaleAnswer(AnswerInput):
         ends = [f"{n} = {self.step.labels[n]}" for n in (lo, hi) if n in self.step.labels]
         if ends:
             yield Static(plain("    ".join(ends)), classes="scale-ends", markup=False)
+        yield self.pending_line()
         yield self.how_line()
 
     def focus_answer(self) -> None:
         lo, _ = self.bounds
         offered = self.question.offered
         chosen = offered if isinstance(offered, int) and not isinstance(offered, bool) else lo
-        found = self.query(f"#n{chosen}")
+        self.highlight(chosen)
+
+    def highlight(self, n: int) -> None:
+        found = self.query(f"#n{n}")
         (found.first() if found else self.query(".scale-button").first()).focus()
 
     def value(self) -> int | None:
@@ -279,18 +469,8 @@ class ScaleAnswer(AnswerInput):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         assert event.button.id is not None
+        self.stop_waiting()
         self.post_message(self.Submitted(int(event.button.id[1:])))
-
-    def on_key(self, event: Key) -> None:
-        lo, hi = self.bounds
-        if event.character and event.character.isdigit():
-            n = int(event.character)
-            # With a 1-10 scale, 0 stands for 10: there is no other key for it.
-            if n == 0 and hi == 10 and lo > 0:
-                n = 10
-            if lo <= n <= hi:
-                event.stop()
-                self.post_message(self.Submitted(n))
 
 
 class YesNoAnswer(AnswerInput):
@@ -334,7 +514,7 @@ class NumberAnswer(TextAnswer):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            value=display(self.step, self.question.offered, self.labels),
+            value=self.starting_text,
             placeholder="A number, then Enter",
             type="number",
             validators=[
@@ -370,6 +550,7 @@ WIDGETS: dict[QuestionType, type[AnswerInput]] = {
 }
 
 
-def answer_input(question: Question) -> AnswerInput:
-    """The widget that fits the question's type."""
-    return WIDGETS[question.step.type or QuestionType.TEXT](question)
+def answer_input(question: Question, draft: str | None = None) -> AnswerInput:
+    """The widget that fits the question's type, holding `draft` if it takes free text."""
+    widget = WIDGETS[question.step.type or QuestionType.TEXT]
+    return widget(question, draft=draft if widget.takes_text else None)
