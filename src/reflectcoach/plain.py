@@ -20,6 +20,7 @@ from reflectcoach.editor import EditorError, edit
 from reflectcoach.engine import Question, Turn
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
+from reflectcoach.store import Store
 from reflectcoach.text import clean
 
 EXIT_OK = 0
@@ -60,9 +61,15 @@ def wrap(text: str, width: int) -> str:
 
 class PlainRunner:
     def __init__(
-        self, session: Session, stdin: TextIO, stdout: TextIO, width: int | None = None
+        self,
+        session: Session,
+        stdin: TextIO,
+        stdout: TextIO,
+        width: int | None = None,
+        store: Store | None = None,
     ) -> None:
         self.session = session
+        self.store = store  # to let go of a conversation left with nothing in it
         self.conversation = session.conversation
         self.stdin = stdin
         self.stdout = stdout
@@ -202,6 +209,10 @@ class PlainRunner:
         self.say()
         if at_eof:
             self.say("Input ended before the conversation did.")
+        if self.store is not None and self.store.discard_if_empty(self.session.id):
+            # Opened and left at once: not kept, so the resume list holds only real ones.
+            self.say("Nothing was answered, so nothing was kept.")
+            return
         self.say(f"Saved. Your answers so far are kept (conversation {self.session.id}).")
         self.say(f"Continue later with: reflectcoach resume {self.session.id}")
 

@@ -267,3 +267,17 @@ def test_edit_without_an_editor_says_how_to_set_one(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     [conversation] = stored(tmp_path)
     assert conversation["answers"][2]["value"] == "Typed instead"
+
+
+@pytest.mark.parametrize(("stdin", "code"), [(":quit\n", 0), ("", 3)])
+def test_a_conversation_left_with_nothing_in_it_is_not_kept(
+    tmp_path: Path, stdin: str, code: int
+) -> None:
+    result = run(tmp_path, "start", "every_type", "--plain", stdin=stdin)
+    assert result.returncode == code, result.stderr
+    assert "Nothing was answered, so nothing was kept." in result.stdout
+    assert "reflectcoach resume" not in result.stdout
+    assert stored(tmp_path) == []
+    kept = run(tmp_path, "start", "every_type", "--plain", stdin="Ana\n:quit\n")
+    assert kept.returncode == 0 and "Continue later with: reflectcoach resume" in kept.stdout
+    assert len(stored(tmp_path)) == 1

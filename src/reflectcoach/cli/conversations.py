@@ -26,7 +26,7 @@ def start(settings: Settings, script: str, mentorship: str | None, plain: bool) 
 
     with settings.store() as store:
         running = session.start(store, chosen, mentorship)
-        sys.exit(PlainRunner(running, sys.stdin, sys.stdout).run())
+        sys.exit(PlainRunner(running, sys.stdin, sys.stdout, store=store).run())
 
 
 @main.command()
@@ -43,7 +43,7 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool) -> None
 
     with settings.store() as store:
         running = session.resume(store, settings.catalog(), conversation_id)
-        sys.exit(PlainRunner(running, sys.stdin, sys.stdout).run(resumed=True))
+        sys.exit(PlainRunner(running, sys.stdin, sys.stdout, store=store).run(resumed=True))
 
 
 @main.command()
