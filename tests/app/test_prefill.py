@@ -20,6 +20,8 @@ async def test_the_mentorship_and_earlier_answers_are_filled_in(
         await d.answer("Ben")
         assert d.question.step.id == "partner"
         assert d.widget.query_one(Input).value == "Sam"  # the name chosen on home
+        hint = str(d.widget.query_one(".how").render())
+        assert hint.startswith("Filled in from before: Enter keeps it.")
         await d.finish({"partner": "Sam"})
     app = make_app(start="closing", mentorship="sam")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -101,6 +101,8 @@ class AnswerInput(Vertical):
         # answer repeated here would push the input off the screen.
         if self.draft is not None:
             words = "Your draft is filled in. " + words
+        elif self.question.offered is not None and self.question.prefilled:
+            words = "Filled in from before: Enter keeps it. " + words
         elif self.question.offered is not None:
             words = "Your earlier answer is filled in. " + words
         return Static(plain(words), classes="how", markup=False)
