@@ -21,7 +21,7 @@ from reflectcoach.engine import Question, Turn
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
 from reflectcoach.store import Store
-from reflectcoach.text import clean
+from reflectcoach.text import clean, typed
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress
@@ -185,6 +185,8 @@ class PlainRunner:
 
     def read(self, question: Question) -> str | None:
         raw = self._read(question)
+        if raw is not None:
+            raw = typed(raw)
         if self.echo:
             # Piped: nobody typed after the "> ", so show what was read there.
             shown = "" if raw is None else raw.replace("\n", "\n  ")

@@ -193,6 +193,13 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
     return "".join(out)
 
 
+def typed(text: str) -> str:
+    """Text a person typed, as Python read it from a terminal, a pipe or the command line:
+    bytes that are not UTF-8 arrive as lone surrogates, which no database or terminal takes.
+    They become U+FFFD, as a terminal shows them."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def clean_line(
     text: str,
     spans: Sequence[tuple[int, int]] = (),

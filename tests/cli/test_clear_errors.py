@@ -79,3 +79,23 @@ def test_an_import_with_an_unpaired_surrogate_is_refused_untouched(tmp_path: Pat
         "holds an unpaired surrogate, which is not text. Nothing was imported.\n"
     )
     assert hashlib.sha256((tmp_path / "r.db").read_bytes()).hexdigest() == before
+
+
+def test_invalid_utf8_typed_in_plain_mode_is_kept_as_replacement_characters(
+    tmp_path: Path,
+) -> None:
+    scripts = Path(__file__).parent.parent / "engine"
+    result = subprocess.run(
+        [sys.executable, "-m", "reflectcoach", "--db", str(tmp_path / "r.db")]
+        + ["--scripts", str(scripts), "start", "every_type", "--plain"],
+        input=b"Ana\xff\xfe\n:quit\n",
+        capture_output=True,
+        env=env_for(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"unexpected problem" not in result.stderr
+    from reflectcoach.store import Store
+
+    with Store.open(tmp_path / "r.db") as store:
+        [row] = store.conversations()
+        assert [a["value"] for a in store.answers(row["id"])] == ["Ana\ufffd\ufffd"]

@@ -70,15 +70,14 @@ pass_settings = click.make_pass_decorator(Settings)
 
 
 class TypedText(click.ParamType):
-    """Text a person typed on the command line. Python hands over bytes that are not UTF-8
-    as lone surrogates, which no database or terminal accepts: they become U+FFFD, as a
-    terminal would show them."""
+    """Text a person typed on the command line (see `text.typed`)."""
 
     name = "text"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value)
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        from reflectcoach.text import typed
+
+        return typed(str(value))
 
 
 TYPED = TypedText()
