@@ -85,9 +85,9 @@ def test_invalid_utf8_typed_in_plain_mode_is_kept_as_replacement_characters(
     tmp_path: Path,
 ) -> None:
     scripts = Path(__file__).parent.parent / "engine"
+    base = [sys.executable, "-m", "reflectcoach", "--db", str(tmp_path / "r.db")]
     result = subprocess.run(
-        [sys.executable, "-m", "reflectcoach", "--db", str(tmp_path / "r.db")]
-        + ["--scripts", str(scripts), "start", "every_type", "--plain"],
+        [*base, "--scripts", str(scripts), "start", "every_type", "--plain"],
         input=b"Ana\xff\xfe\n:quit\n",
         capture_output=True,
         env=env_for(tmp_path),
