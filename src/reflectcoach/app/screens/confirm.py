@@ -44,24 +44,29 @@ class ConfirmScreen(ModalScreen[bool]):
         title: str = "Are you sure?",
         yes: str = "Yes",
         no: str = "No",
+        harmless: bool = False,
     ) -> None:
         super().__init__()
         self.message = message
         self.dialog_title = title
         self.yes_label = yes
         self.no_label = no
+        # Yes loses nothing (quitting when everything is kept): Enter may take it.
+        self.harmless = harmless
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog") as dialog:
             dialog.border_title = plain(self.dialog_title)
             yield Static(plain(self.message), id="confirm-message")
             with Horizontal(id="confirm-buttons"):
-                yield Button(plain(self.yes_label), id="confirm-yes", variant="error")
-                yield Button(plain(self.no_label), id="confirm-no", variant="primary")
+                yes_variant = "primary" if self.harmless else "error"
+                yield Button(plain(self.yes_label), id="confirm-yes", variant=yes_variant)
+                no_variant = "default" if self.harmless else "primary"
+                yield Button(plain(self.no_label), id="confirm-no", variant=no_variant)
 
     def on_mount(self) -> None:
         # The safe answer has the focus, so an absent-minded Enter keeps everything.
-        self.query_one("#confirm-no", Button).focus()
+        self.query_one("#confirm-yes" if self.harmless else "#confirm-no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -397,6 +397,7 @@ class ConversationScreen(Screen[None]):
                 title="Quit reflectcoach?",
                 yes="Quit",
                 no="Stay",
+                harmless=True,  # everything is kept: Enter quits
             ),
             decided,
         )
