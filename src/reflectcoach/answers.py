@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reflectcoach.errors import UserError
+from reflectcoach.numbers import MAX_NUMBER, within
 from reflectcoach.script.model import QuestionType, Step
 
 MAX_TEXT = 20_000  # characters: far beyond any reflection, short of a pasted file
@@ -260,6 +261,12 @@ def _number(step: Step, raw: Any) -> int | float:
                 raise AnswerError(problem) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise AnswerError(problem)
+    if not within(value):
+        # Beyond what the store, float() and the plots hold exactly (numbers.py): say the
+        # range that can be kept, within the step's own bounds.
+        lo = -MAX_NUMBER if step.min is None else step.min
+        hi = MAX_NUMBER if step.max is None else step.max
+        raise AnswerError(f"That number is too large to keep. Type a number{_range_words(lo, hi)}.")
     if (step.min is not None and value < step.min) or (step.max is not None and value > step.max):
         raise AnswerError(problem)
     return value
