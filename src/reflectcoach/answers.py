@@ -40,6 +40,38 @@ def normalise(step: Step, raw: Any, labels: Mapping[str, str]) -> Any:
     return _number(step, raw)
 
 
+def fits(step: Step, value: Any) -> bool:
+    """Whether a stored value is one `step` could give now (the table in
+    docs/architecture.md): its type, its options, its range. A stored value may be older
+    than the script (an option removed, a range narrowed, a type changed) or come from an
+    import; only values that fit are taken up again. None (a skip) fits an optional step."""
+    if value is None:
+        return step.optional
+    kind = step.type or QuestionType.TEXT
+    if kind in (QuestionType.TEXT, QuestionType.LONG_TEXT):
+        return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_TEXT
+    options = {option.value for option in step.options}
+    if kind is QuestionType.CHOICE:
+        return isinstance(value, str) and value in options
+    if kind is QuestionType.MULTI:
+        return (
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(v, str) and v in options for v in value)
+            and len(set(value)) == len(value)
+        )
+    if kind is QuestionType.YES_NO:
+        return isinstance(value, bool)
+    if kind is QuestionType.SCALE:
+        lo, hi = scale_bounds(step)
+        return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+    return (
+        within(value)
+        and (step.min is None or value >= step.min)
+        and (step.max is None or value <= step.max)
+    )
+
+
 def display(step: Step, value: Any, labels: Mapping[str, str]) -> str:
     """The words an answer stands for: labels for options, yes/no, plain numbers."""
     if value is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reflectcoach.engine import DONE, AnswerError, Conversation, Entry, ResumeError
+from reflectcoach.engine import DONE, AnswerError, Conversation, Entry
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import Script
 
@@ -330,9 +330,10 @@ def test_resume_restores_exactly_where_it_stopped(script: Script) -> None:
     assert again.answer("4").says[0].text == "As a mentor, Ana, listen more than you speak."
 
 
-def test_resume_at_a_step_the_script_lost_is_a_clear_error(script: Script) -> None:
-    with pytest.raises(ResumeError, match="no longer has"):
-        Conversation(script, current_step="vanished")
+def test_resume_at_a_step_the_script_lost_starts_over_and_says_so(script: Script) -> None:
+    conv = Conversation(script, current_step="vanished")
+    assert conv.turn.question is not None and conv.turn.question.step.id == "name"
+    assert conv.notice is not None and "'vanished' is no longer in it" in conv.notice
 
 
 def test_answers_are_markdown_escaped_inside_coach_text(script: Script) -> None:

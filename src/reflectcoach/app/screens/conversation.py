@@ -101,6 +101,12 @@ class ConversationScreen(Screen[None]):
             await transcript.mount(
                 Note(f"Picking up where you left off: {len(history)} answered so far.")
             )
+        notice = self.conversation.notice
+        if notice:  # the script changed: say what was not taken up, in place and aloud
+            await transcript.mount(Note(notice))
+            self.notify(
+                clean(notice), title="Picked up with changes", severity="warning", markup=False
+            )
         else:
             await transcript.mount(
                 Note(
