@@ -71,9 +71,8 @@ def _misfit(script: Script, entry: Stored) -> str | None:
         return f"'{entry.step_id}' is no longer in it"
     if not step.is_question:
         return f"'{entry.step_id}' is no longer a question"
-    value = None if entry.skipped else entry.value
-    if value is None and not step.optional:
-        return f"'{entry.step_id}' can no longer be skipped"
-    if not fits(step, value):
+    if entry.skipped:
+        return None if step.optional else f"'{entry.step_id}' can no longer be skipped"
+    if not fits(step, entry.value):
         return f"your answer to '{entry.step_id}' no longer fits it"
     return None

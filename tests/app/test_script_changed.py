@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cli.test_hostile_imports import exported
+from cli.test_plain import FIXTURES
 from cli.test_script_changed import NOTICE, edit, rows, started
 from textual.widgets import Static
 
@@ -41,29 +43,34 @@ async def test_a_renamed_step_is_said_and_ctrl_b_goes_back(tmp_path: Path, drive
     assert conversation["position"] == 1 and conversation["current_step"] == "q2"
 
 
-async def test_an_answer_of_the_wrong_type_is_asked_again(tmp_path: Path, drive) -> None:
-    # What an import can bring: a list stored for a choice question.
-    folder, conversation_id = started(tmp_path, ["Ana", "mentee", "Grow"])
-    from reflectcoach.store import Store
+async def test_an_imported_answer_of_the_wrong_type_is_asked_again(tmp_path: Path, drive) -> None:
+    # A list stored for a choice question, as a hand-edited export brings it: the store takes
+    # it (it cannot read scripts); resuming asks the question again instead of raising
+    # "unhashable type: 'list'".
+    import io
+    import json
 
+    from reflectcoach.store import Store
+    from reflectcoach.store.importer import import_json
+
+    [conversation] = exported(tmp_path)
+    conversation["answers"][1]["answer"] = ["mentee"]
     with Store.open(tmp_path / "r.db") as store:
-        store.db.execute(
-            "UPDATE answers SET answer_json = '[\"mentee\"]' WHERE conversation_id = ? AND seq = 1",
-            [conversation_id],
-        )
-        store.db.conn.commit()
-    app = ReflectCoachApp(db_path=tmp_path / "r.db", script_dirs=[folder], resume="")
+        assert import_json(store, io.StringIO(json.dumps([conversation]))) == (1, 0)
+    app = ReflectCoachApp(db_path=tmp_path / "r.db", script_dirs=[FIXTURES], resume="")
     async with app.run_test(size=(100, 30)) as pilot:
         d = drive(pilot)
         await d.wait_for(lambda: isinstance(app.screen, ConversationScreen), "the conversation")
         await d.settle()
-        assert d.question is not None and d.question.step.id == "q2"
+        assert d.question is not None and d.question.step.id == "role"
         assert d.question.offered is None
-        assert any("your answer to 'q2' no longer fits it" in n for n in notes(app.screen))
+        assert any("your answer to 'role' no longer fits it" in n for n in notes(app.screen))
         await pilot.press("ctrl+b")
         await d.settle()
-        assert d.question is not None and d.question.step.id == "q1"
+        assert d.question is not None and d.question.step.id == "name"
+        assert d.question.offered == "Ana"
         await d.answer("Ana")
         await d.answer("mentor")
-        assert d.question is not None and d.question.step.id == "q3"
-        assert d.question.offered == "Grow"
+        assert d.question is not None and d.question.step.id == "hopes"
+        assert d.question.offered == "Grow as a lead"  # the later answers, offered again
+        assert app.is_running
