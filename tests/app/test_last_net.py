@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from reflectcoach.app.app import ReflectCoachApp
-from reflectcoach.crashlog import STOPPED
 
+# The one line a person sees, word for word (crashlog.STOPPED), before the log's path.
+STOPPED = "reflectcoach hit a problem and stopped; nothing you answered was lost."
 SECRET = "my private answer about Sam"
 
 
