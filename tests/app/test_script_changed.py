@@ -30,7 +30,7 @@ async def test_a_renamed_step_is_said_and_ctrl_b_goes_back(tmp_path: Path, drive
         await d.settle()
         screen = app.screen
         assert isinstance(screen, ConversationScreen)
-        assert NOTICE in notes(screen)
+        assert notes(screen) == ["Picking up where you left off: 2 answered so far.", NOTICE]
         assert d.question is not None and d.question.step.id == "hopes"
         await pilot.press("ctrl+b")
         await d.settle()

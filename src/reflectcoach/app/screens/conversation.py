@@ -101,18 +101,18 @@ class ConversationScreen(Screen[None]):
             await transcript.mount(
                 Note(f"Picking up where you left off: {len(history)} answered so far.")
             )
-        notice = self.conversation.notice
-        if notice:  # the script changed: say what was not taken up, in place and aloud
-            await transcript.mount(Note(notice))
-            self.notify(
-                clean(notice), title="Picked up with changes", severity="warning", markup=False
-            )
         else:
             await transcript.mount(
                 Note(
                     "Each answer is saved the moment you give it. Leave with esc whenever "
                     "you like and pick it up again from home."
                 )
+            )
+        notice = self.conversation.notice
+        if notice:  # the script changed: say what was not taken up, in place and aloud
+            await transcript.mount(Note(notice))
+            self.notify(
+                clean(notice), title="Picked up with changes", severity="warning", markup=False
             )
         if history:
             await transcript.mount(
