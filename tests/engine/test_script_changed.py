@@ -81,7 +81,8 @@ def test_a_renamed_step_stops_the_path_before_it_and_back_works() -> None:
 
 
 def test_an_answer_that_no_longer_fits_is_asked_again_without_offering_it() -> None:
-    entries, position, current = answered(load(V1), ["Ana", "mentee", "Grow", "3"])
+    entries, position, current = answered(load(V1), ["Ana", "mentee", "Grow"])
+    assert current == "q4"
     now = load(V1.replace("[mentor, mentee]", "[mentor, peer]"))
     conv, _ = resume(now, entries, position, current)
     assert conv.position == 1
@@ -135,3 +136,18 @@ def test_an_unchanged_script_resumes_without_a_notice() -> None:
     assert conv.notice is None and journal.calls == []
     assert conv.position == 2 and conv.turn.question is not None
     assert conv.turn.question.step.id == "q3"
+
+
+def test_what_still_fits_may_end_the_conversation() -> None:
+    entries, position, current = answered(load(V1), ["Ana", "mentee", "Grow"])
+    assert current == "q4"
+    now = load(
+        V1.replace("  q4:", "  q5:").replace("What do you hope for?", "Hopes?\n    end: true")
+    )
+    conv, journal = resume(now, entries, position, current)
+    assert conv.finished and conv.position == 3
+    assert journal.calls == [("moved", {"position": 3, "current_step": "_done"})]
+    assert conv.notice == (
+        "The script changed since you started: 'q4' is no longer in it. "
+        "It is complete with the 3 answers that still fit."
+    )

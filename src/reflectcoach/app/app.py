@@ -263,6 +263,11 @@ class ReflectCoachApp(App[None]):
         if running.conversation.finished:
             from reflectcoach.app.screens.finished import FinishedScreen
 
+            notice = running.conversation.notice
+            if notice:  # the script changed and what still fits ends it (else: the screen says)
+                self.notify(
+                    clean(notice), title="Picked up with changes", severity="warning", markup=False
+                )
             self.push_screen(FinishedScreen(running))
             return
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
