@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reflectcoach.errors import UserError
+from reflectcoach.numbers import MAX_NUMBER, within
 from reflectcoach.script.model import QuestionType, Step
 
 MAX_TEXT = 20_000  # characters: far beyond any reflection, short of a pasted file
@@ -37,6 +38,38 @@ def normalise(step: Step, raw: Any, labels: Mapping[str, str]) -> Any:
     if kind is QuestionType.SCALE:
         return _scale(step, raw)
     return _number(step, raw)
+
+
+def fits(step: Step, value: Any) -> bool:
+    """Whether a stored value is one `step` could give now (the table in
+    docs/architecture.md): its type, its options, its range. A stored value may be older
+    than the script (an option removed, a range narrowed, a type changed) or come from an
+    import; only values that fit are taken up again. None (a skip) fits an optional step."""
+    if value is None:
+        return step.optional
+    kind = step.type or QuestionType.TEXT
+    if kind in (QuestionType.TEXT, QuestionType.LONG_TEXT):
+        return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_TEXT
+    options = {option.value for option in step.options}
+    if kind is QuestionType.CHOICE:
+        return isinstance(value, str) and value in options
+    if kind is QuestionType.MULTI:
+        return (
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(v, str) and v in options for v in value)
+            and len(set(value)) == len(value)
+        )
+    if kind is QuestionType.YES_NO:
+        return isinstance(value, bool)
+    if kind is QuestionType.SCALE:
+        lo, hi = scale_bounds(step)
+        return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+    return (
+        within(value)
+        and (step.min is None or value >= step.min)
+        and (step.max is None or value <= step.max)
+    )
 
 
 def display(step: Step, value: Any, labels: Mapping[str, str]) -> str:
@@ -260,6 +293,12 @@ def _number(step: Step, raw: Any) -> int | float:
                 raise AnswerError(problem) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise AnswerError(problem)
+    if not within(value):
+        # Beyond what the store, float() and the plots hold exactly (numbers.py): say the
+        # range that can be kept, within the step's own bounds.
+        lo = -MAX_NUMBER if step.min is None else step.min
+        hi = MAX_NUMBER if step.max is None else step.max
+        raise AnswerError(f"That number is too large to keep. Type a number{_range_words(lo, hi)}.")
     if (step.min is not None and value < step.min) or (step.max is not None and value > step.max):
         raise AnswerError(problem)
     return value

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from transitions import Machine
 
-from reflectcoach.answers import AnswerError, display, normalise
+from reflectcoach import stored_path
+from reflectcoach.answers import AnswerError, display, fits, normalise
 from reflectcoach.errors import UserError
 from reflectcoach.records import plain_text
 from reflectcoach.script.model import Condition, Prefill, Script, Step, Template
@@ -124,12 +125,17 @@ class Conversation:
         self.entries: list[Entry] = list(entries)
         self.position = position
         self.path: list[str] = []  # every state entered, says included, for tests and graphs
+        # A resumed path is checked against the script as it is now (stored_path.py): what
+        # no longer fits is not taken up, and `notice` says so.
+        fit = stored_path.check(
+            script, self.entries, position, None if current_step == DONE else current_step
+        )
+        self.notice: str | None = None
         start = current_step or script.first_step
-        if start != DONE and start not in script.steps:
-            raise ResumeError(
-                f"This conversation stopped at step '{start}', which the script "
-                f"'{script.id}' no longer has. It can still be read with `reflectcoach show`."
-            )
+        if fit.problem is not None:
+            self.position = fit.kept
+            # Continue after the last answer that fits, by the script's own branches.
+            start = self.entries[fit.kept - 1].step_id if fit.kept else script.first_step
         self.machine = Machine(
             model=self,
             states=[*script.steps, DONE],
@@ -139,9 +145,29 @@ class Conversation:
             after_state_change=self._entered,
         )
         self.path.append(start)
-        self._anchor = start
+        if fit.problem is not None and fit.kept:
+            self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
+        self._anchor = self.state
         self._remaining = _longest_remaining(script)
         self.turn = self._settle()
+        if fit.problem is not None:
+            self.notice = f"{fit.problem}. {self._continuing()}"
+            if self.journal is not None:
+                # Stored rows stay; only the place moves, so a later resume (or a list)
+                # agrees with what is shown now.
+                self.journal.moved(position=self.position, current_step=self._anchor)
+
+    def _continuing(self) -> str:
+        """Where a resumed conversation goes on from, after part of its path was left."""
+        kept = self.position
+        question = self.turn.question
+        if question is None:
+            return f"It is complete with the {kept} answers that still fit."
+        asked = "\u201c" + " ".join(question.text.split()) + "\u201d"
+        if not kept:
+            return f"You start again from the first question, {asked}."
+        earlier = "the answer before it is kept" if kept == 1 else f"the {kept} before it are kept"
+        return f"You continue from question {question.number}, {asked}; {earlier}."
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -319,7 +345,9 @@ class Conversation:
         offered = None
         labels = self._option_labels(step)
         if self.position < len(self.entries) and self.entries[self.position].step_id == step.id:
-            offered = self.entries[self.position].value
+            # Offered again only if it still fits (the script, or an import, may disagree).
+            kept = self.entries[self.position].value
+            offered = kept if fits(step, kept) else None
         prefilled = offered is None and bool(step.prefill)
         if prefilled:
             offered = self._prefilled(step, labels)

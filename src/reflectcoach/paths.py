@@ -28,6 +28,13 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
+def state_dir() -> Path:
+    """Where logs go (`crashlog.py`): `$XDG_STATE_HOME/reflectcoach` on Linux."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP, appauthor=False))
+
+
 def user_scripts_dir() -> Path:
     return config_dir() / "scripts"
 

@@ -85,6 +85,8 @@ class PlainRunner:
         if resumed:
             done = self.conversation.position
             self.say(f"Picking up '{script.title}' where you left off ({done} answered).")
+            if self.conversation.notice:  # the script changed: what was not taken up
+                self.say(self.conversation.notice)
         else:
             self.say(f"{script.title}")
         self.say(COMMANDS)

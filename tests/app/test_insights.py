@@ -321,6 +321,45 @@ async def test_a_series_that_cannot_be_read_says_so(
         assert app.is_running
 
 
+async def test_numbers_too_large_for_a_plot_do_not_stop_insights(review_app, db_path) -> None:
+    """Two 310-digit answers to a number question without `max` (kept before answers were
+    bounded, or imported) and two ordinary ones: the ordinary ones are plotted, and the
+    screen works on."""
+    from reflectcoach.store import Store
+
+    with Store.open(db_path) as store:
+        for hours in (10**310, 10**310 + 1, 3, 4):
+            conversation_id = store.start(
+                script_id="check_in",
+                script_version=1,
+                script_sha256="0" * 64,
+                title="Weekly check-in",
+                mentorship="Ada",
+                current_step="hours",
+            )
+            store.journal(conversation_id).answered(
+                step_id="hours",
+                question=HOURS,
+                qtype="number",
+                text=str(hours),
+                value=hours,
+                skipped=False,
+                seq=0,
+                position=1,
+                current_step="note",
+                discard_from=None,
+            )
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        assert shown(screen)["question"] == HOURS
+        assert shown(screen)["plot"] == [3.0, 4.0]
+        values = shown(screen)["values"]
+        assert isinstance(values, str) and values.count(":") == 2, values
+        assert ": 3   " in values and values.endswith(": 4")
+        assert app.is_running
+
+
 def test_every_binding_is_described() -> None:
     from textual.binding import Binding
 

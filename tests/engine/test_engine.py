@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reflectcoach.engine import DONE, AnswerError, Conversation, Entry, ResumeError
+from reflectcoach.engine import DONE, AnswerError, Conversation, Entry
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import Script
 
@@ -192,6 +192,31 @@ def test_number_bounds(script: Script, raw: str) -> None:
         conv.answer(raw)
 
 
+BIG = "9" * 310  # fits a Python int, not a float, SQLite's INTEGER or a plot
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [BIG, "-" + BIG, "1e16", 10**16, -(10**16), 1e300],
+    ids=["310 digits", "-310 digits", "1e16", "int 10**16", "int -10**16", "float 1e300"],
+)
+def test_a_number_beyond_what_the_store_can_hold_is_refused(raw: object) -> None:
+    loaded = load_text(
+        "id: n\ntitle: N\nsummary: s\naudience: anyone\nversion: 1\n"
+        "steps:\n  n:\n    ask: How many?\n    type: number\n    min: 0\n",
+        "n.yaml",
+    )
+    assert loaded.script is not None, loaded.diagnostics
+    conv = Conversation(loaded.script)
+    with pytest.raises(
+        AnswerError, match=r"too large to keep\. Type a number from 0 to 1000000000000000"
+    ):
+        conv.answer(raw)
+    assert conv.position == 0
+    conv.answer("1_000_000_000_000_000")  # the bound itself is kept
+    assert conv.values["n"] == 10**15
+
+
 def test_text_must_not_be_empty(script: Script) -> None:
     conv = Conversation(script)
     with pytest.raises(AnswerError, match="Type an answer"):
@@ -305,9 +330,10 @@ def test_resume_restores_exactly_where_it_stopped(script: Script) -> None:
     assert again.answer("4").says[0].text == "As a mentor, Ana, listen more than you speak."
 
 
-def test_resume_at_a_step_the_script_lost_is_a_clear_error(script: Script) -> None:
-    with pytest.raises(ResumeError, match="no longer has"):
-        Conversation(script, current_step="vanished")
+def test_resume_at_a_step_the_script_lost_starts_over_and_says_so(script: Script) -> None:
+    conv = Conversation(script, current_step="vanished")
+    assert conv.turn.question is not None and conv.turn.question.step.id == "name"
+    assert conv.notice is not None and "'vanished' is no longer in it" in conv.notice
 
 
 def test_answers_are_markdown_escaped_inside_coach_text(script: Script) -> None:

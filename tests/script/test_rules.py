@@ -211,6 +211,13 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
         "a label key must be a whole number, not text 'low'",
     ),
     (
+        "number with a max beyond what an answer can hold",
+        script("q:\n  ask: x\n  type: number\n  max: 10000000000000001"),
+        9,
+        10,
+        "'max' must be between -1,000,000,000,000,000 and 1,000,000,000,000,000",
+    ),
+    (
         "number with min >= max",
         script("q:\n  ask: x\n  type: number\n  min: 2.5\n  max: 1"),
         9,

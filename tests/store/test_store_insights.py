@@ -126,6 +126,17 @@ def test_values_keep_their_type(fresh_store: Store, clock: Clock) -> None:
     assert [type(v) for v in values] == [int, float, float, float, int]
 
 
+def test_numbers_beyond_what_an_answer_holds_are_left_out(fresh_store: Store) -> None:
+    # Stored before answers were bounded, or imported: a 310-digit int is valid JSON but no
+    # float; 1e16 is one, but beyond the bound every answer keeps (numbers.py).
+    for hours in (10**310, -(10**310), 10**16, 1e300, 10**15, 2):
+        run(fresh_store, check_in(5, hours), mentorship="Ada")
+    (series,) = fresh_store.numeric_series(script_id="weekly", step_id="hours")
+    assert [value for _, value in series["points"]] == [10**15, 2]
+    [hours] = [q for q in fresh_store.numeric_questions() if q["step_id"] == "hours"]
+    assert hours["count"] == 2  # the list and the plot agree
+
+
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("history") / "history.db"

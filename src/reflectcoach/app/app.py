@@ -81,6 +81,7 @@ class ReflectCoachApp(App[None]):
         self._catalog_lock = threading.Lock()  # workers on two threads may ask at once
         self._store: Store | None = None
         self._initial_done = False
+        self._stopped: str | None = None  # the line to print after a problem stopped the app
         self._painted = asyncio.Event()
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
         # Tests fix the date so the default export path in snapshots does not change daily.
@@ -90,6 +91,32 @@ class ReflectCoachApp(App[None]):
         theme = self.settings.get(saved.THEME)
         if theme and theme in self.available_themes:
             self.theme = theme
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last net: Textual calls this with any exception a handler, worker or timer
+        lets out, then exits. Its own version prints a traceback with every frame's locals
+        (answers among them); this one writes the traceback, without locals, to a private
+        log file (crashlog.py) and keeps one line to print on exit. (Textual 8.2: the hook,
+        `_exception`/`_exception_event` and `_close_messages_no_wait` are what its own uses.)"""
+        from reflectcoach import crashlog
+
+        self._return_code = 1
+        if self._exception is None:  # as Textual does: run_test re-raises it for the tests
+            self._exception = error
+            self._exception_event.set()
+        if self._stopped is None:  # the first problem is the one worth a log
+            self._stopped = clean(crashlog.report(error))
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        # Called once the terminal is restored. Textual's own prints its exit renderables
+        # wrapped and cropped to the terminal's width; the line naming the log is printed
+        # whole (soft wrap: the terminal folds it, a copy gets the path in one piece), and
+        # as plain text (error_console has no markup or highlighting).
+        if self._stopped is not None:
+            self.error_console.print(self._stopped, soft_wrap=True)
+            self._stopped = None
+        super()._print_error_renderables()
 
     def get_default_screen(self) -> Screen:
         # Home is the bottom of the stack: every other screen leaves back to it.
@@ -295,6 +322,11 @@ class ReflectCoachApp(App[None]):
         if running.conversation.finished:
             from reflectcoach.app.screens.finished import FinishedScreen
 
+            notice = running.conversation.notice
+            if notice:  # the script changed and what still fits ends it (else: the screen says)
+                self.notify(
+                    clean(notice), title="Picked up with changes", severity="warning", markup=False
+                )
             self.push_screen(FinishedScreen(running))
             return
         self.push_screen(ConversationScreen(running, resumed=resume is not None))

@@ -188,6 +188,9 @@ def open_app(settings: Settings, **where: Any) -> None:
     from reflectcoach.settings import UserSettings, default_path
 
     saved = UserSettings.load(default_path())  # the theme and other choices made before
-    ReflectCoachApp(
+    app = ReflectCoachApp(
         db_path=settings.db_path, script_dirs=settings.script_dirs(), settings=saved, **where
-    ).run()
+    )
+    app.run()
+    if app.return_code:  # stopped by a problem (the app printed where its details are)
+        sys.exit(app.return_code)

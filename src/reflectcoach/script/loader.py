@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.script import conditions, prefill, templates
 from reflectcoach.script.model import (
     SCRIPT_ID,
@@ -331,6 +332,14 @@ class _Checker:
             return None
         if value != value or value in (float("inf"), float("-inf")):
             self.error_at(node, f"'{name}' must be a finite number")
+            return None
+        if not within(value):
+            # No answer beyond the bound can be kept (numbers.py), so neither can a limit.
+            self.error_at(
+                node,
+                f"'{name}' must be between -{MAX_NUMBER_WORDS} and {MAX_NUMBER_WORDS}, "
+                "the largest numbers an answer can hold",
+            )
             return None
         return value
 

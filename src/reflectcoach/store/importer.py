@@ -14,6 +14,8 @@ from typing import IO, Any
 
 from sqlite_utils import Database
 
+from reflectcoach.numbers import MAX_NUMBER_WORDS, within
+
 from .db import Store
 from .errors import StoreError, guarded
 from .mentorships import display_name, first_written, mentorship_key
@@ -58,6 +60,10 @@ def _whole(item: dict[str, Any], key: str, default: int | None = None) -> int:
     return value
 
 
+def _numeric(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _time(value: str | None, key: str) -> str | None:
     if value is None:
         return None
@@ -78,12 +84,17 @@ def _answer(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
         if skipped and value is not None:
             raise _Invalid("a skipped answer must have 'answer': null")
         text = _opt(item, "answer_text")
+        kind = _str(item, "type", empty=False)
+        if kind in ("number", "scale") and _numeric(value) and not within(value):
+            raise _Invalid(
+                f"'answer' is a number beyond ±{MAX_NUMBER_WORDS}, the largest an answer holds"
+            )
         return {
             "conversation_id": conversation_id,
             "step_id": _str(item, "step", empty=False),
             "seq": _whole(item, "seq", index),
             "question": _str(item, "question"),
-            "type": _str(item, "type", empty=False),
+            "type": kind,
             "answer_text": None if skipped else (text or ""),
             "answer_json": _unicode(encode_value(value), "answer"),
             "skipped": int(skipped),
@@ -145,6 +156,7 @@ def _conversation(item: Any) -> Rows:
     seqs = [a["seq"] for a in answers]
     if len(set(seqs)) != len(seqs):
         raise _Invalid("two answers have the same 'seq'")
+    _check_path(row, set(seqs))
     drafts_in = item.get("drafts", [])  # optional: only conversations with drafts have it
     if not isinstance(drafts_in, list):
         raise _Invalid("'drafts' must be a list")
@@ -153,6 +165,19 @@ def _conversation(item: Any) -> Rows:
     if len(set(draft_seqs)) != len(draft_seqs):
         raise _Invalid("two drafts have the same 'seq'")
     return row, answers, drafts
+
+
+def _check_path(row: dict[str, Any], seqs: set[int]) -> None:
+    """What the store itself never writes, whatever the script: a path with a hole in it, or
+    a place past its answers. (Whether the answers fit the script is for resume to see:
+    the store cannot read scripts, and a script may change after an export anyway.)"""
+    missing = next((seq for seq in range(len(seqs)) if seq not in seqs), None)
+    if missing is not None:
+        raise _Invalid(
+            f"'seq' {missing} is missing: answers are numbered 0, 1, 2... with none left out"
+        )
+    if row["position"] > len(seqs):
+        raise _Invalid(f"'position' is {row['position']}, past its {len(seqs)} answers")
 
 
 def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:

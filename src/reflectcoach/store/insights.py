@@ -11,11 +11,12 @@ of one question.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any, TypedDict
 
 from sqlite_utils import Database
+
+from reflectcoach.numbers import MAX_NUMBER_SQL, within
 
 from .errors import guarded
 from .mentorships import mentorship_key
@@ -28,9 +29,12 @@ SeriesKey = tuple[str, str, str | None]  # script_id, step_id, mentorship
 # two terms are the partial index's own WHERE (so SQLite can use it); the GLOB keeps out
 # true/false, strings, lists and null without parsing JSON (a JSON number starts with - or
 # a digit, anything else does not).
+# The last term leaves out a number beyond what an answer may hold (numbers.py; an old row
+# or an import): as REAL it would overflow the plot, or be drawn wrong. CAST reads '1e400'
+# as Inf, which fails the test too.
 _POINT = (
     "a.type IN ('scale', 'number') AND a.skipped = 0 AND a.answer_json GLOB '[-0-9]*' "
-    "AND a.seq < c.position"
+    f"AND a.seq < c.position AND abs(CAST(a.answer_json AS REAL)) <= {MAX_NUMBER_SQL}"
 )
 # Every (mentorship, script) group's numeric questions answered in more than one
 # conversation, as one JSON value: [[mentorship, script_id, [[step_id, points, last
@@ -68,16 +72,16 @@ class NumericQuestion(TypedDict):
 
 def _number(raw: str) -> int | float | None:
     """A stored JSON number as int or float (int() and float() are several times cheaper
-    than json.loads); None for anything else, or a value that is not finite."""
+    than json.loads); None for anything else, or a value beyond the bound (numbers.py)."""
+    value: int | float
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        pass
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+        try:
+            value = float(raw)
+        except ValueError:
+            return None
+    return value if within(value) else None
 
 
 def _series_order(key: SeriesKey) -> tuple[str, str, bool, str]:

@@ -124,6 +124,12 @@ class ConversationScreen(Screen[None]):
                     "you like and pick it up again from home."
                 )
             )
+        notice = self.conversation.notice
+        if notice:  # the script changed: say what was not taken up, in place and aloud
+            await transcript.mount(Note(notice))
+            self.notify(
+                clean(notice), title="Picked up with changes", severity="warning", markup=False
+            )
         if history:
             await transcript.mount(
                 ExchangeLog(

@@ -23,6 +23,7 @@ from reflectcoach.app.widgets.review_format import (
     mentorship_label,
     one_line,
 )
+from reflectcoach.numbers import as_float
 
 # Between a date and its value: a no-break space keeps "2026-01-05: 4" on one line when
 # the list wraps.
@@ -67,8 +68,14 @@ class SeriesPanel(Vertical):
 
     def show(self, series: Mapping[str, Any], script_title: str) -> None:
         """Plot `series` (a store Series) and write out each of its values."""
-        points = [(at, value) for at, value in series["points"]]
-        values = [float(value) for _, value in points]
+        # Every value as a float, leaving out any that is not a number an answer may hold:
+        # the store already does, but a panel must not raise over a value from elsewhere.
+        points = [
+            (at, number)
+            for at, value in series["points"]
+            if (number := as_float(value)) is not None
+        ]
+        values = [value for _, value in points]
         self.query_one(".series-question", Static).update(Content(one_line(series["question"])))
         self.query_one(".series-about", Static).update(
             Content(about_text(script_title, series["mentorship"], values))
