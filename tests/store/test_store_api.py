@@ -270,7 +270,7 @@ def test_delete(fresh_store: Store) -> None:
 
 def test_resolve_id(fresh_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     # Known ids, so no random one can share a prefix the test calls unique or absent.
-    made = iter(f"{n:012x}" for n in range(1, 100))
+    made = iter(str(n) * 12 for n in range(1, 10))
     monkeypatch.setattr("reflectcoach.store.db.new_id", lambda: next(made))
     ids = [run(fresh_store, WEEKLY) for _ in range(3)]
     for conversation_id in ids:
