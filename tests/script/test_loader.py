@@ -387,7 +387,9 @@ def test_plain_scalars_resolve_as_safe_load_reads_them(text: str) -> None:
         return  # not a plain scalar PyYAML reads on its own (`0b_` even raises ValueError)
     if not isinstance(expected, dict) or set(expected) != {"x"} or len(text) > MAX_NUMBER_CHARS:
         return
-    ours = _resolve(text.strip())
+    # YAML strips only spaces and tabs around a plain scalar; str.strip() would also take
+    # away a no-break space, which PyYAML keeps as the value ("x: \xa0" is "\xa0").
+    ours = _resolve(text.strip(" \t"))
     wanted = expected["x"]
     if isinstance(wanted, float) and math.isnan(wanted):
         assert isinstance(ours, float) and math.isnan(ours)

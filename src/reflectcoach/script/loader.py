@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-from reflectcoach.script import conditions, prefill, templates
+from reflectcoach.script import conditions, prefill, templates, urls
 from reflectcoach.script.model import (
     SCRIPT_ID,
     STEP_ID,
@@ -300,6 +300,12 @@ class _Checker:
         except templates.TemplateError as err:
             self.error(*node.locate(err.offset), f"in '{name}': {err.message}")
             return None
+        # Scripts come from shared folders: nothing they write may send answers, or the
+        # fact that a record was read, to another machine (script/urls.py).
+        for _hole, offset in urls.holes_in_urls(parsed):
+            self.error(*node.locate(offset), f"in '{name}': {urls.MESSAGE}")
+        for offset in urls.remote_images(text):
+            self.error(*node.locate(offset), f"in '{name}': {urls.REMOTE_IMAGE}")
         self.texts.append((parsed, node))
         return parsed
 
