@@ -130,9 +130,12 @@ class Harness:
         process.wait()
 
     def delay(self, kind: str) -> float:
-        # Most of the first fifth is the interpreter starting: kill there less often.
+        # Anywhere in the run, and more often near its end, around the commit or the rename
+        # (a uniform delay almost never lands after it).
         whole = self.durations[kind]
-        return self.rng.uniform(0.0, 0.2 * whole if self.rng.random() < 0.1 else whole)
+        if self.rng.random() < 0.3:
+            return self.rng.uniform(0.85 * whole, 1.1 * whole)
+        return self.rng.uniform(0.0, whole)
 
     def open_checked(self, db: Path, kind: str) -> Store | None:
         try:

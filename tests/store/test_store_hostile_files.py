@@ -179,7 +179,7 @@ def test_a_crash_leftover_log_is_recovered(tmp_path: Path) -> None:
     [
         ("truncated", "ends part way through frame"),
         ("header", "header is not a write-ahead log header"),
-        ("middle", "is corrupt and frames written after it would be dropped"),
+        ("middle", "is corrupt and a commit written after it"),
     ],
 )
 def test_a_damaged_log_is_refused_untouched(tmp_path: Path, damage: str, says: str) -> None:
@@ -207,3 +207,37 @@ def test_a_damaged_log_is_refused_untouched(tmp_path: Path, damage: str, says: s
     with pytest.raises(StoreError, match="write-ahead log"):
         Store.open(db)
     assert digests(*files) == before
+
+
+SPILLING_WRITER = """
+import os, signal, sys
+from reflectcoach.store import Store
+sys.path.insert(0, {tests!r})
+from store.helpers import WEEKLY, run
+store = Store.open({db!r})
+for n in range(3):
+    run(store, WEEKLY, mentorship=f"Person {{n}}")
+# A transaction bigger than the page cache: SQLite spills it into the log before the commit
+# and rewrites frames of it in place, fixing their checksums only at a commit never reached.
+store.db.execute("PRAGMA cache_size = 5")
+store.db.execute("BEGIN IMMEDIATE")
+for round in range(4):
+    for n in range(300):
+        store.db.execute(
+            "INSERT OR REPLACE INTO conversations (id, script_id, script_version, script_sha256,"
+            " title, status, current_step, position, started_at, updated_at) VALUES"
+            " (?, 's', 1, '0', ?, 'in_progress', 'a', 0, 'x', 'x')",
+            (f"c{{n}}", "t" * (200 + round * 50)),
+        )
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_killed_uncommitted_transaction_is_no_damage(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    code = textwrap.dedent(SPILLING_WRITER).format(
+        tests=str(Path(__file__).parents[1]), db=str(db)
+    )
+    subprocess.run([sys.executable, "-c", code], timeout=60, check=False)
+    with Store.open(db) as store:
+        assert len(store.conversations(limit=None)) == 3

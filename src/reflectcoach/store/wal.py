@@ -14,13 +14,18 @@ then its page):
 - a complete header (one 32-byte write);
 - whole frames, then at most one frame header without its page (the file is
   32 + k * (24 + page size) bytes, or 24 more);
-- after the last valid frame, only frames of an older generation of the log (the log is
-  reused from the start after a checkpoint; its header then gets new salts).
+- after the last valid frame, frames of the transaction that was being written, whose
+  checksums need not chain (SQLite may overwrite a frame of an uncommitted transaction in
+  place and fix the checksums only at commit: the crash harness found this on a killed
+  import), and frames of an older generation of the log (the log is reused from the start
+  after a checkpoint; its header then gets new salts). None of these is a commit frame of the
+  current generation.
 
 So the log is damaged when its header is not a valid WAL header, when its size ends part way
-through a page, or when a frame of the current generation (the header's salts) comes after
-one whose checksum fails: a later commit was written, and SQLite would drop it. Truncation
-exactly at a frame boundary looks like a crash there and cannot be told apart.
+through a page, or when a commit frame of the current generation (the header's salts) comes
+after a frame whose checksum fails: that commit was written, and SQLite would drop it.
+Truncation exactly at a frame boundary, or damage to the last transaction's final frame,
+looks like a crash there and cannot be told apart.
 
 What we do on damage: refuse, leaving every byte as it is (`DamagedLog`). Continuing, even after
 copying the log aside, would let SQLite recover and checkpoint what it can read, after which
@@ -125,13 +130,13 @@ def problem_in(wal: Path) -> str | None:
         broken_at: int | None = None
         for index in range(whole):
             frame = fp.read(frame_size)
-            _page, _commit, f_salt1, f_salt2, f_sum1, f_sum2 = struct.unpack(">6I", frame[:24])
+            _page, commit, f_salt1, f_salt2, f_sum1, f_sum2 = struct.unpack(">6I", frame[:24])
             current = (f_salt1, f_salt2) == (salt1, salt2)
             if broken_at is not None:
-                if current:
+                if current and commit:
                     return (
-                        f"frame {broken_at + 1} of {whole} is corrupt and frames written "
-                        "after it would be dropped"
+                        f"frame {broken_at + 1} of {whole} is corrupt and a commit written "
+                        f"after it, at frame {index + 1}, would be dropped"
                     )
                 continue
             if current:
