@@ -235,9 +235,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 def test_a_killed_uncommitted_transaction_is_no_damage(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    code = textwrap.dedent(SPILLING_WRITER).format(
-        tests=str(Path(__file__).parents[1]), db=str(db)
-    )
+    code = textwrap.dedent(SPILLING_WRITER).format(tests=str(Path(__file__).parents[1]), db=str(db))
     subprocess.run([sys.executable, "-c", code], timeout=60, check=False)
     with Store.open(db) as store:
         assert len(store.conversations(limit=None)) == 3
