@@ -17,10 +17,10 @@ Standard library only (and platformdirs, through `paths`): the CLI and the app b
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from reflectcoach import paths
+from reflectcoach.private import write_private
 
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # far more than a few names; a bigger file is not ours
@@ -116,31 +116,6 @@ class UserSettings:
         except OSError as error:
             return f"Could not save the settings to {self.path}: {error.strerror or error}."
         return None
-
-
-def write_private(path: Path, text: str) -> None:
-    """Replace `path` with `text`, readable by its owner only, all at once. The folder is
-    made (0700) when missing. Raises OSError with no temp file left behind."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(temp, flags, 0o600)
-    except FileExistsError:
-        # Left by a run that crashed with this pid: it is only ever our own temp file.
-        temp.unlink()
-        fd = os.open(temp, flags, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fp:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fp.fileno(), 0o600)  # whatever the umask
-            fp.write(text)
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def _damaged(path: Path, why: str) -> str:

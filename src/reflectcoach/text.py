@@ -62,6 +62,13 @@ _ENTITY_AHEAD = re.compile(r"#?[A-Za-z0-9]+;|#?[A-Za-z0-9]*\Z")
 _CLOSING_HASHES = re.compile(r"(?:(?<=[ \t])|^)#+(?=[ \t]*\Z)")
 _CONTAINER_PART = re.compile(r"[ ]{0,3}>[ ]?|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])[ ]+")
 _SPACE = frozenset((" ", "\t", "\n"))
+# What GFM viewers (and markdown-it's linkify) turn into links by themselves, with no Markdown
+# around it: `https://...`, `//host`, `www.example.com`, `example.com`, `a@b.co`. A backslash
+# before the ":" of "://", the first "/" of any other "//" and a domain's dots splits the text
+# where the matcher looks, and shows nothing: a typed address stays text and never becomes a
+# link a mentor might click.
+_LABEL_AHEAD = re.compile(r"[^\W_]{2,}")
+_MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
 
 
 def markdown_escape(text: str, before: str = "") -> str:
@@ -185,6 +192,9 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
             or (char == "\\" and (right is None or right == "\n" or right in _ASCII_PUNCTUATION))
             or (char == "<" and right not in _SPACE)
             or (char == "&" and _ENTITY_AHEAD.match(text, i + 1))
+            or (char == ":" and (text.startswith("//", i + 1) or _MAILTO.search(text, 0, i)))
+            or (char == "/" and right == "/" and (text[i - 1] if i else previous) != ":")
+            or (char == "." and _links_domain(text, i))
         ):
             out.append("\\" + char)
         else:
@@ -198,6 +208,17 @@ def typed(text: str) -> str:
     bytes that are not UTF-8 arrive as lone surrogates, which no database or terminal takes.
     They become U+FFFD, as a terminal shows them."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _links_domain(text: str, dot: int) -> bool:
+    """Whether the "." at `dot` joins two labels of what a linkifier could take for a domain
+    ("example.com", "www.x.org", "b.co" in "a@b.co"): a letter or digit before it, and after
+    it a run of two or more letters or digits with a letter among them ("v1.2", "e.g." and
+    "3.50" are left alone)."""
+    if dot == 0 or not text[dot - 1].isalnum():
+        return False
+    label = _LABEL_AHEAD.match(text, dot + 1)
+    return label is not None and any(c.isalpha() for c in label.group())
 
 
 def clean_line(

@@ -167,7 +167,8 @@ def test_markdown_neutralises_user_text(fresh_store: Store) -> None:
     assert "> 1\\. not numbered\\\n" in block
     assert "> \\`\\`\\`\\\n" in block
     assert "> \\<script>alert(1)\\</script>\\\n" in block
-    assert "> \\[link\\]: http://example.com\\\n" in block
+    # a typed address stays text: GFM viewers would link "http://example.com" on their own
+    assert "> \\[link\\]: http\\://example\\.com\\\n" in block
     assert "> \\===\\\n" in block
     assert "> \\_\\_\\_\\\n" in block
     assert block.endswith("> \\*\\*bold\\*\\* \\_it\\_ \\| pipe \\| \\`code\\`")

@@ -126,7 +126,10 @@ class ReflectCoachApp(App[None]):
         """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
         from reflectcoach.store import Store
 
-        return Store.open(self.db_path)
+        store = Store.open(self.db_path)
+        for notice in store.notices:  # notify is thread-safe: workers open stores too
+            self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
+        return store
 
     def catalog(self, *, fresh: bool = False) -> Catalog:
         """The scripts, loaded once (call from a worker the first time: it parses YAML);

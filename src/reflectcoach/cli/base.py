@@ -53,7 +53,10 @@ class Settings:
     def store(self) -> Store:
         from reflectcoach.store import Store
 
-        return Store.open(self.db_path)
+        store = Store.open(self.db_path)
+        for notice in store.notices:
+            click.echo(clean(notice), err=True)
+        return store
 
 
 def clean(text: str) -> str:

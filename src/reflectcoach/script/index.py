@@ -8,13 +8,14 @@ it. Losing or corrupting the cache file costs one full load, nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reflectcoach import __version__, paths
+from reflectcoach.private import write_private
 from reflectcoach.script.registry import Catalog, load_catalog, script_files
 
 FORMAT = 1
@@ -54,14 +55,11 @@ def _read(key: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _write(data: dict[str, Any]) -> None:
-    target = cache_file()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        partial.replace(target)
-    except OSError:
-        pass  # a read-only home only makes the next run slower
+    # Owner-only, whatever the umask: a cache others could write would let them choose which
+    # file `start <id>` opens.
+    # A read-only home only makes the next run slower.
+    with contextlib.suppress(OSError):
+        write_private(cache_file(), json.dumps(data, ensure_ascii=False))
 
 
 def _key(dirs: Sequence[Path]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
-from reflectcoach.script import conditions, prefill, templates
+from reflectcoach.script import conditions, prefill, templates, urls
 from reflectcoach.script.model import (
     SCRIPT_ID,
     STEP_ID,
@@ -301,6 +301,15 @@ class _Checker:
         except templates.TemplateError as err:
             self.error(*node.locate(err.offset), f"in '{name}': {err.message}")
             return None
+        # Scripts come from shared folders: nothing they write may send answers, or the
+        # fact that a record was read, to another machine (script/urls.py). Records are
+        # sent to mentors and opened in any viewer; coach text is shown only by us, and
+        # neither front end loads an image or opens a link from it.
+        for _hole, offset in urls.holes_in_urls(parsed):
+            self.error(*node.locate(offset), f"in '{name}': {urls.MESSAGE}")
+        if name == "record":
+            for offset in urls.remote_images(text):
+                self.error(*node.locate(offset), f"in '{name}': {urls.REMOTE_IMAGE}")
         self.texts.append((parsed, node))
         return parsed
 

@@ -53,13 +53,21 @@ class Template:
         """The text with each hole replaced by `fill(name, before)`, `before` being what is
         already rendered on the hole's line: Markdown escaping depends on where a value lands
         (a list item, a heading, the start of a line). With `drop_empty_lines`, as in
-        `render_filled`."""
+        `render_filled`.
+
+        A hole whose place is inside a URL (a link or image destination, an autolink, an HTML
+        tag, a bare URL) is left empty: whatever it held would leave the machine when the
+        Markdown is viewed. The loader refuses such templates; this holds without it."""
+        from reflectcoach.script.urls import holes_in_urls
+
+        in_urls = {offset for _name, offset in holes_in_urls(self)} if self.holes else set()
         lines: list[str] = []
         line: list[str] = []
         holes = filled = 0
         for i, part in enumerate(self.parts):
             if i % 2:
-                value = fill(part, "".join(line)) or ""
+                inert = self.holes[i // 2][1] in in_urls
+                value = "" if inert else fill(part, "".join(line)) or ""
                 holes += 1
                 filled += bool(value.strip())
                 line.append(value)

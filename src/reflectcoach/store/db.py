@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import files, integrity
+from . import files, integrity, wal
 from .drafts import Drafts, clear_drafts
 from .errors import StoreError, guarded, translate
 from .insights import Insights
@@ -36,22 +36,29 @@ class Store(Queries, Insights, Mentorships, Drafts):
     path: Path
     db: Database
     clock: Callable[[], str]  # UTC ISO-8601 timestamps; tests may replace it
+    # What opening changed that the person should hear about, once (permissions tightened);
+    # front ends show them: the CLI on stderr, the app as a notification.
+    notices: list[str]
 
     def __init__(self, path: Path, db: Database) -> None:
         self.path = path
         self.db = db
         self.clock = utc_now
+        self.notices = []
+        self._counted = False  # counted in wal's stores open in this process
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
         target = Path(path).expanduser()
-        files.prepare(target)
+        notices = files.prepare(target)
+        wal.check(target)  # before any connection: SQLite's recovery would drop what it lost
         try:
             check_file(target)
             conn = files.connect(target)
         except sqlite3.Error as exc:
             raise translate(target, exc) from exc
         store = cls(target, Database(conn, execute_plugins=False))
+        store.notices = notices
         try:
             store._migrate()
         except sqlite3.Error as exc:
@@ -60,6 +67,8 @@ class Store(Queries, Insights, Mentorships, Drafts):
         except BaseException:
             conn.close()
             raise
+        wal.opened(target)
+        store._counted = True
         return store
 
     def _migrate(self) -> None:
@@ -71,6 +80,9 @@ class Store(Queries, Insights, Mentorships, Drafts):
 
     def close(self) -> None:
         self.db.close()
+        if self._counted:
+            wal.closed(self.path)
+            self._counted = False
         integrity.remember_clean(self.path)
 
     def __enter__(self) -> Store:

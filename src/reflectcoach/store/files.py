@@ -12,6 +12,8 @@ import stat
 import time
 from pathlib import Path
 
+from reflectcoach.private import make_dirs
+
 from .errors import ELSEWHERE, StoreError, damaged, read_only
 
 HEADER = b"SQLite format 3\x00"
@@ -27,8 +29,11 @@ _KINDS = {
 }
 
 
-def prepare(path: Path) -> None:
-    """Create the folder (0700) and an empty file (0600) if missing; check what exists."""
+def prepare(path: Path) -> list[str]:
+    """Create the folder (0700) and an empty file (0600) if missing; check what exists.
+
+    Returns the notices a person should see once: a database, its -wal or -shm, or the default
+    data folder, found readable by others and made private (see `_tighten`)."""
     _check_kind(path)
     _make_dirs(path.parent)
     try:
@@ -46,6 +51,51 @@ def prepare(path: Path) -> None:
             os.close(fd)
     _check_writable(path)
     _check_header(path)
+    return _tighten(path)
+
+
+def _tighten(path: Path) -> list[str]:
+    """Make the database and its -wal/-shm 0600, and the default data folder 0700, where
+    group or others could read or write them (a copy restored from a backup, an older
+    version, a umask of 022 at the time). Said once: afterwards there is nothing to tighten.
+
+    A folder the person chose (`--db ~/notes/r.db`, REFLECTCOACH_DB) is theirs and keeps its
+    mode: it may be shared on purpose, and other files live there. The database files in it
+    are ours and are still made private, which the folder's mode cannot undo for their content.
+    """
+    changed: list[str] = []
+    targets = [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))]
+    modes = [(target, 0o600) for target in targets]
+    if _is_default_folder(path.parent):
+        modes.append((path.parent, 0o700))
+    for target, wanted in modes:
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            continue
+        if not stat.S_IMODE(info.st_mode) & 0o077 or info.st_uid != os.geteuid():
+            continue  # private already, or not ours to change
+        try:
+            os.chmod(target, stat.S_IMODE(info.st_mode) & ~0o077 | (wanted & 0o700))
+        except OSError:
+            continue  # a file system without modes: nothing we can do, nothing to say
+        changed.append(f"{target} ({stat.S_IMODE(info.st_mode):04o} -> {wanted:04o})")
+    if not changed:
+        return []
+    return [
+        "Others could read your reflections; reflectcoach made these private (owner only): "
+        + ", ".join(changed)
+        + "."
+    ]
+
+
+def _is_default_folder(folder: Path) -> bool:
+    from reflectcoach.paths import data_dir
+
+    try:
+        return folder.resolve() == data_dir().resolve()
+    except OSError:
+        return False
 
 
 def _check_kind(path: Path) -> None:
@@ -73,24 +123,13 @@ def _check_kind(path: Path) -> None:
 
 
 def _make_dirs(folder: Path) -> None:
-    missing: list[Path] = []
-    probe = folder
-    while not probe.exists():
-        missing.append(probe)
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    for directory in reversed(missing):
-        try:
-            directory.mkdir(mode=0o700)
-            os.chmod(directory, 0o700)
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot create the folder {directory} for the reflection database: "
-                f"{exc.strerror}; {ELSEWHERE}."
-            ) from exc
+    try:
+        make_dirs(folder)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the folder {exc.filename or folder} for the reflection database: "
+            f"{exc.strerror}; {ELSEWHERE}."
+        ) from exc
     if not folder.is_dir():
         raise StoreError(f"{folder} is not a folder, so it cannot hold the reflection database.")
 
@@ -148,11 +187,16 @@ class Schema:
     """What a database file holds, read without writing a byte (see `read_schema`)."""
 
     def __init__(
-        self, objects: list[tuple[str, str]], applied: list[str], problem: str | None = None
+        self,
+        objects: list[tuple[str, str]],
+        applied: list[str],
+        problem: str | None = None,
+        user_version: int = 0,
     ) -> None:
         self.objects = objects  # (type, name) of every table, view, index and trigger
         self.applied = applied  # names of the migrations of our set recorded in it
         self.problem = problem  # the first problem SQLite's quick_check found, if asked
+        self.user_version = user_version  # PRAGMA user_version: our schema number, once set
 
 
 def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schema | None:
@@ -185,7 +229,8 @@ def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schem
         if check and not hot_journal:
             (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
             problem = None if result == "ok" else str(result)
-        return Schema(objects, applied, problem)
+        (user_version,) = conn.execute("PRAGMA user_version").fetchone()
+        return Schema(objects, applied, problem, int(user_version))
     except sqlite3.DatabaseError as exc:
         raise damaged(path, f"SQLite says: {exc}") from None
     finally:

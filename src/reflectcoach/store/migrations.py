@@ -160,6 +160,12 @@ KNOWN = [
 ]
 
 
+# The schema's number, kept in the file's header (`PRAGMA user_version`) as well as in
+# sqlite-utils' table of applied migrations: any SQLite tool shows it, and a file from a newer
+# version is refused even if that version recorded its migrations differently.
+SCHEMA_VERSION = len(KNOWN)
+
+
 def check_file(path: Path) -> None:
     """Refuse a file that is not ours before a connection that could write to it exists:
     opening another program's database read-write checkpoints its WAL, rolls back its journal
@@ -169,13 +175,15 @@ def check_file(path: Path) -> None:
         return
     if not schema.applied and schema.objects:
         raise damaged(path, "it holds other tables or views and no reflectcoach data")
-    _refuse_newer(schema.applied, path)
+    _refuse_newer(schema.applied, path, schema.user_version)
     if schema.problem is not None:
         raise damaged(path, f"SQLite's integrity check says: {schema.problem}")
 
 
-def _refuse_newer(applied: list[str], path: Path) -> None:
+def _refuse_newer(applied: list[str], path: Path, user_version: int) -> None:
     unknown = [name for name in applied if name not in KNOWN]
+    if user_version > SCHEMA_VERSION:
+        unknown.insert(0, f"version {user_version}; this one knows up to {SCHEMA_VERSION}")
     if unknown:
         raise StoreError(
             f"The reflection database {path} was written by a newer version of reflectcoach "
@@ -184,21 +192,30 @@ def _refuse_newer(applied: list[str], path: Path) -> None:
         )
 
 
+def user_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
 def check(db: Database, path: Path) -> bool:
     """Before anything is written: is this file ours (or empty) and not from a newer version?
     Returns whether migrations are pending."""
     applied = [m.name for m in migrations.applied(db)]
     if not applied and _user_tables(db):
         raise damaged(path, "it holds other tables and no reflectcoach data")
-    _refuse_newer(applied, path)
-    return bool(set(KNOWN) - set(applied))
+    version = user_version(db)
+    _refuse_newer(applied, path, version)
+    # A file from before user_version was kept has every migration and version 0: it gets
+    # its number on this open (one small write, once).
+    return bool(set(KNOWN) - set(applied)) or version < SCHEMA_VERSION
 
 
 def upgrade(db: Database, path: Path) -> None:
-    """Apply pending migrations. Call inside a write transaction (BEGIN IMMEDIATE) so two
-    processes opening the same new file cannot both create the schema; checks again there."""
+    """Apply pending migrations and record the schema number. Call inside a write transaction
+    (BEGIN IMMEDIATE) so two processes opening the same new file cannot both create the
+    schema; checks again there."""
     if check(db, path):
         migrations.apply(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _user_tables(db: Database) -> list[str]:

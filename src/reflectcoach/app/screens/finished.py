@@ -118,12 +118,13 @@ class FinishedScreen(Screen[None]):
     def export(self, target: Target) -> None:
         from reflectcoach import settings
         from reflectcoach.app.export_target import FORMAT_LABELS
+        from reflectcoach.private import make_dirs
         from reflectcoach.store import StoreError
         from reflectcoach.store.export import write_file
 
         try:
             with self.rc_app.open_store() as store:
-                target.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                make_dirs(target.path.parent)  # 0700 whatever the umask
                 write_file(store, target.path, target.format, ids=[self.session.id])
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)

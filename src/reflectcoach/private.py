@@ -1,0 +1,62 @@
+"""Files and folders reflectcoach makes for itself, owner-only whatever the umask.
+
+A mode given to `mkdir` or `open` is masked by the umask, and `Path.mkdir(parents=True)` gives
+the parents it creates the default mode, not the one asked for: with `umask 000` both would
+leave world-writable folders and files (anyone could then plant a script cache or settings).
+Everything here sets the mode explicitly after creating, and only on what it created: a folder
+that already existed is the person's, and keeps its mode.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def make_dirs(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents, each 0700; the folders created, outermost
+    first. Raises OSError (FileExistsError-free: a folder made meanwhile by another process is
+    fine) when one cannot be made."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    created: list[Path] = []
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:
+            continue  # another process made it first: theirs, as it is
+        os.chmod(directory, FOLDER_MODE)
+        created.append(directory)
+    return created
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, readable by its owner only, all at once (fsynced, renamed
+    into place). Missing folders are made (0700). Raises OSError with no temp file left."""
+    make_dirs(path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, FILE_MODE)
+    except FileExistsError:
+        # Left by a run that crashed with this pid: it is only ever our own temp file.
+        temp.unlink()
+        fd = os.open(temp, flags, FILE_MODE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fp:
+            os.fchmod(fp.fileno(), FILE_MODE)  # whatever the umask
+            fp.write(text)
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
