@@ -157,29 +157,29 @@ class PlainRunner:
         long as another program holds its write lock. `what` says, for the person, what the
         action saves. A Turn when it is written, else the exit code."""
         waiting = False
-        while True:
-            try:
-                turn = self._attempt(action)
-            except DatabaseBusy:
-                if not waiting:
-                    waiting = True
-                    self.say(WAITING)
-                    self.stdout.flush()
+        # One handler around the whole loop: Ctrl+C may land anywhere in it, between two
+        # tries as well as inside one (a try rolls back whatever it had begun).
+        try:
+            while True:
                 try:
+                    turn = self._attempt(action)
+                except DatabaseBusy:
+                    if not waiting:
+                        waiting = True
+                        self.say(WAITING)
+                        self.stdout.flush()
                     time.sleep(RETRY_PAUSE_S)
-                except KeyboardInterrupt:
-                    return self.stopped_waiting(what)
-                continue
-            except KeyboardInterrupt:
-                if not waiting:
-                    raise
-                return self.stopped_waiting(what)
-            except LeaseLost as lost:
-                self.lost(lost, what)
-                return EXIT_LEASE_LOST
-            if waiting:
-                self.say("The database is free again: saved.")
-            return turn
+                    continue
+                except LeaseLost as lost:
+                    self.lost(lost, what)
+                    return EXIT_LEASE_LOST
+                if waiting:
+                    self.say("The database is free again: saved.")
+                return turn
+        except KeyboardInterrupt:
+            if not waiting:
+                raise  # not waiting: as any Ctrl+C (the CLI says what is kept)
+            return self.stopped_waiting(what)
 
     def _attempt(self, action: Callable[[], Turn]) -> Turn:
         conversation = self.conversation
