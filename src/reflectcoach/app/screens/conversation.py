@@ -476,26 +476,29 @@ class ConversationScreen(Screen[None]):
         return bool(self.conversation.entries) or self.drafts.has_draft
 
     def what_is_kept(self) -> str:
-        """What leaving keeps, in a sentence (and what it does not, while waiting)."""
+        """What leaving keeps, in a sentence; while an answer waits for the database, also
+        what is not saved."""
         answered = sum(1 for entry in self.conversation.history if not entry.skipped)
+        waiting = self.pending is not None
         parts = []
-        question = self.question
-        if self.pending is not None and question is not None:
-            kept = " (what you typed is kept as a draft)" if self.drafts.written else ""
-            parts.append(
-                f'your answer to "{" ".join(question.text.split())}" is not saved: the '
-                f"database is busy{kept}"
-            )
         if answered:
             parts.append(
                 "your answer is saved" if answered == 1 else f"your {answered} answers are saved"
             )
-        if self.drafts.has_draft:
+        # Waiting, the draft's own write may have failed too: only what is written counts.
+        if self.drafts.written if waiting else self.drafts.has_draft:
             parts.append("what you were typing is kept as a draft")
         if not parts:
             parts.append("where you are in it is saved")
         words = ", and ".join(parts)
-        return words[0].upper() + words[1:] + "."
+        said = words[0].upper() + words[1:] + "."
+        question = self.question
+        if waiting and question is not None:
+            said += (
+                f' Not saved: your answer to "{" ".join(question.text.split())}" (the '
+                "database is busy: another program is writing to it)."
+            )
+        return said
 
     def close_conversation(self) -> bool:
         """Keep the draft; drop the conversation if it holds nothing; give it back to any
