@@ -387,6 +387,10 @@ def test_plain_scalars_resolve_as_safe_load_reads_them(text: str) -> None:
         return  # not a plain scalar PyYAML reads on its own (`0b_` even raises ValueError)
     if not isinstance(expected, dict) or set(expected) != {"x"} or len(text) > MAX_NUMBER_CHARS:
         return
+    if text.strip() != text.strip(" \t"):
+        # Python's strip() also drops what YAML keeps as text (a no-break space, "\xa0"):
+        # the scanner hands _resolve the scalar as YAML trims it, which this cannot mimic.
+        return
     ours = _resolve(text.strip())
     wanted = expected["x"]
     if isinstance(wanted, float) and math.isnan(wanted):

@@ -60,13 +60,18 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool, take_ov
                 refuse(held)
             if not ask_to_take_over(store, held):
                 return
+            take_over = True
             running = session.resume(store, catalog, held.conversation_id, take_over=True)
         if running.took_from is not None:
+            cost = (
+                "its next answer will not be saved"
+                if take_over or not running.took_from.gone()
+                else "that session has ended"
+            )
             click.echo(
                 clean(
                     f"Conversation {running.id} was open in another session "
-                    f"({running.took_from.describe()}), which has ended or gone quiet, or "
-                    "was taken over: it is answered here now."
+                    f"({running.took_from.describe()}); it is answered here now, and {cost}."
                 )
             )
         sys.exit(run_plain(store, running, resumed=True))
