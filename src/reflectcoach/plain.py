@@ -6,13 +6,22 @@ in $VISUAL/$EDITOR) and `:quit` are commands. Everything printed goes through `c
 script or an answer cannot drive the terminal, and is wrapped at word boundaries to the
 terminal's width. When the input is not a terminal, each answer read is echoed after its
 prompt, so a transcript of a piped run reads like a typed one.
+
+Every write goes through `write()`: when another program holds the database's write lock
+past the busy timeout, the answer is kept and tried again, saying so, until it is written or
+the person presses Ctrl+C (then what is and is not saved is said). When another session has
+taken the conversation (store/leases.py), nothing is written and the session ends, quoting
+the answer that was not saved.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
+import time
+from collections.abc import Callable
 from typing import TextIO
 
 from reflectcoach.answers import AnswerError, display, instructions
@@ -20,11 +29,18 @@ from reflectcoach.editor import EditorError, edit
 from reflectcoach.engine import Question, Turn
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
-from reflectcoach.store import Store
+from reflectcoach.store import DatabaseBusy, LeaseLost, Store
 from reflectcoach.text import clean, typed
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress
+EXIT_LEASE_LOST = 4  # another session took the conversation; this one wrote nothing more
+EXIT_STOPPED = 130  # Ctrl+C while waiting for the database (as for any Ctrl+C)
+
+WAITING = "Waiting for the database (another program is writing to it)... press Ctrl+C to stop."
+# Between two tries: each try already waits the busy timeout, this only keeps a lock that
+# fails at once (SQLite does not always wait) from spinning a core.
+RETRY_PAUSE_S = 0.2
 
 COMMANDS = (
     "Commands: :back goes back one question, :skip skips an optional one, "
@@ -120,24 +136,91 @@ class PlainRunner:
                 if command == ":quit":
                     self.stopped(at_eof=False)
                     return EXIT_OK
+                conv = self.conversation
                 if command == ":back":
-                    return self.conversation.back()
+                    return self.write(conv.back, "going back one question")
                 if command == ":skip":
-                    return self.conversation.skip()
+                    return self.write(conv.skip, f'skipping "{_quoted(question.text)}"')
                 if command == ":edit":
                     edited = self.edit(question, edited)
                     continue
+                given: object = raw
+                shown = raw  # as typed
                 if not raw.strip() and edited is not None:
-                    return self.conversation.answer(edited)
-                if not raw.strip() and question.offered is not None:
-                    return self.conversation.answer(question.offered)
-                if not raw.strip() and question.step.optional:
-                    return self.conversation.skip()
-                return self.conversation.answer(raw)
+                    given = shown = edited
+                elif not raw.strip() and question.offered is not None:
+                    given = question.offered
+                    shown = display(question.step, given, dict(question.options))
+                elif not raw.strip() and question.step.optional:
+                    return self.write(conv.skip, f'skipping "{_quoted(question.text)}"')
+                what = f'your answer to "{_quoted(question.text)}", which was: {shown}'
+                return self.write(functools.partial(conv.answer, given), what)
             except AnswerError as problem:
                 self.say(f"  {problem}")
                 self.stdout.write("> ")
                 self.stdout.flush()
+
+    def write(self, action: Callable[[], Turn], what: str) -> Turn | int:
+        """Run an engine action (it writes one transaction), waiting for the database as
+        long as another program holds its write lock. `what` says, for the person, what the
+        action saves. A Turn when it is written, else the exit code."""
+        waiting = False
+        # One handler around the whole loop: Ctrl+C may land anywhere in it, between two
+        # tries as well as inside one (a try rolls back whatever it had begun).
+        try:
+            while True:
+                try:
+                    turn = self._attempt(action)
+                except DatabaseBusy:
+                    if not waiting:
+                        waiting = True
+                        self.say(WAITING)
+                        self.stdout.flush()
+                    time.sleep(RETRY_PAUSE_S)
+                    continue
+                except LeaseLost as lost:
+                    self.lost(lost, what)
+                    return EXIT_LEASE_LOST
+                if waiting:
+                    self.say("The database is free again: saved.")
+                return turn
+        except KeyboardInterrupt:
+            if not waiting:
+                raise  # not waiting: as any Ctrl+C (the CLI says what is kept)
+            return self.stopped_waiting(what)
+
+    def _attempt(self, action: Callable[[], Turn]) -> Turn:
+        conversation = self.conversation
+        if conversation.finished:
+            # An earlier try stored the last answer but not yet that it is complete.
+            conversation.complete()
+            return conversation.turn
+        return action()
+
+    def saved_so_far(self) -> str:
+        answered = sum(1 for entry in self.conversation.history if not entry.skipped)
+        words = "1 answer" if answered == 1 else f"{answered} answers"
+        return f"Saved: {words} (conversation {self.session.id})."
+
+    def stopped_waiting(self, what: str) -> int:
+        """Ctrl+C while waiting: exactly what is saved and what is not."""
+        self.say()
+        self.say("Stopped while waiting for the database.")
+        if self.conversation.finished:
+            what = "that the conversation is finished"
+        self.say(self.saved_so_far())
+        self.say(f"Not saved: {what}.")
+        self.say(f"Continue later with: reflectcoach resume {self.session.id}")
+        return EXIT_STOPPED
+
+    def lost(self, lost: LeaseLost, what: str) -> None:
+        """Another session took the conversation: say so, and what was not saved."""
+        self.say()
+        self.say(f"{lost} Not saved: {what}.")
+        self.say(
+            f"Your earlier answers are saved. Continue in that session, or read it with: "
+            f"reflectcoach show {self.session.id}"
+        )
 
     def edit(self, question: Question, edited: str | None) -> str | None:
         """:edit: the answer so far in the person's editor; what it saves is offered."""
@@ -236,6 +319,11 @@ class PlainRunner:
         self.say()
         self.say(f"Saved as conversation {self.session.id}.")
         self.say(f"Read it again with: reflectcoach show {self.session.id}")
+
+
+def _quoted(text: str) -> str:
+    """A question on one line, for saying what was or was not saved."""
+    return " ".join(text.split())
 
 
 def _isatty(stream: TextIO) -> bool:

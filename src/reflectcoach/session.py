@@ -1,12 +1,20 @@
-"""Glue both front ends use: a script and the store make a running conversation."""
+"""Glue both front ends use: a script and the store make a running conversation.
+
+A session holds its conversation's lease (store/leases.py) from its first write until it
+leaves: `start` takes it with the new conversation, `resume` before anything is shown
+(ConversationHeld when another session holds it), `leave` gives it back.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reflectcoach.engine import Conversation, Entry, ResumeError
+from reflectcoach.store.errors import StoreError
+from reflectcoach.store.leases import Holder, Lease
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -19,6 +27,10 @@ class Session:
     id: str
     conversation: Conversation
     mentorship: str | None = None
+    lease: Lease = field(default_factory=Lease.new)
+    # The session this one took the conversation from without it being given back (it had
+    # ended or been killed, or was taken over): front ends say so.
+    took_from: Holder | None = None
 
     @property
     def script(self) -> Script:
@@ -37,8 +49,10 @@ def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
 
 
 def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
-    """A new conversation, stored before its first question is shown. An existing
-    mentorship is found whatever the case or spacing ("sam" is "Sam") and keeps its name."""
+    """A new conversation, stored (and held by this session) before its first question is
+    shown. An existing mentorship is found whatever the case or spacing ("sam" is "Sam")
+    and keeps its name."""
+    lease = Lease.new()
     conversation_id = store.start(
         script_id=script.id,
         script_version=script.version,
@@ -46,21 +60,32 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
         title=script.title,
         mentorship=mentorship,
         current_step=script.first_step,
+        lease=lease,
     )
     row = store.conversation(conversation_id)
     mentorship = row["mentorship"] if row is not None else None
     conversation = Conversation(
         script,
-        journal=store.journal(conversation_id),
+        journal=store.journal(conversation_id, lease),
         **_earlier(store, mentorship),
     )
     if conversation.finished:  # a script with no questions
         conversation.complete()
-    return Session(conversation_id, conversation, mentorship)
+    return Session(conversation_id, conversation, mentorship, lease)
 
 
-def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -> Session:
-    """Continue exactly where a conversation stopped (the latest in progress without an id)."""
+def resume(
+    store: Store,
+    catalog: Catalog,
+    conversation_id: str | None = None,
+    *,
+    take_over: bool = False,
+) -> Session:
+    """Continue exactly where a conversation stopped (the latest in progress without an id).
+
+    ConversationHeld when another session still holds it; `take_over` takes it anyway (that
+    session's next write is refused). A holder that is gone (ended, killed) is taken over
+    without asking."""
     if conversation_id is None:
         row = store.latest_in_progress()
         if row is None:
@@ -80,6 +105,27 @@ def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -
             f"Conversation {row['id']} uses the script '{row['script_id']}', which is not "
             "available now. Add its folder with --scripts, or read it with `reflectcoach show`."
         )
+    lease = Lease.new()
+    took_from = store.take_lease(row["id"], lease, take_over=take_over)
+    try:
+        running = _resumed(store, script, row["id"], lease)
+    except BaseException:
+        # Not resumed after all (the script no longer fits it, say): nobody holds it.
+        with contextlib.suppress(StoreError):
+            store.release_lease(row["id"], lease)
+        raise
+    running.took_from = took_from
+    return running
+
+
+def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -> Session:
+    # Read again now that it is ours: a session writing until a moment ago may have moved it.
+    row = store.conversation(conversation_id)
+    if row is None or row["status"] == "completed":
+        raise ResumeError(
+            f"Conversation {conversation_id} was finished or deleted in another session. "
+            f"Read it with `reflectcoach show {conversation_id}`."
+        )
     if row["status"] == "abandoned":  # taken up again: back on the list to resume
         store.set_status(row["id"], "in_progress")
     entries = [
@@ -90,11 +136,16 @@ def resume(store: Store, catalog: Catalog, conversation_id: str | None = None) -
     conversation = Conversation(
         script,
         **_earlier(store, mentorship),
-        journal=store.journal(row["id"]),
+        journal=store.journal(row["id"], lease),
         entries=entries,
         position=row["position"],
         current_step=row["current_step"],
     )
     if conversation.finished:  # killed between the last answer and completing
         conversation.complete()
-    return Session(row["id"], conversation, mentorship)
+    return Session(row["id"], conversation, mentorship, lease)
+
+
+def leave(store: Store, running: Session) -> None:
+    """Give the conversation back, so that another session may take it without asking."""
+    store.release_lease(running.id, running.lease)

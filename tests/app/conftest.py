@@ -84,6 +84,7 @@ def seed(db_path: Path):
             for _ in range(answers):
                 assert conv.turn.question is not None
                 conv.answer(default_answer(conv.turn.question))
+            session.leave(store, running)  # this session ends: the app may resume it
             return running.id
 
     return start
@@ -470,6 +471,7 @@ def filled_db(db_path: Path, utc_local_time: None, fixed_ids: None) -> dict[str,
             assert running.conversation.finished == (status == "completed"), key
             if status == "abandoned":
                 store.set_status(running.id, "abandoned")
+            session.leave(store, running)
             ids[key] = running.id
     return ids
 

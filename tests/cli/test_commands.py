@@ -56,6 +56,7 @@ def fill(db: Path, mentorship: str | None = "Bea", finish: bool = True, name: st
         for _ in range(7 if finish else 2):
             assert conv.turn.question is not None
             conv.answer(answers[conv.turn.question.step.id])
+        session.leave(store, running)  # this session ends: a command may resume it
         return running.id
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reflectcoach import session
-from reflectcoach.engine import DONE, AnswerError, Conversation
+from reflectcoach.engine import DONE, AnswerError
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.registry import Catalog
 from reflectcoach.store import Store
@@ -41,7 +41,8 @@ actions = st.lists(
 )
 
 
-def assert_agrees(store: Store, conversation_id: str, conv: Conversation) -> None:
+def assert_agrees(store: Store, running: session.Session) -> None:
+    conversation_id, conv = running.id, running.conversation
     row = store.conversation(conversation_id)
     assert row is not None
     assert row["position"] == conv.position
@@ -52,9 +53,14 @@ def assert_agrees(store: Store, conversation_id: str, conv: Conversation) -> Non
     ]
     assert [a["question"] for a in stored] == [e.question for e in conv.entries]
     assert len(store.answers(conversation_id)) == conv.position
-    # Resuming from what is stored puts a person exactly where the engine is.
+    # Resuming from what is stored puts a person exactly where the engine is (one session
+    # at a time: this one steps aside for the check, then takes the conversation back).
     if not conv.finished:
-        again = session.resume(store, CATALOG, conversation_id).conversation
+        session.leave(store, running)
+        check = session.resume(store, CATALOG, conversation_id)
+        session.leave(store, check)
+        store.take_lease(conversation_id, running.lease)
+        again = check.conversation
         assert again.state == conv.state
         assert again.values == conv.values
         assert again.turn.question == conv.turn.question
@@ -82,11 +88,13 @@ def test_stored_conversation_always_matches_the_engine(tmp_path_factory, steps) 
                     conv.skip()
                 elif action == "back":
                     conv.back()
-                else:
-                    conv = session.resume(store, CATALOG, running.id).conversation
+                else:  # stop, and come back in a new session
+                    session.leave(store, running)
+                    running = session.resume(store, CATALOG, running.id)
+                    conv = running.conversation
             except AnswerError:
                 pass  # refused (skip of a required question, back at the start): nothing moves
-            assert_agrees(store, running.id, conv)
+            assert_agrees(store, running)
         if conv.finished:
             row = store.conversation(running.id)
             assert row is not None and row["current_step"] == DONE

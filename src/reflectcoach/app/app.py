@@ -30,9 +30,13 @@ from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
-    from reflectcoach.store import Store
+    from reflectcoach.store import ConversationHeld, Store
 
 HOME_CSS = Path(__file__).parent / "screens" / "home.tcss"
+# How long a write on the UI thread may wait for another program's lock: short enough that
+# nobody notices the pause; past it the conversation waits in a worker instead (screens/
+# conversation.py), so a locked database never freezes the app.
+UI_BUSY_TIMEOUT_S = 0.1
 
 
 class ReflectCoachApp(App[None]):
@@ -122,11 +126,11 @@ class ReflectCoachApp(App[None]):
         # Home is the bottom of the stack: every other screen leaves back to it.
         return HomeScreen()
 
-    def open_store(self) -> Store:
+    def open_store(self, *, busy_timeout: float | None = None) -> Store:
         """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
         from reflectcoach.store import Store
 
-        store = Store.open(self.db_path)
+        store = Store.open(self.db_path, busy_timeout=busy_timeout)
         for notice in store.notices:  # notify is thread-safe: workers open stores too
             self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
         return store
@@ -147,9 +151,10 @@ class ReflectCoachApp(App[None]):
         return self._catalog
 
     def main_store(self) -> Store:
-        """The Store conversations write through: opened on the main thread, kept open."""
+        """The Store conversations write through: opened on the main thread, kept open. Its
+        writes wait at most UI_BUSY_TIMEOUT_S for a lock (DatabaseBusy after that)."""
         if self._store is None:
-            self._store = self.open_store()
+            self._store = self.open_store(busy_timeout=UI_BUSY_TIMEOUT_S)
         return self._store
 
     def on_ready(self) -> None:
@@ -293,18 +298,20 @@ class ReflectCoachApp(App[None]):
         script_id: str | None = None,
         mentorship: str | None = None,
         resume: str | None = None,
+        take_over: bool = False,
     ) -> None:
         """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
-        progress), and show it. Problems become a notification, never a crash."""
+        progress), and show it. Problems become a notification, never a crash; a
+        conversation another session holds is offered to read or take over."""
         from reflectcoach import session
         from reflectcoach.app.screens.conversation import ConversationScreen
         from reflectcoach.engine import ResumeError
-        from reflectcoach.store import StoreError
+        from reflectcoach.store import ConversationHeld, StoreError
 
         try:
             store = self.main_store()
             if resume is not None:
-                running = session.resume(store, self.catalog(), resume or None)
+                running = session.resume(store, self.catalog(), resume or None, take_over=take_over)
             else:
                 script = self.catalog().get(script_id or "")
                 if script is None:
@@ -319,6 +326,9 @@ class ReflectCoachApp(App[None]):
                     )
                     return
                 running = session.start(store, script, mentorship)
+        except ConversationHeld as held:
+            self.offer_held(held)
+            return
         except (ResumeError, StoreError) as problem:
             self.notify(clean(str(problem)), title="Cannot open", severity="error", markup=False)
             return
@@ -332,7 +342,39 @@ class ReflectCoachApp(App[None]):
                 )
             self.push_screen(FinishedScreen(running))
             return
+        if running.took_from is not None:
+            self.notify(
+                clean(
+                    f"This conversation was open in another session "
+                    f"({running.took_from.describe()}); it is answered here now, and that "
+                    "session can no longer save to it."
+                ),
+                title="Taken over",
+                severity="warning",
+                markup=False,
+            )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def offer_held(self, held: ConversationHeld) -> None:
+        """Another session holds the conversation: read it, take it over, or leave it."""
+        from reflectcoach.app.screens.held import HeldScreen
+        from reflectcoach.app.screens.transcript import TranscriptScreen
+
+        conversation_id = held.conversation_id
+
+        def chosen(choice: str | None) -> None:
+            if choice == "read":
+                self.push_screen(TranscriptScreen(conversation_id))
+            elif choice == "take":
+                self.open_conversation(resume=conversation_id, take_over=True)
+
+        self.push_screen(
+            HeldScreen(
+                f"{held} You can read it here, or take it over: the other session's next "
+                "answer would then not be saved (nothing it saved already is lost)."
+            ),
+            chosen,
+        )
 
     def start_script(self, script_id: str) -> None:
         """Start a script for whoever is chosen on the home screen (used by the palette)."""

@@ -6,7 +6,9 @@ with its own Store, so a key press never waits for SQLite. Leaving, going back a
 
 Writes can overlap (a worker still writing when a flush starts): each carries the edit
 number it saw, and one older than what was last written is dropped. A write that arrives
-after the question was answered is refused by the store itself (store/drafts.py).
+after the question was answered is refused by the store itself (store/drafts.py), and so is
+one from a session whose conversation another session has taken (LeaseLost: said once, as
+any draft that cannot be kept).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.app.screens.conversation import ConversationScreen
-    from reflectcoach.store import Store
+    from reflectcoach.store import Lease, Store
 
 # After the last key press: long enough that a typist's words are one write, short enough
 # that a crash loses at most this much.
@@ -40,9 +42,12 @@ class DraftKeeper:
     """The draft of the question on `screen`: `ask` when one is shown, `typed` on every
     edit, `flush` before leaving it, `answered` once it is answered or skipped."""
 
-    def __init__(self, screen: ConversationScreen, conversation_id: str) -> None:
+    def __init__(
+        self, screen: ConversationScreen, conversation_id: str, lease: Lease | None = None
+    ) -> None:
         self.screen = screen
         self.conversation_id = conversation_id
+        self.lease = lease  # drafts, like answers, are written only while it is ours
         self._place: _Place | None = None
         self._text = ""  # as typed now
         self._kept = ""  # as written (or as shown, until the first edit)
@@ -62,6 +67,11 @@ class DraftKeeper:
         """Is there a draft (kept, or typed and about to be) for the question shown? An
         earlier answer filled in and left alone is not one."""
         return bool(self._text.strip()) and (self._has_row or self._dirty)
+
+    @property
+    def written(self) -> bool:
+        """Is the text shown now in the store as the draft (nothing newer on its way)?"""
+        return bool(self._text.strip()) and self._has_row and not self._dirty
 
     def stored(self, seq: int, step_id: str) -> str | None:
         """The draft kept for the question at `seq` (None if none, or it cannot be read)."""
@@ -127,7 +137,11 @@ class DraftKeeper:
                 return  # a newer edit is written already
             try:
                 store.save_draft(
-                    self.conversation_id, seq=place.seq, step_id=place.step_id, text=text
+                    self.conversation_id,
+                    seq=place.seq,
+                    step_id=place.step_id,
+                    text=text,
+                    lease=self.lease,
                 )
             except StoreError as problem:
                 self._failed(str(problem))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from reflectcoach.cli.base import TYPED, Settings, main, open_app, pass_settings
+from reflectcoach.cli.base import TYPED, Settings, clean, main, open_app, pass_settings
 from reflectcoach.cli.scripts import load_script
+
+if TYPE_CHECKING:
+    from reflectcoach.session import Session
+    from reflectcoach.store import ConversationHeld, Store
 
 
 @main.command()
@@ -22,28 +28,108 @@ def start(settings: Settings, script: str, mentorship: str | None, plain: bool) 
         open_app(settings, start=chosen.id, mentorship=mentorship)
         return
     from reflectcoach import session
-    from reflectcoach.plain import PlainRunner
 
     with settings.store() as store:
         running = session.start(store, chosen, mentorship)
-        sys.exit(PlainRunner(running, sys.stdin, sys.stdout, store=store).run())
+        sys.exit(run_plain(store, running, resumed=False))
 
 
 @main.command()
 @click.argument("conversation_id", required=False)
 @click.option("--plain", is_flag=True, help="Line by line on stdin/stdout, no full-screen app.")
+@click.option(
+    "--take-over",
+    is_flag=True,
+    help="Answer here even while another session has it open (that one can no longer save).",
+)
 @pass_settings
-def resume(settings: Settings, conversation_id: str | None, plain: bool) -> None:
+def resume(settings: Settings, conversation_id: str | None, plain: bool, take_over: bool) -> None:
     """Continue a conversation where it stopped (the latest one in progress by default)."""
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         open_app(settings, resume=conversation_id or "")
         return
     from reflectcoach import session
-    from reflectcoach.plain import PlainRunner
+    from reflectcoach.store import ConversationHeld
 
     with settings.store() as store:
-        running = session.resume(store, settings.catalog(), conversation_id)
-        sys.exit(PlainRunner(running, sys.stdin, sys.stdout, store=store).run(resumed=True))
+        catalog = settings.catalog()
+        try:
+            running = session.resume(store, catalog, conversation_id, take_over=take_over)
+        except ConversationHeld as held:
+            if not sys.stdin.isatty():
+                refuse(held)
+            if not ask_to_take_over(store, held):
+                return
+            take_over = True
+            running = session.resume(store, catalog, held.conversation_id, take_over=True)
+        if running.took_from is not None:
+            cost = (
+                "its next answer will not be saved"
+                if take_over or not running.took_from.gone()
+                else "that session has ended"
+            )
+            click.echo(
+                clean(
+                    f"Conversation {running.id} was open in another session "
+                    f"({running.took_from.describe()}); it is answered here now, and {cost}."
+                )
+            )
+        sys.exit(run_plain(store, running, resumed=True))
+
+
+def run_plain(store: Store, running: Session, *, resumed: bool) -> int:
+    """The conversation in plain mode, its lease renewed while the person thinks and given
+    back at the end (however it ends)."""
+    from reflectcoach import session
+    from reflectcoach.heartbeat import Heartbeat
+    from reflectcoach.plain import PlainRunner
+    from reflectcoach.store import StoreError
+
+    try:
+        with Heartbeat(store.path, running.id, running.lease):
+            return PlainRunner(running, sys.stdin, sys.stdout, store=store).run(resumed=resumed)
+    finally:
+        # Busy or gone: the lease then ends with this process (another session sees it so).
+        with contextlib.suppress(StoreError):
+            session.leave(store, running)
+
+
+def refuse(held: ConversationHeld) -> NoReturn:
+    cid = held.conversation_id
+    raise click.ClickException(
+        clean(
+            f"{held} Read it with `reflectcoach show {cid}`, or answer here instead with "
+            f"`reflectcoach resume {cid} --plain --take-over` (the other session's next "
+            "answer is then not saved)."
+        )
+    )
+
+
+def ask_to_take_over(store: Store, held: ConversationHeld) -> bool:
+    """At a terminal: read it here, take it over, or leave it. True to take it over."""
+    from reflectcoach.store.export import write_markdown
+
+    cid = held.conversation_id
+    click.echo(clean(str(held)))
+    while True:
+        choice = click.prompt(
+            "[r] read it here, [t] take it over (that session's next answer is not saved), "
+            "[q] quit",
+            default="q",
+            show_default=False,
+        )
+        choice = choice.strip().lower()[:1]
+        if choice == "t":
+            return True
+        if choice == "r":
+            import io
+
+            out = io.StringIO()
+            write_markdown(store, out, ids=[cid])
+            click.echo(clean(out.getvalue()).rstrip())
+            return False
+        if choice == "q":
+            return False
 
 
 @main.command()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from .db import ConversationJournal, Store
 from .drafts import Draft
-from .errors import StoreError
+from .errors import DatabaseBusy, StoreError
 from .insights import NumericQuestion
+from .leases import ConversationHeld, Holder, Lease, LeaseLost
 from .rows import (
     STATUSES,
     Answer,
@@ -25,9 +26,14 @@ __all__ = [
     "STATUSES",
     "Answer",
     "Conversation",
+    "ConversationHeld",
     "ConversationJournal",
     "ConversationWithAnswers",
+    "DatabaseBusy",
     "Draft",
+    "Holder",
+    "Lease",
+    "LeaseLost",
     "MonthCount",
     "NumericQuestion",
     "SearchHit",

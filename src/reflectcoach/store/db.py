@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import files, integrity, wal
+from . import files, integrity, leases, wal
 from .drafts import Drafts, clear_drafts
-from .errors import StoreError, guarded, translate
+from .errors import DatabaseBusy, StoreError, guarded, translate
 from .insights import Insights
+from .leases import Holder, Lease
 from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .queries import Queries
@@ -48,13 +49,16 @@ class Store(Queries, Insights, Mentorships, Drafts):
         self._counted = False  # counted in wal's stores open in this process
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
+    def open(cls, path: Path | str, *, busy_timeout: float | None = None) -> Store:
+        """`busy_timeout`: how long a write waits for another program's lock before
+        DatabaseBusy (default `files.busy_timeout()`); the app's UI thread uses a short one
+        and waits in a worker instead."""
         target = Path(path).expanduser()
         notices = files.prepare(target)
         wal.check(target)  # before any connection: SQLite's recovery would drop what it lost
         try:
             check_file(target)
-            conn = files.connect(target)
+            conn = files.connect(target, busy_timeout)
         except sqlite3.Error as exc:
             raise translate(target, exc) from exc
         store = cls(target, Database(conn, execute_plugins=False))
@@ -132,8 +136,10 @@ class Store(Queries, Insights, Mentorships, Drafts):
         title: str,
         mentorship: str | None,
         current_step: str,
+        lease: Lease | None = None,
     ) -> str:
-        """A new in-progress conversation at `current_step`; returns its id (12 hex chars)."""
+        """A new in-progress conversation at `current_step`; returns its id (12 hex chars).
+        With `lease`, the session holds it from this same transaction on."""
         now = self.clock()
         record: dict[str, Any] = {
             "script_id": script_id,
@@ -156,11 +162,53 @@ class Store(Queries, Insights, Mentorships, Drafts):
                 conversation_id = new_id()
                 if not table.count_where("id = ?", [conversation_id]):
                     table.insert({"id": conversation_id, **record}, pk="id")
+                    if lease is not None:
+                        leases.take(db, conversation_id, lease)
                     return conversation_id
         raise StoreError("Could not find a free conversation id; please try again.")
 
-    def journal(self, conversation_id: str) -> ConversationJournal:
-        return ConversationJournal(self, conversation_id)
+    def journal(self, conversation_id: str, lease: Lease | None = None) -> ConversationJournal:
+        """The engine's writer; with `lease`, every write first checks it still holds it."""
+        return ConversationJournal(self, conversation_id, lease)
+
+    # -- leases (store/leases.py) ----------------------------------------------------------
+
+    @guarded
+    def take_lease(
+        self, conversation_id: str, lease: Lease, *, take_over: bool = False
+    ) -> Holder | None:
+        """Hold the conversation for this session: ConversationHeld if another one holds it
+        and is not gone, unless `take_over`. Returns the holder replaced without having
+        released it (see leases.take)."""
+        with self.transaction() as db:
+            return leases.take(db, conversation_id, lease, take_over=take_over)
+
+    @guarded
+    def renew_lease(self, conversation_id: str, lease: Lease) -> bool:
+        """The heartbeat of an idle session; False once another session has taken it."""
+        with self.transaction() as db:
+            return leases.renew(db, conversation_id, lease)
+
+    @guarded
+    def release_lease(self, conversation_id: str, lease: Lease) -> None:
+        with self.transaction() as db:
+            leases.release(db, conversation_id, lease)
+
+    @guarded
+    def lease_holder(self, conversation_id: str) -> Holder | None:
+        return leases.holder(self.db, conversation_id)
+
+    def writable(self) -> bool:
+        """Can a write start now (within the busy timeout)? False while another program
+        holds the write lock. Writes nothing; for those waiting to retry a write."""
+        try:
+            with self.transaction():
+                pass
+        except sqlite3.OperationalError as exc:
+            if isinstance(translate(self.path, exc), DatabaseBusy):
+                return False
+            raise translate(self.path, exc) from exc
+        return True
 
     @guarded
     def set_status(self, conversation_id: str, status: str) -> None:
@@ -182,22 +230,29 @@ class Store(Queries, Insights, Mentorships, Drafts):
     def delete(self, conversation_id: str) -> bool:
         """Delete a conversation, its answers and drafts; False if there was no such one."""
         with self.transaction() as db:
+            db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
             return cursor.rowcount > 0
 
     @guarded
-    def discard_if_empty(self, conversation_id: str) -> bool:
+    def discard_if_empty(self, conversation_id: str, lease: Lease | None = None) -> bool:
         """Delete a conversation in progress that holds nothing: no answer (nor skip) at all
-        and no draft, as when one is opened and left at once. True if it was deleted."""
+        and no draft, as when one is opened and left at once. True if it was deleted. Never
+        one that another session holds now (it may be about to answer it)."""
+        token = None if lease is None else lease.token
         with self.transaction() as db:
             cursor = db.execute(
                 "DELETE FROM conversations WHERE id = :id AND status = 'in_progress' "
                 "AND NOT EXISTS (SELECT 1 FROM answers WHERE conversation_id = :id) "
-                "AND NOT EXISTS (SELECT 1 FROM drafts WHERE conversation_id = :id)",
-                {"id": conversation_id},
+                "AND NOT EXISTS (SELECT 1 FROM drafts WHERE conversation_id = :id) "
+                "AND NOT EXISTS (SELECT 1 FROM leases WHERE conversation_id = :id "
+                "AND released_at IS NULL AND token IS NOT :token)",
+                {"id": conversation_id, "token": token},
             )
+            if cursor.rowcount:
+                db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             return cursor.rowcount > 0
 
 
@@ -209,9 +264,16 @@ def _require(cursor: sqlite3.Cursor, conversation_id: str) -> None:
 class ConversationJournal:
     """What the engine writes as a conversation moves; each call is one transaction."""
 
-    def __init__(self, store: Store, conversation_id: str) -> None:
+    def __init__(self, store: Store, conversation_id: str, lease: Lease | None = None) -> None:
         self.store = store
         self.conversation_id = conversation_id
+        self.lease = lease
+
+    def _hold(self, db: Database) -> None:
+        """First thing in every write's transaction: LeaseLost (nothing written) if another
+        session has taken the conversation since."""
+        if self.lease is not None:
+            leases.check(db, self.conversation_id, self.lease)
 
     @property
     def path(self) -> Path:
@@ -255,6 +317,7 @@ class ConversationJournal:
         answer_json = encode_value(None if skipped else value)
         now = self.store.clock()
         with self.store.transaction() as db:
+            self._hold(db)
             self._update(db, position, current_step, now)
             db.table("answers").upsert(
                 {
@@ -282,12 +345,18 @@ class ConversationJournal:
     def moved(self, *, position: int, current_step: str) -> None:
         """back() (or any move without an answer): answers are kept."""
         with self.store.transaction() as db:
+            self._hold(db)
             self._update(db, position, current_step, self.store.clock())
 
     @guarded
     def completed(self, *, record: str | None, position: int, current_step: str) -> None:
+        """Finished: stored with its record, and the lease given back in the same
+        transaction (nothing more to write)."""
         now = self.store.clock()
         with self.store.transaction() as db:
+            self._hold(db)
+            if self.lease is not None:
+                leases.release(db, self.conversation_id, self.lease)
             self._update(
                 db,
                 position,

@@ -19,6 +19,7 @@ from typing import TypedDict
 
 from sqlite_utils import Database
 
+from . import leases
 from .errors import guarded
 
 
@@ -53,10 +54,21 @@ class Drafts:
     transaction: Callable[[], contextlib.AbstractContextManager[Database]]
 
     @guarded
-    def save_draft(self, conversation_id: str, *, seq: int, step_id: str, text: str) -> bool:
+    def save_draft(
+        self,
+        conversation_id: str,
+        *,
+        seq: int,
+        step_id: str,
+        text: str,
+        lease: leases.Lease | None = None,
+    ) -> bool:
         """Keep `text` as the draft of the question at `seq` (blank text drops the draft).
-        False when that question is no longer the one being asked (nothing written)."""
+        False when that question is no longer the one being asked (nothing written). With
+        `lease`, LeaseLost (nothing written) once another session holds the conversation."""
         with self.transaction() as db:
+            if lease is not None:
+                leases.check(db, conversation_id, lease)
             if not text.strip():
                 db.execute(
                     "DELETE FROM drafts WHERE conversation_id = ? AND seq = ?",

@@ -20,6 +20,11 @@ class StoreError(UserError):
     """A problem with the reflection database; `str(e)` is a complete, user-facing message."""
 
 
+class DatabaseBusy(StoreError):
+    """Another program held the write lock for longer than the busy timeout. Nothing was
+    written; the same write can be tried again (front ends wait and retry)."""
+
+
 def damaged(path: Path, detail: str) -> StoreError:
     return StoreError(
         f"The reflection database {path} is damaged or is not a reflectcoach database "
@@ -40,8 +45,8 @@ def translate(path: Path, exc: sqlite3.Error) -> StoreError:
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
     if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in text:
-        return StoreError(
-            f"The reflection database {path} is busy: another reflectcoach is still writing "
+        return DatabaseBusy(
+            f"The reflection database {path} is busy: another program is still writing "
             "to it. Nothing was lost; try again in a moment."
         )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:

@@ -18,6 +18,18 @@ from .errors import ELSEWHERE, StoreError, damaged, read_only
 
 HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
+BUSY_TIMEOUT_ENV = "REFLECTCOACH_BUSY_TIMEOUT"  # seconds; tests shorten the wait
+
+
+def busy_timeout() -> float:
+    """How long a write waits for another program's write lock before DatabaseBusy."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV)
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass  # a mistyped setting keeps the default rather than failing every open
+    return BUSY_TIMEOUT_S
 
 
 _KINDS = {
@@ -237,11 +249,13 @@ def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schem
         conn.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """An sqlite3 connection with a busy timeout and foreign keys; nothing written yet."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+def connect(path: Path, timeout: float | None = None) -> sqlite3.Connection:
+    """An sqlite3 connection with a busy timeout (`busy_timeout()` unless given) and foreign
+    keys; nothing written yet."""
+    seconds = busy_timeout() if timeout is None else timeout
+    conn = sqlite3.connect(path, timeout=seconds)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:
         conn.close()

@@ -148,6 +148,25 @@ def m005_drafts(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_leases(db: Database) -> None:
+    # Which session may write a conversation (store/leases.py). No foreign key: a lease is
+    # not data, is never exported, and a row left by a deleted conversation is never read.
+    db["leases"].create(
+        {
+            "conversation_id": str,
+            "token": str,
+            "pid": int,
+            "hostname": str,
+            "started_at": str,
+            "renewed_at": str,
+            "released_at": str,
+        },
+        pk="conversation_id",
+        not_null={"conversation_id", "token", "pid", "hostname", "started_at", "renewed_at"},
+    )
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -156,6 +175,7 @@ KNOWN = [
         m003_conversations_series_index,
         m004_mentorship_key,
         m005_drafts,
+        m006_leases,
     )
 ]
 

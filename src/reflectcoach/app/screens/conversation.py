@@ -12,10 +12,22 @@ answered is kept as a draft (app/drafts.py) and filled in again when its questio
 A conversation left with nothing in it (no answer, no draft) is not kept.
 
 Notices show in a line above the question (app/notices.py), never over the answer.
+
+Only this session writes the conversation while it is open (store/leases.py): a timer renews
+the lease from a worker while the person thinks, and leaving gives it back. If another session
+takes the conversation over, an answer given here is refused (nothing written) and stays in
+the box, and the screen says so.
+
+When another program holds the database's write lock, the UI thread's store gives up after a
+moment (app.UI_BUSY_TIMEOUT_S) and the answer waits: it stays in the box and in memory, the
+screen says "Waiting for the database…", and a worker tries the lock until it is free, then
+the answer is given again on the UI thread. The screen stays usable all the while.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -25,20 +37,33 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
+from reflectcoach import session as sessions
 from reflectcoach.answers import AnswerError
 from reflectcoach.app.drafts import DraftKeeper
 from reflectcoach.app.notices import NoticeLine
 from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.store import StoreError
+from reflectcoach.store import DatabaseBusy, LeaseLost, StoreError
+from reflectcoach.store.files import busy_timeout
+from reflectcoach.store.leases import HEARTBEAT_S
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.engine import Question, Turn
     from reflectcoach.session import Session
+
+WAITING = (
+    "Waiting for the database (another program is writing to it)… Your answer is kept and is "
+    "saved as soon as it is free; esc leaves."
+)
+# The waiting worker's tries: each waits at most this for the lock, so that leaving stops it
+# promptly; between tries it pauses, so that a lock failing at once does not spin a core.
+WAIT_TRY_S = 1.0
+WAIT_PAUSE_S = 0.1
 
 
 class StepFooter(Footer):
@@ -89,8 +114,11 @@ class ConversationScreen(Screen[None]):
         self.resumed = resumed or self.conversation.position > 0
         self.title = clean(session.script.title)
         self.sub_title = clean(f"with {session.mentorship}") if session.mentorship else ""
-        self.drafts = DraftKeeper(self, session.id)
+        self.drafts = DraftKeeper(self, session.id, session.lease)
         self._done_with = False  # left or quit: nothing more to keep
+        # An action the database was too busy to take, kept until it is written.
+        self.pending: tuple[str, Any] | None = None
+        self.lost: LeaseLost | None = None  # another session took the conversation
 
     @property
     def rc_app(self) -> ReflectCoachApp:
@@ -106,10 +134,13 @@ class ConversationScreen(Screen[None]):
             yield Static(id="hint", markup=False)
             yield Vertical(id="answer-slot")
             yield Static(id="problem", markup=False)
+            yield Static(id="waiting", markup=False)
         yield StepFooter()
 
     async def on_mount(self) -> None:
         self.take_notices()
+        self.query_one("#waiting", Static).display = False
+        self.set_interval(HEARTBEAT_S, self.heartbeat, name="lease")
         transcript = self.query_one("#transcript", VerticalScroll)
         transcript.anchor()
         history = self.conversation.history
@@ -218,9 +249,17 @@ class ConversationScreen(Screen[None]):
     async def act(self, kind: str, value: Any = None) -> None:
         """Answer, skip or go back through the engine, showing any problem in place."""
         conv = self.conversation
+        if self.pending is not None:
+            if kind == self.pending[0]:
+                self.pending = (kind, value)  # changed while waiting: the newest is saved
+            return
+        completing = conv.finished  # an earlier try stored the answer, not the ending
         before = conv.position
         try:
-            if kind == "answer":
+            if completing:
+                conv.complete()
+                turn = conv.turn
+            elif kind == "answer":
                 turn = conv.answer(value)
             elif kind == "skip":
                 turn = conv.skip()
@@ -229,9 +268,19 @@ class ConversationScreen(Screen[None]):
         except AnswerError as problem:
             self.show_problem(str(problem))
             return
+        except DatabaseBusy:
+            self.wait_for_database(kind, value)
+            return
+        except LeaseLost as lost:
+            self.lease_lost(lost)
+            return
         except StoreError as problem:
             self.show_problem("Not saved.")
             self.notify(clean(str(problem)), title="Not saved", severity="error", markup=False)
+            return
+        self.show_waiting(False)
+        if completing:
+            await self.show_turn(turn)
             return
         if kind != "back":
             self.drafts.answered()  # the journal dropped its draft with the answer
@@ -242,6 +291,81 @@ class ConversationScreen(Screen[None]):
                 entry = conv.history[before]
                 await self.add_exchange(Exchange(before, entry.question, entry.text, entry.skipped))
             await self.show_turn(turn)
+
+    # -- a busy database, a lost lease -------------------------------------------------------
+
+    def wait_for_database(self, kind: str, value: Any) -> None:
+        """Keep the action and try the lock from a worker until it is free."""
+        self.pending = (kind, value)
+        self.show_problem(None)
+        self.show_waiting(True)
+        self.run_worker(
+            self._await_database, thread=True, exclusive=True, group="db-wait", exit_on_error=False
+        )
+
+    def show_waiting(self, shown: bool) -> None:
+        waiting = self.query_one("#waiting", Static)
+        waiting.update(plain(WAITING if shown else ""))
+        waiting.display = shown
+
+    def _await_database(self) -> None:
+        """In a thread, with its own Store: wait until a write can start, then give the kept
+        action again on the UI thread (where the engine and its store live)."""
+        worker = get_current_worker()
+        try:
+            with self.rc_app.open_store(busy_timeout=min(busy_timeout(), WAIT_TRY_S)) as store:
+                while not store.writable():
+                    if worker.is_cancelled:
+                        return
+                    time.sleep(WAIT_PAUSE_S)
+        except StoreError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._waiting_failed, str(problem))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.retry_pending)
+
+    async def retry_pending(self) -> None:
+        if self.pending is None or self._done_with:
+            return
+        kind, value = self.pending
+        self.pending = None  # act keeps it again if the database is still busy
+        await self.act(kind, value)
+
+    def _waiting_failed(self, problem: str) -> None:
+        self.pending = None
+        self.show_waiting(False)
+        self.show_problem("Not saved.")
+        self.notify(clean(problem), title="Not saved", severity="error", markup=False)
+
+    def lease_lost(self, lost: LeaseLost) -> None:
+        """Another session took the conversation: nothing more is written from here."""
+        first = self.lost is None
+        self.lost = lost
+        self.show_problem(f"Not saved: {lost} Your answer is still in the box; esc leaves.")
+        if first:
+            self.notify(
+                clean(f"{lost} Answers given here can no longer be saved."),
+                title="Not saved",
+                severity="error",
+                markup=False,
+            )
+
+    def heartbeat(self) -> None:
+        """The timer: renew the lease from a worker while the person thinks."""
+        if self._done_with or self.lost is not None:
+            return
+        self.run_worker(self._renew, thread=True, group="lease", exit_on_error=False)
+
+    def _renew(self) -> None:
+        try:
+            with self.rc_app.open_store() as store:
+                if store.renew_lease(self.session.id, self.session.lease):
+                    return
+                holder = store.lease_holder(self.session.id)
+        except StoreError:
+            return  # busy or unreadable for now: the next beat, or the next write, tells
+        self.app.call_from_thread(self.lease_lost, LeaseLost(self.session.id, holder))
 
     async def add_exchange(self, exchange: Exchange) -> None:
         """Append to the transcript's last run of exchanges (a new run after a say)."""
@@ -341,8 +465,9 @@ class ConversationScreen(Screen[None]):
         self.app.pop_screen()
         if kept:
             self.notify(
-                f"{self.what_is_kept()} Pick it up again from home.",
+                clean(f"{self.what_is_kept()} Pick it up again from home."),
                 title="Conversation kept",
+                severity="information" if self.pending is None else "warning",
                 markup=False,
             )
         else:
@@ -357,29 +482,49 @@ class ConversationScreen(Screen[None]):
         return bool(self.conversation.entries) or self.drafts.has_draft
 
     def what_is_kept(self) -> str:
-        """What leaving keeps, in a sentence."""
+        """What leaving keeps, in a sentence; while an answer waits for the database, also
+        what is not saved."""
         answered = sum(1 for entry in self.conversation.history if not entry.skipped)
+        waiting = self.pending is not None
         parts = []
         if answered:
             parts.append(
                 "your answer is saved" if answered == 1 else f"your {answered} answers are saved"
             )
-        if self.drafts.has_draft:
+        # Waiting, the draft's own write may have failed too: only what is written counts.
+        if self.drafts.written if waiting else self.drafts.has_draft:
             parts.append("what you were typing is kept as a draft")
         if not parts:
             parts.append("where you are in it is saved")
         words = ", and ".join(parts)
-        return words[0].upper() + words[1:] + "."
+        said = words[0].upper() + words[1:] + "."
+        question = self.question
+        if waiting and question is not None:
+            said += (
+                f' Not saved: your answer to "{" ".join(question.text.split())}" (the '
+                "database is busy: another program is writing to it)."
+            )
+        return said
 
     def close_conversation(self) -> bool:
-        """Keep the draft; drop the conversation if it holds nothing. True if it is kept."""
+        """Keep the draft; drop the conversation if it holds nothing; give it back to any
+        other session. True if it is kept."""
         self._done_with = True
+        # Waiting for the database, renewing the lease: not any more.
+        self.workers.cancel_group(self, "db-wait")
+        self.workers.cancel_group(self, "lease")
         try:
             self.keep_draft()
-            if not self.at_stake and not self.conversation.finished:
-                return not self.rc_app.main_store().discard_if_empty(self.session.id)
+            store = self.rc_app.main_store()
+            empty = not self.at_stake and not self.conversation.finished
+            if empty and store.discard_if_empty(self.session.id, self.session.lease):
+                return False
         except StoreError as problem:
             self.notify(clean(str(problem)), title="Not saved", severity="error", markup=False)
+        # Given back for any other session; if the database is busy, the lease lapses on
+        # its own instead (nothing renews it now).
+        with contextlib.suppress(StoreError):
+            sessions.leave(self.rc_app.main_store(), self.session)
         return True
 
     def confirm_quit(self) -> bool:
