@@ -296,7 +296,8 @@ class PlainRunner:
         self.say()
         if at_eof:
             self.say("Input ended before the conversation did.")
-        if self.store is not None and self.store.discard_if_empty(self.session.id):
+        store = self.store
+        if store is not None and store.discard_if_empty(self.session.id, self.session.lease):
             # Opened and left at once: not kept, so the resume list holds only real ones.
             self.say("Nothing was answered, so nothing was kept.")
             return

@@ -53,6 +53,7 @@ def started(tmp_path: Path, answers: list[Any], script: str = SCRIPT) -> tuple[P
         running = session.start(store, chosen)
         for answer in answers:
             running.conversation.answer(answer)
+        session.leave(store, running)  # this session ends here, as a person's would
     return folder, running.id
 
 
