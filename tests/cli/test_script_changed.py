@@ -15,26 +15,8 @@ from reflectcoach.store import Store
 
 from .test_plain import env_for
 
-SCRIPT = """\
-id: changing
-title: A changing script
-summary: Steps renamed, options dropped.
-audience: anyone
-version: 1
-steps:
-  q1:
-    ask: Your name?
-  q2:
-    ask: Your role?
-    type: choice
-    options: [mentor, mentee]
-  q3:
-    ask: What do you hope for?
-  q4:
-    ask: How many hours?
-    type: number
-    min: 0
-"""
+# The same script the engine tests change.
+SCRIPT = (Path(__file__).parents[1] / "fixtures" / "changing.yaml").read_text(encoding="utf-8")
 NOTICE = (
     "The script changed since you started: 'q3' is no longer in it. You continue from "
     "question 3, \u201cWhat do you hope for?\u201d; the 2 before it are kept."

@@ -4,6 +4,7 @@ so; back() never meets a step the script lost."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,26 +15,7 @@ from reflectcoach.script.model import Script
 
 from .test_engine import Journal
 
-V1 = """\
-id: changing
-title: A changing script
-summary: Steps renamed, options dropped.
-audience: anyone
-version: 1
-steps:
-  q1:
-    ask: Your name?
-  q2:
-    ask: Your role?
-    type: choice
-    options: [mentor, mentee]
-  q3:
-    ask: What do you hope for?
-  q4:
-    ask: How many hours?
-    type: number
-    min: 0
-"""
+V1 = (Path(__file__).parents[1] / "fixtures" / "changing.yaml").read_text(encoding="utf-8")
 
 
 def load(text: str) -> Script:
