@@ -13,6 +13,8 @@ import contextlib
 import os
 from pathlib import Path
 
+from reflectcoach.private import write_private
+
 SUFFIX = "-clean"
 
 
@@ -41,12 +43,5 @@ def remember_clean(db: Path) -> None:
     stamp the next open checks the file, which is only slower."""
     if db.with_name(db.name + "-wal").exists():
         return  # another connection still has it open: nothing to vouch for
-    stamp = _stamp_path(db)
-    partial = stamp.with_name(stamp.name + f".{os.getpid()}")
     with contextlib.suppress(OSError):
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fp:
-            fp.write(_stamp(db))
-        os.replace(partial, stamp)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(partial)
+        write_private(_stamp_path(db), _stamp(db))
