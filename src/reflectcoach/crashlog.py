@@ -22,6 +22,7 @@ from pathlib import Path
 
 from reflectcoach import __version__
 from reflectcoach.paths import state_dir
+from reflectcoach.private import make_dirs
 
 STOPPED = "reflectcoach hit a problem and stopped; nothing you answered was lost."
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -73,7 +74,7 @@ def write(error: BaseException, folder: Path) -> Path:
 def _private_folder(folder: Path, *, create_parents: bool = False) -> None:
     """`folder` exists, is a real folder of this user's, and only they can read it."""
     if create_parents:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(folder.parent)  # 0700 whatever the umask
     with contextlib.suppress(FileExistsError):
         os.mkdir(folder, 0o700)
     info = os.lstat(folder)

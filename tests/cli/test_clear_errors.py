@@ -99,3 +99,28 @@ def test_invalid_utf8_typed_in_plain_mode_is_kept_as_replacement_characters(
     with Store.open(tmp_path / "r.db") as store:
         [row] = store.conversations()
         assert [a["value"] for a in store.answers(row["id"])] == ["Ana\ufffd\ufffd"]
+
+
+def test_a_bug_in_a_command_is_one_line_and_a_private_log(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from reflectcoach.store import Store\n"
+        "def broken(self, **filters):\n"
+        "    raise ValueError('my private answer')\n"
+        "Store.conversations = broken\n"
+        "from reflectcoach.cli import main\n"
+        f"sys.argv = ['reflectcoach', '--db', {str(tmp_path / 'r.db')!r}, 'list']\n"
+        "main()\n"
+    )
+    env = {**env_for(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("REFLECTCOACH_DEBUG", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "my private answer" not in result.stderr
+    prefix = "Error: unexpected problem (ValueError). Nothing you answered was lost. Details: "
+    assert result.stderr.startswith(prefix), result.stderr
+    log = Path(result.stderr.removeprefix(prefix).strip())
+    assert log.parent == tmp_path / "state" / "reflectcoach" / "logs"
+    assert (log.stat().st_mode & 0o777) == 0o600
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "ValueError: my private answer" in text

@@ -145,17 +145,24 @@ class Group(click.Group):
         except Exception as problem:
             if os.environ.get(DEBUG_ENV):
                 raise
-            name = type(problem).__name__
-            raise click.ClickException(
-                clean(
-                    f"unexpected problem ({name}: {problem}). Nothing you answered was lost. "
-                    f"Set {DEBUG_ENV}=1 to see the details."
-                )
-            ) from None
+            raise click.ClickException(clean(_unexpected(problem))) from None
         finally:
             # Exports write through sys.stdout's buffer: flushed here, a closed pipe is met
             # where it is handled, not in the interpreter's exit.
             _flush_stdout()
+
+
+def _unexpected(problem: Exception) -> str:
+    """One line for a bug: the exception's name, never its message (it may quote an answer),
+    and where the traceback was written (`crashlog`, 0600), as the app does."""
+    from reflectcoach import crashlog
+
+    name = type(problem).__name__
+    try:
+        where = f"Details: {crashlog.write(problem, crashlog.log_dir())}"
+    except Exception:  # the net must not fail itself
+        where = f"Set {DEBUG_ENV}=1 to see the details."
+    return f"unexpected problem ({name}). Nothing you answered was lost. {where}"
 
 
 @click.group(cls=Group, invoke_without_command=True)
