@@ -166,3 +166,20 @@ def test_only_a_clean_close_vouches_for_the_file(tmp_path: Path) -> None:
     assert not integrity.needs_check(path)
     path.write_bytes(path.read_bytes())  # changed by something else: a new mtime
     assert integrity.needs_check(path)
+
+
+def test_a_file_this_process_has_open_is_not_read_whole_again(tmp_path: Path) -> None:
+    """The app's draft writer and plain mode's heartbeat open their own Store on the file the
+    main one holds: they must not run quick_check (every page) on each open."""
+    from reflectcoach.store import integrity
+
+    path = tmp_path / "r.db"
+    main = Store.open(path)
+    run(main, WEEKLY)
+    assert path.with_name("r.db-wal").exists()  # in use: another process would check it
+    assert not integrity.needs_check(path)
+    with Store.open(path) as second:
+        assert second.count() == 1
+    assert not integrity.needs_check(path)  # the main one is still open
+    main.close()
+    assert not integrity.needs_check(path)  # and was closed cleanly

@@ -83,6 +83,11 @@ def closed(db: Path) -> None:
         del _open_here[key]
 
 
+def open_here(db: Path) -> bool:
+    """Whether a Store of this process has `db` open: checked when it opened, and live."""
+    return bool(_open_here[str(db.resolve())])
+
+
 def check(db: Path) -> None:
     """Raise DamagedLog if `db`'s -wal is a crash leftover that would lose commits."""
     wal = log_path(db)
@@ -90,7 +95,7 @@ def check(db: Path) -> None:
         size = wal.stat().st_size
     except FileNotFoundError:
         return
-    if size == 0 or _open_here[str(db.resolve())] or _in_use(db):
+    if size == 0 or open_here(db) or _in_use(db):
         return
     problem = problem_in(wal)
     if problem is not None:
