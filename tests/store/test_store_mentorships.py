@@ -13,7 +13,7 @@ import pytest
 from reflectcoach.store import Store, StoreError
 from reflectcoach.store.export import write_json
 from reflectcoach.store.importer import import_json
-from reflectcoach.store.mentorships import display_name, mentorship_key
+from reflectcoach.store.mentorships import display_name, mentorship_key, stored_name
 
 from .helpers import WEEKLY, run
 from .test_store_migrations import make_v1
@@ -50,8 +50,8 @@ def test_a_different_spelling_joins_the_mentorship_and_keeps_its_first_name(
     assert fresh_store.mentorships() == ["Sam"]
     assert {c["id"] for c in fresh_store.conversations(mentorship="SAM")} == {first, second}
     assert fresh_store.count(mentorship="sam") == 2
-    assert fresh_store.shown_mentorship("sAm") == "Sam"
-    assert fresh_store.shown_mentorship("Lee") == "Lee"
+    assert stored_name(fresh_store.db, "sAm")[0] == "Sam"  # as a new conversation stores it
+    assert stored_name(fresh_store.db, " Lee ")[0] == "Lee"
 
 
 def test_recall_and_insights_match_by_key(fresh_store: Store) -> None:

@@ -91,12 +91,6 @@ class Mentorships:
         return [MentorshipSummary(name, count, last) for name, count, last in rows]
 
     @guarded
-    def shown_mentorship(self, name: str | None) -> str | None:
-        """The name shown for the mentorship `name` means: its first-written spelling if it
-        exists, else `name` tidied; None when blank."""
-        return stored_name(self.db, name)[0]
-
-    @guarded
     def rename_mentorship(self, old: str, new: str) -> Renamed:
         """Give the mentorship `old` the name `new`; when `new` is already a mentorship, merge
         `old` into it (it keeps its own spelling). One transaction; no row is lost."""
