@@ -96,3 +96,12 @@ async def test_an_earlier_date_is_offered_as_iso_and_previewed(dates_app, drive)
         assert drive(pilot).question.step.id == "next_date"
         assert app.screen.query_one(Input).value == "2026-12-02"  # reads back as typed
         assert preview(app) == "That is Wednesday 2 December 2026."
+
+
+def test_snapshot_a_date_question_with_its_preview(snap_compare, dates_app, drive) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await reach_date(pilot, drive)
+        await pilot.press(*"next fri")
+        await drive(pilot).settle()
+
+    assert snap_compare(dates_app(), terminal_size=(80, 24), run_before=run_before)
