@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reflectcoach.script.dates import (
@@ -87,12 +87,14 @@ def test_readable_names_the_weekday() -> None:
     assert readable(dt.date(2027, 1, 31)) == "Sunday 31 January 2027"
 
 
+@settings(deadline=None)  # a loaded machine must not fail a parser test
 @given(days, days)
 def test_every_iso_date_round_trips(day: dt.date, today: dt.date) -> None:
     assert parse_date(day.isoformat(), today) == day
     assert parse_date(f"  {day.isoformat()} ", today) == day
 
 
+@settings(deadline=None)
 @given(
     st.sampled_from(["tomorrow", "friday", "mon", "next sunday", "next week", "in 2 weeks"]),
     days,
@@ -101,12 +103,14 @@ def test_words_about_the_future_give_a_later_day(word: str, today: dt.date) -> N
     assert parse_date(word, today) > today
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["today", "end of week", "end of month", "in 0 days"]), days)
 def test_words_about_now_give_today_or_later(word: str, today: dt.date) -> None:
     day = parse_date(word, today)
     assert today <= day <= today + dt.timedelta(days=31)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=9999), st.sampled_from(["day", "week", "month"]), days)
 def test_counted_offsets_never_go_back(count: int, unit: str, today: dt.date) -> None:
     try:
@@ -116,6 +120,7 @@ def test_counted_offsets_never_go_back(count: int, unit: str, today: dt.date) ->
     assert day >= today
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40), days)
 def test_any_text_gives_a_date_or_a_date_error(text: str, today: dt.date) -> None:
     try:
@@ -128,6 +133,7 @@ def test_any_text_gives_a_date_or_a_date_error(text: str, today: dt.date) -> Non
         assert err.message
 
 
+@settings(deadline=None)
 @given(days)
 def test_far_days_from_the_end_of_time_are_date_errors(today: dt.date) -> None:
     end = dt.date(9999, 12, 30)
@@ -163,3 +169,11 @@ def test_bounds_resolve_from_the_day_of_answering() -> None:
 def test_bounds_are_only_offsets_or_iso(text: str) -> None:
     with pytest.raises(DateError, match="not a date bound; write today, tomorrow"):
         parse_offset(text)
+
+
+@settings(deadline=None)
+@given(days)
+def test_end_of_month_is_the_last_day_of_the_month(today: dt.date) -> None:
+    last = parse_date("end of month", today)
+    assert (last.year, last.month) == (today.year, today.month)
+    assert (last + dt.timedelta(days=1)).day == 1

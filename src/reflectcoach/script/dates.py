@@ -6,7 +6,6 @@ clock), so the same words give the same date in tests, snapshots and at the term
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -68,13 +67,21 @@ def _iso(word: str) -> dt.date | None:
         raise DateError(f"'{word}' is not a day of the calendar; write YYYY-MM-DD.") from None
 
 
+def month_days(year: int, month: int) -> int:
+    """How many days the month has (calendar.monthrange without importing calendar and
+    locale at every start)."""
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by calendar months, the day clamped to the month's end (31 Jan + 1: 28 Feb)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise DateError("That date is too far away.")
-    last = calendar.monthrange(year, month + 1)[1]
+    last = month_days(year, month + 1)
     return dt.date(year, month + 1, min(day.day, last))
 
 
@@ -137,7 +144,7 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     if word == "end of week":
         return _move(today, "day", 6 - today.weekday())  # the coming Sunday (today on one)
     if word == "end of month":
-        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        return today.replace(day=month_days(today.year, today.month))
     match = _IN.match(word)
     if match is not None:
         return _move(today, match.group(2), _count(match.group(1)))
