@@ -105,3 +105,13 @@ def test_snapshot_a_date_question_with_its_preview(snap_compare, dates_app, driv
         await drive(pilot).settle()
 
     assert snap_compare(dates_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_date_being_typed_is_kept_as_a_draft(dates_app, drive, db_path: Path) -> None:
+    app = dates_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach_date(pilot, drive)
+        await pilot.press(*"next fri", "escape")
+        await drive(pilot).settle()
+    with Store.open(db_path) as store:
+        assert [(d["step_id"], d["text"]) for d in store.drafts()] == [("next_date", "next fri")]
