@@ -1,0 +1,208 @@
+"""Commitments in the store: made at completion, followed up, changed, summarised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+
+from reflectcoach import session
+from reflectcoach.followup import Made, Outcome
+from reflectcoach.script.loader import load_file
+from reflectcoach.script.registry import Catalog
+from reflectcoach.store import Store, StoreError, commitments
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "commitments"
+PLAN = load_file(FIXTURES / "plan.yaml").script
+CHECK_IN = load_file(FIXTURES / "check_in.yaml").script
+assert PLAN is not None and CHECK_IN is not None
+CATALOG = Catalog(scripts={PLAN.id: PLAN, CHECK_IN.id: CHECK_IN}, diagnostics=[])
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLECTCOACH_TODAY", TODAY.isoformat())
+
+
+def plan(store: Store, mentorship: str | None = "Sam", *answers: str | None) -> str:
+    running = session.start(store, PLAN, mentorship)
+    for answer in answers or ("Grow as a lead", "Call Ana", "2026-12-04", "Read the book", None):
+        if answer is None:
+            running.conversation.skip()
+        else:
+            running.conversation.answer(answer)
+    assert running.conversation.finished
+    return running.id
+
+
+def test_a_completed_plan_makes_rows_in_its_mentorship(fresh_store: Store) -> None:
+    conversation_id = plan(fresh_store, "Sam")
+    made = fresh_store.commitments()
+    assert [(c.text, c.due, c.goal, c.status, c.step_id, c.seq) for c in made] == [
+        ("Call Ana", dt.date(2026, 12, 4), "Grow as a lead", "open", "first_step", 1),
+        ("Read the book", None, "Grow as a lead", "open", "second_step", 3),
+    ]
+    assert {c.mentorship for c in made} == {"Sam"}
+    assert {c.conversation_id for c in made} == {conversation_id}
+    assert fresh_store.commitments(mentorship="sam") == made
+    assert fresh_store.commitments(mentorship="Bo") == []
+    assert fresh_store.commitments(due_before=dt.date(2026, 12, 5)) == made[:1]
+    assert fresh_store.commitments(limit=1) == made[:1]
+    events = fresh_store.commitment_events(made[0].id)
+    assert [(e["source"], e["to_status"], e["conversation_id"]) for e in events] == [
+        ("conversation", "open", conversation_id)
+    ]
+
+
+def test_an_unfinished_plan_makes_none(fresh_store: Store) -> None:
+    running = session.start(fresh_store, PLAN, "Sam")
+    running.conversation.answer("Grow")
+    running.conversation.answer("Call Ana")
+    running.conversation.answer("2026-12-04")
+    assert fresh_store.commitments() == []
+
+
+def test_prefixes_resolve_like_conversation_ids(
+    fresh_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = (f"abcd{n:08x}" for n in itertools.count())
+    monkeypatch.setattr(commitments, "new_id", lambda: next(ids))
+    plan(fresh_store)
+    first, second = fresh_store.commitments()
+    assert (first.id, second.id) == ("abcd00000000", "abcd00000002")  # an event between
+    assert fresh_store.commitment(" ABCD00000000 ") == first
+    with pytest.raises(StoreError, match="No commitment has an id starting with 'ffff'"):
+        fresh_store.commitment("ffff")
+    with pytest.raises(StoreError, match="ids are hex"):
+        fresh_store.commitment("zz")
+    with pytest.raises(StoreError, match="More than one commitment"):
+        fresh_store.commitment("abcd")
+
+
+def test_status_changes_keep_a_history(fresh_store: Store) -> None:
+    plan(fresh_store)
+    first, _ = fresh_store.commitments()
+    with pytest.raises(StoreError, match="needs a new date"):
+        fresh_store.set_commitment_status(first.id, "not_yet")
+    with pytest.raises(StoreError, match="Unknown commitment status"):
+        fresh_store.set_commitment_status(first.id, "finished")
+    moved = fresh_store.set_commitment_status(first.id, "not_yet", due=dt.date(2026, 12, 11))
+    assert (moved.status, moved.due) == ("not_yet", dt.date(2026, 12, 11))
+    dropped = fresh_store.set_commitment_status(
+        first.id, "dropped", reason="Ana left", source="app"
+    )
+    assert (dropped.status, dropped.reason, dropped.due) == ("dropped", "Ana left", moved.due)
+    events = fresh_store.commitment_events(first.id)
+    assert [(e["source"], e["from_status"], e["to_status"]) for e in events] == [
+        ("conversation", None, "open"),
+        ("cli", "open", "not_yet"),
+        ("app", "not_yet", "dropped"),
+    ]
+    assert (events[1]["from_due"], events[1]["to_due"]) == ("2026-12-04", "2026-12-11")
+    assert [c.text for c in fresh_store.commitments(statuses=("open", "partly", "not_yet"))] == [
+        "Read the book"
+    ]
+
+
+def test_a_check_in_follows_up_and_applies_statuses_on_completion(fresh_store: Store) -> None:
+    plan(fresh_store, "Sam")
+    plan(fresh_store, "Bo", "Other goal", "Not Sam's", "2026-12-02", None, None)
+    running = session.start(fresh_store, CHECK_IN, "sam")
+    conv = running.conversation
+    asked = []
+    for answer in ["done", "not_yet", "2026-12-20", "4", "Plan the next talk", "2026-12-15"]:
+        q = conv.turn.question
+        assert q is not None
+        asked.append(q.text)
+        # Nothing changes before the conversation completes.
+        assert {c.status for c in fresh_store.commitments(mentorship="Sam")} == {"open"}
+        conv.answer(answer)
+    assert asked[0].startswith("Last time you said you'd *Call Ana* by *Friday 4 December")
+    assert asked[1].startswith("Last time you said you'd *Read the book* by **")
+    assert asked[2] == "By when now?"
+    rows = fresh_store.answers(running.id)
+    assert [(a["step_id"], a["type"], a["value"]) for a in rows][:3] == [
+        ("last_time", "choice", "done"),
+        ("last_time", "choice", "not_yet"),
+        ("last_time", "text", "2026-12-20"),
+    ]
+    sam = {c.text: c for c in fresh_store.commitments(mentorship="Sam")}
+    assert (sam["Call Ana"].status, sam["Read the book"].status) == ("done", "not_yet")
+    assert sam["Read the book"].due == dt.date(2026, 12, 20)
+    assert sam["Plan the next talk"].status == "open"
+    assert [c.status for c in fresh_store.commitments(mentorship="Bo")] == ["open"]
+    events = fresh_store.commitment_events(sam["Call Ana"].id)
+    assert (events[-1]["source"], events[-1]["conversation_id"]) == ("conversation", running.id)
+
+
+def test_resume_mid_follow_up_continues_with_the_same_commitment(fresh_store: Store) -> None:
+    plan(fresh_store, "Sam")
+    running = session.start(fresh_store, CHECK_IN, "Sam")
+    running.conversation.answer("partly")
+    session.leave(fresh_store, running)
+    plan(fresh_store, "Sam")  # made after the check-in started: not asked about in it
+    again = session.resume(fresh_store, CATALOG, running.id)
+    q = again.conversation.turn.question
+    assert q is not None and (q.part, q.text) == ("reason", "What is left?")
+    again.conversation.answer("The second call")
+    q = again.conversation.turn.question
+    assert q is not None and q.text.startswith("Last time you said you'd *Read the book*")
+    again.conversation.answer("done")
+    assert again.conversation.turn.question is not None
+    assert again.conversation.turn.question.step.id == "mood"
+
+
+def test_completion_with_five_commitments_is_one_transaction(fresh_store: Store) -> None:
+    conversation_id = fresh_store.start(
+        script_id="plan",
+        script_version=1,
+        script_sha256="0" * 64,
+        title="Plan",
+        mentorship="Sam",
+        current_step="goal",
+    )
+    five = [Made(f"Step {n}", f"2026-12-0{n}", None, "first_step", n) for n in range(1, 6)]
+    journal = fresh_store.journal(conversation_id)
+    begun: list[str] = []
+    fresh_store.db.conn.set_trace_callback(
+        lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None
+    )
+    with pytest.raises(StoreError):  # the last write fails: an unknown commitment
+        journal.completed(
+            record=None,
+            position=0,
+            current_step="_done",
+            made=five,
+            outcomes=[Outcome("0123456789ab", "done")],
+        )
+    assert fresh_store.commitments() == []
+    row = fresh_store.conversation(conversation_id)
+    assert row is not None and row["status"] == "in_progress"
+    journal.completed(record=None, position=0, current_step="_done", made=five)
+    fresh_store.db.conn.set_trace_callback(None)
+    assert len(begun) == 2  # one each time
+    assert len(fresh_store.commitments()) == 5
+    assert len(fresh_store.commitment_events()) == 5
+
+
+def test_due_summary_groups_by_mentorship(fresh_store: Store) -> None:
+    plan(fresh_store, "Sam", "G", "Late one", "2026-11-28", "Soon one", "2026-12-07")
+    plan(fresh_store, "Bo", "G", "Far one", "2027-01-10", "Undated", None)
+    plan(fresh_store, None, "G", "Mine", "2026-12-02", None, None)
+    groups = fresh_store.due_summary(TODAY)
+    assert [g.mentorship for g in groups] == ["Sam", None, "Bo"]
+    sam = groups[0]
+    assert [c.text for c in sam.overdue] == ["Late one"]
+    assert [c.text for c in sam.this_week] == ["Soon one"]
+    assert [c.text for c in groups[2].later] == ["Far one", "Undated"]
+    assert sam.overdue[0].overdue(TODAY) and not sam.this_week[0].overdue(TODAY)
+
+
+def test_deleting_a_conversation_deletes_what_it_made(fresh_store: Store) -> None:
+    conversation_id = plan(fresh_store)
+    assert fresh_store.delete(conversation_id)
+    assert fresh_store.commitments() == []
+    assert fresh_store.commitment_events() == []
