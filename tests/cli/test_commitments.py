@@ -179,3 +179,15 @@ def test_the_calendar_parses_and_keeps_its_uids_after_a_change(planned: Path) ->
     assert second[f"{known['Call Ana']}@reflectcoach"][0] == dt.date(2026, 12, 10)
     to_stdout = run(planned, "commitments", "--ics", "-")
     assert Calendar.from_ical(to_stdout.stdout.encode()).walk("VEVENT")
+
+
+def test_search_finds_commitments_labelled_as_such(planned: Path) -> None:
+    known = ids(planned)
+    result = run(planned, "search", "book")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    start = out.index(next(line for line in out if line.startswith("Commitment ")))
+    assert out[start].startswith(f"Commitment {known['Read the book']} [Sam]  open, from ")
+    assert out[start + 1] == "  C: Read the book"
+    assert out[start + 2] == "  G: Grow as a lead"
+    assert "A: Read the book" in result.stdout  # the answer it came from, found as before

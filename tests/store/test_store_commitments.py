@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
+import json
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from reflectcoach import session
 from reflectcoach.followup import Made, Outcome
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.registry import Catalog
 from reflectcoach.store import Store, StoreError, commitments
+from reflectcoach.store.export import write_json, write_markdown
+from reflectcoach.store.importer import import_json
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "commitments"
 PLAN = load_file(FIXTURES / "plan.yaml").script
@@ -206,3 +211,79 @@ def test_deleting_a_conversation_deletes_what_it_made(fresh_store: Store) -> Non
     assert fresh_store.delete(conversation_id)
     assert fresh_store.commitments() == []
     assert fresh_store.commitment_events() == []
+
+
+def followed_up(store: Store) -> str:
+    """Sam's plan, then a check-in: one done, one not yet; returns the check-in's id."""
+    plan(store, "Sam")
+    running = session.start(store, CHECK_IN, "Sam")
+    for answer in ["done", "not_yet", "2026-12-20", "4", "Plan the talk", "2026-12-15"]:
+        running.conversation.answer(answer)
+    return running.id
+
+
+def test_json_round_trip_is_exact_and_importing_twice_adds_nothing(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    followed_up(fresh_store)
+    out = io.StringIO()
+    write_json(fresh_store, out)
+    data = json.loads(out.getvalue())
+    *conversations, part = data
+    assert len(conversations) == 2 and [c["id"] for c in conversations]
+    assert len(part["commitments"]) == 3 and len(part["commitment_events"]) == 5
+    with Store.open(tmp_path / "other.db") as other:
+        assert import_json(other, io.StringIO(out.getvalue())) == (2, 0)
+        assert other.commitments(statuses=None) == fresh_store.commitments(statuses=None)
+        assert other.commitment_events() == fresh_store.commitment_events()
+        assert other.answers(conversations[1]["id"]) == fresh_store.answers(conversations[1]["id"])
+        assert import_json(other, io.StringIO(out.getvalue())) == (0, 2)
+        assert len(other.commitments(statuses=None)) == 3
+        assert len(other.commitment_events()) == 5
+        assert [c.text for c in other.search_commitments("talk")] == ["Plan the talk"]
+
+
+def test_json_export_filters_commitments_with_their_conversations(fresh_store: Store) -> None:
+    plan(fresh_store, "Sam")
+    out = io.StringIO()
+    write_json(fresh_store, out, mentorship="Bo")
+    assert json.loads(out.getvalue()) == []
+    out = io.StringIO()
+    write_json(fresh_store, out, mentorship="Sam")
+    assert len(json.loads(out.getvalue())[-1]["commitments"]) == 2
+
+
+def test_a_bad_commitment_in_an_import_imports_nothing(fresh_store: Store, tmp_path: Path) -> None:
+    plan(fresh_store, "Sam")
+    out = io.StringIO()
+    write_json(fresh_store, out)
+    data = json.loads(out.getvalue())
+    data[-1]["commitments"][1]["due"] = "someday"
+    with Store.open(tmp_path / "other.db") as other:
+        with pytest.raises(StoreError, match="commitment 2: 'due' must be a date"):
+            import_json(other, io.StringIO(json.dumps(data)))
+        assert other.count() == 0 and other.commitments(statuses=None) == []
+
+
+def test_markdown_shows_commitments_under_the_conversation_that_made_them(
+    fresh_store: Store,
+) -> None:
+    followed_up(fresh_store)
+    out = io.StringIO()
+    write_markdown(fresh_store, out)
+    text = out.getvalue()
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings.count("Commitments") == 2
+    plan_part, check_in_part = text.split("\n## Check-in\n")
+    assert "- Call Ana — by Friday 4 December 2026, done" in plan_part
+    assert "- Read the book — by Sunday 20 December 2026, not yet" in plan_part
+    assert "- Plan the talk — by Tuesday 15 December 2026, open" in check_in_part
+    assert "Call Ana —" not in check_in_part
+
+
+def test_renaming_a_mentorship_takes_its_commitments_along(fresh_store: Store) -> None:
+    plan(fresh_store, "Sam")
+    fresh_store.rename_mentorship("sam", "Samira")
+    assert {c.mentorship for c in fresh_store.commitments()} == {"Samira"}
+    assert len(fresh_store.commitments(mentorship="samira")) == 2

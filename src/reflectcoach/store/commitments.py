@@ -13,13 +13,12 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from reflectcoach.followup import Made
-
 from .errors import StoreError, guarded
+from .fts import match_expression
 from .mentorships import mentorship_key
 from .rows import ID_LENGTH
 
@@ -80,6 +79,34 @@ class Commitment:
         return self.is_open and self.due is not None and self.due < today
 
 
+class Made(Protocol):
+    """A commitment a completing conversation makes (engine: followup.Made)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def due(self) -> str | None: ...  # ISO date
+    @property
+    def goal(self) -> str | None: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+
+
+class Outcome(Protocol):
+    """A follow-up's answer about one commitment (engine: followup.Outcome)."""
+
+    @property
+    def commitment_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def due(self) -> str | None: ...
+    @property
+    def reason(self) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DueGroup:
     """One mentorship's open commitments, for home: overdue, due within a week, the rest
@@ -89,6 +116,20 @@ class DueGroup:
     overdue: tuple[Commitment, ...]
     this_week: tuple[Commitment, ...]
     later: tuple[Commitment, ...]
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July"),
+    *("August", "September", "October", "November", "December"),
+)
+
+
+def readable(day: dt.date | None) -> str:
+    """`Friday 4 December 2026` (empty for no date), for exports and lists."""
+    if day is None:
+        return ""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def new_id() -> str:
@@ -409,6 +450,20 @@ class Commitments:
                 conversation_id=None,
                 now=now,
             )
+
+    @guarded
+    def search_commitments(self, text: str, *, limit: int = 50) -> list[Commitment]:
+        """Commitments whose words or goal match every word of `text` (the FTS index that
+        answers use), most recently made first."""
+        expression = match_expression(text)
+        if expression is None or limit <= 0:
+            return []
+        sql = (
+            f"SELECT {', '.join('c.' + n for n in COLUMNS)} FROM commitments_fts "
+            "JOIN commitments c ON c.rowid = commitments_fts.rowid "
+            "WHERE commitments_fts MATCH ? ORDER BY commitments_fts.rowid DESC LIMIT ?"
+        )
+        return [from_row(row) for row in self.db.execute(sql, [expression, limit]).fetchall()]
 
     @guarded
     def due_summary(self, today: dt.date) -> list[DueGroup]:

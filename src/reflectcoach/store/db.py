@@ -15,10 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from reflectcoach.followup import Made, Outcome
-
 from . import commitments, files, integrity, leases, wal
-from .commitments import Commitments
+from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
 from .insights import Insights
