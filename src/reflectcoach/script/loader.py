@@ -683,8 +683,8 @@ class _Checker:
         """Each source must exist and give answers that fit its question; other scripts'
         steps are left to the registry, as recalls are."""
         for draft in self.steps.values():
-            if draft.type is None:
-                continue  # an unknown type is reported already
+            if draft.type in (None, QuestionType.FOLLOW_UP):
+                continue  # an unknown type, or prefill on a follow_up: reported already
             for source, node in draft.prefill:
                 if source.kind == prefill.MENTORSHIP:
                     if not prefill.fits(draft.type, QuestionType.TEXT):
