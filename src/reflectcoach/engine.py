@@ -376,7 +376,9 @@ class Conversation:
                 position=self.position,
                 current_step=DONE,
                 made=self.made(),
-                outcomes=followup.outcomes(self.history, follow_ups),
+                outcomes=followup.outcomes(
+                    self.history, follow_ups, {c.id for c in self.follow_ups}
+                ),
             )
 
     def made(self) -> list[Made]:
@@ -393,7 +395,7 @@ class Conversation:
             result.append(
                 Made(
                     text=entry.text,
-                    due=due if isinstance(due, str) else None,
+                    due=followup.iso_date(due),
                     goal=goal or None,
                     step_id=entry.step_id,
                     seq=seq,

@@ -170,11 +170,12 @@ def question_step(step: Step, part: str, status: str | None) -> Step:
     )
 
 
-def outcomes(history: Sequence[Part], follow_ups: set[str]) -> list[Outcome]:
-    """What the path's follow-up answers say, one per commitment (a later visit wins)."""
+def outcomes(history: Sequence[Part], follow_ups: set[str], known: set[str]) -> list[Outcome]:
+    """What the path's follow-up answers say, one per commitment (a later visit wins); only
+    about the `known` commitments (one deleted since it was asked about is left alone)."""
     found: dict[str, dict[str, Part]] = {}
     for entry in history:
-        if entry.step_id in follow_ups and entry.commitment and entry.part:
+        if entry.step_id in follow_ups and entry.commitment in known and entry.part:
             found.setdefault(entry.commitment, {})[entry.part] = entry
     result = []
     for commitment_id, parts in found.items():
@@ -192,6 +193,16 @@ def outcomes(history: Sequence[Part], follow_ups: set[str]) -> list[Outcome]:
             )
         )
     return result
+
+
+def iso_date(value: Any) -> str | None:
+    """A date step's answer as the ISO date a commitment keeps; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
 
 
 def due_value(raw: Any, today: dt.date) -> str:

@@ -136,6 +136,14 @@ def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 
 
+def _day(value: object) -> dt.date | None:
+    """A stored due date; None for none, or for one some other writer left unreadable."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def from_row(row: Sequence[Any] | dict[str, Any]) -> Commitment:
     values = row if isinstance(row, dict) else dict(zip(COLUMNS, row, strict=True))
     due = values["due"]
@@ -144,7 +152,7 @@ def from_row(row: Sequence[Any] | dict[str, Any]) -> Commitment:
         mentorship=values["mentorship"],
         text=values["text"],
         goal=values["goal"],
-        due=None if due is None else dt.date.fromisoformat(due),
+        due=_day(due),
         status=values["status"],
         reason=values["reason"],
         conversation_id=values["conversation_id"],
@@ -280,6 +288,14 @@ def delete_made_by(db: Database, conversation_id: str) -> None:
         [conversation_id],
     )
     db.table("commitments").delete_where("conversation_id = ?", [conversation_id])
+
+
+def still_there(db: Database, outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes whose commitment still exists: one deleted (with the conversation that
+    made it) while a follow-up was open must not stop that follow-up completing."""
+    known = {o.commitment_id for o in outcomes}
+    found = {c.id for c in by_ids(db, known)}
+    return [o for o in outcomes if o.commitment_id in found]
 
 
 def change(

@@ -368,7 +368,7 @@ class ConversationJournal:
         with self.store.transaction() as db:
             self._hold(db)
             commitments.insert_made(db, self.conversation_id, made, now)
-            for outcome in outcomes:
+            for outcome in commitments.still_there(db, outcomes):
                 commitments.change(
                     db,
                     outcome.commitment_id,
