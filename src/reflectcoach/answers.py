@@ -5,13 +5,16 @@ Both front ends share these rules, so "3", "mentor" and "Mentor" mean the same e
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reflectcoach import clock
 from reflectcoach.errors import UserError
 from reflectcoach.numbers import MAX_NUMBER, within
+from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType, Step
 
 MAX_TEXT = 20_000  # characters: far beyond any reflection, short of a pasted file
@@ -24,9 +27,12 @@ class AnswerError(UserError, ValueError):
     """An answer that does not fit its question. str() is the message to show."""
 
 
-def normalise(step: Step, raw: Any, labels: Mapping[str, str]) -> Any:
-    """Validate `raw` (as typed, or already typed) for `step` and return the stored value."""
+def normalise(step: Step, raw: Any, labels: Mapping[str, str], today: dt.date | None = None) -> Any:
+    """Validate `raw` (as typed, or already typed) for `step` and return the stored value.
+    `today` (default `clock.today()`) is what date words and date bounds count from."""
     kind = step.type or QuestionType.TEXT
+    if kind is QuestionType.DATE:
+        return date_value(step, raw, today or clock.today()).isoformat()
     if kind in (QuestionType.TEXT, QuestionType.LONG_TEXT):
         return _text(step, raw)
     if kind is QuestionType.CHOICE:
@@ -65,6 +71,8 @@ def fits(step: Step, value: Any) -> bool:
     if kind is QuestionType.SCALE:
         lo, hi = scale_bounds(step)
         return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+    if kind is QuestionType.DATE:
+        return _date_fits(step, value)
     return (
         within(value)
         and (step.min is None or value >= step.min)
@@ -80,6 +88,9 @@ def display(step: Step, value: Any, labels: Mapping[str, str]) -> str:
         return labels.get(value, str(value))
     if step.type is QuestionType.MULTI:
         return ", ".join(labels.get(v, str(v)) for v in value)
+    if step.type is QuestionType.DATE:
+        day = dates.from_iso(value)
+        return dates.readable(day) if day is not None else str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -105,7 +116,58 @@ def instructions(step: Step, labels: Mapping[str, str]) -> str:
         return f"A whole number from {lo} to {hi}{extra}."
     if kind is QuestionType.NUMBER:
         return "A number" + _range_words(step.min, step.max) + "."
+    if kind is QuestionType.DATE:
+        return "A date: 2026-12-04, today, tomorrow, friday, next week, in 2 weeks, end of month."
     return ""
+
+
+def date_value(step: Step, raw: Any, today: dt.date) -> dt.date:
+    """What was typed for a date question -> the day, within the step's bounds as counted
+    from `today`; AnswerError with a message otherwise."""
+    if isinstance(raw, dt.date):
+        day = raw
+    else:
+        try:
+            day = dates.parse_date(str(raw) if raw is not None else "", today)
+        except dates.DateError as err:
+            raise AnswerError(err.message) from None
+    lo, hi = date_bounds(step, today)
+    if (lo is not None and day < lo) or (hi is not None and day > hi):
+        raise AnswerError(f"{dates.readable(day)} is out of range: {date_range_words(lo, hi)}.")
+    return day
+
+
+def date_bounds(step: Step, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """A date question's (min, max) when answering on `today`; None where it has none."""
+    try:
+        lo = dates.resolve(step.date_min, today) if step.date_min else None
+        hi = dates.resolve(step.date_max, today) if step.date_max else None
+    except dates.DateError:
+        return None, None  # a bound past year 9999: no answer can reach it anyway
+    return lo, hi
+
+
+def date_range_words(lo: dt.date | None, hi: dt.date | None) -> str:
+    """ "pick a date from Tuesday 1 December 2026 on", "... up to ...", "... from ... to ..." """
+    if lo is not None and hi is not None:
+        return f"pick a date from {dates.readable(lo)} to {dates.readable(hi)}"
+    if lo is not None:
+        return f"pick a date from {dates.readable(lo)} on"
+    if hi is not None:
+        return f"pick a date up to {dates.readable(hi)}"
+    return "pick a date"
+
+
+def _date_fits(step: Step, value: Any) -> bool:
+    """A stored date fits when it is an ISO date within the script's fixed (ISO) bounds.
+    Bounds counted from the day of answering were checked that day: a plan made last week
+    "from today on" stays the answer it was."""
+    day = dates.from_iso(value)
+    if day is None:
+        return False
+    lo = step.date_min.fixed if step.date_min else None
+    hi = step.date_max.fixed if step.date_max else None
+    return (lo is None or day >= lo) and (hi is None or day <= hi)
 
 
 def _text(step: Step, raw: Any) -> str:

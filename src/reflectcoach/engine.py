@@ -20,7 +20,6 @@ from transitions import Machine
 
 from reflectcoach import followup, stored_path
 from reflectcoach.answers import AnswerError, display, fits, normalise
-from reflectcoach.clock import today
 from reflectcoach.errors import UserError
 from reflectcoach.followup import Made, Outcome, Pending
 from reflectcoach.records import plain_text
@@ -271,11 +270,7 @@ class Conversation:
     def answer(self, raw: Any) -> Turn:
         step = self._question()
         labels = self._option_labels(step)
-        question = self.turn.question
-        if question is not None and question.part == followup.DUE:
-            value = followup.due_value(raw, today())
-        else:
-            value = normalise(step, raw, labels)
+        value = normalise(step, raw, labels)
         return self._record(step, value, display(step, value, labels), False)
 
     def skip(self) -> Turn:

@@ -16,15 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from reflectcoach.answers import AnswerError
-from reflectcoach.script import templates
+from reflectcoach.script import dates, templates
 from reflectcoach.script.model import Option, QuestionType, Step
 
 STATUS = "status"
 DUE = "due"
 REASON = "reason"
 # The question type each part is asked (and stored) as.
-PART_TYPES = {STATUS: QuestionType.CHOICE, DUE: QuestionType.TEXT, REASON: QuestionType.TEXT}
+PART_TYPES = {STATUS: QuestionType.CHOICE, DUE: QuestionType.DATE, REASON: QuestionType.TEXT}
 STATUS_OPTIONS = (
     ("done", "Done"),
     ("partly", "Partly"),
@@ -33,11 +32,7 @@ STATUS_OPTIONS = (
 )
 REASON_ASKS = {"partly": "What is left?", "dropped": "What made you let it go?"}
 DUE_ASK = "By when now?"
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July"),
-    *("August", "September", "October", "November", "December"),
-)
+FROM_TODAY = dates.parse_offset("today")
 
 
 class Pending(Protocol):
@@ -102,10 +97,8 @@ def part_of_type(qtype: str) -> str | None:
 
 
 def readable(day: dt.date | None) -> str:
-    """`Friday 4 December 2026` (empty for no date)."""
-    if day is None:
-        return ""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    """`Friday 4 December 2026` as a date answer reads (empty for no date)."""
+    return "" if day is None else dates.readable(day)
 
 
 def field(pending: Pending | None, name: str) -> str:
@@ -158,8 +151,10 @@ def question_step(step: Step, part: str, status: str | None) -> Step:
             step,
             ask=templates.parse(DUE_ASK),
             hint=None,
-            type=PART_TYPES[DUE],
+            type=QuestionType.DATE,
             optional=False,
+            date_min=FROM_TODAY,
+            date_max=None,
         )
     return replace(
         step,
@@ -203,15 +198,3 @@ def iso_date(value: Any) -> str | None:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         return None
-
-
-def due_value(raw: Any, today: dt.date) -> str:
-    """The new date for a commitment not done yet: an ISO date, today or later."""
-    text = str(raw or "").strip()
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise AnswerError("Type a date as YYYY-MM-DD, for example 2026-12-04.") from None
-    if day < today:
-        raise AnswerError(f"{readable(day)} has passed: pick today or a later day.")
-    return day.isoformat()

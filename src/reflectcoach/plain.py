@@ -24,9 +24,11 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from reflectcoach.answers import AnswerError, display, instructions
+from reflectcoach import clock
+from reflectcoach.answers import AnswerError, date_value, display, instructions
 from reflectcoach.editor import EditorError, edit
 from reflectcoach.engine import Question, Turn
+from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
 from reflectcoach.store import DatabaseBusy, LeaseLost, Store
@@ -126,6 +128,7 @@ class PlainRunner:
         """Ask until an answer is accepted; an int is the exit code when the person stops."""
         self.show_question(question)
         edited: str | None = None  # from :edit, given on an empty line
+        shown_date: str | None = None  # a date shown back, taken with Enter (ISO)
         while True:
             raw = self.read(question)
             if raw is None:
@@ -146,7 +149,15 @@ class PlainRunner:
                     continue
                 given: object = raw
                 shown = raw  # as typed
-                if not raw.strip() and edited is not None:
+                if question.step.type is QuestionType.DATE and raw.strip():
+                    # The day a word means is said before it is taken: "friday" is
+                    # never a surprise. Enter keeps it; anything else is read afresh.
+                    shown_date = None  # until this one reads as a day
+                    shown_date = self.show_date(question, raw)
+                    continue
+                if not raw.strip() and shown_date is not None:
+                    given, shown = shown_date, display(question.step, shown_date, {})
+                elif not raw.strip() and edited is not None:
                     given = shown = edited
                 elif not raw.strip() and question.offered is not None:
                     given = question.offered
@@ -159,6 +170,14 @@ class PlainRunner:
                 self.say(f"  {problem}")
                 self.stdout.write("> ")
                 self.stdout.flush()
+
+    def show_date(self, question: Question, raw: str) -> str:
+        """Say which day `raw` means (AnswerError when none, or out of bounds); its ISO."""
+        day = date_value(question.step, raw, clock.today())
+        self.say(f"  That is {dates.readable(day)}. Enter to keep it, or type another date:")
+        self.stdout.write("> ")
+        self.stdout.flush()
+        return day.isoformat()
 
     def write(self, action: Callable[[], Turn], what: str) -> Turn | int:
         """Run an engine action (it writes one transaction), waiting for the database as

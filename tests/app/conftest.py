@@ -108,6 +108,8 @@ def default_answer(question) -> object:
         return int(step.max if step.max is not None else 5)
     if kind is QuestionType.YES_NO:
         return True
+    if kind is QuestionType.DATE:
+        return "tomorrow"
     low = step.min if step.min is not None else 1
     return int(low) if float(low).is_integer() else low
 

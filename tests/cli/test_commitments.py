@@ -41,7 +41,8 @@ def lines(*answers: str) -> str:
 @pytest.fixture
 def planned(tmp_path: Path) -> Path:
     """A first conversation in plain mode that makes two commitments for Sam."""
-    stdin = lines("Grow as a lead", "Call Ana", "2026-12-04", "Read the book", "2026-11-28")
+    # Plain mode shows a date back in words; Enter keeps it.
+    stdin = lines("Grow as a lead", "Call Ana", "2026-12-04", "", "Read the book", "2026-11-28", "")
     result = run(tmp_path, "start", "plan", "--plain", "-m", "Sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     return tmp_path
@@ -58,7 +59,7 @@ def test_a_plan_then_a_check_in_in_plain_mode(planned: Path) -> None:
         "Read the book": ("open", dt.date(2026, 11, 28)),
     }
     # The check-in asks oldest due first: the book (overdue), then Ana.
-    stdin = lines("1", "3", "2026-12-18", "4", "Plan the talk", "")
+    stdin = lines("1", "3", "2026-12-18", "", "4", "Plan the talk", "")
     result = run(planned, "start", "check_in", "--plain", "-m", "sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -115,6 +116,11 @@ def test_status_commands_take_prefixes_and_say_what_they_did(planned: Path) -> N
     assert done.stdout == f"Marked {known['Read the book']} done: Read the book\n"
     moved = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", "2026-12-09")
     assert "now due Wednesday 9 December 2026" in moved.stdout
+    words = run(planned, "commitment", "not-yet", known["Call Ana"][:5], "--date", "in 2 weeks")
+    assert "now due Tuesday 15 December 2026" in words.stdout
+    unread = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", "soonish")
+    assert unread.returncode == 1 and "not a date I can read" in unread.stderr
+    moved = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", "2026-12-09")
     missing = run(planned, "commitment", "not-yet", known["Call Ana"])
     assert missing.returncode == 2 and "--date" in missing.stderr
     past = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", "2026-01-01")
@@ -130,6 +136,8 @@ def test_status_commands_take_prefixes_and_say_what_they_did(planned: Path) -> N
         events = store.commitment_events(ana.id)
     assert [(e["source"], e["to_status"]) for e in events] == [
         ("conversation", "open"),
+        ("cli", "not_yet"),
+        ("cli", "not_yet"),
         ("cli", "not_yet"),
         ("cli", "dropped"),
     ]

@@ -169,7 +169,7 @@ def test_three_commitments_oldest_due_first_undated_last_with_their_parts() -> N
     # Each part is its own answer row of the one step, as the known question kinds.
     rows = [kw for name, kw in journal.calls if name == "answered"]
     assert [r["seq"] for r in rows] == [0, 1, 2, 3, 4, 5]
-    assert [r["qtype"] for r in rows] == ["choice", "text", "choice", "text", "choice", "text"]
+    assert [r["qtype"] for r in rows] == ["choice", "date", "choice", "text", "choice", "text"]
     assert {r["step_id"] for r in rows} == {"last_time"}
     conv.answer("2")
     conv.answer("Next")

@@ -49,6 +49,13 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
         "'due': step 'd' is a say step",
     ),
     (
+        "due names a question that is not a date",
+        script("q:\n  ask: x\n  commitment: {due: d}\nd:\n  ask: y"),
+        8,
+        23,
+        "'due': step 'd' must be a date question",
+    ),
+    (
         "commitment on a say step",
         script("q:\n  say: x\n  commitment: {due: q}"),
         8,
@@ -118,7 +125,7 @@ def test_a_valid_commitment_and_follow_up() -> None:
         + '  hint: "For {commitment.goal}"\n'
         + "goal:\n  ask: Goal?\n"
         + "step:\n  ask: Next step?\n  type: long_text\n  commitment: {due: when, goal: goal}\n"
-        + "when:\n  ask: By when?\n  optional: true\n"
+        + "when:\n  ask: By when?\n  type: date\n  min: today\n  optional: true\n"
     )
     result = load(text)
     assert result.diagnostics == [], [str(d) for d in result.diagnostics]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reflectcoach import clock
 from reflectcoach.script.conditions import MAX_DEPTH, MAX_LENGTH, Condition, ConditionError, parse
 
 ANSWERS: dict[str, Any] = {
@@ -176,7 +178,10 @@ def test_nesting_up_to_the_limit_is_fine() -> None:
 
 # Property tests.
 
-OPERANDS = ["q", "r", "recall.a.b", "recall.x", "1", "-2", "2.5", '"a"', "'b'", "true", "false"]
+OPERANDS = [
+    *("q", "r", "recall.a.b", "recall.x", "1", "-2", "2.5", '"a"', "'b'", "true", "false"),
+    *("today", "days_until(q)", "days_until", '"2026-12-04"'),
+]
 OPERATORS = ["==", "!=", "<", "<=", ">", ">=", "in", "not", "and", "or", "(", ")", " "]
 MISTAKES = ["=", "!", '"', "Q", ".", "&&", "1."]
 CONDITION_TOKENS = st.sampled_from([*OPERANDS, *OPERATORS, *MISTAKES])
@@ -187,7 +192,7 @@ VALUES = st.recursive(
     | st.integers()
     | st.floats()
     | st.text(max_size=5)
-    | st.sampled_from(["a", "b", "A"]),
+    | st.sampled_from(["a", "b", "A", "2026-12-04", "0001-01-01", "9999-12-31"]),
     lambda inner: (
         st.lists(inner, max_size=4) | st.tuples(inner) | st.dictionaries(st.text(), inner)
     ),
@@ -221,3 +226,63 @@ def test_evaluation_with_random_answers_never_raises(text: str, answers: dict[st
     except ConditionError:
         return
     assert condition.evaluate(answers.get) in (True, False)
+
+
+# Dates: ISO answers, `today` and `days_until(step)`.
+DATED: dict[str, Any] = {"next_date": "2026-12-04", "review": "2026-11-20", "skipped": None}
+TUESDAY = dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next_date > today", True),
+        ("next_date < today", False),
+        ("review < today", True),
+        ("today >= review", True),
+        ("today == today", True),
+        ("next_date == today", False),
+        ('next_date == "2026-12-04"', True),
+        ('next_date < "2026-12-25"', True),
+        ("review < next_date", True),
+        ("days_until(next_date) == 3", True),
+        ("days_until(next_date) <= 7", True),
+        ("days_until(review) == -11", True),
+        ("days_until(review) < 0", True),
+        ("days_until(skipped) < 100", False),  # unanswered: false, as always
+        ("skipped < today", False),
+        ("not days_until(skipped) >= 0", True),
+    ],
+)
+def test_dates_compare_by_the_calendar(text: str, expected: bool) -> None:
+    assert parse(text).evaluate(DATED.get, TUESDAY) is expected
+
+
+def test_today_defaults_to_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(clock.TODAY_ENV, "2026-12-04")
+    assert parse("next_date == today").evaluate(DATED.get)
+    assert parse("days_until(review) == -14").evaluate(DATED.get)
+
+
+def test_days_until_names_its_step_and_today_is_not_a_step() -> None:
+    condition = parse("days_until(next_date) <= 7 and today > review")
+    assert condition.references() == frozenset({"next_date", "review"})
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "fragment"),
+    [
+        ("days_until <= 7", 0, "write days_until(STEP)"),
+        ("days_until(3) <= 7", 11, "days_until takes a date question's id, not '3'"),
+        ("days_until(today)", 11, "not 'today'"),
+        ("days_until(next_date <= 7", 0, "never closed"),
+        ("days_until()", 11, "not ')'"),
+        ("Today > next_date", 0, "write 'today' in lowercase"),
+    ],
+)
+def test_date_syntax_errors_have_offsets(text: str, offset: int, fragment: str) -> None:
+    with pytest.raises(
+        ConditionError, match=fragment.replace("(", r"\(").replace(")", r"\)")
+    ) as err:
+        parse(text)
+    assert err.value.offset == offset

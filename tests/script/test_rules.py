@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+
+from reflectcoach.script.model import QuestionType
 
 from .helpers import HEAD, find, load, script
 
@@ -664,3 +668,124 @@ def test_diagnostics_are_sorted_by_position() -> None:
 def test_a_bad_target_does_not_also_warn_about_unreachable_steps() -> None:
     result = load(script("q:\n  ask: Hi?\n  next: wrap\nwrap_up:\n  say: bye"))
     assert len(result.diagnostics) == 1
+
+
+# Dates (script/dates.py): bounds are offsets from the day of answering, or ISO dates.
+def test_a_date_question_with_bounds_loads() -> None:
+    result = load(
+        script(
+            """
+            by_when:
+              ask: By when will you have done it?
+              type: date
+              min: today
+              max: in 3 months
+            fixed:
+              ask: And the review?
+              type: date
+              min: 2026-12-01
+              max: 2027-01-31
+            """
+        )
+    )
+    assert result.ok, result.diagnostics
+    assert result.script is not None
+    step = result.script.steps["by_when"]
+    assert step.type is QuestionType.DATE
+    assert step.date_min is not None and step.date_min.count == 0
+    assert step.date_max is not None and (step.date_max.unit, step.date_max.count) == ("month", 3)
+    assert step.min is None and step.max is None
+    fixed = result.script.steps["fixed"]
+    assert fixed.date_min is not None and fixed.date_min.fixed == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "col", "fragment"),
+    [
+        ("min: someday", 11, 10, "'min': 'someday' is not a date bound; write today, tomorrow"),
+        ("max: friday", 11, 10, "'friday' is not a date bound"),
+        ("min: 3", 11, 10, "'min' must be a date bound (today, tomorrow"),
+        ("min: 2026-02-30", 11, 10, "'min': '2026-02-30' is not a day of the calendar"),
+        ("options: [a, b]", 11, 5, "'options' does not apply to a date question"),
+        ("labels: {1: x}", 11, 5, "'labels' does not apply to a date question"),
+        ("min: 2027-01-01\n    max: 2026-12-31", 11, 10, "'min' (2027-01-01) is after 'max'"),
+        ("min: in 2 weeks\n    max: in 10 days", 11, 10, "'min' (in 2 weeks) is after 'max'"),
+        ("min: in 2 months\n    max: tomorrow", 11, 10, "'min' (in 2 months) is after 'max'"),
+        ("min: in 1 month\n    max: in 30 days", None, None, ""),  # in February it is not
+    ],
+)
+def test_date_bounds_are_checked_with_line_and_col(
+    extra: str, line: int | None, col: int | None, fragment: str
+) -> None:
+    text = script(
+        """
+        intro:
+          say: Hello
+        by_when:
+          ask: By when?
+          type: date
+        """
+    )
+    result = load(text + f"    {extra}\n")
+    if line is None or col is None:
+        assert not [d for d in result.errors if "after" in d.message], result.diagnostics
+        return
+    find(result, line, col, fragment, "error")
+
+
+DATED_STEPS = """
+by_when:
+  ask: By when?
+  type: date
+  next:
+    - if: CONDITION
+      go: soon
+    - go: later
+soon:
+  say: Soon, then.
+  end: true
+later:
+  ask: How sure are you?
+  type: scale
+"""
+
+
+def with_condition(condition: str) -> str:
+    return script(DATED_STEPS).replace("CONDITION", condition)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "by_when < today",
+        "today <= by_when",
+        "days_until(by_when) <= 7",
+        'by_when == "2026-12-25"',
+        "days_until(by_when) > -1 and '2026-12-25' > by_when",
+        "not by_when != today",
+    ],
+)
+def test_date_conditions_that_load_cleanly(condition: str) -> None:
+    result = load(with_condition(condition))
+    assert result.ok and not result.diagnostics, [str(d) for d in result.diagnostics]
+
+
+# Line 10 holds `- if: ...`; the condition starts at column 13.
+@pytest.mark.parametrize(
+    ("condition", "col", "fragment"),
+    [
+        ("by_when < 3", 21, "'by_when' is a date, 3 is a number: a date compares with today"),
+        ("today == true", 19, "today is a date, true is true/false"),
+        ("by_when == later", 21, "'later' is a number"),
+        ('by_when < "soon"', 23, '"soon" is not a date; write it as "YYYY-MM-DD"'),
+        ('by_when < "2026-02-30"', 23, "is not a date"),
+        ('not "2026" in by_when', 24, "'in' does not apply to dates"),
+        ("days_until(later) < 3", 13, "days_until needs a date question; 'later' is a scale"),
+        ("days_until(nowhere) < 3", 24, "unknown step 'nowhere'"),
+        ("days_until(by_when) == today", 33, "days_until(by_when) is a number"),
+    ],
+)
+def test_date_conditions_are_checked_with_line_and_col(
+    condition: str, col: int, fragment: str
+) -> None:
+    find(load(with_condition(condition)), 10, col, fragment, "error")

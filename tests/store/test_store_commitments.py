@@ -132,7 +132,7 @@ def test_a_check_in_follows_up_and_applies_statuses_on_completion(fresh_store: S
     assert [(a["step_id"], a["type"], a["value"]) for a in rows][:3] == [
         ("last_time", "choice", "done"),
         ("last_time", "choice", "not_yet"),
-        ("last_time", "text", "2026-12-20"),
+        ("last_time", "date", "2026-12-20"),
     ]
     sam = {c.text: c for c in fresh_store.commitments(mentorship="Sam")}
     assert (sam["Call Ana"].status, sam["Read the book"].status) == ("done", "not_yet")

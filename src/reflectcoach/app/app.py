@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from reflectcoach import clock
 from reflectcoach import settings as saved
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
@@ -89,7 +90,7 @@ class ReflectCoachApp(App[None]):
         self._painted = asyncio.Event()
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
         # Tests fix the date so the default export path in snapshots does not change daily.
-        self.today: Callable[[], dt.date] = dt.date.today
+        self.today: Callable[[], dt.date] = clock.today
         # None (tests, and anything not started from the command line) keeps them in memory.
         self.settings = settings if settings is not None else saved.UserSettings()
         theme = self.settings.get(saved.THEME)

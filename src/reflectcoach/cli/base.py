@@ -187,8 +187,20 @@ def main(ctx: click.Context, db: Path | None, scripts: tuple[Path, ...]) -> None
     With no command, opens the app.
     """
     ctx.obj = Settings(db=db, scripts=list(scripts))
+    _use_locale()
     if ctx.invoked_subcommand is None:
         open_app(ctx.obj)
+
+
+def _use_locale() -> None:
+    """Day and month names of date answers in the person's language (`dates.readable`, via
+    LC_TIME); English (C) when their locale is not installed."""
+    import locale
+
+    try:
+        locale.setlocale(locale.LC_TIME, "")
+    except locale.Error:
+        locale.setlocale(locale.LC_TIME, "C")
 
 
 def open_app(settings: Settings, **where: Any) -> None:

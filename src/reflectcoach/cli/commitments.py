@@ -142,15 +142,17 @@ def commitment_group() -> None:
 
 
 def _when(text: str) -> dt.date:
+    """`--date` in the words a date question takes: 2026-12-18, friday, in 2 weeks..."""
     from reflectcoach.clock import today
+    from reflectcoach.script import dates
 
     day = today()
     try:
-        when = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"'{text}' is not a date: write YYYY-MM-DD.")
+        when = dates.parse_date(text, day)
+    except dates.DateError as problem:
+        fail(problem.message)
     if when < day:
-        fail(f"{when.isoformat()} has passed: give today or a later day.")
+        fail(f"{dates.readable(when)} has passed: give today or a later day.")
     return when
 
 
@@ -203,7 +205,13 @@ def drop(settings: Settings, commitment_id: str, reason: str | None) -> None:
 
 @commitment_group.command("not-yet")
 @click.argument("commitment_id")
-@click.option("--date", "when", required=True, type=TYPED, help="The new date (YYYY-MM-DD).")
+@click.option(
+    "--date",
+    "when",
+    required=True,
+    type=TYPED,
+    help="The new date: 2026-12-18, today, tomorrow, friday, next week, in 2 weeks, end of month.",
+)
 @pass_settings
 def not_yet(settings: Settings, commitment_id: str, when: str) -> None:
     """Not done yet: carried forward to a new date (the old one is kept in its history)."""

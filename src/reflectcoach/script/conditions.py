@@ -6,25 +6,37 @@ Grammar (lowest precedence first):
     and        := not ("and" not)*
     not        := "not" not | comparison
     comparison := operand [("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not" "in") operand]
-    operand    := STRING | NUMBER | "true" | "false" | NAME | "(" condition ")"
+    operand    := STRING | NUMBER | "true" | "false" | "today" | "days_until" "(" NAME ")"
+                | NAME | "(" condition ")"
 
 Evaluation never raises: an unanswered step (None) or a comparison between different kinds of
 value is simply false. Nothing is ever passed to eval.
+
+Dates: a date answer is its ISO text ("2026-12-04"), and `today` is today's, so `<`, `==` and
+the rest order them as the calendar does; `days_until(step)` is the whole number of days from
+today to that date answer (negative when past), None (so false) when there is none.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reflectcoach import clock
+from reflectcoach.script.dates import from_iso
 from reflectcoach.script.model import name_problem
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 20
-KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
+TODAY = "today"
+DAYS_UNTIL = "days_until"
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", TODAY, DAYS_UNTIL})
+# What `today` looks up while a condition is evaluated: no step id can be written so.
+_TODAY_KEY = "$today"
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
 
 Lookup = Callable[[str], Any]
@@ -135,7 +147,38 @@ class Name:
         return truthy(lookup(self.name))
 
 
-Operand = Literal | Name
+class Today:
+    """`today`: today's date as ISO text, the form date answers are stored in."""
+
+    __slots__ = ("offset",)
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+    def value_of(self, lookup: Lookup) -> object:
+        return lookup(_TODAY_KEY)
+
+    def test(self, lookup: Lookup) -> bool:
+        return truthy(self.value_of(lookup))
+
+
+class DaysUntil:
+    """`days_until(step)`: days from today to that step's date answer; None without one."""
+
+    __slots__ = ("name", "offset")
+
+    def __init__(self, name: str, offset: int) -> None:
+        self.name, self.offset = name, offset  # offset: of `days_until`
+
+    def value_of(self, lookup: Lookup) -> object:
+        day, today = from_iso(lookup(self.name)), from_iso(lookup(_TODAY_KEY))
+        return None if day is None or today is None else (day - today).days
+
+    def test(self, lookup: Lookup) -> bool:
+        return truthy(self.value_of(lookup))
+
+
+Operand = Literal | Name | Today | DaysUntil
 
 
 class Compare:
@@ -179,7 +222,7 @@ class Or:
         return any(o.test(lookup) for o in self.operands)
 
 
-Node = Literal | Name | Compare | Not | And | Or
+Node = Literal | Name | Today | DaysUntil | Compare | Not | And | Or
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,15 +231,37 @@ class Condition:
     root: Node
     names: tuple[tuple[str, int], ...]  # (name, offset) per reference, in order
 
-    def evaluate(self, lookup: Lookup) -> bool:
-        """True when the condition holds; `lookup(name)` gives an answer or None."""
-        return self.root.test(lookup)
+    def evaluate(self, lookup: Lookup, today: dt.date | None = None) -> bool:
+        """True when the condition holds; `lookup(name)` gives an answer or None. `today`
+        (default `clock.today()`) is what `today` and `days_until` count from."""
+        day = (today or clock.today()).isoformat()
+
+        def look(name: str) -> Any:
+            return day if name == _TODAY_KEY else lookup(name)
+
+        return self.root.test(look)
 
     def references(self) -> frozenset[str]:
         return frozenset(name for name, _ in self.names)
 
     def references_at(self) -> tuple[tuple[str, int], ...]:
         return self.names
+
+    def days_until(self) -> tuple[DaysUntil, ...]:
+        """Every `days_until(step)`, for the loader's check that the step is a date."""
+        found: list[DaysUntil] = []
+        stack: list[Node] = [self.root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, DaysUntil):
+                found.append(node)
+            elif isinstance(node, Compare):
+                stack.extend((node.right, node.left))
+            elif isinstance(node, Not):
+                stack.append(node.operand)
+            elif isinstance(node, And | Or):
+                stack.extend(reversed(node.operands))
+        return tuple(found)
 
     def comparisons(self) -> tuple[Compare, ...]:
         """Every comparison in the condition, for the loader's type checks."""
@@ -317,11 +382,11 @@ class _Parser:
         found = self.operator()
         if found is None:
             return left
-        if not isinstance(left, Literal | Name):
+        if not isinstance(left, Operand):
             raise ConditionError("compare a value, not a condition in parentheses", found[1])
         op, offset = found
         right = self.operand()
-        if not isinstance(right, Literal | Name):
+        if not isinstance(right, Operand):
             raise ConditionError("compare with a value, not a condition in parentheses", offset)
         again = self.operator()
         if again is not None:
@@ -353,6 +418,10 @@ class _Parser:
     def name(self, text: str, offset: int) -> Node:
         if text in ("true", "false"):
             return Literal(text == "true", offset)
+        if text == TODAY:
+            return Today(offset)
+        if text == DAYS_UNTIL:
+            return self.days_until(offset)
         if text.lower() in KEYWORDS:
             raise ConditionError(f"write '{text.lower()}' in lowercase", offset)
         problem = name_problem(text)
@@ -360,6 +429,23 @@ class _Parser:
             raise ConditionError(problem, offset)
         self.names.append((text, offset))
         return Name(text, offset)
+
+    def days_until(self, offset: int) -> DaysUntil:
+        if self.kind() != "(":
+            raise ConditionError("write days_until(STEP): the date question in parentheses", offset)
+        self.take()
+        kind, text, at = self.take()
+        if kind != "name" or text.lower() in KEYWORDS:
+            shown = text or "the end"
+            raise ConditionError(f"days_until takes a date question's id, not {shown!r}", at)
+        problem = name_problem(text)
+        if problem is not None:
+            raise ConditionError(problem, at)
+        if self.kind() != ")":
+            raise ConditionError("days_until( is never closed: write days_until(STEP)", offset)
+        self.take()
+        self.names.append((text, at))
+        return DaysUntil(text, offset)
 
 
 def _number(text: str) -> int | float:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
-from reflectcoach.script import conditions, prefill, templates, urls
+from reflectcoach.script import conditions, dates, prefill, templates, urls
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     SCRIPT_ID,
@@ -63,6 +63,7 @@ ANSWER_KIND = {
     QuestionType.SCALE: "number",
     QuestionType.NUMBER: "number",
     QuestionType.YES_NO: "bool",
+    QuestionType.DATE: "date",
     QuestionType.FOLLOW_UP: "str",
 }
 # The keys that only some question types take.
@@ -71,10 +72,14 @@ TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
     QuestionType.MULTI: frozenset({"options"}),
     QuestionType.SCALE: frozenset({"min", "max", "labels"}),
     QuestionType.NUMBER: frozenset({"min", "max"}),
+    QuestionType.DATE: frozenset({"min", "max"}),
 }
 _TYPES = {t.value: t for t in QuestionType}
 _AUDIENCES = {a.value: a for a in Audience}
-_KIND_WORDS = {"str": "text", "number": "a number", "bool": "true/false", "list": "a list"}
+_KIND_WORDS = {
+    **{"str": "text", "number": "a number", "bool": "true/false", "list": "a list"},
+    "date": "a date",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +190,8 @@ class _Draft:
     min: float | None = None
     max: float | None = None
     labels: dict[int, str] = field(default_factory=dict)
+    date_min: dates.Offset | None = None
+    date_max: dates.Offset | None = None
     # (target, condition, node naming the target); None when the step has no `next`.
     branches: list[tuple[str, conditions.Condition | None, Node]] | None = None
     end: bool = False
@@ -481,6 +488,8 @@ class _Checker:
             self.scale(draft, found)
         elif kind is QuestionType.NUMBER:
             self.number_range(draft, found)
+        elif kind is QuestionType.DATE:
+            self.date_range(draft, found)
         if kind is QuestionType.FOLLOW_UP:
             self.follow_up_texts.update(id(t) for t in (draft.ask, draft.hint) if t is not None)
             for name in ("prefill", "commitment"):
@@ -637,6 +646,38 @@ class _Checker:
                 found["min"], f"'min' ({draft.min:g}) must be less than 'max' ({draft.max:g})"
             )
 
+    def date_bound(self, name: str, node: Node) -> dates.Offset | None:
+        if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            words = dates.OFFSET_EXAMPLES
+            self.error_at(node, f"'{name}' must be a date bound ({words}), not {describe(node)}")
+            return None
+        try:
+            return dates.parse_offset(node.text)
+        except dates.DateError as err:
+            self.error_at(node, f"'{name}': {err.message}")
+            return None
+
+    def date_range(self, draft: _Draft, found: dict[str, Node]) -> None:
+        if "min" in found:
+            draft.date_min = self.date_bound("min", found["min"])
+        if "max" in found:
+            draft.date_max = self.date_bound("max", found["max"])
+        lo, hi = draft.date_min, draft.date_max
+        if lo is None or hi is None:
+            return
+        if lo.fixed is not None and hi.fixed is not None:
+            after = lo.fixed > hi.fixed
+        elif lo.fixed is None and hi.fixed is None:
+            # Both counted from the day of answering: after on every day, by their spans.
+            after = _span(lo)[0] > _span(hi)[1]
+        else:
+            return  # a fixed day against a moving one: it depends on the day of answering
+        if after:
+            self.error_at(
+                found["min"],
+                f"'min' ({lo.text.strip()}) is after 'max' ({hi.text.strip()}): no date fits",
+            )
+
     def next_branches(
         self, node: Node, draft: _Draft
     ) -> list[tuple[str, conditions.Condition | None, Node]]:
@@ -715,7 +756,6 @@ class _Checker:
 
     def check_commitments(self) -> None:
         """A commitment's `due` names a date question, its `goal` a question."""
-        date_type = getattr(QuestionType, "DATE", None)
         for draft in self.steps.values():
             for key, node in draft.commitment_nodes:
                 assert isinstance(node, Scalar)
@@ -731,15 +771,7 @@ class _Checker:
                     self.error_at(node, f"'{key}': step '{name}' is a say step; it has no answer")
                 elif target.type is QuestionType.FOLLOW_UP:
                     self.error_at(node, f"'{key}': step '{name}' is a follow_up step")
-                elif (
-                    key == "due"
-                    and date_type is not None
-                    and target.type
-                    not in (
-                        date_type,
-                        None,
-                    )
-                ):
+                elif key == "due" and target.type not in (QuestionType.DATE, None):
                     self.error_at(node, f"'due': step '{name}' must be a date question")
 
     def check_references(self) -> None:
@@ -764,6 +796,8 @@ class _Checker:
                 self.reference(name, node, offset)
             for comparison in condition.comparisons():
                 self.check_comparison(comparison, node)
+            for call in condition.days_until():
+                self.check_days_until(call, node)
 
     def reference(self, name: str, node: Scalar, offset: int) -> None:
         recall = parse_recall(name)
@@ -783,7 +817,11 @@ class _Checker:
             message = f"step '{name}' is a follow_up step; it has no single answer to use here"
             self.error(*node.locate(offset), message)
 
-    def kind(self, operand: conditions.Literal | conditions.Name) -> str | None:
+    def kind(self, operand: conditions.Operand) -> str | None:
+        if isinstance(operand, conditions.Today):
+            return "date"
+        if isinstance(operand, conditions.DaysUntil):
+            return "number"
         if isinstance(operand, conditions.Literal):
             return (
                 "bool"
@@ -797,6 +835,9 @@ class _Checker:
         op, left, right = comparison.op, comparison.left, comparison.right
         left_kind, right_kind = self.kind(left), self.kind(right)
         if left_kind is None or right_kind is None:
+            return
+        if "date" in (left_kind, right_kind):
+            self.check_date_comparison(comparison, node, left_kind, right_kind)
             return
         if op in ("in", "not in"):
             holds = right_kind == "list" or (right_kind == "str" and left_kind == "str")
@@ -828,6 +869,45 @@ class _Checker:
                 hint = suggest(str(value.value), values)
                 message = f"'{value.value}' is not an option of '{other.name}'{hint}"
                 self.warn(*node.locate(value.offset), message)
+
+    def check_date_comparison(
+        self, comparison: conditions.Compare, node: Scalar, left_kind: str, right_kind: str
+    ) -> None:
+        """A date compares with `today`, another date question or a quoted ISO date, and
+        only by order or equality: anything else would compare its text, not the calendar."""
+        op, left, right = comparison.op, comparison.left, comparison.right
+        if op in ("in", "not in"):
+            self.error(
+                *node.locate(comparison.offset),
+                f"'{op}' does not apply to dates; compare them with <, <=, >, >=, == or !=",
+            )
+            return
+        for value, kind, other in ((left, left_kind, right), (right, right_kind, left)):
+            if kind == "date":
+                continue
+            if isinstance(value, conditions.Literal) and isinstance(value.value, str):
+                if dates.from_iso(value.value) is None:
+                    self.error(
+                        *node.locate(value.offset),
+                        f'"{_short(value.value)}" is not a date; write it as "YYYY-MM-DD"',
+                    )
+                continue
+            self.error(
+                *node.locate(comparison.offset),
+                f"{_operand(other)} is a date, {_operand(value)} is {_KIND_WORDS[kind]}: a date "
+                'compares with today, another date question or a quoted "YYYY-MM-DD"',
+            )
+
+    def check_days_until(self, call: conditions.DaysUntil, node: Scalar) -> None:
+        if parse_recall(call.name) is not None:
+            return  # another script's step: the registry knows its type
+        step = self.steps.get(call.name)
+        if step is None or not step.is_question or step.type in (None, QuestionType.DATE):
+            return  # unknown steps and say steps are reported already
+        self.error(
+            *node.locate(call.offset),
+            f"days_until needs a date question; '{call.name}' is a {step.type} question",
+        )
 
     def check_graph(self) -> None:
         order = list(self.steps)
@@ -899,6 +979,8 @@ class _Checker:
             min=draft.min,
             max=draft.max,
             labels=draft.labels,
+            date_min=draft.date_min,
+            date_max=draft.date_max,
             branches=() if draft.end else branches,
             end=draft.end,
             prefill=tuple(source for source, _ in draft.prefill),
@@ -911,9 +993,21 @@ def _key(node: Map, name: str) -> Scalar:
     return next(key for key, _ in node.pairs if key.text == name)
 
 
-def _operand(operand: conditions.Literal | conditions.Name) -> str:
+def _span(offset: dates.Offset) -> tuple[int, int]:
+    """The fewest and most days a counted bound can be from the day of answering."""
+    if offset.unit == "month":
+        return offset.count * 28, offset.count * 31
+    days = offset.count * (7 if offset.unit == "week" else 1)
+    return days, days
+
+
+def _operand(operand: conditions.Operand) -> str:
     if isinstance(operand, conditions.Name):
         return f"'{operand.name}'"
+    if isinstance(operand, conditions.Today):
+        return "today"
+    if isinstance(operand, conditions.DaysUntil):
+        return f"days_until({operand.name})"
     value = operand.value
     if isinstance(value, bool):
         return "true" if value else "false"

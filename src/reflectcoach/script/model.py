@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from reflectcoach.script.dates import Offset
+
 STEP_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 SCRIPT_ID = STEP_ID
 # `recall.SCRIPT_ID.STEP_ID`: an answer from the last completed conversation of that script.
@@ -56,6 +58,7 @@ class QuestionType(StrEnum):
     SCALE = "scale"
     YES_NO = "yes_no"
     NUMBER = "number"
+    DATE = "date"
     FOLLOW_UP = "follow_up"  # asked once per open commitment (see reflectcoach.followup)
 
 
@@ -149,6 +152,9 @@ class Step:
     min: float | None = None
     max: float | None = None
     labels: Mapping[int, str] = field(default_factory=dict)
+    # A date question's bounds, counted from the day of answering (script/dates.py).
+    date_min: Offset | None = None
+    date_max: Offset | None = None
     # Normalised: an implicit `next` is one unconditional branch to the following step.
     branches: tuple[Branch, ...] = ()
     end: bool = False  # true for `end: true` and for the last step without `next`

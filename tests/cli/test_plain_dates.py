@@ -1,0 +1,90 @@
+"""Plain mode's date question: the day a word means is said before Enter takes it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from reflectcoach.store import Store
+
+from .test_plain import env_for
+
+DATES = Path(__file__).parents[1] / "fixtures" / "dates.yaml"
+
+
+def run(tmp_path: Path, *lines: str) -> subprocess.CompletedProcess[str]:
+    folder = tmp_path / "scripts"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(DATES, folder / "dates.yaml")
+    env = {**env_for(tmp_path), "REFLECTCOACH_TODAY": "2026-12-01", "LC_TIME": "C"}
+    env.pop("LC_ALL", None)
+    command = [sys.executable, "-m", "reflectcoach", "--db", str(tmp_path / "r.db")]
+    return subprocess.run(
+        [*command, "--scripts", str(folder), "start", "dates", "--plain"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def answers(tmp_path: Path) -> tuple[dict, dict]:
+    with Store.open(tmp_path / "r.db") as store:
+        [conversation] = store.conversations(limit=None)
+        given = {a["step_id"]: a for a in store.answers(conversation["id"])}
+        return conversation, given
+
+
+def test_a_word_is_shown_as_its_day_and_enter_takes_it(tmp_path: Path) -> None:
+    result = run(tmp_path, "Ask Sam for feedback", "friday", "", "")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "  That is Friday 4 December 2026. Enter to keep it, or type another date:" in out
+    assert "Ask Sam for feedback by Friday 4 December 2026." in out  # the record
+    conversation, given = answers(tmp_path)
+    assert conversation["status"] == "completed"
+    assert given["next_date"]["value"] == "2026-12-04"
+    assert given["next_date"]["answer_text"] == "Friday 4 December 2026"
+    assert given["review"]["skipped"]
+
+
+def test_another_date_replaces_the_one_shown_and_bad_ones_lose_nothing(tmp_path: Path) -> None:
+    lines = ["Ask Sam", "soonish", "2026-11-30", "fri", "in 2 weeks", "", "end of month", ""]
+    result = run(tmp_path, *lines)
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())  # as read, whatever the wrapping
+    assert "'soonish' is not a date I can read. Try: 2026-12-04, today, tomorrow" in out
+    assert "pick a date from Tuesday 1 December 2026 to Monday 1 March 2027" in out
+    assert "That is Friday 4 December 2026." in out
+    assert "That is Tuesday 15 December 2026." in out
+    assert "That is Thursday 31 December 2026." in out
+    _, given = answers(tmp_path)
+    assert given["next_date"]["value"] == "2026-12-15"
+    assert given["review"]["value"] == "2026-12-31"
+
+
+def test_a_bad_word_after_a_shown_date_does_not_keep_the_old_one(tmp_path: Path) -> None:
+    result = run(tmp_path, "Ask Sam", "friday", "whenever", "", "tomorrow", "", "")
+    assert result.returncode == 0, result.stderr
+    assert "Type a date" in result.stdout  # Enter after the bad word: nothing to keep
+    _, given = answers(tmp_path)
+    assert given["next_date"]["value"] == "2026-12-02"
+
+
+def test_an_unusable_locale_falls_back_to_english(monkeypatch) -> None:
+    import datetime as dt
+    import locale
+
+    from reflectcoach.cli.base import _use_locale
+    from reflectcoach.script.dates import readable
+
+    before = locale.setlocale(locale.LC_TIME)
+    monkeypatch.setenv("LC_ALL", "xx_YY.UTF-8")  # not installed anywhere
+    try:
+        _use_locale()
+        assert readable(dt.date(2026, 12, 4)) == "Friday 4 December 2026"
+    finally:
+        locale.setlocale(locale.LC_TIME, before)

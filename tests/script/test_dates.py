@@ -1,0 +1,165 @@
+"""Dates as people type them (script/dates.py): words, ISO, bounds, the readable form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reflectcoach.script.dates import (
+    DateError,
+    Offset,
+    add_months,
+    parse_date,
+    parse_offset,
+    readable,
+    resolve,
+)
+
+TUESDAY = dt.date(2026, 12, 1)
+SUNDAY = dt.date(2026, 12, 6)
+days = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9000, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("2026-12-04", "2026-12-04"),
+        ("today", "2026-12-01"),
+        ("  ToDay ", "2026-12-01"),
+        ("tomorrow", "2026-12-02"),
+        ("friday", "2026-12-04"),
+        ("Fri", "2026-12-04"),
+        ("next friday", "2026-12-04"),
+        ("NEXT   Friday", "2026-12-04"),
+        ("tuesday", "2026-12-08"),  # strictly after today, so a week on
+        ("tue", "2026-12-08"),
+        ("wednesday", "2026-12-02"),
+        ("mon", "2026-12-07"),
+        ("next week", "2026-12-08"),
+        ("in 3 days", "2026-12-04"),
+        ("in 1 day", "2026-12-02"),
+        ("in 2 weeks", "2026-12-15"),
+        ("in a week", "2026-12-08"),
+        ("in 1 month", "2027-01-01"),
+        ("in 3 months", "2027-03-01"),
+        ("end of week", "2026-12-06"),
+        ("end of month", "2026-12-31"),
+    ],
+)
+def test_words_people_type(typed: str, iso: str) -> None:
+    assert parse_date(typed, TUESDAY).isoformat() == iso
+
+
+def test_months_are_calendar_months_clamped_to_the_month_end() -> None:
+    assert parse_date("in 1 month", dt.date(2026, 1, 31)) == dt.date(2026, 2, 28)
+    assert parse_date("in 1 month", dt.date(2028, 1, 31)) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 12, 15), 13) == dt.date(2028, 1, 15)
+
+
+def test_end_of_week_on_a_sunday_is_that_day_and_end_of_month_on_its_last() -> None:
+    assert parse_date("end of week", SUNDAY) == SUNDAY
+    assert parse_date("sunday", SUNDAY) == dt.date(2026, 12, 13)
+    assert parse_date("end of month", dt.date(2026, 2, 28)) == dt.date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("", "Type a date"),
+        ("someday", "'someday' is not a date I can read. Try: 2026-12-04, today"),
+        ("2026-02-30", "not a day of the calendar"),
+        ("2026-2-3", "not a date I can read"),
+        ("20261204", "not a date I can read"),  # fromisoformat would take it; people do not
+        ("in 99999 days", "too far ahead"),
+        ("next fortnight", "not a date I can read"),
+    ],
+)
+def test_what_is_not_a_date_says_how_to_write_one(typed: str, fragment: str) -> None:
+    with pytest.raises(DateError, match=fragment):
+        parse_date(typed, TUESDAY)
+
+
+def test_readable_names_the_weekday() -> None:
+    assert readable(dt.date(2026, 12, 4)) == "Friday 4 December 2026"
+    assert readable(dt.date(2027, 1, 31)) == "Sunday 31 January 2027"
+
+
+@given(days, days)
+def test_every_iso_date_round_trips(day: dt.date, today: dt.date) -> None:
+    assert parse_date(day.isoformat(), today) == day
+    assert parse_date(f"  {day.isoformat()} ", today) == day
+
+
+@given(
+    st.sampled_from(["tomorrow", "friday", "mon", "next sunday", "next week", "in 2 weeks"]),
+    days,
+)
+def test_words_about_the_future_give_a_later_day(word: str, today: dt.date) -> None:
+    assert parse_date(word, today) > today
+
+
+@given(st.sampled_from(["today", "end of week", "end of month", "in 0 days"]), days)
+def test_words_about_now_give_today_or_later(word: str, today: dt.date) -> None:
+    day = parse_date(word, today)
+    assert today <= day <= today + dt.timedelta(days=31)
+
+
+@given(st.integers(min_value=0, max_value=9999), st.sampled_from(["day", "week", "month"]), days)
+def test_counted_offsets_never_go_back(count: int, unit: str, today: dt.date) -> None:
+    try:
+        day = parse_date(f"in {count} {unit}s", today)
+    except DateError:
+        return  # beyond year 9999
+    assert day >= today
+
+
+@given(st.text(max_size=40), days)
+def test_any_text_gives_a_date_or_a_date_error(text: str, today: dt.date) -> None:
+    try:
+        parse_date(text, today)
+    except DateError as err:
+        assert err.message
+    try:
+        parse_offset(text)
+    except DateError as err:
+        assert err.message
+
+
+@given(days)
+def test_far_days_from_the_end_of_time_are_date_errors(today: dt.date) -> None:
+    end = dt.date(9999, 12, 30)
+    for word in ("in 9999 months", "in 9999 weeks", "next week", "in 1 month"):
+        try:
+            assert parse_date(word, end) >= end
+        except DateError as err:
+            assert "too far" in err.message
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("today", Offset("today")),
+        ("tomorrow", Offset("tomorrow", count=1)),
+        ("in 3 days", Offset("in 3 days", "day", 3)),
+        ("In 2 Weeks", Offset("In 2 Weeks", "week", 2)),
+        ("in 3 months", Offset("in 3 months", "month", 3)),
+        ("2026-12-25", Offset("2026-12-25", fixed=dt.date(2026, 12, 25))),
+    ],
+)
+def test_bounds_a_script_may_write(text: str, offset: Offset) -> None:
+    assert parse_offset(text) == offset
+
+
+def test_bounds_resolve_from_the_day_of_answering() -> None:
+    assert resolve(parse_offset("today"), TUESDAY) == TUESDAY
+    assert resolve(parse_offset("in 3 months"), TUESDAY) == dt.date(2027, 3, 1)
+    assert resolve(parse_offset("2026-12-25"), TUESDAY) == dt.date(2026, 12, 25)
+
+
+@pytest.mark.parametrize("text", ["friday", "next week", "soon", "3 days", "yesterday"])
+def test_bounds_are_only_offsets_or_iso(text: str) -> None:
+    with pytest.raises(DateError, match="not a date bound; write today, tomorrow"):
+        parse_offset(text)
