@@ -9,9 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reflectcoach import session
+from reflectcoach import followup, session
+from reflectcoach.engine import AnswerError
 from reflectcoach.followup import Made, Outcome
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.registry import Catalog
@@ -284,3 +287,64 @@ def test_renaming_a_mentorship_takes_its_commitments_along(fresh_store: Store) -
     fresh_store.rename_mentorship("sam", "Samira")
     assert {c.mentorship for c in fresh_store.commitments()} == {"Samira"}
     assert len(fresh_store.commitments(mentorship="samira")) == 2
+
+
+# Answers for each part of the check-in, chosen to take every way through a follow-up.
+PARTS = {
+    ("last_time", "status"): ["done", "partly", "not_yet", "dropped"],
+    ("last_time", "due"): ["2026-12-20", "tomorrow"],
+    ("last_time", "reason"): ["Half of it"],
+    ("mood", None): ["2", "4"],
+    ("next_step", None): ["Plan the talk"],
+    ("next_date", None): ["2026-12-15"],
+}
+actions = st.lists(
+    st.tuples(
+        st.sampled_from(["answer", "answer", "answer", "skip", "back", "resume"]), st.integers(0, 3)
+    ),
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=actions)
+def test_a_follow_up_stored_and_resumed_always_matches_the_engine(tmp_path_factory, steps) -> None:
+    with Store.open(tmp_path_factory.mktemp("db") / "r.db") as store:
+        plan(store, "Sam")
+        running = session.start(store, CHECK_IN, "Sam")
+        conv = running.conversation
+        for action, pick in steps:
+            if conv.finished:
+                break
+            question = conv.turn.question
+            assert question is not None
+            try:
+                if action == "answer":
+                    options = PARTS[(question.step.id, question.part)]
+                    conv.answer(options[pick % len(options)])
+                elif action == "skip":
+                    conv.skip()
+                elif action == "back":
+                    conv.back()
+                else:
+                    session.leave(store, running)
+                    running = session.resume(store, CATALOG, running.id)
+                    again = running.conversation
+                    assert again.turn.question == conv.turn.question
+                    conv = again
+            except AnswerError:
+                pass
+            stored = store.answers(running.id, include_future=True)
+            assert [(a["step_id"], a["commitment_id"], a["value"]) for a in stored] == [
+                (e.step_id, e.commitment, e.value) for e in conv.entries
+            ]
+        statuses = {c.text: c.status for c in store.commitments(mentorship="Sam")}
+        if not conv.finished:
+            assert set(statuses.values()) == {"open"}  # nothing applied before completion
+            return
+        said = {o.commitment_id: o.status for o in followup.outcomes(
+            conv.history, {"last_time"}, {c.id for c in conv.follow_ups})}  # fmt: skip
+        for item in store.commitments_by_id(said):
+            assert item.status == said[item.id]

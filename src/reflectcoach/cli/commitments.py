@@ -73,7 +73,7 @@ def list_commitments(
 
 
 def _line(item: Commitment, day: dt.date) -> str:
-    from reflectcoach.followup import readable
+    from reflectcoach.script.dates import readable  # as date answers read; imports little
 
     when = readable(item.due) if item.due is not None else "no date"
     if item.overdue(day):
@@ -164,7 +164,7 @@ def _change(
     when: str | None = None,
     reason: str | None = None,
 ) -> None:
-    from reflectcoach.followup import readable
+    from reflectcoach.script.dates import readable
 
     due = None if when is None else _when(when)
     with settings.store() as store:
@@ -173,7 +173,8 @@ def _change(
             found.id, status, due=due, reason=reason or None, source="cli"
         )
     words = {"done": "done", "partly": "partly done", "dropped": "dropped", "not_yet": "not yet"}
-    detail = f", now due {readable(changed.due)}" if status == "not_yet" else ""
+    shown = readable(changed.due) if changed.due is not None else "no date"
+    detail = f", now due {shown}" if status == "not_yet" else ""
     click.echo(clean(f"Marked {changed.id} {words[status]}{detail}: {changed.text}"))
 
 
