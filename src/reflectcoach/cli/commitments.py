@@ -116,8 +116,11 @@ def _write_calendar(found: list[Commitment], target: Path) -> None:
     data, undated = build(found, dt.datetime.now(dt.UTC))
     text = data.decode("utf-8")
     if target == Path("-"):
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        from reflectcoach.terminal import for_terminal
+
+        out = for_terminal(sys.stdout)  # a terminal sees no control character, not even CR
+        out.write(text)
+        out.flush()
     else:
         try:
             with outfile.open_text(target, newline="") as fp:
