@@ -12,17 +12,26 @@ before the next question is returned.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Protocol
 
 from transitions import Machine
 
-from reflectcoach import stored_path
+from reflectcoach import followup, stored_path
 from reflectcoach.answers import AnswerError, display, fits, normalise
 from reflectcoach.errors import UserError
+from reflectcoach.followup import Made, Outcome, Pending
 from reflectcoach.records import plain_text
-from reflectcoach.script.model import Condition, Prefill, Script, Step, Template
+from reflectcoach.script.model import (
+    COMMITMENT_PREFIX,
+    Condition,
+    Prefill,
+    QuestionType,
+    Script,
+    Step,
+    Template,
+)
 from reflectcoach.text import markdown_escape
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
@@ -54,7 +63,15 @@ class Journal(Protocol):
 
     def moved(self, *, position: int, current_step: str) -> None: ...
 
-    def completed(self, *, record: str | None, position: int, current_step: str) -> None: ...
+    def completed(
+        self,
+        *,
+        record: str | None,
+        position: int,
+        current_step: str,
+        made: Sequence[Made] = (),
+        outcomes: Sequence[Outcome] = (),
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +83,9 @@ class Entry:
     text: str
     question: str
     skipped: bool = False
+    # A follow_up step's answer: about which commitment, and which part (followup.py).
+    commitment: str | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +105,9 @@ class Question:
     offered: Any = None  # the earlier answer, offered again after back() or on resume
     number: int = 1  # 1-based position of this question in the path
     prefilled: bool = False  # `offered` came from the step's `prefill`, not this conversation
+    # Asked by a follow_up step: the commitment it is about and the part (followup.py).
+    commitment: str | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +134,16 @@ class Conversation:
         current_step: str | None = None,
         recall_anywhere: Recall | None = None,
         mentorship: str | None = None,
+        follow_ups: Sequence[Pending] = (),
     ) -> None:
         """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
         completed conversation of that script; `recall_anywhere` the same from any
         mentorship; `mentorship` is the name the conversation is about. All three only
-        feed `{recall...}`, conditions and `prefill`."""
+        feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
+        commitments, which a `follow_up` step asks about, in order."""
         self.script = script
+        self.follow_ups = tuple(follow_ups)
+        self._following: Pending | None = None  # what `{commitment.text}` is about now
         self._recall = recall
         self._recall_anywhere = recall_anywhere
         self.mentorship = mentorship
@@ -203,6 +230,8 @@ class Conversation:
         return None if found is None else found[0]
 
     def lookup_text(self, name: str) -> str:
+        if name.startswith(COMMITMENT_PREFIX):
+            return followup.field(self._following, name[len(COMMITMENT_PREFIX) :])
         found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
         return "" if found is None else found[1]
 
@@ -275,6 +304,9 @@ class Conversation:
         step = self.current_step
         if step is None:
             raise AnswerError("This conversation is finished.")
+        question = self.turn.question
+        if step.type is QuestionType.FOLLOW_UP and question is not None:
+            return question.step  # the part being asked, as a choice, date or text question
         return step
 
     def _option_labels(self, step: Step) -> dict[str, str]:
@@ -285,16 +317,22 @@ class Conversation:
         shown = self.turn.question.text if self.turn.question else self.render(step.text)[0]
         seq = self.position
         future = self.entries[seq + 1 :]
-        self.entries = [*self.entries[:seq], Entry(step.id, value, text, shown, skipped)]
+        asked = self.turn.question
+        slot = (None, None) if asked is None else (asked.commitment, asked.part)
+        entry = Entry(step.id, value, text, shown, skipped, *slot)
+        self.entries = [*self.entries[:seq], entry]
         self.position = seq + 1
         try:
-            self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
-            self._anchor = self.state
-            turn = self._settle()
+            if self._walking(step.id):
+                turn = Turn((), self._ask(self.script.steps[step.id]))
+            else:
+                self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
+                self._anchor = self.state
+                turn = self._settle()
             discard_from: int | None = None
-            if future and turn.question is not None and future[0].step_id == turn.question.step.id:
+            if future and turn.question is not None and _same_slot(future[0], turn.question):
                 self.entries.extend(future)
-                turn = Turn(turn.says, self._ask(turn.question.step))
+                turn = Turn(turn.says, self._ask(self.script.steps[turn.question.step.id]))
             elif future:
                 discard_from = seq + 1
             if self.journal is not None:
@@ -309,6 +347,7 @@ class Conversation:
                     position=self.position,
                     current_step=self._anchor,
                     discard_from=discard_from,
+                    **({"commitment": slot[0]} if slot[0] is not None else {}),
                 )
         except BaseException:
             self.entries, self.position, state, self._anchor, n = saved
@@ -324,15 +363,57 @@ class Conversation:
         """Store the finished conversation with its record (also used when resuming one
         that was killed between its last answer and this)."""
         if self.journal is not None:
+            follow_ups = {
+                s.id for s in self.script.steps.values() if s.type is QuestionType.FOLLOW_UP
+            }
             self.journal.completed(
-                record=self.record_markdown(), position=self.position, current_step=DONE
+                record=self.record_markdown(),
+                position=self.position,
+                current_step=DONE,
+                made=self.made(),
+                outcomes=followup.outcomes(
+                    self.history, follow_ups, {c.id for c in self.follow_ups}
+                ),
             )
+
+    def made(self) -> list[Made]:
+        """The commitments this conversation makes: each answered commitment step on the
+        path, due on its date step's answer (None when skipped), with its goal's words."""
+        result = []
+        for seq, entry in enumerate(self.history):
+            step = self.script.steps.get(entry.step_id)
+            spec = None if step is None else step.commitment
+            if spec is None or entry.skipped or not entry.text.strip():
+                continue
+            due = self.lookup_value(spec.due)
+            goal = self.lookup_text(spec.goal).strip() if spec.goal else ""
+            result.append(
+                Made(
+                    text=entry.text,
+                    due=followup.iso_date(due),
+                    goal=goal or None,
+                    step_id=entry.step_id,
+                    seq=seq,
+                )
+            )
+        return result
+
+    def _walking(self, step_id: str) -> bool:
+        """Whether a follow_up step has more to ask about after the answer just recorded."""
+        step = self.script.steps.get(step_id)
+        if step is None or step.type is not QuestionType.FOLLOW_UP:
+            return False
+        return followup.next_part(step_id, self.follow_ups, self.history) is not None
 
     def _settle(self) -> Turn:
         """Walk through say steps to the next question (or the end), collecting the says."""
         says: list[Say] = []
         while not self.finished:
             step = self.script.steps[self.state]
+            if step.type is QuestionType.FOLLOW_UP and not self._walking(step.id):
+                # Nothing to follow up (no mentorship, or nothing open): passed over, unrecorded.
+                self.advance()  # type: ignore[attr-defined]
+                continue
             if step.is_question:
                 return Turn(tuple(says), self._ask(step))
             text, markdown = self.render(step.text)
@@ -341,10 +422,25 @@ class Conversation:
         return Turn(tuple(says), None)
 
     def _ask(self, step: Step) -> Question:
+        if step.type is not QuestionType.FOLLOW_UP:
+            return self._ask_plain(step, (None, None))
+        found = followup.next_part(step.id, self.follow_ups, self.history)
+        assert found is not None, "a follow_up step is asked only while it has a part left"
+        pending, part = found
+        self._following = pending
+        status = followup.run(step.id, self.history).get(pending.id, {}).get(followup.STATUS)
+        asked = followup.question_step(step, part, None if status is None else status.value)
+        question = self._ask_plain(asked, (pending.id, part))
+        if part == followup.STATUS:
+            return question
+        return replace(question, hint=f"About: {pending.text}")
+
+    def _ask_plain(self, step: Step, slot: tuple[str | None, str | None]) -> Question:
         text, markdown = self.render(step.text)
         offered = None
         labels = self._option_labels(step)
-        if self.position < len(self.entries) and self.entries[self.position].step_id == step.id:
+        here = self.entries[self.position] if self.position < len(self.entries) else None
+        if here is not None and (here.step_id, here.commitment, here.part) == (step.id, *slot):
             # Offered again only if it still fits (the script, or an import, may disagree).
             kept = self.entries[self.position].value
             offered = kept if fits(step, kept) else None
@@ -360,6 +456,8 @@ class Conversation:
             offered=offered,
             number=self.position + 1,
             prefilled=prefilled and offered is not None,
+            commitment=slot[0],
+            part=slot[1],
         )
 
     def _prefilled(self, step: Step, labels: dict[str, str]) -> Any:
@@ -409,6 +507,16 @@ class Conversation:
             _, script_id, step_id = name.split(".", 2)
             self._recall_cache[name] = self._recall(script_id, step_id)
         return self._recall_cache[name]
+
+
+def _same_slot(entry: Entry, question: Question) -> bool:
+    """A stored row beyond the path answers this question (same step, and for a follow_up,
+    the same commitment and part)."""
+    return (entry.step_id, entry.commitment, entry.part) == (
+        question.step.id,
+        question.commitment,
+        question.part,
+    )
 
 
 def _transitions(script: Script, holds: Callable[[Condition], bool]) -> list[dict[str, Any]]:

@@ -8,11 +8,15 @@ leaves: `start` takes it with the new conversation, `resume` before anything is 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from reflectcoach import followup
 from reflectcoach.engine import Conversation, Entry, ResumeError
+from reflectcoach.script.model import QuestionType
+from reflectcoach.store.commitments import OPEN, Commitment, sort_key
 from reflectcoach.store.errors import StoreError
 from reflectcoach.store.leases import Holder, Lease
 
@@ -48,6 +52,28 @@ def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
     }
 
 
+def _open_commitments(
+    store: Store,
+    script: Script,
+    mentorship: str | None,
+    started_at: str | None = None,
+    asked: Sequence[str] = (),
+) -> list[Commitment]:
+    """What a `follow_up` step asks about: the mentorship's commitments open when the
+    conversation started (on resume: made before it started and open now, or already asked
+    about in it), oldest due first, undated last."""
+    if mentorship is None or not any(s.type is QuestionType.FOLLOW_UP for s in script.questions):
+        return []
+    found = {
+        c.id: c
+        for c in store.commitments(mentorship=mentorship, statuses=OPEN)
+        if started_at is None or c.created_at <= started_at
+    }
+    for item in store.commitments_by_id(asked):
+        found.setdefault(item.id, item)
+    return sorted(found.values(), key=sort_key)
+
+
 def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
     """A new conversation, stored (and held by this session) before its first question is
     shown. An existing mentorship is found whatever the case or spacing ("sam" is "Sam")
@@ -68,6 +94,7 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
         script,
         journal=store.journal(conversation_id, lease),
         **_earlier(store, mentorship),
+        follow_ups=_open_commitments(store, script, mentorship),
     )
     if conversation.finished:  # a script with no questions
         conversation.complete()
@@ -129,13 +156,23 @@ def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -
     if row["status"] == "abandoned":  # taken up again: back on the list to resume
         store.set_status(row["id"], "in_progress")
     entries = [
-        Entry(a["step_id"], a["value"], a["answer_text"] or "", a["question"], bool(a["skipped"]))
+        Entry(
+            a["step_id"],
+            a["value"],
+            a["answer_text"] or "",
+            a["question"],
+            bool(a["skipped"]),
+            a["commitment_id"],
+            followup.part_of_type(a["type"]) if a["commitment_id"] else None,
+        )
         for a in store.answers(row["id"], include_future=True)
     ]
     mentorship = row["mentorship"]
+    asked = [e.commitment for e in entries if e.commitment is not None]
     conversation = Conversation(
         script,
         **_earlier(store, mentorship),
+        follow_ups=_open_commitments(store, script, mentorship, row["started_at"], asked),
         journal=store.journal(row["id"], lease),
         entries=entries,
         position=row["position"],

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reflectcoach.answers import fits
-from reflectcoach.script.model import Script
+from reflectcoach.script.model import QuestionType, Script
 
 
 class Stored(Protocol):
@@ -71,6 +71,12 @@ def _misfit(script: Script, entry: Stored) -> str | None:
         return f"'{entry.step_id}' is no longer in it"
     if not step.is_question:
         return f"'{entry.step_id}' is no longer a question"
+    if step.type is QuestionType.FOLLOW_UP:
+        # Its rows answer synthesised questions (followup.py): a status, a date, a reason.
+        fine = getattr(entry, "commitment", None) is not None and (
+            entry.skipped or isinstance(entry.value, str)
+        )
+        return None if fine else f"'{entry.step_id}' is now a follow-up of commitments"
     if entry.skipped:
         return None if step.optional else f"'{entry.step_id}' can no longer be skipped"
     if not fits(step, entry.value):

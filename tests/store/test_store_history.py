@@ -42,7 +42,7 @@ def test_make_history_matches_normal_use(tmp_path: Path) -> None:
         assert [h["conversation_id"] for h in bulk.search("shipped")] == [conversation_id]
         triggers = {row[0] for row in bulk.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")}  # fmt: skip
-        assert triggers == {"answers_ai", "answers_ad", "answers_au"}
+        assert {"answers_ai", "answers_ad", "answers_au"} <= triggers
         bulk.db.execute("INSERT INTO answers_fts(answers_fts, rank) VALUES ('integrity-check', 1)")
 
 

@@ -12,6 +12,7 @@ import click
 from reflectcoach.cli.base import TYPED, Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
+    from reflectcoach.store.commitments import Commitment
     from reflectcoach.store.rows import Filters
 
 
@@ -161,14 +162,16 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
         A: A calmer week
     A line starting with ">" is where the words were found (both, if they were found
     in both). The text is printed as it was written; on a terminal the words found are
-    highlighted (set NO_COLOR to turn that off).
+    highlighted (set NO_COLOR to turn that off). Commitments whose words match come
+    after, each as "Commitment ID [mentorship]  status, from CONVERSATION" and "C: what".
     """
     from reflectcoach.text import clean_line
 
     query = " ".join(text)
     with settings.store() as store:
         hits = store.search(query, limit=limit, with_matches=True)
-    if not hits:
+        promised = store.search_commitments(query, limit=limit)
+    if not hits and not promised:
         click.echo(clean(f"Nothing matches '{query}'."))
         return
     mark = _highlight if _styled() else None
@@ -183,6 +186,19 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
         ):
             gutter = ">" if spans else " "
             click.echo(f"{gutter} {label}: {clean_line(line, spans, mark)}")
+    _commitment_hits(promised)
+
+
+def _commitment_hits(found: list[Commitment]) -> None:
+    """After the answers: matching commitments, labelled so, with the conversation that made
+    each (C: what, G: its goal)."""
+    for item in found:
+        who = f" [{item.mentorship}]" if item.mentorship else ""
+        status = item.status.replace("_", " ")
+        click.echo(clean(f"Commitment {item.id}{who}  {status}, from {item.conversation_id}"))
+        click.echo(clean(f"  C: {' '.join(item.text.split())}"))
+        if item.goal:
+            click.echo(clean(f"  G: {' '.join(item.goal.split())}"))
 
 
 def _styled() -> bool:

@@ -17,10 +17,12 @@ from typing import Literal, TypeAlias
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.script import conditions, dates, prefill, templates, urls
 from reflectcoach.script.model import (
+    COMMITMENT_PREFIX,
     SCRIPT_ID,
     STEP_ID,
     Audience,
     Branch,
+    CommitmentSpec,
     Option,
     Pos,
     Prefill,
@@ -40,9 +42,12 @@ TOP_KEYS = ("id", "title", "summary", "audience", "version", "record", "steps")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "next", "end"),
+    *("prefill", "commitment", "next", "end"),
 )
-QUESTION_KEYS = ("type", "hint", "options", "optional", "min", "max", "labels", "prefill")
+QUESTION_KEYS = (
+    *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
+)
+COMMITMENT_KEYS = ("due", "goal")
 BRANCH_KEYS = ("if", "go")
 OPTION_KEYS = ("value", "label")
 # Words of the condition language and the recall prefix cannot name steps.
@@ -59,6 +64,7 @@ ANSWER_KIND = {
     QuestionType.NUMBER: "number",
     QuestionType.YES_NO: "bool",
     QuestionType.DATE: "date",
+    QuestionType.FOLLOW_UP: "str",
 }
 # The keys that only some question types take.
 TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
@@ -192,6 +198,9 @@ class _Draft:
     bad_target: bool = False  # a branch names no step: the graph checks stay quiet about it
     # Each source with the node it was written at, checked once every step is known.
     prefill: list[tuple[Prefill, Scalar]] = field(default_factory=list)
+    # `commitment:`: its spec, and the nodes naming the due and goal steps.
+    commitment: CommitmentSpec | None = None
+    commitment_nodes: list[tuple[str, Node]] = field(default_factory=list)
 
 
 class _Checker:
@@ -205,6 +214,8 @@ class _Checker:
         self.texts: list[tuple[templates.Template, Scalar]] = []
         self.conditions: list[tuple[conditions.Condition, Scalar]] = []
         self.recalls: list[RecallRef] = []
+        # Texts that may say `{commitment.text}`: a follow_up step's ask and hint.
+        self.follow_up_texts: set[int] = set()
         self.suggestions_left = MAX_STEP_SUGGESTIONS
 
     # Reporting
@@ -479,6 +490,32 @@ class _Checker:
             self.number_range(draft, found)
         elif kind is QuestionType.DATE:
             self.date_range(draft, found)
+        if kind is QuestionType.FOLLOW_UP:
+            self.follow_up_texts.update(id(t) for t in (draft.ask, draft.hint) if t is not None)
+            for name in ("prefill", "commitment"):
+                if name in found:
+                    self.error_at(_key(node, name), f"'{name}' does not apply to a follow_up step")
+        elif "commitment" in found:
+            if kind in (QuestionType.TEXT, QuestionType.LONG_TEXT):
+                self.commitment(draft, found["commitment"])
+            else:
+                message = f"'commitment' is for text and long_text questions, not {kind}"
+                self.error_at(_key(node, "commitment"), message)
+
+    def commitment(self, draft: _Draft, node: Node) -> None:
+        """`commitment: {due: STEP, goal: STEP}`; the steps are checked once all are known."""
+        if not isinstance(node, Map):
+            self.error_at(node, f"'commitment' must be a mapping with 'due', not {describe(node)}")
+            return
+        found = self.fields(node, COMMITMENT_KEYS, ("due",), "'commitment'")
+        names: dict[str, str] = {}
+        for key, value in found.items():
+            text = self.text(key, value)
+            if text is not None:
+                names[key] = text
+                draft.commitment_nodes.append((key, value))
+        if "due" in names:
+            draft.commitment = CommitmentSpec(names["due"], names.get("goal"))
 
     def options(self, node: Node) -> list[Option]:
         if not isinstance(node, Seq):
@@ -687,8 +724,8 @@ class _Checker:
         """Each source must exist and give answers that fit its question; other scripts'
         steps are left to the registry, as recalls are."""
         for draft in self.steps.values():
-            if draft.type is None:
-                continue  # an unknown type is reported already
+            if draft.type in (None, QuestionType.FOLLOW_UP):
+                continue  # an unknown type, or prefill on a follow_up: reported already
             for source, node in draft.prefill:
                 if source.kind == prefill.MENTORSHIP:
                     if not prefill.fits(draft.type, QuestionType.TEXT):
@@ -717,13 +754,45 @@ class _Checker:
                         prefill.mismatch(source.script, source.step, target.type, draft.type),
                     )
 
+    def check_commitments(self) -> None:
+        """A commitment's `due` names a date question, its `goal` a question."""
+        for draft in self.steps.values():
+            for key, node in draft.commitment_nodes:
+                assert isinstance(node, Scalar)
+                name = node.text
+                target = self.steps.get(name)
+                if target is None:
+                    self.error_at(
+                        node,
+                        f"'{key}': no step named '{_short(name)}'"
+                        f"{self.suggest_step(name, self.steps)}",
+                    )
+                elif not target.is_question:
+                    self.error_at(node, f"'{key}': step '{name}' is a say step; it has no answer")
+                elif target.type is QuestionType.FOLLOW_UP:
+                    self.error_at(node, f"'{key}': step '{name}' is a follow_up step")
+                elif key == "due" and target.type not in (QuestionType.DATE, None):
+                    self.error_at(node, f"'due': step '{name}' must be a date question")
+
     def check_references(self) -> None:
         self.check_prefills()
+        self.check_commitments()
         for text, node in self.texts:
             for name, offset in text.holes:
+                if name.startswith(COMMITMENT_PREFIX):
+                    if id(text) not in self.follow_up_texts:
+                        self.error(
+                            *node.locate(offset),
+                            f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
+                        )
+                    continue
                 self.reference(name, node, offset)
         for condition, node in self.conditions:
             for name, offset in condition.names:
+                if name.startswith(COMMITMENT_PREFIX):
+                    message = f"'{name}' is only for a follow_up step's 'ask' and 'hint'"
+                    self.error(*node.locate(offset), message)
+                    continue
                 self.reference(name, node, offset)
             for comparison in condition.comparisons():
                 self.check_comparison(comparison, node)
@@ -744,6 +813,9 @@ class _Checker:
             self.error(*node.locate(offset), f"{what} '{name}'{hint}")
         elif not step.is_question and not step.broken:
             self.error(*node.locate(offset), f"step '{name}' is a say step; it has no answer")
+        elif step.type is QuestionType.FOLLOW_UP:
+            message = f"step '{name}' is a follow_up step; it has no single answer to use here"
+            self.error(*node.locate(offset), message)
 
     def kind(self, operand: conditions.Operand) -> str | None:
         if isinstance(operand, conditions.Today):
@@ -912,6 +984,7 @@ class _Checker:
             branches=() if draft.end else branches,
             end=draft.end,
             prefill=tuple(source for source, _ in draft.prefill),
+            commitment=draft.commitment,
         )
 
 

@@ -18,6 +18,9 @@ SCRIPT_ID = STEP_ID
 # `recall.SCRIPT_ID.STEP_ID`: an answer from the last completed conversation of that script.
 RECALL = re.compile(r"recall\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
 RECALL_PREFIX = "recall."
+# `{commitment.text}` and friends: the commitment a follow_up step is asking about.
+COMMITMENT = re.compile(r"commitment\.(text|due|goal)\Z")
+COMMITMENT_PREFIX = "commitment."
 
 
 def parse_recall(name: str) -> tuple[str, str] | None:
@@ -29,6 +32,10 @@ def parse_recall(name: str) -> tuple[str, str] | None:
 def name_problem(name: str) -> str | None:
     """Why `name` is not a step id or recall reference, or None when it is one."""
     shown = name if len(name) <= 40 else name[:37] + "..."
+    if name.startswith(COMMITMENT_PREFIX):
+        if COMMITMENT.match(name):
+            return None
+        return f"'{shown}' is not known; write commitment.text, commitment.due or commitment.goal"
     if name == "recall" or name.startswith(RECALL_PREFIX) or "." in name:
         if RECALL.match(name):
             return None
@@ -52,6 +59,7 @@ class QuestionType(StrEnum):
     YES_NO = "yes_no"
     NUMBER = "number"
     DATE = "date"
+    FOLLOW_UP = "follow_up"  # asked once per open commitment (see reflectcoach.followup)
 
 
 class Audience(StrEnum):
@@ -123,6 +131,15 @@ class Prefill:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitmentSpec:
+    """`commitment:` on a question: its answer becomes a commitment when the conversation
+    completes, due on the answer to step `due`, serving the goal named by step `goal`."""
+
+    due: str
+    goal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     pos: Pos
@@ -143,6 +160,7 @@ class Step:
     end: bool = False  # true for `end: true` and for the last step without `next`
     # Tried in order when the question comes up afresh: the first with a value is offered.
     prefill: tuple[Prefill, ...] = ()
+    commitment: CommitmentSpec | None = None
 
     @property
     def is_question(self) -> bool:

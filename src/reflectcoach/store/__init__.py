@@ -7,6 +7,7 @@ in `export` and `importer`. Imports nothing from the engine or the front ends.
 
 from __future__ import annotations
 
+from .commitments import Commitment, DueGroup
 from .db import ConversationJournal, Store
 from .drafts import Draft
 from .errors import DatabaseBusy, StoreError
@@ -25,12 +26,14 @@ from .rows import (
 __all__ = [
     "STATUSES",
     "Answer",
+    "Commitment",
     "Conversation",
     "ConversationHeld",
     "ConversationJournal",
     "ConversationWithAnswers",
     "DatabaseBusy",
     "Draft",
+    "DueGroup",
     "Holder",
     "Lease",
     "LeaseLost",

@@ -8,14 +8,15 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlite_utils import Database
 
-from . import files, integrity, leases, wal
+from . import commitments, files, integrity, leases, wal
+from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
 from .insights import Insights
@@ -30,7 +31,7 @@ def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 
 
-class Store(Queries, Insights, Mentorships, Drafts):
+class Store(Queries, Insights, Mentorships, Drafts, Commitments):
     """The reflection database. Reads return plain dicts (see rows.py); each write is one
     transaction, committed (synchronous=FULL) before the method returns."""
 
@@ -233,6 +234,7 @@ class Store(Queries, Insights, Mentorships, Drafts):
             db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
+            commitments.delete_made_by(db, conversation_id)
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
             return cursor.rowcount > 0
 
@@ -310,6 +312,7 @@ class ConversationJournal:
         position: int,
         current_step: str,
         discard_from: int | None,
+        commitment: str | None = None,
     ) -> None:
         """Save the answer (or skip) as the row at `seq`, replacing what was there; move the
         conversation on; with `discard_from` (> seq), drop the answers at seq >= it. The
@@ -330,6 +333,7 @@ class ConversationJournal:
                     "answer_json": answer_json,
                     "skipped": int(skipped),
                     "answered_at": now,
+                    "commitment_id": commitment,
                 },
                 pk=("conversation_id", "seq"),
             )
@@ -349,12 +353,32 @@ class ConversationJournal:
             self._update(db, position, current_step, self.store.clock())
 
     @guarded
-    def completed(self, *, record: str | None, position: int, current_step: str) -> None:
-        """Finished: stored with its record, and the lease given back in the same
-        transaction (nothing more to write)."""
+    def completed(
+        self,
+        *,
+        record: str | None,
+        position: int,
+        current_step: str,
+        made: Sequence[Made] = (),
+        outcomes: Sequence[Outcome] = (),
+    ) -> None:
+        """Finished: stored with its record, the commitments it makes and its follow-ups'
+        statuses, and the lease given back, all in one transaction."""
         now = self.store.clock()
         with self.store.transaction() as db:
             self._hold(db)
+            commitments.insert_made(db, self.conversation_id, made, now)
+            for outcome in commitments.still_there(db, outcomes):
+                commitments.change(
+                    db,
+                    outcome.commitment_id,
+                    outcome.status,
+                    due=outcome.due,
+                    reason=outcome.reason,
+                    source="conversation",
+                    conversation_id=self.conversation_id,
+                    now=now,
+                )
             if self.lease is not None:
                 leases.release(db, self.conversation_id, self.lease)
             self._update(

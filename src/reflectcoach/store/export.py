@@ -21,6 +21,8 @@ from reflectcoach.outfile import open_text
 from reflectcoach.records import demote_headings
 from reflectcoach.text import clean, json_text, markdown_escape
 
+from . import commitments_io
+from .commitments import readable
 from .db import Store
 from .queries import CONVERSATION_COLUMNS
 from .rows import ConversationWithAnswers, Filters
@@ -97,6 +99,8 @@ def write_json(
                 "answer_text": answer["answer_text"],
                 "skipped": answer["skipped"],
                 "answered_at": answer["answered_at"],
+                # A follow_up step's answer: which commitment it is about.
+                **({"commitment": answer["commitment_id"]} if answer["commitment_id"] else {}),
             }
             for answer in conversation["answers"]
         ]
@@ -106,8 +110,17 @@ def write_json(
         fp.write(json_text(item))
         separator = ",\n"
         written += _answered(conversation)
+    _json_commitments(store, fp, filters, separator)
     fp.write("\n]\n")
     return written
+
+
+def _json_commitments(store: Store, fp: TextIO, filters: Filters, separator: str) -> None:
+    """After the conversations: the commitments they made (store/commitments_io.py)."""
+    part = commitments_io.json_part(store.db, filters)
+    if part is not None:
+        fp.write(separator)
+        fp.write(json_text(part))
 
 
 # The document's outline: "# Reflections", a conversation "## Title", its record's own
@@ -138,6 +151,7 @@ def write_markdown(
     characters and escaped (`markdown_escape`) so that it renders exactly as typed."""
     written = 0
     fp.write("# Reflections\n")
+    made = commitments_io.by_conversation(store.db, filters)
     for conversation in _stream(store, filters, progress):
         parts = [f"\n{_heading(2, conversation['title'])}\n\n"]
         if conversation["mentorship"]:
@@ -157,6 +171,7 @@ def write_markdown(
                 parts.append("> _(skipped)_\n")
             else:
                 parts.append("> " + markdown_escape(answer["answer_text"] or "", "> ") + "\n")
+        parts.append(commitments_io.markdown_part(made.get(conversation["id"], []), readable))
         written += _answered(conversation)
         fp.write("".join(parts))
     return written

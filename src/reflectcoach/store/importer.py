@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from typing import IO, Any
 
 from sqlite_utils import Database
 
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 
+from . import commitments_io
 from .db import Store
 from .errors import StoreError, guarded
 from .mentorships import display_name, first_written, mentorship_key
@@ -99,11 +101,19 @@ def _answer(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
             "answer_json": _unicode(encode_value(value), "answer"),
             "skipped": int(skipped),
             "answered_at": _time(_str(item, "answered_at"), "answered_at"),
+            "commitment_id": _commitment_id(item),
         }
     except StoreError as exc:
         raise _Invalid(str(exc)) from None
     except _Invalid as exc:
         raise _Invalid(f"answer {index + 1}: {exc}") from None
+
+
+def _commitment_id(item: dict[str, Any]) -> str | None:
+    value = _opt(item, "commitment")
+    if value is not None and not _ID.match(value):
+        raise _Invalid("'commitment' must be 12 lowercase hex characters")
+    return value
 
 
 def _draft(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
@@ -201,7 +211,9 @@ def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:
 
 
 @guarded
-def _write(store: Store, items: list[Rows]) -> tuple[int, int]:
+def _write(
+    store: Store, items: list[Rows], commitments: Sequence[commitments_io.Part] = ()
+) -> tuple[int, int]:
     added: list[Rows] = []
     with store.transaction() as db:
         wanted = json.dumps([row["id"] for row, _, _ in items])
@@ -231,6 +243,7 @@ def _write(store: Store, items: list[Rows]) -> tuple[int, int]:
                 pk=("conversation_id", "seq"),
                 batch_size=500,
             )
+        commitments_io.write_part(db, list(commitments))
     return len(added), len(items) - len(added)
 
 
@@ -254,7 +267,14 @@ def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
     source = str(getattr(fp, "name", "the file"))
     data = _load(fp, source)
     items = []
+    commitments: list[commitments_io.Part] = []
     for index, item in enumerate(data):
+        if commitments_io.is_part(item):
+            try:
+                commitments.append(commitments_io.read_part(item))
+            except commitments_io.Invalid as exc:
+                raise StoreError(f"Cannot import {source}: {exc}. Nothing was imported.") from None
+            continue
         try:
             items.append(_conversation(item))
         except _Invalid as exc:
@@ -266,6 +286,6 @@ def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
                 f"Cannot import {source}: {label}: {exc}. Nothing was imported."
             ) from None
     try:
-        return _write(store, items)
+        return _write(store, items, commitments)
     except StoreError as exc:
         raise StoreError(f"Cannot import {source}: {exc} Nothing was imported.") from exc

@@ -110,6 +110,12 @@ class Mentorships:
                 [shown, new_key, old_key],
             )
             moved = cursor.rowcount
+            # Their commitments follow (store/commitments.py keeps the name beside each).
+            db.execute(
+                "UPDATE commitments SET mentorship = ?, mentorship_key = ? "
+                "WHERE mentorship_key = ?",
+                [shown, new_key, old_key],
+            )
             # When merging, the target's own rows already carry its name: only `old` moves.
             (total,) = db.execute(
                 "SELECT count(*) FROM conversations WHERE mentorship_key = ?", [new_key]

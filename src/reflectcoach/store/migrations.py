@@ -167,6 +167,58 @@ def m006_leases(db: Database) -> None:
     )
 
 
+@migrations()
+def m007_commitments(db: Database) -> None:
+    # What people said they would do (store/commitments.py), made when a conversation
+    # completes, and every change of their status (the mentorship's timeline reads these).
+    db["commitments"].create(
+        {
+            "id": str,
+            "mentorship": str,
+            "mentorship_key": str,
+            "text": str,
+            "goal": str,
+            "due": str,
+            "status": str,
+            "reason": str,
+            "conversation_id": str,
+            "step_id": str,
+            "seq": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"id", "text", "status", "created_at", "updated_at"},
+    )
+    commitments = db.table("commitments")
+    commitments.create_index(["mentorship_key", "status", "due"], index_name="commitments_key")
+    commitments.create_index(["status", "due"], index_name="commitments_status_due")
+    commitments.create_index(["conversation_id"], index_name="commitments_conversation")
+    commitments.enable_fts(["text", "goal"], create_triggers=True)
+    db["commitment_events"].create(
+        {
+            "id": str,
+            "commitment_id": str,
+            "at": str,
+            "source": str,
+            "conversation_id": str,
+            "from_status": str,
+            "to_status": str,
+            "from_due": str,
+            "to_due": str,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"id", "commitment_id", "at", "source", "to_status"},
+    )
+    db.table("commitment_events").create_index(
+        ["commitment_id", "at"], index_name="commitment_events_commitment"
+    )
+    # A follow_up step is answered once per commitment (and part): the row says which, so
+    # a resume asks exactly where it stopped.
+    db.table("answers").add_column("commitment_id", str)
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -176,6 +228,7 @@ KNOWN = [
         m004_mentorship_key,
         m005_drafts,
         m006_leases,
+        m007_commitments,
     )
 ]
 

@@ -51,6 +51,7 @@ ANSWER_COLUMNS = (
     "answer_json",
     "skipped",
     "answered_at",
+    "commitment_id",
 )
 _C = ", ".join(f"c.{name}" for name in CONVERSATION_COLUMNS)
 _COUNT = (

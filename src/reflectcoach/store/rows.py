@@ -57,6 +57,7 @@ class Answer(TypedDict):
     value: Any  # the decoded JSON value; None when skipped
     skipped: bool
     answered_at: str
+    commitment_id: str | None  # a follow_up step's answer: which commitment it is about
 
 
 class ConversationWithAnswers(Conversation):
@@ -158,4 +159,5 @@ def answer_row(row: dict[str, Any]) -> Answer:
         "value": decode_value(row["answer_json"]),
         "skipped": bool(row["skipped"]),
         "answered_at": row["answered_at"],
+        "commitment_id": row.get("commitment_id"),
     }

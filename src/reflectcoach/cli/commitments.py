@@ -1,0 +1,222 @@
+"""Commands about commitments: list them (or write them as a calendar), change a status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reflectcoach.cli.base import TYPED, Settings, clean, fail, main, pass_settings
+
+if TYPE_CHECKING:
+    from reflectcoach.store.commitments import Commitment
+
+WEEK = 7
+
+
+@main.command("commitments")
+@click.option("--mentorship", "-m", type=TYPED, help="Only this mentorship.")
+@click.option("--due", "due", is_flag=True, help="Only those due within a week, or overdue.")
+@click.option("--overdue", is_flag=True, help="Only those past their date.")
+@click.option("--all", "show_all", is_flag=True, help="Finished ones too (done, dropped).")
+@click.option("--json", "as_json", is_flag=True, help="As JSON, one object per commitment.")
+@click.option(
+    "--ics",
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Write the open ones as an iCalendar file (-: standard output), one all-day event each.",
+)
+@pass_settings
+def list_commitments(
+    settings: Settings,
+    mentorship: str | None,
+    due: bool,
+    overdue: bool,
+    show_all: bool,
+    as_json: bool,
+    ics: Path | None,
+) -> None:
+    """What you said you would do: open ones (open, partly done, not yet done) by date,
+    oldest first, undated last.
+
+    \b
+    Each line: id, due date, status, mentorship, what; overdue ones say so:
+      3f9a2c1d0e4b  Friday 4 December 2026 (overdue)  open  Sam  Call Ana
+    Change one with `reflectcoach commitment done ID` (or partly, drop, not-yet).
+    """
+    from reflectcoach.clock import today
+    from reflectcoach.store.commitments import OPEN, STATUSES
+
+    if due and overdue:
+        fail("Use --due or --overdue, not both.")
+    if ics is not None and (as_json or show_all):
+        fail("--ics writes the open commitments; it does not go with --json or --all.")
+    day = today()
+    before = day if overdue else (day + dt.timedelta(days=WEEK + 1) if due else None)
+    with settings.store() as store:
+        found = store.commitments(
+            mentorship=mentorship,
+            statuses=STATUSES if show_all and ics is None else OPEN,
+            due_before=before,
+        )
+    if ics is not None:
+        _write_calendar(found, ics)
+    elif as_json:
+        _write_json(found, day)
+    elif not found:
+        click.echo("No commitments here." if show_all else "No open commitments.")
+    else:
+        for item in found:
+            click.echo(_line(item, day))
+
+
+def _line(item: Commitment, day: dt.date) -> str:
+    from reflectcoach.script.dates import readable  # as date answers read; imports little
+
+    when = readable(item.due) if item.due is not None else "no date"
+    if item.overdue(day):
+        when += " (overdue)"
+    who = item.mentorship or "-"
+    status = item.status.replace("_", " ")
+    what = " ".join(item.text.split())
+    return clean(f"{item.id}  {when}  {status}  {who}  {what}")
+
+
+def _write_json(found: list[Commitment], day: dt.date) -> None:
+    from reflectcoach.terminal import for_terminal
+    from reflectcoach.text import json_text
+
+    out = for_terminal(sys.stdout)
+    rows = [
+        {
+            "id": c.id,
+            "mentorship": c.mentorship,
+            "text": c.text,
+            "goal": c.goal,
+            "due": None if c.due is None else c.due.isoformat(),
+            "overdue": c.overdue(day),
+            "status": c.status,
+            "reason": c.reason,
+            "conversation_id": c.conversation_id,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+        }
+        for c in found
+    ]
+    out.write(json_text(rows, indent=2) + "\n")
+    out.flush()
+
+
+def _write_calendar(found: list[Commitment], target: Path) -> None:
+    from reflectcoach import outfile
+    from reflectcoach.store.calendar import build
+
+    data, undated = build(found, dt.datetime.now(dt.UTC))
+    text = data.decode("utf-8")
+    if target == Path("-"):
+        from reflectcoach.terminal import for_terminal
+
+        out = for_terminal(sys.stdout)  # a terminal sees no control character, not even CR
+        out.write(text)
+        out.flush()
+    else:
+        try:
+            with outfile.open_text(target, newline="") as fp:
+                fp.write(text)
+        except OSError as problem:
+            fail(f"could not write {target}: {problem.strerror or problem}")
+    for item in undated:
+        click.echo(clean(f"Left out (no date): {item.id}  {item.text}"), err=True)
+    if target != Path("-"):
+        written = len(found) - len(undated)
+        click.echo(
+            f"Wrote {written} commitment{'s' if written != 1 else ''} to {target}.", err=True
+        )
+
+
+@main.group("commitment")
+def commitment_group() -> None:
+    """Change what became of a commitment: done, partly, drop, not-yet.
+
+    ID is its id as `reflectcoach commitments` shows it, or enough of its start.
+    """
+
+
+def _when(text: str) -> dt.date:
+    """`--date` in the words a date question takes: 2026-12-18, friday, in 2 weeks..."""
+    from reflectcoach.clock import today
+    from reflectcoach.script import dates
+
+    day = today()
+    try:
+        when = dates.parse_date(text, day)
+    except dates.DateError as problem:
+        fail(problem.message)
+    if when < day:
+        fail(f"{dates.readable(when)} has passed: give today or a later day.")
+    return when
+
+
+def _change(
+    settings: Settings,
+    prefix: str,
+    status: str,
+    *,
+    when: str | None = None,
+    reason: str | None = None,
+) -> None:
+    from reflectcoach.script.dates import readable
+
+    due = None if when is None else _when(when)
+    with settings.store() as store:
+        found = store.commitment(prefix)
+        changed = store.set_commitment_status(
+            found.id, status, due=due, reason=reason or None, source="cli"
+        )
+    words = {"done": "done", "partly": "partly done", "dropped": "dropped", "not_yet": "not yet"}
+    shown = readable(changed.due) if changed.due is not None else "no date"
+    detail = f", now due {shown}" if status == "not_yet" else ""
+    click.echo(clean(f"Marked {changed.id} {words[status]}{detail}: {changed.text}"))
+
+
+@commitment_group.command("done")
+@click.argument("commitment_id")
+@pass_settings
+def done(settings: Settings, commitment_id: str) -> None:
+    """It is done."""
+    _change(settings, commitment_id, "done")
+
+
+@commitment_group.command("partly")
+@click.argument("commitment_id")
+@click.option("--reason", type=TYPED, help="What is left.")
+@pass_settings
+def partly(settings: Settings, commitment_id: str, reason: str | None) -> None:
+    """Partly done: it stays open, with what is left."""
+    _change(settings, commitment_id, "partly", reason=reason)
+
+
+@commitment_group.command("drop")
+@click.argument("commitment_id")
+@click.option("--reason", type=TYPED, help="What made you let it go.")
+@pass_settings
+def drop(settings: Settings, commitment_id: str, reason: str | None) -> None:
+    """Let it go."""
+    _change(settings, commitment_id, "dropped", reason=reason)
+
+
+@commitment_group.command("not-yet")
+@click.argument("commitment_id")
+@click.option(
+    "--date",
+    "when",
+    required=True,
+    type=TYPED,
+    help="The new date: 2026-12-18, today, tomorrow, friday, next week, in 2 weeks, end of month.",
+)
+@pass_settings
+def not_yet(settings: Settings, commitment_id: str, when: str) -> None:
+    """Not done yet: carried forward to a new date (the old one is kept in its history)."""
+    _change(settings, commitment_id, "not_yet", when=when)

@@ -1,0 +1,200 @@
+"""Commitments inside a conversation: the ones it makes, and the `follow_up` step's walk.
+
+A `follow_up` step is asked once per open commitment of the mentorship (oldest due first,
+undated last), each time through questions the front ends already know: a choice of how it
+went, then, for "Not yet", a date ("By when now?") and for "Partly" or "Dropped" an optional
+text. Each is an answer row of the follow_up step, marked with the commitment id and the part
+(status, due, reason), so back() and a resume land exactly. Nothing changes in the store until
+the conversation completes (engine.complete), when outcomes and new commitments are written
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from reflectcoach.script import dates, templates
+from reflectcoach.script.model import Option, QuestionType, Step
+
+STATUS = "status"
+DUE = "due"
+REASON = "reason"
+# The question type each part is asked (and stored) as.
+PART_TYPES = {STATUS: QuestionType.CHOICE, DUE: QuestionType.DATE, REASON: QuestionType.TEXT}
+STATUS_OPTIONS = (
+    ("done", "Done"),
+    ("partly", "Partly"),
+    ("not_yet", "Not yet"),
+    ("dropped", "Dropped"),
+)
+REASON_ASKS = {"partly": "What is left?", "dropped": "What made you let it go?"}
+DUE_ASK = "By when now?"
+FROM_TODAY = dates.parse_offset("today")
+
+
+class Pending(Protocol):
+    """An open commitment, as the engine needs it (store.commitments.Commitment is one)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def due(self) -> dt.date | None: ...
+
+    @property
+    def goal(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """A commitment a completing conversation makes."""
+
+    text: str
+    due: str | None  # ISO date
+    goal: str | None
+    step_id: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A follow-up's answer about one commitment, applied when its conversation completes."""
+
+    commitment_id: str
+    status: str
+    due: str | None = None  # ISO date: the new one, for not_yet
+    reason: str | None = None
+
+
+class Part(Protocol):
+    """An answer row of a follow_up step (engine.Entry is one)."""
+
+    @property
+    def step_id(self) -> str: ...
+
+    @property
+    def value(self) -> Any: ...
+
+    @property
+    def skipped(self) -> bool: ...
+
+    @property
+    def commitment(self) -> str | None: ...
+
+    @property
+    def part(self) -> str | None: ...
+
+
+def part_of_type(qtype: str) -> str | None:
+    """The part a stored follow-up row answers, from its stored question type."""
+    return {str(kind): part for part, kind in PART_TYPES.items()}.get(qtype)
+
+
+def readable(day: dt.date | None) -> str:
+    """`Friday 4 December 2026` as a date answer reads (empty for no date)."""
+    return "" if day is None else dates.readable(day)
+
+
+def field(pending: Pending | None, name: str) -> str:
+    """`{commitment.text}` / `{commitment.due}` / `{commitment.goal}` as words."""
+    if pending is None:
+        return ""
+    if name == "due":
+        return readable(pending.due)
+    return (pending.text if name == "text" else pending.goal) or ""
+
+
+def run(step_id: str, history: Sequence[Part]) -> dict[str, dict[str, Part]]:
+    """The follow-up rows at the end of `history` (this visit of the step), by commitment
+    and part."""
+    found: dict[str, dict[str, Part]] = {}
+    for entry in reversed(history):
+        if entry.step_id != step_id or entry.commitment is None or entry.part is None:
+            break
+        found.setdefault(entry.commitment, {}).setdefault(entry.part, entry)
+    return found
+
+
+def next_part(
+    step_id: str, pending: Sequence[Pending], history: Sequence[Part]
+) -> tuple[Pending, str] | None:
+    """Which commitment and part the follow_up step asks next; None when it is through."""
+    answered = run(step_id, history)
+    for item in pending:
+        parts = answered.get(item.id, {})
+        status = parts.get(STATUS)
+        if status is None:
+            return item, STATUS
+        if status.skipped:
+            continue
+        if status.value == "not_yet" and DUE not in parts:
+            return item, DUE
+        if status.value in REASON_ASKS and REASON not in parts:
+            return item, REASON
+    return None
+
+
+def question_step(step: Step, part: str, status: str | None) -> Step:
+    """The question asked for `part`, as an ordinary step of a known type with the follow_up
+    step's id (its ask rendered by the engine for the status, fixed words otherwise)."""
+    if part == STATUS:
+        options = tuple(Option(value, templates.parse(label)) for value, label in STATUS_OPTIONS)
+        return replace(step, type=QuestionType.CHOICE, options=options)
+    if part == DUE:
+        return replace(
+            step,
+            ask=templates.parse(DUE_ASK),
+            hint=None,
+            type=QuestionType.DATE,
+            optional=False,
+            date_min=FROM_TODAY,
+            date_max=None,
+        )
+    return replace(
+        step,
+        ask=templates.parse(REASON_ASKS.get(status or "", REASON_ASKS["dropped"])),
+        hint=None,
+        type=QuestionType.TEXT,
+        optional=True,
+    )
+
+
+def outcomes(history: Sequence[Part], follow_ups: set[str], known: set[str]) -> list[Outcome]:
+    """What the path's follow-up answers say, one per commitment (a later visit wins); only
+    about the `known` commitments (one deleted since it was asked about is left alone)."""
+    found: dict[str, dict[str, Part]] = {}
+    for entry in history:
+        if entry.step_id in follow_ups and entry.commitment in known and entry.part:
+            found.setdefault(entry.commitment, {})[entry.part] = entry
+    result = []
+    for commitment_id, parts in found.items():
+        status = parts.get(STATUS)
+        if status is None or status.skipped or not isinstance(status.value, str):
+            continue
+        due = parts.get(DUE) if status.value == "not_yet" else None
+        reason = parts.get(REASON) if status.value in REASON_ASKS else None
+        result.append(
+            Outcome(
+                commitment_id,
+                status.value,
+                due=None if due is None or due.skipped else due.value,
+                reason=None if reason is None or reason.skipped else reason.value,
+            )
+        )
+    return result
+
+
+def iso_date(value: Any) -> str | None:
+    """A date step's answer as the ISO date a commitment keeps; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
