@@ -21,7 +21,7 @@ from transitions import Machine
 from reflectcoach import stored_path
 from reflectcoach.answers import AnswerError, display, fits, normalise
 from reflectcoach.errors import UserError
-from reflectcoach.records import plain_text
+from reflectcoach.records import drop_empty_sections, plain_text, share_text
 from reflectcoach.script.model import Condition, Prefill, Script, Step, Template
 from reflectcoach.text import markdown_escape
 
@@ -218,7 +218,9 @@ class Conversation:
         Markdown; lines whose answers are all empty (skipped, or on another branch) are left
         out. To read or paste, `record_markdown` or `record_plain`."""
         record = self.script.record
-        return None if record is None else record.render_filled(self.lookup_text)
+        return (
+            None if record is None else drop_empty_sections(record.render_filled(self.lookup_text))
+        )
 
     def record_markdown(self) -> str | None:
         """The record as Markdown (what is stored): each answer escaped for the place it
@@ -226,12 +228,17 @@ class Conversation:
         record = self.script.record
         if record is None:
             return None
-        return record.render_placed(self._escaped, drop_empty_lines=True)
+        return drop_empty_sections(record.render_placed(self._escaped, drop_empty_lines=True))
 
     def record_plain(self) -> str | None:
-        """The record as plain text, for pasting where Markdown is not rendered."""
+        """The whole record as plain text, just-for-me parts included: to read."""
         markdown = self.record_markdown()
         return None if markdown is None else plain_text(markdown)
+
+    def record_share(self) -> str | None:
+        """The record as plain text without its just-for-me parts: to copy and send."""
+        markdown = self.record_markdown()
+        return None if markdown is None else share_text(markdown)
 
     def _escaped(self, name: str, before: str) -> str:
         return markdown_escape(self.lookup_text(name), before)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from reflectcoach import sharing
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.script import conditions, prefill, templates, urls
 from reflectcoach.script.model import (
@@ -37,6 +38,7 @@ from reflectcoach.text import clean
 Severity: TypeAlias = Literal["error", "warning"]
 
 TOP_KEYS = ("id", "title", "summary", "audience", "version", "record", "steps")
+RECORD_PART_KEYS = ("text", "private")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
@@ -240,7 +242,7 @@ class _Checker:
         summary = self.text("summary", top.get("summary"))
         audience = self.audience(top.get("audience"))
         version = self.version(top.get("version"))
-        record = self.template("record", top["record"]) if "record" in top else None
+        record = self.record(top["record"]) if "record" in top else None
         if "steps" in top:
             self.read_steps(top["steps"])
         self.check_references()
@@ -312,6 +314,44 @@ class _Checker:
                 self.error(*node.locate(offset), f"in '{name}': {urls.REMOTE_IMAGE}")
         self.texts.append((parsed, node))
         return parsed
+
+    def record(self, node: Node) -> templates.Template | None:
+        """`record:` as one template, or a list of parts (text, or `{text, private}`): the
+        private ones are marked just for me (`sharing.py`)."""
+        if not isinstance(node, Seq):
+            return self.template("record", node)
+        if not node.items:
+            self.error_at(node, "'record' is an empty list; give it text or parts")
+            return None
+        parts: list[templates.Template] = []
+        whole = True
+        for number, item in enumerate(node.items):
+            text_node, private = item, False
+            if isinstance(item, Map):
+                fields = self.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
+                if "text" not in fields:
+                    whole = False
+                    continue
+                text_node = fields["text"]
+                private = self.flag("private", fields["private"]) if "private" in fields else False
+            elif not isinstance(item, Scalar):
+                what = describe(item)
+                self.error_at(item, f"a record part must be text or {{text, private}}, not {what}")
+                whole = False
+                continue
+            part = self.template("record", text_node)
+            if part is None:
+                whole = False
+                continue
+            if number:
+                parts.append(templates.literal("\n"))
+            if private:
+                opening = templates.literal(sharing.OPEN + "\n")
+                closing = templates.literal("\n" + sharing.CLOSE + "\n")
+                parts.extend((opening, part, closing))
+            else:
+                parts.append(part)
+        return templates.join(parts) if whole else None  # else the error is reported above
 
     def condition(self, node: Node) -> conditions.Condition | None:
         if not isinstance(node, Scalar) or node.value is None or not node.text.strip():

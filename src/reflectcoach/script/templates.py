@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from reflectcoach.script.model import name_problem
 
 _BRACE = re.compile(r"\{\{|\}\}|[{}]")
+# An answer ending a sentence, then the template's own full stop after a closing quote or
+# emphasis: `"{hopes}".` would read `"what I want.".`, so that full stop is dropped.
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)*_]*\s*$")
+_STOP_AFTER = re.compile(r"[\"'\u201d\u2019)*_]*(\.)(?!\.)")
 _LITERAL_HINT = "write '{{' and '}}' for literal braces"
 
 
@@ -40,6 +44,7 @@ class Template:
         out = list(self.parts)
         for i in range(1, len(out), 2):
             out[i] = lookup(out[i]) or ""
+            out[i + 1] = _no_second_stop(out[i], out[i + 1])
         return "".join(out)
 
     def render_filled(self, lookup: Callable[[str], str]) -> str:
@@ -64,6 +69,7 @@ class Template:
         lines: list[str] = []
         line: list[str] = []
         holes = filled = 0
+        value = ""
         for i, part in enumerate(self.parts):
             if i % 2:
                 inert = self.holes[i // 2][1] in in_urls
@@ -72,6 +78,8 @@ class Template:
                 filled += bool(value.strip())
                 line.append(value)
                 continue
+            if i:
+                part = _no_second_stop(value, part)
             for j, piece in enumerate(part.split("\n")):
                 if j:
                     if not drop_empty_lines or not holes or filled:
@@ -91,6 +99,32 @@ class Template:
     @property
     def is_literal(self) -> bool:
         return not self.holes
+
+
+def _no_second_stop(value: str, following: str) -> str:
+    """`following` (the literal after a hole) without its leading full stop when `value`
+    already ends a sentence."""
+    if not value or not _ENDS_SENTENCE.search(value):
+        return following
+    stop = _STOP_AFTER.match(following)
+    if stop is None:
+        return following
+    return following[: stop.start(1)] + following[stop.end(1) :]
+
+
+def join(parts: list[Template]) -> Template:
+    """One template from several, as if their sources were written one after another."""
+    sources: list[str] = []
+    pieces: list[str] = [""]
+    holes: list[tuple[str, int]] = []
+    shift = 0
+    for part in parts:
+        pieces[-1] += part.parts[0]
+        pieces.extend(part.parts[1:])
+        holes.extend((name, offset + shift) for name, offset in part.holes)
+        sources.append(part.source)
+        shift += len(part.source)
+    return Template("".join(sources), tuple(pieces), tuple(holes))
 
 
 def literal(text: str) -> Template:
