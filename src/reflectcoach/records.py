@@ -13,7 +13,7 @@ import html
 import re
 import unicodedata
 
-from reflectcoach.sharing import CLOSE, OPEN, is_marker, shared, unmarked
+from reflectcoach.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
 
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")
@@ -103,6 +103,13 @@ def _drop_empty_private(lines: list[str]) -> str:
         out.append(line)
     text = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def copied_message(markdown: str) -> str:
+    """What to tell the person once the share copy of this record is on the clipboard."""
+    if has_private(markdown):
+        return "Record copied as plain text, without the parts marked just for you."
+    return "Record copied as plain text."
 
 
 def share_text(markdown: str) -> str:
