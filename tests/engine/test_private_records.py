@@ -173,3 +173,34 @@ def test_export_share_and_show_record_leave_private_parts_out(tmp_path: Path) ->
     assert "SECRETWORD" in cli("show", conversation_id[:6])
     refused = CliRunner().invoke(main, ["--db", str(db), "export", "--format", "csv", "--share"])
     assert refused.exit_code != 0 and "--share is for --format markdown" in refused.output
+
+
+CONDITIONAL = """\
+id: cond
+title: Cond
+summary: s
+audience: anyone
+record:
+  - text: "# Agreement\\n\\nWith {partner}."
+    if: plan != "rematch"
+  - text: "# A note to the programme lead\\n\\nCould we talk about a new match for {partner}?"
+    if: plan == "rematch"
+steps:
+  partner:
+    ask: Who?
+  plan:
+    ask: Plan?
+    type: choice
+    options: [rematch, keep]
+"""
+
+
+def test_a_part_with_if_is_there_only_when_its_condition_holds() -> None:
+    script = _script(CONDITIONAL)
+    rematch = _walk(script, "Ana", "rematch").record_markdown() or ""
+    keep = _walk(script, "Ana", "keep").record_markdown() or ""
+    assert "programme lead" in rematch and "Agreement" not in rematch
+    assert "Agreement" in keep and "programme lead" not in keep
+    bad = CONDITIONAL.replace('plan == "rematch"', 'plan == "rematc"')
+    messages = [str(d) for d in load_text(bad, "c.yaml").diagnostics]
+    assert any("c.yaml:9:17: warning:" in m and "rematc" in m for m in messages), messages

@@ -27,6 +27,7 @@ from reflectcoach.script.model import (
     Prefill,
     QuestionType,
     RecallRef,
+    RecordPart,
     Script,
     Step,
     parse_recall,
@@ -38,7 +39,7 @@ from reflectcoach.text import clean
 Severity: TypeAlias = Literal["error", "warning"]
 
 TOP_KEYS = ("id", "title", "summary", "audience", "version", "record", "steps")
-RECORD_PART_KEYS = ("text", "private")
+RECORD_PART_KEYS = ("text", "private", "if")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
@@ -198,6 +199,7 @@ class _Checker:
         self.steps: dict[str, _Draft] = {}
         # Parsed text and conditions with the node they came from, checked once steps are known.
         self.texts: list[tuple[templates.Template, Scalar]] = []
+        self.record_parts: tuple[RecordPart, ...] = ()
         self.conditions: list[tuple[conditions.Condition, Scalar]] = []
         self.recalls: list[RecallRef] = []
         self.suggestions_left = MAX_STEP_SUGGESTIONS
@@ -259,6 +261,7 @@ class _Checker:
             steps={d.id: self.build(d) for d in self.steps.values()},
             version=version,
             record=record,
+            record_parts=self.record_parts,
             source=self.path,
             sha256=hashlib.sha256(data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
@@ -316,42 +319,46 @@ class _Checker:
         return parsed
 
     def record(self, node: Node) -> templates.Template | None:
-        """`record:` as one template, or a list of parts (text, or `{text, private}`): the
-        private ones are marked just for me (`sharing.py`)."""
+        """`record:` as one template, or a list of parts: text, or `{text, private, if}`
+        (a private part is just for the person, `sharing.py`; `if` shows it only when the
+        condition holds). The parts go to `self.record_parts`; the joined whole is returned."""
         if not isinstance(node, Seq):
             return self.template("record", node)
         if not node.items:
             self.error_at(node, "'record' is an empty list; give it text or parts")
             return None
-        parts: list[templates.Template] = []
-        whole = True
-        for number, item in enumerate(node.items):
-            text_node, private = item, False
+        whole: list[templates.Template] = []
+        parts: list[RecordPart] = []
+        for item in node.items:
+            text_node: Node = item
+            private, condition = False, None
             if isinstance(item, Map):
                 fields = self.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
                 if "text" not in fields:
-                    whole = False
                     continue
                 text_node = fields["text"]
-                private = self.flag("private", fields["private"]) if "private" in fields else False
+                if "private" in fields:
+                    private = self.flag("private", fields["private"])
+                if "if" in fields:
+                    condition = self.condition(fields["if"])
             elif not isinstance(item, Scalar):
                 what = describe(item)
                 self.error_at(item, f"a record part must be text or {{text, private}}, not {what}")
-                whole = False
                 continue
             part = self.template("record", text_node)
             if part is None:
-                whole = False
                 continue
-            if number:
-                parts.append(templates.literal("\n"))
+            parts.append(RecordPart(part, private, condition))
+            if whole:
+                whole.append(templates.literal("\n"))
             if private:
                 opening = templates.literal(sharing.OPEN + "\n")
                 closing = templates.literal("\n" + sharing.CLOSE + "\n")
-                parts.extend((opening, part, closing))
+                whole.extend((opening, part, closing))
             else:
-                parts.append(part)
-        return templates.join(parts) if whole else None  # else the error is reported above
+                whole.append(part)
+        self.record_parts = tuple(parts)
+        return templates.join(whole) if len(parts) == len(node.items) else None
 
     def condition(self, node: Node) -> conditions.Condition | None:
         if not isinstance(node, Scalar) or node.value is None or not node.text.strip():
