@@ -24,7 +24,18 @@ from reflectcoach.script.model import QuestionType, Script, Step
 from reflectcoach.script.registry import builtin_dir, validate_paths
 from reflectcoach.store import Store
 
-BUILTIN = ("first_meeting", "goal_setting", "tough_conversation", "closing")
+# In a mentorship's order, as the picker lists them. The gaps in the file numbers leave room
+# for check_in (40) and midpoint_review (50).
+BUILTIN = (
+    "find_a_mentor",
+    "mentor_readiness",
+    "first_meeting",
+    "goal_setting",
+    "tough_conversation",
+    "receiving_feedback",
+    "closing",
+)
+NUMBERS = (10, 15, 20, 30, 60, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
 
 
@@ -437,7 +448,139 @@ CLOSING = [
     Walk({"role": "mentor", "rater": "theirs", "rerate": "4"}, ALL_RECALL),
 ]
 
+FIND_A_MENTOR = [
+    Walk(
+        {
+            "route": "own",
+            "name": "Ana",
+            "learn": "how to lead a project end to end",
+            "why_now": "I was just offered my first project",
+            "why_mentor": "I need judgement, not facts",
+            "criteria": "experience,chemistry",
+            "first": Each("Raj", "Priya"),
+            "first_why": Each("Raj ran the migration", "Priya led three launches"),
+            "manages_first": Each("yes", "no"),
+            "manager_note": "swap",
+            "second": "Raj",
+            "second_why": "He knows the platform",
+            "know_first": "never",
+            "introducer": "Sam from the platform team",
+            "hook": "Your talk on the launch made me want to ask how you planned it",
+            "give": "I will come with an agenda",
+            "plan_b": "Ask Raj, then the programme",
+            "hard_part": "I hate asking for favours",
+        }
+    ),
+    Walk(
+        {
+            "route": "own",
+            "criteria": "availability",
+            "manages_first": "yes",
+            "manager_note": "keep",
+            "second": SKIP,
+            "know_first": "well",
+            "why_mentor": SKIP,
+            "give": SKIP,
+            "hard_part": SKIP,
+        }
+    ),
+    Walk(
+        {
+            "route": "programme",
+            "match": "Someone who has led projects in another department",
+            "avoid": "My own manager",
+            "hard_part": SKIP,
+        }
+    ),
+]
+
+MENTOR_READINESS = [
+    Walk(
+        {
+            "stage": "considering",
+            "hesitation": "I am not sure I know enough",
+            "name": "Ben",
+            "mentee": "Ana",
+            "why_mentor": "Someone did this for me ten years ago",
+            "time": "unsure",
+            "time_slot": "Thursday mornings",
+            "hope_learn": "How new analysts use the data tools",
+            "mentored": "yes",
+            "mentored_helped": "She asked what I had tried before helping",
+            "mentored_unhelpful": "Long lectures",
+            "tell_habit": "5",
+            "tell_plan": "Count to five and ask what they tried",
+            "question": "What would good look like",
+            "review": "yes",
+            "manager_plan": "lead",
+            "limits": "No introductions I cannot vouch for",
+            "worry": "Talking too much",
+            "intention": "I am here to ask good questions and open a few doors",
+        }
+    ),
+    Walk(
+        {
+            "stage": "asked",
+            "mentored": "no",
+            "helper_did": "My teacher let me get it wrong first",
+            "tell_habit": "2",
+            "review": "no",
+            "limits": SKIP,
+            "worry": SKIP,
+        }
+    ),
+    Walk({"stage": "programme", "hesitation": SKIP, "mentored_unhelpful": SKIP}),
+]
+
+RECEIVING_FEEDBACK = [
+    Walk(
+        {
+            "role": "mentee",
+            "giver": "Ben",
+            "kind": "meeting",
+            "what_said": "You rushed the last part of the demo",
+            "reaction": "stung,confused",
+            "trigger": "truth",
+            "blind_spot": "How fast I talk when I am nervous",
+            "true_in_it": "I cut the questions short",
+            "not_true": "I did not skip the numbers",
+            "clarify": "yes",
+            "clarify_q": "What would it look like done well",
+            "accept": "2",
+            "experiment": "Pause before answering in Thursday's meeting",
+            "experiment_when": "Thursday",
+            "tell_giver": "now",
+            "thanks": "Thanks for telling me straight",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "kind": "rehearsed",
+            "went": "partly",
+            "surprise": "Sam agreed straight away",
+            "agreed": "Drafts two days before each meeting",
+            "reaction": "relieved",
+            "trigger": "relationship",
+            "from_trusted": "That I could say it sooner",
+            "not_true": SKIP,
+            "clarify": "no",
+            "accept": "4",
+            "tell_giver": "no",
+        },
+        {
+            ("tough_conversation", "opening"): ("I want to understand", "I want to understand"),
+            ("tough_conversation", "the_ask"): ("Drafts on time", "Drafts on time"),
+        },
+    ),
+    Walk({"kind": "rehearsed", "trigger": "identity", "surprise": SKIP, "agreed": SKIP}),
+    Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
+]
+
 WALKS = {
+    "find_a_mentor": FIND_A_MENTOR,
+    "mentor_readiness": MENTOR_READINESS,
+    "receiving_feedback": RECEIVING_FEEDBACK,
     "first_meeting": FIRST_MEETING,
     "goal_setting": GOAL_SETTING,
     "tough_conversation": TOUGH_CONVERSATION,
@@ -448,10 +591,10 @@ WALKS = {
 # -- the tests -----------------------------------------------------------------------------
 
 
-def test_builtins_are_the_four_scripts() -> None:
+def test_builtins_are_numbered_in_a_mentorships_order() -> None:
     # Numbered so folder order (and so the home screen) follows a mentorship's journey.
     stems = [p.stem for p in sorted(builtin_dir().glob("*.yaml"))]
-    assert stems == [f"{n}-{script_id}" for n, script_id in enumerate(BUILTIN, start=1)]
+    assert stems == [f"{n}-{script_id}" for n, script_id in zip(NUMBERS, BUILTIN, strict=True)]
 
 
 def test_builtins_validate_strictly_without_warnings() -> None:
@@ -479,7 +622,7 @@ def test_builtin_meets_the_quality_bar(scripts: dict[str, Script], script_id: st
     assert any(not name.startswith("recall.") for name in references), "no interpolation"
     assert script.record is not None
     record_refs = script.record.references()
-    if script_id in ("goal_setting", "closing"):
+    if script_id in ("goal_setting", "closing", "receiving_feedback"):
         assert any(name.startswith("recall.") for name in references | record_refs)
 
 
@@ -638,7 +781,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 3
+    assert len(orders) == 4
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -873,3 +1016,20 @@ def test_closing_letter_is_signed_and_ratings_are_never_mixed(scripts: dict[str,
     assert "rerate" not in own_view.path and "| At the start |" not in record
     assert "**My view as mentor, today:** 6 out of 10" in record
     assert "**What's left:** Default answer for what_left" in record
+
+
+def test_first_meeting_offers_back_the_mentors_intentions(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        ready = session.start(store, scripts["mentor_readiness"])
+        drive_on(ready.conversation, MENTOR_READINESS[0])
+        conv = session.start(store, scripts["first_meeting"], "Ana").conversation
+        given = {"role": "mentor", "name": "Ben", "partner": "Ana", "manages": "no"}
+        offered: dict[str, Any] = {}
+        while (question := conv.turn.question) is not None:
+            offered[question.step.id] = question.offered
+            answer = given.get(question.step.id, question.offered or _default(question.step))
+            conv.answer(answer)
+    assert offered["mentor_why"] == "Someone did this for me ten years ago"
+    assert offered["mentor_learn"] == "How new analysts use the data tools"
