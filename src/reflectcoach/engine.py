@@ -21,7 +21,7 @@ from transitions import Machine
 from reflectcoach import sharing, stored_path
 from reflectcoach.answers import AnswerError, display, fits, normalise
 from reflectcoach.errors import UserError
-from reflectcoach.records import drop_empty_sections, plain_text, share_text
+from reflectcoach.records import drop_empty_sections, join_parts, plain_text, share_text
 from reflectcoach.script.model import Condition, Prefill, Script, Step, Template
 from reflectcoach.text import markdown_escape
 
@@ -238,8 +238,8 @@ class Conversation:
             if part.condition is not None and not part.condition.evaluate(self.lookup_value):
                 continue
             text = render(part.template)
-            pieces.append(sharing.mark(text) + "\n" if part.private else text)
-        return drop_empty_sections("\n".join(pieces))
+            pieces.append(sharing.mark(text) if part.private else text)
+        return drop_empty_sections(join_parts(pieces))
 
     def record_plain(self) -> str | None:
         """The whole record as plain text, just-for-me parts included: to read."""

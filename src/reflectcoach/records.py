@@ -51,6 +51,23 @@ def demote_headings(markdown: str, levels: int) -> str:
     return "\n".join(out)
 
 
+def join_parts(parts: list[str]) -> str:
+    """A record's parts, one after another: a blank line between two parts, except where a
+    list runs on from one part into the next (both sides list items), so it stays one list."""
+    out = ""
+    for part in parts:
+        part = part.strip("\n")
+        if not part:
+            continue
+        if out:
+            last = unmarked(out).rstrip("\n").rsplit("\n", 1)[-1]
+            first = unmarked(part).lstrip("\n").split("\n", 1)[0]
+            runs_on = bool(_ITEM.match(last) and _ITEM.match(first))
+            out += "\n" if runs_on else "\n\n"
+        out += part
+    return out + "\n" if out else ""
+
+
 def drop_empty_sections(markdown: str) -> str:
     """`markdown` without the headings whose section came out empty (every line under it, up
     to the next heading of its level or above, skipped or on another branch), and without
