@@ -15,7 +15,7 @@ from reflectcoach.script.model import name_problem
 _BRACE = re.compile(r"\{\{|\}\}|[{}]")
 # An answer ending a sentence, then the template's own full stop after a closing quote or
 # emphasis: `"{hopes}".` would read `"what I want.".`, so that full stop is dropped.
-_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)*_]*\s*$")
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026](?:\\?[\"'\u201d\u2019)*_])*\s*$")
 _STOP_AFTER = re.compile(r"[\"'\u201d\u2019)*_]*(\.)(?!\.)")
 _LITERAL_HINT = "write '{{' and '}}' for literal braces"
 
@@ -49,7 +49,9 @@ class Template:
 
     def render_filled(self, lookup: Callable[[str], str]) -> str:
         """Like `render`, leaving out each line whose holes all came out empty, so a record
-        has no bare "Goal:" line when the goal was skipped. Lines without holes stay."""
+        has no bare "Goal:" line when the goal was skipped, and each line whose holes outside
+        `**bold**` all did ("**For {other}:** {want_them}" without `want_them`). Lines
+        without holes stay."""
         return self.render_placed(lambda name, _before: lookup(name), drop_empty_lines=True)
 
     def render_placed(
@@ -68,25 +70,37 @@ class Template:
         in_urls = {offset for _name, offset in holes_in_urls(self)} if self.holes else set()
         lines: list[str] = []
         line: list[str] = []
-        holes = filled = 0
+        # Per line: holes, and those of them filled; the same for holes outside `**bold**`,
+        # where the answer is (a label like "**For {other}:** {want_them}" keeps its name).
+        holes = filled = outside = outside_filled = 0
         value = ""
+
+        def keep() -> bool:
+            if not drop_empty_lines or not holes:
+                return True
+            return bool(filled) and (not outside or bool(outside_filled))
+
         for i, part in enumerate(self.parts):
             if i % 2:
                 inert = self.holes[i // 2][1] in in_urls
-                value = "" if inert else fill(part, "".join(line)) or ""
+                before = "".join(line)
+                value = "" if inert else fill(part, before) or ""
                 holes += 1
                 filled += bool(value.strip())
+                if before.count("**") % 2 == 0:
+                    outside += 1
+                    outside_filled += bool(value.strip())
                 line.append(value)
                 continue
             if i:
                 part = _no_second_stop(value, part)
             for j, piece in enumerate(part.split("\n")):
                 if j:
-                    if not drop_empty_lines or not holes or filled:
+                    if keep():
                         lines.append("".join(line))
-                    line, holes, filled = [], 0, 0
+                    line, holes, filled, outside, outside_filled = [], 0, 0, 0, 0
                 line.append(piece)
-        if not drop_empty_lines or not holes or filled:
+        if keep():
             lines.append("".join(line))
         return "\n".join(lines)
 
