@@ -204,3 +204,12 @@ def test_a_part_with_if_is_there_only_when_its_condition_holds() -> None:
     bad = CONDITIONAL.replace('plan == "rematch"', 'plan == "rematc"')
     messages = [str(d) for d in load_text(bad, "c.yaml").diagnostics]
     assert any("c.yaml:9:17: warning:" in m and "rematc" in m for m in messages), messages
+
+
+def test_a_labelled_line_goes_when_its_answer_is_empty_even_if_its_label_has_one() -> None:
+    template = templates.parse("- **For {other}:** {want}\n**With:** {other}. **When:** {when}\n")
+    values = {"other": "Sam", "want": "", "when": ""}
+    filled = template.render_filled(lambda name: values[name])
+    assert filled == "**With:** Sam. **When:** \n"  # one answer outside bold is enough
+    values["want"] = "A clearer deal"
+    assert template.render_filled(lambda name: values[name]).startswith("- **For Sam:** A clearer")
