@@ -8,6 +8,7 @@ the words given.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
@@ -17,13 +18,34 @@ import pytest
 
 from reflectcoach import session
 from reflectcoach.engine import AnswerError, Conversation, Question
+from reflectcoach.records import drop_empty_sections
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.model import QuestionType, Script, Step
 from reflectcoach.script.registry import builtin_dir, validate_paths
 from reflectcoach.store import Store
 
-BUILTIN = ("first_meeting", "goal_setting", "tough_conversation", "closing")
+# In a mentorship's order, as the picker lists them. The gaps in the file numbers leave room
+# for check_in (40) and midpoint_review (50).
+BUILTIN = (
+    "find_a_mentor",
+    "mentor_readiness",
+    "first_meeting",
+    "goal_setting",
+    "tough_conversation",
+    "receiving_feedback",
+    "closing",
+)
+NUMBERS = (10, 15, 20, 30, 60, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
+
+
+class Each:
+    """In a walk: the answers to a step asked more than once (a loop back), in order; the
+    last one is given again if the step comes back once more."""
+
+    def __init__(self, *answers: Any) -> None:
+        self.answers = answers
+
 
 Recalled = Mapping[tuple[str, str], tuple[Any, str]]
 
@@ -73,11 +95,16 @@ def drive(script: Script, walk: Walk) -> Conversation:
 
 def drive_on(conv: Conversation, walk: Walk) -> None:
     """Answer from `walk` (defaults for the rest) to the end."""
-    for _ in range(len(conv.script.steps) + 1):
+    asked: dict[str, int] = {}
+    for _ in range(2 * len(conv.script.steps) + 1):
         question = conv.turn.question
         if question is None:
             break
-        given = walk.answers.get(question.step.id, _default(question.step))
+        step_id = question.step.id
+        given = walk.answers.get(step_id, _default(question.step))
+        if isinstance(given, Each):
+            given = given.answers[min(asked.get(step_id, 0), len(given.answers) - 1)]
+        asked[step_id] = asked.get(step_id, 0) + 1
         if given is SKIP:
             conv.skip()
         else:
@@ -116,15 +143,19 @@ FIRST_MEETING = [
             "role": "mentee",
             "name": "Ana",
             "partner": "Ben",
+            "manages": "no",
             "now": "Junior analyst who feels stuck on reporting work",
             "future": "Leading small projects end to end",
+            "why_now": "I was offered my first project and I am scared of it",
             "hopes": "Learn to lead a project without freezing",
             "success": "I have run one project from kickoff to delivery",
             "months": "6",
             "i_will": "Bring the agenda and follow through",
             "you_will": "Tell me honestly when I am off track",
             "frequency": "monthly",
-            "manages": "no",
+            "who_books": "mentee",
+            "feedback_me": "written",
+            "not_working": "say_it",
             "out_of_scope": "Salary talks",
             "first_question": "What was your first project like",
             "worry": SKIP,
@@ -135,14 +166,18 @@ FIRST_MEETING = [
             "role": "mentor",
             "name": "Ben",
             "partner": "Ana",
-            "mentor_why": "Someone did this for me ten years ago",
-            "mentor_known": SKIP,
-            "hopes": "Ana finds her own voice in meetings",
-            "months": "18",
-            "frequency": "as_needed",
             "manages": "yes",
             "manager_plan": "rules",
             "manager_rules": "Nothing said here goes into a review",
+            "mentor_why": "Someone did this for me ten years ago",
+            "mentor_known": SKIP,
+            "hopes_for_you": "Ana finds her own voice in meetings",
+            "mentor_learn": "How new analysts use the data tools",
+            "months": Each("18", "24"),
+            "long_run": Each("change", "keep"),
+            "midpoint": "Early March",
+            "frequency": Each("as_needed", "as_needed"),
+            "as_needed_check": "keep",
             "out_of_scope": SKIP,
             "worry": "That I will talk too much",
         }
@@ -153,10 +188,25 @@ FIRST_MEETING = [
             "months": "2",
             "success": "A promotion case I believe in",
             "manages": "y",
-            "manager_plan": "rematch",
+            "manager_plan": "discuss",
+            "frequency": Each("as_needed", "fortnightly"),
+            "as_needed_check": "change",
             "worry": "Wasting their time",
         }
     ),
+    Walk(
+        {
+            "role": "mentee",
+            "name": "Cy",
+            "partner": "Dee",
+            "manages": "yes",
+            "manager_plan": "rematch",
+            "lead_note": "I would love help with public speaking",
+            "lead_meanwhile": "once",
+            "worry": SKIP,
+        }
+    ),
+    Walk({"role": "mentor", "manages": "yes", "manager_plan": "rematch", "worry": "Hurting Dee"}),
 ]
 
 # goal_setting: which SMART qualities are missing, chosen so that together the walks take
@@ -192,21 +242,29 @@ GOAL_SETTING = [
             "smart": _smart_answer(set(SMART)),
             "fix_specific": "Present the quarterly numbers myself",
             "fix_measurable": "Three presentations with no notes",
-            "goal": "Present the quarterly numbers to the leadership team by September",
+            "goal": Each(
+                "Present the quarterly numbers to my team by September",
+                "Present the quarterly numbers to the leadership team by September",
+            ),
+            "baseline": Each("9", "6"),
+            "high_baseline": "raise",
             "reality_now": "I have presented twice to my own team",
-            "baseline": "9",
+            "tried": "Rehearsing alone the night before",
             "obstacles_out": "time",
             "make_room": "Stop joining the optional standup",
             "obstacles_in": "fear,doubt",
             "inner_voice": "You have done harder things",
             "ways": "Toastmasters, shadow Priya, record myself",
             "best_option": "Shadow Priya at the next review",
-            "next_step": "Email Priya about shadowing",
+            "milestones": "A dry run in May, my own team in June",
+            "review_date": "Our meeting in the first week of May",
+            "next_step": Each("Email Priya about shadowing", "Ask Priya in person on Monday"),
             "next_date": "Tuesday at ten",
+            "commitment": Each("5", "9"),
+            "raise_commitment": "Asking in person instead of by email",
+            "revise": "change",
             "who_knows": "just_me",
             "support": "Watch a dry run",
-            "commitment": "5",
-            "raise_commitment": "Book the dry run first",
         }
     ),
     Walk(
@@ -214,83 +272,130 @@ GOAL_SETTING = [
             "who": "mentor",
             "smart": _smart_answer(set()),
             "baseline": "2",
+            "tried": SKIP,
             "obstacles_out": "others",
-            "make_room": SKIP,
             "obstacles_in": "perfectionism",
-            "who_knows": "mentor,manager",
+            "who_knows": "just_me",
             "support": SKIP,
             "commitment": "9",
         }
     ),
-    Walk({"who": "mentee", "baseline": "5"}, FIRST_MEETING_RECALL),
-    Walk({"who": "mentor", "inner_voice": SKIP, "obstacles_in": "fear"}, FIRST_MEETING_RECALL),
-    *(Walk({"smart": _smart_answer(missing)}) for missing in SMART_MISSING[2:]),
+    Walk(
+        {"who": "mentee", "baseline": "8", "high_baseline": "keep", "commitment": "8"},
+        FIRST_MEETING_RECALL,
+    ),
+    Walk(
+        {
+            "who": "mentor",
+            "inner_voice": SKIP,
+            "obstacles_in": "fear",
+            "obstacles_out": "workload",
+            "make_room": SKIP,
+            "commitment": "3",
+            "revise": "keep",
+        },
+        FIRST_MEETING_RECALL,
+    ),
+    *(Walk({"smart": _smart_answer(missing), "commitment": "10"}) for missing in SMART_MISSING[2:]),
 ]
-
-_MENTOR_SITUATIONS = ["missed", "feedback", "expectations", "boundary", "ending"]
-_MENTEE_SITUATIONS = ["more_time", "different_help", "disagree", "not_working"]
 
 TOUGH_CONVERSATION = [
     Walk(
         {
             "role": "mentor",
             "other": "Sam",
-            "situation_mentor": "missed",
+            "track": "feedback",
+            "feedback_about": "missed",
             "want_me": "To stop carrying the plan alone",
             "want_them": "To own their goals again",
             "want_us": "A clearer deal",
             "story": "Sam does not value my time",
             "story_other": "Sam is overloaded and embarrassed",
+            "contribution": "I set homework without asking if it fit",
+            "identity": "I like to think I am a patient mentor",
+            "feelings": "frustrated,hopeful",
+            "intent": "I want this mentorship to work for you",
             "sbi_situation": "In our last three meetings",
             "sbi_behaviour": "The agreed draft did not arrive",
             "sbi_impact": "I could not give useful feedback",
+            "the_ask": "Send the draft two days before we meet",
+            "contrast_not": "I do not want you to think I am giving up on you",
+            "contrast_do": "I want us to find a rhythm that works",
             "their_side": "What has been getting in the way",
             "opening": "You never send the draft on time",
-            "nudge": "yes",
+            "hear_it": "verdict",
             "rewrite": "The last three drafts did not arrive and I want to understand why",
+            "when": "Thursday in the small meeting room",
             "if_defensive": "I hear that and I still want us to find a fix",
             "if_silent": "Take your time",
             "if_upset": "Shall we pause for a minute",
             "if_agrees": "What will be different next time",
-            "intent": "I want this mentorship to work for you",
-            "the_ask": "Send the draft two days before we meet",
             "close": "We try it for a month and review",
             "ready": "1",
-            "when": "Thursday in the small meeting room",
         }
     ),
     Walk(
-        {"role": "mentor", "situation_mentor": "feedback", "opening": "YOU ARE late", "nudge": "no"}
-    ),
-    Walk(
         {
-            "role": "mentor",
-            "situation_mentor": "expectations",
-            "opening": "We seem to want different things from these meetings",
+            "role": "mentee",
+            "track": "feedback",
+            "feedback_about": "hard_news",
+            "opening": "I know you're busy, and you are great at this",
+            "hear_it": "fine",
+            "story_other": SKIP,
+            "contribution": SKIP,
+            "identity": SKIP,
             "if_defensive": SKIP,
             "if_silent": SKIP,
             "if_upset": SKIP,
             "if_agrees": SKIP,
-            "story_other": SKIP,
             "ready": "4",
         }
     ),
-    *(
-        Walk({"role": "mentor", "situation_mentor": situation})
-        for situation in _MENTOR_SITUATIONS[3:]
+    Walk(
+        {
+            "role": "mentor",
+            "track": "feedback",
+            "feedback_about": "boundary",
+            "harm": "yes",
+            "lead_first": "Tomorrow morning",
+            "feelings": "hurt",
+        }
     ),
-    *(
-        Walk({"role": "mentee", "situation_mentee": situation, "other": "Jo"})
-        for situation in _MENTEE_SITUATIONS
+    Walk({"role": "mentor", "track": "feedback", "feedback_about": "boundary", "harm": "no"}),
+    Walk(
+        {
+            "role": "mentee",
+            "other": "Jo",
+            "track": "request",
+            "request_about": "more_time",
+            "request_what": "An extra 30 minutes a month until June",
+            "request_gain": "A mentee who turns up prepared",
+            "request_no": "I will ask for one extra session before my review",
+            "hear_it": "soft",
+        }
     ),
+    Walk(
+        {
+            "role": "mentee",
+            "other": "Jo",
+            "track": "ending",
+            "ending_about": "not_working",
+            "ending_worked": "The first meeting about my career map",
+            "ending_next": "A mentor closer to data engineering",
+        },
+        {("first_meeting", "way_out"): (["either"], "either of us may end it")},
+    ),
+    Walk({"role": "mentor", "track": "ending", "ending_about": "early", "ending_next": SKIP}),
 ]
 
 CLOSING = [
     Walk(
         {
             "role": "mentor",
+            "name": "Ben",
             "partner": "Ana",
             "goal_ask": "Lead a project end to end",
+            "rater": "theirs",
             "baseline_ask": "3",
             "rerate": "7",
             "goal_met": "changed",
@@ -298,11 +403,14 @@ CLOSING = [
             "learn_content": "How planning really works",
             "learn_process": "Short homework beat long talks",
             "learn_self": "I rush to give answers",
+            "seen_grow": "You run the planning meeting now",
             "mentor_learned": "A fresh way to run retros",
             "worked": "Meeting every two weeks without fail",
             "differently": "Set the goal earlier",
             "appreciation": "When you pushed back on my plan in March",
+            "loose_ends": "The introduction to Priya",
             "become": "close",
+            "mark_end": "meal",
             "next_goal": "Mentor someone outside my team",
             "pay_forward": "mentor,share",
             "pay_who": "Someone from the new graduate intake",
@@ -324,6 +432,8 @@ CLOSING = [
             "role": "mentee",
             "rerate": "4",
             "goal_met": "partly",
+            "what_left": "Presenting to the board",
+            "left_owner": "me",
             "hopes_now": "Closer than I thought",
         },
         ALL_RECALL,
@@ -332,9 +442,145 @@ CLOSING = [
         {"role": "mentee", "rerate": "8", "goal_met": "changed", "hopes_now": SKIP},
         ALL_RECALL,
     ),
+    Walk(
+        {"role": "mentor", "rater": "mine", "mentor_view": "6", "goal_met": "not_yet"}, ALL_RECALL
+    ),
+    Walk({"role": "mentor", "rater": "theirs", "rerate": "4"}, ALL_RECALL),
+]
+
+FIND_A_MENTOR = [
+    Walk(
+        {
+            "route": "own",
+            "name": "Ana",
+            "learn": "how to lead a project end to end",
+            "why_now": "I was just offered my first project",
+            "why_mentor": "I need judgement, not facts",
+            "criteria": "experience,chemistry",
+            "first": Each("Raj", "Priya"),
+            "first_why": Each("Raj ran the migration", "Priya led three launches"),
+            "manages_first": Each("yes", "no"),
+            "manager_note": "swap",
+            "second": "Raj",
+            "second_why": "He knows the platform",
+            "know_first": "never",
+            "introducer": "Sam from the platform team",
+            "hook": "Your talk on the launch made me want to ask how you planned it",
+            "give": "I will come with an agenda",
+            "plan_b": "Ask Raj, then the programme",
+            "hard_part": "I hate asking for favours",
+        }
+    ),
+    Walk(
+        {
+            "route": "own",
+            "criteria": "availability",
+            "manages_first": "yes",
+            "manager_note": "keep",
+            "second": SKIP,
+            "know_first": "well",
+            "why_mentor": SKIP,
+            "give": SKIP,
+            "hard_part": SKIP,
+        }
+    ),
+    Walk(
+        {
+            "route": "programme",
+            "match": "Someone who has led projects in another department",
+            "avoid": "My own manager",
+            "hard_part": SKIP,
+        }
+    ),
+]
+
+MENTOR_READINESS = [
+    Walk(
+        {
+            "stage": "considering",
+            "hesitation": "I am not sure I know enough",
+            "name": "Ben",
+            "mentee": "Ana",
+            "why_mentor": "Someone did this for me ten years ago",
+            "time": "unsure",
+            "time_slot": "Thursday mornings",
+            "hope_learn": "How new analysts use the data tools",
+            "mentored": "yes",
+            "mentored_helped": "She asked what I had tried before helping",
+            "mentored_unhelpful": "Long lectures",
+            "tell_habit": "5",
+            "tell_plan": "Count to five and ask what they tried",
+            "question": "What would good look like",
+            "review": "yes",
+            "manager_plan": "lead",
+            "limits": "No introductions I cannot vouch for",
+            "worry": "Talking too much",
+            "intention": "I am here to ask good questions and open a few doors",
+        }
+    ),
+    Walk(
+        {
+            "stage": "asked",
+            "mentored": "no",
+            "helper_did": "My teacher let me get it wrong first",
+            "tell_habit": "2",
+            "review": "no",
+            "limits": SKIP,
+            "worry": SKIP,
+        }
+    ),
+    Walk({"stage": "programme", "hesitation": SKIP, "mentored_unhelpful": SKIP}),
+]
+
+RECEIVING_FEEDBACK = [
+    Walk(
+        {
+            "role": "mentee",
+            "giver": "Ben",
+            "kind": "meeting",
+            "what_said": "You rushed the last part of the demo",
+            "reaction": "stung,confused",
+            "trigger": "truth",
+            "blind_spot": "How fast I talk when I am nervous",
+            "true_in_it": "I cut the questions short",
+            "not_true": "I did not skip the numbers",
+            "clarify": "yes",
+            "clarify_q": "What would it look like done well",
+            "accept": "2",
+            "experiment": "Pause before answering in Thursday's meeting",
+            "experiment_when": "Thursday",
+            "tell_giver": "now",
+            "thanks": "Thanks for telling me straight",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "kind": "rehearsed",
+            "went": "partly",
+            "surprise": "Sam agreed straight away",
+            "agreed": "Drafts two days before each meeting",
+            "reaction": "relieved",
+            "trigger": "relationship",
+            "from_trusted": "That I could say it sooner",
+            "not_true": SKIP,
+            "clarify": "no",
+            "accept": "4",
+            "tell_giver": "no",
+        },
+        {
+            ("tough_conversation", "opening"): ("I want to understand", "I want to understand"),
+            ("tough_conversation", "the_ask"): ("Drafts on time", "Drafts on time"),
+        },
+    ),
+    Walk({"kind": "rehearsed", "trigger": "identity", "surprise": SKIP, "agreed": SKIP}),
+    Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
 ]
 
 WALKS = {
+    "find_a_mentor": FIND_A_MENTOR,
+    "mentor_readiness": MENTOR_READINESS,
+    "receiving_feedback": RECEIVING_FEEDBACK,
     "first_meeting": FIRST_MEETING,
     "goal_setting": GOAL_SETTING,
     "tough_conversation": TOUGH_CONVERSATION,
@@ -345,10 +591,10 @@ WALKS = {
 # -- the tests -----------------------------------------------------------------------------
 
 
-def test_builtins_are_the_four_scripts() -> None:
+def test_builtins_are_numbered_in_a_mentorships_order() -> None:
     # Numbered so folder order (and so the home screen) follows a mentorship's journey.
     stems = [p.stem for p in sorted(builtin_dir().glob("*.yaml"))]
-    assert stems == [f"{n}-{script_id}" for n, script_id in enumerate(BUILTIN, start=1)]
+    assert stems == [f"{n}-{script_id}" for n, script_id in zip(NUMBERS, BUILTIN, strict=True)]
 
 
 def test_builtins_validate_strictly_without_warnings() -> None:
@@ -376,7 +622,7 @@ def test_builtin_meets_the_quality_bar(scripts: dict[str, Script], script_id: st
     assert any(not name.startswith("recall.") for name in references), "no interpolation"
     assert script.record is not None
     record_refs = script.record.references()
-    if script_id in ("goal_setting", "closing"):
+    if script_id in ("goal_setting", "closing", "receiving_feedback"):
         assert any(name.startswith("recall.") for name in references | record_refs)
 
 
@@ -458,16 +704,39 @@ def test_first_meeting_tells_mentor_and_mentee_apart(scripts: dict[str, Script])
     assert "Nothing said here goes into a review" in record
 
 
-def test_tough_conversation_nudges_on_judging_words(scripts: dict[str, Script]) -> None:
+def test_tough_conversation_asks_how_the_opening_will_be_heard(scripts: dict[str, Script]) -> None:
     script = scripts["tough_conversation"]
-    for opening, nudged in [
-        ("You never send the draft on time", True),
-        ("You ALWAYS cancel", True),
-        ("you're late again", True),
-        ("The draft arrived after the meeting twice", False),
-    ]:
-        conv = drive(script, Walk({"opening": opening, "nudge": "no"}))
-        assert ("nudge" in conv.path) is nudged, opening
+    # No word matching: "I know you're busy" is not a verdict; the person reads it as the
+    # other would hear it and says so.
+    for opening in ("I know you're busy", "you are great at this", "You ALWAYS cancel"):
+        conv = drive(script, Walk({"opening": opening, "hear_it": "fine"}))
+        assert "hear_it" in conv.path and "rewrite" not in conv.path
+    conv = drive(
+        script,
+        Walk(
+            {
+                "opening": "You never send it",
+                "hear_it": "verdict",
+                "rewrite": "Two drafts were late",
+            }
+        ),
+    )
+    record = conv.record_markdown() or ""
+    assert record.index("**Opening:** Two drafts were late") < record.index("## What I want")
+    assert "You never send it" not in (conv.record_share() or "")  # the first draft is mine
+
+
+def test_tough_conversation_has_three_tracks(scripts: dict[str, Script]) -> None:
+    script = scripts["tough_conversation"]
+    feedback, request, ending = (
+        drive(script, Walk({"track": track, "feedback_about": "missed"}))
+        for track in ("feedback", "request", "ending")
+    )
+    assert "sbi_behaviour" in feedback.path and "request_what" not in feedback.path
+    assert "request_no" in request.path and "sbi_behaviour" not in request.path
+    assert "ending_worked" in ending.path and "sbi_behaviour" not in ending.path
+    harm = drive(script, Walk({"feedback_about": "boundary", "harm": "yes", "lead_first": "Today"}))
+    assert "Talk to the programme lead first:** Today" in (harm.record_markdown() or "")
 
 
 def test_goal_setting_recalls_the_first_meetings_hopes(scripts: dict[str, Script]) -> None:
@@ -512,7 +781,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 3
+    assert len(orders) == 4
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -540,7 +809,9 @@ def test_a_second_conversation_offers_the_earlier_name_and_role(
         closing = session.start(store, scripts["closing"], "SAM")
         role = _first_question(closing)
         assert role.offered == "mentor"
-        partner = closing.conversation.answer(role.offered).question
+        name = closing.conversation.answer(role.offered).question
+        assert name is not None and name.offered == "Ben"
+        partner = closing.conversation.answer(name.offered).question
         assert partner is not None and partner.offered == "Sam"
 
         # Another mentorship: your name follows you, your role there does not; the other
@@ -567,3 +838,198 @@ def test_a_prefilled_option_that_no_longer_fits_is_not_offered(
     conv = Conversation(scripts["closing"], recall=_recall(recalled))
     question = conv.turn.question
     assert question is not None and question.offered is None
+
+
+# -- records: private parts, punctuation, headings, time -----------------------------------
+
+
+def _private_only_steps(script: Script) -> set[str]:
+    """Steps whose answers appear only in just-for-me parts of the record."""
+    private: set[str] = set()
+    shared: set[str] = set()
+    for part in script.record_parts:
+        (private if part.private else shared).update(part.template.references())
+    return {name for name in private - shared if not name.startswith("recall.")}
+
+
+@pytest.mark.parametrize("script_id", BUILTIN)
+def test_the_share_copy_of_every_record_leaves_its_private_parts_out(
+    scripts: dict[str, Script], script_id: str
+) -> None:
+    script = scripts[script_id]
+    private = _private_only_steps(script)
+    assert private, f"{script_id} has no just-for-me part"
+    seen: set[str] = set()
+    for walk in WALKS[script_id]:
+        answers = dict(walk.answers)
+        for step_id in private:
+            step = script.steps[step_id]
+            is_text = step.type in (None, QuestionType.TEXT, QuestionType.LONG_TEXT)
+            if is_text and answers.get(step_id) is not SKIP:
+                answers[step_id] = f"Zebrine{step_id}"
+        conv = drive(script, Walk(answers, walk.recalled))
+        full, share = conv.record_plain() or "", conv.record_share() or ""
+        for entry in conv.history:
+            if entry.step_id not in private or entry.skipped:
+                continue
+            if entry.text.startswith("Zebrine"):
+                seen.add(entry.step_id)
+                assert entry.text in full, (entry.step_id, full)
+                assert entry.text not in share, (entry.step_id, share)
+            elif len(entry.text) > 3:  # a choice's label: words, not a number
+                assert entry.text not in share, (entry.step_id, share)
+    text_private = {
+        s
+        for s in private
+        if script.steps[s].type in (None, QuestionType.TEXT, QuestionType.LONG_TEXT)
+    }
+    assert text_private <= seen, text_private - seen  # every private answer was checked
+
+
+_SECOND_STOP = re.compile(r"(?<!\.)[.!?][\"\u201d*_]*\.(?!\.)")
+
+
+@pytest.mark.parametrize("script_id", BUILTIN)
+def test_records_have_no_doubled_stops_and_no_empty_headings(
+    scripts: dict[str, Script], script_id: str
+) -> None:
+    script = scripts[script_id]
+    skip_all = {s.id: SKIP for s in script.questions if s.optional}
+    for walk in [*WALKS[script_id], Walk(skip_all)]:
+        answers = {
+            s.id: f"An answer that ends a sentence for {s.id}."
+            for s in script.questions
+            if s.type in (None, QuestionType.TEXT, QuestionType.LONG_TEXT)
+            and s.id not in walk.answers
+        }
+        conv = drive(script, Walk({**answers, **walk.answers}, walk.recalled))
+        record = conv.record_markdown() or ""
+        assert not _SECOND_STOP.search(record), _SECOND_STOP.search(record)
+        assert drop_empty_sections(record) == record
+        for say in (s for s in script.steps.values() if s.say is not None and s.id in conv.path):
+            assert not _SECOND_STOP.search(conv.render(say.say)[0]), say.id
+
+
+# The time a conversation takes, measured as docs/writing-conversations.md says: the words
+# shown (say, ask, hint, options) read at 180 a minute, plus a time per answer by type.
+# Calibrated on the practitioner's walk of first_meeting version 1 (18 to 22 minutes: this
+# gives 18.7 to 21.5).
+READ_WORDS_PER_MINUTE = 180
+ANSWER_SECONDS = {
+    QuestionType.TEXT: 40,
+    QuestionType.LONG_TEXT: 90,
+    QuestionType.CHOICE: 10,
+    QuestionType.MULTI: 20,
+    QuestionType.SCALE: 10,
+    QuestionType.NUMBER: 10,
+    QuestionType.YES_NO: 6,
+}
+
+
+def minutes(conv: Conversation) -> float:
+    seconds = 0.0
+    for step_id in conv.path:
+        step = conv.script.steps.get(step_id)
+        if step is None:
+            continue
+        shown = [step.say, step.ask, step.hint, *(o.label for o in step.options)]
+        words = sum(len(re.findall(r"\w+", t.source)) for t in shown if t is not None)
+        seconds += words * 60 / READ_WORDS_PER_MINUTE
+        if step.is_question:
+            seconds += ANSWER_SECONDS[step.type or QuestionType.TEXT]
+    return seconds / 60
+
+
+_ESTIMATE = re.compile(r"(?i)(?:about|under) (\d+)(?: to (\d+))? minutes")
+
+
+@pytest.mark.parametrize("script_id", BUILTIN)
+def test_the_welcome_states_a_true_time(scripts: dict[str, Script], script_id: str) -> None:
+    script = scripts[script_id]
+    first = script.steps[script.first_step]
+    assert first.say is not None
+    stated = _ESTIMATE.search(first.say.source)
+    assert stated, first.say.source
+    low = int(stated.group(1))
+    high = int(stated.group(2) or stated.group(1))
+    if "under" in stated.group(0).lower():
+        low = 0
+    # "About": each walk within the range stated, give or take a tenth. A branch that ends
+    # early (first_meeting's request for a new match) may be shorter.
+    main_end = [s.id for s in script.steps.values() if s.end][-1]
+    for walk in WALKS[script_id]:
+        conv = drive(script, walk)
+        taken = minutes(conv)
+        assert taken <= high * 1.1 + 0.5, (script_id, round(taken, 1))
+        if conv.path[-2] == main_end:
+            assert taken >= low * 0.9 - 0.5, (script_id, round(taken, 1))
+
+
+def test_first_meeting_rematch_drafts_a_note_not_an_agreement(scripts: dict[str, Script]) -> None:
+    rematch = drive(scripts["first_meeting"], FIRST_MEETING[3])
+    record = rematch.record_markdown() or ""
+    assert record.startswith("# A note to the programme lead")
+    assert "agreement" not in record.lower() and "I would love help" in record
+    assert "now" not in rematch.path and "frequency" not in rematch.path
+    assert record.rstrip().endswith("Cy")
+
+
+def test_first_meeting_mentor_hopes_are_for_the_mentee(scripts: dict[str, Script]) -> None:
+    mentor = drive(scripts["first_meeting"], FIRST_MEETING[1])
+    record = mentor.record_markdown() or ""
+    assert "**My hopes for you:** Ana finds her own voice" in record
+    assert "**Your own hopes, Ana:** ________" in record
+    assert "**What I hope to learn from you:** How new analysts" in record
+    assert "Someone did this for me" in record.split("# Agenda")[1]  # mentor_why on the agenda
+    # The long run was changed, then kept with a mid-point review in the record.
+    assert "24 months" in record and "**Mid-point review:** Early March" in record
+    mentee = drive(scripts["first_meeting"], FIRST_MEETING[0])
+    assert "Your own hopes" not in (mentee.record_markdown() or "")
+    changed = drive(scripts["first_meeting"], FIRST_MEETING[2])
+    assert "**How often:** every two weeks" in (changed.record_markdown() or "")
+
+
+def test_goal_setting_branches_change_the_card(scripts: dict[str, Script]) -> None:
+    conv = drive(scripts["goal_setting"], GOAL_SETTING[0])
+    record = conv.record_markdown() or ""
+    # The bar was raised (the goal rewritten, the baseline re-rated), and the step revised.
+    assert "**Goal:** Present the quarterly numbers to the leadership team" in record
+    assert "**Skill rating:** 6 out of 10" in record
+    assert "**Do:** Ask Priya in person" in record and "**Commitment:** 9 out of 10" in record
+    assert "fold_in" in conv.path
+    share = conv.record_share() or ""
+    assert "fear of getting it wrong" not in share and "You have done harder" not in share
+    # Nothing added in the SMART check: nothing to fold in. A mentor typing is not told to
+    # tell one person.
+    mentor = drive(scripts["goal_setting"], GOAL_SETTING[1])
+    assert "fold_in" not in mentor.path and "tell_one" not in mentor.path
+    assert "tell_one" in conv.path
+
+
+def test_closing_letter_is_signed_and_ratings_are_never_mixed(scripts: dict[str, Script]) -> None:
+    conv = drive(scripts["closing"], CLOSING[0])
+    record = conv.record_markdown() or ""
+    assert "With thanks,\n\nBen\n" in record
+    assert "**What I've seen you grow into.** You run the planning" in record
+    own_view = drive(scripts["closing"], CLOSING[4])
+    record = own_view.record_markdown() or ""
+    assert "rerate" not in own_view.path and "| At the start |" not in record
+    assert "**My view as mentor, today:** 6 out of 10" in record
+    assert "**What's left:** Default answer for what_left" in record
+
+
+def test_first_meeting_offers_back_the_mentors_intentions(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        ready = session.start(store, scripts["mentor_readiness"])
+        drive_on(ready.conversation, MENTOR_READINESS[0])
+        conv = session.start(store, scripts["first_meeting"], "Ana").conversation
+        given = {"role": "mentor", "name": "Ben", "partner": "Ana", "manages": "no"}
+        offered: dict[str, Any] = {}
+        while (question := conv.turn.question) is not None:
+            offered[question.step.id] = question.offered
+            answer = given.get(question.step.id, question.offered or _default(question.step))
+            conv.answer(answer)
+    assert offered["mentor_why"] == "Someone did this for me ten years ago"
+    assert offered["mentor_learn"] == "How new analysts use the data tools"

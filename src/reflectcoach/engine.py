@@ -18,11 +18,11 @@ from typing import Any, Protocol
 
 from transitions import Machine
 
-from reflectcoach import followup, stored_path
+from reflectcoach import followup, sharing, stored_path
 from reflectcoach.answers import AnswerError, display, fits, normalise
 from reflectcoach.errors import UserError
 from reflectcoach.followup import Made, Outcome, Pending
-from reflectcoach.records import plain_text
+from reflectcoach.records import drop_empty_sections, join_parts, plain_text, share_text
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     Condition,
@@ -245,22 +245,40 @@ class Conversation:
     def record_text(self) -> str | None:
         """The script's record with this conversation's answers as typed, inside the script's
         Markdown; lines whose answers are all empty (skipped, or on another branch) are left
-        out. To read or paste, `record_markdown` or `record_plain`."""
-        record = self.script.record
-        return None if record is None else record.render_filled(self.lookup_text)
+        out, and so are headings left with nothing under them. To read or paste,
+        `record_markdown` or `record_plain`."""
+        return self._record_from(lambda part: part.render_filled(self.lookup_text))
 
     def record_markdown(self) -> str | None:
         """The record as Markdown (what is stored): each answer escaped for the place it
-        lands, so that it renders exactly as typed."""
+        lands, so that it renders exactly as typed; just-for-me parts between their markers."""
+        return self._record_from(
+            lambda part: part.render_placed(self._escaped, drop_empty_lines=True)
+        )
+
+    def _record_from(self, render: Callable[[Any], str]) -> str | None:
         record = self.script.record
         if record is None:
             return None
-        return record.render_placed(self._escaped, drop_empty_lines=True)
+        if not self.script.record_parts:
+            return drop_empty_sections(render(record))
+        pieces = []
+        for part in self.script.record_parts:
+            if part.condition is not None and not part.condition.evaluate(self.lookup_value):
+                continue
+            text = render(part.template)
+            pieces.append(sharing.mark(text) if part.private else text)
+        return drop_empty_sections(join_parts(pieces))
 
     def record_plain(self) -> str | None:
-        """The record as plain text, for pasting where Markdown is not rendered."""
+        """The whole record as plain text, just-for-me parts included: to read."""
         markdown = self.record_markdown()
         return None if markdown is None else plain_text(markdown)
+
+    def record_share(self) -> str | None:
+        """The record as plain text without its just-for-me parts: to copy and send."""
+        markdown = self.record_markdown()
+        return None if markdown is None else share_text(markdown)
 
     def _escaped(self, name: str, before: str) -> str:
         return markdown_escape(self.lookup_text(name), before)

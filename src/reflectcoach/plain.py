@@ -31,6 +31,7 @@ from reflectcoach.engine import Question, Turn
 from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType
 from reflectcoach.session import Session
+from reflectcoach.sharing import has_private
 from reflectcoach.store import DatabaseBusy, LeaseLost, Store
 from reflectcoach.text import clean, typed
 
@@ -339,6 +340,11 @@ class PlainRunner:
         self.say()
         self.say(f"Saved as conversation {self.session.id}.")
         self.say(f"Read it again with: reflectcoach show {self.session.id}")
+        if has_private(conversation.record_markdown() or ""):
+            self.say(
+                "The copy to send, without the parts just for you: "
+                f"reflectcoach show {self.session.id} --record"
+            )
 
 
 def _quoted(text: str) -> str:

@@ -13,6 +13,8 @@ import html
 import re
 import unicodedata
 
+from reflectcoach.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
+
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")
 _ATX_PARTS = re.compile(r"[ ]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -49,11 +51,95 @@ def demote_headings(markdown: str, levels: int) -> str:
     return "\n".join(out)
 
 
+def join_parts(parts: list[str]) -> str:
+    """A record's parts, one after another: a blank line between two parts, except where a
+    list runs on from one part into the next (both sides list items), so it stays one list."""
+    out = ""
+    for part in parts:
+        part = part.strip("\n")
+        if not part:
+            continue
+        if out:
+            last = unmarked(out).rstrip("\n").rsplit("\n", 1)[-1]
+            first = unmarked(part).lstrip("\n").split("\n", 1)[0]
+            runs_on = bool(_ITEM.match(last) and _ITEM.match(first))
+            out += "\n" if runs_on else "\n\n"
+        out += part
+    return out + "\n" if out else ""
+
+
+def drop_empty_sections(markdown: str) -> str:
+    """`markdown` without the headings whose section came out empty (every line under it, up
+    to the next heading of its level or above, skipped or on another branch), and without
+    just-for-me parts left with nothing in them. Fenced code is left alone."""
+    lines = markdown.split("\n")
+    levels: list[int | None] = []  # per line: its heading level, if it is a heading
+    fence: str | None = None
+    for line in lines:
+        opened = _FENCE.match(line)
+        heading = None
+        if fence is not None:
+            if opened and opened.group(1).startswith(fence):
+                fence = None
+        elif opened:
+            fence = opened.group(1)[0] * 3
+        elif match := _ATX.match(line):
+            heading = len(match.group(2))
+        levels.append(heading)
+    keep = [True] * len(lines)
+    # From the last heading up, so a section holding only emptied subsections empties too.
+    for i in range(len(lines) - 1, -1, -1):
+        level = levels[i]
+        if level is None:
+            continue
+        j = i + 1
+        empty = True
+        while j < len(lines) and not (levels[j] is not None and levels[j] <= level):
+            if keep[j] and lines[j].strip() and not is_marker(lines[j]):
+                empty = False
+                break
+            j += 1
+        if empty:
+            keep[i] = False
+    kept = [line for line, wanted in zip(lines, keep, strict=True) if wanted]
+    return _drop_empty_private(kept)
+
+
+def _drop_empty_private(lines: list[str]) -> str:
+    out: list[str] = []
+    opened = -1
+    for line in lines:
+        if line.strip() == OPEN:
+            opened = len(out)
+        elif line.strip() == CLOSE and opened >= 0:
+            if not any(part.strip() for part in out[opened + 1 :]):
+                del out[opened:]
+                opened = -1
+                continue
+            opened = -1
+        out.append(line)
+    text = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def copied_message(markdown: str) -> str:
+    """What to tell the person once the share copy of this record is on the clipboard."""
+    if has_private(markdown):
+        return "Record copied as plain text, without the parts marked just for you."
+    return "Record copied as plain text."
+
+
+def share_text(markdown: str) -> str:
+    """The copy to send: plain text without the record's just-for-me parts."""
+    return plain_text(shared(markdown))
+
+
 def plain_text(markdown: str) -> str:
     """The record as a reader sees it, without Markdown syntax: headings underlined (`=` for
     the first level, `-` below), bullets as "- ", numbered items kept, emphasis, escapes and
-    entities resolved, a table as aligned columns, line breaks as line breaks."""
-    lines = markdown.split("\n")
+    entities resolved, a table as aligned columns, line breaks as line breaks. Just-for-me
+    parts are kept (`share_text` leaves them out); their markers are not shown."""
+    lines = unmarked(markdown).split("\n")
     out: list[str] = []
     # The block the previous line belongs to: a "---" under paragraph text makes it a heading,
     # under a list item it is a thematic break.

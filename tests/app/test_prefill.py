@@ -31,6 +31,9 @@ async def test_the_mentorship_and_earlier_answers_are_filled_in(
         listing = d.widget.query_one(OptionList)
         assert listing.get_option_at_index(listing.highlighted or 0).id == "o2"  # the mentor
         await d.submit_widget()  # Enter keeps it
+        assert d.question.step.id == "name"
+        assert d.widget.query_one(Input).value == "Ben"  # your name follows you
+        await d.submit_widget()
         assert d.question.step.id == "partner"
         assert d.widget.query_one(Input).value == "Sam"
         await d.submit_widget()
@@ -39,4 +42,4 @@ async def test_the_mentorship_and_earlier_answers_are_filled_in(
     with Store.open(db_path) as store:
         [closing] = store.conversations(script_id="closing")
         assert closing["mentorship"] == "Sam"
-        assert [a["value"] for a in store.answers(closing["id"])] == ["mentor", "Sam"]
+        assert [a["value"] for a in store.answers(closing["id"])] == ["mentor", "Ben", "Sam"]

@@ -68,7 +68,7 @@ def test_lines_wrap_at_words_to_the_terminal_width(tmp_path: Path) -> None:
     words = " ".join(line.strip() for line in lines).split()
     # The intro, whole words only, in order.
     text = " ".join(words)
-    assert "your options, and the very next step. About fifteen minutes." in text
+    assert "your options, and the very next step. About 20 to 30 minutes." in text
     # Options keep a hanging indent under their label.
     assert "  1) me, the mentee: it's my goal" in result.stdout
 

@@ -85,7 +85,7 @@ def test_a_cache_hit_parses_no_yaml(tmp_path: Path, cache_home: Path) -> None:
         "from reflectcoach.script.index import listing\n"
         "from reflectcoach.script.registry import builtin_dir\n"
         "rows, _ = listing([builtin_dir()])\n"
-        "assert len(rows) == 4, rows\n"
+        "assert len(rows) == 7, rows\n"
         "bad = [m for m in ('yaml', 'reflectcoach.script.loader') if m in sys.modules]\n"
         "sys.exit(1 if bad else 0)\n"
     )

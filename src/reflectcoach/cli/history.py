@@ -106,7 +106,7 @@ def _date(value: str | None) -> str | None:
     "--record",
     "as_record",
     is_flag=True,
-    help="Only the record, as plain text: to paste where Markdown is not shown.",
+    help="Only the record, as plain text to paste and send: without its just-for-me parts.",
 )
 @pass_settings
 def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
@@ -123,9 +123,9 @@ def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
             record = row["record"]
             if not record:
                 fail(_no_record(found, row["status"]))
-            from reflectcoach.records import plain_text
+            from reflectcoach.records import share_text
 
-            click.echo(clean(plain_text(record)).rstrip())
+            click.echo(clean(share_text(record)).rstrip())
             return
         out = io.StringIO()
         write_markdown(store, out, ids=[found])
@@ -272,6 +272,11 @@ def abandon(settings: Settings, conversation_id: str) -> None:
 @click.option(
     "--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, which Excel needs."
 )
+@click.option(
+    "--share",
+    is_flag=True,
+    help="Markdown: the records only, without their just-for-me parts: a copy to send.",
+)
 @pass_settings
 def export(
     settings: Settings,
@@ -282,12 +287,16 @@ def export(
     output: Path | None,
     raw: bool,
     excel: bool,
+    share: bool,
 ) -> None:
     """Export conversations as JSON, Markdown or CSV.
 
     In CSV, a cell that a spreadsheet would read as a formula (starting with = + - @, a tab
     or a carriage return, other than a plain number) is written with a leading ' so it shows
     as text; --raw turns that off.
+
+    A full export is your own backup: every answer, the parts of a record marked just for
+    you included. --share writes what you can send: records only, those parts left out.
     """
     import functools
 
@@ -295,7 +304,11 @@ def export(
 
     if (raw or excel) and fmt != "csv":
         fail(f"--raw and --excel are for --format csv, not {fmt}.")
+    if share and fmt != "markdown":
+        fail(f"--share is for --format markdown, not {fmt}.")
     writer = exporting.WRITERS[fmt]
+    if share:
+        writer = functools.partial(exporting.write_markdown, share=True)
     if fmt == "csv":
         writer = functools.partial(exporting.write_csv, raw=raw, bom=excel)
     if output == Path("-"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from reflectcoach import sharing
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.script import conditions, dates, prefill, templates, urls
 from reflectcoach.script.model import (
@@ -28,6 +29,7 @@ from reflectcoach.script.model import (
     Prefill,
     QuestionType,
     RecallRef,
+    RecordPart,
     Script,
     Step,
     parse_recall,
@@ -39,6 +41,7 @@ from reflectcoach.text import clean
 Severity: TypeAlias = Literal["error", "warning"]
 
 TOP_KEYS = ("id", "title", "summary", "audience", "version", "record", "steps")
+RECORD_PART_KEYS = ("text", "private", "if")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
@@ -212,6 +215,7 @@ class _Checker:
         self.steps: dict[str, _Draft] = {}
         # Parsed text and conditions with the node they came from, checked once steps are known.
         self.texts: list[tuple[templates.Template, Scalar]] = []
+        self.record_parts: tuple[RecordPart, ...] = ()
         self.conditions: list[tuple[conditions.Condition, Scalar]] = []
         self.recalls: list[RecallRef] = []
         # Texts that may say `{commitment.text}`: a follow_up step's ask and hint.
@@ -258,7 +262,7 @@ class _Checker:
         summary = self.text("summary", top.get("summary"))
         audience = self.audience(top.get("audience"))
         version = self.version(top.get("version"))
-        record = self.template("record", top["record"]) if "record" in top else None
+        record = self.record(top["record"]) if "record" in top else None
         if "steps" in top:
             self.read_steps(top["steps"])
         self.check_references()
@@ -275,6 +279,7 @@ class _Checker:
             steps={d.id: self.build(d) for d in self.steps.values()},
             version=version,
             record=record,
+            record_parts=self.record_parts,
             source=self.path,
             sha256=hashlib.sha256(data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
@@ -330,6 +335,48 @@ class _Checker:
                 self.error(*node.locate(offset), f"in '{name}': {urls.REMOTE_IMAGE}")
         self.texts.append((parsed, node))
         return parsed
+
+    def record(self, node: Node) -> templates.Template | None:
+        """`record:` as one template, or a list of parts: text, or `{text, private, if}`
+        (a private part is just for the person, `sharing.py`; `if` shows it only when the
+        condition holds). The parts go to `self.record_parts`; the joined whole is returned."""
+        if not isinstance(node, Seq):
+            return self.template("record", node)
+        if not node.items:
+            self.error_at(node, "'record' is an empty list; give it text or parts")
+            return None
+        whole: list[templates.Template] = []
+        parts: list[RecordPart] = []
+        for item in node.items:
+            text_node: Node = item
+            private, condition = False, None
+            if isinstance(item, Map):
+                fields = self.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
+                if "text" not in fields:
+                    continue
+                text_node = fields["text"]
+                if "private" in fields:
+                    private = self.flag("private", fields["private"])
+                if "if" in fields:
+                    condition = self.condition(fields["if"])
+            elif not isinstance(item, Scalar):
+                what = describe(item)
+                self.error_at(item, f"a record part must be text or {{text, private}}, not {what}")
+                continue
+            part = self.template("record", text_node)
+            if part is None:
+                continue
+            parts.append(RecordPart(part, private, condition))
+            if whole:
+                whole.append(templates.literal("\n"))
+            if private:
+                opening = templates.literal(sharing.OPEN + "\n")
+                closing = templates.literal("\n" + sharing.CLOSE + "\n")
+                whole.extend((opening, part, closing))
+            else:
+                whole.append(part)
+        self.record_parts = tuple(parts)
+        return templates.join(whole) if len(parts) == len(node.items) else None
 
     def condition(self, node: Node) -> conditions.Condition | None:
         if not isinstance(node, Scalar) or node.value is None or not node.text.strip():

@@ -186,6 +186,16 @@ class RecallRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordPart:
+    """One part of a record written as a list (`record: [{text, private, if}]`): shown only
+    when `condition` holds (None: always); a `private` part is just for the person."""
+
+    template: Template
+    private: bool = False
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Script:
     id: str
     title: str
@@ -193,7 +203,8 @@ class Script:
     audience: Audience
     steps: Mapping[str, Step]  # in file order
     version: int = 1
-    record: Template | None = None
+    record: Template | None = None  # the whole record; a list's parts joined
+    record_parts: tuple[RecordPart, ...] = ()  # when `record:` is a list
     source: str = "<string>"  # path of the file it came from
     sha256: str = ""  # hash of the file's text, stored with each conversation
     id_pos: Pos = Pos(1, 1)  # where `id` was written, for duplicate-id diagnostics

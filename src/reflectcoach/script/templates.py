@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from reflectcoach.script.model import name_problem
 
 _BRACE = re.compile(r"\{\{|\}\}|[{}]")
+# An answer ending a sentence, then the template's own full stop after a closing quote or
+# emphasis: `"{hopes}".` would read `"what I want.".`, so that full stop is dropped.
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026](?:\\?[\"'\u201d\u2019)*_])*\s*$")
+_STOP_AFTER = re.compile(r"[\"'\u201d\u2019)*_]*(\.)(?!\.)")
 _LITERAL_HINT = "write '{{' and '}}' for literal braces"
 
 
@@ -40,11 +44,14 @@ class Template:
         out = list(self.parts)
         for i in range(1, len(out), 2):
             out[i] = lookup(out[i]) or ""
+            out[i + 1] = _no_second_stop(out[i], out[i + 1])
         return "".join(out)
 
     def render_filled(self, lookup: Callable[[str], str]) -> str:
         """Like `render`, leaving out each line whose holes all came out empty, so a record
-        has no bare "Goal:" line when the goal was skipped. Lines without holes stay."""
+        has no bare "Goal:" line when the goal was skipped, and each line whose holes outside
+        `**bold**` all did ("**For {other}:** {want_them}" without `want_them`). Lines
+        without holes stay."""
         return self.render_placed(lambda name, _before: lookup(name), drop_empty_lines=True)
 
     def render_placed(
@@ -63,22 +70,37 @@ class Template:
         in_urls = {offset for _name, offset in holes_in_urls(self)} if self.holes else set()
         lines: list[str] = []
         line: list[str] = []
-        holes = filled = 0
+        # Per line: holes, and those of them filled; the same for holes outside `**bold**`,
+        # where the answer is (a label like "**For {other}:** {want_them}" keeps its name).
+        holes = filled = outside = outside_filled = 0
+        value = ""
+
+        def keep() -> bool:
+            if not drop_empty_lines or not holes:
+                return True
+            return bool(filled) and (not outside or bool(outside_filled))
+
         for i, part in enumerate(self.parts):
             if i % 2:
                 inert = self.holes[i // 2][1] in in_urls
-                value = "" if inert else fill(part, "".join(line)) or ""
+                before = "".join(line)
+                value = "" if inert else fill(part, before) or ""
                 holes += 1
                 filled += bool(value.strip())
+                if before.count("**") % 2 == 0:
+                    outside += 1
+                    outside_filled += bool(value.strip())
                 line.append(value)
                 continue
+            if i:
+                part = _no_second_stop(value, part)
             for j, piece in enumerate(part.split("\n")):
                 if j:
-                    if not drop_empty_lines or not holes or filled:
+                    if keep():
                         lines.append("".join(line))
-                    line, holes, filled = [], 0, 0
+                    line, holes, filled, outside, outside_filled = [], 0, 0, 0, 0
                 line.append(piece)
-        if not drop_empty_lines or not holes or filled:
+        if keep():
             lines.append("".join(line))
         return "\n".join(lines)
 
@@ -91,6 +113,32 @@ class Template:
     @property
     def is_literal(self) -> bool:
         return not self.holes
+
+
+def _no_second_stop(value: str, following: str) -> str:
+    """`following` (the literal after a hole) without its leading full stop when `value`
+    already ends a sentence."""
+    if not value or not _ENDS_SENTENCE.search(value):
+        return following
+    stop = _STOP_AFTER.match(following)
+    if stop is None:
+        return following
+    return following[: stop.start(1)] + following[stop.end(1) :]
+
+
+def join(parts: list[Template]) -> Template:
+    """One template from several, as if their sources were written one after another."""
+    sources: list[str] = []
+    pieces: list[str] = [""]
+    holes: list[tuple[str, int]] = []
+    shift = 0
+    for part in parts:
+        pieces[-1] += part.parts[0]
+        pieces.extend(part.parts[1:])
+        holes.extend((name, offset + shift) for name, offset in part.holes)
+        sources.append(part.source)
+        shift += len(part.source)
+    return Template("".join(sources), tuple(pieces), tuple(holes))
 
 
 def literal(text: str) -> Template:

@@ -19,6 +19,7 @@ from typing import Any, TextIO, Unpack
 
 from reflectcoach.outfile import open_text
 from reflectcoach.records import demote_headings
+from reflectcoach.sharing import shared
 from reflectcoach.text import clean, json_text, markdown_escape
 
 from . import commitments_io
@@ -144,15 +145,22 @@ def write_markdown(
     fp: TextIO,
     *,
     progress: Progress | None = None,
+    share: bool = False,
     **filters: Unpack[Filters],
 ) -> int:
     """A readable document, oldest first: per conversation its heading and details, the
     record, then each question with its answer quoted. User text is cleaned of control
-    characters and escaped (`markdown_escape`) so that it renders exactly as typed."""
+    characters and escaped (`markdown_escape`) so that it renders exactly as typed.
+
+    `share` writes the copy to send instead: only conversations with a record, each record
+    without its just-for-me parts (`sharing.shared`), and no questions and answers (they
+    hold every private answer too)."""
     written = 0
     fp.write("# Reflections\n")
     made = commitments_io.by_conversation(store.db, filters)
     for conversation in _stream(store, filters, progress):
+        if share and not conversation["record"]:
+            continue
         parts = [f"\n{_heading(2, conversation['title'])}\n\n"]
         if conversation["mentorship"]:
             parts.append(_field("Mentorship", conversation["mentorship"]) + "\n")
@@ -161,8 +169,15 @@ def write_markdown(
         parts.append(f"- Status: {conversation['status'].replace('_', ' ')}\n")
         parts.append(f"- Id: {conversation['id']}\n")
         if conversation["record"]:
-            record = demote_headings(clean(conversation["record"]).strip("\n"), RECORD_DEMOTION)
+            record = clean(conversation["record"])
+            record = demote_headings(
+                (shared(record) if share else record).strip("\n"), RECORD_DEMOTION
+            )
             parts.append("\n" + record + "\n")
+        if share:
+            written += _answered(conversation)
+            fp.write("".join(parts))
+            continue
         if conversation["answers"]:
             parts.append("\n### Questions and answers\n")
         for answer in conversation["answers"]:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Stat
 
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.records import copied_message
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -152,11 +153,14 @@ class FinishedScreen(Screen[None]):
         return True
 
     def action_copy_record(self) -> None:
-        record = self.session.conversation.record_plain()
+        conversation = self.session.conversation
+        record = conversation.record_share()
         if not record:
             return
         self.app.copy_to_clipboard(clean(record))
-        self.notify("Record copied as plain text.", title="Copied", markup=False)
+        self.notify(
+            copied_message(conversation.record_markdown() or ""), title="Copied", markup=False
+        )
 
     async def action_review(self) -> None:
         await self.rc_app.open_review()

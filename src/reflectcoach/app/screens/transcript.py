@@ -26,7 +26,7 @@ from reflectcoach.app.widgets.review_format import (
     when,
 )
 from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
-from reflectcoach.records import plain_text
+from reflectcoach.records import copied_message, share_text
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
@@ -179,8 +179,8 @@ class TranscriptScreen(Screen[None]):
         record = self._record()
         if record is None:
             return
-        self.app.copy_to_clipboard(clean(plain_text(record)))
-        self.notify("Record copied as plain text.", title="Copied", markup=False)
+        self.app.copy_to_clipboard(clean(share_text(record)))
+        self.notify(copied_message(record), title="Copied", markup=False)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
