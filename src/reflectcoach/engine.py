@@ -54,7 +54,14 @@ class Journal(Protocol):
 
     def moved(self, *, position: int, current_step: str) -> None: ...
 
-    def completed(self, *, record: str | None, position: int, current_step: str) -> None: ...
+    def completed(
+        self,
+        *,
+        record: str | None,
+        position: int,
+        current_step: str,
+        closes_mentorship: bool = False,
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +332,10 @@ class Conversation:
         that was killed between its last answer and this)."""
         if self.journal is not None:
             self.journal.completed(
-                record=self.record_markdown(), position=self.position, current_step=DONE
+                record=self.record_markdown(),
+                position=self.position,
+                current_step=DONE,
+                closes_mentorship=self.script.closes_mentorship,
             )
 
     def _settle(self) -> Turn:

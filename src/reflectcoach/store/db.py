@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import files, integrity, leases, wal
+from . import files, integrity, leases, mentorship_rows, wal
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
 from .insights import Insights
@@ -157,6 +157,8 @@ class Store(Queries, Insights, Mentorships, Drafts):
         with self.transaction() as db:
             # Inside the transaction: "sam" for an existing "Sam" is stored as "Sam".
             record["mentorship"], record["mentorship_key"] = stored_name(db, mentorship)
+            if record["mentorship_key"] is not None:
+                mentorship_rows.ensure(db, record["mentorship_key"], record["mentorship"], now)
             table = db.table("conversations")
             for _ in range(10):
                 conversation_id = new_id()
@@ -349,9 +351,17 @@ class ConversationJournal:
             self._update(db, position, current_step, self.store.clock())
 
     @guarded
-    def completed(self, *, record: str | None, position: int, current_step: str) -> None:
+    def completed(
+        self,
+        *,
+        record: str | None,
+        position: int,
+        current_step: str,
+        closes_mentorship: bool = False,
+    ) -> None:
         """Finished: stored with its record, and the lease given back in the same
-        transaction (nothing more to write)."""
+        transaction (nothing more to write). Its mentorship's role is refreshed, and with
+        `closes_mentorship` (the script's key) the mentorship is closed, in it too."""
         now = self.store.clock()
         with self.store.transaction() as db:
             self._hold(db)
@@ -366,3 +376,10 @@ class ConversationJournal:
                 completed_at=now,
                 record=record,
             )
+            found = db.execute(
+                "SELECT mentorship_key FROM conversations WHERE id = ?", [self.conversation_id]
+            ).fetchone()
+            if found is not None and found[0] is not None:
+                mentorship_rows.refresh(db, found[0])
+                if closes_mentorship:
+                    mentorship_rows.set_closed(db, found[0], now)

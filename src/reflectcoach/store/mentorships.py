@@ -18,7 +18,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import mentorship_rows
 from .errors import StoreError, guarded
+from .mentorship_rows import Mentorship
 
 
 def display_name(name: str | None) -> str | None:
@@ -110,11 +112,52 @@ class Mentorships:
                 [shown, new_key, old_key],
             )
             moved = cursor.rowcount
+            mentorship_rows.merge(db, old_key, new_key)
             # When merging, the target's own rows already carry its name: only `old` moves.
             (total,) = db.execute(
                 "SELECT count(*) FROM conversations WHERE mentorship_key = ?", [new_key]
             ).fetchone()
         return Renamed(old_shown, shown, moved, target is not None, total)
+
+    @guarded
+    def mentorship(self, name: str) -> Mentorship | None:
+        """The mentorship `name` means (matched by key), or None."""
+        key = mentorship_key(name)
+        return None if key is None else mentorship_rows.get(self.db, key)
+
+    @guarded
+    def find_mentorship(self, name: str) -> Mentorship:
+        """Like `mentorship`, but StoreError (with a "did you mean") when there is none."""
+        found = self.mentorship(name)
+        if found is None:
+            raise StoreError(_no_such(self.db, name))
+        return found
+
+    @guarded
+    def all_mentorships(self) -> list[Mentorship]:
+        """Every mentorship, by name (case ignored)."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(mentorship_rows.COLUMNS)} FROM mentorships ORDER BY mentorship_key"
+        ).fetchall()
+        return [mentorship_rows.from_row(row) for row in rows]
+
+    @guarded
+    def reopen_mentorship(self, name: str) -> Mentorship:
+        """Make a closed mentorship active again (one already active stays so)."""
+        return self._set_closed(name, None)
+
+    @guarded
+    def close_mentorship(self, name: str, at: str) -> Mentorship:
+        return self._set_closed(name, at)
+
+    def _set_closed(self, name: str, at: str | None) -> Mentorship:
+        key = mentorship_key(name)
+        with self.transaction() as db:
+            if key is None or not mentorship_rows.set_closed(db, key, at):
+                raise StoreError(_no_such(db, name))
+            found = mentorship_rows.get(db, key)
+        assert found is not None
+        return found
 
 
 def _no_such(db: Database, name: str) -> str:
