@@ -168,6 +168,7 @@ class Insights:
         mentorship: str | None = None,
         script_id: str | None = None,
         step_id: str | None = None,
+        min_conversations: int = 2,
     ) -> list[Series]:
         """Scale/number questions answered in more than one conversation, one series per
         (script_id, step_id, mentorship), sorted by those; points oldest first (a loop that
@@ -177,7 +178,8 @@ class Insights:
         `mentorship` ("") means the conversations without one (the store keeps a blank name
         as none). To plot one question, pass script_id and step_id (and mentorship): that
         reads only its points, milliseconds on a large history, where no filter reads every
-        numeric answer."""
+        numeric answer. `min_conversations=1` keeps a question answered once (a re-rating,
+        or the mentorship screen's every rating)."""
         sql = (
             "SELECT c.script_id, a.step_id, c.mentorship, a.answered_at, a.answer_json, "
             "a.conversation_id, a.seq FROM conversations c "
@@ -215,7 +217,7 @@ class Insights:
                     latest[key] = (at, conversation_id, seq)
         result: list[Series] = []
         for key in sorted(points, key=_series_order):
-            if len(spread[key]) < 2:
+            if len(spread[key]) < min_conversations:
                 continue
             series = sorted(points[key], key=lambda point: point[0])
             _, conversation_id, seq = latest[key]
@@ -233,6 +235,20 @@ class Insights:
                 }
             )
         return result
+
+    @guarded
+    def question_wordings(self, script_id: str, step_id: str, mentorship: str) -> list[str]:
+        """Each text a numeric question was asked with in one mentorship ("" for none),
+        first asked first: more than one means its wording changed."""
+        clause, params = mentorship_clause(mentorship)
+        rows = self.db.execute(
+            "SELECT a.question, min(a.answered_at) FROM conversations c "
+            "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+            f"WHERE {_POINT} AND {clause} AND c.script_id = ? AND a.step_id = ? "
+            "GROUP BY a.question ORDER BY 2",
+            [*params, script_id, step_id],
+        ).fetchall()
+        return [question for question, _ in rows]
 
     @guarded
     def monthly_counts(self, *, status: str | None = None) -> list[MonthCount]:

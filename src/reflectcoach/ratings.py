@@ -1,0 +1,158 @@
+"""Ratings over time as series with meaning, for insights, the mentorship screen and
+`reflectcoach mentorship show`.
+
+A series is one script step in one mentorship, labelled by its question as last asked (and
+saying so when its wording changed). A scale step that `re_rates` another (closing's
+re-rating of goal_setting's baseline) is not a series of its own: its points join the step
+it re-rates, in the same mentorship, on one line. The scale is the script's (1-10 is drawn
+1-10); a step no loaded script declares is drawn from its data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reflectcoach.script.model import QuestionType, Script
+
+if TYPE_CHECKING:
+    from reflectcoach.store import Store
+    from reflectcoach.store.rows import Series
+
+StepKey = tuple[str, str]  # (script_id, step_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingPoint:
+    at: str  # UTC ISO time answered
+    value: float
+    script_id: str  # the step that gave it: the series' own, or a re-rating of it
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSeries:
+    script_id: str
+    step_id: str
+    mentorship: str | None
+    question: str  # as last asked
+    wordings: tuple[str, ...]  # every wording, first asked first; more than one: it changed
+    low: float | None  # the declared scale; None for a number question or an unknown step
+    high: float | None
+    points: tuple[RatingPoint, ...]  # oldest first
+
+    @property
+    def key(self) -> StepKey:
+        return self.script_id, self.step_id
+
+    @property
+    def reworded(self) -> bool:
+        return len(self.wordings) > 1
+
+    def is_re_rating(self, point: RatingPoint) -> bool:
+        return (point.script_id, point.step_id) != self.key
+
+
+def re_raters(scripts: Iterable[Script]) -> dict[StepKey, list[StepKey]]:
+    """Each re-rated step -> the steps that re-rate it."""
+    found: dict[StepKey, list[StepKey]] = {}
+    for script in scripts:
+        for step in script.steps.values():
+            if step.re_rates is not None:
+                target = (step.re_rates.script, step.re_rates.step)
+                found.setdefault(target, []).append((script.id, step.id))
+    return found
+
+
+def scale_of(scripts: Mapping[str, Script], key: StepKey) -> tuple[float | None, float | None]:
+    script = scripts.get(key[0])
+    step = None if script is None else script.steps.get(key[1])
+    if step is None or step.type is not QuestionType.SCALE:
+        return None, None
+    return step.min, step.max
+
+
+def mentorship_ratings(
+    store: Store, scripts: Mapping[str, Script], mentorship: str
+) -> list[RatingSeries]:
+    """Every numeric question answered in `mentorship` (even once), re-ratings joined to
+    what they re-rate, in script and step order."""
+    raw = store.numeric_series(mentorship=mentorship, min_conversations=1)
+    return _grouped(store, scripts, raw, mentorship)
+
+
+def question_series(
+    store: Store, scripts: Mapping[str, Script], key: StepKey, mentorship: str | None
+) -> RatingSeries | None:
+    """One question's series in one mentorship (None: the conversations without one), with
+    the re-ratings of it."""
+    wanted = [key, *re_raters(scripts.values()).get(key, [])]
+    name = "" if mentorship is None else mentorship
+    raw = [
+        series
+        for script_id, step_id in wanted
+        for series in store.numeric_series(
+            script_id=script_id, step_id=step_id, mentorship=name, min_conversations=1
+        )
+    ]
+    found = [s for s in _grouped(store, scripts, raw, mentorship) if s.key == key]
+    return found[0] if found else None
+
+
+def _grouped(
+    store: Store, scripts: Mapping[str, Script], raw: list[Series], mentorship: str | None
+) -> list[RatingSeries]:
+    targets = {rater: target for target, raters in re_raters(scripts.values()).items()
+               for rater in raters}  # fmt: skip
+    present = {(series["script_id"], series["step_id"]) for series in raw}
+    own: dict[StepKey, Series] = {}
+    joined: dict[StepKey, list[RatingPoint]] = {}
+    for series in raw:
+        key = (series["script_id"], series["step_id"])
+        target = targets.get(key)
+        if target is not None and target in present:
+            points = [RatingPoint(at, float(value), *key) for at, value in series["points"]]
+            joined.setdefault(target, []).extend(points)
+        else:
+            own[key] = series  # nothing to join here: a series of its own
+    result: list[RatingSeries] = []
+    for key, series in own.items():
+        points = [RatingPoint(at, float(value), *key) for at, value in series["points"]]
+        points.extend(joined.get(key, []))
+        points.sort(key=lambda p: p.at)
+        low, high = scale_of(scripts, key)
+        wordings = store.question_wordings(key[0], key[1], mentorship or "")
+        result.append(
+            RatingSeries(
+                script_id=key[0],
+                step_id=key[1],
+                mentorship=series["mentorship"],
+                question=series["question"],
+                wordings=tuple(wordings) or (series["question"],),
+                low=low,
+                high=high,
+                points=tuple(points),
+            )
+        )
+    result.sort(key=lambda s: s.key)
+    return result
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def points_text(series: RatingSeries) -> str:
+    """`2026-01-05: 4/10 · 2026-06-01: 7/10 (re-rated)`: every value written out."""
+    scale = f"/{number(series.high)}" if series.high is not None else ""
+    return " · ".join(
+        f"{p.at[:10]}: {number(p.value)}{scale}" + (" (re-rated)" if series.is_re_rating(p) else "")
+        for p in series.points
+    )
+
+
+def scale_text(series: RatingSeries) -> str:
+    if series.low is None or series.high is None:
+        return "a number"
+    return f"scale {number(series.low)}-{number(series.high)}"
