@@ -70,6 +70,29 @@ class Renamed:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One conversation in a mentorship's timeline."""
+
+    id: str
+    script_id: str
+    title: str
+    status: str
+    started_at: str
+    completed_at: str | None
+    first_line: str  # the record's first line of text ("" without a record)
+
+
+def first_line(record: str | None) -> str:
+    """The first line of a record that says something: heading marks and emphasis stars
+    left out (they are Markdown, not words)."""
+    for line in (record or "").splitlines():
+        words = line.strip().lstrip("#").strip().replace("**", "")
+        if words:
+            return words
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
 class MentorshipSummary:
     name: str
     conversations: int
@@ -140,6 +163,24 @@ class Mentorships:
             f"SELECT {', '.join(mentorship_rows.COLUMNS)} FROM mentorships ORDER BY mentorship_key"
         ).fetchall()
         return [mentorship_rows.from_row(row) for row in rows]
+
+    @guarded
+    def mentorship_timeline(self, name: str) -> list[TimelineEntry]:
+        """Every conversation in the mentorship, oldest first (the key's index walks them in
+        order)."""
+        key = mentorship_key(name)
+        if key is None:
+            return []
+        rows = self.db.execute(
+            "SELECT id, script_id, title, status, started_at, completed_at, record "
+            "FROM conversations INDEXED BY conversations_mentorship_key "
+            "WHERE mentorship_key = ? ORDER BY started_at, rowid",
+            [key],
+        ).fetchall()
+        return [
+            TimelineEntry(cid, script, title, status, started, completed, first_line(record))
+            for cid, script, title, status, started, completed, record in rows
+        ]
 
     @guarded
     def reopen_mentorship(self, name: str) -> Mentorship:
