@@ -135,6 +135,8 @@ class MentorshipScreen(Screen[None]):
         self.query_one(RatingList).show(view.ratings, titles)
         self._plot()
         self.refresh_bindings()
+        # Focusing the table scrolls the page to it: the heading above belongs in view too.
+        self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
 
     def _problem(self, message: str) -> None:
         if not self.is_attached:
