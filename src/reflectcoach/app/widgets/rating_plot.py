@@ -40,7 +40,9 @@ class RatingPlot(PlotextPlot):
 
     DEFAULT_CSS = """
     RatingPlot {
-        height: 12;
+        /* A row per point of the widest scale (11) plus frame and dates: two ticks on one
+           row would be drawn as whichever plotext's set gives first, not the same each run. */
+        height: 14;
         width: 1fr;
         min-width: 30;
     }
