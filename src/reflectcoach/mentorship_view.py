@@ -8,7 +8,7 @@ prints `plain_lines(view)`. Both read through `load`, so they always show the sa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reflectcoach.ratings import RatingSeries, mentorship_ratings, points_text, scale_text
@@ -48,12 +48,18 @@ def commitments_for(store: Store, mentorship: Mentorship) -> list[CommitmentLine
 
 def load(store: Store, scripts: Mapping[str, Script], name: str) -> MentorshipView:
     """StoreError (with a "did you mean") when there is no such mentorship."""
+    head = load_head(store, name)
+    return replace(head, ratings=mentorship_ratings(store, scripts, head.mentorship.name))
+
+
+def load_head(store: Store, name: str) -> MentorshipView:
+    """All but the ratings (the screen paints these first, then reads the ratings)."""
     mentorship = store.find_mentorship(name)
     return MentorshipView(
         mentorship=mentorship,
         timeline=store.mentorship_timeline(mentorship.name),
         commitments=commitments_for(store, mentorship),
-        ratings=mentorship_ratings(store, scripts, mentorship.name),
+        ratings=[],
     )
 
 

@@ -11,14 +11,13 @@ it re-rates, in the same mentorship, on one line. The scale is the script's (1-1
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reflectcoach.script.model import QuestionType, Script
 
 if TYPE_CHECKING:
     from reflectcoach.store import Store
-    from reflectcoach.store.rows import Series
 
 StepKey = tuple[str, str]  # (script_id, step_id)
 
@@ -77,65 +76,74 @@ def mentorship_ratings(
     store: Store, scripts: Mapping[str, Script], mentorship: str
 ) -> list[RatingSeries]:
     """Every numeric question answered in `mentorship` (even once), re-ratings joined to
-    what they re-rate, in script and step order."""
-    raw = store.numeric_series(mentorship=mentorship, min_conversations=1)
-    return _grouped(store, scripts, raw, mentorship)
+    what they re-rate, in script and step order. One read of the mentorship's points."""
+    return _grouped(store.numeric_points(mentorship), scripts, store.mentorship_name(mentorship))
 
 
 def question_series(
     store: Store, scripts: Mapping[str, Script], key: StepKey, mentorship: str | None
 ) -> RatingSeries | None:
     """One question's series in one mentorship (None: the conversations without one), with
-    the re-ratings of it."""
-    wanted = [key, *re_raters(scripts.values()).get(key, [])]
+    the re-ratings of it: insights' plot, read through `numeric_series` one step at a time."""
     name = "" if mentorship is None else mentorship
-    raw = [
-        series
-        for script_id, step_id in wanted
+    rows: list[Row] = []
+    for script_id, step_id in [key, *re_raters(scripts.values()).get(key, [])]:
         for series in store.numeric_series(
             script_id=script_id, step_id=step_id, mentorship=name, min_conversations=1
-        )
-    ]
-    found = [s for s in _grouped(store, scripts, raw, mentorship) if s.key == key]
-    return found[0] if found else None
+        ):
+            if series["mentorship"] == mentorship:
+                question = series["question"]
+                rows += [(script_id, step_id, at, v, question) for at, v in series["points"]]
+    rows.sort(key=lambda row: row[2])
+    found = next((s for s in _grouped(rows, scripts, mentorship) if s.key == key), None)
+    if found is None:
+        return None
+    said = store.question_wordings(key[0], key[1], name)
+    said = [w for w in said if w != found.question] + [found.question]
+    return replace(found, wordings=tuple(said))
+
+
+Row = tuple[str, str, str, "int | float", str]  # script_id, step_id, answered_at, value, question
 
 
 def _grouped(
-    store: Store, scripts: Mapping[str, Script], raw: list[Series], mentorship: str | None
+    rows: Iterable[Row], scripts: Mapping[str, Script], mentorship: str | None
 ) -> list[RatingSeries]:
-    targets = {rater: target for target, raters in re_raters(scripts.values()).items()
-               for rater in raters}  # fmt: skip
-    present = {(series["script_id"], series["step_id"]) for series in raw}
-    own: dict[StepKey, Series] = {}
-    joined: dict[StepKey, list[RatingPoint]] = {}
-    for series in raw:
-        key = (series["script_id"], series["step_id"])
-        target = targets.get(key)
-        if target is not None and target in present:
-            points = [RatingPoint(at, float(value), *key) for at, value in series["points"]]
-            joined.setdefault(target, []).extend(points)
-        else:
-            own[key] = series  # nothing to join here: a series of its own
+    """Rows oldest first -> series; a re-rating joins its target when the target has
+    points here, else it is a series of its own (nothing is dropped)."""
+    targets = {
+        rater: target for target, raters in re_raters(scripts.values()).items() for rater in raters
+    }
+    points: dict[StepKey, list[RatingPoint]] = {}
+    wordings: dict[StepKey, list[str]] = {}
+    for script_id, step_id, at, value, question in rows:
+        key = (script_id, step_id)
+        points.setdefault(key, []).append(RatingPoint(at, float(value), script_id, step_id))
+        said = wordings.setdefault(key, [])
+        if question not in said:
+            said.append(question)
+        elif said[-1] != question:  # asked the old way again: last asked goes last
+            said.remove(question)
+            said.append(question)
+    owner = {key: targets[key] if targets.get(key) in points else key for key in points}
     result: list[RatingSeries] = []
-    for key, series in own.items():
-        points = [RatingPoint(at, float(value), *key) for at, value in series["points"]]
-        points.extend(joined.get(key, []))
-        points.sort(key=lambda p: p.at)
+    for key in sorted(k for k in points if owner[k] == k):
+        joined = [p for other, found in points.items() if owner[other] == key for p in found]
+        joined.sort(key=lambda p: p.at)
         low, high = scale_of(scripts, key)
-        wordings = store.question_wordings(key[0], key[1], mentorship or "")
+        said = wordings[key]
         result.append(
             RatingSeries(
                 script_id=key[0],
                 step_id=key[1],
-                mentorship=series["mentorship"],
-                question=series["question"],
-                wordings=tuple(wordings) or (series["question"],),
+                mentorship=mentorship,
+                question=said[-1],
+                wordings=tuple(said),
                 low=low,
                 high=high,
-                points=tuple(points),
+                points=tuple(joined),
             )
         )
-    result.sort(key=lambda s: s.key)
     return result
 
 

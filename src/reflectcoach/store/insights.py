@@ -237,6 +237,43 @@ class Insights:
         return result
 
     @guarded
+    def numeric_points(
+        self, mentorship: str, *, script_id: str | None = None, step_id: str | None = None
+    ) -> list[tuple[str, str, str, int | float, str]]:
+        """Every numeric answer on the path of one mentorship's conversations ("" for none),
+        oldest first, as (script_id, step_id, answered_at, value, question): one statement
+        for the mentorship screen, which groups them itself (ratings.py)."""
+        key = mentorship_key(mentorship)
+        # As numeric_questions: the name found first selects the whole mentorship, so the
+        # walk keeps to conversations_series, which covers every column read from c.
+        clause = (
+            "c.mentorship IS NULL"
+            if key is None
+            else "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? "
+            "LIMIT 1)"
+        )
+        params: list[Any] = [] if key is None else [key]
+        sql = (
+            "SELECT c.script_id, a.step_id, a.answered_at, a.answer_json, a.question "
+            "FROM conversations c INDEXED BY conversations_series "
+            "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+            f"WHERE {_POINT} AND {clause}"
+        )
+        if script_id is not None:
+            sql += " AND c.script_id = ?"
+            params.append(script_id)
+        if step_id is not None:
+            sql += " AND a.step_id = ?"
+            params.append(step_id)
+        found = []
+        for script, step, at, raw, question in self.db.execute(sql, params):
+            value = _number(raw)
+            if value is not None:
+                found.append((script, step, at, value, question))
+        found.sort(key=lambda row: row[2])
+        return found
+
+    @guarded
     def question_wordings(self, script_id: str, step_id: str, mentorship: str) -> list[str]:
         """Each text a numeric question was asked with in one mentorship ("" for none),
         first asked first: more than one means its wording changed."""

@@ -143,6 +143,12 @@ class Mentorships:
         return Renamed(old_shown, shown, moved, target is not None, total)
 
     @guarded
+    def mentorship_name(self, name: str | None) -> str | None:
+        """The name shown for the mentorship `name` means (None for none or blank)."""
+        key = mentorship_key(name)
+        return None if key is None else (first_written(self.db, key) or display_name(name))
+
+    @guarded
     def mentorship(self, name: str) -> Mentorship | None:
         """The mentorship `name` means (matched by key), or None."""
         key = mentorship_key(name)

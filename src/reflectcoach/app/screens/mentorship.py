@@ -28,6 +28,7 @@ from reflectcoach.text import clean
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.mentorship_view import MentorshipView
+    from reflectcoach.ratings import RatingSeries
 
 LOADING = "Loading…"
 NO_RATINGS = "No ratings yet: a question asking for a number or a rating shows here."
@@ -71,6 +72,7 @@ class MentorshipScreen(Screen[None]):
         super().__init__()
         self.mentorship_name = name
         self.view: MentorshipView | None = None
+        self.ratings_read = False
         self.titles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -95,20 +97,26 @@ class MentorshipScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="mentorship-load")
     def load(self) -> None:
         from reflectcoach import mentorship_view
+        from reflectcoach.ratings import mentorship_ratings
         from reflectcoach.store import StoreError
 
         worker = get_current_worker()
         try:
-            scripts = self.app.catalog().scripts
             with self.app.open_store() as store:
-                view = mentorship_view.load(store, scripts, self.mentorship_name)
+                # The timeline first, painted while the ratings are read.
+                view = mentorship_view.load_head(store, self.mentorship_name)
                 titles = store.script_titles()
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._show, view, titles)
+                scripts = self.app.catalog().scripts
+                ratings = mentorship_ratings(store, scripts, view.mentorship.name)
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._problem, str(problem))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, view, titles)
+            self.app.call_from_thread(self._show_ratings, ratings)
 
     def _show(self, view: MentorshipView, titles: dict[str, str]) -> None:
         from reflectcoach.mentorship_view import header_text
@@ -124,19 +132,24 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-timeline-heading", Static).update(Content(heading))
         self.query_one(MentorshipTimeline).show(view.timeline)
         self.query_one(MentorshipCommitments).show(view.commitments)
-        ratings = "Ratings over time"
-        if view.ratings:
-            ratings += f" · {count_words(len(view.ratings), 'question')}"
-        self.query_one("#mentorship-ratings-heading", Static).update(Content(ratings))
-        no_ratings = self.query_one("#mentorship-no-ratings", Static)
-        no_ratings.update(Content(NO_RATINGS))
-        no_ratings.display = not view.ratings
-        self.query_one("#mentorship-ratings").display = bool(view.ratings)
-        self.query_one(RatingList).show(view.ratings, titles)
-        self._plot()
         self.refresh_bindings()
         # Focusing the table scrolls the page to it: the heading above belongs in view too.
         self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
+
+    def _show_ratings(self, ratings: list[RatingSeries]) -> None:
+        if not self.is_attached or self.view is None:
+            return
+        self.ratings_read = True
+        heading = "Ratings over time"
+        if ratings:
+            heading += f" · {count_words(len(ratings), 'question')}"
+        self.query_one("#mentorship-ratings-heading", Static).update(Content(heading))
+        no_ratings = self.query_one("#mentorship-no-ratings", Static)
+        no_ratings.update(Content(NO_RATINGS))
+        no_ratings.display = not ratings
+        self.query_one("#mentorship-ratings").display = bool(ratings)
+        self.query_one(RatingList).show(ratings, self.titles)
+        self._plot()
 
     def _problem(self, message: str) -> None:
         if not self.is_attached:

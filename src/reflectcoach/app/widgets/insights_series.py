@@ -85,6 +85,7 @@ class SeriesPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="series-panel")
+        self.series: RatingSeries | None = None  # the one shown, once its points are read
 
     def compose(self) -> ComposeResult:
         yield Static(classes="series-question", markup=False)
@@ -95,6 +96,7 @@ class SeriesPanel(Vertical):
 
     def show(self, series: RatingSeries, script_title: str) -> None:
         """Plot `series` on its scale and write out each of its values."""
+        self.series = series
         # Every value as a float, leaving out any that is not a number an answer may hold:
         # the store already does, but a panel must not raise over a value from elsewhere.
         kept = [
@@ -121,6 +123,7 @@ class SeriesPanel(Vertical):
     def show_pending(self, question: Mapping[str, Any], script_title: str) -> None:
         """While `question`'s points are read: its text and where it was asked, no values
         (so the panel never shows one question's values under another's text)."""
+        self.series = None
         self.query_one(".series-question", Static).update(Content(one_line(question["question"])))
         self.query_one(".series-about", Static).update(
             Content(
@@ -140,6 +143,7 @@ class SeriesPanel(Vertical):
 
     def show_message(self, message: str) -> None:
         """No series: a sentence where the question would be (a problem, or nothing yet)."""
+        self.series = None
         self.query_one(".series-question", Static).update(plain(message))
         self.query_one(".series-about", Static).update("")
         self.query_one(".series-wording", Static).display = False
