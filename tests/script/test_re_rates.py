@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reflectcoach.script.model import ReRate
 from reflectcoach.script.registry import builtin_dir, load_catalog, validate_paths
@@ -94,3 +96,21 @@ def test_builtin_closing_re_rates_goal_setting_baseline_and_closes() -> None:
         closing.steps["rerate"].min,
         closing.steps["rerate"].max,
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_re_rates_text_gives_a_result_not_a_crash(target: str) -> None:
+    """Whatever is written after `re_rates:`, the loader answers with a script or with
+    diagnostics naming a line and column, never an internal error."""
+    import json
+
+    again = "again:\n  ask: And now?\n  type: scale\n  min: 1\n  max: 10\n"
+    text = script(BASE + again + f"  re_rates: {json.dumps(target)}\n")
+    result = load(text)
+    assert not any("internal error" in d.message for d in result.diagnostics)
+    ref = None if result.script is None else result.script.steps["again"].re_rates
+    if ref is not None:
+        assert ref.source == target
+    else:
+        assert result.errors and all(d.line >= 1 and d.col >= 1 for d in result.errors)

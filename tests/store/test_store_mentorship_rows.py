@@ -134,3 +134,14 @@ def test_migration_closes_where_the_closing_conversation_was_completed(tmp_path:
     with Store.open(path) as store:
         [ada] = store.all_mentorships()
         assert (ada.status, ada.closed_at) == ("closed", "2025-06-02T09:10:00.000000Z")
+
+
+def test_deleting_its_last_conversation_forgets_it(fresh_store: Store) -> None:
+    first = run(fresh_store, ROLE_MENTEE, mentorship="Sam")
+    fresh_store.clock.set("2026-02-01T09:00:00")  # type: ignore[attr-defined]
+    second = run(fresh_store, WEEKLY, mentorship="Sam")
+    fresh_store.delete(first)
+    found = fresh_store.find_mentorship("Sam")
+    assert (found.started, found.role) == ("2026-02-01", None)
+    fresh_store.delete(second)
+    assert fresh_store.all_mentorships() == []

@@ -232,10 +232,15 @@ class Store(Queries, Insights, Mentorships, Drafts):
     def delete(self, conversation_id: str) -> bool:
         """Delete a conversation, its answers and drafts; False if there was no such one."""
         with self.transaction() as db:
+            found = db.execute(
+                "SELECT mentorship_key FROM conversations WHERE id = ?", [conversation_id]
+            ).fetchone()
             db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+            if found is not None and found[0] is not None:
+                mentorship_rows.forget_if_empty(db, found[0])
             return cursor.rowcount > 0
 
     @guarded

@@ -95,6 +95,15 @@ def refresh(db: Database, key: str) -> None:
     )
 
 
+def forget_if_empty(db: Database, key: str) -> None:
+    """After a delete: a mentorship with no conversation left is no mentorship (its row
+    goes); one with some left has its start and role read again."""
+    if db.execute("SELECT 1 FROM conversations WHERE mentorship_key = ? LIMIT 1", [key]).fetchone():
+        refresh(db, key)
+    else:
+        db.execute("DELETE FROM mentorships WHERE mentorship_key = ?", [key])
+
+
 def set_closed(db: Database, key: str, closed_at: str | None) -> bool:
     """Close (with a time) or reopen (None); False when there is no such mentorship."""
     cursor = db.execute(
