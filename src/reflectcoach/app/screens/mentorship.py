@@ -55,6 +55,14 @@ class MentorshipScreen(Screen[None]):
             tooltip="The two marked runs (or this one and its script's run before) side by side",
         ),
         Binding(
+            "e",
+            "earlier",
+            "Earlier",
+            id="mentorship.earlier",
+            show=False,
+            tooltip="Show a hundred earlier conversations",
+        ),
+        Binding(
             "o",
             "reopen",
             "Reopen",
@@ -105,40 +113,50 @@ class MentorshipScreen(Screen[None]):
             with self.app.open_store() as store:
                 # The timeline first, painted while the ratings are read.
                 view = mentorship_view.load_head(store, self.mentorship_name)
-                titles = store.script_titles()
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._show, view, titles)
+                self.app.call_from_thread(self._show, view)
                 scripts = self.app.catalog().scripts
                 ratings = mentorship_ratings(store, scripts, view.mentorship.name)
+                titles = store.script_titles()
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._problem, str(problem))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_ratings, ratings)
+            self.app.call_from_thread(self._show_ratings, ratings, titles)
 
-    def _show(self, view: MentorshipView, titles: dict[str, str]) -> None:
+    def _show(self, view: MentorshipView) -> None:
         from reflectcoach.mentorship_view import header_text
 
         if not self.is_attached:
             return
-        self.view, self.titles = view, titles
+        self.view = view
         self.mentorship_name = view.mentorship.name
         self.query_one("#mentorship-header", Static).update(
             Content(one_line(header_text(view.mentorship)))
         )
-        heading = f"Conversations · {len(view.timeline)}"
-        self.query_one("#mentorship-timeline-heading", Static).update(Content(heading))
-        self.query_one(MentorshipTimeline).show(view.timeline)
+        timeline = self.query_one(MentorshipTimeline)
+        timeline.show(view.timeline)
+        # Start at the latest: the cursor is where the mentorship is now.
+        timeline.move_cursor(row=len(timeline.entries) - 1, animate=False)
+        self._timeline_heading()
         self.query_one(MentorshipCommitments).show(view.commitments)
         self.refresh_bindings()
         # Focusing the table scrolls the page to it: the heading above belongs in view too.
         self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
 
-    def _show_ratings(self, ratings: list[RatingSeries]) -> None:
+    def _timeline_heading(self) -> None:
+        timeline = self.query_one(MentorshipTimeline)
+        heading = f"Conversations · {len(timeline.all_entries):,}"
+        if timeline.hidden:
+            heading += f" (the latest {len(timeline.entries)}: e shows earlier ones)"
+        self.query_one("#mentorship-timeline-heading", Static).update(Content(heading))
+
+    def _show_ratings(self, ratings: list[RatingSeries], titles: dict[str, str]) -> None:
         if not self.is_attached or self.view is None:
             return
+        self.titles = titles
         self.ratings_read = True
         heading = "Ratings over time"
         if ratings:
@@ -181,6 +199,10 @@ class MentorshipScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_earlier(self) -> None:
+        self.query_one(MentorshipTimeline).earlier()
+        self._timeline_heading()
 
     def action_mark(self) -> None:
         self.query_one(MentorshipTimeline).toggle_mark()

@@ -1,5 +1,10 @@
 """A mentorship's conversations in order: date, script title, status, the record's first
-line. Space marks up to two, for comparing them (CompareScreen)."""
+line. Space marks up to two, for comparing them (CompareScreen).
+
+The latest PAGE are shown, oldest first, and `earlier()` adds a page before them: a
+DataTable row costs about half a millisecond to add, so a thousand would hold the screen up
+for half a second where a real mentorship has a few dozen.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,14 @@ if TYPE_CHECKING:
     from reflectcoach.store.mentorships import TimelineEntry
 
 MARK = "✓"
+PAGE = 100
 
 
 class MentorshipTimeline(DataTable[object]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.entries: list[TimelineEntry] = []
+        self.entries: list[TimelineEntry] = []  # those shown
+        self.all_entries: list[TimelineEntry] = []
         self.marked: list[str] = []  # at most two conversation ids, in the order marked
 
     def on_mount(self) -> None:
@@ -29,11 +36,13 @@ class MentorshipTimeline(DataTable[object]):
         self.add_column("Status", key="status", width=11)
         self.add_column("Record", key="record")
 
-    def show(self, entries: Sequence[TimelineEntry]) -> None:
+    def show(self, entries: Sequence[TimelineEntry], shown: int = PAGE) -> None:
+        """The latest `shown` of `entries` (all of a mentorship's, oldest first)."""
         self.clear()
-        self.entries = list(entries)
-        self.marked = [m for m in self.marked if any(e.id == m for e in entries)]
-        for entry in entries:
+        self.all_entries = list(entries)
+        self.entries = self.all_entries[-shown:] if shown else []
+        self.marked = [m for m in self.marked if any(e.id == m for e in self.entries)]
+        for entry in self.entries:
             self.add_row(
                 cell(MARK if entry.id in self.marked else ""),
                 cell(entry.started_at[:10]),
@@ -42,6 +51,20 @@ class MentorshipTimeline(DataTable[object]):
                 cell(entry.first_line),
                 key=entry.id,
             )
+
+    @property
+    def hidden(self) -> int:
+        """Earlier conversations not shown yet."""
+        return len(self.all_entries) - len(self.entries)
+
+    def earlier(self) -> None:
+        """A page more, before those shown; the cursor stays on its conversation."""
+        if not self.hidden:
+            return
+        current = self.current
+        self.show(self.all_entries, len(self.entries) + PAGE)
+        if current is not None:
+            self.move_cursor(row=self.entries.index(current))
 
     @property
     def current(self) -> TimelineEntry | None:
