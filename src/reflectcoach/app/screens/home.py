@@ -110,7 +110,8 @@ class HomeScreen(Screen[None]):
             "mentorship",
             "Mentorship",
             id="mentorship-open",
-            tooltip="The highlighted conversation's mentorship (or Who's) seen whole",
+            tooltip="This conversation's mentorship (or Who's) whole",
+            show=False,  # the footer is full at 80 columns; help lists it
         ),
         Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
         Binding("i", "app.insights", "Insights", id="insights", tooltip="Trends over time"),
