@@ -76,8 +76,27 @@ def mentorship_ratings(
     store: Store, scripts: Mapping[str, Script], mentorship: str
 ) -> list[RatingSeries]:
     """Every numeric question answered in `mentorship` (even once), re-ratings joined to
-    what they re-rate, in script and step order. One read of the mentorship's points."""
-    return _grouped(store.numeric_points(mentorship), scripts, store.mentorship_name(mentorship))
+    what they re-rate, in script and step order. One read of the mentorship's points; each
+    series' question is read at its first and last point, and all its wordings only when
+    those two differ (so one asked as A, then B, then A again reads as unchanged)."""
+    name = store.mentorship_name(mentorship)
+    raw = store.numeric_points(mentorship)
+    ends: dict[StepKey, tuple[tuple[str, int], tuple[str, int]]] = {}
+    for script_id, step_id, _, _, conversation_id, seq in raw:
+        key = (script_id, step_id)
+        first = ends[key][0] if key in ends else (conversation_id, seq)
+        ends[key] = (first, (conversation_id, seq))
+    rows: list[Row] = [(s, step, at, value, "") for s, step, at, value, _, _ in raw]
+    result = []
+    for series in _grouped(rows, scripts, name):
+        first, last = ends[series.key]
+        question = store.question_at(*last)
+        said: tuple[str, ...] = (question,)
+        if store.question_at(*first) != question:
+            found = store.question_wordings(series.script_id, series.step_id, mentorship)
+            said = (*(w for w in found if w != question), question)
+        result.append(replace(series, question=question, wordings=said))
+    return result
 
 
 def question_series(

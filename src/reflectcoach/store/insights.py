@@ -239,10 +239,12 @@ class Insights:
     @guarded
     def numeric_points(
         self, mentorship: str, *, script_id: str | None = None, step_id: str | None = None
-    ) -> list[tuple[str, str, str, int | float, str]]:
+    ) -> list[tuple[str, str, str, int | float, str, int]]:
         """Every numeric answer on the path of one mentorship's conversations ("" for none),
-        oldest first, as (script_id, step_id, answered_at, value, question): one statement
-        for the mentorship screen, which groups them itself (ratings.py)."""
+        oldest first, as (script_id, step_id, answered_at, value, conversation_id, seq): one
+        statement for the mentorship screen, which groups them itself (ratings.py). The
+        question is left out: it is not in the index, and reading it for every point doubled
+        the time; `question_at` reads it for the points that need it."""
         key = mentorship_key(mentorship)
         # As numeric_questions: the name found first selects the whole mentorship, so the
         # walk keeps to conversations_series, which covers every column read from c.
@@ -254,8 +256,8 @@ class Insights:
         )
         params: list[Any] = [] if key is None else [key]
         sql = (
-            "SELECT c.script_id, a.step_id, a.answered_at, a.answer_json, a.question "
-            "FROM conversations c INDEXED BY conversations_series "
+            "SELECT c.script_id, a.step_id, a.answered_at, a.answer_json, a.conversation_id, "
+            "a.seq FROM conversations c INDEXED BY conversations_series "
             "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
             f"WHERE {_POINT} AND {clause}"
         )
@@ -266,12 +268,21 @@ class Insights:
             sql += " AND a.step_id = ?"
             params.append(step_id)
         found = []
-        for script, step, at, raw, question in self.db.execute(sql, params):
+        for script, step, at, raw, conversation_id, seq in self.db.execute(sql, params):
             value = _number(raw)
             if value is not None:
-                found.append((script, step, at, value, question))
+                found.append((script, step, at, value, conversation_id, seq))
         found.sort(key=lambda row: row[2])
         return found
+
+    @guarded
+    def question_at(self, conversation_id: str, seq: int) -> str:
+        """The question as asked at one place of one conversation ("" if there is none)."""
+        row = self.db.execute(
+            "SELECT question FROM answers WHERE conversation_id = ? AND seq = ?",
+            [conversation_id, seq],
+        ).fetchone()
+        return "" if row is None else str(row[0])
 
     @guarded
     def question_wordings(self, script_id: str, step_id: str, mentorship: str) -> list[str]:
