@@ -70,3 +70,38 @@ def test_reopen_and_unknown_names(tmp_path: Path) -> None:
     missing = cli(tmp_path, "mentorship", "show", "Sma")
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
     assert "no mentorship named 'Sma'. Did you mean 'Sam'?" in missing.stderr
+
+
+def test_compare_two_runs_in_plain_text(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        store.clock = Clock("2026-02-02T09:00:00")
+        want = "To be heard\nand understood"
+        steps = [("topic", "What is it about?", "choice", "feedback", "feedback"),
+                 ("want", "What do you want?", "long_text", want, None)]  # fmt: skip
+        first = run(store, steps, script_id="tough_conversation", mentorship="Sam")
+        store.clock.set("2026-02-16T09:00:00")
+        steps[1] = ("want", "What do you want?", "long_text", "A next step", None)
+        second = run(store, steps, script_id="tough_conversation", mentorship="Sam")
+        other = run(store, steps[:1], script_id="closing", mentorship="Sam")
+        unfinished = run(store, steps, script_id="tough_conversation", complete=False)
+    done = cli(tmp_path, "compare", second[:6], first)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"Tough Conversation: 2026-02-02 [{first}] and 2026-02-16 [{second}]",
+        "2 questions, 1 different.",
+        "",
+        "=  What is it about?",
+        "     both: feedback",
+        "≠ changed  What do you want?",
+        "     2026-02-02: To be heard",
+        "       and understood",
+        "     2026-02-16: A next step",
+    ]
+    for ids, message in (
+        ((first, other), "Only runs of one script compare"),
+        ((first, unfinished), "Only completed runs compare"),
+        ((first, first), "the same conversation"),
+    ):
+        refused = cli(tmp_path, "compare", *ids)
+        assert refused.returncode != 0 and message in refused.stderr
+        assert "Traceback" not in refused.stderr
