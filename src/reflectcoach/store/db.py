@@ -385,6 +385,6 @@ class ConversationJournal:
                 "SELECT mentorship_key FROM conversations WHERE id = ?", [self.conversation_id]
             ).fetchone()
             if found is not None and found[0] is not None:
-                mentorship_rows.refresh(db, found[0])
+                mentorship_rows.completed(db, found[0], self.conversation_id)
                 if closes_mentorship:
                     mentorship_rows.set_closed(db, found[0], now)

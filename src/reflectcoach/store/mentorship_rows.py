@@ -75,6 +75,23 @@ def latest_role(db: Database, key: str) -> str | None:
     return None if row is None else str(row[0]).strip('"')
 
 
+def completed(db: Database, key: str, conversation_id: str) -> None:
+    """A conversation of the mentorship completed: its own `role` answer, if it gave one,
+    is the role from now on. Reads only its own answers (a full `refresh` reads every
+    conversation of the mentorship: 26-50 ms for one with a thousand, on every completion)."""
+    row = db.execute(
+        "SELECT a.answer_json FROM answers a JOIN conversations c ON c.id = a.conversation_id "
+        "WHERE a.conversation_id = ? AND a.step_id = ? AND a.skipped = 0 AND a.seq < c.position "
+        "ORDER BY a.seq DESC LIMIT 1",
+        [conversation_id, ROLE_STEP],
+    ).fetchone()
+    if row is not None and str(row[0]).strip('"') in ROLES:
+        db.execute(
+            "UPDATE mentorships SET role = ? WHERE mentorship_key = ?",
+            [str(row[0]).strip('"'), key],
+        )
+
+
 def refresh(db: Database, key: str) -> None:
     """Recompute what the conversations say: name (as first written), start day and role;
     the row is created if missing, its status kept. A key with no conversation left keeps
