@@ -1044,6 +1044,50 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
                 await app.workers.wait_for_complete()
                 await pilot.press("escape")
                 await _until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+        found.update(await _mentorship_opens(app, pilot, watch, runs))
+    return found
+
+
+async def _mentorship_opens(
+    app: Any, pilot: Pilot[Any], watch: PaintWatch, runs: int
+) -> dict[str, list[float]]:
+    """Home's `m` on the mentorship named under Who (the history's busiest, ~1,000
+    conversations): ms to its timeline painted, and to its first rating plotted."""
+    from reflectcoach.app.screens.home import HomeScreen
+    from reflectcoach.app.screens.mentorship import MentorshipScreen
+    from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
+    from reflectcoach.app.widgets.rating_plot import RatingPlot
+
+    plots = PaintWatch(app)  # a second watch on the same paints, for the second moment
+    found: dict[str, list[float]] = {"mentorship timeline": [], "mentorship plot": []}
+
+    def timeline_shown() -> bool:
+        screen = app.screen
+        if not isinstance(screen, MentorshipScreen):
+            return False
+        table = screen.query_one(MentorshipTimeline)
+        return table.row_count > 0 and _composited(screen, table)
+
+    def plot_shown() -> bool:
+        screen = app.screen
+        if not isinstance(screen, MentorshipScreen) or not screen.ratings_read:
+            return False
+        plot = screen.query_one(RatingPlot)
+        return bool(plot.values) and _composited(screen, plot)
+
+    app.screen.query_one("#mentorship").value = "Ada"
+    app.screen.query_one("#scripts").focus()
+    for _ in range(runs):
+        await pilot.pause()
+        watch.expect(timeline_shown)
+        plots.expect(plot_shown)
+        start = time.perf_counter()
+        await pilot.press("m")
+        found["mentorship timeline"].append((await watch.wait(timeout=120) - start) * 1000)
+        found["mentorship plot"].append((await plots.wait(timeout=120) - start) * 1000)
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
     return found
 
 
@@ -1095,6 +1139,10 @@ def group_history(ctx: Context) -> None:
     fts_top = "SELECT rowid FROM answers_fts WHERE answers_fts MATCH ? ORDER BY rowid DESC LIMIT 50"
     fts_all = "SELECT count(*) FROM answers_fts WHERE answers_fts MATCH ?"
     scan = "SELECT count(*) FROM answers"
+    from reflectcoach.ratings import mentorship_ratings
+    from reflectcoach.script.registry import builtin_dir, load_catalog
+
+    builtin = load_catalog([builtin_dir()]).scripts
     with opened(big) as store:
         script_id = store.script_ids()[0]
         mentorship = store.mentorships()[0]
@@ -1180,6 +1228,20 @@ def group_history(ctx: Context) -> None:
                 raw(scan),
                 Budget("below", 100),
             ),
+            (
+                "mentorship screen: mentorship_timeline('Ada') (~1,000 conversations)",
+                lambda: store.mentorship_timeline("Ada"),
+                "SELECT count(*) FROM answers",
+                raw(scan),
+                Budget("below", 100),
+            ),
+            (
+                "mentorship screen: mentorship_ratings('Ada') (every rating, grouped)",
+                lambda: mentorship_ratings(store, builtin, "Ada"),
+                "SELECT count(*) FROM answers",
+                raw(scan),
+                Budget("below", 100),
+            ),
         ]
         for name, real_fn, floor_name, floor_fn, budget in cases:
             real, floor = sample_pair(real_fn, floor_fn, ctx.query_runs)
@@ -1210,7 +1272,12 @@ def group_history(ctx: Context) -> None:
     conn.close()
 
     opens = asyncio.run(_screen_opens(big, 3 if ctx.quick else 5))
-    for name, what in (("review", "its table filled"), ("insights", "its first series panel")):
+    for name, what in (
+        ("review", "its table filled"),
+        ("insights", "its first series panel"),
+        ("mentorship timeline", "Ada's ~1,000 conversations"),
+        ("mentorship plot", "its first rating plotted"),
+    ):
         ctx.add(
             Row(
                 "history",

@@ -71,6 +71,7 @@ class Journal(Protocol):
         current_step: str,
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
+        closes_mentorship: bool = False,
     ) -> None: ...
 
 
@@ -392,6 +393,7 @@ class Conversation:
                 outcomes=followup.outcomes(
                     self.history, follow_ups, {c.id for c in self.follow_ups}
                 ),
+                closes_mentorship=self.script.closes_mentorship,
             )
 
     def made(self) -> list[Made]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Select, Sparkline, Static
+from textual.widgets import Select, Static
 
 from reflectcoach.app.screens.insights import (
     NO_CONVERSATIONS,
@@ -16,6 +16,7 @@ from reflectcoach.app.screens.insights import (
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
 from reflectcoach.app.widgets.insights_questions import QuestionList
 from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.rating_plot import RatingPlot
 
 from .conftest import MARKUP_MENTORSHIP, settle
 
@@ -51,7 +52,7 @@ def shown(screen: InsightsScreen) -> dict[str, object]:
         "question": text(panel.query_one(".series-question", Static)),
         "about": text(panel.query_one(".series-about", Static)),
         "values": text(panel.query_one(".series-values", Static)),
-        "plot": list(panel.query_one(Sparkline).data or []),
+        "plot": list(panel.query_one(RatingPlot).values),
     }
 
 
@@ -95,12 +96,19 @@ async def test_questions_are_listed_and_the_first_is_plotted(filled_db, review_a
         assert app.focused is questions and questions.highlighted == 1
         assert shown(screen) == {
             "question": PROGRESS,
-            "about": "Goal review · Ada · 2 answers · lowest 6, highest 8",
+            "about": "Goal review · Ada · 2 answers · lowest 6, highest 8 · scale 1-10",
             "values": "2026-01-26: 6   2026-02-23: 8",
             "plot": [6, 8],
         }
         # Only the question on show was read, never every series at once.
-        assert reads == [{"script_id": "goal_review", "step_id": "progress", "mentorship": "Ada"}]
+        assert reads == [
+            {
+                "script_id": "goal_review",
+                "step_id": "progress",
+                "mentorship": "Ada",
+                "min_conversations": 1,
+            }
+        ]
         assert app.is_running
 
 
@@ -112,7 +120,7 @@ async def test_choosing_another_question_plots_it(filled_db, review_app, reads) 
         await settle(pilot)
         assert shown(screen) == {
             "question": ENERGY,
-            "about": "Weekly check-in · Ada · 3 answers · lowest 3, highest 5",
+            "about": "Weekly check-in · Ada · 3 answers · lowest 3, highest 5 · scale 1-5",
             "values": "2026-01-05: 3   2026-01-12: 4   2026-01-19: 5",
             "plot": [3, 4, 5],
         }
@@ -121,7 +129,8 @@ async def test_choosing_another_question_plots_it(filled_db, review_app, reads) 
         # The markup mentorship is named literally, and did nothing.
         assert shown(screen) == {
             "question": ENERGY,
-            "about": f"Weekly check-in · {MARKUP_MENTORSHIP} · 2 answers · lowest 2, highest 3",
+            "about": f"Weekly check-in · {MARKUP_MENTORSHIP} · 2 answers · "
+            "lowest 2, highest 3 · scale 1-5",
             "values": "2026-02-02: 2   2026-02-09: 3",
             "plot": [2, 3],
         }
@@ -183,12 +192,18 @@ async def test_a_question_asked_without_a_mentorship(filled_db, review_app, db_p
         await settle(pilot)
         assert shown(screen) == {
             "question": ENERGY,
-            "about": "Weekly check-in · no mentorship named · 2 answers · lowest 2, highest 4",
+            "about": "Weekly check-in · no mentorship named · 2 answers · "
+            "lowest 2, highest 4 · scale 1-5",
             "values": "2026-03-20: 2   2026-03-27: 4",
             "plot": [2, 4],
         }
         # Read as the conversations without a mentorship (""), not as every mentorship's.
-        assert reads[-1] == {"script_id": "check_in", "step_id": "energy", "mentorship": ""}
+        assert reads[-1] == {
+            "script_id": "check_in",
+            "step_id": "energy",
+            "mentorship": "",
+            "min_conversations": 1,
+        }
 
 
 async def test_mentorship_filter_narrows_the_questions(filled_db, review_app) -> None:
@@ -427,3 +442,23 @@ async def test_the_list_says_it_is_loading_until_it_is_read(
             release.set()
         await settle(pilot)
         assert shown(screen)["question"] == PROGRESS
+
+
+async def test_the_plot_is_drawn_on_the_declared_scale(filled_db, review_app) -> None:
+    """1-10 is drawn 1-10 whatever the answers (6 and 8 here); a number from zero."""
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        plot = screen.query_one(RatingPlot)
+        assert plot.y_limits == (1, 10)
+        # What plotext itself was told (its left y axis), not only our attribute.
+        assert plot.plt._active.monitor.ylim[0] == [1.0, 10.0]
+        assert plot.x_labels == ["2026-01-26", "2026-02-23"]
+        questions = screen.query_one(QuestionList)
+        questions.highlighted = 3  # energy, 1-5, Ada: answers 3..5
+        await settle(pilot)
+        assert plot.y_limits == (1, 5) and plot.plt._active.monitor.ylim[0] == [1.0, 5.0]
+        questions.highlighted = 6  # hours: a number, from zero to its highest
+        await settle(pilot)
+        assert plot.y_limits is not None and plot.y_limits[0] == 0
+        assert plot.y_limits[1] == max(plot.values)

@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 from typing import Any, TypedDict
 
-from reflectcoach.store import Store
+from reflectcoach.store import Store, mentorship_rows
 from reflectcoach.store.mentorships import mentorship_key
 
 COMMON_WORD = "team"  # in about 80% of text answers
@@ -211,6 +211,8 @@ def make_history(
             db.table("conversations").insert_all(conversation_rows, batch_size=1000)
             db.table("answers").insert_all(answer_rows, batch_size=1000)
             db.execute("INSERT INTO answers_fts(answers_fts) VALUES ('rebuild')")
+            # The mentorships' own rows, as Store.start would have made them one by one.
+            mentorship_rows.backfill(db)
             for sql in triggers:
                 db.execute(sql)
         return {

@@ -402,6 +402,18 @@ class ReflectCoachApp(App[None]):
     async def action_search(self) -> None:
         await self.open_review(search=True)
 
+    def open_mentorship(self, name: str | None) -> None:
+        """The mentorship screen for `name`, or a word on how to choose one."""
+        from reflectcoach.app.screens.mentorship import MentorshipScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(MentorshipScreen(name))
+
     def action_insights(self) -> None:
         from reflectcoach.app.screens.insights import InsightsScreen
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 
 class ReflectCoachCommands(Provider):
+    mentorships: list[str] = []  # noqa: RUF012 (filled per palette by startup)
+
     @property
     def rc_app(self) -> ReflectCoachApp:
         return self.app  # type: ignore[return-value]
@@ -52,7 +54,24 @@ class ReflectCoachCommands(Provider):
             ("Help: keys and commands", app.action_help, "Every key on every screen"),
             ("Rename a mentorship", partial(rename_mentorship, app), "Or merge two into one"),
         ]
+        for mentorship in self.mentorships:
+            found.append(
+                (
+                    clean(f"Open mentorship: {mentorship}"),
+                    partial(app.open_mentorship, mentorship),
+                    "Its conversations, commitments and ratings over time",
+                )
+            )
         return found
+
+    async def startup(self) -> None:
+        """The mentorships' names, read once when the palette opens (a small table)."""
+        from reflectcoach.store import StoreError
+
+        try:
+            self.mentorships = [m.name for m in self.rc_app.main_store().all_mentorships()]
+        except StoreError:
+            self.mentorships = []
 
     def later(self, callback: Callable[[], object]) -> Callable[[], object]:
         """Run `callback` once the palette is gone: removing it resets the focus of whatever

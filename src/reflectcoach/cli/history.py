@@ -132,6 +132,21 @@ def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
     click.echo(clean(out.getvalue()).rstrip())
 
 
+@main.command()
+@click.argument("first_id")
+@click.argument("second_id")
+@pass_settings
+def compare(settings: Settings, first_id: str, second_id: str) -> None:
+    """Two completed runs of one script side by side, question by question: answers they
+    share shown once, differences marked "≠ changed"."""
+    from reflectcoach import compare as comparing
+
+    with settings.store() as store:
+        comparison = comparing.compare(store, first_id, second_id)
+    for line in comparing.plain_lines(comparison):
+        click.echo(clean(line))
+
+
 def _no_record(conversation_id: str, status: str) -> str:
     if status != "completed":
         return (

@@ -7,12 +7,24 @@ import click
 from reflectcoach.cli.base import Settings, clean, main, pass_settings
 
 
-@main.group("mentorship")
+class _ShowByDefault(click.Group):
+    """`reflectcoach mentorship NAME` is `reflectcoach mentorship show NAME` (a mentorship
+    named like a subcommand needs `show`)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+
+@main.group("mentorship", cls=_ShowByDefault)
 def mentorship_group() -> None:
     """The people your conversations are about.
 
     Names match whatever the case or spacing: "sam" and "Sam" are one mentorship, shown as
-    first written.
+    first written. `reflectcoach mentorship NAME` shows one whole.
     """
 
 
@@ -51,3 +63,29 @@ def rename_mentorship(settings: Settings, old: str, new: str) -> None:
     else:
         message = f"Renamed '{done.old}' to '{done.new}' ({done.moved} conversation{many})."
         click.echo(clean(message))
+
+
+@mentorship_group.command("show")
+@click.argument("name")
+@pass_settings
+def show_mentorship(settings: Settings, name: str) -> None:
+    """The mentorship NAME whole: who, since when, every conversation in order, its
+    commitments, and every rating with its date, on its scale."""
+    from reflectcoach import mentorship_view
+
+    scripts = settings.catalog().scripts
+    with settings.store() as store:
+        view = mentorship_view.load(store, scripts, name)
+        titles = store.script_titles()
+    for line in mentorship_view.plain_lines(view, titles):
+        click.echo(clean(line))
+
+
+@mentorship_group.command("reopen")
+@click.argument("name")
+@pass_settings
+def reopen_mentorship(settings: Settings, name: str) -> None:
+    """Make the closed mentorship NAME active again (a closing conversation closed it)."""
+    with settings.store() as store:
+        found = store.reopen_mentorship(name)
+    click.echo(clean(f"'{found.name}' is active again."))

@@ -19,6 +19,7 @@ from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.script import conditions, dates, prefill, templates, urls
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
+    RE_RATES,
     SCRIPT_ID,
     STEP_ID,
     Audience,
@@ -30,6 +31,7 @@ from reflectcoach.script.model import (
     QuestionType,
     RecallRef,
     RecordPart,
+    ReRate,
     Script,
     Step,
     parse_recall,
@@ -40,15 +42,19 @@ from reflectcoach.text import clean
 
 Severity: TypeAlias = Literal["error", "warning"]
 
-TOP_KEYS = ("id", "title", "summary", "audience", "version", "record", "steps")
+TOP_KEYS = (
+    *("id", "title", "summary", "audience", "version", "record", "closes_mentorship"),
+    "steps",
+)
 RECORD_PART_KEYS = ("text", "private", "if")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "commitment", "next", "end"),
+    *("prefill", "commitment", "re_rates", "next", "end"),
 )
 QUESTION_KEYS = (
     *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
+    "re_rates",
 )
 COMMITMENT_KEYS = ("due", "goal")
 BRANCH_KEYS = ("if", "go")
@@ -73,7 +79,7 @@ ANSWER_KIND = {
 TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
     QuestionType.CHOICE: frozenset({"options"}),
     QuestionType.MULTI: frozenset({"options"}),
-    QuestionType.SCALE: frozenset({"min", "max", "labels"}),
+    QuestionType.SCALE: frozenset({"min", "max", "labels", "re_rates"}),
     QuestionType.NUMBER: frozenset({"min", "max"}),
     QuestionType.DATE: frozenset({"min", "max"}),
 }
@@ -204,6 +210,7 @@ class _Draft:
     # `commitment:`: its spec, and the nodes naming the due and goal steps.
     commitment: CommitmentSpec | None = None
     commitment_nodes: list[tuple[str, Node]] = field(default_factory=list)
+    re_rates: ReRate | None = None
 
 
 class _Checker:
@@ -263,6 +270,9 @@ class _Checker:
         audience = self.audience(top.get("audience"))
         version = self.version(top.get("version"))
         record = self.record(top["record"]) if "record" in top else None
+        closes = "closes_mentorship" in top and self.flag(
+            "closes_mentorship", top["closes_mentorship"]
+        )
         if "steps" in top:
             self.read_steps(top["steps"])
         self.check_references()
@@ -284,6 +294,7 @@ class _Checker:
             sha256=hashlib.sha256(data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
             recalls=tuple(sorted(self.recalls, key=lambda r: (r.pos.line, r.pos.col))),
+            closes_mentorship=closes,
         )
 
     def fields(
@@ -523,7 +534,7 @@ class _Checker:
             kind = _TYPES[text]
         draft.type = kind
         allowed = TYPE_KEYS[kind]
-        for name in ("options", "min", "max", "labels"):
+        for name in ("options", "min", "max", "labels", "re_rates"):
             if name in found and name not in allowed:
                 self.error_at(_key(node, name), f"'{name}' does not apply to a {kind} question")
         if "options" in allowed:
@@ -533,6 +544,8 @@ class _Checker:
                 self.error_at(draft.key, f"a {kind} question needs 'options'")
         if kind is QuestionType.SCALE:
             self.scale(draft, found)
+            if "re_rates" in found:
+                draft.re_rates = self.re_rates(found["re_rates"])
         elif kind is QuestionType.NUMBER:
             self.number_range(draft, found)
         elif kind is QuestionType.DATE:
@@ -662,6 +675,41 @@ class _Checker:
         draft.min, draft.max = low, high
         if "labels" in found:
             draft.labels = self.labels(found["labels"], low, high)
+
+    def re_rates(self, node: Node) -> ReRate | None:
+        """`SCRIPT.STEP`; whether that step exists and has this scale is checked once the
+        step's own script is loaded (here, or by the registry for another script)."""
+        text = self.text("re_rates", node)
+        if text is None:
+            return None
+        match = RE_RATES.match(text)
+        if match is None:
+            self.error_at(
+                node,
+                f"'re_rates' must be SCRIPT_ID.STEP_ID (e.g. goal_setting.baseline), "
+                f"not '{_short(text)}'",
+            )
+            return None
+        return ReRate(match.group(1), match.group(2), Pos(node.line, node.col))
+
+    def check_re_rates(self) -> None:
+        """A re-rating of a step of this same script: that step must be a scale with the
+        same min and max."""
+        for draft in self.steps.values():
+            ref = draft.re_rates
+            if ref is None or ref.script != self.script_id:
+                continue
+            target = self.steps.get(ref.step)
+            problem = re_rate_problem(
+                ref,
+                draft.min,
+                draft.max,
+                None if target is None else (target.type, target.min, target.max),
+                self.steps,
+                same=ref.step == draft.id,
+            )
+            if problem is not None:
+                self.error(ref.pos.line, ref.pos.col, problem)
 
     def labels(self, node: Node, low: int, high: int) -> dict[int, str]:
         if not isinstance(node, Map):
@@ -824,6 +872,7 @@ class _Checker:
     def check_references(self) -> None:
         self.check_prefills()
         self.check_commitments()
+        self.check_re_rates()
         for text, node in self.texts:
             for name, offset in text.holes:
                 if name.startswith(COMMITMENT_PREFIX):
@@ -1032,7 +1081,35 @@ class _Checker:
             end=draft.end,
             prefill=tuple(source for source, _ in draft.prefill),
             commitment=draft.commitment,
+            re_rates=draft.re_rates,
         )
+
+
+def re_rate_problem(
+    ref: ReRate,
+    low: float | None,
+    high: float | None,
+    target: tuple[QuestionType | None, float | None, float | None] | None,
+    steps: Iterable[str],
+    *,
+    same: bool = False,
+) -> str | None:
+    """Why `ref` cannot re-rate its target (type, min, max; None when the script has no
+    such step), or None when it can."""
+    if same:
+        return "'re_rates' names this step itself; name the earlier step it asks again"
+    if target is None:
+        return f"script '{ref.script}' has no step '{ref.step}'{suggest(ref.step, steps)}"
+    kind, target_low, target_high = target
+    if kind is not QuestionType.SCALE:
+        what = "a say step" if kind is None else f"a {kind} question"
+        return f"'re_rates' must name a scale step; {ref.source} is {what}"
+    if (target_low, target_high) != (low, high):
+        return (
+            f"'re_rates' needs the same scale: {ref.source} is {target_low:g}..{target_high:g}, "
+            f"this step is {low:g}..{high:g}"
+        )
+    return None
 
 
 def _key(node: Map, name: str) -> Scalar:

@@ -140,6 +140,24 @@ class CommitmentSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ReRate:
+    """`re_rates: SCRIPT.STEP` on a scale step: it asks again what that step rated, so the
+    two are one series over time in a mentorship (insights, the mentorship screen)."""
+
+    script: str
+    step: str
+    pos: Pos
+
+    @property
+    def source(self) -> str:
+        return f"{self.script}.{self.step}"
+
+
+# `re_rates: SCRIPT_ID.STEP_ID`
+RE_RATES = re.compile(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     pos: Pos
@@ -161,6 +179,7 @@ class Step:
     # Tried in order when the question comes up afresh: the first with a value is offered.
     prefill: tuple[Prefill, ...] = ()
     commitment: CommitmentSpec | None = None
+    re_rates: ReRate | None = None
 
     @property
     def is_question(self) -> bool:
@@ -210,6 +229,8 @@ class Script:
     id_pos: Pos = Pos(1, 1)  # where `id` was written, for duplicate-id diagnostics
     # Every recall reference, in file order: the registry checks them against the catalog.
     recalls: tuple[RecallRef, ...] = ()
+    # `closes_mentorship: true`: completing it closes the conversation's mentorship.
+    closes_mentorship: bool = False
 
     @property
     def first_step(self) -> str:

@@ -211,6 +211,40 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
                 if given is not None and not prefill.fits(ref.fills, given):
                     message = prefill.mismatch(ref.script, ref.step, given, ref.fills)
                     found.append(Diagnostic(*where, "error", message))
+        found.extend(_check_re_rates(script, known))
+    return found
+
+
+def _check_re_rates(script: Script, known: Mapping[str, Script]) -> list[Diagnostic]:
+    """Each `re_rates` naming another script: a warning while that script is not loaded
+    (an error with --strict), else its step must be a scale with the same min and max."""
+    from reflectcoach.script.loader import Diagnostic, re_rate_problem, suggest
+
+    found: list[Diagnostic] = []
+    for step in script.steps.values():
+        ref = step.re_rates
+        if ref is None or ref.script == script.id:
+            continue  # the loader checked re-ratings within the script
+        where = (script.source, ref.pos.line, ref.pos.col)
+        target = known.get(ref.script)
+        if target is None:
+            hint = suggest(ref.script, known)
+            message = (
+                f"no script '{ref.script}' is loaded{hint}, so this re-rating cannot be "
+                "checked and is plotted on its own"
+            )
+            found.append(Diagnostic(*where, "warning", message))
+            continue
+        other = target.steps.get(ref.step)
+        problem = re_rate_problem(
+            ref,
+            step.min,
+            step.max,
+            None if other is None else (other.type, other.min, other.max),
+            target.steps,
+        )
+        if problem is not None:
+            found.append(Diagnostic(*where, "error", problem))
     return found
 
 

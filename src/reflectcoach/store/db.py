@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import commitments, files, integrity, leases, wal
+from . import commitments, files, integrity, leases, mentorship_rows, wal
 from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
@@ -158,6 +158,8 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         with self.transaction() as db:
             # Inside the transaction: "sam" for an existing "Sam" is stored as "Sam".
             record["mentorship"], record["mentorship_key"] = stored_name(db, mentorship)
+            if record["mentorship_key"] is not None:
+                mentorship_rows.ensure(db, record["mentorship_key"], record["mentorship"], now)
             table = db.table("conversations")
             for _ in range(10):
                 conversation_id = new_id()
@@ -231,11 +233,16 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
     def delete(self, conversation_id: str) -> bool:
         """Delete a conversation, its answers and drafts; False if there was no such one."""
         with self.transaction() as db:
+            found = db.execute(
+                "SELECT mentorship_key FROM conversations WHERE id = ?", [conversation_id]
+            ).fetchone()
             db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
             commitments.delete_made_by(db, conversation_id)
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+            if found is not None and found[0] is not None:
+                mentorship_rows.forget_if_empty(db, found[0])
             return cursor.rowcount > 0
 
     @guarded
@@ -361,9 +368,12 @@ class ConversationJournal:
         current_step: str,
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
+        closes_mentorship: bool = False,
     ) -> None:
-        """Finished: stored with its record, the commitments it makes and its follow-ups'
-        statuses, and the lease given back, all in one transaction."""
+        """Finished: stored with its record, the commitments it makes, its follow-ups'
+        statuses and the lease given back, all in one transaction. Its mentorship's role is
+        refreshed, and with `closes_mentorship` (the script's key) the mentorship is closed,
+        in it too."""
         now = self.store.clock()
         with self.store.transaction() as db:
             self._hold(db)
@@ -390,3 +400,10 @@ class ConversationJournal:
                 completed_at=now,
                 record=record,
             )
+            found = db.execute(
+                "SELECT mentorship_key FROM conversations WHERE id = ?", [self.conversation_id]
+            ).fetchone()
+            if found is not None and found[0] is not None:
+                mentorship_rows.completed(db, found[0], self.conversation_id)
+                if closes_mentorship:
+                    mentorship_rows.set_closed(db, found[0], now)

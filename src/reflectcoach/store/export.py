@@ -25,6 +25,7 @@ from reflectcoach.text import clean, json_text, markdown_escape
 from . import commitments_io
 from .commitments import readable
 from .db import Store
+from .mentorships import mentorship_key
 from .queries import CONVERSATION_COLUMNS
 from .rows import ConversationWithAnswers, Filters
 
@@ -87,6 +88,9 @@ def write_json(
                 "updated_at": draft["updated_at"],
             }
         )
+    # Each conversation in a mentorship carries its mentorship's status (a handful of rows),
+    # so an export of any part of the history restores whether it was closed.
+    mentorships = {m.key: m for m in store.all_mentorships()}
     fp.write("[")
     for conversation in _stream(store, filters, progress, include_future=True):
         item: dict[str, Any] = {name: conversation[name] for name in EXPORT_FIELDS}  # type: ignore[literal-required]
@@ -107,6 +111,9 @@ def write_json(
         ]
         if conversation["id"] in drafts:
             item["drafts"] = drafts[conversation["id"]]
+        found = mentorships.get(mentorship_key(conversation["mentorship"]) or "")
+        if found is not None:
+            item["mentorship_status"] = {"status": found.status, "closed_at": found.closed_at}
         fp.write(separator)
         fp.write(json_text(item))
         separator = ",\n"

@@ -17,9 +17,10 @@ from sqlite_utils import Database
 
 from reflectcoach.numbers import MAX_NUMBER_WORDS, within
 
-from . import commitments_io
+from . import commitments_io, mentorship_rows
 from .db import Store
 from .errors import StoreError, guarded
+from .mentorship_rows import MENTORSHIP_STATUSES
 from .mentorships import display_name, first_written, mentorship_key
 from .rows import ID_LENGTH, STATUSES, encode_value, format_time
 
@@ -159,6 +160,7 @@ def _conversation(item: Any) -> Rows:
         "updated_at": _time(_str(item, "updated_at"), "updated_at"),
         "completed_at": _time(_opt(item, "completed_at"), "completed_at"),
     }
+    row["_state"] = _mentorship_status(item.get("mentorship_status"))
     answers_in = item.get("answers", [])
     if not isinstance(answers_in, list):
         raise _Invalid("'answers' must be a list")
@@ -175,6 +177,21 @@ def _conversation(item: Any) -> Rows:
     if len(set(draft_seqs)) != len(draft_seqs):
         raise _Invalid("two drafts have the same 'seq'")
     return row, answers, drafts
+
+
+def _mentorship_status(value: Any) -> tuple[str, str | None] | None:
+    """The exported mentorship's status: (status, closed_at), or None (an older export)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _Invalid("'mentorship_status' must be an object")
+    status = value.get("status")
+    if status not in MENTORSHIP_STATUSES:
+        raise _Invalid(f"'mentorship_status' must be one of {', '.join(MENTORSHIP_STATUSES)}")
+    closed_at = _time(_opt(value, "closed_at"), "closed_at")
+    if (status == "closed") != (closed_at is not None):
+        raise _Invalid("a closed mentorship has a 'closed_at', an active one none")
+    return status, closed_at
 
 
 def _check_path(row: dict[str, Any], seqs: set[int]) -> None:
@@ -229,6 +246,14 @@ def _write(
                 seen.add(row["id"])
                 added.append((row, answers, drafts))
         _match_mentorships(db, [row for row, _, _ in added])
+        # Mentorships new to this database take the status the file gives; those already
+        # here keep theirs (an import never overwrites).
+        states: dict[str, tuple[str, str | None] | None] = {}
+        for row, _, _ in added:
+            state = row.pop("_state")
+            key = row["mentorship_key"]
+            if key is not None and mentorship_rows.get(db, key) is None:
+                states[key] = states.get(key) or state
         if added:
             db.table("conversations").insert_all(
                 (row for row, _, _ in added), pk="id", batch_size=500
@@ -244,6 +269,11 @@ def _write(
                 batch_size=500,
             )
         commitments_io.write_part(db, list(commitments))
+        for key in {row["mentorship_key"] for row, _, _ in added} - {None}:
+            mentorship_rows.refresh(db, key)
+            state = states.get(key)
+            if state is not None:
+                mentorship_rows.set_closed(db, key, state[1])
     return len(added), len(items) - len(added)
 
 

@@ -168,6 +168,7 @@ class Insights:
         mentorship: str | None = None,
         script_id: str | None = None,
         step_id: str | None = None,
+        min_conversations: int = 2,
     ) -> list[Series]:
         """Scale/number questions answered in more than one conversation, one series per
         (script_id, step_id, mentorship), sorted by those; points oldest first (a loop that
@@ -177,7 +178,8 @@ class Insights:
         `mentorship` ("") means the conversations without one (the store keeps a blank name
         as none). To plot one question, pass script_id and step_id (and mentorship): that
         reads only its points, milliseconds on a large history, where no filter reads every
-        numeric answer."""
+        numeric answer. `min_conversations=1` keeps a question answered once (a re-rating,
+        or the mentorship screen's every rating)."""
         sql = (
             "SELECT c.script_id, a.step_id, c.mentorship, a.answered_at, a.answer_json, "
             "a.conversation_id, a.seq FROM conversations c "
@@ -215,7 +217,7 @@ class Insights:
                     latest[key] = (at, conversation_id, seq)
         result: list[Series] = []
         for key in sorted(points, key=_series_order):
-            if len(spread[key]) < 2:
+            if len(spread[key]) < min_conversations:
                 continue
             series = sorted(points[key], key=lambda point: point[0])
             _, conversation_id, seq = latest[key]
@@ -233,6 +235,68 @@ class Insights:
                 }
             )
         return result
+
+    @guarded
+    def numeric_points(
+        self, mentorship: str, *, script_id: str | None = None, step_id: str | None = None
+    ) -> list[tuple[str, str, str, int | float, str, int]]:
+        """Every numeric answer on the path of one mentorship's conversations ("" for none),
+        oldest first, as (script_id, step_id, answered_at, value, conversation_id, seq): one
+        statement for the mentorship screen, which groups them itself (ratings.py). The
+        question is left out: it is not in the index, and reading it for every point doubled
+        the time; `question_at` reads it for the points that need it."""
+        key = mentorship_key(mentorship)
+        # As numeric_questions: the name found first selects the whole mentorship, so the
+        # walk keeps to conversations_series, which covers every column read from c.
+        clause = (
+            "c.mentorship IS NULL"
+            if key is None
+            else "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? "
+            "LIMIT 1)"
+        )
+        params: list[Any] = [] if key is None else [key]
+        sql = (
+            "SELECT c.script_id, a.step_id, a.answered_at, a.answer_json, a.conversation_id, "
+            "a.seq FROM conversations c INDEXED BY conversations_series "
+            "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+            f"WHERE {_POINT} AND {clause}"
+        )
+        if script_id is not None:
+            sql += " AND c.script_id = ?"
+            params.append(script_id)
+        if step_id is not None:
+            sql += " AND a.step_id = ?"
+            params.append(step_id)
+        found = []
+        for script, step, at, raw, conversation_id, seq in self.db.execute(sql, params):
+            value = _number(raw)
+            if value is not None:
+                found.append((script, step, at, value, conversation_id, seq))
+        found.sort(key=lambda row: row[2])
+        return found
+
+    @guarded
+    def question_at(self, conversation_id: str, seq: int) -> str:
+        """The question as asked at one place of one conversation ("" if there is none)."""
+        row = self.db.execute(
+            "SELECT question FROM answers WHERE conversation_id = ? AND seq = ?",
+            [conversation_id, seq],
+        ).fetchone()
+        return "" if row is None else str(row[0])
+
+    @guarded
+    def question_wordings(self, script_id: str, step_id: str, mentorship: str) -> list[str]:
+        """Each text a numeric question was asked with in one mentorship ("" for none),
+        first asked first: more than one means its wording changed."""
+        clause, params = mentorship_clause(mentorship)
+        rows = self.db.execute(
+            "SELECT a.question, min(a.answered_at) FROM conversations c "
+            "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+            f"WHERE {_POINT} AND {clause} AND c.script_id = ? AND a.step_id = ? "
+            "GROUP BY a.question ORDER BY 2",
+            [*params, script_id, step_id],
+        ).fetchall()
+        return [question for question, _ in rows]
 
     @guarded
     def monthly_counts(self, *, status: str | None = None) -> list[MonthCount]:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import mentorship_rows
 from .errors import StoreError, guarded
+from .mentorship_rows import Mentorship
 
 
 def display_name(name: str | None) -> str | None:
@@ -65,6 +67,29 @@ class Renamed:
     moved: int  # conversations that now carry `new`
     merged: bool  # `new` was already in use: the two are one mentorship now
     total: int  # conversations in the mentorship afterwards
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One conversation in a mentorship's timeline."""
+
+    id: str
+    script_id: str
+    title: str
+    status: str
+    started_at: str
+    completed_at: str | None
+    first_line: str  # the record's first line of text ("" without a record)
+
+
+def first_line(record: str | None) -> str:
+    """The first line of a record that says something: heading marks and emphasis stars
+    left out (they are Markdown, not words)."""
+    for line in (record or "").splitlines():
+        words = line.strip().lstrip("#").strip().replace("**", "")
+        if words:
+            return words
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +141,76 @@ class Mentorships:
                 "WHERE mentorship_key = ?",
                 [shown, new_key, old_key],
             )
+            mentorship_rows.merge(db, old_key, new_key)
             # When merging, the target's own rows already carry its name: only `old` moves.
             (total,) = db.execute(
                 "SELECT count(*) FROM conversations WHERE mentorship_key = ?", [new_key]
             ).fetchone()
         return Renamed(old_shown, shown, moved, target is not None, total)
+
+    @guarded
+    def mentorship_name(self, name: str | None) -> str | None:
+        """The name shown for the mentorship `name` means (None for none or blank)."""
+        key = mentorship_key(name)
+        return None if key is None else (first_written(self.db, key) or display_name(name))
+
+    @guarded
+    def mentorship(self, name: str) -> Mentorship | None:
+        """The mentorship `name` means (matched by key), or None."""
+        key = mentorship_key(name)
+        return None if key is None else mentorship_rows.get(self.db, key)
+
+    @guarded
+    def find_mentorship(self, name: str) -> Mentorship:
+        """Like `mentorship`, but StoreError (with a "did you mean") when there is none."""
+        found = self.mentorship(name)
+        if found is None:
+            raise StoreError(_no_such(self.db, name))
+        return found
+
+    @guarded
+    def all_mentorships(self) -> list[Mentorship]:
+        """Every mentorship, by name (case ignored)."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(mentorship_rows.COLUMNS)} FROM mentorships ORDER BY mentorship_key"
+        ).fetchall()
+        return [mentorship_rows.from_row(row) for row in rows]
+
+    @guarded
+    def mentorship_timeline(self, name: str) -> list[TimelineEntry]:
+        """Every conversation in the mentorship, oldest first (the key's index walks them in
+        order)."""
+        key = mentorship_key(name)
+        if key is None:
+            return []
+        rows = self.db.execute(
+            "SELECT id, script_id, title, status, started_at, completed_at, record "
+            "FROM conversations INDEXED BY conversations_mentorship_key "
+            "WHERE mentorship_key = ? ORDER BY started_at, rowid",
+            [key],
+        ).fetchall()
+        return [
+            TimelineEntry(cid, script, title, status, started, completed, first_line(record))
+            for cid, script, title, status, started, completed, record in rows
+        ]
+
+    @guarded
+    def reopen_mentorship(self, name: str) -> Mentorship:
+        """Make a closed mentorship active again (one already active stays so)."""
+        return self._set_closed(name, None)
+
+    @guarded
+    def close_mentorship(self, name: str, at: str) -> Mentorship:
+        return self._set_closed(name, at)
+
+    def _set_closed(self, name: str, at: str | None) -> Mentorship:
+        key = mentorship_key(name)
+        with self.transaction() as db:
+            if key is None or not mentorship_rows.set_closed(db, key, at):
+                raise StoreError(_no_such(db, name))
+            found = mentorship_rows.get(db, key)
+        assert found is not None
+        return found
 
 
 def _no_such(db: Database, name: str) -> str:

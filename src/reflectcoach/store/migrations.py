@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import integrity
+from . import integrity, mentorship_rows
 from .errors import StoreError, damaged
 from .files import read_schema
 from .mentorships import mentorship_key
@@ -219,6 +219,25 @@ def m007_commitments(db: Database) -> None:
     db.table("answers").add_column("commitment_id", str)
 
 
+@migrations()
+def m008_mentorships(db: Database) -> None:
+    # A mentorship as a thing of its own (store/mentorship_rows.py): its role, start and
+    # whether it is closed. Conversations keep their name and key; this mirrors them.
+    db["mentorships"].create(
+        {
+            "mentorship_key": str,
+            "name": str,
+            "role": str,
+            "started": str,
+            "status": str,
+            "closed_at": str,
+        },
+        pk="mentorship_key",
+        not_null={"mentorship_key", "name", "started", "status"},
+    )
+    mentorship_rows.backfill(db)
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -229,6 +248,7 @@ KNOWN = [
         m005_drafts,
         m006_leases,
         m007_commitments,
+        m008_mentorships,
     )
 ]
 

@@ -105,6 +105,14 @@ class HomeScreen(Screen[None]):
             id="set-aside",
             tooltip="Off this list; it stays in review",
         ),
+        Binding(
+            "m",
+            "mentorship",
+            "Mentorship",
+            id="mentorship-open",
+            tooltip="This conversation's mentorship (or Who's) whole",
+            show=False,  # the footer is full at 80 columns; help lists it
+        ),
         Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
         Binding("i", "app.insights", "Insights", id="insights", tooltip="Trends over time"),
         Binding("q", "app.quit", "Quit", id="quit-home", show=False),
@@ -379,6 +387,18 @@ class HomeScreen(Screen[None]):
         option = self.query_one("#running", OptionList).highlighted_option
         if option is not None and option.id:
             self.rc_app.open_conversation(resume=option.id)
+
+    def action_mentorship(self) -> None:
+        """The resume list's highlighted conversation's mentorship when the list has the
+        focus, else the name typed under Who."""
+        listing = self.query("#running").results(OptionList)
+        running = next(listing, None)
+        if running is not None and running.has_focus and running.highlighted is not None:
+            entry = self.running[running.highlighted]
+            if entry.mentorship:
+                self.rc_app.open_mentorship(entry.mentorship)
+                return
+        self.rc_app.open_mentorship(self.mentorship)
 
     def action_set_aside(self) -> None:
         option = self.query_one("#running", OptionList).highlighted_option

@@ -31,10 +31,12 @@ from reflectcoach.app.widgets.insights_questions import (
 )
 from reflectcoach.app.widgets.insights_series import SeriesPanel
 from reflectcoach.app.widgets.review_format import count_words, one_line
+from reflectcoach.ratings import RatingSeries, question_series, re_raters
 from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
+    from reflectcoach.script.model import Script
     from reflectcoach.store import Store
 
 NO_SERIES = (
@@ -59,22 +61,20 @@ def no_series_text(mentorship: str | None) -> str:
     return NO_SERIES_FOR.format(name=one_line(mentorship))
 
 
-def series_for(store: Store, key: QuestionKey) -> Mapping[str, Any] | None:
-    """The points of one question in one mentorship (None: the conversations without one)."""
+def series_for(
+    store: Store, scripts: Mapping[str, Script], key: QuestionKey
+) -> RatingSeries | None:
+    """The points of one question in one mentorship (None: the conversations without one),
+    with its re-ratings, on its declared scale."""
     script_id, step_id, mentorship = key
-    # A blank mentorship asks for the conversations without one (None would read every
-    # mentorship's series of the question).
-    found = store.numeric_series(
-        script_id=script_id, step_id=step_id, mentorship="" if mentorship is None else mentorship
-    )
-    return next((s for s in found if s["mentorship"] == mentorship), None)
+    return question_series(store, scripts, (script_id, step_id), mentorship)
 
 
 @dataclass
 class Figures:
     questions: list[Mapping[str, Any]]
     # The series of the question the list will highlight, read with the list.
-    first: tuple[QuestionKey, Mapping[str, Any] | None] | None
+    first: tuple[QuestionKey, RatingSeries | None] | None
     counts: list[Mapping[str, Any]] | None  # None: unchanged (only the list was reloaded)
     titles: dict[str, str]
     mentorships: list[str]
@@ -112,7 +112,7 @@ class InsightsScreen(Screen[None]):
         self.loaded = False  # the first figures have arrived (counts, titles, names)
         self.empty = False  # ... and there were no reflections at all
         self.titles: dict[str, str] = {}
-        self.series: dict[QuestionKey, Mapping[str, Any] | None] = {}  # read so far
+        self.series: dict[QuestionKey, RatingSeries | None] = {}  # read so far
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -160,14 +160,22 @@ class InsightsScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
+            scripts = self.app.catalog().scripts
+            # A re-rating is plotted with what it re-rates, not listed on its own.
+            raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
             with self.app.open_store() as store:
                 titles = store.script_titles() if counts else self.titles
-                questions = in_list_order(store.numeric_questions(mentorship=mentorship), titles)
+                numeric = [
+                    q
+                    for q in store.numeric_questions(mentorship=mentorship)
+                    if (q["script_id"], q["step_id"]) not in raters
+                ]
+                questions = in_list_order(numeric, titles)
                 keys = [question_key(q) for q in questions]
                 first = keep if keep in keys else (keys[0] if keys else None)
                 figures = Figures(
                     questions=questions,
-                    first=None if first is None else (first, series_for(store, first)),
+                    first=None if first is None else (first, series_for(store, scripts, first)),
                     counts=list(store.monthly_counts()) if counts else None,
                     titles=titles,
                     mentorships=list(store.mentorships()) if counts else [],
@@ -185,8 +193,9 @@ class InsightsScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
+            scripts = self.app.catalog().scripts
             with self.app.open_store() as store:
-                series = series_for(store, key)
+                series = series_for(store, scripts, key)
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._series_problem, key, generation, str(problem))
@@ -253,9 +262,7 @@ class InsightsScreen(Screen[None]):
         else:
             panel.show(series, self.titles.get(key[0], key[0]))
 
-    def _series_read(
-        self, key: QuestionKey, generation: int, series: Mapping[str, Any] | None
-    ) -> None:
+    def _series_read(self, key: QuestionKey, generation: int, series: RatingSeries | None) -> None:
         if generation != self.generation or not self.is_attached:
             return
         self.series[key] = series

@@ -85,6 +85,14 @@ class ReviewScreen(Screen[None]):
         ),
         Binding("d", "delete", "Delete", id="review.delete", tooltip="Delete this reflection"),
         Binding(
+            "o",
+            "mentorship",
+            "Mentorship",
+            id="review.mentorship",
+            show=False,
+            tooltip="This reflection's mentorship seen whole",
+        ),
+        Binding(
             "c",
             "resume",
             "Continue",
@@ -422,6 +430,10 @@ class ReviewScreen(Screen[None]):
         self.table.remove(conversation_id)
         self._load_choices()
         self.reload(keep=self.table.current_id)
+
+    def action_mentorship(self) -> None:
+        row = self.table.current
+        self.app.open_mentorship(None if row is None else row["mentorship"])
 
     def action_resume(self) -> None:
         row = self.table.current

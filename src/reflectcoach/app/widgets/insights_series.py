@@ -1,4 +1,5 @@
-"""One numeric question over time: its text, a sparkline, and every value in words.
+"""One numeric question over time: its text, a plot on its declared scale (RatingPlot), and
+every value in words.
 
 The panel is composed once and shows whichever question is chosen (`show`), or a message
 while there is none to show (`show_message`): choosing another question changes four
@@ -8,14 +9,15 @@ widgets' content and mounts nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.rating_plot import RatingPlot
 from reflectcoach.app.widgets.review_format import (
     count_words,
     day,
@@ -24,11 +26,15 @@ from reflectcoach.app.widgets.review_format import (
     one_line,
 )
 from reflectcoach.numbers import as_float
+from reflectcoach.ratings import scale_text
+
+if TYPE_CHECKING:
+    from reflectcoach.ratings import RatingSeries
 
 # Between a date and its value: a no-break space keeps "2026-01-05: 4" on one line when
 # the list wraps.
 NBSP = "\u00a0"
-COLUMNS_PER_POINT = 6
+RE_RATED = " (re-rated)"
 
 
 def number(value: float) -> str:
@@ -37,19 +43,39 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def values_text(points: Sequence[tuple[str, float]]) -> str:
-    """Every point as `date: value`, oldest first, so nothing depends on reading the plot."""
-    return "   ".join(f"{day(at)}:{NBSP}{number(value)}" for at, value in points)
+def values_text(points: Sequence[tuple[str, float]], re_rated: Sequence[bool] = ()) -> str:
+    """Every point as `date: value`, oldest first, so nothing depends on reading the plot; a
+    re-rating of the question says so."""
+    marks = list(re_rated) + [False] * (len(points) - len(re_rated))
+    return "   ".join(
+        f"{day(at)}:{NBSP}{number(value)}{RE_RATED if mark else ''}"
+        for (at, value), mark in zip(points, marks, strict=True)
+    )
 
 
-def about_text(script_title: str, mentorship: str | None, values: Sequence[float]) -> str:
-    """`Weekly check-in · Ada · 3 answers · lowest 3, highest 5` (plain text)."""
+def wording_text(series: RatingSeries) -> str:
+    """When the question was asked in other words before: which, so two wordings are never
+    read as one without saying so."""
+    if not series.reworded:
+        return ""
+    earlier = " / ".join(f"“{one_line(w)}”" for w in series.wordings[:-1])
+    return f"The wording changed: first asked as {earlier}."
+
+
+def about_text(
+    script_title: str,
+    mentorship: str | None,
+    values: Sequence[float],
+    series: RatingSeries | None = None,
+) -> str:
+    """`Weekly check-in · Ada · 3 answers · lowest 3, highest 5 · scale 1-10` (plain)."""
     return joined(
         [
             one_line(script_title),
             one_line(mentorship_label(mentorship)),
             count_words(len(values), "answer"),
             f"lowest {number(min(values))}, highest {number(max(values))}" if values else "",
+            scale_text(series) if series is not None else "",
         ]
     )
 
@@ -59,38 +85,45 @@ class SeriesPanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="series-panel")
+        self.series: RatingSeries | None = None  # the one shown, once its points are read
 
     def compose(self) -> ComposeResult:
         yield Static(classes="series-question", markup=False)
         yield Static(classes="series-about", markup=False)
-        yield Sparkline([], classes="series-plot")
+        yield Static(classes="series-wording", markup=False)
+        yield RatingPlot(classes="series-plot")
         yield Static(classes="series-values", markup=False)
 
-    def show(self, series: Mapping[str, Any], script_title: str) -> None:
-        """Plot `series` (a store Series) and write out each of its values."""
+    def show(self, series: RatingSeries, script_title: str) -> None:
+        """Plot `series` on its scale and write out each of its values."""
+        self.series = series
         # Every value as a float, leaving out any that is not a number an answer may hold:
         # the store already does, but a panel must not raise over a value from elsewhere.
-        points = [
-            (at, number)
-            for at, value in series["points"]
-            if (number := as_float(value)) is not None
+        kept = [
+            (point, number)
+            for point in series.points
+            if (number := as_float(point.value)) is not None
         ]
+        points = [(point.at, value) for point, value in kept]
         values = [value for _, value in points]
-        self.query_one(".series-question", Static).update(Content(one_line(series["question"])))
+        self.query_one(".series-question", Static).update(Content(one_line(series.question)))
         self.query_one(".series-about", Static).update(
-            Content(about_text(script_title, series["mentorship"], values))
+            Content(about_text(script_title, series.mentorship, values, series))
         )
-        plot = self.query_one(Sparkline)
+        wording = self.query_one(".series-wording", Static)
+        wording.update(Content(wording_text(series)))
+        wording.display = series.reworded
+        plot = self.query_one(RatingPlot)
         plot.display = True
-        # A few columns per answer: a handful of answers stretched over the whole width
-        # would read as a few wide blocks rather than a line over time.
-        plot.styles.width = len(values) * COLUMNS_PER_POINT
-        plot.data = values
-        self.query_one(".series-values", Static).update(Content(values_text(points)))
+        plot.show(points, series.low, series.high)
+        self.query_one(".series-values", Static).update(
+            Content(values_text(points, [series.is_re_rating(p) for p, _ in kept]))
+        )
 
     def show_pending(self, question: Mapping[str, Any], script_title: str) -> None:
         """While `question`'s points are read: its text and where it was asked, no values
         (so the panel never shows one question's values under another's text)."""
+        self.series = None
         self.query_one(".series-question", Static).update(Content(one_line(question["question"])))
         self.query_one(".series-about", Static).update(
             Content(
@@ -103,16 +136,17 @@ class SeriesPanel(Vertical):
                 )
             )
         )
-        plot = self.query_one(Sparkline)
-        plot.data = []
+        self.query_one(".series-wording", Static).display = False
+        plot = self.query_one(RatingPlot)
         plot.display = False
         self.query_one(".series-values", Static).update(Content("Reading its answers…"))
 
     def show_message(self, message: str) -> None:
         """No series: a sentence where the question would be (a problem, or nothing yet)."""
+        self.series = None
         self.query_one(".series-question", Static).update(plain(message))
         self.query_one(".series-about", Static).update("")
-        plot = self.query_one(Sparkline)
-        plot.data = []
+        self.query_one(".series-wording", Static).display = False
+        plot = self.query_one(RatingPlot)
         plot.display = False
         self.query_one(".series-values", Static).update("")

@@ -1,0 +1,137 @@
+"""Two completed runs of one script side by side, question by question (compare.py): one
+row per question, the mark first (`=`, `≠ changed`, `only in one`) so a difference never
+rests on colour alone; an answer both runs gave is shown once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from reflectcoach.app.widgets.review_format import one_line
+from reflectcoach.text import clean
+
+if TYPE_CHECKING:
+    from reflectcoach.app.app import ReflectCoachApp
+    from reflectcoach.compare import Comparison
+    from reflectcoach.store.mentorships import TimelineEntry
+
+PICK = (
+    "Mark two completed runs of one script with space, then press c (or press c on a "
+    "run to compare it with the run of its script before it)."
+)
+
+
+def pick_pair(
+    entries: Sequence[TimelineEntry], marked: Sequence[str], current: TimelineEntry | None
+) -> tuple[str, str] | str:
+    """The two conversations to compare: the two marked, else the highlighted one and its
+    script's completed run before it; a sentence saying what to do when there are none."""
+    if len(marked) == 2:
+        return marked[0], marked[1]
+    if current is None or current.status != "completed":
+        return PICK
+    before = [
+        e
+        for e in entries
+        if e.script_id == current.script_id
+        and e.status == "completed"
+        and e.started_at < current.started_at
+    ]
+    if not before:
+        return PICK
+    return before[-1].id, current.id
+
+
+def _cell(text: str | None, style: str = "") -> Text:
+    return Text(clean(text or ""), style=style, end="")
+
+
+class CompareScreen(Screen[None]):
+    CSS_PATH = "compare.tcss"
+    SUB_TITLE = "Compare"
+    AUTO_FOCUS = "#compare-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="compare.back", tooltip="Back to the mentorship"),
+    ]
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> ReflectCoachApp: ...
+
+    def __init__(self, first_id: str, second_id: str) -> None:
+        super().__init__()
+        self.ids = (first_id, second_id)
+        self.comparison: Comparison | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="compare-about", markup=False)
+        yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="compare-load")
+    def load(self) -> None:
+        from reflectcoach.compare import compare
+        from reflectcoach.errors import UserError
+
+        worker = get_current_worker()
+        try:
+            with self.app.open_store() as store:
+                comparison = compare(store, *self.ids)
+        except UserError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._problem, str(problem))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, comparison)
+
+    def _problem(self, message: str) -> None:
+        if self.is_attached:
+            self.query_one("#compare-about", Static).update("⚠ " + clean(message))
+
+    def _show(self, comparison: Comparison) -> None:
+        if not self.is_attached:
+            return
+        self.comparison = comparison
+        one, two = comparison.first, comparison.second
+        self.query_one("#compare-about", Static).update(
+            f"{one_line(one['title'])} · {len(comparison.rows)} questions, "
+            f"{comparison.changed} different"
+        )
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        width = max((self.size.width - 36) // 2, 12)
+        table.add_column("", key="mark", width=11)
+        table.add_column("Question", key="question", width=20)
+        table.add_column(one["started_at"][:10], key="first", width=width)
+        table.add_column(two["started_at"][:10], key="second", width=width)
+        from reflectcoach.compare import NOT_ASKED
+
+        for row in comparison.rows:
+            first = NOT_ASKED if row.first is None else row.first
+            second = NOT_ASKED if row.second is None else row.second
+            style = "" if row.same else "bold"
+            table.add_row(
+                _cell(row.mark, style),
+                _cell(one_line(row.question)),
+                _cell(one_line(first), style),
+                # Shown once when the same: the later column says so in words.
+                _cell("(same)" if row.same else one_line(second), style),
+                key=row.step_id,
+            )
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

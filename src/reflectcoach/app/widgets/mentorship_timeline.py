@@ -1,0 +1,84 @@
+"""A mentorship's conversations in order: date, script title, status, the record's first
+line. Space marks up to two, for comparing them (CompareScreen).
+
+The latest PAGE are shown, oldest first, and `earlier()` adds a page before them: a
+DataTable row costs about half a millisecond to add, so a thousand would hold the screen up
+for half a second where a real mentorship has a few dozen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.widgets import DataTable
+
+from reflectcoach.app.widgets.review_format import cell, status_word
+
+if TYPE_CHECKING:
+    from reflectcoach.store.mentorships import TimelineEntry
+
+MARK = "✓"
+PAGE = 100
+
+
+class MentorshipTimeline(DataTable[object]):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.entries: list[TimelineEntry] = []  # those shown
+        self.all_entries: list[TimelineEntry] = []
+        self.marked: list[str] = []  # at most two conversation ids, in the order marked
+
+    def on_mount(self) -> None:
+        self.add_column(" ", key="mark", width=1)
+        self.add_column("Date", key="date", width=10)
+        self.add_column("Conversation", key="title", width=24)
+        self.add_column("Status", key="status", width=11)
+        self.add_column("Record", key="record")
+
+    def show(self, entries: Sequence[TimelineEntry], shown: int = PAGE) -> None:
+        """The latest `shown` of `entries` (all of a mentorship's, oldest first)."""
+        self.clear()
+        self.all_entries = list(entries)
+        self.entries = self.all_entries[-shown:] if shown else []
+        self.marked = [m for m in self.marked if any(e.id == m for e in self.entries)]
+        for entry in self.entries:
+            self.add_row(
+                cell(MARK if entry.id in self.marked else ""),
+                cell(entry.started_at[:10]),
+                cell(entry.title),
+                cell(status_word(entry.status)),
+                cell(entry.first_line),
+                key=entry.id,
+            )
+
+    @property
+    def hidden(self) -> int:
+        """Earlier conversations not shown yet."""
+        return len(self.all_entries) - len(self.entries)
+
+    def earlier(self) -> None:
+        """A page more, before those shown; the cursor stays on its conversation."""
+        if not self.hidden:
+            return
+        current = self.current
+        self.show(self.all_entries, len(self.entries) + PAGE)
+        if current is not None:
+            self.move_cursor(row=self.entries.index(current))
+
+    @property
+    def current(self) -> TimelineEntry | None:
+        if not self.entries or not 0 <= self.cursor_row < len(self.entries):
+            return None
+        return self.entries[self.cursor_row]
+
+    def toggle_mark(self) -> None:
+        entry = self.current
+        if entry is None:
+            return
+        if entry.id in self.marked:
+            self.marked.remove(entry.id)
+        else:
+            self.marked = [*self.marked, entry.id][-2:]
+        for shown in self.entries:
+            self.update_cell(shown.id, "mark", cell(MARK if shown.id in self.marked else ""))

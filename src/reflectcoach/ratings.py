@@ -1,0 +1,185 @@
+"""Ratings over time as series with meaning, for insights, the mentorship screen and
+`reflectcoach mentorship show`.
+
+A series is one script step in one mentorship, labelled by its question as last asked (and
+saying so when its wording changed). A scale step that `re_rates` another (closing's
+re-rating of goal_setting's baseline) is not a series of its own: its points join the step
+it re-rates, in the same mentorship, on one line. The scale is the script's (1-10 is drawn
+1-10); a step no loaded script declares is drawn from its data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from reflectcoach.script.model import QuestionType, Script
+
+if TYPE_CHECKING:
+    from reflectcoach.store import Store
+
+StepKey = tuple[str, str]  # (script_id, step_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingPoint:
+    at: str  # UTC ISO time answered
+    value: float
+    script_id: str  # the step that gave it: the series' own, or a re-rating of it
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSeries:
+    script_id: str
+    step_id: str
+    mentorship: str | None
+    question: str  # as last asked
+    wordings: tuple[str, ...]  # every wording, first asked first; more than one: it changed
+    low: float | None  # the declared scale; None for a number question or an unknown step
+    high: float | None
+    points: tuple[RatingPoint, ...]  # oldest first
+
+    @property
+    def key(self) -> StepKey:
+        return self.script_id, self.step_id
+
+    @property
+    def reworded(self) -> bool:
+        return len(self.wordings) > 1
+
+    def is_re_rating(self, point: RatingPoint) -> bool:
+        return (point.script_id, point.step_id) != self.key
+
+
+def re_raters(scripts: Iterable[Script]) -> dict[StepKey, list[StepKey]]:
+    """Each re-rated step -> the steps that re-rate it."""
+    found: dict[StepKey, list[StepKey]] = {}
+    for script in scripts:
+        for step in script.steps.values():
+            if step.re_rates is not None:
+                target = (step.re_rates.script, step.re_rates.step)
+                found.setdefault(target, []).append((script.id, step.id))
+    return found
+
+
+def scale_of(scripts: Mapping[str, Script], key: StepKey) -> tuple[float | None, float | None]:
+    script = scripts.get(key[0])
+    step = None if script is None else script.steps.get(key[1])
+    if step is None or step.type is not QuestionType.SCALE:
+        return None, None
+    return step.min, step.max
+
+
+def mentorship_ratings(
+    store: Store, scripts: Mapping[str, Script], mentorship: str
+) -> list[RatingSeries]:
+    """Every numeric question answered in `mentorship` (even once), re-ratings joined to
+    what they re-rate, in script and step order. One read of the mentorship's points; each
+    series' question is read at its first and last point, and all its wordings only when
+    those two differ (so one asked as A, then B, then A again reads as unchanged)."""
+    name = store.mentorship_name(mentorship)
+    raw = store.numeric_points(mentorship)
+    ends: dict[StepKey, tuple[tuple[str, int], tuple[str, int]]] = {}
+    for script_id, step_id, _, _, conversation_id, seq in raw:
+        key = (script_id, step_id)
+        first = ends[key][0] if key in ends else (conversation_id, seq)
+        ends[key] = (first, (conversation_id, seq))
+    rows: list[Row] = [(s, step, at, value, "") for s, step, at, value, _, _ in raw]
+    result = []
+    for series in _grouped(rows, scripts, name):
+        first, last = ends[series.key]
+        question = store.question_at(*last)
+        said: tuple[str, ...] = (question,)
+        if store.question_at(*first) != question:
+            found = store.question_wordings(series.script_id, series.step_id, mentorship)
+            said = (*(w for w in found if w != question), question)
+        result.append(replace(series, question=question, wordings=said))
+    return result
+
+
+def question_series(
+    store: Store, scripts: Mapping[str, Script], key: StepKey, mentorship: str | None
+) -> RatingSeries | None:
+    """One question's series in one mentorship (None: the conversations without one), with
+    the re-ratings of it: insights' plot, read through `numeric_series` one step at a time."""
+    name = "" if mentorship is None else mentorship
+    rows: list[Row] = []
+    for script_id, step_id in [key, *re_raters(scripts.values()).get(key, [])]:
+        for series in store.numeric_series(
+            script_id=script_id, step_id=step_id, mentorship=name, min_conversations=1
+        ):
+            if series["mentorship"] == mentorship:
+                question = series["question"]
+                rows += [(script_id, step_id, at, v, question) for at, v in series["points"]]
+    rows.sort(key=lambda row: row[2])
+    found = next((s for s in _grouped(rows, scripts, mentorship) if s.key == key), None)
+    if found is None:
+        return None
+    said = store.question_wordings(key[0], key[1], name)
+    said = [w for w in said if w != found.question] + [found.question]
+    return replace(found, wordings=tuple(said))
+
+
+Row = tuple[str, str, str, "int | float", str]  # script_id, step_id, answered_at, value, question
+
+
+def _grouped(
+    rows: Iterable[Row], scripts: Mapping[str, Script], mentorship: str | None
+) -> list[RatingSeries]:
+    """Rows oldest first -> series; a re-rating joins its target when the target has
+    points here, else it is a series of its own (nothing is dropped)."""
+    targets = {
+        rater: target for target, raters in re_raters(scripts.values()).items() for rater in raters
+    }
+    points: dict[StepKey, list[RatingPoint]] = {}
+    wordings: dict[StepKey, list[str]] = {}
+    for script_id, step_id, at, value, question in rows:
+        key = (script_id, step_id)
+        points.setdefault(key, []).append(RatingPoint(at, float(value), script_id, step_id))
+        said = wordings.setdefault(key, [])
+        if question not in said:
+            said.append(question)
+        elif said[-1] != question:  # asked the old way again: last asked goes last
+            said.remove(question)
+            said.append(question)
+    owner = {key: targets[key] if targets.get(key) in points else key for key in points}
+    result: list[RatingSeries] = []
+    for key in sorted(k for k in points if owner[k] == k):
+        joined = [p for other, found in points.items() if owner[other] == key for p in found]
+        joined.sort(key=lambda p: p.at)
+        low, high = scale_of(scripts, key)
+        said = wordings[key]
+        result.append(
+            RatingSeries(
+                script_id=key[0],
+                step_id=key[1],
+                mentorship=mentorship,
+                question=said[-1],
+                wordings=tuple(said),
+                low=low,
+                high=high,
+                points=tuple(joined),
+            )
+        )
+    return result
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def points_text(series: RatingSeries) -> str:
+    """`2026-01-05: 4/10 · 2026-06-01: 7/10 (re-rated)`: every value written out."""
+    scale = f"/{number(series.high)}" if series.high is not None else ""
+    return " · ".join(
+        f"{p.at[:10]}: {number(p.value)}{scale}" + (" (re-rated)" if series.is_re_rating(p) else "")
+        for p in series.points
+    )
+
+
+def scale_text(series: RatingSeries) -> str:
+    if series.low is None or series.high is None:
+        return "a number"
+    return f"scale {number(series.low)}-{number(series.high)}"

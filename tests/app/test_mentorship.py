@@ -1,0 +1,146 @@
+"""The mentorship screen: opened from home, review and the palette; its header, timeline,
+commitments placeholder and ratings on their declared scale; reopen; compare two runs."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from reflectcoach.app.screens.compare import CompareScreen
+from reflectcoach.app.screens.mentorship import MentorshipScreen
+from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.mentorship_commitments import MentorshipCommitments
+from reflectcoach.app.widgets.mentorship_ratings import RatingList
+from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
+from reflectcoach.app.widgets.rating_plot import RatingPlot
+from reflectcoach.store import Store
+
+from .conftest import settle
+from .mentorship_data import make_mentorship
+
+
+@pytest.fixture
+def sam(db_path, utc_local_time, fixed_ids, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-03-14")
+    return make_mentorship(db_path)
+
+
+def text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def open_sam(pilot) -> MentorshipScreen:
+    await settle(pilot)
+    await pilot.app.push_screen(MentorshipScreen("sam"))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MentorshipScreen)
+    return screen
+
+
+async def test_the_screen_shows_the_mentorship_whole(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        header = text(screen.query_one("#mentorship-header", Static))
+        assert header == "Sam · you are the mentee · since 2026-01-05 · closed 2026-03-02"
+        timeline = screen.query_one(MentorshipTimeline)
+        assert [e.id for e in timeline.entries] == [
+            sam["goal"],
+            sam["tough1"],
+            sam["tough2"],
+            sam["closing"],
+        ]
+        assert timeline.entries[0].first_line == "Goal card"
+        assert text(screen.query_one(MentorshipCommitments)) == "None recorded yet."
+        ratings = screen.query_one(RatingList)
+        # The closing's re-rating is in the baseline's series, not one of its own.
+        assert [s.key for s in ratings.series] == [
+            ("goal_setting", "baseline"),
+            ("tough_conversation", "ready"),
+        ]
+        plot = screen.query_one(SeriesPanel).query_one(RatingPlot)
+        assert plot.values == [3, 7] and plot.y_limits == (1, 10)
+        assert plot.x_labels == ["2026-01-05", "2026-03-02"]
+        values = text(screen.query_one(".series-values", Static)).replace("\u00a0", " ")
+        assert values == "2026-01-05: 3   2026-03-02: 7 (re-rated)"
+        ratings.highlighted = 1
+        await settle(pilot)
+        assert plot.values == [2, 4] and plot.y_limits == (1, 5)
+
+
+async def test_opened_from_home_with_the_who_name(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        who = app.screen.query_one("#mentorship")
+        who.value = "Kim"  # type: ignore[attr-defined]
+        app.screen.query_one("#scripts").focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MentorshipScreen)
+        assert text(app.screen.query_one("#mentorship-header", Static)).startswith("Kim · ")
+
+
+async def test_opened_from_review_on_the_selected_conversation(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.open_review()
+        await settle(pilot)
+        await pilot.press("o")  # the newest first: Kim's
+        await settle(pilot)
+        assert isinstance(app.screen, MentorshipScreen)
+        assert app.screen.mentorship_name == "Kim"
+
+
+async def test_opened_from_the_palette(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Open mentorship: Sam")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MentorshipScreen)
+        assert app.screen.mentorship_name == "Sam"
+
+
+async def test_reopen_makes_it_active(sam, make_app, db_path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert text(screen.query_one("#mentorship-header", Static)).endswith(" · active")
+    with Store.open(db_path) as store:
+        assert store.find_mentorship("Sam").status == "active"
+
+
+async def test_compare_the_two_rehearsals(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        timeline = screen.query_one(MentorshipTimeline)
+        timeline.move_cursor(row=2)  # the second rehearsal: compared with the first
+        await pilot.press("c")
+        await settle(pilot)
+        compare = app.screen
+        assert isinstance(compare, CompareScreen) and compare.comparison is not None
+        marks = [(r.step_id, r.mark) for r in compare.comparison.rows]
+        assert marks == [("topic", "="), ("want_me", "≠ changed"), ("ready", "≠ changed")]
+        table = compare.query_one(DataTable)
+        assert str(table.get_row("topic")[3]) == "(same)"  # shown once
+        assert str(table.get_row("ready")[0]) == "≠ changed"
+
+
+async def test_compare_needs_a_run_before(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        await pilot.press("c")  # the goal setting: no run of its script before it
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("Mark two completed runs" in str(n.message) for n in app._notifications)

@@ -1,0 +1,48 @@
+"""Rating series (reflectcoach.ratings): one script step in one mentorship, its re-ratings
+joined to it on its declared scale, and a changed wording said."""
+
+from __future__ import annotations
+
+from reflectcoach.ratings import mentorship_ratings, points_text, question_series
+from reflectcoach.script.registry import builtin_dir, load_catalog
+from reflectcoach.store import Store
+
+from .helpers import run
+
+BASELINE = "On the skill behind this goal, where are you today?"
+
+
+def _history(store: Store) -> None:
+    run(store, [("baseline", BASELINE, "scale", 3, "3")], script_id="goal_setting",
+        mentorship="Sam")  # fmt: skip
+    run(store, [("rerate", "And today, where is that skill?", "scale", 7, "7")],
+        script_id="closing", mentorship="Sam")  # fmt: skip
+    # Another mentorship's closing is not Sam's re-rating.
+    run(store, [("rerate", "And today?", "scale", 9, "9")], script_id="closing",
+        mentorship="Kim")  # fmt: skip
+
+
+def test_a_re_rating_joins_its_baseline_in_the_same_mentorship(fresh_store: Store) -> None:
+    scripts = load_catalog([builtin_dir()]).scripts
+    _history(fresh_store)
+    [series] = mentorship_ratings(fresh_store, scripts, "sam")
+    assert series.key == ("goal_setting", "baseline") and series.question == BASELINE
+    assert (series.low, series.high) == (1, 10)
+    assert [(p.value, series.is_re_rating(p)) for p in series.points] == [(3, False), (7, True)]
+    assert points_text(series) == "2026-01-05: 3/10 · 2026-01-05: 7/10 (re-rated)"
+    found = question_series(fresh_store, scripts, ("goal_setting", "baseline"), "Sam")
+    assert found == series
+    # Kim has no baseline: the re-rating is a series of its own, not dropped.
+    [kim] = mentorship_ratings(fresh_store, scripts, "Kim")
+    assert kim.key == ("closing", "rerate") and [p.value for p in kim.points] == [9]
+
+
+def test_a_changed_wording_is_said(fresh_store: Store) -> None:
+    scripts = load_catalog([builtin_dir()]).scripts
+    run(fresh_store, [("baseline", "Where is the skill?", "scale", 2, "2")],
+        script_id="goal_setting", mentorship="Sam")  # fmt: skip
+    run(fresh_store, [("baseline", BASELINE, "scale", 4, "4")], script_id="goal_setting",
+        mentorship="Sam")  # fmt: skip
+    [series] = mentorship_ratings(fresh_store, scripts, "Sam")
+    assert series.reworded and series.wordings == ("Where is the skill?", BASELINE)
+    assert series.question == BASELINE
