@@ -7,7 +7,7 @@ SQL query, the YAML parser alone...). Floors and figures are sampled alternately
 machine slows both. docs/performance.md says which floor each row uses and why.
 
     --quick       fewer runs and a 10x smaller history: a smoke run (does not write the doc)
-    --only NAME   one group: startup, memory, step, scripts, history, export
+    --only NAME   one group: pty, startup, memory, step, scripts, history, export, lifetime
     --write/--no-write   write the table into docs/performance.md (default: a full run only)
 
 The workloads come from the repo: tests/store/history.py (`make_history`) and
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     from reflectcoach.store import Store
 
-GROUPS = ("startup", "memory", "step", "scripts", "history", "export")
+GROUPS = ("pty", "startup", "memory", "step", "scripts", "history", "export")
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- bench:begin (written by scripts/bench.py; edit outside these markers) -->"
 END = "<!-- bench:end -->"
@@ -481,7 +481,7 @@ def group_startup(ctx: Context) -> None:
     ctx.add(
         Row(
             "startup",
-            "app: cold start to first paint of home (whole process)",
+            "app, headless: cold start to first paint of home (whole process)",
             "ms",
             wall(results["paint"]),
             floor_name,
@@ -492,7 +492,7 @@ def group_startup(ctx: Context) -> None:
     ctx.add(
         Row(
             "startup",
-            "app: spawn to first paint of home (without the exit)",
+            "app, headless: spawn to first paint of home (without the exit)",
             "ms",
             spawn_to_paint(results["paint"]),
             floor_name,
@@ -503,7 +503,7 @@ def group_startup(ctx: Context) -> None:
     ctx.add(
         Row(
             "startup",
-            "app: cold start to home filled (scripts + store loaded, painted)",
+            "app, headless: cold start to home filled (scripts + store loaded, painted)",
             "ms",
             wall(results["loaded"]),
             floor_name,
@@ -544,6 +544,93 @@ def group_startup(ctx: Context) -> None:
                 "python -c 'import click'",
                 click_floor,
                 Budget("ratio", 1.5),
+            )
+        )
+
+
+BUILTIN_TITLES = (
+    "Prepare for a first mentoring meeting",
+    "Set a goal worth chasing",
+    "Rehearse a tough conversation",
+    "Come to a good close",
+)
+
+
+def _home_usable(text: str) -> bool:
+    """Every built-in script listed and the resume list drawn (its entries or its "nothing")."""
+    return all(t in text for t in BUILTIN_TITLES) and (
+        "Nothing in progress." in text or "so far · updated" in text
+    )
+
+
+def group_pty(ctx: Context) -> None:
+    """The real `reflectcoach` and the bare Textual app in a 100x30 pseudo-terminal
+    (scripts/bench_pty.py): ms from the fork until given text is on the screen."""
+    from bench_pty import Mark, contains
+    from bench_pty import run as pty_run
+
+    from tests.store.history import make_history
+
+    conversations = 100 if ctx.quick else 500
+    env = ctx.env(XDG_CACHE_HOME=str(ctx.tmp / "xdg-cache-pty"))
+    del env["REFLECTCOACH_DB"]  # the normal data folder, holding a year of reflections
+    data = Path(env["XDG_DATA_HOME"]) / "reflectcoach" / "reflections.db"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    if not data.exists():
+        make_history(data, conversations=conversations, answers_per=30, seed=2)
+    floor_marks = [
+        Mark("frame", contains("FloorApp")),
+        Mark("footer", contains("^p palette")),
+    ]
+    app_marks = [
+        Mark("frame", contains("reflectcoach —")),
+        Mark("footer", contains("Quit", "^p palette")),
+        Mark("home", _home_usable),
+    ]
+    floor_argv = [PYTHON, str(SCRIPTS / "bench_floor_app.py"), "--terminal"]
+    app_argv = [REFLECTCOACH]
+    runs = ctx.process_runs + (0 if ctx.quick else 4)
+    floor_runs: list[dict[str, float]] = []
+    app_runs: list[dict[str, float]] = []
+    for round_ in range(runs + 1):  # the first round is a warm-up
+        floor = pty_run(floor_argv, env, floor_marks, cwd=str(ROOT)).times
+        app = pty_run(app_argv, env, app_marks, cwd=str(ROOT)).times
+        if round_:
+            floor_runs.append(floor)
+            app_runs.append(app)
+    floor_name = "bare Textual app (Header, Label, Footer) in the same pty"
+
+    def stat(found: list[dict[str, float]], mark: str) -> Stat:
+        return Stat([r[mark] for r in found])
+
+    def pairs(mark: str, floor_mark: str) -> str:
+        ratios = [a[mark] / f[floor_mark] for a, f in zip(app_runs, floor_runs, strict=True)]
+        return (
+            f"per-pair ratio median {statistics.median(ratios):.2f}x "
+            f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {len(ratios)} pairs)"
+        )
+
+    for mark, floor_mark, label, budget in (
+        ("frame", "frame", "first frame (header drawn)", INFO),
+        ("footer", "footer", "footer's keys drawn", INFO),
+        (
+            "home",
+            "footer",
+            f"home usable: every built-in title and the resume list drawn "
+            f"({conversations} conversations in the data folder)",
+            Budget("ratio", 1.25),
+        ),
+    ):
+        ctx.add(
+            Row(
+                "pty",
+                f"pty 100x30, spawn to {label}",
+                "ms",
+                stat(app_runs, mark),
+                floor_name + (" (its footer)" if mark == "home" else ""),
+                stat(floor_runs, floor_mark),
+                budget,
+                pairs(mark, floor_mark),
             )
         )
 
@@ -1322,6 +1409,7 @@ def group_export(ctx: Context) -> None:
 
 
 GROUP_FUNCTIONS: dict[str, Callable[[Context], None]] = {
+    "pty": group_pty,
     "startup": group_startup,
     "memory": group_memory,
     "step": group_step,

@@ -3,24 +3,51 @@
 `Store.open(path)` creates or opens it (private modes, WAL, migrations); every read returns
 plain dicts typed in `rows`; every write is one durable transaction. Export and import live
 in `export` and `importer`. Imports nothing from the engine or the front ends.
+
+The names below are imported when first used (PEP 562): `Store` brings sqlite-utils, about
+40 ms, which the app's home screen does not wait for (`peek` reads its lists without it).
 """
 
 from __future__ import annotations
 
-from .db import ConversationJournal, Store
-from .drafts import Draft
-from .errors import DatabaseBusy, StoreError
-from .insights import NumericQuestion
-from .leases import ConversationHeld, Holder, Lease, LeaseLost
-from .rows import (
-    STATUSES,
-    Answer,
-    Conversation,
-    ConversationWithAnswers,
-    MonthCount,
-    SearchHit,
-    Series,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .db import ConversationJournal, Store
+    from .drafts import Draft
+    from .errors import DatabaseBusy, StoreError
+    from .insights import NumericQuestion
+    from .leases import ConversationHeld, Holder, Lease, LeaseLost
+    from .rows import (
+        STATUSES,
+        Answer,
+        Conversation,
+        ConversationWithAnswers,
+        MonthCount,
+        SearchHit,
+        Series,
+    )
+
+_WHERE = {
+    "ConversationJournal": "db",
+    "Store": "db",
+    "Draft": "drafts",
+    "DatabaseBusy": "errors",
+    "StoreError": "errors",
+    "NumericQuestion": "insights",
+    "ConversationHeld": "leases",
+    "Holder": "leases",
+    "Lease": "leases",
+    "LeaseLost": "leases",
+    "STATUSES": "rows",
+    "Answer": "rows",
+    "Conversation": "rows",
+    "ConversationWithAnswers": "rows",
+    "MonthCount": "rows",
+    "SearchHit": "rows",
+    "Series": "rows",
+}
 
 __all__ = [
     "STATUSES",
@@ -41,3 +68,12 @@ __all__ = [
     "Store",
     "StoreError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once: later lookups do not come here
+    return value

@@ -9,9 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Unpack
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .errors import StoreError, guarded, guarded_iter
 from .fts import MARKS, Span, match_expression, unmark, unused_marks
@@ -26,6 +24,9 @@ from .rows import (
     answer_row,
     time_bound,
 )
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
+    from sqlite_utils import Database
 
 CONVERSATION_COLUMNS = (
     "id",
@@ -116,7 +117,36 @@ def where_clause(
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+# One name per mentorship, however many spellings were typed.
+MENTORSHIP_NAMES = (
+    "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
+    "GROUP BY mentorship_key ORDER BY 1"
+)
+
+
+def conversations_sql(
+    *,
+    limit: int | None = 100,
+    offset: int = 0,
+    by: str = "started_at",
+    **filters: Unpack[Filters],
+) -> tuple[str, list[Any]] | None:
+    """The SELECT behind `Queries.conversations` (also read by peek.py); None when nothing
+    can match."""
+    if by not in ("started_at", "updated_at"):
+        raise StoreError(f"Cannot order conversations by {by!r}.")
+    where = where_clause(**filters)
+    if where is None:
+        return None
+    clause, params = where
+    sql = (
+        f"SELECT {_C}, {_COUNT} FROM conversations c{clause} "
+        f"ORDER BY c.{by} DESC, c.rowid DESC LIMIT ? OFFSET ?"
+    )
+    return sql, [*params, -1 if limit is None else limit, offset]
+
+
+def dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
     keys = [d[0] for d in cursor.description]
     for row in cursor:
         yield dict(zip(keys, row, strict=True))
@@ -129,7 +159,7 @@ class Queries:
     path: Path
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return list(_dicts(self.db.execute(sql, list(params))))
+        return list(dicts(self.db.execute(sql, list(params))))
 
     @guarded
     def resolve_id(self, prefix: str) -> str:
@@ -192,18 +222,10 @@ class Queries:
     ) -> list[Conversation]:
         """Matching `filters`, newest first by `by`: started_at, or updated_at (what home's
         "pick up where you left off" lists)."""
-        if by not in ("started_at", "updated_at"):
-            raise StoreError(f"Cannot order conversations by {by!r}.")
-        where = where_clause(**filters)
-        if where is None:
+        found = conversations_sql(limit=limit, offset=offset, by=by, **filters)
+        if found is None:
             return []
-        clause, params = where
-        sql = (
-            f"SELECT {_C}, {_COUNT} FROM conversations c{clause} "
-            f"ORDER BY c.{by} DESC, c.rowid DESC LIMIT ? OFFSET ?"
-        )
-        params += [-1 if limit is None else limit, offset]
-        return self._rows(sql, params)  # type: ignore[return-value]
+        return self._rows(*found)  # type: ignore[return-value]
 
     @guarded
     def count(self, **filters: Unpack[Filters]) -> int:
