@@ -3,8 +3,6 @@ walk over conversations (`_MATCHING`) or the lookup from the FTS matches (`_MATC
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reflectcoach.store import Store, queries
@@ -19,6 +17,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     path = tmp_path_factory.mktemp("plans") / "r.db"
     make_history(path, conversations=400, answers_per=12, seed=5)
     opened = Store.open(path)
+    with opened.transaction() as db:  # the rare word in a few answers (the FTS triggers index it)
+        db.execute(
+            f"UPDATE answers SET answer_text = answer_text || ' {RARE_WORD}' WHERE rowid IN "
+            "(SELECT rowid FROM answers WHERE type = 'text' ORDER BY rowid LIMIT 5 OFFSET 900)"
+        )
     # Abandoned and in-progress conversations have answers past `position` (after back()):
     # both plans must leave those out.
     future = opened.db.execute(
