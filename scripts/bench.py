@@ -7,7 +7,8 @@ SQL query, the YAML parser alone...). Floors and figures are sampled alternately
 machine slows both. docs/performance.md says which floor each row uses and why.
 
     --quick       fewer runs and a 10x smaller history: a smoke run (does not write the doc)
-    --only NAME   one group: pty, startup, memory, step, scripts, history, export, lifetime
+    --only NAME   one group: pty, startup, memory, step, scripts, history, export, peer,
+                  lifetime
     --write/--no-write   write the table into docs/performance.md (default: a full run only)
 
 The workloads come from the repo: tests/store/history.py (`make_history`) and
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
     from reflectcoach.store import Store
 
-GROUPS = ("pty", "startup", "memory", "step", "scripts", "history", "export")
+GROUPS = ("pty", "startup", "memory", "step", "scripts", "history", "export", "peer", "lifetime")
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- bench:begin (written by scripts/bench.py; edit outside these markers) -->"
 END = "<!-- bench:end -->"
@@ -1134,25 +1135,14 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     return found
 
 
-def group_history(ctx: Context) -> None:
+def query_rows(
+    ctx: Context, group: str, big: Path, summary: dict[str, Any], *, size_budget: Budget
+) -> None:
+    """The review, search and insights queries on the history at `big`, each against its
+    floor, and the file's size against its raw data."""
     from reflectcoach.store.queries import CONVERSATION_COLUMNS
 
-    history = ensure_history(ctx)
-    summary = history["summary"]
     common, rare = summary["common_word"], summary["rare_word"]
-    ctx.add(
-        Row(
-            "history",
-            f"generate {summary['conversations']:,} conversations / {summary['answers']:,} answers",
-            "ms",
-            Stat([history["generation_ms"]]),
-            "—",
-            None,
-            INFO,
-            "one run (make_history, one transaction, FTS rebuilt at the end)",
-        )
-    )
-    big: Path = history["big"]
     with opened(big) as store:
         raw_bytes = store.db.execute(
             "SELECT (SELECT sum(length(question) + length(coalesce(answer_text, '')) "
@@ -1162,13 +1152,13 @@ def group_history(ctx: Context) -> None:
     size = db_files_size(big)
     ctx.add(
         Row(
-            "history",
+            group,
             "database file size (db + wal + shm)",
             "MB",
             Stat([size / MB]),
             "raw bytes of the data",
             Stat([raw_bytes / MB]),
-            Budget("below", 200),
+            size_budget,
         )
     )
 
@@ -1270,7 +1260,12 @@ def group_history(ctx: Context) -> None:
         ]
         for name, real_fn, floor_name, floor_fn, budget in cases:
             real, floor = sample_pair(real_fn, floor_fn, ctx.query_runs)
-            ctx.add(Row("history", name, "ms", real, floor_name, floor, budget))
+            ctx.add(Row(group, name, "ms", real, floor_name, floor, budget))
+
+    # The raw floor connection closes first: with a connection of another kind open, its log
+    # beside the file, Store.open would run the integrity check (the file may be changing
+    # behind it), reading every page, which is not what opening review costs.
+    conn.close()
 
     def fresh_page() -> None:
         with opened(big) as fresh:
@@ -1285,7 +1280,7 @@ def group_history(ctx: Context) -> None:
     real, floor = sample_pair(fresh_page, fresh_floor, ctx.query_runs)
     ctx.add(
         Row(
-            "history",
+            group,
             "review screen load: Store.open + conversations(limit=100) + count()",
             "ms",
             real,
@@ -1294,8 +1289,25 @@ def group_history(ctx: Context) -> None:
             Budget("below", 100),
         )
     )
-    conn.close()
 
+
+def group_history(ctx: Context) -> None:
+    history = ensure_history(ctx)
+    summary = history["summary"]
+    ctx.add(
+        Row(
+            "history",
+            f"generate {summary['conversations']:,} conversations / {summary['answers']:,} answers",
+            "ms",
+            Stat([history["generation_ms"]]),
+            "—",
+            None,
+            INFO,
+            "one run (make_history, one transaction, FTS rebuilt at the end)",
+        )
+    )
+    big: Path = history["big"]
+    query_rows(ctx, "history", big, summary, size_budget=Budget("below", 200))
     opens = asyncio.run(_screen_opens(big, 3 if ctx.quick else 5))
     for name, what in (("review", "its table filled"), ("insights", "its first series panel")):
         ctx.add(
@@ -1408,6 +1420,74 @@ def group_export(ctx: Context) -> None:
         )
 
 
+def group_lifetime(ctx: Context) -> None:
+    """A lifetime in one file: ten reflections a week for fifty years (26,000 conversations,
+    about 800,000 answers; a tenth of that with --quick), and the same queries as history."""
+    from tests.store.history import make_history
+
+    conversations = 2_600 if ctx.quick else 26_000
+    path = ctx.tmp / "lifetime" / "life.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"  generating a lifetime: {conversations:,} conversations ...", flush=True)
+    start = time.perf_counter()
+    summary = make_history(path, conversations=conversations, answers_per=31, seed=4)
+    took = (time.perf_counter() - start) * 1000
+    ctx.add(
+        Row(
+            "lifetime",
+            f"generate {summary['conversations']:,} conversations / {summary['answers']:,} answers",
+            "ms",
+            Stat([took]),
+            "—",
+            None,
+            INFO,
+            "one run (make_history, seed 4, 31 questions a conversation)",
+        )
+    )
+    query_rows(ctx, "lifetime", path, dict(summary), size_budget=Budget("ratio", 1.5))
+    path.unlink()
+
+
+def group_peer(ctx: Context) -> None:
+    """JSON export of the big history, whole process, against jrnl exporting the same text
+    (scripts/bench_jrnl.py: its own venv, .bench/jrnl, never a dependency)."""
+    from bench_jrnl import VERSION as JRNL_VERSION
+    from bench_jrnl import ensure_jrnl, write_config, write_journal
+
+    history = ensure_history(ctx)
+    big: Path = history["big"]
+    folder = ctx.tmp / "peer"
+    folder.mkdir(exist_ok=True)
+    jrnl = ensure_jrnl()
+    journal = folder / "journal.txt"
+    entries, answers = write_journal(big, journal)
+    config = write_config(folder / "jrnl.yaml", journal)
+    env = ctx.env(XDG_CONFIG_HOME=str(folder / "xdg"))
+    ours_out, jrnl_out = folder / "ours.json", folder / "jrnl.json"
+    ours = [REFLECTCOACH, "--db", str(big), "export", "--format", "json", "-o", str(ours_out)]
+    peer = [str(jrnl), "--config-file", str(config), "--export", "json", "--file", str(jrnl_out)]
+    results = interleaved(
+        {"jrnl": lambda: run_child(peer, env), "ours": lambda: run_child(ours, env)},
+        3 if ctx.quick else 5,
+    )
+    pairs = [j.wall_ms / o.wall_ms for j, o in zip(results["jrnl"], results["ours"], strict=True)]
+    ctx.add(
+        Row(
+            "export",
+            f"peer: export --format json, whole process ({answers:,} answers)",
+            "ms",
+            wall(results["ours"]),
+            f"jrnl {JRNL_VERSION} --export json of the same text ({entries:,} entries)",
+            wall(results["jrnl"]),
+            Budget("ratio", round(1 / 1.5, 3)),
+            f"jrnl takes {statistics.median(pairs):.2f}x as long, pair by pair "
+            f"(min {min(pairs):.2f}, max {max(pairs):.2f}); written: ours "
+            f"{ours_out.stat().st_size / MB:.0f} MB, jrnl {jrnl_out.stat().st_size / MB:.0f} MB "
+            f"(journal {journal.stat().st_size / MB:.0f} MB); budget: at least 1.5x faster",
+        )
+    )
+
+
 GROUP_FUNCTIONS: dict[str, Callable[[Context], None]] = {
     "pty": group_pty,
     "startup": group_startup,
@@ -1416,6 +1496,8 @@ GROUP_FUNCTIONS: dict[str, Callable[[Context], None]] = {
     "scripts": group_scripts,
     "history": group_history,
     "export": group_export,
+    "peer": group_peer,
+    "lifetime": group_lifetime,
 }
 
 
