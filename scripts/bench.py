@@ -593,12 +593,16 @@ def group_pty(ctx: Context) -> None:
     runs = ctx.process_runs + (0 if ctx.quick else 4)
     floor_runs: list[dict[str, float]] = []
     app_runs: list[dict[str, float]] = []
+    floor_cpu: list[dict[str, float]] = []
+    app_cpu: list[dict[str, float]] = []
     for round_ in range(runs + 1):  # the first round is a warm-up
-        floor = pty_run(floor_argv, env, floor_marks, cwd=str(ROOT)).times
-        app = pty_run(app_argv, env, app_marks, cwd=str(ROOT)).times
+        floor = pty_run(floor_argv, env, floor_marks, cwd=str(ROOT))
+        app = pty_run(app_argv, env, app_marks, cwd=str(ROOT))
         if round_:
-            floor_runs.append(floor)
-            app_runs.append(app)
+            floor_runs.append(floor.times)
+            app_runs.append(app.times)
+            floor_cpu.append(floor.cpu)
+            app_cpu.append(app.cpu)
     floor_name = "bare Textual app (Header, Label, Footer) in the same pty"
 
     def stat(found: list[dict[str, float]], mark: str) -> Stat:
@@ -609,6 +613,24 @@ def group_pty(ctx: Context) -> None:
         return (
             f"per-pair ratio median {statistics.median(ratios):.2f}x "
             f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {len(ratios)} pairs)"
+        )
+
+    # CPU the child had used by the mark (all its threads, /proc schedstat): what a busy
+    # machine stretches least, shown beside each wall-clock row.
+    for mark, floor_mark, label in (
+        ("footer", "footer", "footer's keys"),
+        ("home", "footer", "home usable (floor: its footer)"),
+    ):
+        ctx.add(
+            Row(
+                "pty",
+                f"pty 100x30, CPU used by {label}",
+                "ms",
+                stat(app_cpu, mark),
+                floor_name,
+                stat(floor_cpu, floor_mark),
+                INFO,
+            )
         )
 
     for mark, floor_mark, label, budget in (
