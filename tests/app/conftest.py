@@ -416,6 +416,14 @@ class _Clock:
         return self.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app writes the script index (home fills from it on the next start): into the
+    test's folder, not the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
 @pytest.fixture
 def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Screens show local times: pin the zone so the dates on screen are the same everywhere."""
