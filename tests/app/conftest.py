@@ -120,8 +120,15 @@ class Driver:
         self.app = pilot.app
 
     async def settle(self) -> None:
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
+        # Under snap_compare the pilot may start before home has even started its loading
+        # worker: wait until home has its data (`loaded`) and no worker runs.
+        for _ in range(500):
+            await self.app.workers.wait_for_complete()
+            await self.pilot.pause()
+            stack = self.app.screen_stack
+            home_loaded = getattr(stack[0], "loaded", True) if stack else True
+            if home_loaded and not any(w.is_running for w in self.app.workers):
+                break
         await self.pilot.pause()
 
     @property

@@ -22,10 +22,11 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflectcoach import settings
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
 from reflectcoach.text import clean
 
@@ -157,7 +158,7 @@ class HomeScreen(Screen[None]):
         # bare Textual app does.
         yield Header()
         yield Vertical(id="home")
-        yield Footer()
+        yield KeysFooter()
 
     def form(self) -> list[Widget]:
         """The fields and lists inside #home."""
@@ -237,9 +238,13 @@ class HomeScreen(Screen[None]):
             return
         loop = asyncio.get_running_loop()
         quick = await loop.run_in_executor(None, self.quick_read)  # a few ms
+        if quick is None:  # no cache to trust: read while the form mounts
+            reading = loop.run_in_executor(None, self.read)
+            await self.build()
+            self.fill(await reading, full=True)
+            return
         await self.build(quick)
-        if quick is not None:
-            await self.painted()
+        await self.painted()
         self.fill(await loop.run_in_executor(None, self.read), full=True)
 
     async def painted(self) -> None:
