@@ -1480,7 +1480,11 @@ def group_peer(ctx: Context) -> None:
     big: Path = history["big"]
     folder = ctx.tmp / "peer"
     folder.mkdir(exist_ok=True)
-    jrnl = ensure_jrnl()
+    try:
+        jrnl = ensure_jrnl()
+    except (OSError, subprocess.CalledProcessError) as problem:  # no index to install from
+        ctx.notes.append(f"peer: jrnl {JRNL_VERSION} could not be installed ({problem}): skipped")
+        return
     journal = folder / "journal.txt"
     entries, answers = write_journal(big, journal)
     config = write_config(folder / "jrnl.yaml", journal)
