@@ -1102,6 +1102,8 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     """Open review and insights from home on `db`, `runs` times each: ms from the key to
     the screen painted with its data (review: the table's rows; insights: the first question's
     series plotted)."""
+    from textual.widgets import Sparkline
+
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.app.screens.home import HomeScreen
     from reflectcoach.app.screens.insights import InsightsScreen
@@ -1134,11 +1136,10 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
             if not isinstance(screen, InsightsScreen):
                 return False
             panels = screen.query(SeriesPanel)
-            return (
-                bool(panels)
-                and panels.first().series is not None
-                and _composited(screen, panels.first())
-            )
+            if not panels:
+                return False
+            plot = panels.first().query(Sparkline)  # its data: the series' values, plotted
+            return bool(plot) and bool(plot.first().data) and _composited(screen, plot.first())
 
         for _ in range(runs):
             for name, key, shown in (
