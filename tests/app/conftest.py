@@ -121,13 +121,12 @@ class Driver:
 
     async def settle(self) -> None:
         # Under snap_compare the pilot may start before home has even started its loading
-        # worker: wait until home has its data (`loaded`) and no worker runs.
+        # worker: until home has its data (`loaded`), wait again.
         for _ in range(500):
             await self.app.workers.wait_for_complete()
             await self.pilot.pause()
             stack = self.app.screen_stack
-            home_loaded = getattr(stack[0], "loaded", True) if stack else True
-            if home_loaded and not any(w.is_running for w in self.app.workers):
+            if not stack or getattr(stack[0], "loaded", True):
                 break
         await self.pilot.pause()
 
