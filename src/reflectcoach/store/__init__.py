@@ -13,40 +13,34 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Errors and row types need only the standard library: imported now, so that an exception
+# handler never runs a first import (a ctrl+c could land in it).
+from .errors import DatabaseBusy, StoreError
+from .rows import (
+    STATUSES,
+    Answer,
+    Conversation,
+    ConversationWithAnswers,
+    MonthCount,
+    SearchHit,
+    Series,
+)
+
 if TYPE_CHECKING:
     from .db import ConversationJournal, Store
     from .drafts import Draft
-    from .errors import DatabaseBusy, StoreError
     from .insights import NumericQuestion
     from .leases import ConversationHeld, Holder, Lease, LeaseLost
-    from .rows import (
-        STATUSES,
-        Answer,
-        Conversation,
-        ConversationWithAnswers,
-        MonthCount,
-        SearchHit,
-        Series,
-    )
 
 _WHERE = {
     "ConversationJournal": "db",
     "Store": "db",
     "Draft": "drafts",
-    "DatabaseBusy": "errors",
-    "StoreError": "errors",
     "NumericQuestion": "insights",
     "ConversationHeld": "leases",
     "Holder": "leases",
     "Lease": "leases",
     "LeaseLost": "leases",
-    "STATUSES": "rows",
-    "Answer": "rows",
-    "Conversation": "rows",
-    "ConversationWithAnswers": "rows",
-    "MonthCount": "rows",
-    "SearchHit": "rows",
-    "Series": "rows",
 }
 
 __all__ = [
