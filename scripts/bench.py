@@ -7,7 +7,8 @@ SQL query, the YAML parser alone...). Floors and figures are sampled alternately
 machine slows both. docs/performance.md says which floor each row uses and why.
 
     --quick       fewer runs and a 10x smaller history: a smoke run (does not write the doc)
-    --only NAME   one group: startup, memory, step, scripts, history, export
+    --only NAME   one group: pty, startup, memory, step, scripts, history, export, peer,
+                  lifetime
     --write/--no-write   write the table into docs/performance.md (default: a full run only)
 
 The workloads come from the repo: tests/store/history.py (`make_history`) and
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
     from reflectcoach.store import Store
 
-GROUPS = ("startup", "memory", "step", "scripts", "history", "export")
+GROUPS = ("pty", "startup", "memory", "step", "scripts", "history", "export", "peer", "lifetime")
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- bench:begin (written by scripts/bench.py; edit outside these markers) -->"
 END = "<!-- bench:end -->"
@@ -481,7 +482,7 @@ def group_startup(ctx: Context) -> None:
     ctx.add(
         Row(
             "startup",
-            "app: cold start to first paint of home (whole process)",
+            "app, headless: cold start to first paint of home (whole process)",
             "ms",
             wall(results["paint"]),
             floor_name,
@@ -492,7 +493,7 @@ def group_startup(ctx: Context) -> None:
     ctx.add(
         Row(
             "startup",
-            "app: spawn to first paint of home (without the exit)",
+            "app, headless: spawn to first paint of home (without the exit)",
             "ms",
             spawn_to_paint(results["paint"]),
             floor_name,
@@ -503,7 +504,7 @@ def group_startup(ctx: Context) -> None:
     ctx.add(
         Row(
             "startup",
-            "app: cold start to home filled (scripts + store loaded, painted)",
+            "app, headless: cold start to home filled (scripts + store loaded, painted)",
             "ms",
             wall(results["loaded"]),
             floor_name,
@@ -544,6 +545,115 @@ def group_startup(ctx: Context) -> None:
                 "python -c 'import click'",
                 click_floor,
                 Budget("ratio", 1.5),
+            )
+        )
+
+
+BUILTIN_TITLES = (
+    "Prepare for a first mentoring meeting",
+    "Set a goal worth chasing",
+    "Rehearse a tough conversation",
+    "Come to a good close",
+)
+
+
+def _home_usable(text: str) -> bool:
+    """Every built-in script listed and the resume list drawn (its entries or its "nothing")."""
+    return all(t in text for t in BUILTIN_TITLES) and (
+        "Nothing in progress." in text or "so far · updated" in text
+    )
+
+
+def group_pty(ctx: Context) -> None:
+    """The real `reflectcoach` and the bare Textual app in a 100x30 pseudo-terminal
+    (scripts/bench_pty.py): ms from the fork until given text is on the screen."""
+    from bench_pty import Mark, contains
+    from bench_pty import run as pty_run
+
+    from tests.store.history import make_history
+
+    conversations = 100 if ctx.quick else 500
+    env = ctx.env(XDG_CACHE_HOME=str(ctx.tmp / "xdg-cache-pty"))
+    del env["REFLECTCOACH_DB"]  # the normal data folder, holding a year of reflections
+    data = Path(env["XDG_DATA_HOME"]) / "reflectcoach" / "reflections.db"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    if not data.exists():
+        make_history(data, conversations=conversations, answers_per=30, seed=2)
+    floor_marks = [
+        Mark("frame", contains("FloorApp")),
+        Mark("footer", contains("^p palette")),
+    ]
+    app_marks = [
+        Mark("frame", contains("reflectcoach —")),
+        Mark("footer", contains("Quit", "^p palette")),
+        Mark("home", _home_usable),
+    ]
+    floor_argv = [PYTHON, str(SCRIPTS / "bench_floor_app.py"), "--terminal"]
+    app_argv = [REFLECTCOACH]
+    runs = ctx.process_runs + (0 if ctx.quick else 4)
+    floor_runs: list[dict[str, float]] = []
+    app_runs: list[dict[str, float]] = []
+    floor_cpu: list[dict[str, float]] = []
+    app_cpu: list[dict[str, float]] = []
+    for round_ in range(runs + 1):  # the first round is a warm-up
+        floor = pty_run(floor_argv, env, floor_marks, cwd=str(ROOT))
+        app = pty_run(app_argv, env, app_marks, cwd=str(ROOT))
+        if round_:
+            floor_runs.append(floor.times)
+            app_runs.append(app.times)
+            floor_cpu.append(floor.cpu)
+            app_cpu.append(app.cpu)
+    floor_name = "bare Textual app (Header, Label, Footer) in the same pty"
+
+    def stat(found: list[dict[str, float]], mark: str) -> Stat:
+        return Stat([r[mark] for r in found])
+
+    def pairs(mark: str, floor_mark: str) -> str:
+        ratios = [a[mark] / f[floor_mark] for a, f in zip(app_runs, floor_runs, strict=True)]
+        return (
+            f"per-pair ratio median {statistics.median(ratios):.2f}x "
+            f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {len(ratios)} pairs)"
+        )
+
+    # CPU the child had used by the mark (all its threads, /proc schedstat): what a busy
+    # machine stretches least, shown beside each wall-clock row.
+    for mark, floor_mark, label in (
+        ("footer", "footer", "footer's keys"),
+        ("home", "footer", "home usable (floor: its footer)"),
+    ):
+        ctx.add(
+            Row(
+                "pty",
+                f"pty 100x30, CPU used by {label}",
+                "ms",
+                stat(app_cpu, mark),
+                floor_name,
+                stat(floor_cpu, floor_mark),
+                INFO,
+            )
+        )
+
+    for mark, floor_mark, label, budget in (
+        ("frame", "frame", "first frame (header drawn)", INFO),
+        ("footer", "footer", "footer's keys drawn", INFO),
+        (
+            "home",
+            "footer",
+            f"home usable: every built-in title and the resume list drawn "
+            f"({conversations} conversations in the data folder)",
+            Budget("ratio", 1.25),
+        ),
+    ):
+        ctx.add(
+            Row(
+                "pty",
+                f"pty 100x30, spawn to {label}",
+                "ms",
+                stat(app_runs, mark),
+                floor_name + (" (its footer)" if mark == "home" else ""),
+                stat(floor_runs, floor_mark),
+                budget,
+                pairs(mark, floor_mark),
             )
         )
 
@@ -992,6 +1102,8 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     """Open review and insights from home on `db`, `runs` times each: ms from the key to
     the screen painted with its data (review: the table's rows; insights: the first question's
     series plotted)."""
+    from textual.widgets import Sparkline
+
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.app.screens.home import HomeScreen
     from reflectcoach.app.screens.insights import InsightsScreen
@@ -1024,11 +1136,10 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
             if not isinstance(screen, InsightsScreen):
                 return False
             panels = screen.query(SeriesPanel)
-            return (
-                bool(panels)
-                and panels.first().series is not None
-                and _composited(screen, panels.first())
-            )
+            if not panels:
+                return False
+            plot = panels.first().query(Sparkline)  # its data: the series' values, plotted
+            return bool(plot) and bool(plot.first().data) and _composited(screen, plot.first())
 
         for _ in range(runs):
             for name, key, shown in (
@@ -1091,25 +1202,14 @@ async def _mentorship_opens(
     return found
 
 
-def group_history(ctx: Context) -> None:
+def query_rows(
+    ctx: Context, group: str, big: Path, summary: dict[str, Any], *, size_budget: Budget
+) -> None:
+    """The review, search and insights queries on the history at `big`, each against its
+    floor, and the file's size against its raw data."""
     from reflectcoach.store.queries import CONVERSATION_COLUMNS
 
-    history = ensure_history(ctx)
-    summary = history["summary"]
     common, rare = summary["common_word"], summary["rare_word"]
-    ctx.add(
-        Row(
-            "history",
-            f"generate {summary['conversations']:,} conversations / {summary['answers']:,} answers",
-            "ms",
-            Stat([history["generation_ms"]]),
-            "—",
-            None,
-            INFO,
-            "one run (make_history, one transaction, FTS rebuilt at the end)",
-        )
-    )
-    big: Path = history["big"]
     with opened(big) as store:
         raw_bytes = store.db.execute(
             "SELECT (SELECT sum(length(question) + length(coalesce(answer_text, '')) "
@@ -1119,13 +1219,13 @@ def group_history(ctx: Context) -> None:
     size = db_files_size(big)
     ctx.add(
         Row(
-            "history",
+            group,
             "database file size (db + wal + shm)",
             "MB",
             Stat([size / MB]),
             "raw bytes of the data",
             Stat([raw_bytes / MB]),
-            Budget("below", 200),
+            size_budget,
         )
     )
 
@@ -1245,7 +1345,12 @@ def group_history(ctx: Context) -> None:
         ]
         for name, real_fn, floor_name, floor_fn, budget in cases:
             real, floor = sample_pair(real_fn, floor_fn, ctx.query_runs)
-            ctx.add(Row("history", name, "ms", real, floor_name, floor, budget))
+            ctx.add(Row(group, name, "ms", real, floor_name, floor, budget))
+
+    # The raw floor connection closes first: with a connection of another kind open, its log
+    # beside the file, Store.open would run the integrity check (the file may be changing
+    # behind it), reading every page, which is not what opening review costs.
+    conn.close()
 
     def fresh_page() -> None:
         with opened(big) as fresh:
@@ -1260,7 +1365,7 @@ def group_history(ctx: Context) -> None:
     real, floor = sample_pair(fresh_page, fresh_floor, ctx.query_runs)
     ctx.add(
         Row(
-            "history",
+            group,
             "review screen load: Store.open + conversations(limit=100) + count()",
             "ms",
             real,
@@ -1269,8 +1374,25 @@ def group_history(ctx: Context) -> None:
             Budget("below", 100),
         )
     )
-    conn.close()
 
+
+def group_history(ctx: Context) -> None:
+    history = ensure_history(ctx)
+    summary = history["summary"]
+    ctx.add(
+        Row(
+            "history",
+            f"generate {summary['conversations']:,} conversations / {summary['answers']:,} answers",
+            "ms",
+            Stat([history["generation_ms"]]),
+            "—",
+            None,
+            INFO,
+            "one run (make_history, one transaction, FTS rebuilt at the end)",
+        )
+    )
+    big: Path = history["big"]
+    query_rows(ctx, "history", big, summary, size_budget=Budget("below", 200))
     opens = asyncio.run(_screen_opens(big, 3 if ctx.quick else 5))
     for name, what in (
         ("review", "its table filled"),
@@ -1388,13 +1510,88 @@ def group_export(ctx: Context) -> None:
         )
 
 
+def group_lifetime(ctx: Context) -> None:
+    """A lifetime in one file: ten reflections a week for fifty years (26,000 conversations,
+    about 800,000 answers; a tenth of that with --quick), and the same queries as history."""
+    from tests.store.history import make_history
+
+    conversations = 2_600 if ctx.quick else 26_000
+    path = ctx.tmp / "lifetime" / "life.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"  generating a lifetime: {conversations:,} conversations ...", flush=True)
+    start = time.perf_counter()
+    summary = make_history(path, conversations=conversations, answers_per=31, seed=4)
+    took = (time.perf_counter() - start) * 1000
+    ctx.add(
+        Row(
+            "lifetime",
+            f"generate {summary['conversations']:,} conversations / {summary['answers']:,} answers",
+            "ms",
+            Stat([took]),
+            "—",
+            None,
+            INFO,
+            "one run (make_history, seed 4, 31 questions a conversation)",
+        )
+    )
+    query_rows(ctx, "lifetime", path, dict(summary), size_budget=Budget("ratio", 1.5))
+    path.unlink()
+
+
+def group_peer(ctx: Context) -> None:
+    """JSON export of the big history, whole process, against jrnl exporting the same text
+    (scripts/bench_jrnl.py: its own venv, .bench/jrnl, never a dependency)."""
+    from bench_jrnl import VERSION as JRNL_VERSION
+    from bench_jrnl import ensure_jrnl, write_config, write_journal
+
+    history = ensure_history(ctx)
+    big: Path = history["big"]
+    folder = ctx.tmp / "peer"
+    folder.mkdir(exist_ok=True)
+    try:
+        jrnl = ensure_jrnl()
+    except (OSError, subprocess.CalledProcessError) as problem:  # no index to install from
+        ctx.notes.append(f"peer: jrnl {JRNL_VERSION} could not be installed ({problem}): skipped")
+        return
+    journal = folder / "journal.txt"
+    entries, answers = write_journal(big, journal)
+    config = write_config(folder / "jrnl.yaml", journal)
+    env = ctx.env(XDG_CONFIG_HOME=str(folder / "xdg"))
+    ours_out, jrnl_out = folder / "ours.json", folder / "jrnl.json"
+    ours = [REFLECTCOACH, "--db", str(big), "export", "--format", "json", "-o", str(ours_out)]
+    peer = [str(jrnl), "--config-file", str(config), "--export", "json", "--file", str(jrnl_out)]
+    results = interleaved(
+        {"jrnl": lambda: run_child(peer, env), "ours": lambda: run_child(ours, env)},
+        3 if ctx.quick else 5,
+    )
+    pairs = [j.wall_ms / o.wall_ms for j, o in zip(results["jrnl"], results["ours"], strict=True)]
+    ctx.add(
+        Row(
+            "export",
+            f"peer: export --format json, whole process ({answers:,} answers)",
+            "ms",
+            wall(results["ours"]),
+            f"jrnl {JRNL_VERSION} --export json of the same text ({entries:,} entries)",
+            wall(results["jrnl"]),
+            Budget("ratio", round(1 / 1.5, 3)),
+            f"jrnl takes {statistics.median(pairs):.2f}x as long, pair by pair "
+            f"(min {min(pairs):.2f}, max {max(pairs):.2f}); written: ours "
+            f"{ours_out.stat().st_size / MB:.0f} MB, jrnl {jrnl_out.stat().st_size / MB:.0f} MB "
+            f"(journal {journal.stat().st_size / MB:.0f} MB); budget: at least 1.5x faster",
+        )
+    )
+
+
 GROUP_FUNCTIONS: dict[str, Callable[[Context], None]] = {
+    "pty": group_pty,
     "startup": group_startup,
     "memory": group_memory,
     "step": group_step,
     "scripts": group_scripts,
     "history": group_history,
     "export": group_export,
+    "peer": group_peer,
+    "lifetime": group_lifetime,
 }
 
 

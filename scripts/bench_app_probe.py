@@ -55,9 +55,10 @@ class ProbeApp(ReflectCoachApp):
             return
         original = home.fill
 
-        def fill(*args: Any) -> None:
-            original(*args)
-            self.call_after_refresh(self._done)
+        def fill(*args: Any, **kwargs: Any) -> None:
+            original(*args, **kwargs)
+            if home.loaded:  # the full read (catalog and Store), not the quick fill before it
+                self.call_after_refresh(self._done)
 
         home.fill = fill  # type: ignore[method-assign]
 

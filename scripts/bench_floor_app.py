@@ -13,11 +13,14 @@ two processes do exactly the same work around the screen they show:
 Prints one JSON line, `painted_at` (time.perf_counter() at the paint) and the frame size.
 
 Usage: python scripts/bench_floor_app.py
+       python scripts/bench_floor_app.py --terminal   # a normal run in a terminal, no hook
+                                                      # (scripts/bench_pty.py times it)
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 from textual.app import App, ComposeResult
@@ -52,11 +55,19 @@ class FloorApp(App[int]):
         yield Label("Hello")
         yield Footer()
 
+    def __init__(self, terminal: bool = False) -> None:
+        super().__init__()
+        self.terminal = terminal
+
     def on_ready(self) -> None:
-        exit_on_first_paint(self)
+        if not self.terminal:
+            exit_on_first_paint(self)
 
 
 def main() -> None:
+    if "--terminal" in sys.argv[1:]:
+        FloorApp(terminal=True).run()
+        return
     result = FloorApp().run(headless=True)
     if not result:
         raise SystemExit("the floor app exited without painting")

@@ -122,8 +122,14 @@ class Driver:
         self.app = pilot.app
 
     async def settle(self) -> None:
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
+        # Under snap_compare the pilot may start before home has even started its loading
+        # worker: until home has its data (`loaded`), wait again.
+        for _ in range(500):
+            await self.app.workers.wait_for_complete()
+            await self.pilot.pause()
+            stack = self.app.screen_stack
+            if not stack or getattr(stack[0], "loaded", True):
+                break
         await self.pilot.pause()
 
     @property
@@ -416,6 +422,14 @@ class _Clock:
     def __call__(self) -> str:
         self.now += dt.timedelta(minutes=1)
         return self.now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app writes the script index (home fills from it on the next start): into the
+    test's folder, not the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 @pytest.fixture

@@ -118,6 +118,27 @@ async def test_in_progress_listed_and_resumed(fixture_app, drive, seed) -> None:
         assert app.screen.session.id == older
 
 
+async def test_the_quick_fill_shows_what_the_full_read_finds(fixture_app, drive, seed) -> None:
+    # Home's first fill comes from the script index and store/peek.py; the full read (catalog,
+    # Store) follows. Both must show the same lists, and the app keeps the index current.
+    from reflectcoach.script import index
+
+    seed("every_type", "Sam", answers=1)
+    seed("every_type", None, answers=3)
+    app = fixture_app()
+    assert index.cached_listing(app.script_dirs) is None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen) and screen.loaded
+        assert index.cached_listing(app.script_dirs) is not None  # written by the full read
+        quick = screen.quick_read()  # home's Store is closed again: the file is clean
+        full = screen.read()
+    assert quick is not None
+    assert (quick.scripts, quick.names, quick.running) == (full.scripts, full.names, full.running)
+    assert len(quick.running) == 2 and quick.names == ["Sam"]
+
+
 async def test_initial_start_opens_over_home(fixture_app, drive) -> None:
     app = fixture_app(start="every_type", mentorship="Kim")
     async with app.run_test(size=(80, 24)) as pilot:

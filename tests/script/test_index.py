@@ -115,3 +115,18 @@ def test_load_one_parses_each_file_once_then_only_its_own(
     parsed.clear()
     assert load_one("beta", [folder]).id == "beta"  # warm: only its own file
     assert parsed == ["b.yaml"]
+
+
+def test_cached_listing_only_when_current_and_without_problems(tmp_path: Path) -> None:
+    # What home fills its list from on start: nothing until a load remembered the folder.
+    folder = tmp_path / "s"
+    path = write(folder, "a.yaml", "alpha", "First")
+    assert index.cached_listing([folder]) is None
+    rows, _ = index.listing([folder])
+    assert index.cached_listing([folder]) == rows
+    write(folder, "a.yaml", "alpha", "Edited")
+    os.utime(path, ns=(1, 1))
+    assert index.cached_listing([folder]) is None
+    write(folder, "b.yaml", "alpha")  # a duplicate id: a problem home must show
+    index.listing([folder])
+    assert index.cached_listing([folder]) is None

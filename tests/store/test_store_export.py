@@ -370,3 +370,17 @@ def test_write_file_is_private_and_leaves_nothing_half_written(fresh_store, tmp_
     with pytest.raises(OSError):
         write_file(fresh_store, folder / "missing" / "out.md", "markdown")
     assert list(folder.iterdir()) == [target]
+
+
+def test_json_safe_escapes_del_c1_and_bidi_even_in_ascii_text() -> None:
+    # The export's JSON comes from SQLite, which escapes only C0 controls; json_safe does the
+    # rest, and its ASCII shortcut must not skip DEL (which is ASCII).
+    import json
+
+    from reflectcoach.text import json_safe
+
+    assert json_safe('{"a":"plain"}') == '{"a":"plain"}'
+    for raw in ("x\x7fy", "x\x85y", "x\u202ey", "x\u2028y"):
+        text = json_safe(json.dumps({"a": raw}, ensure_ascii=False))
+        assert text.isascii() and "\x7f" not in text
+        assert json.loads(text) == {"a": raw}

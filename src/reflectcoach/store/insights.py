@@ -20,7 +20,7 @@ from reflectcoach.numbers import MAX_NUMBER_SQL, within
 
 from .errors import guarded
 from .mentorships import mentorship_key
-from .queries import mentorship_clause, where_clause
+from .queries import MENTORSHIP_NAMES, mentorship_clause, where_clause
 from .rows import MonthCount, Series
 
 SeriesKey = tuple[str, str, str | None]  # script_id, step_id, mentorship
@@ -96,14 +96,7 @@ class Insights:
 
     @guarded
     def mentorships(self) -> list[str]:
-        return [
-            row[0]
-            for row in self.db.execute(
-                # One name per mentorship, however many spellings were typed.
-                "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
-                "GROUP BY mentorship_key ORDER BY 1"
-            )
-        ]
+        return [row[0] for row in self.db.execute(MENTORSHIP_NAMES)]
 
     @guarded
     def script_titles(self) -> dict[str, str]:

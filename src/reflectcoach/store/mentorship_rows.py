@@ -12,9 +12,10 @@ and kept right through rename and merge (store/mentorships.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ROLES = ("mentee", "mentor")
 MENTORSHIP_STATUSES = ("active", "closed")

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from . import mentorship_rows
 from .errors import StoreError, guarded
 from .mentorship_rows import Mentorship
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
+    from sqlite_utils import Database
 
 
 def display_name(name: str | None) -> str | None:

@@ -9,9 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Unpack
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .errors import StoreError, guarded, guarded_iter
 from .fts import MARKS, Span, match_expression, unmark, unused_marks
@@ -26,6 +24,9 @@ from .rows import (
     answer_row,
     time_bound,
 )
+
+if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
+    from sqlite_utils import Database
 
 CONVERSATION_COLUMNS = (
     "id",
@@ -58,11 +59,25 @@ _COUNT = (
     "(SELECT count(*) FROM answers a WHERE a.conversation_id = c.id "
     "AND a.seq < c.position AND a.skipped = 0) AS answer_count"
 )
-# Rows matching an FTS query, restricted to answers given (not skipped) on the current path.
+# Rows matching an FTS query, restricted to answers given (not skipped) on the current path,
+# two ways. `_MATCHING` checks each conversation's answers against the matches: cheap per
+# conversation, and under a LIMIT it stops once the page is full, but a rare word walks every
+# conversation (32 ms at 10k). `_MATCHED` starts from the FTS matches: one lookup each, so a
+# rare word costs almost nothing, but a word in most answers costs more than the walk. The
+# Store counts up to FEW_MATCHES matches first (`Queries._few_matches`) to pick one.
+# (`skipped` last: the match is checked from the key index alone, and only a matching
+# answer's row is read for it; 15-25% off a common word's walk.)
 _MATCHING = (
     "EXISTS (SELECT 1 FROM answers a WHERE a.conversation_id = c.id AND a.seq < c.position "
-    "AND a.skipped = 0 AND a.rowid IN (SELECT rowid FROM answers_fts WHERE answers_fts MATCH ?))"
+    "AND a.rowid IN (SELECT rowid FROM answers_fts WHERE answers_fts MATCH ?) AND a.skipped = 0)"
 )
+_MATCHED = (
+    "c.id IN (SELECT a.conversation_id FROM answers_fts "
+    "CROSS JOIN answers a ON a.rowid = answers_fts.rowid "
+    "CROSS JOIN conversations p ON p.id = a.conversation_id "
+    "WHERE answers_fts MATCH ? AND a.skipped = 0 AND a.seq < p.position)"
+)
+FEW_MATCHES = 2_000
 
 
 def mentorship_clause(mentorship: str) -> tuple[str, list[str]]:
@@ -81,8 +96,10 @@ def where_clause(
     until: str | None = None,
     ids: Sequence[str] | None = None,
     query: str | None = None,
+    few_matches: bool = False,
 ) -> tuple[str, list[Any]] | None:
-    """SQL `WHERE ...` (possibly empty) and its parameters; None when nothing can match."""
+    """SQL `WHERE ...` (possibly empty) and its parameters; None when nothing can match.
+    `few_matches`: the query's words are rare, so look them up from the index (`_MATCHED`)."""
     clauses: list[str] = []
     params: list[Any] = []
     if script_id is not None:
@@ -112,12 +129,42 @@ def where_clause(
         expression = match_expression(query)
         if expression is None:
             return None
-        clauses.append(_MATCHING)
+        clauses.append(_MATCHED if few_matches else _MATCHING)
         params.append(expression)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+# One name per mentorship, however many spellings were typed.
+MENTORSHIP_NAMES = (
+    "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
+    "GROUP BY mentorship_key ORDER BY 1"
+)
+
+
+def conversations_sql(
+    *,
+    limit: int | None = 100,
+    offset: int = 0,
+    by: str = "started_at",
+    few_matches: bool = False,
+    **filters: Unpack[Filters],
+) -> tuple[str, list[Any]] | None:
+    """The SELECT behind `Queries.conversations` (also read by peek.py); None when nothing
+    can match."""
+    if by not in ("started_at", "updated_at"):
+        raise StoreError(f"Cannot order conversations by {by!r}.")
+    where = where_clause(few_matches=few_matches, **filters)
+    if where is None:
+        return None
+    clause, params = where
+    sql = (
+        f"SELECT {_C}, {_COUNT} FROM conversations c{clause} "
+        f"ORDER BY c.{by} DESC, c.rowid DESC LIMIT ? OFFSET ?"
+    )
+    return sql, [*params, -1 if limit is None else limit, offset]
+
+
+def dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
     keys = [d[0] for d in cursor.description]
     for row in cursor:
         yield dict(zip(keys, row, strict=True))
@@ -129,8 +176,19 @@ class Queries:
     db: Database
     path: Path
 
+    def _few_matches(self, query: str | None) -> bool:
+        """Whether `query` matches at most FEW_MATCHES answers (counted up to there only)."""
+        expression = None if query is None else match_expression(query)
+        if expression is None:
+            return False
+        (found,) = self.db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM answers_fts WHERE answers_fts MATCH ? LIMIT ?)",
+            [expression, FEW_MATCHES + 1],
+        ).fetchone()
+        return int(found) <= FEW_MATCHES
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return list(_dicts(self.db.execute(sql, list(params))))
+        return list(dicts(self.db.execute(sql, list(params))))
 
     @guarded
     def resolve_id(self, prefix: str) -> str:
@@ -193,23 +251,16 @@ class Queries:
     ) -> list[Conversation]:
         """Matching `filters`, newest first by `by`: started_at, or updated_at (what home's
         "pick up where you left off" lists)."""
-        if by not in ("started_at", "updated_at"):
-            raise StoreError(f"Cannot order conversations by {by!r}.")
-        where = where_clause(**filters)
-        if where is None:
+        few = self._few_matches(filters.get("query"))
+        found = conversations_sql(limit=limit, offset=offset, by=by, few_matches=few, **filters)
+        if found is None:
             return []
-        clause, params = where
-        sql = (
-            f"SELECT {_C}, {_COUNT} FROM conversations c{clause} "
-            f"ORDER BY c.{by} DESC, c.rowid DESC LIMIT ? OFFSET ?"
-        )
-        params += [-1 if limit is None else limit, offset]
-        return self._rows(sql, params)  # type: ignore[return-value]
+        return self._rows(*found)  # type: ignore[return-value]
 
     @guarded
     def count(self, **filters: Unpack[Filters]) -> int:
         """How many conversations match (same filters as conversations/iter_conversations)."""
-        where = where_clause(**filters)
+        where = where_clause(few_matches=self._few_matches(filters.get("query")), **filters)
         if where is None:
             return 0
         clause, params = where
@@ -317,7 +368,7 @@ class Queries:
         self, *, include_future: bool = False, **filters: Unpack[Filters]
     ) -> Iterator[ConversationWithAnswers]:
         """Oldest first, each with its `answers` in seq order, streamed from one cursor."""
-        where = where_clause(**filters)
+        where = where_clause(few_matches=self._few_matches(filters.get("query")), **filters)
         if where is None:
             return
         clause, params = where

@@ -36,7 +36,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from reflectcoach import session as sessions
@@ -46,6 +46,7 @@ from reflectcoach.app.notices import NoticeLine
 from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.store import DatabaseBusy, LeaseLost, StoreError
 from reflectcoach.store.files import busy_timeout
 from reflectcoach.store.leases import HEARTBEAT_S
@@ -64,33 +65,6 @@ WAITING = (
 # promptly; between tries it pauses, so that a lock failing at once does not spin a core.
 WAIT_TRY_S = 1.0
 WAIT_PAUSE_S = 0.1
-
-
-class StepFooter(Footer):
-    """A Footer that redraws only when the keys it shows change.
-
-    Textual's Footer rebuilds all its keys each time the screen's bindings *may* have
-    changed: every focus change and `refresh_bindings`, so several times per answer here,
-    though the keys are mostly the same. Each rebuild is a few milliseconds of work.
-    """
-
-    _shown: tuple[object, ...] | None = None
-
-    async def recompose(self) -> None:
-        if not self.is_attached:
-            return  # the screen has gone (Footer.recompose checks the same)
-        shown = (
-            self.show_command_palette,
-            *(
-                (binding, enabled, tooltip)
-                for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-                if binding.show
-            ),
-        )
-        if shown == self._shown:
-            return
-        self._shown = shown
-        await super().recompose()
 
 
 class ConversationScreen(Screen[None]):
@@ -135,7 +109,7 @@ class ConversationScreen(Screen[None]):
             yield Vertical(id="answer-slot")
             yield Static(id="problem", markup=False)
             yield Static(id="waiting", markup=False)
-        yield StepFooter()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         self.take_notices()

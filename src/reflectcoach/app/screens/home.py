@@ -2,14 +2,15 @@
 
 Imports only Textual and the standard library (and `reflectcoach.text`, which is pure
 standard library), and its first frame is only the header and footer, so the first paint is
-as quick as a bare Textual app's. Right after it, the fields and lists are mounted while the
-scripts (YAML) and the store (SQLite) load in a thread, then the lists fill in.
+as quick as a bare Textual app's. Right after it, the fields and lists are mounted and filled
+from caches (the script index, a read-only stdlib sqlite3 query); then the catalog (YAML) and
+the Store (sqlite-utils) load in a thread and refresh them (`HomeScreen.load`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -21,10 +22,11 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflectcoach import settings
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
 from reflectcoach.text import clean
 
@@ -72,6 +74,30 @@ class RunningEntry:
             who,
             (f" · {self.answered} answer{plural} so far · updated {self.updated}", "$text-muted"),
         )
+
+
+def running_entry(row: Any) -> RunningEntry:
+    """A row of `Store.conversations` (or `peek.home_lists`) as home lists it."""
+    from reflectcoach.app.widgets.review_format import day
+
+    return RunningEntry(
+        row["id"],
+        row["title"],
+        row["mentorship"],
+        row["answer_count"],
+        day(row["updated_at"]),  # local, as review shows it
+    )
+
+
+@dataclass(slots=True)
+class HomeData:
+    """What home's lists show; each list home gains is a field here, read in both reads."""
+
+    scripts: list[ScriptEntry]
+    names: list[str] = field(default_factory=list)
+    running: list[RunningEntry] = field(default_factory=list)
+    problem: str | None = None  # the database could not be read: said in a notice
+    diagnostics: list[Any] = field(default_factory=list)  # the catalog's
 
 
 class HomeScreen(Screen[None]):
@@ -124,7 +150,8 @@ class HomeScreen(Screen[None]):
         self.shown: list[ScriptEntry] = []
         self.running: list[RunningEntry] = []
         self.built = False
-        self.loaded = False
+        self.shown_once = False  # the lists were drawn from some data (quick or full)
+        self.loaded = False  # ... from the catalog and the Store (not only caches)
         # Some script had errors: read the folders again each time home is back, so the
         # list of problems goes as soon as the file is fixed.
         self.scripts_broken = False
@@ -139,7 +166,7 @@ class HomeScreen(Screen[None]):
         # bare Textual app does.
         yield Header()
         yield Vertical(id="home")
-        yield Footer()
+        yield KeysFooter()
 
     def form(self) -> list[Widget]:
         """The fields and lists inside #home."""
@@ -174,13 +201,19 @@ class HomeScreen(Screen[None]):
             nothing,
         ]
 
-    async def build(self) -> None:
+    async def build(self, data: HomeData | None = None) -> None:
+        """Mount the form, filled with `data` if there is some: one frame, not two."""
         if self.built:
+            if data is not None:
+                self.fill(data)
             return
         self.built = True
-        await self.query_one("#home").mount_all(self.form())
-        if self.focused is None:  # what AUTO_FOCUS does for a screen composed whole
-            self.query_one("#scripts").focus()
+        with self.app.batch_update():
+            await self.query_one("#home").mount_all(self.form())
+            if self.focused is None:  # what AUTO_FOCUS does for a screen composed whole
+                self.query_one("#scripts").focus()
+            if data is not None:
+                self.fill(data)
 
     def on_mount(self) -> None:
         self.load()
@@ -199,77 +232,97 @@ class HomeScreen(Screen[None]):
 
     @work(exclusive=True, group="home-load")
     async def load(self) -> None:
-        """Once the first frame is out: read the scripts and the store in a thread, mount
-        the form meanwhile, then fill the lists.
+        """Once the first frame is out: mount the form with its lists filled, then read
+        everything again properly and refresh them if that changed anything.
 
-        Started on mount, so waiting for workers covers it; the thread starts after the
-        first paint, so it neither slows that frame nor (when the app quits right away)
-        holds up the exit: asyncio waits for executor threads at shutdown."""
+        The first fill comes from what needs neither YAML nor sqlite-utils (`quick_read`):
+        the script index's cached listing and a read-only stdlib sqlite3 query
+        (`store.peek`). The full read (`read`: catalog, Store.open with its checks and
+        notices) waits until the filled frame is out, so its imports do not hold the GIL
+        while home paints; it also leaves the catalog and the Store modules loaded for the
+        first conversation. Started on mount, so waiting for workers covers it; no thread
+        starts before the first paint (asyncio waits for executor threads at shutdown)."""
         if not await self.rc_app.first_paint():
             return
-        reading = asyncio.get_running_loop().run_in_executor(None, self.read)
-        await self.build()
-        data = await reading
-        self.fill(*data)
+        loop = asyncio.get_running_loop()
+        quick = await loop.run_in_executor(None, self.quick_read)  # a few ms
+        if quick is None:  # no cache to trust: read while the form mounts
+            reading = loop.run_in_executor(None, self.read)
+            await self.build()
+            self.fill(await reading, full=True)
+            return
+        await self.build(quick)
+        await self.painted()
+        self.fill(await loop.run_in_executor(None, self.read), full=True)
 
-    def read(
-        self,
-    ) -> tuple[list[ScriptEntry], list[str], list[RunningEntry], str | None, list[Any]]:
+    async def painted(self) -> None:
+        """Until the frame with the latest changes has been drawn."""
+        drawn = asyncio.Event()
+        self.call_after_refresh(drawn.set)
+        await drawn.wait()
+
+    def quick_read(self) -> HomeData | None:
+        """The lists from caches alone, or None if a cache cannot vouch for them (in a thread)."""
+        from reflectcoach.script import index
+        from reflectcoach.store import peek
+
+        app = self.rc_app
+        if self.scripts_broken:
+            return None
+        listing = index.cached_listing(app.script_dirs)
+        if listing is None:
+            return None
+        lists = peek.home_lists(app.db_path)
+        if lists is None:
+            return None
+        names, rows = lists
+        scripts = [ScriptEntry(s["id"], s["title"], s["summary"], s["audience"]) for s in listing]
+        return HomeData(scripts, names, [running_entry(row) for row in rows])
+
+    def read(self) -> HomeData:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
-        from reflectcoach.app.widgets.review_format import day
+        from reflectcoach.script import index
         from reflectcoach.store import StoreError
 
         app = self.rc_app
+        fresh = self.scripts_broken or index.cached_listing(app.script_dirs) is None
         catalog = app.catalog(fresh=self.scripts_broken)
+        if fresh:  # so that the next start fills home from the index
+            index.remember(app.script_dirs, catalog)
         scripts = [
             ScriptEntry(s.id, s.title, s.summary, str(s.audience)) for s in catalog.scripts.values()
         ]
-        problem: str | None = None
-        names: list[str] = []
-        running: list[RunningEntry] = []
+        data = HomeData(scripts, diagnostics=list(catalog.diagnostics))
         try:
             with app.open_store() as store:
-                names = store.mentorships()
+                data.names = store.mentorships()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
         except StoreError as error:
-            problem = str(error)
+            data.problem = str(error)
         else:
-            running = [
-                RunningEntry(
-                    row["id"],
-                    row["title"],
-                    row["mentorship"],
-                    row["answer_count"],
-                    day(row["updated_at"]),  # local, as review shows it
-                )
-                for row in rows
-            ]
-        diagnostics = list(catalog.diagnostics)
-        return scripts, names, running, problem, diagnostics
+            data.running = [running_entry(row) for row in rows]
+        return data
 
-    def fill(
-        self,
-        scripts: list[ScriptEntry],
-        names: list[str],
-        running: list[RunningEntry],
-        problem: str | None,
-        diagnostics: list[Any],
-    ) -> None:
-        first = not self.loaded
-        self.loaded = True
-        self.scripts = scripts
-        self.running = running
+    def fill(self, data: HomeData, *, full: bool = False) -> None:
+        """Show `data`; `full` once it comes from the catalog and the Store themselves."""
+        first = full and not self.loaded
+        self.loaded = self.loaded or full
         self.query_one("#mentorship", Input).suggester = SuggestFromList(
-            names, case_sensitive=False
+            data.names, case_sensitive=False
         )
-        self.scripts_broken = any(d.severity == "error" for d in diagnostics)
-        self.query_one(ScriptProblems).show(diagnostics)
-        self.show_scripts()
-        self.show_running()
-        if problem:
-            self.notify(clean(problem), title="Database", severity="error", markup=False)
-        if first and diagnostics:
-            self.warn_about(diagnostics)
+        self.scripts_broken = any(d.severity == "error" for d in data.diagnostics)
+        self.query_one(ScriptProblems).show(data.diagnostics)
+        if data.scripts != self.scripts or not self.shown_once:
+            self.scripts = data.scripts
+            self.show_scripts()
+        if data.running != self.running or not self.shown_once:
+            self.running = data.running
+            self.show_running()
+        self.shown_once = True
+        if data.problem:
+            self.notify(clean(data.problem), title="Database", severity="error", markup=False)
+        if first and data.diagnostics:
+            self.warn_about(data.diagnostics)
         if first:
             self.rc_app.run_initial()
 
