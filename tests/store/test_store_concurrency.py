@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 import threading
@@ -61,6 +63,7 @@ def test_two_threads_two_stores(db_path: Path) -> None:
         )
 
 
+@pytest.mark.plaintext
 def test_two_processes(db_path: Path) -> None:
     # Neither process creates the schema first: both open a file that does not exist yet.
     procs = [

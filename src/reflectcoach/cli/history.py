@@ -291,6 +291,8 @@ def export(
         click.echo(f"\r{done:,} conversations exported", err=True, nl=False)
 
     with settings.store() as store:
+        if store.encrypted:
+            click.echo(exporting.NOT_ENCRYPTED, err=True)
         if output is None:
             from reflectcoach.terminal import for_terminal
 
