@@ -12,6 +12,7 @@ encrypted. The terminal is only asked when the file looks encrypted.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
@@ -53,10 +54,8 @@ def from_fd(fd: int) -> str:
     except OSError as exc:
         raise PassphraseError(f"Cannot read the passphrase from fd {fd}: {exc.strerror}.") from None
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
     return _one_line(b"".join(chunks), f"fd {fd}")
 
 

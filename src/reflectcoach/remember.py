@@ -1,4 +1,4 @@
-""""Remember on this machine": a database's raw key kept in the OS keyring (`keyring`).
+""" "Remember on this machine": a database's raw key kept in the OS keyring (`keyring`).
 
 What is kept is the derived 32-byte key for that file (hex), not the passphrase: opening with
 it skips the deliberately slow derivation, and the passphrase itself is never stored. It is

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 import subprocess
 import sys
 import threading
 from pathlib import Path
+
+import pytest
 
 from reflectcoach.store import Store
 

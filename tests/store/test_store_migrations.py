@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from reflectcoach.store import Store
 from reflectcoach.store.migrations import KNOWN, migrations

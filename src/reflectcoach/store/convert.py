@@ -108,7 +108,9 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
         ).fetchall()
     ]
     quoted = {name: '"' + name.replace('"', '""') + '"' for name in names}
-    return {name: conn.execute(f"SELECT count(*) FROM {quoted[name]}").fetchone()[0] for name in names}
+    return {
+        name: conn.execute(f"SELECT count(*) FROM {quoted[name]}").fetchone()[0] for name in names
+    }
 
 
 def _write_and_check(store: Store, old: Key | None, new: Key | None) -> dict[str, int]:

@@ -307,9 +307,7 @@ def read_schema(
         conn.close()
 
 
-def connect(
-    path: Path, timeout: float | None = None, key: Key | None = None
-) -> sqlite3.Connection:
+def connect(path: Path, timeout: float | None = None, key: Key | None = None) -> sqlite3.Connection:
     """An sqlite3 connection with a busy timeout (`busy_timeout()` unless given) and foreign
     keys; nothing written yet. With `key`, an SQLCipher connection with the key checked."""
     seconds = busy_timeout() if timeout is None else timeout
