@@ -18,15 +18,16 @@ import os
 import sys
 from pathlib import Path
 
-from reflectcoach.errors import UserError
+from reflectcoach.store.errors import StoreError
 from reflectcoach.store.key import Key
 
 FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"
 MAX_BYTES = 64 * 1024  # a passphrase, not a document: a wrong file is refused, not read whole
 
 
-class PassphraseError(UserError):
-    """No passphrase could be had, or the one given cannot be used."""
+class PassphraseError(StoreError):
+    """No passphrase could be had, or the one given cannot be used (a StoreError: wherever
+    the database cannot be opened is said, this is)."""
 
 
 def _one_line(data: bytes, where: str) -> str:

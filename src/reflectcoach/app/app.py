@@ -189,9 +189,16 @@ class ReflectCoachApp(App[None]):
             )
 
     def _ask_key_if_needed(self) -> None:
+        from reflectcoach.store import StoreError
         from reflectcoach.store.files import looks_encrypted
 
-        if self.find_key() is not None or not looks_encrypted(self.db_path):
+        try:
+            found = self.find_key()
+        except StoreError as problem:  # a passphrase file that cannot be read: said, then asked
+            self._key_looked_for = True
+            self.notify(clean(str(problem)), title="Passphrase", severity="error", markup=False)
+            found = None
+        if found is not None or not looks_encrypted(self.db_path):
             self._unlocked.set()
             return
         from reflectcoach import remember
