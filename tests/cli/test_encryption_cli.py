@@ -128,7 +128,7 @@ def test_every_command_works_on_an_encrypted_database(tmp_path: Path) -> None:
         tmp_path, "export", "--format", "json", "-o", str(tmp_path / "out.json"), file=key
     )
     assert exported.returncode == 0, exported.stderr
-    assert "this export is not" in exported.stderr  # said: the export is not encrypted
+    assert "this export is not" not in exported.stderr  # a script's stderr is as before
     assert (tmp_path / "out.json").stat().st_mode & 0o077 == 0
     data = json.loads((tmp_path / "out.json").read_text())
     # ...and it imports into another encrypted database.
@@ -139,6 +139,49 @@ def test_every_command_works_on_an_encrypted_database(tmp_path: Path) -> None:
     assert "Imported 1 conversation" in imported.stdout
     with Store.open(other / "r.db", key=Key.from_passphrase(PASSPHRASE)) as store:
         assert store.count() == len(data)
+
+
+def test_an_export_from_an_encrypted_database_says_it_is_not_encrypted(tmp_path: Path) -> None:
+    import pty
+
+    key = secret_file(tmp_path, "key", PASSPHRASE)
+    answered(tmp_path, key)
+    reader, terminal = pty.openpty()  # stderr a terminal: a person is there to be told
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTCOACH_")}
+    env |= {"XDG_CACHE_HOME": str(tmp_path / "cache"), "REFLECTCOACH_PASSPHRASE_FILE": str(key)}
+    out = tmp_path / "out.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reflectcoach",
+            "--db",
+            str(tmp_path / "r.db"),
+            "export",
+            "-o",
+            str(out),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+        timeout=120,
+    )
+    os.close(terminal)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(reader, 4096)
+        except OSError:  # EIO: the terminal's other side is closed and drained
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(reader)
+    assert done.returncode == 0
+    assert b"this export is not" in said.replace(b"\r\n", b" ").replace(b"\n", b" ")
+    assert out.stat().st_mode & 0o077 == 0
+    assert "Quentin" in out.read_text()
 
 
 def test_a_wrong_passphrase_is_said_and_never_shown(tmp_path: Path) -> None:
