@@ -26,6 +26,8 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+	@# The store, engine, CLI and app tests again, every database encrypted (tests/conftest.py).
+	$(BIN)/pytest -q --storage encrypted
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
