@@ -201,10 +201,11 @@ def looks_encrypted(path: Path) -> bool:
     """Non-empty and not plain SQLite: encrypted, or not a database at all (only the key
     can tell). Reads 16 bytes; what front ends ask before deciding to ask for a passphrase."""
     try:
-        if path.stat().st_size == 0:
-            return False
+        info = path.stat()
     except OSError:
         return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+        return False  # a folder, a device, a new file: prepare() says what is wrong
     return not is_plaintext(path)
 
 
