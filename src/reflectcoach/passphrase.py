@@ -121,8 +121,8 @@ def key_for(db: Path, fd: int | None = None, *, interactive: bool = True) -> Key
     remembered = remember.recall(db)
     if remembered is not None:
         return remembered
-    if not interactive:
-        return None
+    if not interactive or not can_ask():
+        return None  # Store.open then says the file is encrypted (or not SQLite), and how
     return Key.from_passphrase(ask(f"Passphrase for {db}: "))
 
 
