@@ -26,6 +26,8 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+	@# The store, engine, CLI and app tests again, every database encrypted (tests/conftest.py).
+	$(BIN)/pytest -q --storage encrypted
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,3 +64,10 @@ SEED ?= 1
 .PHONY: crash
 crash: $(STAMP)
 	$(BIN)/python scripts/crash_harness.py --kills $(KILLS) --seed $(SEED)
+
+# Encryption conversions killed at many points (tests/cli/test_encryption_kill.py; the suite
+# runs 24): `make crash-encryption KILL_POINTS=600` for more.
+KILL_POINTS ?= 300
+.PHONY: crash-encryption
+crash-encryption: $(STAMP)
+	KILL_POINTS=$(KILL_POINTS) $(BIN)/pytest -q tests/cli/test_encryption_kill.py

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from reflectcoach.store import Store, StoreError
+from reflectcoach.store.key import Key
 from reflectcoach.store.leases import HEARTBEAT_S, Lease
 
 
@@ -23,9 +24,15 @@ class Heartbeat:
     """`with Heartbeat(path, conversation_id, lease):` renews the lease until the block ends."""
 
     def __init__(
-        self, path: Path, conversation_id: str, lease: Lease, every: float = HEARTBEAT_S
+        self,
+        path: Path,
+        conversation_id: str,
+        lease: Lease,
+        every: float = HEARTBEAT_S,
+        key: Key | None = None,
     ) -> None:
         self.path = path
+        self.key = key
         self.conversation_id = conversation_id
         self.lease = lease
         self.every = every
@@ -49,7 +56,7 @@ class Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self.every):
             try:
-                with Store.open(self.path) as store:
+                with Store.open(self.path, key=self.key) as store:
                     if not store.renew_lease(self.conversation_id, self.lease):
                         return  # taken by another session: the next write says so
             except StoreError:

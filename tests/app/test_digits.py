@@ -171,6 +171,7 @@ async def test_two_digit_choices_can_be_typed(ten_app, drive, db_path: Path) -> 
     assert stored_values(db_path)["pick"] == "dec"
 
 
+@pytest.mark.plaintext
 @pytest.mark.skipif(sys.platform == "win32", reason="a pty")
 def test_10_typed_in_one_write_in_a_real_terminal(tmp_path: Path) -> None:
     import sqlite3

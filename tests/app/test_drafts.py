@@ -202,6 +202,7 @@ async def test_ctrl_q_with_nothing_at_stake_quits_at_once(
 # -- a real process, killed -------------------------------------------------------------------
 
 
+@pytest.mark.plaintext
 @pytest.mark.skipif(sys.platform == "win32", reason="a pty and SIGKILL")
 def test_kill_9_while_typing_keeps_the_draft(tmp_path: Path, fixture_dir: Path) -> None:
     from .terminal import Terminal, app_env
@@ -323,6 +324,7 @@ async def test_ctrl_e_without_an_editor_says_how_to_set_one(
         assert notice.startswith("No editor: No editor is set. Set VISUAL or EDITOR")
 
 
+@pytest.mark.plaintext
 @pytest.mark.skipif(sys.platform == "win32", reason="a pty")
 def test_ctrl_e_opens_the_editor_and_takes_its_text_back(tmp_path: Path, fixture_dir: Path) -> None:
     from .terminal import Terminal, app_env

@@ -305,6 +305,7 @@ async def export_to(pilot: Pilot, path: Path, fmt: str | None = None) -> ExportS
     return dialog
 
 
+@pytest.mark.plaintext  # encrypted, a second notice says the export is not encrypted
 async def test_export_the_filtered_set_as_markdown(filled_db, review_app, tmp_path) -> None:
     app = review_app()
     notes = Notes(app)

@@ -110,6 +110,7 @@ async def test_the_app_cannot_write_once_another_session_took_over(
         assert answers(db_path) == ["A short answer", "mentee"]
 
 
+@pytest.mark.plaintext
 async def test_a_locked_database_keeps_the_answer_waiting_and_the_ui_responsive(
     fixture_app, drive, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -142,6 +143,7 @@ async def test_a_locked_database_keeps_the_answer_waiting_and_the_ui_responsive(
     assert answers(db_path) == ["Robin"]
 
 
+@pytest.mark.plaintext
 async def test_leaving_while_waiting_says_what_is_not_saved(
     fixture_app, drive, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

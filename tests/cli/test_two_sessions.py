@@ -168,6 +168,7 @@ def lock_holder(tmp_path: Path) -> subprocess.Popen:
 SHORT_WAIT = {"REFLECTCOACH_BUSY_TIMEOUT": "0.2"}
 
 
+@pytest.mark.plaintext
 def test_an_answer_waits_for_a_locked_database_and_is_then_saved(tmp_path: Path) -> None:
     cid = started(tmp_path)
     proc = session(tmp_path, "resume", cid, "--plain", env=SHORT_WAIT)
@@ -186,6 +187,7 @@ def test_an_answer_waits_for_a_locked_database_and_is_then_saved(tmp_path: Path)
     assert proc.wait(timeout=60) == 0
 
 
+@pytest.mark.plaintext
 def test_ctrl_c_while_waiting_says_what_is_and_is_not_saved(tmp_path: Path) -> None:
     cid = started(tmp_path)
     proc = session(tmp_path, "resume", cid, "--plain", env=SHORT_WAIT)

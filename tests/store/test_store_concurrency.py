@@ -7,6 +7,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from reflectcoach.store import Store
 
 from .helpers import WEEKLY, run
@@ -61,6 +63,7 @@ def test_two_threads_two_stores(db_path: Path) -> None:
         )
 
 
+@pytest.mark.plaintext
 def test_two_processes(db_path: Path) -> None:
     # Neither process creates the schema first: both open a file that does not exist yet.
     procs = [

@@ -87,6 +87,7 @@ def _refused(path: Path, *words: str) -> StoreError:
     return caught.value
 
 
+@pytest.mark.plaintext
 def test_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("# my notes\nnot a database at all\n" * 20)
@@ -94,6 +95,7 @@ def test_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
     assert not (tmp_path / "notes.db-wal").exists()
 
 
+@pytest.mark.plaintext
 def test_short_garbage_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "r.db"
     path.write_bytes(b"SQLite format 3\x00")
@@ -107,6 +109,7 @@ def _filled(db_path: Path) -> None:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+@pytest.mark.plaintext
 def test_truncated_file_is_refused_untouched(db_path: Path) -> None:
     _filled(db_path)
     data = db_path.read_bytes()
@@ -114,6 +117,7 @@ def test_truncated_file_is_refused_untouched(db_path: Path) -> None:
     _refused(db_path, "cut short", "damaged")
 
 
+@pytest.mark.plaintext
 def test_corrupt_schema_is_refused_untouched(db_path: Path) -> None:
     _filled(db_path)
     data = bytearray(db_path.read_bytes())
@@ -122,6 +126,7 @@ def test_corrupt_schema_is_refused_untouched(db_path: Path) -> None:
     _refused(db_path, "damaged")
 
 
+@pytest.mark.plaintext
 def test_corrupt_data_page_gives_store_error_when_read(db_path: Path) -> None:
     _filled(db_path)
     damage_data_pages(db_path)
@@ -178,6 +183,7 @@ def test_parent_is_a_file(tmp_path: Path) -> None:
         Store.open(blocker / "r.db")
 
 
+@pytest.mark.plaintext
 def test_someone_elses_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
@@ -188,6 +194,7 @@ def test_someone_elses_database_is_refused(tmp_path: Path) -> None:
     _refused(path, "not a reflectcoach database")
 
 
+@pytest.mark.plaintext
 def test_database_from_a_newer_version_is_refused(db_path: Path) -> None:
     Store.open(db_path).close()
     conn = sqlite3.connect(db_path)

@@ -47,6 +47,7 @@ def killed_writer(code: str, cwd: Path) -> None:
     assert result.returncode == -signal.SIGKILL
 
 
+@pytest.mark.plaintext
 def test_another_programs_wal_with_pending_frames_is_left_whole(tmp_path: Path) -> None:
     killed_writer(
         "c = sqlite3.connect('notes.db'); c.execute('PRAGMA journal_mode=WAL')\n"
@@ -59,6 +60,7 @@ def test_another_programs_wal_with_pending_frames_is_left_whole(tmp_path: Path) 
     assert {"notes.db-wal", "notes.db-shm"} <= set(os.listdir(tmp_path))
 
 
+@pytest.mark.plaintext
 def test_another_programs_hot_journal_is_not_rolled_back(tmp_path: Path) -> None:
     killed_writer(
         "c = sqlite3.connect('hot.db', isolation_level=None); c.execute('CREATE TABLE t(x)')\n"
@@ -71,6 +73,7 @@ def test_another_programs_hot_journal_is_not_rolled_back(tmp_path: Path) -> None
     assert (tmp_path / "hot.db-journal").exists()
 
 
+@pytest.mark.plaintext
 def test_a_database_of_views_only_gets_no_tables_of_ours(tmp_path: Path) -> None:
     path = tmp_path / "views.db"
     conn = sqlite3.connect(path)
@@ -119,6 +122,7 @@ def test_a_dangling_symlink_is_reported_as_one(tmp_path: Path) -> None:
     assert not (tmp_path / "gone").exists()
 
 
+@pytest.mark.plaintext
 @pytest.mark.parametrize(
     "command", [["start", "every_type", "--plain"], ["export", "--format", "json"], ["list"]]
 )
@@ -147,6 +151,7 @@ def test_a_damaged_file_whose_first_page_is_intact_is_refused_before_any_write(
     assert {k: v for k, v in snapshot(tmp_path).items() if k != "cache"} == before
 
 
+@pytest.mark.plaintext
 def test_only_a_clean_close_vouches_for_the_file(tmp_path: Path) -> None:
     from reflectcoach.store import integrity
 

@@ -120,12 +120,14 @@ def test_umask_000_leaves_nothing_others_can_read_or_write(tmp_path: Path) -> No
 # -- the schema number ---------------------------------------------------------------------
 
 
+@pytest.mark.plaintext
 def test_new_database_records_its_schema_number(db_path: Path) -> None:
     Store.open(db_path).close()
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+@pytest.mark.plaintext
 def test_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     with Store.open(db) as store:
@@ -167,6 +169,7 @@ def killed_writer(db: Path) -> Path:
     return wal
 
 
+@pytest.mark.plaintext
 def test_a_crash_leftover_log_is_recovered(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     killed_writer(db)
@@ -174,6 +177,7 @@ def test_a_crash_leftover_log_is_recovered(tmp_path: Path) -> None:
         assert len(store.conversations(limit=None)) == 12
 
 
+@pytest.mark.plaintext
 @pytest.mark.parametrize(
     ("damage", "says"),
     [
@@ -233,6 +237,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
+@pytest.mark.plaintext
 def test_a_killed_uncommitted_transaction_is_no_damage(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     code = textwrap.dedent(SPILLING_WRITER).format(tests=str(Path(__file__).parents[1]), db=str(db))

@@ -111,6 +111,7 @@ def test_discarding_an_empty_conversation_spares_one_another_session_holds(
     assert fresh_store.lease_holder(cid) is None
 
 
+@pytest.mark.plaintext
 def test_a_lock_held_elsewhere_is_database_busy_and_not_writable(db_path: Path) -> None:
     Store.open(db_path).close()
     other = sqlite3.connect(db_path, isolation_level=None)

@@ -141,6 +141,7 @@ def test_summaries_count_conversations_per_mentorship(fresh_store: Store) -> Non
     ]
 
 
+@pytest.mark.plaintext
 def test_upgrading_joins_spellings_an_older_version_kept_apart(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     make_v1(path)

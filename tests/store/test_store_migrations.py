@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from reflectcoach.store import Store
 from reflectcoach.store.migrations import KNOWN, migrations
 
@@ -89,6 +91,7 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
+@pytest.mark.plaintext
 def test_upgrade_from_v1_keeps_everything(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     make_v1(path)

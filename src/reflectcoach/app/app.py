@@ -32,6 +32,7 @@ from reflectcoach.text import clean
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
     from reflectcoach.store import ConversationHeld, Store
+    from reflectcoach.store.key import Key
 
 HOME_CSS = Path(__file__).parent / "screens" / "home.tcss"
 # How long a write on the UI thread may wait for another program's lock: short enough that
@@ -67,6 +68,7 @@ class ReflectCoachApp(App[None]):
         resume: str | None = None,
         screen: str = "home",
         settings: saved.UserSettings | None = None,
+        key: Key | None = None,
     ) -> None:
         super().__init__()
         # Home's stylesheet is read with the app's, in the one parse at start: as a screen
@@ -75,6 +77,10 @@ class ReflectCoachApp(App[None]):
         if self.css_monitor is not None:  # `textual run --dev` reads the watched paths
             self.css_monitor.add_paths([HOME_CSS])
         self.db_path = db_path
+        # An encrypted database's key (store/key.py): given, found as the CLI finds it
+        # (passphrase.py: fd, file, keyring) on first use, or typed on the unlock screen.
+        self.key = key
+        self._key_looked_for = key is not None
         self.script_dirs = list(script_dirs)
         self.initial = {
             "start": start,
@@ -88,6 +94,7 @@ class ReflectCoachApp(App[None]):
         self._initial_done = False
         self._stopped: str | None = None  # the line to print after a problem stopped the app
         self._painted = asyncio.Event()
+        self._unlocked = asyncio.Event()  # the store can be opened: plaintext, or a key found
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = clock.today
@@ -127,11 +134,20 @@ class ReflectCoachApp(App[None]):
         # Home is the bottom of the stack: every other screen leaves back to it.
         return HomeScreen()
 
+    def find_key(self) -> Key | None:
+        """The key, looked for once without asking anyone (the unlock screen asks)."""
+        if not self._key_looked_for:
+            from reflectcoach.passphrase import key_for
+
+            self.key = key_for(self.db_path, interactive=False)
+            self._key_looked_for = True
+        return self.key
+
     def open_store(self, *, busy_timeout: float | None = None) -> Store:
         """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
         from reflectcoach.store import Store
 
-        store = Store.open(self.db_path, busy_timeout=busy_timeout)
+        store = Store.open(self.db_path, busy_timeout=busy_timeout, key=self.find_key())
         for notice in store.notices:  # notify is thread-safe: workers open stores too
             self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
         return store
@@ -160,7 +176,9 @@ class ReflectCoachApp(App[None]):
 
     def on_ready(self) -> None:
         # Ready: the first frame is out. Work that waited for it (the home screen's loading)
-        # may start, unless the app is already on its way out.
+        # may start, unless the app is already on its way out; for an encrypted database
+        # without a key, once the unlock screen has one.
+        self._ask_key_if_needed()
         self._painted.set()
         if self.settings.problem:
             self.notify(
@@ -171,10 +189,35 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
 
+    def _ask_key_if_needed(self) -> None:
+        from reflectcoach.store import StoreError
+        from reflectcoach.store.files import looks_encrypted
+
+        try:
+            found = self.find_key()
+        except StoreError as problem:  # a passphrase file that cannot be read: said, then asked
+            self._key_looked_for = True
+            self.notify(clean(str(problem)), title="Passphrase", severity="error", markup=False)
+            found = None
+        if found is not None or not looks_encrypted(self.db_path):
+            self._unlocked.set()
+            return
+        from reflectcoach import remember
+        from reflectcoach.app.screens.unlock import UnlockScreen
+
+        def unlocked(key: Key | None) -> None:
+            if key is not None:
+                self.key = key
+                self._unlocked.set()
+
+        self.push_screen(UnlockScreen(keyring=remember.available()), unlocked)
+
     async def first_paint(self) -> bool:
-        """Wait until the first frame is out; False if the app is exiting by then (so no
-        thread is worth starting: the process would wait for it)."""
+        """Wait until the first frame is out (and an encrypted database is unlocked); False
+        if the app is exiting by then (so no thread is worth starting: the process would
+        wait for it)."""
         await self._painted.wait()
+        await self._unlocked.wait()
         return not self._exit  # set by App.exit()
 
     # -- notices and quitting ----------------------------------------------------------------

@@ -1,6 +1,21 @@
 """The `reflectcoach` command line (click): the group and its commands, one module per area."""
 
-from reflectcoach.cli import commitments, conversations, history, mentorships, scripts
+from reflectcoach.cli import (
+    commitments,
+    conversations,
+    encryption,
+    history,
+    mentorships,
+    scripts,
+)
 from reflectcoach.cli.base import main
 
-__all__ = ["commitments", "conversations", "history", "main", "mentorships", "scripts"]
+__all__ = [
+    "commitments",
+    "conversations",
+    "encryption",
+    "history",
+    "main",
+    "mentorships",
+    "scripts",
+]

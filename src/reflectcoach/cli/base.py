@@ -19,6 +19,7 @@ from reflectcoach.errors import UserError
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
     from reflectcoach.store import Store
+    from reflectcoach.store.key import Key
 
 DEBUG_ENV = "REFLECTCOACH_DEBUG"
 
@@ -27,9 +28,17 @@ class Settings:
     """The global options, shared by every command. (A plain class: `scripts` and
     `--version` must not pay for importing dataclasses.)"""
 
-    def __init__(self, db: Path | None = None, scripts: list[Path] | None = None) -> None:
+    def __init__(
+        self,
+        db: Path | None = None,
+        scripts: list[Path] | None = None,
+        passphrase_fd: int | None = None,
+    ) -> None:
         self.db = db
         self.scripts = scripts or []
+        self.passphrase_fd = passphrase_fd
+        self._key: Key | None = None
+        self._key_asked = False
 
     @property
     def db_path(self) -> Path:
@@ -50,10 +59,20 @@ class Settings:
             click.echo(clean(str(problem)), err=True)
         return catalog
 
+    def key(self, *, interactive: bool = True) -> Key | None:
+        """The database's key (passphrase.py), found once per process: an fd is read once,
+        and the slow derivation happens once however many Stores are opened."""
+        if not self._key_asked:
+            from reflectcoach.passphrase import key_for
+
+            self._key = key_for(self.db_path, self.passphrase_fd, interactive=interactive)
+            self._key_asked = True
+        return self._key
+
     def store(self) -> Store:
         from reflectcoach.store import Store
 
-        store = Store.open(self.db_path)
+        store = Store.open(self.db_path, key=self.key())
         for notice in store.notices:
             click.echo(clean(notice), err=True)
         return store
@@ -180,13 +199,22 @@ def _unexpected(problem: Exception) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Extra folder of conversation scripts (repeatable; env REFLECTCOACH_SCRIPTS).",
 )
+@click.option(
+    "--passphrase-fd",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Read an encrypted database's passphrase from file descriptor N (for scripts; "
+    "or name a file in REFLECTCOACH_PASSPHRASE_FILE).",
+)
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, scripts: tuple[Path, ...]) -> None:
+def main(
+    ctx: click.Context, db: Path | None, scripts: tuple[Path, ...], passphrase_fd: int | None
+) -> None:
     """A conversational reflection coach for mentoring.
 
     With no command, opens the app.
     """
-    ctx.obj = Settings(db=db, scripts=list(scripts))
+    ctx.obj = Settings(db=db, scripts=list(scripts), passphrase_fd=passphrase_fd)
     _use_locale()
     if ctx.invoked_subcommand is None:
         open_app(ctx.obj)
@@ -211,7 +239,11 @@ def open_app(settings: Settings, **where: Any) -> None:
 
     saved = UserSettings.load(default_path())  # the theme and other choices made before
     app = ReflectCoachApp(
-        db_path=settings.db_path, script_dirs=settings.script_dirs(), settings=saved, **where
+        db_path=settings.db_path,
+        script_dirs=settings.script_dirs(),
+        settings=saved,
+        key=settings.key(interactive=False),  # else the app's unlock screen asks
+        **where,
     )
     app.run()
     if app.return_code:  # stopped by a problem (the app printed where its details are)

@@ -86,7 +86,7 @@ def run_plain(store: Store, running: Session, *, resumed: bool) -> int:
     from reflectcoach.store import StoreError
 
     try:
-        with Heartbeat(store.path, running.id, running.lease):
+        with Heartbeat(store.path, running.id, running.lease, key=store.key):
             return PlainRunner(running, sys.stdin, sys.stdout, store=store).run(resumed=resumed)
     finally:
         # Busy or gone: the lease then ends with this process (another session sees it so).

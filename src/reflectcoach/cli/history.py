@@ -335,6 +335,8 @@ def export(
         click.echo(f"\r{done:,} conversations exported", err=True, nl=False)
 
     with settings.store() as store:
+        if store.encrypted and sys.stderr.isatty():  # a person to tell; scripts' stderr stays
+            click.echo(exporting.NOT_ENCRYPTED, err=True)  # as it was (README says it)
         if output is None:
             from reflectcoach.terminal import for_terminal
 

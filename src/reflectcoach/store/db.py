@@ -20,6 +20,7 @@ from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
 from .insights import Insights
+from .key import Key
 from .leases import Holder, Lease
 from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
@@ -41,28 +42,34 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
     # What opening changed that the person should hear about, once (permissions tightened);
     # front ends show them: the CLI on stderr, the app as a notification.
     notices: list[str]
+    key: Key | None  # the file's key when it is encrypted (SQLCipher)
 
-    def __init__(self, path: Path, db: Database) -> None:
+    def __init__(self, path: Path, db: Database, key: Key | None = None) -> None:
         self.path = path
         self.db = db
+        self.key = key
         self.clock = utc_now
         self.notices = []
         self._counted = False  # counted in wal's stores open in this process
 
     @classmethod
-    def open(cls, path: Path | str, *, busy_timeout: float | None = None) -> Store:
+    def open(
+        cls, path: Path | str, *, busy_timeout: float | None = None, key: Key | None = None
+    ) -> Store:
         """`busy_timeout`: how long a write waits for another program's lock before
         DatabaseBusy (default `files.busy_timeout()`); the app's UI thread uses a short one
-        and waits in a worker instead."""
+        and waits in a worker instead. `key`: the file is encrypted (store/cipher.py); a new
+        file is created encrypted with it. A plaintext file with a key, an encrypted one
+        without, and a wrong key are refused (StoreError), the file untouched."""
         target = Path(path).expanduser()
-        notices = files.prepare(target)
+        notices = files.prepare(target, encrypted=key is not None)
         wal.check(target)  # before any connection: SQLite's recovery would drop what it lost
         try:
-            check_file(target)
-            conn = files.connect(target, busy_timeout)
+            check_file(target, key)
+            conn = files.connect(target, busy_timeout, key)
         except sqlite3.Error as exc:
             raise translate(target, exc) from exc
-        store = cls(target, Database(conn, execute_plugins=False))
+        store = cls(target, Database(conn, execute_plugins=False), key)
         store.notices = notices
         try:
             store._migrate()
@@ -82,6 +89,10 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         if pending:
             with self.transaction():
                 upgrade(self.db, self.path)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def close(self) -> None:
         self.db.close()

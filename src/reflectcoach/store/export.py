@@ -329,6 +329,13 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+# Said when exporting from an encrypted database (CLI on stderr, the app as a notice).
+NOT_ENCRYPTED = (
+    "The database is encrypted, but this export is not: anyone who can read the file can read "
+    "it (it is written readable by you only)."
+)
+
+
 def write_file(
     store: Store,
     path: Path,

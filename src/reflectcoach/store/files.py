@@ -11,10 +11,14 @@ import sqlite3
 import stat
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reflectcoach.private import make_dirs
 
 from .errors import ELSEWHERE, StoreError, damaged, read_only
+
+if TYPE_CHECKING:
+    from .key import Key
 
 HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
@@ -41,8 +45,17 @@ _KINDS = {
 }
 
 
-def prepare(path: Path) -> list[str]:
+class Encrypted(StoreError):
+    """The file is not plain SQLite and no key was given: encrypted (or damaged)."""
+
+
+class NotEncrypted(StoreError):
+    """A key was given for a plaintext database."""
+
+
+def prepare(path: Path, *, encrypted: bool = False) -> list[str]:
     """Create the folder (0700) and an empty file (0600) if missing; check what exists.
+    `encrypted`: a key was given, so an existing file must not be plaintext.
 
     Returns the notices a person should see once: a database, its -wal or -shm, or the default
     data folder, found readable by others and made private (see `_tighten`)."""
@@ -62,7 +75,7 @@ def prepare(path: Path) -> list[str]:
         finally:
             os.close(fd)
     _check_writable(path)
-    _check_header(path)
+    _check_header(path, encrypted)
     return _tighten(path)
 
 
@@ -174,7 +187,29 @@ def _busy(path: Path) -> bool:
     return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal"))
 
 
-def _check_header(path: Path) -> None:
+def is_plaintext(path: Path) -> bool:
+    """Whether an existing, non-empty file starts as plain SQLite does; False for an
+    encrypted file (or one that is not SQLite at all), and for a missing or empty one."""
+    try:
+        with path.open("rb") as fp:
+            return fp.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
+def looks_encrypted(path: Path) -> bool:
+    """Non-empty and not plain SQLite: encrypted, or not a database at all (only the key
+    can tell). Reads 16 bytes; what front ends ask before deciding to ask for a passphrase."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+        return False  # a folder, a device, a new file: prepare() says what is wrong
+    return not is_plaintext(path)
+
+
+def _check_header(path: Path, encrypted: bool = False) -> None:
     busy = _busy(path)
     with path.open("rb") as fp:
         header = fp.read(100)
@@ -182,7 +217,24 @@ def _check_header(path: Path) -> None:
     busy = busy or _busy(path)
     if size == 0:
         return  # new, empty: SQLite initialises it
-    if len(header) < 100 or not header.startswith(HEADER):
+    plain = header.startswith(HEADER)
+    if encrypted:
+        if plain:
+            raise NotEncrypted(
+                f"The reflection database {path} is not encrypted, but a passphrase was given. "
+                "Open it without one, or encrypt it first with `reflectcoach encrypt`. "
+                "reflectcoach has not changed it."
+            )
+        return  # encrypted: only the key can tell whether it is ours (cipher.connect)
+    if not plain and len(header) == 100:
+        raise Encrypted(
+            f"The reflection database {path} is encrypted, or is not an SQLite database file "
+            "(it does not start as one). If it is encrypted, give its passphrase: reflectcoach "
+            "asks for it on a terminal, or reads the file named by REFLECTCOACH_PASSPHRASE_FILE "
+            f"or the descriptor given with --passphrase-fd. reflectcoach has not changed it "
+            f"({ELSEWHERE})."
+        )
+    if len(header) < 100 or not plain:
         raise damaged(path, "it is not an SQLite database file")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
@@ -211,7 +263,9 @@ class Schema:
         self.user_version = user_version  # PRAGMA user_version: our schema number, once set
 
 
-def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schema | None:
+def read_schema(
+    path: Path, migration_set: str, *, check: bool = False, key: Key | None = None
+) -> Schema | None:
     """The schema of an existing database, or None for a new, empty file; with `check`, also
     the first problem of SQLite's `quick_check`.
 
@@ -226,7 +280,12 @@ def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schem
     wal = path.with_name(path.name + "-wal").exists()
     hot_journal = path.with_name(path.name + "-journal").exists()
     query = "?mode=ro" if wal else "?mode=ro&immutable=1"
-    conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_S)
+    if key is None:
+        conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_S)
+    else:
+        from .cipher import connect as cipher_connect
+
+        conn = cipher_connect(path, key, timeout=BUSY_TIMEOUT_S, query=query)
     try:
         objects = conn.execute(
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
@@ -249,11 +308,16 @@ def read_schema(path: Path, migration_set: str, *, check: bool = False) -> Schem
         conn.close()
 
 
-def connect(path: Path, timeout: float | None = None) -> sqlite3.Connection:
+def connect(path: Path, timeout: float | None = None, key: Key | None = None) -> sqlite3.Connection:
     """An sqlite3 connection with a busy timeout (`busy_timeout()` unless given) and foreign
-    keys; nothing written yet."""
+    keys; nothing written yet. With `key`, an SQLCipher connection with the key checked."""
     seconds = busy_timeout() if timeout is None else timeout
-    conn = sqlite3.connect(path, timeout=seconds)
+    if key is None:
+        conn = sqlite3.connect(path, timeout=seconds)
+    else:
+        from .cipher import connect as cipher_connect
+
+        conn = cipher_connect(path, key, timeout=seconds)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")

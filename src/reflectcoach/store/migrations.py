@@ -8,6 +8,7 @@ builds such a file by hand).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -16,6 +17,9 @@ from . import integrity, mentorship_rows
 from .errors import StoreError, damaged
 from .files import read_schema
 from .mentorships import mentorship_key
+
+if TYPE_CHECKING:
+    from .key import Key
 
 SET_NAME = "reflectcoach"
 migrations = Migrations(SET_NAME)
@@ -259,11 +263,11 @@ KNOWN = [
 SCHEMA_VERSION = len(KNOWN)
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, key: Key | None = None) -> None:
     """Refuse a file that is not ours before a connection that could write to it exists:
     opening another program's database read-write checkpoints its WAL, rolls back its journal
     and, for a file holding only views, would add our tables beside them."""
-    schema = read_schema(path, SET_NAME, check=integrity.needs_check(path))
+    schema = read_schema(path, SET_NAME, check=integrity.needs_check(path), key=key)
     if schema is None:
         return
     if not schema.applied and schema.objects:

@@ -160,6 +160,11 @@ def _checksum(data: bytes, s1: int, s2: int, order: str) -> tuple[int, int]:
     return s1, s2
 
 
+def in_use_elsewhere(db: Path) -> bool:
+    """Whether another process has the database open in WAL mode (see `_in_use`)."""
+    return _in_use(db)
+
+
 def _in_use(db: Path) -> bool:
     """Whether another process has the WAL open: it holds a shared lock on the -shm's DMS
     byte. Asked with F_GETLK, which takes no lock (taking one, even for an instant, could make

@@ -193,6 +193,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
         try:
             with self.app.open_store() as store:
+                encrypted = store.encrypted
                 count = write_file(
                     store,
                     path,
@@ -205,15 +206,19 @@ class ExportScreen(ModalScreen[Path | None]):
             detail = getattr(problem, "strerror", None) or str(problem)
             self.app.call_from_thread(self._failed, f"Could not write {path}: {detail}")
             return
-        self.app.call_from_thread(self._done, path, count)
+        self.app.call_from_thread(self._done, path, count, encrypted)
 
     def _failed(self, message: str) -> None:
         self.writing = False
         self.query_one("#export-go", Button).disabled = False
         self._say(message)
 
-    def _done(self, path: Path, count: int) -> None:
+    def _done(self, path: Path, count: int, encrypted: bool = False) -> None:
+        from reflectcoach.store.export import NOT_ENCRYPTED
+
         self.writing = False
         self.app.notify(clean(f"Wrote {count:,} answers to {path}"), title="Exported", markup=False)
+        if encrypted:
+            self.app.notify(NOT_ENCRYPTED, title="Not encrypted", severity="warning", markup=False)
         self.app.remember(settings.EXPORT_FOLDER, str(path.parent))
         self.dismiss(path)

@@ -1,0 +1,125 @@
+"""Commands that encrypt a database, decrypt it, or change its passphrase (store/convert.py).
+
+The passphrase to encrypt with, and the current one, come as for every command (passphrase.py:
+--passphrase-fd, REFLECTCOACH_PASSPHRASE_FILE, the keyring, the terminal); a new passphrase
+typed on the terminal is asked twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
+
+if TYPE_CHECKING:
+    from reflectcoach.store.convert import Converted
+    from reflectcoach.store.key import Key
+
+REMEMBER_HELP = "Keep the key in this machine's keyring, so it is not asked again here."
+
+
+def _summary(done: Converted) -> str:
+    conversations = done.rows.get("conversations", 0)
+    answers = done.rows.get("answers", 0)
+    return (
+        f"{conversations} conversation{'s' if conversations != 1 else ''} and {answers} "
+        f"answer{'s' if answers != 1 else ''}, every table's rows checked"
+    )
+
+
+def _remember(db: Path, key: Key) -> None:
+    from reflectcoach import remember
+    from reflectcoach.store.cipher import salt_of
+
+    salt = salt_of(db)
+    if salt is not None and remember.remember(db, key, salt):
+        click.echo("The key is remembered in this machine's keyring.", err=True)
+    else:
+        click.echo("No keyring is available here: the passphrase will be asked.", err=True)
+
+
+def _need_plaintext(settings: Settings) -> None:
+    from reflectcoach.store.files import looks_encrypted
+
+    if looks_encrypted(settings.db_path):
+        fail(
+            f"{settings.db_path} is already encrypted (or is not an SQLite database); "
+            "use `reflectcoach passphrase` to change its passphrase."
+        )
+
+
+@main.command()
+@click.option("--remember", is_flag=True, help=REMEMBER_HELP)
+@pass_settings
+def encrypt(settings: Settings, remember: bool) -> None:
+    """Encrypt the database with a passphrase (SQLCipher). The passphrase cannot be
+    recovered: without it, nothing in the database can be read."""
+    from reflectcoach import passphrase
+    from reflectcoach.store.convert import convert
+
+    _need_plaintext(settings)
+    text = passphrase.given(settings.passphrase_fd)
+    key = passphrase.new_key() if text is None else passphrase.Key.from_passphrase(text)
+    done = convert(settings.db_path, None, key)
+    click.echo(clean(f"Encrypted {done.path}: {_summary(done)}."))
+    click.echo(
+        "Earlier backups or copies of the file are not encrypted, and the disk may still hold "
+        "its old, plaintext blocks. Exports are never encrypted.",
+        err=True,
+    )
+    if remember:
+        _remember(done.path, key)
+
+
+@main.command()
+@pass_settings
+def decrypt(settings: Settings) -> None:
+    """Turn an encrypted database back into a plaintext one."""
+    from reflectcoach import remember
+    from reflectcoach.store.convert import convert
+
+    key = settings.key()
+    if key is None:
+        fail(f"{settings.db_path} is not encrypted: there is nothing to decrypt.")
+    done = convert(settings.db_path, key, None)
+    remember.forget(done.path)
+    click.echo(clean(f"Decrypted {done.path}: {_summary(done)}. It is now plaintext."))
+
+
+@main.command("passphrase")
+@click.option(
+    "--new-passphrase-fd",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Read the new passphrase from file descriptor N (for scripts).",
+)
+@click.option(
+    "--new-passphrase-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read the new passphrase from this file (for scripts).",
+)
+@click.option("--remember", is_flag=True, help=REMEMBER_HELP)
+@pass_settings
+def change_passphrase(
+    settings: Settings,
+    new_passphrase_fd: int | None,
+    new_passphrase_file: Path | None,
+    remember: bool,
+) -> None:
+    """Change an encrypted database's passphrase (it is re-encrypted under the new one)."""
+    from reflectcoach import passphrase
+    from reflectcoach import remember as keyring
+    from reflectcoach.store.convert import convert
+
+    old = settings.key()
+    if old is None:
+        fail(f"{settings.db_path} is not encrypted: use `reflectcoach encrypt`.")
+    new = passphrase.new_key(new_passphrase_fd, new_passphrase_file)
+    done = convert(settings.db_path, old, new)
+    keyring.forget(done.path)
+    click.echo(clean(f"Changed the passphrase of {done.path}: {_summary(done)}."))
+    if remember:
+        _remember(done.path, new)

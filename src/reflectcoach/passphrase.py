@@ -1,0 +1,135 @@
+"""Getting a database's passphrase, the same way for every front end.
+
+From, in order: a file descriptor (`--passphrase-fd N`), the file REFLECTCOACH_PASSPHRASE_FILE
+names, the key remembered in the OS keyring (remember.py), or the terminal (getpass: never
+echoed). There is deliberately no environment variable holding the passphrase itself: the
+environment of a process can be read by others (`ps e`, /proc/PID/environ) and is inherited
+by every program it starts.
+
+A passphrase given by fd or file is used even for a new database, which is then created
+encrypted. The terminal is only asked when the file looks encrypted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from reflectcoach.store.errors import StoreError
+from reflectcoach.store.key import Key
+
+FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"
+MAX_BYTES = 64 * 1024  # a passphrase, not a document: a wrong file is refused, not read whole
+
+
+class PassphraseError(StoreError):
+    """No passphrase could be had, or the one given cannot be used (a StoreError: wherever
+    the database cannot be opened is said, this is)."""
+
+
+def _one_line(data: bytes, where: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise PassphraseError(f"The passphrase in {where} is longer than {MAX_BYTES} bytes.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PassphraseError(f"The passphrase in {where} is not UTF-8 text.") from None
+    text = text[:-1] if text.endswith("\n") else text
+    text = text[:-1] if text.endswith("\r") else text
+    if not text:
+        raise PassphraseError(f"The passphrase in {where} is empty.")
+    return text
+
+
+def from_fd(fd: int) -> str:
+    """The first line read from descriptor `fd` (read to its end, then closed)."""
+    chunks: list[bytes] = []
+    try:
+        while chunk := os.read(fd, 4096):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > MAX_BYTES:
+                break
+    except OSError as exc:
+        raise PassphraseError(f"Cannot read the passphrase from fd {fd}: {exc.strerror}.") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    return _one_line(b"".join(chunks), f"fd {fd}")
+
+
+def from_file(path: Path) -> str:
+    try:
+        with path.open("rb") as fp:
+            data = fp.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise PassphraseError(
+            f"Cannot read the passphrase file {path} ({FILE_ENV}): {exc.strerror}."
+        ) from None
+    return _one_line(data, f"{path} ({FILE_ENV})")
+
+
+def can_ask() -> bool:
+    """Whether a person is there to type it (stdin a terminal: never block a pipe)."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def ask(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
+    """Typed on the terminal, never echoed; `confirm` asks twice (a new passphrase)."""
+    if not can_ask():
+        raise PassphraseError(
+            "The reflection database is encrypted and there is no terminal to ask for its "
+            f"passphrase: give it with --passphrase-fd N or {FILE_ENV}."
+        )
+    try:
+        text = getpass.getpass(prompt)
+        if not text:
+            raise PassphraseError("No passphrase typed; nothing was changed.")
+        if confirm and getpass.getpass("Type it again: ") != text:
+            raise PassphraseError("The two passphrases differ; nothing was changed.")
+    except EOFError:
+        raise PassphraseError("No passphrase typed; nothing was changed.") from None
+    return text
+
+
+def given(fd: int | None = None) -> str | None:
+    """A passphrase given for scripts (fd, then the file), or None."""
+    if fd is not None:
+        return from_fd(fd)
+    named = os.environ.get(FILE_ENV)
+    if named:
+        return from_file(Path(named).expanduser())
+    return None
+
+
+def key_for(db: Path, fd: int | None = None, *, interactive: bool = True) -> Key | None:
+    """The key to open `db` with, or None for a plaintext (or new) database."""
+    text = given(fd)
+    if text is not None:
+        return Key.from_passphrase(text)
+    from reflectcoach.store.files import looks_encrypted
+
+    if not looks_encrypted(db):
+        return None
+    from reflectcoach import remember
+
+    remembered = remember.recall(db)
+    if remembered is not None:
+        return remembered
+    if not interactive or not can_ask():
+        return None  # Store.open then says the file is encrypted (or not SQLite), and how
+    return Key.from_passphrase(ask(f"Passphrase for {db}: "))
+
+
+def new_key(fd: int | None = None, file: Path | None = None) -> Key:
+    """A new passphrase: from `fd` or `file` if given, else typed twice on the terminal."""
+    if fd is not None:
+        return Key.from_passphrase(from_fd(fd))
+    if file is not None:
+        return Key.from_passphrase(from_file(file))
+    return Key.from_passphrase(ask("New passphrase: ", confirm=True))
