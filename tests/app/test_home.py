@@ -118,6 +118,7 @@ async def test_in_progress_listed_and_resumed(fixture_app, drive, seed) -> None:
         assert app.screen.session.id == older
 
 
+@pytest.mark.plaintext  # the quick fill (store/peek.py) reads plaintext files only
 async def test_the_quick_fill_shows_what_the_full_read_finds(fixture_app, drive, seed) -> None:
     # Home's first fill comes from the script index and store/peek.py; the full read (catalog,
     # Store) follows. Both must show the same lists, and the app keeps the index current.

@@ -109,6 +109,7 @@ def test_import_refuses_a_bad_status(fresh_store: Store) -> None:
         import_json(fresh_store, io.StringIO(json.dumps(items)))
 
 
+@pytest.mark.plaintext  # builds a file of the first release's schema, as stdlib SQLite
 def test_migration_backfills_from_conversations(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     make_v1(path)
@@ -122,6 +123,7 @@ def test_migration_backfills_from_conversations(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.plaintext  # builds a file of the first release's schema, as stdlib SQLite
 def test_migration_closes_where_the_closing_conversation_was_completed(tmp_path: Path) -> None:
     import sqlite3
 

@@ -12,6 +12,9 @@ from reflectcoach.store import Store, peek
 
 from .history import make_history
 
+# peek reads plaintext SQLite with the stdlib alone; an encrypted file always goes to the Store.
+pytestmark = pytest.mark.plaintext
+
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
