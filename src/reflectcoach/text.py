@@ -76,6 +76,8 @@ _SPACE = frozenset((" ", "\t", "\n"))
 # link a mentor might click.
 _LABEL_AHEAD = re.compile(r"[^\W_]{2,}")
 _MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
+# Every character `_escape_inline` may put a backslash before.
+_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.]")
 
 
 def markdown_escape(text: str, before: str = "") -> str:
@@ -173,10 +175,15 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
     """Backslashes before the characters of `text` that could start or end an inline
     construct. `previous` and `following` are the characters around `text` ("\\n" at a line
     break); None means template text we cannot see, where anything may stand."""
+    # Only the characters that may need a backslash are visited (a regex finds them); the
+    # text between is copied in one slice. Prose has few of them, so an export of long
+    # answers does not walk every character in Python.
     out: list[str] = []
     n = len(text)
-    i = 0
-    while i < n:
+    copied = 0  # text[copied:i] still to copy as it is
+    found = _INLINE_CANDIDATE.search(text)
+    while found is not None:
+        i = found.start()
         char = text[i]
         if char in "*_~":
             end = i
@@ -190,8 +197,11 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
             else:
                 # "*" and "~" with white space on both sides can neither open nor close.
                 inert = left in _SPACE and right in _SPACE
-            out.append(text[i:end] if inert else "".join("\\" + c for c in text[i:end]))
-            i = end
+            if not inert:
+                out.append(text[copied:i])
+                out.append("".join("\\" + c for c in text[i:end]))
+                copied = end
+            found = _INLINE_CANDIDATE.search(text, end)
             continue
         right = text[i + 1] if i + 1 < n else following
         if (
@@ -203,10 +213,11 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
             or (char == "/" and right == "/" and (text[i - 1] if i else previous) != ":")
             or (char == "." and _links_domain(text, i))
         ):
+            out.append(text[copied:i])
             out.append("\\" + char)
-        else:
-            out.append(char)
-        i += 1
+            copied = i + 1
+        found = _INLINE_CANDIDATE.search(text, i + 1)
+    out.append(text[copied:])
     return "".join(out)
 
 
