@@ -9,7 +9,9 @@ the words given.
 from __future__ import annotations
 
 import re
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -24,19 +26,27 @@ from reflectcoach.script.model import QuestionType, Script, Step
 from reflectcoach.script.registry import builtin_dir, validate_paths
 from reflectcoach.store import Store
 
-# In a mentorship's order, as the picker lists them. The gaps in the file numbers leave room
-# for check_in (40) and midpoint_review (50).
+# In a mentorship's order, as the picker lists them.
 BUILTIN = (
     "find_a_mentor",
     "mentor_readiness",
     "first_meeting",
     "goal_setting",
+    "check_in",
+    "midpoint_review",
     "tough_conversation",
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 60, 70, 90)
+NUMBERS = (10, 15, 20, 30, 40, 50, 60, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
+TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Date answers ("friday", min: today) are read against reflectcoach.clock.today().
+    monkeypatch.setenv("REFLECTCOACH_TODAY", TODAY)
 
 
 class Each:
@@ -50,10 +60,29 @@ class Each:
 Recalled = Mapping[tuple[str, str], tuple[Any, str]]
 
 
+@dataclass(frozen=True)
+class Open:
+    """An open commitment of the mentorship, as a follow_up step walks it."""
+
+    id: str
+    text: str
+    due: dt.date | None = None
+    goal: str | None = None
+
+
 class Walk:
-    def __init__(self, answers: Mapping[str, Any], recalled: Recalled | None = None) -> None:
+    """Answers by step id; a follow_up step's are its statuses in order (`Each`), and its
+    "By when now?" and "What is left?" are `(step_id, "due")` and `(step_id, "reason")`."""
+
+    def __init__(
+        self,
+        answers: Mapping[Any, Any],
+        recalled: Recalled | None = None,
+        follow_ups: tuple[Open, ...] = (),
+    ) -> None:
         self.answers = dict(answers)
         self.recalled = recalled
+        self.follow_ups = follow_ups
 
 
 def _load(script_id: str) -> Script:
@@ -76,6 +105,8 @@ def _default(step: Step) -> Any:
         return step.options[0].value
     if kind is QuestionType.YES_NO:
         return "no"
+    if kind is QuestionType.DATE:
+        return "friday"
     lo = 1 if step.min is None else int(step.min)
     hi = (5 if kind is QuestionType.SCALE else lo + 10) if step.max is None else int(step.max)
     return str((lo + hi) // 2)
@@ -88,7 +119,7 @@ def _recall(recalled: Recalled | None):
 
 
 def drive(script: Script, walk: Walk) -> Conversation:
-    conv = Conversation(script, recall=_recall(walk.recalled))
+    conv = Conversation(script, recall=_recall(walk.recalled), follow_ups=walk.follow_ups)
     drive_on(conv, walk)
     return conv
 
@@ -101,10 +132,17 @@ def drive_on(conv: Conversation, walk: Walk) -> None:
         if question is None:
             break
         step_id = question.step.id
-        given = walk.answers.get(step_id, _default(question.step))
+        if question.part is None:
+            given = walk.answers.get(step_id, _default(question.step))
+        elif question.part == "status":
+            given = walk.answers.get(step_id, "done")
+        else:  # a follow-up's new date, or what is left
+            fallback = "in 2 weeks" if question.part == "due" else f"Left of {question.commitment}"
+            given = walk.answers.get((step_id, question.part), fallback)
+        key = (step_id, question.part)
         if isinstance(given, Each):
-            given = given.answers[min(asked.get(step_id, 0), len(given.answers) - 1)]
-        asked[step_id] = asked.get(step_id, 0) + 1
+            given = given.answers[min(asked.get(key, 0), len(given.answers) - 1)]
+        asked[key] = asked.get(key, 0) + 1
         if given is SKIP:
             conv.skip()
         else:
@@ -175,7 +213,7 @@ FIRST_MEETING = [
             "mentor_learn": "How new analysts use the data tools",
             "months": Each("18", "24"),
             "long_run": Each("change", "keep"),
-            "midpoint": "Early March",
+            "midpoint": "in 12 months",
             "frequency": Each("as_needed", "as_needed"),
             "as_needed_check": "keep",
             "out_of_scope": SKIP,
@@ -257,9 +295,9 @@ GOAL_SETTING = [
             "ways": "Toastmasters, shadow Priya, record myself",
             "best_option": "Shadow Priya at the next review",
             "milestones": "A dry run in May, my own team in June",
-            "review_date": "Our meeting in the first week of May",
+            "review_date": "2027-05-06",
             "next_step": Each("Email Priya about shadowing", "Ask Priya in person on Monday"),
-            "next_date": "Tuesday at ten",
+            "next_date": "Tuesday",
             "commitment": Each("5", "9"),
             "raise_commitment": "Asking in person instead of by email",
             "revise": "change",
@@ -577,12 +615,188 @@ RECEIVING_FEEDBACK = [
     Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
 ]
 
+OPEN = (
+    Open("c1", "Email Priya about shadowing", dt.date(2026, 11, 27), GOAL),
+    Open("c2", "Draft the outline", dt.date(2026, 12, 3)),
+)
+AGENDA = "How to say no to the second project"
+CHECK_IN_RECALL: Recalled = {
+    **ALL_RECALL,
+    ("check_in", "agenda"): (AGENDA, AGENDA),
+}
+
+CHECK_IN = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "moment": "before",
+            "last_time": Each("done", "not yet"),
+            ("last_time", "due"): "2026-12-18",
+            "since": "I was offered a second project",
+            "agenda": AGENDA,
+            "ask_for": "Feedback on my project plan",
+            "feeling": "4",
+        },
+        ALL_RECALL,
+        OPEN,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "moment": "before",
+            "last_time": "partly",
+            ("last_time", "reason"): "The second half of the outline",
+            "since": SKIP,
+            "mentor_question": "What would you do if I were not here",
+            "feeling": "2",
+            "feeling_low": "yes",
+            "raise_how": "Can we look at how these meetings are working for us",
+        },
+        None,
+        OPEN[:1],
+    ),
+    Walk({"moment": "before", "feeling": "1", "feeling_low": "no", "last_time": "dropped"}),
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "moment": "after",
+            "covered": "no",
+            "carry": "The second project",
+            "helped": "Ben asked what I would regret",
+            "decided": "I will say no to the second project",
+            "next_step": Each("Tell my manager", "Write to my manager"),
+            "next_date": "2026-12-18",
+            "sure": Each("4", "6"),
+            "make_surer": Each("smaller", "help"),
+            "step_help": "Ben, to read my email first",
+            "next_meeting": "2027-01-05",
+        },
+        CHECK_IN_RECALL,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "moment": "after",
+            "covered": "yes",
+            "told_not_asked": "How to plan the project",
+            "better_question": "What does a good plan look like to you",
+            "next_step": "Introduce Ana to Priya",
+            "next_date": "friday",
+            "sure": "9",
+        },
+        CHECK_IN_RECALL,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "moment": "after",
+            "decided": SKIP,
+            "told_not_asked": SKIP,
+            "sure": "3",
+            "make_surer": "keep",
+            "next_meeting": SKIP,
+        }
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "moment": "after",
+            "decided": SKIP,
+            "next_date": Each("tomorrow", "in 2 weeks"),
+            "sure": Each("5", "8"),
+            "make_surer": "later",
+        }
+    ),
+]
+
+MIDPOINT_RECALL: Recalled = {
+    **ALL_RECALL,
+    ("first_meeting", "name"): ("Ana", "Ana"),
+    ("first_meeting", "partner"): ("Ben", "Ben"),
+    ("first_meeting", "success"): ("I run a project end to end", "I run a project end to end"),
+    ("first_meeting", "months"): (9, "9"),
+    ("first_meeting", "i_will"): ("Bring the agenda", "Bring the agenda"),
+    ("first_meeting", "you_will"): ("Be candid", "Be candid"),
+    ("first_meeting", "way_out"): (
+        ["either"],
+        "either of us may end it with a short note and no reasons given",
+    ),
+}
+
+MIDPOINT_REVIEW = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "kept": "meeting,me,them",
+            "last_time": Each("done", "not yet"),
+            "going_me": "The planning sessions changed how I work",
+            "going_partner": "He seems to enjoy it",
+            "working": "4",
+            "rhythm": "right",
+            "rerate": "6",
+            "moved": "Running two planning meetings",
+            "goal_still": "keep",
+            "decision": "continue",
+            "next_step": "Run the March planning meeting alone",
+            "next_date": "2027-03-02",
+            "review_date": "2027-06-01",
+            "unsaid": "I would like more direct feedback",
+        },
+        MIDPOINT_RECALL,
+        OPEN,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "kept": "none",
+            "working": "2",
+            "not_working_me": "Meetings feel like status reports",
+            "rhythm": "slipping",
+            "rhythm_change": "A fixed Thursday slot",
+            "rerate": "3",
+            "stalled": "time,meetings",
+            "goal_still": "adjust",
+            "new_goal": "Run the planning meeting on my own by May",
+            "decision": "adjust",
+            "changes": "rhythm,roles",
+            "change_detail": "Every two weeks, and Ana books",
+            "review_date": SKIP,
+            "unsaid": SKIP,
+        },
+        MIDPOINT_RECALL,
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "hopes_ask": "Getting ready to lead a project",
+            "goal_ask": "Lead a small project",
+            "rerate": "5",
+            "goal_still": "replace",
+            "decision": "end",
+            "exit_note": "I have valued this and I think we have got what we can for now",
+            "exit_when": "next week",
+        }
+    ),
+    Walk(
+        {"decision": "end", "rerate": "4", "exit_when": "friday", "moved": SKIP},
+        MIDPOINT_RECALL,
+    ),
+]
+
 WALKS = {
     "find_a_mentor": FIND_A_MENTOR,
     "mentor_readiness": MENTOR_READINESS,
     "receiving_feedback": RECEIVING_FEEDBACK,
     "first_meeting": FIRST_MEETING,
     "goal_setting": GOAL_SETTING,
+    "check_in": CHECK_IN,
+    "midpoint_review": MIDPOINT_REVIEW,
     "tough_conversation": TOUGH_CONVERSATION,
     "closing": CLOSING,
 }
@@ -781,7 +995,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 4
+    assert len(orders) == 6
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -923,14 +1137,31 @@ ANSWER_SECONDS = {
     QuestionType.SCALE: 10,
     QuestionType.NUMBER: 10,
     QuestionType.YES_NO: 6,
+    QuestionType.DATE: 15,
 }
+
+
+# A follow_up step, per open commitment: its status (a choice of four), and the new date
+# or what is left, timed as the date or text question each is.
+FOLLOW_UP_SECONDS = {"status": 10, "due": 15, "reason": 40}
+FOLLOW_UP_OPTION_WORDS = 5  # Done / Partly / Not yet / Dropped
 
 
 def minutes(conv: Conversation) -> float:
     seconds = 0.0
+    for entry in conv.history:
+        if entry.part is None:
+            continue
+        step = conv.script.steps[entry.step_id]
+        shown = [entry.question]
+        if entry.part == "status":
+            shown.append(step.hint.source if step.hint is not None else "")
+            seconds += FOLLOW_UP_OPTION_WORDS * 60 / READ_WORDS_PER_MINUTE
+        words = sum(len(re.findall(r"\w+", text)) for text in shown)
+        seconds += words * 60 / READ_WORDS_PER_MINUTE + FOLLOW_UP_SECONDS[entry.part]
     for step_id in conv.path:
         step = conv.script.steps.get(step_id)
-        if step is None:
+        if step is None or step.type is QuestionType.FOLLOW_UP:
             continue
         shown = [step.say, step.ask, step.hint, *(o.label for o in step.options)]
         words = sum(len(re.findall(r"\w+", t.source)) for t in shown if t is not None)
@@ -982,7 +1213,7 @@ def test_first_meeting_mentor_hopes_are_for_the_mentee(scripts: dict[str, Script
     assert "**What I hope to learn from you:** How new analysts" in record
     assert "Someone did this for me" in record.split("# Agenda")[1]  # mentor_why on the agenda
     # The long run was changed, then kept with a mid-point review in the record.
-    assert "24 months" in record and "**Mid-point review:** Early March" in record
+    assert "24 months" in record and "**Mid-point review:** Wednesday 1 December 2027" in record
     mentee = drive(scripts["first_meeting"], FIRST_MEETING[0])
     assert "Your own hopes" not in (mentee.record_markdown() or "")
     changed = drive(scripts["first_meeting"], FIRST_MEETING[2])
