@@ -8,8 +8,8 @@ the words given.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -20,6 +20,7 @@ import pytest
 
 from reflectcoach import session
 from reflectcoach.engine import AnswerError, Conversation, Question
+from reflectcoach.ratings import mentorship_ratings
 from reflectcoach.records import drop_empty_sections
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.model import QuestionType, Script, Step
@@ -426,6 +427,11 @@ TOUGH_CONVERSATION = [
     Walk({"role": "mentor", "track": "ending", "ending_about": "early", "ending_next": SKIP}),
 ]
 
+OPEN = (
+    Open("c1", "Email Priya about shadowing", dt.date(2026, 11, 27), GOAL),
+    Open("c2", "Draft the outline", dt.date(2026, 12, 3)),
+)
+
 CLOSING = [
     Walk(
         {
@@ -484,6 +490,15 @@ CLOSING = [
         {"role": "mentor", "rater": "mine", "mentor_view": "6", "goal_met": "not_yet"}, ALL_RECALL
     ),
     Walk({"role": "mentor", "rater": "theirs", "rerate": "4"}, ALL_RECALL),
+    Walk(
+        {
+            "role": "mentee",
+            "open_commitments": Each("partly", "dropped"),
+            ("open_commitments", "reason"): Each("Ben sends the intro to Priya", SKIP),
+        },
+        ALL_RECALL,
+        OPEN,
+    ),
 ]
 
 FIND_A_MENTOR = [
@@ -615,10 +630,6 @@ RECEIVING_FEEDBACK = [
     Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
 ]
 
-OPEN = (
-    Open("c1", "Email Priya about shadowing", dt.date(2026, 11, 27), GOAL),
-    Open("c2", "Draft the outline", dt.date(2026, 12, 3)),
-)
 AGENDA = "How to say no to the second project"
 CHECK_IN_RECALL: Recalled = {
     **ALL_RECALL,
@@ -1264,3 +1275,154 @@ def test_first_meeting_offers_back_the_mentors_intentions(
             conv.answer(answer)
     assert offered["mentor_why"] == "Someone did this for me ten years ago"
     assert offered["mentor_learn"] == "How new analysts use the data tools"
+
+
+# -- dates and commitments in the built-ins ------------------------------------------------
+
+
+def test_dates_render_readably_and_become_commitments(scripts: dict[str, Script]) -> None:
+    goal = drive(scripts["goal_setting"], GOAL_SETTING[0])
+    record = goal.record_markdown() or ""
+    assert "**By:** Tuesday 8 December 2026" in record  # "Tuesday", on a Tuesday: a week on
+    assert "**Review date:** Thursday 6 May 2027" in record
+    assert "2027-05-06" not in record
+    # The step, as revised, is the commitment, due on the date given, for the goal on the card.
+    [made] = goal.made()
+    assert (made.text, made.due, made.step_id) == (
+        "Ask Priya in person on Monday",
+        "2026-12-08",
+        "next_step",
+    )
+    assert made.goal == "Present the quarterly numbers to the leadership team by September"
+    feedback = drive(scripts["receiving_feedback"], RECEIVING_FEEDBACK[0])
+    [made] = feedback.made()
+    assert (made.text, made.due) == ("Pause before answering in Thursday's meeting", "2026-12-03")
+    # A mid-point review date is a date after today, shown in the agreement in words.
+    conv = drive(scripts["first_meeting"], Walk({"months": "18", "long_run": "keep"}))
+    assert conv.values["midpoint"] == "2026-12-04"
+    assert "**Mid-point review:** Friday 4 December 2026" in (conv.record_markdown() or "")
+    # A day before today is refused, and the question stays.
+    conv = Conversation(scripts["receiving_feedback"])
+    while (question := conv.turn.question) is not None and question.step.id != "experiment_when":
+        conv.answer(RECEIVING_FEEDBACK[0].answers.get(question.step.id, _default(question.step)))
+    with pytest.raises(AnswerError):
+        conv.answer("2026-11-30")
+    assert conv.turn.question is not None and conv.turn.question.step.id == "experiment_when"
+
+
+def test_a_check_in_follows_up_goal_settings_commitment(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        goal = session.start(store, scripts["goal_setting"], "Ben")
+        drive_on(goal.conversation, GOAL_SETTING[0])
+        [made] = store.commitments(mentorship="Ben")
+        assert (made.text, made.due) == ("Ask Priya in person on Monday", dt.date(2026, 12, 8))
+
+        check_in = session.start(store, scripts["check_in"], "Ben")
+        conv = check_in.conversation
+        asked: list[str] = []
+        while (question := conv.turn.question) is not None:
+            asked.append(question.step.id)
+            if question.part == "status":
+                assert question.text == (
+                    "Last time you said you'd *Ask Priya in person on Monday* by "
+                    "*Tuesday 8 December 2026*. How did it go?"
+                )
+                answer = "Not yet"
+            elif question.part == "due":
+                answer = "2026-12-15"
+            else:
+                answer = CHECK_IN[0].answers.get(question.step.id, _default(question.step))
+            conv.answer(answer)
+        assert asked.count("last_time") == 2  # the status, then "By when now?"
+        [carried] = store.commitments(mentorship="Ben")
+        assert (carried.status, carried.due) == ("not_yet", dt.date(2026, 12, 15))
+
+        # Another mentorship's check-in has nothing to follow up.
+        other = session.start(store, scripts["check_in"], "Kim").conversation
+        drive_on(other, Walk({"moment": "before"}))
+        assert "last_time" not in [e.step_id for e in other.history]
+
+
+def test_a_midpoint_re_rating_joins_the_goal_baseline(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        goal = session.start(store, scripts["goal_setting"], "Ben")
+        drive_on(goal.conversation, GOAL_SETTING[1])  # baseline 2
+        midpoint = session.start(store, scripts["midpoint_review"], "Ben")
+        conv = midpoint.conversation
+        drive_on(conv, Walk({"rerate": "5", "moved": "Two planning meetings run"}))
+        assert "goal_recall" in conv.path and "moved" in conv.path  # 5 > the baseline, 2
+        found = mentorship_ratings(store, scripts, "Ben")
+    [series] = [s for s in found if s.key == ("goal_setting", "baseline")]
+    # goal_setting's commitment rating and midpoint's "how well it works" are series of their own.
+    assert {s.key for s in found} == {
+        ("goal_setting", "baseline"),
+        ("goal_setting", "commitment"),
+        ("midpoint_review", "working"),
+    }
+    assert series.key == ("goal_setting", "baseline") and (series.low, series.high) == (1, 10)
+    assert [(p.value, p.script_id, series.is_re_rating(p)) for p in series.points] == [
+        (2, "goal_setting", False),
+        (5, "midpoint_review", True),
+    ]
+
+
+def test_check_in_before_and_after(scripts: dict[str, Script]) -> None:
+    script = scripts["check_in"]
+    before = drive(script, CHECK_IN[0])
+    record = before.record_markdown() or ""
+    assert record.startswith("# Before meeting Ben") and AGENDA in record
+    assert "**What I'll ask Ben for:** Feedback on my project plan" in record
+    assert "# After meeting" not in record and "mentor_question" not in before.path
+    assert [e.part for e in before.history if e.step_id == "last_time"] == [
+        "status",
+        "status",
+        "due",
+    ]
+    assert "4 out of 5" not in (before.record_share() or "")  # how it feels is just for me
+    # The mentor asks a question instead of telling, before; after, what they told.
+    mentor = drive(script, CHECK_IN[1])
+    assert "mentor_question" in mentor.path and "ask_for" not in mentor.path
+    assert "raise_how" in mentor.path  # it feels stuck: how to raise it
+    after = drive(script, CHECK_IN[4])
+    share = after.record_share() or ""
+    assert share.startswith("After meeting Ana") and "By: Friday 4 December 2026" in share
+    assert f"The plan before we met: {AGENDA}" in share
+    assert "How to plan the project" not in share  # what I told: my own copy
+    assert "How to plan the project" in (after.record_markdown() or "")
+    # "A smaller step" goes back to the step: the revised one is the commitment.
+    revised = drive(script, CHECK_IN[3])
+    assert [m.text for m in revised.made()] == ["Write to my manager"]
+    assert "**Do:** Write to my manager" in (revised.record_markdown() or "")
+    assert "**Help I'll ask for:** Ben, to read my email first" in (revised.record_markdown() or "")
+    later = drive(script, CHECK_IN[6])
+    assert [m.due for m in later.made()] == ["2026-12-15"]  # "more time": the date changed
+
+
+def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Script]) -> None:
+    script = scripts["midpoint_review"]
+    conv = drive(script, MIDPOINT_REVIEW[0])
+    record = conv.record_markdown() or ""
+    assert "**Success would look like:** I run a project end to end" in record
+    assert "**Time frame:** 9 months" in record and f"**Hopes:** {HOPES}" in record
+    assert "**At the start:** 4 out of 10" in record and "**What moved it:**" in record
+    assert "**Next review, or our close:** Tuesday 1 June 2027" in record
+    assert "I would like more direct feedback" not in (conv.record_share() or "")
+    # Stalled, adjusted: what got in the way, the goal re-aimed, the change proposed.
+    adjust = drive(script, MIDPOINT_REVIEW[1])
+    record = adjust.record_markdown() or ""
+    assert "**The goal, re-aimed:** Run the planning meeting on my own by May" in record
+    assert "**The change, in my words:** Every two weeks, and Ana books" in record
+    [made] = adjust.made()
+    assert made.goal == "Run the planning meeting on my own by May"
+    assert "Meetings feel like status reports" not in (adjust.record_share() or "")
+    # The no-fault exit: the agreement's way out recalled, no next step, an ending drafted.
+    ending = drive(script, MIDPOINT_REVIEW[3])
+    record = ending.record_markdown() or ""
+    assert "exit_recall" in ending.path and "next_step" not in ending.path
+    assert "## Ending well" in record and "## What I'll propose" not in record
+    assert "either of us may end it" in record
+    assert ending.made() == []
