@@ -766,6 +766,7 @@ MIDPOINT_REVIEW = [
             "role": "mentor",
             "partner": "Ana",
             "kept": "none",
+            "rater": "theirs",
             "working": "2",
             "not_working_me": "Meetings feel like status reports",
             "rhythm": "slipping",
@@ -798,6 +799,11 @@ MIDPOINT_REVIEW = [
         {"decision": "end", "rerate": "4", "exit_when": "friday", "moved": SKIP},
         MIDPOINT_RECALL,
     ),
+    Walk(
+        {"role": "mentor", "rater": "mine", "mentor_view": "7", "goal_still": "adjust"},
+        MIDPOINT_RECALL,
+    ),
+    Walk({"role": "mentor", "rater": "theirs", "rerate": "8"}),
 ]
 
 WALKS = {
@@ -1426,3 +1432,7 @@ def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Sc
     assert "## Ending well" in record and "## What I'll propose" not in record
     assert "either of us may end it" in record
     assert ending.made() == []
+    # A mentor's own view is kept apart from the mentee's baseline: no re-rating is recorded.
+    mentor = drive(script, MIDPOINT_REVIEW[4])
+    assert "rerate" not in mentor.path
+    assert "**My view as mentor, today:** 7 out of 10" in (mentor.record_markdown() or "")
