@@ -8,8 +8,10 @@ the words given.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -18,25 +20,34 @@ import pytest
 
 from reflectcoach import session
 from reflectcoach.engine import AnswerError, Conversation, Question
+from reflectcoach.ratings import mentorship_ratings
 from reflectcoach.records import drop_empty_sections
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.model import QuestionType, Script, Step
 from reflectcoach.script.registry import builtin_dir, validate_paths
 from reflectcoach.store import Store
 
-# In a mentorship's order, as the picker lists them. The gaps in the file numbers leave room
-# for check_in (40) and midpoint_review (50).
+# In a mentorship's order, as the picker lists them.
 BUILTIN = (
     "find_a_mentor",
     "mentor_readiness",
     "first_meeting",
     "goal_setting",
+    "check_in",
+    "midpoint_review",
     "tough_conversation",
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 60, 70, 90)
+NUMBERS = (10, 15, 20, 30, 40, 50, 60, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
+TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Date answers ("friday", min: today) are read against reflectcoach.clock.today().
+    monkeypatch.setenv("REFLECTCOACH_TODAY", TODAY)
 
 
 class Each:
@@ -50,10 +61,29 @@ class Each:
 Recalled = Mapping[tuple[str, str], tuple[Any, str]]
 
 
+@dataclass(frozen=True)
+class Open:
+    """An open commitment of the mentorship, as a follow_up step walks it."""
+
+    id: str
+    text: str
+    due: dt.date | None = None
+    goal: str | None = None
+
+
 class Walk:
-    def __init__(self, answers: Mapping[str, Any], recalled: Recalled | None = None) -> None:
+    """Answers by step id; a follow_up step's are its statuses in order (`Each`), and its
+    "By when now?" and "What is left?" are `(step_id, "due")` and `(step_id, "reason")`."""
+
+    def __init__(
+        self,
+        answers: Mapping[Any, Any],
+        recalled: Recalled | None = None,
+        follow_ups: tuple[Open, ...] = (),
+    ) -> None:
         self.answers = dict(answers)
         self.recalled = recalled
+        self.follow_ups = follow_ups
 
 
 def _load(script_id: str) -> Script:
@@ -76,6 +106,8 @@ def _default(step: Step) -> Any:
         return step.options[0].value
     if kind is QuestionType.YES_NO:
         return "no"
+    if kind is QuestionType.DATE:
+        return "friday"
     lo = 1 if step.min is None else int(step.min)
     hi = (5 if kind is QuestionType.SCALE else lo + 10) if step.max is None else int(step.max)
     return str((lo + hi) // 2)
@@ -88,7 +120,7 @@ def _recall(recalled: Recalled | None):
 
 
 def drive(script: Script, walk: Walk) -> Conversation:
-    conv = Conversation(script, recall=_recall(walk.recalled))
+    conv = Conversation(script, recall=_recall(walk.recalled), follow_ups=walk.follow_ups)
     drive_on(conv, walk)
     return conv
 
@@ -101,10 +133,17 @@ def drive_on(conv: Conversation, walk: Walk) -> None:
         if question is None:
             break
         step_id = question.step.id
-        given = walk.answers.get(step_id, _default(question.step))
+        if question.part is None:
+            given = walk.answers.get(step_id, _default(question.step))
+        elif question.part == "status":
+            given = walk.answers.get(step_id, "done")
+        else:  # a follow-up's new date, or what is left
+            fallback = "in 2 weeks" if question.part == "due" else f"Left of {question.commitment}"
+            given = walk.answers.get((step_id, question.part), fallback)
+        key = (step_id, question.part)
         if isinstance(given, Each):
-            given = given.answers[min(asked.get(step_id, 0), len(given.answers) - 1)]
-        asked[step_id] = asked.get(step_id, 0) + 1
+            given = given.answers[min(asked.get(key, 0), len(given.answers) - 1)]
+        asked[key] = asked.get(key, 0) + 1
         if given is SKIP:
             conv.skip()
         else:
@@ -175,7 +214,7 @@ FIRST_MEETING = [
             "mentor_learn": "How new analysts use the data tools",
             "months": Each("18", "24"),
             "long_run": Each("change", "keep"),
-            "midpoint": "Early March",
+            "midpoint": "in 12 months",
             "frequency": Each("as_needed", "as_needed"),
             "as_needed_check": "keep",
             "out_of_scope": SKIP,
@@ -257,9 +296,9 @@ GOAL_SETTING = [
             "ways": "Toastmasters, shadow Priya, record myself",
             "best_option": "Shadow Priya at the next review",
             "milestones": "A dry run in May, my own team in June",
-            "review_date": "Our meeting in the first week of May",
+            "review_date": "2027-05-06",
             "next_step": Each("Email Priya about shadowing", "Ask Priya in person on Monday"),
-            "next_date": "Tuesday at ten",
+            "next_date": "Tuesday",
             "commitment": Each("5", "9"),
             "raise_commitment": "Asking in person instead of by email",
             "revise": "change",
@@ -388,6 +427,11 @@ TOUGH_CONVERSATION = [
     Walk({"role": "mentor", "track": "ending", "ending_about": "early", "ending_next": SKIP}),
 ]
 
+OPEN = (
+    Open("c1", "Email Priya about shadowing", dt.date(2026, 11, 27), GOAL),
+    Open("c2", "Draft the outline", dt.date(2026, 12, 3)),
+)
+
 CLOSING = [
     Walk(
         {
@@ -446,6 +490,15 @@ CLOSING = [
         {"role": "mentor", "rater": "mine", "mentor_view": "6", "goal_met": "not_yet"}, ALL_RECALL
     ),
     Walk({"role": "mentor", "rater": "theirs", "rerate": "4"}, ALL_RECALL),
+    Walk(
+        {
+            "role": "mentee",
+            "open_commitments": Each("partly", "dropped"),
+            ("open_commitments", "reason"): Each("Ben sends the intro to Priya", SKIP),
+        },
+        ALL_RECALL,
+        OPEN,
+    ),
 ]
 
 FIND_A_MENTOR = [
@@ -577,12 +630,190 @@ RECEIVING_FEEDBACK = [
     Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
 ]
 
+AGENDA = "How to say no to the second project"
+CHECK_IN_RECALL: Recalled = {
+    **ALL_RECALL,
+    ("check_in", "agenda"): (AGENDA, AGENDA),
+}
+
+CHECK_IN = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "moment": "before",
+            "last_time": Each("done", "not yet"),
+            ("last_time", "due"): "2026-12-18",
+            "since": "I was offered a second project",
+            "agenda": AGENDA,
+            "ask_for": "Feedback on my project plan",
+            "feeling": "4",
+        },
+        ALL_RECALL,
+        OPEN,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "moment": "before",
+            "last_time": "partly",
+            ("last_time", "reason"): "The second half of the outline",
+            "since": SKIP,
+            "mentor_question": "What would you do if I were not here",
+            "feeling": "2",
+            "feeling_low": "yes",
+            "raise_how": "Can we look at how these meetings are working for us",
+        },
+        None,
+        OPEN[:1],
+    ),
+    Walk({"moment": "before", "feeling": "1", "feeling_low": "no", "last_time": "dropped"}),
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "moment": "after",
+            "covered": "no",
+            "carry": "The second project",
+            "helped": "Ben asked what I would regret",
+            "decided": "I will say no to the second project",
+            "next_step": Each("Tell my manager", "Write to my manager"),
+            "next_date": "2026-12-18",
+            "sure": Each("4", "6"),
+            "make_surer": Each("smaller", "help"),
+            "step_help": "Ben, to read my email first",
+            "next_meeting": "2027-01-05",
+        },
+        CHECK_IN_RECALL,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "moment": "after",
+            "covered": "yes",
+            "told_not_asked": "How to plan the project",
+            "better_question": "What does a good plan look like to you",
+            "next_step": "Introduce Ana to Priya",
+            "next_date": "friday",
+            "sure": "9",
+        },
+        CHECK_IN_RECALL,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "moment": "after",
+            "decided": SKIP,
+            "told_not_asked": SKIP,
+            "sure": "3",
+            "make_surer": "keep",
+            "next_meeting": SKIP,
+        }
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "moment": "after",
+            "decided": SKIP,
+            "next_date": Each("tomorrow", "in 2 weeks"),
+            "sure": Each("5", "8"),
+            "make_surer": "later",
+        }
+    ),
+]
+
+MIDPOINT_RECALL: Recalled = {
+    **ALL_RECALL,
+    ("first_meeting", "name"): ("Ana", "Ana"),
+    ("first_meeting", "partner"): ("Ben", "Ben"),
+    ("first_meeting", "success"): ("I run a project end to end", "I run a project end to end"),
+    ("first_meeting", "months"): (9, "9"),
+    ("first_meeting", "i_will"): ("Bring the agenda", "Bring the agenda"),
+    ("first_meeting", "you_will"): ("Be candid", "Be candid"),
+    ("first_meeting", "way_out"): (
+        ["either"],
+        "either of us may end it with a short note and no reasons given",
+    ),
+}
+
+MIDPOINT_REVIEW = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "kept": "meeting,me,them",
+            "last_time": Each("done", "not yet"),
+            "going_me": "The planning sessions changed how I work",
+            "going_partner": "He seems to enjoy it",
+            "working": "4",
+            "rhythm": "right",
+            "rerate": "6",
+            "moved": "Running two planning meetings",
+            "goal_still": "keep",
+            "decision": "continue",
+            "next_step": "Run the March planning meeting alone",
+            "next_date": "2027-03-02",
+            "review_date": "2027-06-01",
+            "unsaid": "I would like more direct feedback",
+        },
+        MIDPOINT_RECALL,
+        OPEN,
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "kept": "none",
+            "rater": "theirs",
+            "working": "2",
+            "not_working_me": "Meetings feel like status reports",
+            "rhythm": "slipping",
+            "rhythm_change": "A fixed Thursday slot",
+            "rerate": "3",
+            "stalled": "time,meetings",
+            "goal_still": "adjust",
+            "new_goal": "Run the planning meeting on my own by May",
+            "decision": "adjust",
+            "changes": "rhythm,roles",
+            "change_detail": "Every two weeks, and Ana books",
+            "review_date": SKIP,
+            "unsaid": SKIP,
+        },
+        MIDPOINT_RECALL,
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "hopes_ask": "Getting ready to lead a project",
+            "goal_ask": "Lead a small project",
+            "rerate": "5",
+            "goal_still": "replace",
+            "decision": "end",
+            "exit_note": "I have valued this and I think we have got what we can for now",
+            "exit_when": "next week",
+        }
+    ),
+    Walk(
+        {"decision": "end", "rerate": "4", "exit_when": "friday", "moved": SKIP},
+        MIDPOINT_RECALL,
+    ),
+    Walk(
+        {"role": "mentor", "rater": "mine", "mentor_view": "7", "goal_still": "adjust"},
+        MIDPOINT_RECALL,
+    ),
+    Walk({"role": "mentor", "rater": "theirs", "rerate": "8"}),
+]
+
 WALKS = {
     "find_a_mentor": FIND_A_MENTOR,
     "mentor_readiness": MENTOR_READINESS,
     "receiving_feedback": RECEIVING_FEEDBACK,
     "first_meeting": FIRST_MEETING,
     "goal_setting": GOAL_SETTING,
+    "check_in": CHECK_IN,
+    "midpoint_review": MIDPOINT_REVIEW,
     "tough_conversation": TOUGH_CONVERSATION,
     "closing": CLOSING,
 }
@@ -781,7 +1012,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 4
+    assert len(orders) == 6
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -923,14 +1154,31 @@ ANSWER_SECONDS = {
     QuestionType.SCALE: 10,
     QuestionType.NUMBER: 10,
     QuestionType.YES_NO: 6,
+    QuestionType.DATE: 15,
 }
+
+
+# A follow_up step, per open commitment: its status (a choice of four), and the new date
+# or what is left, timed as the date or text question each is.
+FOLLOW_UP_SECONDS = {"status": 10, "due": 15, "reason": 40}
+FOLLOW_UP_OPTION_WORDS = 5  # Done / Partly / Not yet / Dropped
 
 
 def minutes(conv: Conversation) -> float:
     seconds = 0.0
+    for entry in conv.history:
+        if entry.part is None:
+            continue
+        step = conv.script.steps[entry.step_id]
+        shown = [entry.question]
+        if entry.part == "status":
+            shown.append(step.hint.source if step.hint is not None else "")
+            seconds += FOLLOW_UP_OPTION_WORDS * 60 / READ_WORDS_PER_MINUTE
+        words = sum(len(re.findall(r"\w+", text)) for text in shown)
+        seconds += words * 60 / READ_WORDS_PER_MINUTE + FOLLOW_UP_SECONDS[entry.part]
     for step_id in conv.path:
         step = conv.script.steps.get(step_id)
-        if step is None:
+        if step is None or step.type is QuestionType.FOLLOW_UP:
             continue
         shown = [step.say, step.ask, step.hint, *(o.label for o in step.options)]
         words = sum(len(re.findall(r"\w+", t.source)) for t in shown if t is not None)
@@ -982,7 +1230,7 @@ def test_first_meeting_mentor_hopes_are_for_the_mentee(scripts: dict[str, Script
     assert "**What I hope to learn from you:** How new analysts" in record
     assert "Someone did this for me" in record.split("# Agenda")[1]  # mentor_why on the agenda
     # The long run was changed, then kept with a mid-point review in the record.
-    assert "24 months" in record and "**Mid-point review:** Early March" in record
+    assert "24 months" in record and "**Mid-point review:** Wednesday 1 December 2027" in record
     mentee = drive(scripts["first_meeting"], FIRST_MEETING[0])
     assert "Your own hopes" not in (mentee.record_markdown() or "")
     changed = drive(scripts["first_meeting"], FIRST_MEETING[2])
@@ -1033,3 +1281,158 @@ def test_first_meeting_offers_back_the_mentors_intentions(
             conv.answer(answer)
     assert offered["mentor_why"] == "Someone did this for me ten years ago"
     assert offered["mentor_learn"] == "How new analysts use the data tools"
+
+
+# -- dates and commitments in the built-ins ------------------------------------------------
+
+
+def test_dates_render_readably_and_become_commitments(scripts: dict[str, Script]) -> None:
+    goal = drive(scripts["goal_setting"], GOAL_SETTING[0])
+    record = goal.record_markdown() or ""
+    assert "**By:** Tuesday 8 December 2026" in record  # "Tuesday", on a Tuesday: a week on
+    assert "**Review date:** Thursday 6 May 2027" in record
+    assert "2027-05-06" not in record
+    # The step, as revised, is the commitment, due on the date given, for the goal on the card.
+    [made] = goal.made()
+    assert (made.text, made.due, made.step_id) == (
+        "Ask Priya in person on Monday",
+        "2026-12-08",
+        "next_step",
+    )
+    assert made.goal == "Present the quarterly numbers to the leadership team by September"
+    feedback = drive(scripts["receiving_feedback"], RECEIVING_FEEDBACK[0])
+    [made] = feedback.made()
+    assert (made.text, made.due) == ("Pause before answering in Thursday's meeting", "2026-12-03")
+    # A mid-point review date is a date after today, shown in the agreement in words.
+    conv = drive(scripts["first_meeting"], Walk({"months": "18", "long_run": "keep"}))
+    assert conv.values["midpoint"] == "2026-12-04"
+    assert "**Mid-point review:** Friday 4 December 2026" in (conv.record_markdown() or "")
+    # A day before today is refused, and the question stays.
+    conv = Conversation(scripts["receiving_feedback"])
+    while (question := conv.turn.question) is not None and question.step.id != "experiment_when":
+        conv.answer(RECEIVING_FEEDBACK[0].answers.get(question.step.id, _default(question.step)))
+    with pytest.raises(AnswerError):
+        conv.answer("2026-11-30")
+    assert conv.turn.question is not None and conv.turn.question.step.id == "experiment_when"
+
+
+def test_a_check_in_follows_up_goal_settings_commitment(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        goal = session.start(store, scripts["goal_setting"], "Ben")
+        drive_on(goal.conversation, GOAL_SETTING[0])
+        [made] = store.commitments(mentorship="Ben")
+        assert (made.text, made.due) == ("Ask Priya in person on Monday", dt.date(2026, 12, 8))
+
+        check_in = session.start(store, scripts["check_in"], "Ben")
+        conv = check_in.conversation
+        asked: list[str] = []
+        while (question := conv.turn.question) is not None:
+            asked.append(question.step.id)
+            if question.part == "status":
+                assert question.text == (
+                    "Last time you said you'd *Ask Priya in person on Monday* by "
+                    "*Tuesday 8 December 2026*. How did it go?"
+                )
+                answer = "Not yet"
+            elif question.part == "due":
+                answer = "2026-12-15"
+            else:
+                answer = CHECK_IN[0].answers.get(question.step.id, _default(question.step))
+            conv.answer(answer)
+        assert asked.count("last_time") == 2  # the status, then "By when now?"
+        [carried] = store.commitments(mentorship="Ben")
+        assert (carried.status, carried.due) == ("not_yet", dt.date(2026, 12, 15))
+
+        # Another mentorship's check-in has nothing to follow up.
+        other = session.start(store, scripts["check_in"], "Kim").conversation
+        drive_on(other, Walk({"moment": "before"}))
+        assert "last_time" not in [e.step_id for e in other.history]
+
+
+def test_a_midpoint_re_rating_joins_the_goal_baseline(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        goal = session.start(store, scripts["goal_setting"], "Ben")
+        drive_on(goal.conversation, GOAL_SETTING[1])  # baseline 2
+        midpoint = session.start(store, scripts["midpoint_review"], "Ben")
+        conv = midpoint.conversation
+        drive_on(conv, Walk({"rerate": "5", "moved": "Two planning meetings run"}))
+        assert "goal_recall" in conv.path and "moved" in conv.path  # 5 > the baseline, 2
+        found = mentorship_ratings(store, scripts, "Ben")
+    [series] = [s for s in found if s.key == ("goal_setting", "baseline")]
+    # goal_setting's commitment rating and midpoint's "how well it works" are series of their own.
+    assert {s.key for s in found} == {
+        ("goal_setting", "baseline"),
+        ("goal_setting", "commitment"),
+        ("midpoint_review", "working"),
+    }
+    assert series.key == ("goal_setting", "baseline") and (series.low, series.high) == (1, 10)
+    assert [(p.value, p.script_id, series.is_re_rating(p)) for p in series.points] == [
+        (2, "goal_setting", False),
+        (5, "midpoint_review", True),
+    ]
+
+
+def test_check_in_before_and_after(scripts: dict[str, Script]) -> None:
+    script = scripts["check_in"]
+    before = drive(script, CHECK_IN[0])
+    record = before.record_markdown() or ""
+    assert record.startswith("# Before meeting Ben") and AGENDA in record
+    assert "**What I'll ask Ben for:** Feedback on my project plan" in record
+    assert "# After meeting" not in record and "mentor_question" not in before.path
+    assert [e.part for e in before.history if e.step_id == "last_time"] == [
+        "status",
+        "status",
+        "due",
+    ]
+    assert "4 out of 5" not in (before.record_share() or "")  # how it feels is just for me
+    # The mentor asks a question instead of telling, before; after, what they told.
+    mentor = drive(script, CHECK_IN[1])
+    assert "mentor_question" in mentor.path and "ask_for" not in mentor.path
+    assert "raise_how" in mentor.path  # it feels stuck: how to raise it
+    after = drive(script, CHECK_IN[4])
+    share = after.record_share() or ""
+    assert share.startswith("After meeting Ana") and "By: Friday 4 December 2026" in share
+    assert f"The plan before we met: {AGENDA}" in share
+    assert "How to plan the project" not in share  # what I told: my own copy
+    assert "How to plan the project" in (after.record_markdown() or "")
+    # "A smaller step" goes back to the step: the revised one is the commitment.
+    revised = drive(script, CHECK_IN[3])
+    assert [m.text for m in revised.made()] == ["Write to my manager"]
+    assert "**Do:** Write to my manager" in (revised.record_markdown() or "")
+    assert "**Help I'll ask for:** Ben, to read my email first" in (revised.record_markdown() or "")
+    later = drive(script, CHECK_IN[6])
+    assert [m.due for m in later.made()] == ["2026-12-15"]  # "more time": the date changed
+
+
+def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Script]) -> None:
+    script = scripts["midpoint_review"]
+    conv = drive(script, MIDPOINT_REVIEW[0])
+    record = conv.record_markdown() or ""
+    assert "**Success would look like:** I run a project end to end" in record
+    assert "**Time frame:** 9 months" in record and f"**Hopes:** {HOPES}" in record
+    assert "**At the start:** 4 out of 10" in record and "**What moved it:**" in record
+    assert "**Next review, or our close:** Tuesday 1 June 2027" in record
+    assert "I would like more direct feedback" not in (conv.record_share() or "")
+    # Stalled, adjusted: what got in the way, the goal re-aimed, the change proposed.
+    adjust = drive(script, MIDPOINT_REVIEW[1])
+    record = adjust.record_markdown() or ""
+    assert "**The goal, re-aimed:** Run the planning meeting on my own by May" in record
+    assert "**The change, in my words:** Every two weeks, and Ana books" in record
+    [made] = adjust.made()
+    assert made.goal == "Run the planning meeting on my own by May"
+    assert "Meetings feel like status reports" not in (adjust.record_share() or "")
+    # The no-fault exit: the agreement's way out recalled, no next step, an ending drafted.
+    ending = drive(script, MIDPOINT_REVIEW[3])
+    record = ending.record_markdown() or ""
+    assert "exit_recall" in ending.path and "next_step" not in ending.path
+    assert "## Ending well" in record and "## What I'll propose" not in record
+    assert "either of us may end it" in record
+    assert ending.made() == []
+    # A mentor's own view is kept apart from the mentee's baseline: no re-rating is recorded.
+    mentor = drive(script, MIDPOINT_REVIEW[4])
+    assert "rerate" not in mentor.path
+    assert "**My view as mentor, today:** 7 out of 10" in (mentor.record_markdown() or "")

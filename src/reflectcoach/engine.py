@@ -398,12 +398,17 @@ class Conversation:
 
     def made(self) -> list[Made]:
         """The commitments this conversation makes: each answered commitment step on the
-        path, due on its date step's answer (None when skipped), with its goal's words."""
+        path, due on its date step's answer (None when skipped), with its goal's words. A
+        step answered again after a loop back was revised ("what would make it an 8?"):
+        its last answer is the one promise."""
+        last = {entry.step_id: seq for seq, entry in enumerate(self.history)}
         result = []
         for seq, entry in enumerate(self.history):
             step = self.script.steps.get(entry.step_id)
             spec = None if step is None else step.commitment
-            if spec is None or entry.skipped or not entry.text.strip():
+            if spec is None or last[entry.step_id] != seq:
+                continue
+            if entry.skipped or not entry.text.strip():
                 continue
             due = self.lookup_value(spec.due)
             goal = self.lookup_text(spec.goal).strip() if spec.goal else ""

@@ -42,7 +42,7 @@ async def test_a_check_in_follows_up_a_plan_in_the_app(drive, db_path: Path) -> 
         await d.settle()
         await d.finish(plan)
         assert isinstance(app.screen, FinishedScreen)
-    app = app_for(db_path, "check_in")
+    app = app_for(db_path, "plan_check_in")
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
         await d.settle()

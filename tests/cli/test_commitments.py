@@ -60,7 +60,7 @@ def test_a_plan_then_a_check_in_in_plain_mode(planned: Path) -> None:
     }
     # The check-in asks oldest due first: the book (overdue), then Ana.
     stdin = lines("1", "3", "2026-12-18", "", "4", "Plan the talk", "")
-    result = run(planned, "start", "check_in", "--plain", "-m", "sam", stdin=stdin)
+    result = run(planned, "start", "plan_check_in", "--plain", "-m", "sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     book = out.index("Last time you said you'd *Read the book* by *Saturday 28 November 2026*")
