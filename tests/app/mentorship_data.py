@@ -90,7 +90,7 @@ def add_commitments(store: Store, conversation_id: str) -> None:
     ]
     with store.transaction() as db:
         ids = commitments.insert_made(db, conversation_id, made, store.clock())
-    ask, write, watch, read = ids
+    _ask, write, watch, read = ids
     store.set_commitment_status(write, "not_yet", due=dt.date(2026, 3, 6))
     store.set_commitment_status(write, "not_yet", due=dt.date(2026, 3, 20))
     store.set_commitment_status(watch, "done")

@@ -1,5 +1,6 @@
 """The mentorship screen: opened from home, review and the palette; its header, timeline,
-commitments (open first, then finished) and ratings on their declared scale; reopen; compare two runs."""
+commitments (open first, then finished) and ratings on their declared scale; reopen;
+compare two runs."""
 
 from __future__ import annotations
 
