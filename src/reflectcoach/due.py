@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 CHECK_IN = "check_in"  # the built-in follow-up conversation, when the catalog has it
 NOBODY = "No mentorship"
+PER_MENTORSHIP = 3  # home stays short: the rest are a line saying how many, k shows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +34,14 @@ def due_lines(groups: Iterable[DueGroup], today: dt.date) -> list[DueLine]:
     Commitments screen. Empty: nothing is worth showing on home."""
     lines = []
     for group in groups:
-        for item in (*group.overdue, *group.this_week):
+        due = (*group.overdue, *group.this_week)
+        for item in due[:PER_MENTORSHIP]:
             lines.append(
                 DueLine(item.id, group.mentorship, line_text(item, today), item.overdue(today))
             )
+        if len(due) > PER_MENTORSHIP:
+            more = f"{group.mentorship or NOBODY}: and {len(due) - PER_MENTORSHIP:,} more (k)"
+            lines.append(DueLine("", group.mentorship, more, False))
     return lines
 
 

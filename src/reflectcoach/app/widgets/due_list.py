@@ -63,7 +63,7 @@ class DueList(Vertical):
         listing.set_options(
             Option(
                 Content.styled(clean(line.text), "$text-error" if line.overdue else ""),
-                id=line.commitment_id,
+                id=line.commitment_id or None,  # "and N more" lines have no id
             )
             for line in lines
         )
