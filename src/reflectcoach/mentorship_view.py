@@ -53,6 +53,25 @@ class CommitmentLine:
         return self.status in ("done", "dropped")
 
 
+# Finished ones shown (the latest due): a mentorship of years has hundreds, and the open
+# ones are what the section is for. The rest: `k` (app), `commitments --all` (CLI).
+FINISHED_SHOWN = 10
+
+
+def shown_commitments(lines: list[CommitmentLine]) -> tuple[list[CommitmentLine], str | None]:
+    """Every open one and the latest FINISHED_SHOWN finished ones, with the line saying how
+    many finished ones are left out (None when none is)."""
+    open_ones = [c for c in lines if not c.finished]
+    finished = [c for c in lines if c.finished]
+    if len(finished) <= FINISHED_SHOWN:
+        return lines, None
+    left = len(finished) - FINISHED_SHOWN
+    return [*open_ones, *finished[-FINISHED_SHOWN:]], (
+        f"and {left:,} earlier finished one{'s' if left != 1 else ''} "
+        "(all of them: k here, or reflectcoach commitments --all)"
+    )
+
+
 def commitment_text(line: CommitmentLine) -> str:
     """`not done yet · Call Ana · due Friday 4 December 2026 (overdue) · carried forward
     from Friday 27 November 2026`: one line, status first, overdue said in words."""
@@ -187,7 +206,9 @@ def plain_lines(view: MentorshipView, titles: Mapping[str, str]) -> list[str]:
     lines.append("")
     if view.commitments:
         lines.append(f"Commitments ({len(view.commitments)}):")
-        lines += [f"  {commitment_text(c)}  [{c.id}]" for c in view.commitments]
+        shown, more = shown_commitments(view.commitments)
+        lines += [f"  {commitment_text(c)}  [{c.id}]" for c in shown]
+        lines += [f"  {more}"] if more else []
     else:
         lines.append(NO_COMMITMENTS)
     lines.append("")

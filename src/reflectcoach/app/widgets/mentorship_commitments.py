@@ -28,14 +28,17 @@ class MentorshipCommitments(Static):
         self.lines: list[CommitmentLine] = []
 
     def show(self, commitments: Sequence[CommitmentLine]) -> None:
-        from reflectcoach.mentorship_view import commitment_text
+        from reflectcoach.mentorship_view import commitment_text, shown_commitments
 
         self.lines = list(commitments)
         if not commitments:
             self.update(Content(NONE_YET))
             return
         rows = []
-        for line in commitments:
+        shown, more = shown_commitments(list(commitments))
+        for line in shown:
             style = "$text-error" if line.overdue else "$text-muted" if line.finished else ""
             rows.append(Content.styled(clean(commitment_text(line)), style))
+        if more:
+            rows.append(Content.styled(more, "$text-muted"))
         self.update(Content("\n").join(rows))
