@@ -239,3 +239,23 @@ async def test_a_status_changed_in_the_cli_shows_on_the_mentorship_screen(
         assert str(screen.query_one(MentorshipCommitments).render()).splitlines()[0] == (
             "partly done · Book a review · due Friday 4 December 2026"
         )
+
+
+async def test_names_and_words_show_literally(db_path: Path) -> None:
+    from .commitment_data import plan
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with Store.open(db_path) as store:
+        plan(store, "[b]Sam[/b]", "Goal", "[red]call[/red] Ana", "2026-11-30", "Other", None)
+    app = app_for(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        due = app.screen.query_one(DueList)
+        assert [line.text for line in due.lines] == [
+            "[b]Sam[/b]: '[red]call[/red] Ana' was due Monday 30 November 2026 (overdue)"
+        ]
+        await pilot.press("k")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CommitmentsScreen)
+        assert row_of(screen, "[red]call[/red] Ana")[2] == "[b]Sam[/b]"

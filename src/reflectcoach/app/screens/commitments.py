@@ -87,7 +87,7 @@ class CommitmentsScreen(Screen[None]):
         with Horizontal(id="commitments-filters"):
             yield Label("Mentorship", classes="field-label")
             yield Select[str](
-                [(self.mentorship, self.mentorship)] if self.mentorship else [],
+                [(Text(clean(self.mentorship)), self.mentorship)] if self.mentorship else [],
                 prompt="Every mentorship",
                 value=self.mentorship or Select.NULL,
                 id="commitments-mentorship",
@@ -140,7 +140,8 @@ class CommitmentsScreen(Screen[None]):
         select = self.query_one("#commitments-mentorship", Select)
         keep = self.mentorship
         with select.prevent(Select.Changed):
-            select.set_options((clean(name), name) for name in names)
+            # Text, not str: a name is data, never markup.
+            select.set_options((Text(clean(name)), name) for name in names)
             if keep and keep in names:
                 select.value = keep
 
