@@ -7,11 +7,14 @@ prints `plain_lines(view)`. Both read through `load`, so they always show the sa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from reflectcoach import clock
 from reflectcoach.ratings import RatingSeries, mentorship_ratings, points_text, scale_text
+from reflectcoach.script.dates import readable
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -23,14 +26,71 @@ NO_COMMITMENTS = "Commitments: none recorded yet."
 STATUS_WORDS = {"completed": "completed", "in_progress": "in progress", "abandoned": "set aside"}
 
 
+# Statuses in words: the section never relies on a colour to say what became of one.
+COMMITMENT_WORDS = {
+    "open": "open",
+    "partly": "partly done",
+    "not_yet": "not done yet",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CommitmentLine:
-    """What the commitments section shows of one commitment (filled once commitments are
-    merged: text, due date, status)."""
+    """What the commitments section shows of one commitment."""
 
+    id: str
     text: str
-    due: str | None
-    status: str
+    due: dt.date | None
+    status: str  # one of store.commitments.STATUSES
+    overdue: bool
+    reason: str | None = None
+    carried_from: tuple[dt.date, ...] = ()  # earlier due dates, oldest first (not_yet)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "dropped")
+
+
+# Finished ones shown (the latest due): a mentorship of years has hundreds, and the open
+# ones are what the section is for. The rest: `k` (app), `commitments --all` (CLI).
+FINISHED_SHOWN = 10
+
+
+def shown_commitments(lines: list[CommitmentLine]) -> tuple[list[CommitmentLine], str | None]:
+    """Every open one and the latest FINISHED_SHOWN finished ones, with the line saying how
+    many finished ones are left out (None when none is)."""
+    open_ones = [c for c in lines if not c.finished]
+    finished = [c for c in lines if c.finished]
+    if len(finished) <= FINISHED_SHOWN:
+        return lines, None
+    left = len(finished) - FINISHED_SHOWN
+    return [*open_ones, *finished[-FINISHED_SHOWN:]], (
+        f"and {left:,} earlier finished one{'s' if left != 1 else ''} "
+        "(all of them: k here, or reflectcoach commitments --all)"
+    )
+
+
+def commitment_text(line: CommitmentLine) -> str:
+    """`not done yet · Call Ana · due Friday 4 December 2026 (overdue) · carried forward
+    from Friday 27 November 2026`: one line, status first, overdue said in words."""
+    parts = [COMMITMENT_WORDS.get(line.status, line.status), _flat(line.text)]
+    if line.due is None:
+        parts.append("no date")
+    else:
+        word = "was due" if line.finished else "due"
+        parts.append(f"{word} {readable(line.due)}" + (" (overdue)" if line.overdue else ""))
+    if line.carried_from:
+        parts.append("carried forward from " + ", then ".join(map(readable, line.carried_from)))
+    if line.reason:
+        parts.append(("why: " if line.status == "dropped" else "left: ") + _flat(line.reason))
+    return " · ".join(parts)
+
+
+def _flat(text: str) -> str:
+    """On one line: a commitment typed over several lines is one line here."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,24 +101,64 @@ class MentorshipView:
     ratings: list[RatingSeries]
 
 
-def commitments_for(store: Store, mentorship: Mentorship) -> list[CommitmentLine]:
-    """The mentorship's open and finished commitments, for the commitments section."""
-    return []  # TODO(integrator): store.commitments(mentorship=mentorship.name) as CommitmentLine
+def commitments_for(
+    store: Store, mentorship: Mentorship, today: dt.date | None = None
+) -> list[CommitmentLine]:
+    """The mentorship's commitments: open ones first (overdue, due within a week, later,
+    undated), then finished ones (done, dropped), each group oldest due first."""
+    from reflectcoach.store.commitments import OPEN, STATUSES
+
+    day = today or clock.today()
+    found = store.commitments(mentorship=mentorship.name, statuses=STATUSES)
+    open_ones = [c for c in found if c.status in OPEN]
+    finished = [c for c in found if c.status not in OPEN]
+    lines = []
+    for item in [*open_ones, *finished]:
+        carried: tuple[dt.date, ...] = ()
+        if item.status == "not_yet":  # few: one small read each for its history
+            carried = _carried(store.commitment_events(item.id))
+        lines.append(
+            CommitmentLine(
+                id=item.id,
+                text=item.text,
+                due=item.due,
+                status=item.status,
+                overdue=item.overdue(day),
+                reason=item.reason,
+                carried_from=carried,
+            )
+        )
+    return lines
 
 
-def load(store: Store, scripts: Mapping[str, Script], name: str) -> MentorshipView:
+def _carried(events: list[dict[str, object]]) -> tuple[dt.date, ...]:
+    """The due dates a commitment was carried forward from, oldest first."""
+    days = []
+    for event in events:
+        before, after = event.get("from_due"), event.get("to_due")
+        if event.get("to_status") == "not_yet" and isinstance(before, str) and before != after:
+            try:
+                days.append(dt.date.fromisoformat(before))
+            except ValueError:  # another writer's unreadable date: not worth a line
+                continue
+    return tuple(days)
+
+
+def load(
+    store: Store, scripts: Mapping[str, Script], name: str, today: dt.date | None = None
+) -> MentorshipView:
     """StoreError (with a "did you mean") when there is no such mentorship."""
-    head = load_head(store, name)
+    head = load_head(store, name, today)
     return replace(head, ratings=mentorship_ratings(store, scripts, head.mentorship.name))
 
 
-def load_head(store: Store, name: str) -> MentorshipView:
+def load_head(store: Store, name: str, today: dt.date | None = None) -> MentorshipView:
     """All but the ratings (the screen paints these first, then reads the ratings)."""
     mentorship = store.find_mentorship(name)
     return MentorshipView(
         mentorship=mentorship,
         timeline=store.mentorship_timeline(mentorship.name),
-        commitments=commitments_for(store, mentorship),
+        commitments=commitments_for(store, mentorship, today),
         ratings=[],
     )
 
@@ -106,10 +206,9 @@ def plain_lines(view: MentorshipView, titles: Mapping[str, str]) -> list[str]:
     lines.append("")
     if view.commitments:
         lines.append(f"Commitments ({len(view.commitments)}):")
-        lines += [
-            f"  [{c.status}] {c.text}" + (f" (by {c.due})" if c.due else "")
-            for c in view.commitments
-        ]
+        shown, more = shown_commitments(view.commitments)
+        lines += [f"  {commitment_text(c)}  [{c.id}]" for c in shown]
+        lines += [f"  {more}"] if more else []
     else:
         lines.append(NO_COMMITMENTS)
     lines.append("")

@@ -4,17 +4,19 @@ the baseline and closes the mentorship. Fixed clock, counted ids, built-in scrip
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from store.helpers import Clock, run
 
-from reflectcoach.store import Store
+from reflectcoach.followup import Made
+from reflectcoach.store import Store, commitments
 
 BASELINE = "On the skill behind this goal, where are you today?"
 READY = "How ready do you feel now?"
 
 
-def make_mentorship(db_path: Path) -> dict[str, str]:
+def make_mentorship(db_path: Path, *, with_commitments: bool = True) -> dict[str, str]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     ids: dict[str, str] = {}
     with Store.open(db_path) as store:
@@ -30,6 +32,8 @@ def make_mentorship(db_path: Path) -> dict[str, str]:
             mentorship="Sam",
             record="# Goal card\n\n**Goal:** Speak up in design reviews",
         )
+        if with_commitments:
+            add_commitments(store, ids["goal"])
         store.clock.set("2026-02-02T09:00:00")
         ids["tough1"] = run(
             store,
@@ -73,3 +77,21 @@ def make_mentorship(db_path: Path) -> dict[str, str]:
         ids["other"] = run(store, [("baseline", BASELINE, "scale", 5, "5")],
                            script_id="goal_setting", mentorship="Kim")  # fmt: skip
     return ids
+
+
+def add_commitments(store: Store, conversation_id: str) -> None:
+    """Four commitments of the goal card (today: 2026-03-14): one overdue, one carried
+    forward (not yet, twice), one done, one dropped with a reason."""
+    made = [
+        Made("Ask to present in the March review", "2026-03-10", None, "goal", 1),
+        Made("Write the three points down first", "2026-02-20", None, "goal", 2),
+        Made("Watch two reviews as an observer", "2026-01-30", None, "goal", 3),
+        Made("Read the review guide", None, None, "goal", 4),
+    ]
+    with store.transaction() as db:
+        ids = commitments.insert_made(db, conversation_id, made, store.clock())
+    _ask, write, watch, read = ids
+    store.set_commitment_status(write, "not_yet", due=dt.date(2026, 3, 6))
+    store.set_commitment_status(write, "not_yet", due=dt.date(2026, 3, 20))
+    store.set_commitment_status(watch, "done")
+    store.set_commitment_status(read, "dropped", reason="the guide is out of date")

@@ -1,5 +1,6 @@
 """The mentorship screen: opened from home, review and the palette; its header, timeline,
-commitments placeholder and ratings on their declared scale; reopen; compare two runs."""
+commitments (open first, then finished) and ratings on their declared scale; reopen;
+compare two runs."""
 
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ from .mentorship_data import make_mentorship
 def sam(db_path, utc_local_time, fixed_ids, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-03-14")
     return make_mentorship(db_path)
+
+
+# Open first (overdue, then the next due), then finished; statuses and "overdue" in words.
+SAM_COMMITMENTS = [
+    "open · Ask to present in the March review · due Tuesday 10 March 2026 (overdue)",
+    "not done yet · Write the three points down first · due Friday 20 March 2026"
+    " · carried forward from Friday 20 February 2026, then Friday 6 March 2026",
+    "done · Watch two reviews as an observer · was due Friday 30 January 2026",
+    "dropped · Read the review guide · no date · why: the guide is out of date",
+]
 
 
 def text(widget: Static) -> str:
@@ -52,7 +63,7 @@ async def test_the_screen_shows_the_mentorship_whole(sam, make_app) -> None:
             sam["closing"],
         ]
         assert timeline.entries[0].first_line == "Goal card"
-        assert text(screen.query_one(MentorshipCommitments)) == "None recorded yet."
+        assert text(screen.query_one(MentorshipCommitments)).splitlines() == SAM_COMMITMENTS
         ratings = screen.query_one(RatingList)
         # The closing's re-rating is in the baseline's series, not one of its own.
         assert [s.key for s in ratings.series] == [

@@ -105,3 +105,50 @@ def test_compare_two_runs_in_plain_text(tmp_path: Path) -> None:
         refused = cli(tmp_path, "compare", *ids)
         assert refused.returncode != 0 and message in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_show_prints_the_commitments_as_the_screen_shows_them(tmp_path: Path) -> None:
+
+    from app.mentorship_data import add_commitments
+
+    goal, _closing = seed(tmp_path)
+    with Store.open(tmp_path / "r.db") as store:
+        store.clock = Clock("2026-01-06T09:00:00")
+        add_commitments(store, goal)
+        ids = {c.text: c.id for c in store.commitments(statuses=None)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reflectcoach",
+            "--db",
+            str(tmp_path / "r.db"),
+            "mentorship",
+            "show",
+            "Sam",
+        ],
+        input="",
+        capture_output=True,
+        text=True,
+        env={**env_for(tmp_path), "REFLECTCOACH_TODAY": "2026-03-14"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = lines.index("Commitments (4):")
+    expected = [
+        "open · Ask to present in the March review · due Tuesday 10 March 2026 (overdue)",
+        "not done yet · Write the three points down first · due Friday 20 March 2026"
+        " · carried forward from Friday 20 February 2026, then Friday 6 March 2026",
+        "done · Watch two reviews as an observer · was due Friday 30 January 2026",
+        "dropped · Read the review guide · no date · why: the guide is out of date",
+    ]
+    texts = [
+        "Ask to present in the March review",
+        "Write the three points down first",
+        "Watch two reviews as an observer",
+        "Read the review guide",
+    ]
+    assert lines[start + 1 : start + 5] == [
+        f"  {line}  [{ids[text]}]" for line, text in zip(expected, texts, strict=True)
+    ]

@@ -186,14 +186,77 @@ def _rows(
     return conversation_rows, answer_rows
 
 
+# With `commitments=True`: about a third of completed conversations make one to three, due
+# one to four weeks after; the older ones mostly finished with, the last two months' open.
+COMMITMENT_SHARE = 0.35
+FINISHED = (("done", 0.6), ("partly", 0.1), ("dropped", 0.1), ("not_yet", 0.05), ("open", 0.15))
+
+
+def _commitment_rows(
+    conversation_rows: list[dict[str, Any]], seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rng = random.Random(seed + 1)
+    writer = _Writer(rng)
+    last = max((r["completed_at"] for r in conversation_rows if r["completed_at"]), default="")
+    recent = (dt.datetime.fromisoformat(last) - dt.timedelta(days=60)) if last else None
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    statuses, weights = zip(*FINISHED, strict=True)
+    for conversation in conversation_rows:
+        if not conversation["completed_at"] or rng.random() >= COMMITMENT_SHARE:
+            continue
+        made = dt.datetime.fromisoformat(conversation["completed_at"])
+        for seq in range(rng.randint(1, 3)):
+            due = (made + dt.timedelta(days=rng.randint(7, 28))).date()
+            status = "open" if recent and made > recent else rng.choices(statuses, weights)[0]
+            commitment_id = f"{rng.getrandbits(48):012x}"
+            words = writer.text().split()[:8]
+            rows.append(
+                {
+                    "id": commitment_id,
+                    "mentorship": conversation["mentorship"],
+                    "mentorship_key": conversation["mentorship_key"],
+                    "text": " ".join(words).rstrip("."),
+                    "goal": None,
+                    "due": due.isoformat(),
+                    "status": status,
+                    "reason": None,
+                    "conversation_id": conversation["id"],
+                    "step_id": f"q{seq + 1:02d}",
+                    "seq": seq,
+                    "created_at": conversation["completed_at"],
+                    "updated_at": conversation["completed_at"],
+                }
+            )
+            events.append(
+                {
+                    "id": f"{rng.getrandbits(48):012x}",
+                    "commitment_id": commitment_id,
+                    "at": conversation["completed_at"],
+                    "source": "conversation",
+                    "conversation_id": conversation["id"],
+                    "from_status": None,
+                    "to_status": "open",
+                    "from_due": None,
+                    "to_due": due.isoformat(),
+                    "reason": None,
+                }
+            )
+    return rows, events
+
+
 def make_history(
     store_or_path: Store | Path | str,
     conversations: int = 10_000,
     answers_per: int = 30,
     seed: int = 0,
+    *,
+    commitments: bool = False,
 ) -> Summary:
     """Add `conversations` conversations of `answers_per` answers each (some skipped, some in
-    progress or abandoned, with answers kept beyond `position`). Deterministic per seed."""
+    progress or abandoned, with answers kept beyond `position`). Deterministic per seed.
+    `commitments`: their commitments too, in proportion (COMMITMENT_SHARE), each with the
+    event that made it; off by default, so other users' histories stay as they were."""
     store = store_or_path if isinstance(store_or_path, Store) else Store.open(store_or_path)
     try:
         conversation_rows, answer_rows = _rows(conversations, answers_per, seed)
@@ -211,6 +274,10 @@ def make_history(
             db.table("conversations").insert_all(conversation_rows, batch_size=1000)
             db.table("answers").insert_all(answer_rows, batch_size=1000)
             db.execute("INSERT INTO answers_fts(answers_fts) VALUES ('rebuild')")
+            if commitments:
+                made, events = _commitment_rows(conversation_rows, seed)
+                db.table("commitments").insert_all(made, batch_size=1000)
+                db.table("commitment_events").insert_all(events, batch_size=1000)
             # The mentorships' own rows, as Store.start would have made them one by one.
             mentorship_rows.backfill(db)
             for sql in triggers:

@@ -457,6 +457,26 @@ class ReflectCoachApp(App[None]):
             return
         self.push_screen(MentorshipScreen(name))
 
+    def open_commitments(self, mentorship: str | None = None) -> None:
+        """The Commitments screen, on one mentorship's (or every one's) open commitments."""
+        from reflectcoach.app.screens.commitments import CommitmentsScreen
+
+        self.push_screen(CommitmentsScreen(mentorship))
+
+    def follow_up(self, mentorship: str | None) -> None:
+        """Start the conversation that follows `mentorship`'s commitments up (due.py picks
+        it), as home starts any conversation; a word instead when no script does."""
+        from reflectcoach.due import follow_up_script
+
+        script_id = follow_up_script(self.catalog().scripts)
+        if script_id is None:
+            self.notify(
+                "No script here follows commitments up (one with a follow_up step).",
+                markup=False,
+            )
+            return
+        self.open_conversation(script_id=script_id, mentorship=mentorship)
+
     def action_insights(self) -> None:
         from reflectcoach.app.screens.insights import InsightsScreen
 

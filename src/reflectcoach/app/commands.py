@@ -45,6 +45,7 @@ class ReflectCoachCommands(Provider):
             ("Review conversations", app.action_review, "Browse, read and filter what you said"),
             ("Search answers", app.action_search, "Full-text search over every answer"),
             ("Insights", app.action_insights, "How your ratings and habits change over time"),
+            ("Commitments", app.open_commitments, "What you said you would do: mark it"),
             (
                 "Export all as Markdown",
                 app.action_export_all,

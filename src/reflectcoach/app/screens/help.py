@@ -29,6 +29,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Everywhere", [*ReflectCoachApp.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
         ("Home", list(HomeScreen.BINDINGS)),
     ]
+    from reflectcoach.app.screens.commitments import CommitmentsScreen
     from reflectcoach.app.screens.confirm import ConfirmScreen
     from reflectcoach.app.screens.conversation import ConversationScreen
     from reflectcoach.app.screens.finished import FinishedScreen
@@ -58,6 +59,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Review", ReviewScreen),
         ("Transcript", TranscriptScreen),
         ("Insights", InsightsScreen),
+        ("Commitments", CommitmentsScreen),
         ("Questions like \u201cDelete this reflection?\u201d", ConfirmScreen),
     ):
         sections.append((title, list(screen.BINDINGS)))

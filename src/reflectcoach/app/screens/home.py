@@ -26,6 +26,7 @@ from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflectcoach import settings
+from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
 from reflectcoach.text import clean
@@ -139,6 +140,22 @@ class HomeScreen(Screen[None]):
             tooltip="This conversation's mentorship (or Who's) whole",
             show=False,  # the footer is full at 80 columns; help lists it
         ),
+        Binding(
+            "f",
+            "follow_up",
+            "Follow up",
+            id="follow-up",
+            tooltip="Check in on the due list's mentorship",
+            show=False,
+        ),
+        Binding(
+            "k",
+            "commitments",
+            "Commitments",
+            id="commitments",
+            tooltip="Mark what is due (done, not yet...)",
+            show=False,
+        ),
         Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
         Binding("i", "app.insights", "Insights", id="insights", tooltip="Trends over time"),
         Binding("q", "app.quit", "Quit", id="quit-home", show=False),
@@ -194,6 +211,7 @@ class HomeScreen(Screen[None]):
             Horizontal(Label("Who is this about?", classes="field-label"), who, classes="field"),
             Horizontal(Label("Filter", classes="field-label"), narrow, classes="field"),
             ScriptProblems(id="script-problems"),
+            DueList(id="due"),
             Label("Start a conversation (Enter)", classes="section"),
             scripts,
             Label("Pick up where you left off (c)", classes="section", id="running-label"),
@@ -319,6 +337,8 @@ class HomeScreen(Screen[None]):
             self.running = data.running
             self.show_running()
         self.shown_once = True
+        if full:  # after the quick fill, the store is opened once the first frame is out
+            self.query_one(DueList).load()
         if data.problem:
             self.notify(clean(data.problem), title="Database", severity="error", markup=False)
         if first and data.diagnostics:
@@ -452,6 +472,19 @@ class HomeScreen(Screen[None]):
                 self.rc_app.open_mentorship(entry.mentorship)
                 return
         self.rc_app.open_mentorship(self.mentorship)
+
+    def action_follow_up(self) -> None:
+        due = next(self.query(DueList).results(DueList), None)
+        line = due.chosen() if due is not None else None
+        if line is None:
+            self.notify("Nothing is due: no commitment to follow up.", markup=False)
+        else:
+            self.rc_app.follow_up(line.mentorship)
+
+    def action_commitments(self) -> None:
+        due = next(self.query(DueList).results(DueList), None)
+        line = due.chosen() if due is not None else None
+        self.rc_app.open_commitments(line.mentorship if line is not None else None)
 
     def action_set_aside(self) -> None:
         option = self.query_one("#running", OptionList).highlighted_option

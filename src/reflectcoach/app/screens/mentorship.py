@@ -63,6 +63,13 @@ class MentorshipScreen(Screen[None]):
             tooltip="Show a hundred earlier conversations",
         ),
         Binding(
+            "k",
+            "commitments",
+            "Commitments",
+            id="mentorship.commitments",
+            tooltip="This mentorship's commitments, to mark them",
+        ),
+        Binding(
             "o",
             "reopen",
             "Reopen",
@@ -82,6 +89,7 @@ class MentorshipScreen(Screen[None]):
         self.view: MentorshipView | None = None
         self.ratings_read = False
         self.titles: dict[str, str] = {}
+        self.reread = False  # read again when back from the Commitments screen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,7 +120,7 @@ class MentorshipScreen(Screen[None]):
         try:
             with self.app.open_store() as store:
                 # The timeline first, painted while the ratings are read.
-                view = mentorship_view.load_head(store, self.mentorship_name)
+                view = mentorship_view.load_head(store, self.mentorship_name, self.app.today())
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._show, view)
@@ -199,6 +207,17 @@ class MentorshipScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_commitments(self) -> None:
+        self.reread = True
+        self.app.open_commitments(self.mentorship_name)
+
+    def on_screen_resume(self) -> None:
+        # Back from the Commitments screen: statuses may have changed. (Not after a
+        # transcript: reading again would lose the timeline's marks and cursor.)
+        if self.reread:
+            self.reread = False
+            self.load()
 
     def action_earlier(self) -> None:
         self.query_one(MentorshipTimeline).earlier()

@@ -1,6 +1,6 @@
-"""The commitments section of the mentorship screen: open ones first, then finished ones,
-each with its due date and status in words. Empty until commitments are merged (fed by
-mentorship_view.commitments_for)."""
+"""The commitments section of the mentorship screen: open ones first (overdue, due soon,
+later), then finished ones, one line each in the words `mentorship show` prints
+(mentorship_view.commitment_text): status and "overdue" in words, colour only as a help."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from reflectcoach.app.widgets.review_format import one_line
+from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.mentorship_view import CommitmentLine
@@ -19,19 +19,26 @@ NONE_YET = "None recorded yet."
 
 
 class MentorshipCommitments(Static):
+    DEFAULT_CSS = """
+    MentorshipCommitments { height: auto; }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(NONE_YET, id=id, markup=False)
+        self.lines: list[CommitmentLine] = []
 
     def show(self, commitments: Sequence[CommitmentLine]) -> None:
+        from reflectcoach.mentorship_view import commitment_text, shown_commitments
+
+        self.lines = list(commitments)
         if not commitments:
             self.update(Content(NONE_YET))
             return
-        ordered = sorted(commitments, key=lambda c: (c.status != "open", c.due or ""))
-        self.update(
-            Content(
-                "\n".join(
-                    f"[{c.status}] {one_line(c.text)}" + (f" · by {c.due}" if c.due else "")
-                    for c in ordered
-                )
-            )
-        )
+        rows = []
+        shown, more = shown_commitments(list(commitments))
+        for line in shown:
+            style = "$text-error" if line.overdue else "$text-muted" if line.finished else ""
+            rows.append(Content.styled(clean(commitment_text(line)), style))
+        if more:
+            rows.append(Content.styled(more, "$text-muted"))
+        self.update(Content("\n").join(rows))
