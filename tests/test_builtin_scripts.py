@@ -1332,8 +1332,8 @@ def test_a_check_in_follows_up_goal_settings_commitment(
             asked.append(question.step.id)
             if question.part == "status":
                 assert question.text == (
-                    "Last time you said you'd *Ask Priya in person on Monday* by "
-                    "*Tuesday 8 December 2026*. How did it go?"
+                    'Last time you said you\'d "Ask Priya in person on Monday", by '
+                    "Tuesday 8 December 2026. How did it go?"
                 )
                 answer = "Not yet"
             elif question.part == "due":

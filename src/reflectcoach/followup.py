@@ -102,11 +102,14 @@ def readable(day: dt.date | None) -> str:
 
 
 def field(pending: Pending | None, name: str) -> str:
-    """`{commitment.text}` / `{commitment.due}` / `{commitment.goal}` as words."""
+    """`{commitment.text}` / `.due` / `.when` ("by Friday 4 December 2026", or "with no date
+    set") / `.goal` as words."""
     if pending is None:
         return ""
     if name == "due":
         return readable(pending.due)
+    if name == "when":  # reads whole whether or not it has a date
+        return "with no date set" if pending.due is None else f"by {readable(pending.due)}"
     return (pending.text if name == "text" else pending.goal) or ""
 
 

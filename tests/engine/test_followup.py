@@ -285,3 +285,13 @@ steps:
     turn = conv.answer("done")
     assert [s.text for s in turn.says] == ["Hi Ana."]
     assert conv.finished
+
+
+def test_when_reads_whole_with_or_without_a_date() -> None:
+    from reflectcoach.followup import field
+
+    dated = Open("c1", "Call Ana", dt.date(2026, 12, 4))
+    undated = Open("c2", "Read the book", None)
+    assert field(dated, "when") == "by Friday 4 December 2026"
+    assert field(undated, "when") == "with no date set"
+    assert field(undated, "due") == ""

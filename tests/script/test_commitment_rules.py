@@ -71,10 +71,10 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
     ),
     (
         "an unknown commitment field",
-        script('f:\n  type: follow_up\n  ask: "{commitment.when}?"'),
+        script('f:\n  type: follow_up\n  ask: "{commitment.where}?"'),
         8,
         12,
-        "'commitment.when' is not known; write commitment.text, commitment.due or",
+        "'commitment.where' is not known; write commitment.text, commitment.due, commitment.when",
     ),
     (
         "a commitment name in a condition",

@@ -19,7 +19,7 @@ SCRIPT_ID = STEP_ID
 RECALL = re.compile(r"recall\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
 RECALL_PREFIX = "recall."
 # `{commitment.text}` and friends: the commitment a follow_up step is asking about.
-COMMITMENT = re.compile(r"commitment\.(text|due|goal)\Z")
+COMMITMENT = re.compile(r"commitment\.(text|due|when|goal)\Z")
 COMMITMENT_PREFIX = "commitment."
 
 
@@ -35,7 +35,10 @@ def name_problem(name: str) -> str | None:
     if name.startswith(COMMITMENT_PREFIX):
         if COMMITMENT.match(name):
             return None
-        return f"'{shown}' is not known; write commitment.text, commitment.due or commitment.goal"
+        return (
+            f"'{shown}' is not known; write commitment.text, commitment.due, commitment.when "
+            "or commitment.goal"
+        )
     if name == "recall" or name.startswith(RECALL_PREFIX) or "." in name:
         if RECALL.match(name):
             return None
