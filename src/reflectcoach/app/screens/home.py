@@ -99,6 +99,7 @@ class HomeData:
     running: list[RunningEntry] = field(default_factory=list)
     problem: str | None = None  # the database could not be read: said in a notice
     diagnostics: list[Any] = field(default_factory=list)  # the catalog's
+    due: list[Any] = field(default_factory=list)  # due.DueLine: read with the full read only
 
 
 class HomeScreen(Screen[None]):
@@ -299,6 +300,7 @@ class HomeScreen(Screen[None]):
 
     def read(self) -> HomeData:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
+        from reflectcoach.due import due_lines
         from reflectcoach.script import index
         from reflectcoach.store import StoreError
 
@@ -315,6 +317,8 @@ class HomeScreen(Screen[None]):
             with app.open_store() as store:
                 data.names = store.mentorships()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
+                today = app.today()
+                data.due = due_lines(store.due_summary(today), today)
         except StoreError as error:
             data.problem = str(error)
         else:
@@ -337,8 +341,8 @@ class HomeScreen(Screen[None]):
             self.running = data.running
             self.show_running()
         self.shown_once = True
-        if full:  # after the quick fill, the store is opened once the first frame is out
-            self.query_one(DueList).load()
+        if full:  # the quick fill does not read commitments (store/peek.py reads no more)
+            self.query_one(DueList).show(data.due)
         if data.problem:
             self.notify(clean(data.problem), title="Database", severity="error", markup=False)
         if first and data.diagnostics:

@@ -1,5 +1,5 @@
-"""Home's due list: open commitments overdue or due within a week, per mentorship, read in
-its own thread worker (Store.due_summary) whenever home reads the store. Hidden when none
+"""Home's due list: open commitments overdue or due within a week, per mentorship, read by
+home's full read in the same store visit as its other lists (Store.due_summary). Hidden when none
 is: nothing nags, and there is no toast at start.
 
 Imports only Textual and `reflectcoach.text` at module level, like home: the first frame
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -43,19 +42,6 @@ class DueList(Vertical):
     @property
     def rc_app(self) -> ReflectCoachApp:
         return self.app  # type: ignore[return-value]
-
-    @work(thread=True, exclusive=True, group="due-list")
-    def load(self) -> None:
-        from reflectcoach.due import due_lines
-        from reflectcoach.store import StoreError
-
-        today = self.rc_app.today()
-        try:
-            with self.rc_app.open_store() as store:
-                lines = due_lines(store.due_summary(today), today)
-        except StoreError:
-            return  # home says what is wrong with the database already
-        self.app.call_from_thread(self.show, lines)
 
     def show(self, lines: list[DueLine]) -> None:
         self.lines = lines
