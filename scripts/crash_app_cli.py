@@ -197,6 +197,10 @@ class Command:
     env: dict[str, str] | None = None
     check: Callable[[subprocess.CompletedProcess[str]], str | None] | None = None
     kind: str = ""  # the violation kind `check` reports
+    # Run to its end before the app does anything else: what it must do depends on where
+    # the app is (the app holding its conversation, having the database open).
+    alone: bool = False
+    converts: bool = False  # encrypt, decrypt, passphrase: may replace the database file
 
 
 class Harness:
@@ -227,6 +231,7 @@ class Harness:
         self.talk = Talk()
         self.talks: list[Talk] = []
         self.command: tuple[Command, subprocess.Popen[bytes], float] | None = None
+        self.app_at_command: int | None = None  # the app's pid when the command started
         self.deck: list[str] = []
         self.round_number = 0
         self.violations: list[tuple[str, str]] = []
@@ -323,8 +328,10 @@ class Harness:
         if self.app_alive():
             assert self.term is not None
             pids.append(("app", self.term.proc.pid))
-        if self.command is not None and self.command[1].poll() is None:
-            pids.append((self.command[0].name, self.command[1].pid))
+        running = self.command
+        # Conversions replace the file, then close the old one: not theirs to scan.
+        if running is not None and running[1].poll() is None and not running[0].converts:
+            pids.append((running[0].name, running[1].pid))
         for who, pid in pids:
             for found in unlinked_database_files(pid, self.db):
                 key = (pid, found.split(" -> ")[-1])
@@ -362,7 +369,7 @@ class Harness:
     def asking(self, screen: str) -> int | None:
         """The question number the talk's screen asks now, if it shows the talk."""
         rows = [row.strip() for row in screen.splitlines()]
-        if not rows or f"{TALK_TITLE} —" not in rows[0] or "finished" in rows[0]:
+        if not rows or TALK_TITLE not in rows[0] or "finished" in rows[0]:
             return None
         for row in rows:
             words = row.split()
@@ -426,6 +433,11 @@ class Harness:
 
     def start_app(self) -> None:
         """Start the app on the talk: a new one when the last one finished, else resumed."""
+        if self.talk.id is not None and not self.talk.finished:
+            status = self.query("SELECT status FROM conversations WHERE id = ?", self.talk.id)
+            if status and status[0][0] == "completed":  # killed once its last answer was in
+                self.talk.acked.update(self.talk.sent)
+                self.talk.finished = True
         fresh = self.talk.finished or self.talk.id is None
         if fresh:
             self.new_talk()
@@ -764,6 +776,7 @@ class Harness:
                 input="",
                 check=refused("open in another session"),
                 kind="held-not-refused",
+                alone=True,
             )
 
         def encrypt() -> Command | None:
@@ -775,6 +788,8 @@ class Harness:
                 env={"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)},
                 check=refused("open"),
                 kind="encrypt-not-refused",
+                alone=True,
+                converts=True,
             )
 
         with_key = {"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)}
@@ -799,7 +814,7 @@ class Harness:
 
         def passphrase() -> Command:
             args = ["passphrase", "--new-passphrase-file", str(self.new_passphrase_file)]
-            return Command("passphrase", args, env=with_key)
+            return Command("passphrase", args, env=with_key, converts=True)
 
         return {
             "list": listing,
@@ -820,7 +835,7 @@ class Harness:
             "start --plain": start_plain,
             "compare": compare,
             "encrypt": encrypt,
-            "decrypt": lambda: Command("decrypt", ["decrypt"], env=with_key),
+            "decrypt": lambda: Command("decrypt", ["decrypt"], env=with_key, converts=True),
             "passphrase": passphrase,
         }
 
@@ -859,6 +874,9 @@ class Harness:
         if self.rng.random() < 0.12:
             kill_at = time.monotonic() + self.rng.uniform(0.05, 0.8)
         self.command = (command, process, kill_at or 0.0)
+        self.app_at_command = self.term.proc.pid if self.app_alive() and self.term else None
+        if command.alone:
+            self.finish_command()
 
     def finish_command(self) -> None:
         """Wait for the running command (SIGKILL it at its moment, if it has one), then
@@ -886,21 +904,36 @@ class Harness:
         done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         if process.returncode < 0:  # killed: nothing it said counts
             self.scan(f"after {command.name} was killed")
+            if command.converts:
+                self.restore_plaintext()
             return
         if "Traceback" in stderr or "hit a problem" in stderr:
             self.violation("crash", f"{command.name}: {stderr.strip()[-400:]}")
         if process.returncode != 0:
             self.refused[command.name] += 1
-        if command.check is not None and self.app_alive():
+        same_app = self.app_alive() and self.term and self.term.proc.pid == self.app_at_command
+        if command.check is not None and same_app:
             problem = command.check(done)
             if problem is not None:
                 self.violation(command.kind, f"{command.name}: {problem}")
-                if command.kind == "encrypt-not-refused" and process.returncode == 0:
-                    self.restore_plaintext()
         self.scan(f"after {command.name}")
+        if command.converts:
+            self.restore_plaintext()
 
     def restore_plaintext(self) -> None:
+        """An encrypt that went ahead (wrongly, or killed after its rename, or with the app
+        gone) is undone, so that the rounds go on with a plaintext database."""
+        try:
+            conn = sqlite3.connect(f"{self.db.as_uri()}?mode=ro", uri=True, timeout=10)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return  # plaintext
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            pass  # "file is not a database": encrypted
         key = {"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)}
+        self.paths["encrypted database decrypted again"] += 1
         subprocess.run(
             self.cli("decrypt"), env={**self.env, **key}, capture_output=True, timeout=120
         )

@@ -12,9 +12,12 @@ scripts/crash_app_cli.py (`make crash-app` runs hundreds).
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,31 @@ def test_list_while_the_app_answers_unlinks_nothing_and_loses_nothing(tmp_path: 
         (conversation,) = store.conversations()
         stored = [(a["step_id"], a["value"]) for a in store.answers(conversation["id"])]
     assert stored == expected
+
+
+def harness_module():
+    """scripts/crash_app_cli.py, imported (scripts/ is not a package)."""
+    path = ROOT / "scripts" / "crash_app_cli.py"
+    spec = importlib.util.spec_from_file_location("crash_app_cli", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("crash_app_cli", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.plaintext  # the harness makes and reads its own plaintext databases
+@needs_proc
+def test_a_few_rounds_of_the_app_and_cli_harness_find_nothing(tmp_path: Path) -> None:
+    crash = harness_module()
+    harness = crash.Harness(tmp_path, random.Random(19))
+    harness.setup()
+    started = time.monotonic()
+    try:
+        for _ in range(5):
+            harness.round()
+    finally:
+        harness.close()
+    report = crash.table(harness, 5, 19, time.monotonic() - started)
+    assert harness.violations == [], report
+    assert harness.acknowledged > 0 and sum(harness.commands.values()) > 0, report
