@@ -62,7 +62,7 @@ def list_commitments(
             due_before=before,
         )
     if ics is not None:
-        _write_calendar(found, ics)
+        _write_calendar(found, ics, settings.db_path)
     elif as_json:
         _write_json(found, day)
     elif not found:
@@ -109,9 +109,10 @@ def _write_json(found: list[Commitment], day: dt.date) -> None:
     out.flush()
 
 
-def _write_calendar(found: list[Commitment], target: Path) -> None:
+def _write_calendar(found: list[Commitment], target: Path, db: Path) -> None:
     from reflectcoach import outfile
     from reflectcoach.store.calendar import build
+    from reflectcoach.store.export import refuse_database
 
     data, undated = build(found, dt.datetime.now(dt.UTC))
     text = data.decode("utf-8")
@@ -123,6 +124,7 @@ def _write_calendar(found: list[Commitment], target: Path) -> None:
         out.flush()
     else:
         try:
+            refuse_database(target, db)
             with outfile.open_text(target, newline="") as fp:
                 fp.write(text)
         except OSError as problem:

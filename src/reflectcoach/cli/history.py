@@ -359,8 +359,11 @@ def export(
 @pass_settings
 def import_command(settings: Settings, file: Path) -> None:
     """Restore conversations from a JSON export (ones already here are left as they are)."""
+    from reflectcoach.store.export import refuse_database
     from reflectcoach.store.importer import import_json
 
-    with settings.store() as store, open(file, "rb") as fp:
-        added, present = import_json(store, fp)
+    with settings.store() as store:
+        refuse_database(file, store.path)
+        with open(file, "rb") as fp:
+            added, present = import_json(store, fp)
     click.echo(f"Imported {added} conversation(s); {present} were already here.")
