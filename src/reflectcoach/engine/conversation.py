@@ -21,8 +21,8 @@ from transitions import Machine
 from reflectcoach.core import sharing
 from reflectcoach.core.errors import UserError
 from reflectcoach.core.text import markdown_escape
-from reflectcoach.engine.answers import AnswerError, display, fits, normalise
 from reflectcoach.engine import followup, stored_path
+from reflectcoach.engine.answers import AnswerError, display, fits, normalise
 from reflectcoach.engine.followup import Made, Outcome, Pending
 from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
 from reflectcoach.script.model import (
