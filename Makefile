@@ -25,12 +25,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 	@# The store, engine, CLI and app tests again, every database encrypted (tests/conftest.py).
 	$(BIN)/pytest -q --storage encrypted
 
+# The floors as a contract (pyproject's [tool.importlinter]): an upward import fails.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reflectcoach import __version__, session
+from reflectcoach import __version__
 from reflectcoach.cli import main
 from reflectcoach.script.loader import load_file
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "engine"
@@ -240,7 +241,10 @@ def test_app_refuses_politely_without_a_terminal(cli) -> None:
 def test_plain_cli_never_imports_textual() -> None:
     code = (
         "import sys\n"
-        "from reflectcoach import cli, engine, session, plain, store, graph\n"
+        "from reflectcoach import cli, store\n"
+        "from reflectcoach.cli import plain\n"
+        "from reflectcoach.engine import conversation, graph\n"
+        "from reflectcoach.services import session\n"
         "from reflectcoach.script import registry, loader\n"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
         "print(bad)\n"
@@ -253,14 +257,25 @@ def test_plain_cli_never_imports_textual() -> None:
 def test_engine_and_store_import_nothing_from_the_front_ends() -> None:
     code = (
         "import sys\n"
-        "import reflectcoach.engine, reflectcoach.store, reflectcoach.session\n"
+        "import reflectcoach.engine.conversation, reflectcoach.store\n"
+        "import reflectcoach.services.session\n"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual'\n"
-        "       or m.startswith(('reflectcoach.app', 'reflectcoach.cli', 'reflectcoach.plain'))]\n"
+        "       or m.startswith(('reflectcoach.app', 'reflectcoach.cli'))]\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_help_screens_command_list_is_the_click_groups() -> None:
+    from reflectcoach.services.commands import COMMANDS
+
+    # The summary as click gives it, whole (the help screen wraps it rather than cutting it).
+    assert list(COMMANDS) == [
+        (name, command.get_short_help_str(limit=1000))
+        for name, command in sorted(main.commands.items())
+    ]
 
 
 def test_every_command_is_in_the_readme() -> None:

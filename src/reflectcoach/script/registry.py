@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reflectcoach import paths as _paths
-from reflectcoach.errors import UserError
+from reflectcoach.core import paths as _paths
+from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from . import rawfile
 from .errors import StoreError
 from .key import SALT_BYTES, Key
 
@@ -55,8 +56,8 @@ class WrongPassphrase(StoreError):
 
 def salt_of(path: Path) -> bytes | None:
     """The salt at the start of an existing encrypted file; None for a new, empty one."""
-    with path.open("rb") as fp:
-        salt = fp.read(SALT_BYTES)
+    # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
+    salt = rawfile.head(path, SALT_BYTES)[0]
     return salt if len(salt) == SALT_BYTES else None
 
 
@@ -85,9 +86,10 @@ def connect(
     return conn  # type: ignore[no-any-return]
 
 
-def plain_connect(path: Path, *, timeout: float) -> sqlite3.Connection:
-    """An sqlcipher3 connection without a key: a plaintext file, read for `sqlcipher_export`."""
-    conn: Any = sqlcipher.connect(str(path), timeout=timeout)
+def plain_connect(path: Path, *, timeout: float, query: str = "") -> sqlite3.Connection:
+    """An sqlcipher3 connection without a key: a plaintext file, read for `sqlcipher_export`
+    (the whole process then opens it through SQLCipher only: store/rawfile.py)."""
+    conn: Any = sqlcipher.connect(path.resolve().as_uri() + query, uri=True, timeout=timeout)
     conn.execute("PRAGMA cipher_log_level = NONE")
     return conn  # type: ignore[no-any-return]
 

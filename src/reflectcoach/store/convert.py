@@ -58,7 +58,9 @@ def convert(db: Path, old: Key | None, new: Key | None) -> Converted:
     db = Path(db).expanduser()
     if old is None and new is None:
         raise StoreError("Nothing to convert: the database would stay plaintext.")
-    store = Store.open(db, key=old)  # every check a normal open makes, and migrations
+    # Every check a normal open makes, and migrations; through SQLCipher's SQLite even for a
+    # plaintext file, as the export's own connection must be (store/rawfile.py).
+    store = Store.open(db, key=old, library="sqlcipher")
     try:
         _refuse_if_in_use(store)
         remove_leftover(db)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import commitments, files, integrity, leases, mentorship_rows, wal
+from . import commitments, files, integrity, leases, mentorship_rows, rawfile, wal
 from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
@@ -50,37 +50,50 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         self.key = key
         self.clock = utc_now
         self.notices = []
-        self._counted = False  # counted in wal's stores open in this process
+        self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
     @classmethod
     def open(
-        cls, path: Path | str, *, busy_timeout: float | None = None, key: Key | None = None
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout: float | None = None,
+        key: Key | None = None,
+        library: files.Library = "sqlite3",
     ) -> Store:
         """`busy_timeout`: how long a write waits for another program's lock before
         DatabaseBusy (default `files.busy_timeout()`); the app's UI thread uses a short one
         and waits in a worker instead. `key`: the file is encrypted (store/cipher.py); a new
         file is created encrypted with it. A plaintext file with a key, an encrypted one
-        without, and a wrong key are refused (StoreError), the file untouched."""
+        without, and a wrong key are refused (StoreError), the file untouched. `library`:
+        "sqlcipher" reads a plaintext file through SQLCipher's copy of SQLite, for a
+        conversion, so one process never has the file open through two (store/rawfile.py)."""
         target = Path(path).expanduser()
         notices = files.prepare(target, encrypted=key is not None)
+        # Both before our own hold, which would make them say "checked already".
         wal.check(target)  # before any connection: SQLite's recovery would drop what it lost
+        verify = integrity.needs_check(target)
+        inode = rawfile.hold(target)  # from here on, raw reads of the file keep their locks
         try:
-            check_file(target, key)
-            conn = files.connect(target, busy_timeout, key)
+            check_file(target, key, library, verify=verify)
+            conn = files.connect(target, busy_timeout, key, library)
         except sqlite3.Error as exc:
+            rawfile.release(inode)
             raise translate(target, exc) from exc
+        except BaseException:
+            rawfile.release(inode)
+            raise
         store = cls(target, Database(conn, execute_plugins=False), key)
         store.notices = notices
+        store._held = inode
         try:
             store._migrate()
         except sqlite3.Error as exc:
-            conn.close()
+            store._disconnect()
             raise translate(target, exc) from exc
         except BaseException:
-            conn.close()
+            store._disconnect()
             raise
-        wal.opened(target)
-        store._counted = True
         return store
 
     def _migrate(self) -> None:
@@ -94,11 +107,13 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
     def encrypted(self) -> bool:
         return self.key is not None
 
-    def close(self) -> None:
+    def _disconnect(self) -> None:
         self.db.close()
-        if self._counted:
-            wal.closed(self.path)
-            self._counted = False
+        held, self._held = self._held, None
+        rawfile.release(held)  # after the connection: no lock of ours is left to drop
+
+    def close(self) -> None:
+        self._disconnect()
         integrity.remember_clean(self.path)
 
     def __enter__(self) -> Store:

@@ -17,14 +17,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, Unpack
 
-from reflectcoach.outfile import open_text
-from reflectcoach.records import demote_headings
-from reflectcoach.sharing import shared
-from reflectcoach.text import clean, json_safe, json_text, markdown_escape
+from reflectcoach.core.outfile import open_text
+from reflectcoach.core.sharing import shared
+from reflectcoach.core.text import clean, json_safe, json_text, markdown_escape
+from reflectcoach.engine.records import demote_headings
 
-from . import commitments_io
+from . import commitments_io, rawfile
 from .commitments import readable
 from .db import Store
+from .errors import StoreError
 from .queries import CONVERSATION_COLUMNS, where_clause
 from .rows import ConversationWithAnswers, Filters
 
@@ -336,6 +337,16 @@ NOT_ENCRYPTED = (
 )
 
 
+def refuse_database(path: Path, db: Path) -> None:
+    """Never write (or read as something else) the database or its log: replacing the file
+    would lose it, and opening it beside our connection would drop its locks."""
+    if rawfile.same_file(path, db):
+        raise StoreError(
+            f"{path} is your reflection database (or its log), not a file to export to or "
+            "import from; choose another file. Nothing was changed."
+        )
+
+
 def write_file(
     store: Store,
     path: Path,
@@ -352,5 +363,6 @@ def write_file(
     OSError (and StoreError) with nothing left behind.
     """
     writer = WRITERS[fmt] if isinstance(fmt, str) else fmt
+    refuse_database(path, store.path)
     with open_text(path, newline="") as fp:
         return writer(store, fp, progress=progress, **filters)

@@ -11,16 +11,20 @@ import sqlite3
 import stat
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from reflectcoach.private import make_dirs
+from reflectcoach.core.private import make_dirs
 
+from . import rawfile
 from .errors import ELSEWHERE, StoreError, damaged, read_only
 
 if TYPE_CHECKING:
     from .key import Key
 
 HEADER = b"SQLite format 3\x00"
+# Which copy of SQLite opens a file: the standard library's, or SQLCipher's (store/rawfile.py:
+# one process never opens one file through both).
+Library = Literal["sqlite3", "sqlcipher"]
 BUSY_TIMEOUT_S = 5.0
 BUSY_TIMEOUT_ENV = "REFLECTCOACH_BUSY_TIMEOUT"  # seconds; tests shorten the wait
 
@@ -115,7 +119,7 @@ def _tighten(path: Path) -> list[str]:
 
 
 def _is_default_folder(folder: Path) -> bool:
-    from reflectcoach.paths import data_dir
+    from reflectcoach.core.paths import data_dir
 
     try:
         return folder.resolve() == data_dir().resolve()
@@ -191,8 +195,8 @@ def is_plaintext(path: Path) -> bool:
     """Whether an existing, non-empty file starts as plain SQLite does; False for an
     encrypted file (or one that is not SQLite at all), and for a missing or empty one."""
     try:
-        with path.open("rb") as fp:
-            return fp.read(len(HEADER)) == HEADER
+        # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
+        return rawfile.head(path, len(HEADER))[0] == HEADER
     except OSError:
         return False
 
@@ -211,9 +215,7 @@ def looks_encrypted(path: Path) -> bool:
 
 def _check_header(path: Path, encrypted: bool = False) -> None:
     busy = _busy(path)
-    with path.open("rb") as fp:
-        header = fp.read(100)
-        size = os.fstat(fp.fileno()).st_size
+    header, size = rawfile.head(path, 100)  # docs/architecture.md: never a plain open()
     busy = busy or _busy(path)
     if size == 0:
         return  # new, empty: SQLite initialises it
@@ -264,7 +266,12 @@ class Schema:
 
 
 def read_schema(
-    path: Path, migration_set: str, *, check: bool = False, key: Key | None = None
+    path: Path,
+    migration_set: str,
+    *,
+    check: bool = False,
+    key: Key | None = None,
+    library: Library = "sqlite3",
 ) -> Schema | None:
     """The schema of an existing database, or None for a new, empty file; with `check`, also
     the first problem of SQLite's `quick_check`.
@@ -280,12 +287,16 @@ def read_schema(
     wal = path.with_name(path.name + "-wal").exists()
     hot_journal = path.with_name(path.name + "-journal").exists()
     query = "?mode=ro" if wal else "?mode=ro&immutable=1"
-    if key is None:
-        conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_S)
-    else:
+    if key is not None:
         from .cipher import connect as cipher_connect
 
         conn = cipher_connect(path, key, timeout=BUSY_TIMEOUT_S, query=query)
+    elif library == "sqlcipher":
+        from .cipher import plain_connect
+
+        conn = plain_connect(path, timeout=BUSY_TIMEOUT_S, query=query)
+    else:
+        conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_S)
     try:
         objects = conn.execute(
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
@@ -308,16 +319,26 @@ def read_schema(
         conn.close()
 
 
-def connect(path: Path, timeout: float | None = None, key: Key | None = None) -> sqlite3.Connection:
+def connect(
+    path: Path,
+    timeout: float | None = None,
+    key: Key | None = None,
+    library: Library = "sqlite3",
+) -> sqlite3.Connection:
     """An sqlite3 connection with a busy timeout (`busy_timeout()` unless given) and foreign
-    keys; nothing written yet. With `key`, an SQLCipher connection with the key checked."""
+    keys; nothing written yet. With `key`, an SQLCipher connection with the key checked; with
+    `library="sqlcipher"`, a plaintext file through SQLCipher's SQLite."""
     seconds = busy_timeout() if timeout is None else timeout
-    if key is None:
-        conn = sqlite3.connect(path, timeout=seconds)
-    else:
+    if key is not None:
         from .cipher import connect as cipher_connect
 
         conn = cipher_connect(path, key, timeout=seconds)
+    elif library == "sqlcipher":
+        from .cipher import plain_connect
+
+        conn = plain_connect(path, timeout=seconds)
+    else:
+        conn = sqlite3.connect(path, timeout=seconds)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")

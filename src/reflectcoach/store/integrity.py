@@ -13,9 +13,9 @@ import contextlib
 import os
 from pathlib import Path
 
-from reflectcoach.private import write_private
+from reflectcoach.core.private import write_private
 
-from . import wal
+from . import rawfile
 
 SUFFIX = "-clean"
 
@@ -33,7 +33,7 @@ def needs_check(db: Path) -> bool:
     """True unless the file is exactly as our last clean close left it, or a Store of this
     process has it open (it was checked then; a thread's own connection, the app's draft
     writer or plain mode's heartbeat, must not read every page again)."""
-    if wal.open_here(db):
+    if rawfile.held(db):
         return False
     if db.with_name(db.name + "-wal").exists():
         return True  # in use elsewhere, or a crash left work in the log

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import integrity, mentorship_rows
+from . import mentorship_rows
 from .errors import StoreError, damaged
-from .files import read_schema
+from .files import Library, read_schema
 from .mentorships import mentorship_key
 
 if TYPE_CHECKING:
@@ -263,11 +263,14 @@ KNOWN = [
 SCHEMA_VERSION = len(KNOWN)
 
 
-def check_file(path: Path, key: Key | None = None) -> None:
+def check_file(
+    path: Path, key: Key | None = None, library: Library = "sqlite3", *, verify: bool = True
+) -> None:
     """Refuse a file that is not ours before a connection that could write to it exists:
     opening another program's database read-write checkpoints its WAL, rolls back its journal
-    and, for a file holding only views, would add our tables beside them."""
-    schema = read_schema(path, SET_NAME, check=integrity.needs_check(path), key=key)
+    and, for a file holding only views, would add our tables beside them. `verify`: run
+    SQLite's quick_check too (`integrity.needs_check`, asked before this process held it)."""
+    schema = read_schema(path, SET_NAME, check=verify, key=key, library=library)
     if schema is None:
         return
     if not schema.applied and schema.objects:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from . import integrity
+from . import integrity, rawfile
 from .queries import MENTORSHIP_NAMES, conversations_sql, dicts
 from .rows import Conversation
 
@@ -29,9 +29,9 @@ MENTORSHIP_KEYS = 4  # the schema version (m004) that added conversations.mentor
 
 def _clean(path: Path) -> bool:
     try:
-        with open(path, "rb") as fp:
-            if fp.read(len(HEADER)) != HEADER:
-                return False
+        # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
+        if rawfile.head(path, len(HEADER))[0] != HEADER:
+            return False
     except OSError:
         return False
     for suffix in ("-wal", "-journal"):

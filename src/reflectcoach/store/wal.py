@@ -43,11 +43,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import struct
 import sys
-from collections import Counter
 from pathlib import Path
 
+from . import rawfile
 from .errors import ELSEWHERE, StoreError
 
 HEADER_SIZE = 32
@@ -60,9 +61,6 @@ FORMAT = 3007000
 # (UNIX_SHM_DMS = (22 + 8) * 4 + 8).
 _SHM_DMS_BYTE = 128
 
-# Stores open in this process, by resolved path: their log is live (see open_here).
-_open_here: Counter[str] = Counter()
-
 
 class DamagedLog(StoreError):
     """The database's -wal would lose commits if SQLite recovered it; nothing was changed."""
@@ -72,30 +70,21 @@ def log_path(db: Path) -> Path:
     return db.with_name(db.name + "-wal")
 
 
-def opened(db: Path) -> None:
-    _open_here[str(db.resolve())] += 1
-
-
-def closed(db: Path) -> None:
-    key = str(db.resolve())
-    _open_here[key] -= 1
-    if _open_here[key] <= 0:
-        del _open_here[key]
-
-
-def open_here(db: Path) -> bool:
-    """Whether a Store of this process has `db` open: checked when it opened, and live."""
-    return bool(_open_here[str(db.resolve())])
-
-
 def check(db: Path) -> None:
     """Raise DamagedLog if `db`'s -wal is a crash leftover that would lose commits."""
     wal = log_path(db)
     try:
-        size = wal.stat().st_size
+        info = os.lstat(wal)
     except FileNotFoundError:
         return
-    if size == 0 or open_here(db) or _in_use(db):
+    except OSError as exc:
+        raise StoreError(f"Cannot read the write-ahead log {wal}: {exc.strerror}.") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(
+            f"{wal}, where SQLite keeps the reflection database's write-ahead log, is not a "
+            f"file. reflectcoach has not touched it or {db.name}; move it away, {ELSEWHERE}."
+        )
+    if info.st_size == 0 or rawfile.held(db) or _in_use(db):
         return
     problem = problem_in(wal)
     if problem is not None:
@@ -111,9 +100,11 @@ def check(db: Path) -> None:
 
 def problem_in(wal: Path) -> str | None:
     """What is wrong with the log at `wal`, or None if a crash could have left it so."""
-    with wal.open("rb") as fp:
-        header = fp.read(HEADER_SIZE)
-        size = os.fstat(fp.fileno()).st_size
+    # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
+    # (os.pread, not a file object: closing even a dup() of it would drop the locks.)
+    with rawfile.descriptor(wal) as fd:
+        header = os.pread(fd, HEADER_SIZE, 0)
+        size = os.fstat(fd).st_size
         if len(header) < HEADER_SIZE:
             return f"it is {size} bytes, shorter than a log's {HEADER_SIZE}-byte header"
         magic, version, page_size, _seq, salt1, salt2, sum1, sum2 = struct.unpack(">8I", header)
@@ -134,7 +125,7 @@ def problem_in(wal: Path) -> str | None:
         sums = (sum1, sum2)
         broken_at: int | None = None
         for index in range(whole):
-            frame = fp.read(frame_size)
+            frame = os.pread(fd, frame_size, HEADER_SIZE + index * frame_size)
             _page, commit, f_salt1, f_salt2, f_sum1, f_sum2 = struct.unpack(">6I", frame[:24])
             current = (f_salt1, f_salt2) == (salt1, salt2)
             if broken_at is not None:
@@ -173,19 +164,15 @@ def _in_use(db: Path) -> bool:
     layout = _FLOCK.get(sys.platform)
     if layout is None:
         return True
+    query = layout(fcntl.F_WRLCK, _SHM_DMS_BYTE)
     try:
-        fd = os.open(db.with_name(db.name + "-shm"), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
+        with rawfile.descriptor(db.with_name(db.name + "-shm")) as fd:
+            answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
     except FileNotFoundError:
         return False  # no wal-index: nobody has the log open
     except OSError:
         return True
-    try:
-        query = layout(fcntl.F_WRLCK, _SHM_DMS_BYTE)
-        answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)
     return _lock_type(answer) != fcntl.F_UNLCK
 
 
