@@ -484,15 +484,12 @@ class Harness:
         self.arrived("home-start")
 
     def continue_from_home(self, how: str) -> None:
-        """`c` on home: the first conversation in progress, most recently updated, is the
-        talk unless a command wrote another meanwhile; then the app is quit and started on
-        the talk with `resume ID`."""
-        latest = self.query(
-            "SELECT id FROM conversations WHERE status = 'in_progress' "
-            "ORDER BY updated_at DESC, rowid DESC LIMIT 1"
-        )
+        """`c` on home, once its resume list is drawn: its first row (the conversation in
+        progress most recently updated, highlighted) is the talk unless a command wrote
+        another meanwhile; then the app is quit and started on the talk with `resume ID`."""
+        screen = self.wait_screen(lambda s: first_running(s) is not None, "home's resume list")
         self.idle(PACE)
-        if latest and latest[0][0] == self.talk.id:
+        if (first_running(screen) or "").startswith(f"{TALK_TITLE} ·"):
             self.press(b"c")
             screen = self.wait_screen(
                 lambda s: (
@@ -508,7 +505,7 @@ class Harness:
                 return
             self.press(b"\x1b")  # another conversation (or it is held): back
             self.wait_screen(lambda s: HOME in s, "home again")
-        self.paths["home-continue: not the latest, resume ID"] += 1
+        self.paths["home-continue: not the first, resume ID"] += 1
         self.quit_app()
         self.launch(["resume", str(self.talk.id)])
         self.arrived("resume")
@@ -1060,6 +1057,22 @@ print(json.dumps({"integrity": result, "answers": answers}))
         self.finish_command()
         if self.term is not None:
             self.term.close()
+
+
+def first_running(screen: str) -> str | None:
+    """The first row of home's resume list ("TITLE · with NAME · ..."), "" when it says
+    nothing is in progress, None before it is drawn."""
+    rows = screen.splitlines()
+    for index, row in enumerate(rows):
+        if HOME in row:
+            for below in rows[index + 1 : index + 4]:
+                text = below.split("▌")[0].strip(" ▊▎▔▁▃▄▅▆▇█▐▏")  # "▌": a notice over it
+                if "Nothing in progress" in text:
+                    return ""
+                if " ·" in text:
+                    return text
+            return None
+    return None
 
 
 def compact(text: str) -> str:
