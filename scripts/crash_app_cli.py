@@ -42,6 +42,7 @@ violation.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -232,6 +233,7 @@ class Harness:
         self.talks: list[Talk] = []
         self.command: tuple[Command, subprocess.Popen[bytes], float] | None = None
         self.app_at_command: int | None = None  # the app's pid when the command started
+        self.app_pids: list[int] = []  # every app started, killed again by close()
         self.deck: list[str] = []
         self.round_number = 0
         self.violations: list[tuple[str, str]] = []
@@ -266,16 +268,17 @@ class Harness:
         for path, key in ((self.passphrase_file, "ab"), (self.new_passphrase_file, "cd")):
             path.write_text(f"x'{key * 32}'\n", encoding="ascii")
             path.chmod(0o600)
-        whole = ["a goal", "a first step", "2026-03-10", "a second step", "2026-03-18"]
+        # Plain mode shows a typed date in words and takes it on an empty line.
+        whole = ["a goal", "a first step", "2026-03-10", "", "a second step", "2026-03-18", ""]
         for name in ("Sam", "Ana"):
-            self.plain(self.db, name, [f"{name} goal", "call the team", "2026-03-10", *whole[3:]])
-            self.plain(self.db, name, [*whole[:3], "write notes", "2026-04-20"])
+            self.plain(self.db, name, [f"{name} goal", "call the team", *whole[2:]])
+            self.plain(self.db, name, [*whole[:4], "write notes", "2026-04-20", ""])
         for name in ("Sam", "Ana", "Lee"):
             self.plain(self.db, name, [f"{name} is just starting"])
         # A small export of another database: imported, deleted and imported again.
         side = self.work / "side.db"
-        self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", ":skip", ":skip"])
-        self.plain(side, "Ivy", ["Ivy again", "ship more", ":skip", "and more", "2026-03-30"])
+        self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", "", ":skip", ":skip"])
+        self.plain(side, "Ivy", ["Ivy again", "ship more", ":skip", "and more", "2026-03-30", ""])
         self.plain(side, "Ivy", ["Ivy half way"])
         self.import_file = self.work / "import.json"
         subprocess.run(
@@ -288,6 +291,12 @@ class Harness:
             self.cli("import", str(self.import_file)), env=self.env, check=True,
             capture_output=True, timeout=120,
         )  # fmt: skip
+        completed = self.others(("completed",))
+        commitments = self.query("SELECT count(*) FROM commitments")
+        if len(completed) < 6 or not commitments or commitments[0][0] < 8:
+            raise RuntimeError(
+                f"setup: {len(completed)} plans completed, {commitments} commitments"
+            )
 
     # -- reading the database from this process (sqlite3 only, read-only) -----------------
 
@@ -363,7 +372,10 @@ class Harness:
             time.sleep(min(0.05, max(end - time.monotonic(), 0)))
 
     def launch(self, args: list[str]) -> None:
+        if self.term is not None:  # one app at a time
+            self.term.close()
         self.term = Terminal(args, env=self.env, size=SIZE)
+        self.app_pids.append(self.term.proc.pid)
         self.log(f"app {' '.join(args) or '(home)'} pid {self.term.proc.pid}")
 
     def asking(self, screen: str) -> int | None:
@@ -759,10 +771,9 @@ class Harness:
             target = pick(self.others())
             if target is None:
                 return None
-            line = f"2026-03-{rng.randint(15, 28)}"  # a valid answer to each plan question
-            return Command(
-                "resume --plain (other)", ["resume", target, "--plain"], input=line + "\n"
-            )
+            # A valid answer to each plan question (a date is then taken on an empty line).
+            lines = f"2026-03-{rng.randint(15, 28)}\n\n"
+            return Command("resume --plain (other)", ["resume", target, "--plain"], input=lines)
 
         def resume_held() -> Command | None:
             if self.screen_state != "conversation" or self.talk.id is None or not self.app_alive():
@@ -1054,9 +1065,19 @@ print(json.dumps({"integrity": result, "answers": answers}))
             self.paths["quit"] += 1
 
     def close(self) -> None:
-        self.finish_command()
+        """Nothing of ours outlives the harness, whatever stopped it (an app whose terminal
+        is gone does not end by itself)."""
+        if self.command is not None:
+            with contextlib.suppress(OSError):
+                self.command[1].kill()
+            self.command[1].wait()
+            self.command = None
         if self.term is not None:
             self.term.close()
+            self.term = None
+        for pid in self.app_pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def first_running(screen: str) -> str | None:

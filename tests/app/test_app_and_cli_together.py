@@ -122,7 +122,7 @@ def harness_module():
     spec = importlib.util.spec_from_file_location("crash_app_cli", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("crash_app_cli", module)
+    sys.modules["crash_app_cli"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
