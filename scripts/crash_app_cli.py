@@ -18,7 +18,9 @@ standard output), import of a small export, commitments (--due, --overdue, --all
 NAME / rename / reopen, delete, abandon, resume --plain (of a conversation the app does not
 hold, answering one question; and of the one it holds, which must be refused), start --plain,
 compare, encrypt (which must be refused while the app has the database open), decrypt and
-passphrase (refused: the database is not encrypted). Some commands are SIGKILLed part way;
+passphrase (refused: the database is not encrypted; with `--storage encrypted` every process
+has the key, and decrypt and passphrase are the ones that must refuse while the app has the
+database open). Some commands are SIGKILLed part way;
 some rounds SIGKILL the app (idle, part way through typing an answer, just after sending
 one, or while a command runs), some quit it, the rest keep it for the next round.
 
@@ -26,13 +28,18 @@ Checked, after every command and app action and at the end of every round:
 
 - no descriptor of the app (or its children, or a running command) points at the database,
   its -wal or its -shm after they were unlinked ("(deleted)" in /proc/PID/fd);
+- the app, on a conversation (its Store open), holds its SQLite locks: a read lock on the
+  database and one on the -shm (/proc/locks). Lost, another process may find itself the last
+  user and delete the log (SQLite 3.40, Python's here, does; SQLCipher's 3.53 also looks at
+  the -shm and does not, so only this check sees the fault with encrypted databases);
 - every answer the app acknowledged (it showed the next question, or the end screen: it
   commits before either) is in the file as given: read by another process while the app
   lives, and after it was killed;
 - `PRAGMA integrity_check` is ok, the database opened as reflectcoach opens it
   (Store.open, in a subprocess);
 - a resumed app asks no question it had already had answered and acknowledged;
-- encrypt, and resume --plain of the conversation the app holds, are refused;
+- a conversion (encrypt; decrypt, passphrase) and resume --plain of the conversation the
+  app holds are refused;
 - no command or app stops on an unexpected exception (a traceback or "hit a problem").
 
 Prints a table (rounds, kills, commands, violations by kind, elapsed) and exits 1 on any
@@ -62,7 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from app.terminal import Terminal, unlinked_database_files  # noqa: E402
+from app.terminal import Terminal, held_locks, unlinked_database_files  # noqa: E402
 
 TODAY = "2026-03-14"
 SIZE = (120, 40)  # wide enough that no question or list row wraps
@@ -168,10 +175,12 @@ WORDS = [
 # Each violation kind, as the table prints it, and what it means.
 KINDS = {
     "unlinked-descriptor": "a live process has the database, -wal or -shm open after unlink",
+    "locks-dropped": "the app, on a conversation, holds no lock on the database or its -shm",
     "answer-missing": "an acknowledged answer is not in the file (or not as given)",
     "resumed-behind": "the app, resumed, asked again a question it had acknowledged",
     "integrity": "integrity_check not ok, or the database cannot be opened",
-    "encrypt-not-refused": "encrypt went ahead while the app had the database open",
+    "conversion-not-refused": "encrypt, decrypt or passphrase went ahead while the app had "
+    "the database open",
     "held-not-refused": "resume --plain took the conversation the app holds",
     "crash": "a command or the app stopped on an unexpected exception",
     "app-stuck": "the app did not show what it must within the wait, or ended by itself",
@@ -205,9 +214,12 @@ class Command:
 
 
 class Harness:
-    def __init__(self, work: Path, rng: random.Random, *, verbose: bool = False) -> None:
+    def __init__(
+        self, work: Path, rng: random.Random, *, storage: str = "plain", verbose: bool = False
+    ) -> None:
         self.work = work
         self.rng = rng
+        self.storage = storage  # "plain", or "encrypted": every process has the key
         self.verbose = verbose
         self.db = work / "reflections.db"
         self.scripts = work / "scripts"
@@ -227,6 +239,9 @@ class Harness:
         )
         self.passphrase_file = work / "passphrase"
         self.new_passphrase_file = work / "new-passphrase"
+        self.key_env = {"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)}
+        if storage == "encrypted":  # new databases are created encrypted with it
+            self.env.update(self.key_env)
         self.term: Terminal | None = None
         self.screen_state = "dead"  # conversation, home, finished, dead
         self.talk = Talk()
@@ -243,6 +258,7 @@ class Harness:
         self.paths: Counter[str] = Counter()  # the app's ways in and around
         self.acknowledged = 0
         self.seen_unlinked: set[tuple[int, str]] = set()
+        self.unlocked: set[int] = set()  # apps found without their locks
 
     # -- setup --------------------------------------------------------------------------
 
@@ -300,10 +316,20 @@ class Harness:
 
     # -- reading the database from this process (sqlite3 only, read-only) -----------------
 
+    def connect(self, key_file: Path | None = None) -> sqlite3.Connection:
+        """A read-only connection to the database; encrypted, with the key in `key_file`."""
+        if self.storage == "plain":
+            return sqlite3.connect(f"{self.db.as_uri()}?mode=ro", uri=True, timeout=10)
+        from reflectcoach.store.cipher import connect
+        from reflectcoach.store.key import Key
+
+        passphrase = (key_file or self.passphrase_file).read_text(encoding="ascii").strip()
+        return connect(self.db, Key.from_passphrase(passphrase), timeout=10, query="?mode=ro")
+
     def query(self, sql: str, *params: object) -> list[tuple]:
         try:
-            conn = sqlite3.connect(f"{self.db.as_uri()}?mode=ro", uri=True, timeout=10)
-        except sqlite3.Error:
+            conn = self.connect()
+        except Exception:  # sqlite3.Error, or WrongPassphrase: nothing to read now
             return []
         try:
             return conn.execute(sql, params).fetchall()
@@ -341,6 +367,12 @@ class Harness:
         # Conversions replace the file, then close the old one: not theirs to scan.
         if running is not None and running[1].poll() is None and not running[0].converts:
             pids.append((running[0].name, running[1].pid))
+        if self.screen_state == "conversation" and pids and pids[0][0] == "app":
+            # Its Store is open: SQLite's SHARED lock on the file, its "in use" on the -shm.
+            locks = held_locks(pids[0][1], self.db)
+            if (not locks.get("") or not locks.get("-shm")) and pids[0][1] not in self.unlocked:
+                self.unlocked.add(pids[0][1])  # once per app
+                self.violation("locks-dropped", f"app {pids[0][1]} holds {locks} ({where})")
         for who, pid in pids:
             for found in unlinked_database_files(pid, self.db):
                 key = (pid, found.split(" -> ")[-1])
@@ -787,20 +819,19 @@ class Harness:
                 alone=True,
             )
 
-        def encrypt() -> Command | None:
-            if not self.app_alive():
-                return None
+        def conversion(name: str, args: list[str]) -> Command:
+            """encrypt (of a plaintext database), decrypt and passphrase (of an encrypted
+            one) must refuse while the app has the database open; the others refuse anyway."""
+            must = (name == "encrypt") == (self.storage == "plain") and self.app_alive()
             return Command(
-                "encrypt",
-                ["encrypt"],
-                env={"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)},
-                check=refused("open"),
-                kind="encrypt-not-refused",
+                name,
+                args,
+                env=self.key_env,
+                check=refused("open") if must else None,
+                kind="conversion-not-refused",
                 alone=True,
                 converts=True,
             )
-
-        with_key = {"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)}
 
         def listing() -> Command:
             filters = [[], ["--all"], ["--status", "in_progress"], ["--script", "harness_talk"]]
@@ -822,7 +853,7 @@ class Harness:
 
         def passphrase() -> Command:
             args = ["passphrase", "--new-passphrase-file", str(self.new_passphrase_file)]
-            return Command("passphrase", args, env=with_key, converts=True)
+            return conversion("passphrase", args)
 
         return {
             "list": listing,
@@ -842,8 +873,8 @@ class Harness:
             "resume held": resume_held,
             "start --plain": start_plain,
             "compare": compare,
-            "encrypt": encrypt,
-            "decrypt": lambda: Command("decrypt", ["decrypt"], env=with_key, converts=True),
+            "encrypt": lambda: conversion("encrypt", ["encrypt"]),
+            "decrypt": lambda: conversion("decrypt", ["decrypt"]),
             "passphrase": passphrase,
         }
 
@@ -913,7 +944,7 @@ class Harness:
         if process.returncode < 0:  # killed: nothing it said counts
             self.scan(f"after {command.name} was killed")
             if command.converts:
-                self.restore_plaintext()
+                self.restore_storage()
             return
         if "Traceback" in stderr or "hit a problem" in stderr:
             self.violation("crash", f"{command.name}: {stderr.strip()[-400:]}")
@@ -926,25 +957,40 @@ class Harness:
                 self.violation(command.kind, f"{command.name}: {problem}")
         self.scan(f"after {command.name}")
         if command.converts:
-            self.restore_plaintext()
+            self.restore_storage()
 
-    def restore_plaintext(self) -> None:
-        """An encrypt that went ahead (wrongly, or killed after its rename, or with the app
-        gone) is undone, so that the rounds go on with a plaintext database."""
+    def opens_with(self, storage: str, key_file: Path | None = None) -> bool:
+        was, self.storage = self.storage, storage
         try:
-            conn = sqlite3.connect(f"{self.db.as_uri()}?mode=ro", uri=True, timeout=10)
+            conn = self.connect(key_file)
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                return  # plaintext
+                return True
             finally:
                 conn.close()
-        except sqlite3.DatabaseError:
-            pass  # "file is not a database": encrypted
-        key = {"REFLECTCOACH_PASSPHRASE_FILE": str(self.passphrase_file)}
-        self.paths["encrypted database decrypted again"] += 1
-        subprocess.run(
-            self.cli("decrypt"), env={**self.env, **key}, capture_output=True, timeout=120
-        )
+        except Exception:  # "file is not a database", or the wrong key
+            return False
+        finally:
+            self.storage = was
+
+    def restore_storage(self) -> None:
+        """A conversion that went ahead (wrongly, or killed after its rename, or with the
+        app gone) is undone, so that the rounds go on with the database as it was made:
+        plaintext, or encrypted with the first key."""
+        if self.opens_with(self.storage):
+            return
+        new_key = {"REFLECTCOACH_PASSPHRASE_FILE": str(self.new_passphrase_file)}
+        if self.storage == "plain":
+            args, env = ["decrypt"], self.key_env
+            if self.opens_with("encrypted", self.new_passphrase_file):
+                env = new_key
+        elif self.opens_with("plain"):
+            args, env = ["encrypt"], self.key_env
+        else:  # rekeyed with the new passphrase: back to the first
+            args = ["passphrase", "--new-passphrase-file", str(self.passphrase_file)]
+            env = new_key
+        self.paths[f"database converted back ({' '.join(args[:1])})"] += 1
+        subprocess.run(self.cli(*args), env={**self.env, **env}, capture_output=True, timeout=120)
 
     # -- checks -------------------------------------------------------------------------
 
@@ -952,9 +998,11 @@ class Harness:
 import json, sys
 from pathlib import Path
 from reflectcoach.store import Store
-db, ids = Path(sys.argv[1]), json.loads(sys.argv[2])
+from reflectcoach.store.key import Key
+db, ids, key_file = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+key = Key.from_passphrase(Path(key_file).read_text().strip()) if key_file else None
 try:
-    store = Store.open(db)
+    store = Store.open(db, key=key)
 except Exception as problem:
     print(json.dumps({"open": f"{type(problem).__name__}: {problem}"}))
     sys.exit()
@@ -975,7 +1023,10 @@ print(json.dumps({"integrity": result, "answers": answers}))
         self.scan("end of round")
         talks = [t for t in [*self.talks, self.talk] if t.id is not None and t.acked]
         done = subprocess.run(
-            [sys.executable, "-c", self.CHECK, str(self.db), json.dumps([t.id for t in talks])],
+            [
+                sys.executable, "-c", self.CHECK, str(self.db), json.dumps([t.id for t in talks]),
+                str(self.passphrase_file) if self.storage == "encrypted" else "",
+            ],
             env=self.env, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         try:
@@ -1104,7 +1155,7 @@ def compact(text: str) -> str:
 
 
 def table(harness: Harness, rounds: int, seed: int, elapsed: float) -> str:
-    lines = [f"app + CLI crash harness: seed {seed}, {rounds} rounds"]
+    lines = [f"app + CLI crash harness: seed {seed}, {rounds} rounds, {harness.storage} databases"]
     lines.append(f"answers acknowledged by the app: {harness.acknowledged}")
     lines.append(f"conversations answered in the app: {len(harness.talks) + 1}")
     kills = sum(harness.kills.values())
@@ -1132,9 +1183,11 @@ def table(harness: Harness, rounds: int, seed: int, elapsed: float) -> str:
     return "\n".join(lines)
 
 
-def run(rounds: int, seed: int, work: Path, *, verbose: bool = False) -> Harness:
+def run(
+    rounds: int, seed: int, work: Path, *, storage: str = "plain", verbose: bool = False
+) -> Harness:
     """`rounds` rounds in `work` (a new, empty folder); the harness, for its counts."""
-    harness = Harness(work, random.Random(seed), verbose=verbose)
+    harness = Harness(work, random.Random(seed), storage=storage, verbose=verbose)
     harness.setup()
     try:
         for _ in range(rounds):
@@ -1148,6 +1201,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=200, help="rounds to play (default 200)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--storage",
+        choices=("plain", "encrypted"),
+        default="plain",
+        help="plaintext databases (default), or encrypted ones (SQLCipher; every process "
+        "is given the key, as the suite's --storage encrypted does)",
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each round does")
     args = parser.parse_args()
@@ -1158,10 +1218,12 @@ def main() -> int:
     if args.keep is not None:
         shutil.rmtree(args.keep, ignore_errors=True)
         args.keep.mkdir(parents=True)
-        harness = run(args.rounds, args.seed, args.keep, verbose=args.verbose)
+        harness = run(args.rounds, args.seed, args.keep, storage=args.storage, verbose=args.verbose)
     else:
         with tempfile.TemporaryDirectory(prefix="reflectcoach-crash-app-") as folder:
-            harness = run(args.rounds, args.seed, Path(folder), verbose=args.verbose)
+            harness = run(
+                args.rounds, args.seed, Path(folder), storage=args.storage, verbose=args.verbose
+            )
     print(table(harness, args.rounds, args.seed, time.monotonic() - started))
     return 1 if harness.violations else 0
 

@@ -353,3 +353,29 @@ def unlinked_database_files(pid: int, db: Path) -> list[str]:
             if target.endswith(DELETED) and target[: -len(DELETED)] in names:
                 found.append(f"{process} fd {fd} -> {target}")
     return found
+
+
+def held_locks(pid: int, db: Path) -> dict[str, list[str]]:
+    """The POSIX locks `pid` holds on `db`, its -wal and its -shm (Linux /proc/locks), by
+    suffix ("" for the database itself), each as "READ 128-128". A process with a WAL-mode
+    connection open holds a read lock on the database (SQLite's SHARED lock) and one on the
+    -shm (the byte that says "in use"): a descriptor of the file closed outside SQLite drops
+    them, and a second process then finds itself the last user."""
+    files: dict[tuple[int, int, int], str] = {}
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            info = os.stat(f"{db}{suffix}")
+        except OSError:
+            continue
+        files[(os.major(info.st_dev), os.minor(info.st_dev), info.st_ino)] = suffix
+    held: dict[str, list[str]] = {suffix: [] for suffix in files.values()}
+    for line in Path("/proc/locks").read_text().splitlines():
+        # "1: POSIX  ADVISORY  READ 1234 08:01:5678 128 128"; a waiter's line has "->"
+        fields = line.split()
+        if len(fields) != 8 or fields[1] != "POSIX" or int(fields[4]) != pid:
+            continue
+        major, minor, inode = fields[5].split(":")
+        suffix = files.get((int(major, 16), int(minor, 16), int(inode)))
+        if suffix is not None:
+            held[suffix].append(f"{fields[3]} {fields[6]}-{fields[7]}")
+    return held
