@@ -284,13 +284,6 @@ class Harness:
         for path, key in ((self.passphrase_file, "ab"), (self.new_passphrase_file, "cd")):
             path.write_text(f"x'{key * 32}'\n", encoding="ascii")
             path.chmod(0o600)
-        # Plain mode shows a typed date in words and takes it on an empty line.
-        whole = ["a goal", "a first step", "2026-03-10", "", "a second step", "2026-03-18", ""]
-        for name in ("Sam", "Ana"):
-            self.plain(self.db, name, [f"{name} goal", "call the team", *whole[2:]])
-            self.plain(self.db, name, [*whole[:4], "write notes", "2026-04-20", ""])
-        for name in ("Sam", "Ana", "Lee"):
-            self.plain(self.db, name, [f"{name} is just starting"])
         # A small export of another database: imported, deleted and imported again.
         side = self.work / "side.db"
         self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", "", ":skip", ":skip"])
@@ -303,6 +296,18 @@ class Harness:
         )  # fmt: skip
         exported = json.loads(self.import_file.read_text())
         self.import_ids = [item["id"] for item in exported if "script_id" in item]
+        self.seed()
+
+    def seed(self) -> None:
+        """The database the rounds start from: completed plans (their commitments, pairs to
+        compare), plans in progress, and the small export imported."""
+        # Plain mode shows a typed date in words and takes it on an empty line.
+        whole = ["a goal", "a first step", "2026-03-10", "", "a second step", "2026-03-18", ""]
+        for name in ("Sam", "Ana"):
+            self.plain(self.db, name, [f"{name} goal", "call the team", *whole[2:]])
+            self.plain(self.db, name, [*whole[:4], "write notes", "2026-04-20", ""])
+        for name in ("Sam", "Ana", "Lee"):
+            self.plain(self.db, name, [f"{name} is just starting"])
         subprocess.run(
             self.cli("import", str(self.import_file)), env=self.env, check=True,
             capture_output=True, timeout=120,
@@ -313,6 +318,21 @@ class Harness:
             raise RuntimeError(
                 f"setup: {len(completed)} plans completed, {commitments} commitments"
             )
+
+    def start_over(self, why: str) -> None:
+        """The database is damaged beyond opening: kept aside for a look, and the rounds go
+        on with a new one (what the talks acknowledged was in the old one)."""
+        self.kill_app("the database was damaged")
+        aside = self.work / "damaged" / f"round-{self.round_number}"
+        aside.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal", "-clean"):
+            path = Path(f"{self.db}{suffix}")
+            if path.exists():
+                path.rename(aside / path.name)
+        self.log(f"started over with a new database ({why}); the old one is in {aside}")
+        self.paths["started over: the database was damaged"] += 1
+        self.talks, self.talk = [], Talk()
+        self.seed()
 
     # -- reading the database from this process (sqlite3 only, read-only) -----------------
 
@@ -1036,9 +1056,12 @@ print(json.dumps({"integrity": result, "answers": answers}))
             return
         if "open" in found:
             self.violation("integrity", f"cannot open: {found['open']}")
+            self.start_over("it cannot be opened")
             return
         if found["integrity"] != "ok":
             self.violation("integrity", f"integrity_check: {found['integrity']}")
+            self.start_over("its integrity check failed")
+            return
         alive = "while the app runs" if self.app_alive() else "after the app ended"
         for talk in talks:
             stored = found["answers"].get(talk.id, {})
