@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ScreenStackError
@@ -98,6 +98,9 @@ class ReflectCoachApp(App[None]):
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = clock.today
+        # The pause that takes a lone pending digit (widgets/digits.py): None is Textual's own
+        # `set_timer`; tests put a timer here that they fire by hand.
+        self.digit_timer: Callable[[float, Callable[[], None]], Any] | None = None
         # None (tests, and anything not started from the command line) keeps them in memory.
         self.settings = settings if settings is not None else saved.UserSettings()
         theme = self.settings.get(saved.THEME)
