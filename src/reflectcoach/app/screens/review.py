@@ -354,8 +354,8 @@ class ReviewScreen(Screen[None]):
         def chosen(resume: bool | None) -> None:
             if resume:
                 self._resume(row["id"])
-            else:
-                self._open(row["id"])
+            elif resume is False:
+                self._open(row["id"])  # None: escape closed the dialog
 
         self.app.push_screen(
             ConfirmScreen(
@@ -364,6 +364,7 @@ class ReviewScreen(Screen[None]):
                 title="Continue this reflection?",
                 yes="Continue",
                 no="Read it",
+                escape_cancels=True,
             ),
             chosen,
         )
