@@ -98,8 +98,9 @@ def display(step: Step, value: Any, labels: Mapping[str, str]) -> str:
     return str(value)
 
 
-def instructions(step: Step, labels: Mapping[str, str]) -> str:
-    """One line telling a person how to answer this kind of question."""
+def instructions(step: Step, labels: Mapping[str, str], today: dt.date | None = None) -> str:
+    """One line telling a person how to answer this kind of question (a date's examples
+    counted from `today`, the clock's when None, and inside the step's bounds)."""
     kind = step.type or QuestionType.TEXT
     if kind is QuestionType.LONG_TEXT:
         return "Write as much as you like."
@@ -117,7 +118,8 @@ def instructions(step: Step, labels: Mapping[str, str]) -> str:
     if kind is QuestionType.NUMBER:
         return "A number" + _range_words(step.min, step.max) + "."
     if kind is QuestionType.DATE:
-        return "A date: 2026-12-04, today, tomorrow, friday, next week, in 2 weeks, end of month."
+        today = today if today is not None else clock.today()
+        return f"A date: {dates.examples(today, *date_bounds(step, today))}."
     return ""
 
 

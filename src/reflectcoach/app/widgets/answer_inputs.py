@@ -29,6 +29,7 @@ from reflectcoach.core import clock
 from reflectcoach.engine.answers import (
     MAX_TEXT,
     AnswerError,
+    date_bounds,
     date_value,
     display,
     instructions,
@@ -103,7 +104,11 @@ class AnswerInput(Vertical):
     @property
     def how(self) -> str:
         """The line under the input telling how to answer."""
-        return instructions(self.step, self.labels)
+        return instructions(self.step, self.labels, self.today())
+
+    def today(self) -> dt.date:
+        today = getattr(self.app, "today", clock.today)
+        return today()
 
     def how_line(self, extra: str = "") -> Static:
         words = " ".join(part for part in (self.how, extra) if part)
@@ -579,7 +584,7 @@ class DateInput(TextAnswer):
     def compose(self) -> ComposeResult:
         yield Input(
             value=self.starting_text,
-            placeholder="A date, then Enter: friday, in 2 weeks, 2026-12-04",
+            placeholder=f"A date, then Enter: {self.examples()}",
             max_length=100,
             classes="answer-control",
         )
@@ -590,9 +595,10 @@ class DateInput(TextAnswer):
         super().on_mount()
         self.preview(self.value())
 
-    def today(self) -> dt.date:
-        today = getattr(self.app, "today", clock.today)
-        return today()
+    def examples(self) -> str:
+        """Three words to try, all inside the question's bounds today."""
+        today = self.today()
+        return dates.examples(today, *date_bounds(self.step, today), short=True)
 
     def resolved(self, text: str) -> dt.date:
         """The day `text` means today, within the step's bounds; AnswerError otherwise."""
