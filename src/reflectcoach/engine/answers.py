@@ -38,12 +38,30 @@ def normalise(step: Step, raw: Any, labels: Mapping[str, str], today: dt.date | 
     if kind is QuestionType.CHOICE:
         return _choice(raw, labels)
     if kind is QuestionType.MULTI:
-        return _multi(raw, labels)
+        chosen = _multi(raw, labels)
+        alone = alone_clash(step, chosen)
+        if alone is not None:
+            raise AnswerError(
+                f"'{labels.get(alone, alone)}' goes alone: pick it or the others, not both."
+            )
+        return chosen
     if kind is QuestionType.YES_NO:
         return _yes_no(raw)
     if kind is QuestionType.SCALE:
         return _scale(step, raw)
     return _number(step, raw)
+
+
+def exclusive_values(step: Step) -> frozenset[str]:
+    """A multi question's options that go alone (`exclusive: true`)."""
+    return frozenset(option.value for option in step.options if option.exclusive)
+
+
+def alone_clash(step: Step, chosen: Sequence[str]) -> str | None:
+    """The exclusive option picked together with others, if any."""
+    if len(chosen) < 2:
+        return None
+    return next((value for value in chosen if value in exclusive_values(step)), None)
 
 
 def fits(step: Step, value: Any) -> bool:
@@ -65,6 +83,7 @@ def fits(step: Step, value: Any) -> bool:
             and bool(value)
             and all(isinstance(v, str) and v in options for v in value)
             and len(set(value)) == len(value)
+            and alone_clash(step, value) is None
         )
     if kind is QuestionType.YES_NO:
         return isinstance(value, bool)

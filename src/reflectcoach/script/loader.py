@@ -58,7 +58,7 @@ QUESTION_KEYS = (
 )
 COMMITMENT_KEYS = ("due", "goal")
 BRANCH_KEYS = ("if", "go")
-OPTION_KEYS = ("value", "label")
+OPTION_KEYS = ("value", "label", "exclusive")
 # Words of the condition language and the recall prefix cannot name steps.
 RESERVED = frozenset(conditions.KEYWORDS | {"recall"})
 SCALE_DEFAULT = (1, 5)
@@ -607,7 +607,10 @@ class _Checker:
             if value is None:
                 return None
             label = self.template("label", found["label"]) if "label" in found else None
-            return Option(value, label or templates.literal(value))
+            exclusive = (
+                self.flag("exclusive", found["exclusive"]) if "exclusive" in found else False
+            )
+            return Option(value, label or templates.literal(value), exclusive)
         if not isinstance(item, Scalar) or item.value is None:
             self.error_at(item, f"an option must be text or {{value, label}}, not {describe(item)}")
             return None

@@ -32,7 +32,7 @@ from reflectcoach.app.export_target import (
 )
 from reflectcoach.app.screens.confirm import confirm_replace
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.app.widgets.format_choice import FormatChoice
+from reflectcoach.app.widgets.format_choice import FormatButton, FormatChoice
 from reflectcoach.core import settings
 from reflectcoach.core.text import clean
 
@@ -103,7 +103,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Label("Format", classes="export-label")
             with FormatChoice(id="export-format"):
                 for fmt, label in FORMAT_LABELS.items():
-                    yield RadioButton(label, value=fmt == self.format, id=f"export-{fmt}")
+                    yield FormatButton(label, value=fmt == self.format, id=f"export-{fmt}")
             yield Label("File", classes="export-label")
             # The app's clock, not date.today(): tests fix it so snapshots stay still.
             yield Input(default_path(self.format, self.app.today(), folder), id="export-path")
