@@ -20,7 +20,6 @@ from textual.events import Key
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.validation import Number
 from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -36,6 +35,7 @@ from reflectcoach.engine.answers import (
     display,
     exclusive_values,
     instructions,
+    normalise,
     scale_bounds,
 )
 from reflectcoach.script import dates
@@ -578,21 +578,15 @@ class YesNoAnswer(AnswerInput):
 
 
 class NumberAnswer(TextAnswer):
-    """A single-line answer with a Number validator: problems show while typing."""
+    """A single-line answer checked by the engine's own rule as it is typed: every key
+    shows (a number-only Input dropped letters without a word, so "six" showed nothing),
+    and what it takes is said at once ("'six' is not a number: type digits, like 6")."""
 
     def compose(self) -> ComposeResult:
         yield Input(
             value=self.starting_text,
-            placeholder="A number, then Enter",
-            type="number",
-            validators=[
-                Number(
-                    minimum=self.step.min,
-                    maximum=self.step.max,
-                    failure_description=instructions(self.step, self.labels),
-                )
-            ],
-            validate_on=["changed", "submitted"],
+            placeholder="A number in digits, then Enter",
+            max_length=40,
             classes="answer-control",
         )
         yield self.how_line("Enter to answer.")
@@ -600,11 +594,25 @@ class NumberAnswer(TextAnswer):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        result = event.validation_result
-        if result is None or result.is_valid or not event.value.strip():
-            self.post_message(self.Problem(None))
-        else:
-            self.post_message(self.Problem(instructions(self.step, self.labels)))
+        self.post_message(self.Problem(number_problem(self.step, event.value)))
+
+
+def number_problem(step: Any, text: str) -> str | None:
+    """What is wrong with `text` as this number question's answer, as it is typed; None
+    when it is fine (or empty, or a sign or point still being typed)."""
+    word = text.strip()
+    if not word or word in ("-", "+", ".", "-.", "+."):
+        return None
+    try:
+        normalise(step, word, {})
+    except AnswerError as problem:
+        try:
+            float(word.replace("_", ""))
+        except ValueError:
+            shown = word if len(word) <= 20 else word[:19] + "…"
+            return f"'{shown}' is not a number: type it in digits, like 6 or 2.5. {problem}"
+        return str(problem)
+    return None
 
 
 class DateInput(TextAnswer):
