@@ -489,7 +489,8 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # Opened at the section of the screen it came from (or the one beneath a dialog).
+            self.push_screen(HelpScreen([type(s) for s in reversed(self.screen_stack)]))
 
     def action_export_all(self) -> None:
         from reflectcoach.app.screens.confirm import confirm_replace
