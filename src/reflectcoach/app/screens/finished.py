@@ -49,12 +49,13 @@ class FinishedScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def default_path(self) -> str:
+        from reflectcoach.app.export_target import default_name
         from reflectcoach.app.screens.export import export_folder
         from reflectcoach.core import settings
 
         day = self.rc_app.today().isoformat()
         folder = export_folder(self.rc_app.settings.get(settings.EXPORT_FOLDER))
-        return f"{folder.rstrip('/') or '/'}/reflectcoach-{self.session.script.id}-{day}.md"
+        return default_name("markdown", day, folder, self.session.script.id)
 
     def compose(self) -> ComposeResult:
         conv = self.session.conversation

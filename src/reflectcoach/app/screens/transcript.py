@@ -191,7 +191,11 @@ class TranscriptScreen(Screen[None]):
             return
         self.app.push_screen(
             ExportScreen(
-                ExportSelection(f"This reflection: {describe(self.row)}.", ids=(self.row["id"],))
+                ExportSelection(
+                    f"This reflection: {describe(self.row)}.",
+                    ids=(self.row["id"],),
+                    subject=self.row["script_id"],
+                )
             )
         )
 
