@@ -1322,7 +1322,7 @@ def test_a_check_in_follows_up_goal_settings_commitment(
     with Store.open(tmp_path / "r.db") as store:
         goal = session.start(store, scripts["goal_setting"], "Ben")
         drive_on(goal.conversation, GOAL_SETTING[0])
-        [made] = store.commitments(mentorship="Ben")
+        [made] = store.commitments.all(mentorship="Ben")
         assert (made.text, made.due) == ("Ask Priya in person on Monday", dt.date(2026, 12, 8))
 
         check_in = session.start(store, scripts["check_in"], "Ben")
@@ -1342,7 +1342,7 @@ def test_a_check_in_follows_up_goal_settings_commitment(
                 answer = CHECK_IN[0].answers.get(question.step.id, _default(question.step))
             conv.answer(answer)
         assert asked.count("last_time") == 2  # the status, then "By when now?"
-        [carried] = store.commitments(mentorship="Ben")
+        [carried] = store.commitments.all(mentorship="Ben")
         assert (carried.status, carried.due) == ("not_yet", dt.date(2026, 12, 15))
 
         # Another mentorship's check-in has nothing to follow up.
