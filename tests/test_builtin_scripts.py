@@ -931,7 +931,7 @@ def test_first_meeting_tells_mentor_and_mentee_apart(scripts: dict[str, Script])
     assert "now" in mentee.path and "mentor_why" not in mentee.path
     assert "mentor_why" in mentor.path and "now" not in mentor.path
     record = mentor.record_text() or ""
-    assert "Ben will:" in record and "Ana will:" in record
+    assert "**I will:**" in record and "**You will, Ana:**" in record
     assert "Nothing said here goes into a review" in record
 
 

@@ -1,0 +1,206 @@
+"""The built-ins as a practitioner signs them: the findings of the mentoring-programme designer's
+review ("Conversations a practitioner signs"), each held by the record or the path it changed.
+
+The walks, `drive` and the recalled answers are those of test_builtin_scripts.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_builtin_scripts import (
+    ALL_RECALL,
+    SKIP,
+    TODAY,
+    Each,
+    Walk,
+    _load,
+    drive,
+)
+
+from reflectcoach.script.model import Script
+
+BUILTIN = (
+    "find_a_mentor",
+    "mentor_readiness",
+    "first_meeting",
+    "goal_setting",
+    "check_in",
+    "midpoint_review",
+    "tough_conversation",
+    "receiving_feedback",
+    "closing",
+)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLECTCOACH_TODAY", TODAY)
+
+
+@pytest.fixture(scope="module")
+def scripts() -> dict[str, Script]:
+    return {script_id: _load(script_id) for script_id in BUILTIN}
+
+
+def _share(script: Script, answers: dict, recalled=None, follow_ups=()) -> str:
+    return drive(script, Walk(answers, recalled, follow_ups)).record_share() or ""
+
+
+def _full(script: Script, answers: dict, recalled=None, follow_ups=()) -> str:
+    return drive(script, Walk(answers, recalled, follow_ups)).record_plain() or ""
+
+
+# -- find_a_mentor -------------------------------------------------------------------------
+
+LEARN = "How to lead a project without authority."
+
+
+def test_find_a_mentor_message_reads_as_prose(scripts: dict[str, Script]) -> None:
+    own = {"route": "own", "name": "Ana", "first": "Priya", "learn": LEARN}
+    share = _share(scripts["find_a_mentor"], own)
+    message = share.split("Hi Priya,")[1]
+    # The answer ends its own line; its capital and full stop are never pasted mid-sentence.
+    assert f"I'm looking for a mentor who has done what I'm learning now: {LEARN}\n" in message
+    assert "authority.," not in share and "authority.." not in share
+    # Each paragraph of the message is one line: nothing breaks where the YAML wrapped.
+    assert (
+        "Would you be open to mentoring me? I'm asking for 30 minutes a month, for three "
+        "months to start, at times that suit you.\n"
+    ) in message
+    # How well the person knows the mentor reads as a value, not as the option's explanation.
+    assert "How I know Priya: we've worked together\n" in share
+    assert "well: we've" not in share
+    programme = _share(scripts["find_a_mentor"], {"route": "programme", "learn": LEARN})
+    assert f"through the programme, to learn this: {LEARN}\n" in programme
+
+
+def test_find_a_mentor_reflects_the_fear_in_the_persons_words(
+    scripts: dict[str, Script],
+) -> None:
+    fear = "I hate taking up a busy person's time"
+    conv = drive(
+        scripts["find_a_mentor"],
+        Walk({"hard_part": fear, "hard_reply": "Offering to keep it to 30 minutes"}),
+    )
+    asked = next(e.question for e in conv.history if e.step_id == "hard_reply")
+    assert f'You wrote: "{fear}".' in asked
+    said = " ".join(
+        conv.render(conv.script.steps[s].say)[0]
+        for s in conv.path
+        if conv.script.steps.get(s) and conv.script.steps[s].say is not None
+    )
+    assert "flattered" not in said  # no canned reassurance
+    full, share = conv.record_plain() or "", conv.record_share() or ""
+    assert "Offering to keep it to 30 minutes" in full
+    assert "Offering to keep it to 30 minutes" not in share and fear not in share
+
+
+# -- mentor_readiness ----------------------------------------------------------------------
+
+
+def test_mentor_readiness_asks_everyone_where_the_hour_goes(scripts: dict[str, Script]) -> None:
+    script = scripts["mentor_readiness"]
+    slot = "Thursday mornings, after the team meeting"
+    for time in ("hour", "two", "more", "unsure"):
+        conv = drive(script, Walk({"mentee": "Jordan", "time": time, "time_slot": slot}))
+        assert "time_slot" in conv.path, time
+        share = conv.record_share() or ""
+        assert f"Where an hour with Jordan goes in my calendar: {slot}" in share
+    # "Not sure yet" is replaced by the slot: no "Time I can give: I'm not sure yet".
+    unsure = _share(script, {"time": "unsure", "time_slot": slot})
+    assert "not sure" not in unsure and "Time I can give" not in unsure
+    assert "Time I can give: two hours a month" in _share(script, {"time": "two"})
+
+
+def test_mentor_readiness_manager_plan_is_several_sentences(scripts: dict[str, Script]) -> None:
+    script = scripts["mentor_readiness"]
+    share = _share(script, {"mentee": "Jordan", "review": "yes", "manager_plan": "rule,talk"})
+    assert (
+        "- Because I have a say in Jordan's review:\n"
+        "  - We'll agree a clear rule that mentoring stays out of reviews.\n"
+        "  - I'll raise it openly at our first meeting.\n"
+    ) in share
+    assert "If I'll have a say" not in share and "programme lead" not in share
+    assert "review" not in _share(script, {"mentee": "Jordan", "review": "no"}).split("## ")[0]
+
+
+# -- first_meeting -------------------------------------------------------------------------
+
+
+def test_first_meeting_every_agreement_has_a_midpoint(scripts: dict[str, Script]) -> None:
+    script = scripts["first_meeting"]
+    for months in ("6", "2"):
+        conv = drive(script, Walk({"months": months, "midpoint": SKIP}))
+        assert "midpoint" in conv.path, months
+        share = conv.record_share() or ""
+        assert (
+            f"Mid-point review: halfway through the {months} months, on a day we set at the "
+            "first meeting"
+        ) in share
+    dated = _share(script, {"months": "6", "midpoint": "in 3 months"})
+    assert "Mid-point review: Monday 1 March 2027" in dated
+
+
+def test_first_meeting_agreement_pastes_no_option_label(scripts: dict[str, Script]) -> None:
+    script = scripts["first_meeting"]
+    mentor = {"role": "mentor", "name": "Marcus", "partner": "Priya", "manages": "no"}
+    share = _share(script, {**mentor, "who_books": "mentee", "feedback_me": "asked"})
+    assert "- Booking meetings: Priya (the mentee)\n" in share
+    assert "to drive" not in share
+    assert 'How I like to hear feedback: asked first ("can I give you some feedback?")' in share
+    mentee = {"role": "mentee", "name": "Priya", "partner": "Marcus", "manages": "no"}
+    assert "- Booking meetings: Priya (the mentee)\n" in _share(
+        script, {**mentee, "who_books": "mentee"}
+    )
+    assert "- Booking meetings: Marcus (the mentor)\n" in _share(
+        script, {**mentee, "who_books": "mentor"}
+    )
+    assert "- Booking meetings: we take turns\n" in _share(script, {**mentee, "who_books": "turns"})
+    # No manager in the pairing: nothing about one in the agreement.
+    assert "manages" not in share
+    rules = _share(
+        script, {**mentor, "manages": "yes", "manager_plan": "rules", "manager_rules": "No reviews"}
+    )
+    assert "- One of us manages the other. The rule that keeps the two roles apart: No " in rules
+
+
+def test_first_meeting_way_out_is_a_list(scripts: dict[str, Script]) -> None:
+    share = _share(scripts["first_meeting"], {"way_out": "either,halfway,lead"})
+    assert (
+        "A no-fault way out\n------------------\n\n"
+        "- Either of us may end it with a short note, and no reasons given.\n"
+        "- At the halfway point, we check whether to carry on.\n"
+        "- If we get stuck, we ask the programme lead for help.\n"
+    ) in share
+
+
+def test_first_meeting_agreement_speaks_as_i_and_you(scripts: dict[str, Script]) -> None:
+    mentor = {
+        "role": "mentor",
+        "name": "Marcus",
+        "partner": "Priya",
+        "i_will": "Listen first",
+        "you_will": "Bring the agenda",
+        "success": "Priya runs a project from kickoff to delivery",
+        "first_question": "What brought you here",
+    }
+    share = _share(scripts["first_meeting"], mentor)
+    assert "- I will: Listen first\n" in share
+    assert "- You will, Priya: Bring the agenda\n" in share
+    assert "Marcus will" not in share and "Marcus's question" not in share
+    assert "- How you like to hear it, Priya: ________" in share
+    assert "4. My question for you: What brought you here" in share
+    # The mentor's picture of success is a guess, marked as the mentee's to rewrite.
+    assert "- Success, as I guess it (yours to rewrite, Priya): Priya runs a project" in share
+    mentee = _share(scripts["first_meeting"], {"role": "mentee", "success": "I run a project"})
+    assert "- Success would look like: I run a project" in mentee and "guess" not in mentee
+
+
+def test_first_meeting_rematch_note_has_no_agreement_lines(scripts: dict[str, Script]) -> None:
+    walk = {"role": "mentor", "partner": "Dee", "manages": "yes", "manager_plan": "rematch"}
+    share = _share(scripts["first_meeting"], walk)
+    assert share.startswith("A note to the programme lead")
+    assert "Your own hopes" not in share and "Mid-point" not in share
+
+
+_ = (ALL_RECALL, Each)  # used by the tests further down
