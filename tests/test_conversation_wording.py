@@ -6,6 +6,8 @@ The walks, `drive` and the recalled answers are those of test_builtin_scripts.py
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from test_builtin_scripts import (
     ALL_RECALL,
@@ -14,9 +16,12 @@ from test_builtin_scripts import (
     Each,
     Walk,
     _load,
+    _recall,
     drive,
+    drive_on,
 )
 
+from reflectcoach.engine.conversation import Conversation, Turn
 from reflectcoach.script.model import Script
 
 BUILTIN = (
@@ -203,4 +208,90 @@ def test_first_meeting_rematch_note_has_no_agreement_lines(scripts: dict[str, Sc
     assert "Your own hopes" not in share and "Mid-point" not in share
 
 
-_ = (ALL_RECALL, Each)  # used by the tests further down
+# -- goal_setting --------------------------------------------------------------------------
+
+
+class Listening(Conversation):
+    """A conversation that keeps the coach's words as they were shown, in order."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown = [say.text for say in self.turn.says]
+
+    def answer(self, raw: Any) -> Turn:
+        turn = super().answer(raw)
+        self.shown += [say.text for say in turn.says]
+        return turn
+
+    def skip(self) -> Turn:
+        turn = super().skip()
+        self.shown += [say.text for say in turn.says]
+        return turn
+
+
+def listen(script: Script, walk: Walk) -> Listening:
+    conv = Listening(script, recall=_recall(walk.recalled), follow_ups=walk.follow_ups)
+    drive_on(conv, walk)
+    return conv
+
+
+def _says(conv: Listening) -> str:
+    return "\n".join(conv.shown)
+
+
+def test_goal_setting_names_the_skill_before_rating_it(scripts: dict[str, Script]) -> None:
+    conv = drive(scripts["goal_setting"], Walk({"skill": "presenting to senior people"}))
+    assert conv.path.index("skill") < conv.path.index("baseline")
+    rated = next(e for e in conv.history if e.step_id == "baseline")
+    assert rated.question == "On the skill behind this goal, where are you today?"  # one series
+    hint = conv.script.steps["baseline"].hint
+    assert hint is not None and '"presenting to senior people"' in conv.render(hint)[0]
+    share = conv.record_share() or ""
+    assert (
+        "- The skill behind it: presenting to senior people\n- Skill rating: 5 out of 10" in share
+    )
+
+
+def test_goal_setting_folds_in_labelled_parts_with_a_readable_date(
+    scripts: dict[str, Script],
+) -> None:
+    walk = {
+        "smart": "assignable,realistic",
+        "fix_specific": "Present the numbers myself",
+        "fix_measurable": "Three times with no notes",
+        "fix_time": "2027-06-30",
+    }
+    conv = listen(scripts["goal_setting"], Walk(walk))
+    said = _says(conv)
+    assert (
+        "Specific: Present the numbers myself\n"
+        "Measurable: Three times with no notes\n"
+        "By: Wednesday 30 June 2027"
+    ) in said
+    assert "2027-06-30" not in said and "   " not in said
+    assert "Yours:" not in said and "Realistic:" not in said  # nothing added there
+
+
+def test_goal_setting_offers_to_put_what_makes_an_8_into_the_step(
+    scripts: dict[str, Script],
+) -> None:
+    script = scripts["goal_setting"]
+    eight = "Asking in person instead of by email"
+    walk = {
+        "next_step": Each("Email Priya about shadowing", "Ask Priya in person on Monday"),
+        "commitment": Each("5", "9"),
+        "raise_commitment": eight,
+        "revise": "change",
+    }
+    conv = listen(script, Walk(walk))
+    offered = next(e.question for e in conv.history if e.step_id == "revise")
+    assert f'put "{eight}" into it' in offered
+    assert f'with "{eight}" in it. It was: "Email Priya about shadowing".' in _says(conv)
+    share = conv.record_share() or ""
+    assert "- Do: Ask Priya in person on Monday" in share
+    assert "What would make it an 8" not in share  # it is in the step now
+    kept = _share(script, {**walk, "commitment": "5", "revise": "keep"})
+    assert f"- What would make it an 8: {eight}" in kept
+
+
+_ = (ALL_RECALL,)  # used by the tests further down
