@@ -631,9 +631,15 @@ RECEIVING_FEEDBACK = [
 ]
 
 AGENDA = "How to say no to the second project"
+MILESTONES = "A dry run in May, my own team in June"
 CHECK_IN_RECALL: Recalled = {
     **ALL_RECALL,
     ("check_in", "agenda"): (AGENDA, AGENDA),
+    ("check_in", "moment"): ("before", "ahead of me: help me prepare"),
+}
+GOAL_CARD_RECALL: Recalled = {
+    **ALL_RECALL,
+    ("goal_setting", "milestones"): (MILESTONES, MILESTONES),
 }
 
 CHECK_IN = [
@@ -646,10 +652,11 @@ CHECK_IN = [
             ("last_time", "due"): "2026-12-18",
             "since": "I was offered a second project",
             "agenda": AGENDA,
+            "milestone": "The dry run in May",
             "ask_for": "Feedback on my project plan",
             "feeling": "4",
         },
-        ALL_RECALL,
+        GOAL_CARD_RECALL,
         OPEN,
     ),
     Walk(
@@ -664,8 +671,9 @@ CHECK_IN = [
             "feeling": "2",
             "feeling_low": "yes",
             "raise_how": "Can we look at how these meetings are working for us",
+            "milestone": SKIP,
         },
-        None,
+        GOAL_CARD_RECALL,
         OPEN[:1],
     ),
     Walk({"moment": "before", "feeling": "1", "feeling_low": "no", "last_time": "dropped"}),
@@ -722,6 +730,7 @@ CHECK_IN = [
             "make_surer": "later",
         }
     ),
+    Walk({"role": "mentor", "moment": "before"}),
 ]
 
 MIDPOINT_RECALL: Recalled = {

@@ -10,7 +10,11 @@ from typing import Any
 
 import pytest
 from test_builtin_scripts import (
+    AGENDA,
     ALL_RECALL,
+    CHECK_IN_RECALL,
+    GOAL_CARD_RECALL,
+    MILESTONES,
     SKIP,
     TODAY,
     Each,
@@ -294,4 +298,30 @@ def test_goal_setting_offers_to_put_what_makes_an_8_into_the_step(
     assert f"- What would make it an 8: {eight}" in kept
 
 
-_ = (ALL_RECALL,)  # used by the tests further down
+# -- check_in ------------------------------------------------------------------------------
+
+
+def test_check_in_asks_which_milestone_today_moves(scripts: dict[str, Script]) -> None:
+    script = scripts["check_in"]
+    before = {"role": "mentee", "partner": "Ben", "moment": "before", "milestone": "The dry run"}
+    conv = drive(script, Walk(before, GOAL_CARD_RECALL))
+    asked = next(e.question for e in conv.history if e.step_id == "milestone")
+    assert f'milestones: "{MILESTONES}". Which one does today move?' in asked
+    assert "- The goal card's milestone it moves: The dry run" in (conv.record_share() or "")
+    # No goal card: nothing to link to, nothing asked.
+    assert "milestone" not in drive(script, Walk(before, ALL_RECALL)).path
+
+
+def test_check_in_recalls_the_agenda_only_from_a_before_meeting_check_in(
+    scripts: dict[str, Script],
+) -> None:
+    script = scripts["check_in"]
+    after = {"partner": "Ben", "moment": "after", "covered": "yes", "sure": "9"}
+    planned = drive(script, Walk(after, CHECK_IN_RECALL))
+    assert "covered" in planned.path
+    assert f"The plan before we met: {AGENDA}" in (planned.record_share() or "")
+    # The latest check-in was itself after a meeting: its agenda is an older meeting's.
+    debriefed = {**CHECK_IN_RECALL, ("check_in", "moment"): ("after", "just over")}
+    conv = drive(script, Walk(after, debriefed))
+    assert "covered" not in conv.path
+    assert AGENDA not in (conv.record_markdown() or "")
