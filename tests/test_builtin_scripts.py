@@ -786,7 +786,7 @@ MIDPOINT_REVIEW = [
             "new_goal": "Run the planning meeting on my own by May",
             "decision": "adjust",
             "changes": "rhythm,roles",
-            "change_detail": "Every two weeks, and Ana books",
+            "change_rest": "Ana books, and sends the agenda the day before",
             "review_date": SKIP,
             "unsaid": SKIP,
         },
@@ -802,10 +802,19 @@ MIDPOINT_REVIEW = [
             "decision": "end",
             "exit_note": "I have valued this and I think we have got what we can for now",
             "exit_when": "next week",
+            "unsaid": SKIP,
         }
     ),
     Walk(
-        {"decision": "end", "rerate": "4", "exit_when": "friday", "moved": SKIP},
+        {
+            "decision": "end",
+            "rerate": "4",
+            "exit_when": "friday",
+            "moved": SKIP,
+            "unsaid": "That I stopped preparing",
+            "unsaid_raise": "yes",
+            "unsaid_how": "I have not been preparing, and I want to say why",
+        },
         MIDPOINT_RECALL,
     ),
     Walk(
@@ -813,6 +822,24 @@ MIDPOINT_REVIEW = [
         MIDPOINT_RECALL,
     ),
     Walk({"role": "mentor", "rater": "theirs", "rerate": "8"}),
+    # Adjusting: the rhythm proposed once is the whole change, or the rest is asked for.
+    Walk(
+        {
+            "rhythm": "too_rare",
+            "rhythm_change": "Every two weeks",
+            "decision": "adjust",
+            "changes": "rhythm",
+        }
+    ),
+    Walk(
+        {
+            "decision": "adjust",
+            "changes": "focus",
+            "change_detail": "Focus on the board presentation",
+            "unsaid_raise": "yes",
+        }
+    ),
+    Walk({"decision": "end", "exit_when": "friday", "unsaid_raise": "no"}),
 ]
 
 WALKS = {
@@ -1435,7 +1462,8 @@ def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Sc
     adjust = drive(script, MIDPOINT_REVIEW[1])
     record = adjust.record_markdown() or ""
     assert "**The goal, re-aimed:** Run the planning meeting on my own by May" in record
-    assert "**The change, in my words:** Every two weeks, and Ana books" in record
+    assert "**The rhythm, in my words:** A fixed Thursday slot" in record
+    assert "**The change, in my words:** Ana books, and sends the agenda" in record
     [made] = adjust.made()
     assert made.goal == "Run the planning meeting on my own by May"
     assert "Meetings feel like status reports" not in (adjust.record_share() or "")

@@ -325,3 +325,37 @@ def test_check_in_recalls_the_agenda_only_from_a_before_meeting_check_in(
     conv = drive(script, Walk(after, debriefed))
     assert "covered" not in conv.path
     assert AGENDA not in (conv.record_markdown() or "")
+
+
+# -- midpoint_review -----------------------------------------------------------------------
+
+
+def test_midpoint_review_asks_for_the_rhythm_once(scripts: dict[str, Script]) -> None:
+    script = scripts["midpoint_review"]
+    rhythm = {"rhythm": "too_rare", "rhythm_change": "Every two weeks", "decision": "adjust"}
+    only = drive(script, Walk({**rhythm, "changes": "rhythm"}))
+    asked = [e.step_id for e in only.history]
+    assert asked.count("rhythm_change") == 1
+    assert "change_detail" not in asked and "change_rest" not in asked
+    share = only.record_share() or ""
+    proposal = share.split("What I'll propose")[1]
+    assert "- The rhythm, in my words: Every two weeks" in proposal
+    more = drive(script, Walk({**rhythm, "changes": "rhythm,roles", "change_rest": "Ana books"}))
+    question = next(e.question for e in more.history if e.step_id == "change_rest")
+    assert 'Your rhythm is in already: "Every two weeks".' in question
+    assert "change_detail" not in more.path
+    assert "- The change, in my words: Ana books" in (more.record_share() or "")
+
+
+def test_midpoint_review_asks_how_to_raise_what_is_unsaid(scripts: dict[str, Script]) -> None:
+    unsaid = "I would like more direct feedback"
+    opening = "Can I ask for something I have not said yet?"
+    walk = {"unsaid": unsaid, "unsaid_raise": "yes", "unsaid_how": opening}
+    conv = drive(scripts["midpoint_review"], Walk(walk))
+    question = next(e.question for e in conv.history if e.step_id == "unsaid_raise")
+    assert question == f'You wrote: "{unsaid}". Will you raise it with Default answer for partner?'
+    full, share = conv.record_plain() or "", conv.record_share() or ""
+    assert f"- How I'll open it: {opening}" in full
+    assert opening not in share and unsaid not in share
+    kept = drive(scripts["midpoint_review"], Walk({**walk, "unsaid_raise": "no"}))
+    assert "unsaid_how" not in kept.path
