@@ -343,6 +343,7 @@ TOUGH_CONVERSATION = [
         {
             "role": "mentor",
             "other": "Sam",
+            "manages": "yes",
             "track": "feedback",
             "feedback_about": "missed",
             "want_me": "To stop carrying the plan alone",
@@ -357,6 +358,7 @@ TOUGH_CONVERSATION = [
             "sbi_situation": "In our last three meetings",
             "sbi_behaviour": "The agreed draft did not arrive",
             "sbi_impact": "I could not give useful feedback",
+            "review_apart": "I will say this stays out of your review",
             "the_ask": "Send the draft two days before we meet",
             "contrast_not": "I do not want you to think I am giving up on you",
             "contrast_do": "I want us to find a rhythm that works",
@@ -407,7 +409,7 @@ TOUGH_CONVERSATION = [
             "other": "Jo",
             "track": "request",
             "request_about": "more_time",
-            "request_what": "An extra 30 minutes a month until June",
+            "the_ask": "An extra 30 minutes a month until June",
             "request_gain": "A mentee who turns up prepared",
             "request_no": "I will ask for one extra session before my review",
             "hear_it": "soft",
@@ -424,7 +426,56 @@ TOUGH_CONVERSATION = [
         },
         {("first_meeting", "way_out"): (["either"], "either of us may end it")},
     ),
-    Walk({"role": "mentor", "track": "ending", "ending_about": "early", "ending_next": SKIP}),
+    Walk(
+        {
+            "role": "mentor",
+            "manages": "yes",
+            "track": "ending",
+            "ending_about": "early",
+            "ending_lead": "self",
+            "ending_next": SKIP,
+        }
+    ),
+    # A manager ending it: the programme lead first.
+    Walk(
+        {
+            "role": "mentor",
+            "other": "Jo",
+            "manages": "yes",
+            "track": "ending",
+            "ending_lead": "lead",
+            "lead_first": "Tomorrow, before I say anything to Jo",
+        },
+        {("first_meeting", "way_out"): (["either"], "either of us may end it")},
+    ),
+    # The short version: what you want, the facts, the opening as heard, one reply.
+    Walk(
+        {
+            "role": "mentor",
+            "other": "Sam",
+            "manages": "yes",
+            "depth": "quick",
+            "track": "feedback",
+            "feedback_about": "missed",
+            "review_apart": "I will say this stays out of your review",
+            "hear_it": "fine",
+            "likely": "defensive",
+            "if_defensive": "I hear that, and I still want a fix",
+            "ready": "4",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "depth": "quick",
+            "track": "request",
+            "hear_it": "verdict",
+            "likely": "quiet",
+            "ready": "1",
+        }
+    ),
+    Walk({"role": "mentee", "depth": "quick", "track": "ending", "likely": "upset"}),
+    Walk({"role": "mentee", "depth": "quick", "track": "feedback", "likely": "agrees"}),
 ]
 
 OPEN = (

@@ -6,6 +6,7 @@ The walks, `drive` and the recalled answers are those of test_builtin_scripts.py
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from test_builtin_scripts import (
     _recall,
     drive,
     drive_on,
+    minutes,
 )
 
 from reflectcoach.engine.conversation import Conversation, Turn
@@ -359,3 +361,91 @@ def test_midpoint_review_asks_how_to_raise_what_is_unsaid(scripts: dict[str, Scr
     assert opening not in share and unsaid not in share
     kept = drive(scripts["midpoint_review"], Walk({**walk, "unsaid_raise": "no"}))
     assert "unsaid_how" not in kept.path
+
+
+# -- tough_conversation --------------------------------------------------------------------
+
+WAY_OUT = {("first_meeting", "way_out"): (["either"], "either of us may end it")}
+
+
+def test_tough_conversation_way_out_only_on_the_ending_track(scripts: dict[str, Script]) -> None:
+    script = scripts["tough_conversation"]
+    for track in ("feedback", "request", "ending"):
+        record = _full(script, {"track": track, "feedback_about": "missed"}, WAY_OUT)
+        assert ("Our agreed way out" in record) is (track == "ending"), track
+
+
+def test_tough_conversation_request_track_asks_for_the_request_once(
+    scripts: dict[str, Script],
+) -> None:
+    want = "An extra 30 minutes a month until June"
+    conv = drive(scripts["tough_conversation"], Walk({"track": "request", "the_ask": want}))
+    asked = [e.question for e in conv.history]
+    assert not any("exactly are you asking for" in q for q in asked)
+    assert sum("ask for" in q for q in asked) == 1
+    # The gain and the fallback come after the request they are about.
+    assert conv.path.index("the_ask") < conv.path.index("request_gain")
+    share = conv.record_share() or ""
+    assert f"The ask\n-------\n\n{want}\n" in share and share.count(want) == 1
+
+
+def test_tough_conversation_rehearsal_is_private(scripts: dict[str, Script]) -> None:
+    replies = {
+        "contrast_not": "I do not want you to think I am giving up on you",
+        "if_defensive": "I hear that and I still want a fix",
+        "if_silent": "Take your time",
+        "if_upset": "Shall we pause for a minute",
+        "if_agrees": "What will be different next time",
+    }
+    conv = drive(scripts["tough_conversation"], Walk({"other": "Marcus", **replies}))
+    full, share = conv.record_plain() or "", conv.record_share() or ""
+    for reply in replies.values():
+        assert reply in full and reply not in share, reply
+    assert "If Marcus gets defensive: I hear that" in full
+    rehearse = conv.script.steps["rehearse"].say
+    assert rehearse is not None and "own copy" in rehearse.source
+
+
+def test_tough_conversation_a_manager_keeps_feedback_out_of_the_review(
+    scripts: dict[str, Script],
+) -> None:
+    script = scripts["tough_conversation"]
+    manager = {"role": "mentor", "other": "Marcus", "manages": "yes", "track": "feedback"}
+    walk = {**manager, "review_apart": "I will say it stays out of your review"}
+    conv = drive(script, Walk(walk))
+    assert "review_apart" in conv.path
+    share = conv.record_share() or ""
+    assert "- Keeping it out of Marcus's review: I will say it stays out of your review" in share
+    # Not a manager, or the mentee: not asked.
+    assert "review_apart" not in drive(script, Walk({**manager, "manages": "no"})).path
+    mentee = drive(script, Walk({"role": "mentee", "track": "feedback"}))
+    assert "manages" not in mentee.path and "review_apart" not in mentee.path
+    # Ending it with your own report: the programme lead is offered first.
+    ending = drive(
+        script,
+        Walk({**manager, "track": "ending", "ending_lead": "lead", "lead_first": "Tomorrow"}),
+    )
+    assert ending.path.index("ending_lead") < ending.path.index("ending_worked")
+    assert "- Talk to the programme lead first: Tomorrow" in (ending.record_share() or "")
+    assert "ending_lead" not in drive(script, Walk({"role": "mentee", "track": "ending"})).path
+
+
+def test_tough_conversation_has_a_short_version(scripts: dict[str, Script]) -> None:
+    script = scripts["tough_conversation"]
+    welcome = script.steps["welcome"].say
+    assert welcome is not None
+    stated = re.search(r"(\d+) to (\d+) for the short version", " ".join(welcome.source.split()))
+    assert stated, welcome.source
+    low, high = int(stated.group(1)), int(stated.group(2))
+    quick = {"depth": "quick", "likely": "defensive", "if_defensive": "I hear that"}
+    for track in ("feedback", "request", "ending"):
+        conv = drive(script, Walk({**quick, "track": track, "hear_it": "verdict"}))
+        assert "story" not in conv.path and "safety" not in conv.path, track
+        assert {"want_me", "opening", "hear_it", "likely", "if_defensive"} <= set(conv.path)
+        assert "if_silent" not in conv.path  # one reply
+        if track == "feedback":
+            assert {"sbi_situation", "sbi_behaviour", "sbi_impact"} <= set(conv.path)
+        assert low * 0.9 - 0.5 <= minutes(conv) <= high * 1.1 + 0.5, (track, minutes(conv))
+    conv = drive(script, Walk({**quick, "track": "feedback", "hear_it": "fine"}))
+    assert conv.path[-2] == "done_quick"
+    assert "I hear that" not in (conv.record_share() or "")  # the reply is rehearsal: mine
