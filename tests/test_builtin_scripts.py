@@ -636,6 +636,19 @@ MENTOR_READINESS = [
     Walk({"stage": "programme", "hesitation": SKIP, "mentored_unhelpful": SKIP}),
 ]
 
+REHEARSED: Recalled = {
+    ("tough_conversation", "opening"): ("I want to understand", "I want to understand"),
+    ("tough_conversation", "hear_it"): ("fine", "what I mean: facts, and my side of them"),
+    ("tough_conversation", "the_ask"): ("Drafts on time", "Drafts on time"),
+}
+REWRITTEN: Recalled = {
+    ("tough_conversation", "opening"): ("You never send it", "You never send it"),
+    ("tough_conversation", "hear_it"): ("verdict", "a verdict on who they are"),
+    ("tough_conversation", "rewrite"): ("Two drafts were late", "Two drafts were late"),
+    ("tough_conversation", "the_ask"): ("Drafts on time", "Drafts on time"),
+    ("tough_conversation", "track"): ("request", "a request: something I need from Sam"),
+}
+
 RECEIVING_FEEDBACK = [
     Walk(
         {
@@ -660,25 +673,43 @@ RECEIVING_FEEDBACK = [
     Walk(
         {
             "role": "mentor",
+            "giver": "Sam",
             "kind": "rehearsed",
             "went": "partly",
-            "surprise": "Sam agreed straight away",
-            "agreed": "Drafts two days before each meeting",
-            "reaction": "relieved",
-            "trigger": "relationship",
-            "from_trusted": "That I could say it sooner",
-            "not_true": SKIP,
-            "clarify": "no",
-            "accept": "4",
-            "tell_giver": "no",
+            "said_opening": "own_words",
+            "needed": "Time to say why the drafts were late",
+            "next_time": "Ask before I explain",
+            "agreed": "Send Sam the new meeting plan",
+            "agreed_when": "friday",
+            "their_part": "Drafts two days before each meeting",
         },
+        REHEARSED,
+    ),
+    Walk({"kind": "rehearsed", "needed": SKIP, "next_time": SKIP, "agreed": SKIP}),
+    Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
+    # A quick feedback rehearsal asked no ask: an older rehearsal's is not recalled.
+    Walk(
+        {"kind": "rehearsed", "said_opening": "not_said", "agreed_when": SKIP},
         {
-            ("tough_conversation", "opening"): ("I want to understand", "I want to understand"),
-            ("tough_conversation", "the_ask"): ("Drafts on time", "Drafts on time"),
+            **REWRITTEN,
+            ("tough_conversation", "depth"): ("quick", "10 to 15 minutes"),
+            ("tough_conversation", "track"): ("feedback", "feedback"),
         },
     ),
-    Walk({"kind": "rehearsed", "trigger": "identity", "surprise": SKIP, "agreed": SKIP}),
-    Walk({"kind": "written", "trigger": "nothing", "thanks": SKIP, "tell_giver": "later"}),
+    Walk({"kind": "rehearsed", "said_opening": "as_written"}, REWRITTEN),
+    Walk(
+        {"kind": "rehearsed"},
+        {k: v for k, v in REHEARSED.items() if k != ("tough_conversation", "the_ask")},
+    ),
+    Walk(
+        {
+            "kind": "meeting",
+            "trigger": "relationship",
+            "tell_giver": "no",
+            "experiment": "Pause before answering",
+        }
+    ),
+    Walk({"kind": "written", "trigger": "identity"}),
 ]
 
 AGENDA = "How to say no to the second project"

@@ -16,6 +16,9 @@ from test_builtin_scripts import (
     CHECK_IN_RECALL,
     GOAL_CARD_RECALL,
     MILESTONES,
+    RECEIVING_FEEDBACK,
+    REHEARSED,
+    REWRITTEN,
     SKIP,
     TODAY,
     Each,
@@ -449,3 +452,89 @@ def test_tough_conversation_has_a_short_version(scripts: dict[str, Script]) -> N
     conv = drive(script, Walk({**quick, "track": "feedback", "hear_it": "fine"}))
     assert conv.path[-2] == "done_quick"
     assert "I hear that" not in (conv.record_share() or "")  # the reply is rehearsal: mine
+
+
+# -- receiving_feedback --------------------------------------------------------------------
+
+
+def test_receiving_feedback_debrief_recalls_the_rewritten_opening(
+    scripts: dict[str, Script],
+) -> None:
+    conv = listen(scripts["receiving_feedback"], Walk({"kind": "rehearsed"}, REWRITTEN))
+    said = _says(conv)
+    assert 'you rewrote your opening to: "Two drafts were late"' in said
+    assert "You never send it" not in said
+    record = conv.record_markdown() or ""
+    assert "**The opening I planned:** Two drafts were late" in record
+    assert "You never send it" not in record
+    assert "**I planned to ask for:** Drafts on time" in record
+    # Read as it was meant, the first draft is the plan.
+    kept = listen(scripts["receiving_feedback"], Walk({"kind": "rehearsed"}, REHEARSED))
+    assert 'you planned to open with: "I want to understand"' in _says(kept)
+    # A short feedback rehearsal asked for no ask: an older rehearsal's is not recalled.
+    quick = {
+        **REWRITTEN,
+        ("tough_conversation", "depth"): ("quick", "10 to 15 minutes"),
+        ("tough_conversation", "track"): ("feedback", "feedback"),
+    }
+    conv = listen(scripts["receiving_feedback"], Walk({"kind": "rehearsed"}, quick))
+    assert "Drafts on time" not in _says(conv) + (conv.record_markdown() or "")
+
+
+def test_receiving_feedback_debrief_is_about_the_talk_given(scripts: dict[str, Script]) -> None:
+    conv = drive(scripts["receiving_feedback"], RECEIVING_FEEDBACK[1])
+    asked = {e.step_id: e.question for e in conv.history}
+    assert asked["said_opening"] == "Did you say your opening?"
+    assert asked["needed"] == "What did Sam need that you didn't expect?"
+    assert asked["next_time"] == "What would you do differently next time?"
+    assert asked["their_part"] == "And what will Sam follow up?"
+    assert not {"accept", "thanks", "what_said", "reaction", "experiment"} & set(asked)
+    share = conv.record_share() or ""
+    assert "- My opening: I said it in other words.\n" in share
+    assert "- What Sam needed that I didn't expect: Time to say why" in share
+    assert "- I'll follow up: Send Sam the new meeting plan\n- By: Friday 4 December 2026" in share
+    assert "- Sam will follow up: Drafts two days before each meeting" in share
+    assert "Ask before I explain" not in share  # next time: my own copy
+    # What the person agreed to do is a commitment, due on the date given.
+    [made] = conv.made()
+    assert (made.text, made.due, made.step_id) == (
+        "Send Sam the new meeting plan",
+        "2026-12-04",
+        "agreed",
+    )
+
+
+def test_receiving_feedback_record_reads_as_sentences(scripts: dict[str, Script]) -> None:
+    script = scripts["receiving_feedback"]
+    share = _share(script, {"giver": "Marcus", "kind": "meeting", "tell_giver": "now"})
+    assert "- How it came: in a conversation\n" in share
+    assert "- Telling Marcus: soon, so they can notice\n" in share
+    assert "planned or not" not in share and "yes, soon:" not in share
+    later = _share(script, {"giver": "Marcus", "kind": "written", "tell_giver": "later"})
+    assert "- How it came: in writing\n" in later
+    assert "- Telling Marcus: once I've tried it\n" in later
+
+
+def test_receiving_feedback_an_experiment_kept_to_oneself_is_private(
+    scripts: dict[str, Script],
+) -> None:
+    walk = {"kind": "meeting", "experiment": "Pause before answering", "tell_giver": "no"}
+    conv = drive(scripts["receiving_feedback"], Walk(walk))
+    assert "Pause before answering" in (conv.record_plain() or "")
+    assert "Pause before answering" not in (conv.record_share() or "")
+    assert "experiment" not in (conv.record_share() or "").lower()
+    told = _share(scripts["receiving_feedback"], {**walk, "tell_giver": "now"})
+    assert "- I'll try: Pause before answering" in told
+
+
+def test_receiving_feedback_states_the_debriefs_time(scripts: dict[str, Script]) -> None:
+    script = scripts["receiving_feedback"]
+    welcome = script.steps["welcome"].say
+    assert welcome is not None
+    stated = re.search(r"in (\d+) to (\d+) minutes,\s+a debrief", welcome.source)
+    assert stated, welcome.source
+    low, high = int(stated.group(1)), int(stated.group(2))
+    for walk in RECEIVING_FEEDBACK:
+        conv = drive(script, walk)
+        if conv.path[-2] == "done_debrief":
+            assert low * 0.9 - 0.5 <= minutes(conv) <= high * 1.1 + 0.5
