@@ -538,3 +538,43 @@ def test_receiving_feedback_states_the_debriefs_time(scripts: dict[str, Script])
         conv = drive(script, walk)
         if conv.path[-2] == "done_debrief":
             assert low * 0.9 - 0.5 <= minutes(conv) <= high * 1.1 + 0.5
+
+
+# -- closing -------------------------------------------------------------------------------
+
+
+def test_closing_asks_the_mentee_what_the_mentor_took(scripts: dict[str, Script]) -> None:
+    gave = "I hope my questions about the new tools were useful to you"
+    mentee = {"role": "mentee", "partner": "Ben", "mentee_gave": gave}
+    conv = drive(scripts["closing"], Walk(mentee, ALL_RECALL))
+    asked = next(e.question for e in conv.history if e.step_id == "mentee_gave")
+    assert asked == "And what might Ben have taken from you? Say it to them."
+    share = conv.record_share() or ""
+    letter = share.split("Before and after")[0]
+    assert f"What I hope you took from me. {gave}" in letter
+    mentor = drive(scripts["closing"], Walk({"role": "mentor"}, ALL_RECALL))
+    assert "mentee_gave" not in mentor.path and "mentor_learned" in mentor.path
+
+
+def test_closing_reads_the_rating_in_the_persons_words(scripts: dict[str, Script]) -> None:
+    script = scripts["closing"]
+    grew = listen(
+        script, Walk({"rerate": "8", "grew": "Running the meeting every week"}, ALL_RECALL)
+    )
+    assert "real movement" not in _says(grew)  # no canned verdict on the numbers
+    asked = next(e.question for e in grew.history if e.step_id == "grew")
+    assert asked == "From 4 to 8. In your own words, what made the difference?"
+    assert "- What made the difference: Running the meeting every week" in (
+        grew.record_share() or ""
+    )
+    dipped = drive(script, Walk({"rerate": "2", "dipped": "How much there is to it"}, ALL_RECALL))
+    assert "- What I see in the skill now: How much there is to it" in (dipped.record_share() or "")
+    held = drive(script, Walk({"rerate": "4", "held": "The goal changed"}, ALL_RECALL))
+    assert "- What I make of it: The goal changed" in (held.record_share() or "")
+
+
+def test_closing_agenda_numbers_run_on_with_nothing_left_open(scripts: dict[str, Script]) -> None:
+    share = _share(scripts["closing"], {"loose_ends": SKIP}, ALL_RECALL)
+    agenda = share.split("Agenda for our last meeting")[1]
+    numbers = [line.split(".")[0] for line in agenda.splitlines() if line[:1].isdigit()]
+    assert numbers == ["1", "2", "3", "4", "5"]
