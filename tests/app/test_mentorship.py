@@ -221,3 +221,17 @@ def test_a_not_yet_answer_compares_with_its_new_date() -> None:
          "skipped": False, "commitment_id": "c1"},
     ]  # fmt: skip
     assert _step_texts(parts)["last_time"] == "not yet · Friday 20 March 2026"
+
+
+async def test_a_number_question_is_not_a_rating(sam, make_app, db_path) -> None:
+    from store.helpers import run
+
+    with Store.open(db_path) as store:
+        run(store, [("months", "How many months should this run?", "number", 6, "6")],
+            script_id="first_meeting", mentorship="Sam")  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        keys = [s.key for s in screen.query_one(RatingList).series]
+        assert ("first_meeting", "months") not in keys
+        assert keys == [("goal_setting", "baseline"), ("tough_conversation", "ready")]
