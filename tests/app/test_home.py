@@ -366,3 +366,23 @@ async def test_x_sets_aside_and_it_leaves_the_list(fixture_app, drive, seed, db_
     with Store.open(db_path) as store:
         assert store.conversation(aside)["status"] == "abandoned"
         assert store.conversation(kept)["status"] == "in_progress"
+
+
+async def test_summaries_wrap_indented_and_even(make_app, drive) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.pause()
+        listing = app.screen.query_one("#scripts", OptionList)
+        for index in range(listing.option_count):
+            text = str(listing.get_option_at_index(index).prompt)
+            title, *summary = text.split("\n")
+            assert summary, title
+            width = listing.content_size.width
+            for line in summary:
+                assert line.startswith("  ") and len(line) <= width, (title, line)
+            if len(summary) > 1:
+                assert len(summary[-1].split()) > 1, (title, summary)  # no word alone

@@ -235,3 +235,19 @@ async def test_a_number_question_is_not_a_rating(sam, make_app, db_path) -> None
         keys = [s.key for s in screen.query_one(RatingList).series]
         assert ("first_meeting", "months") not in keys
         assert keys == [("goal_setting", "baseline"), ("tough_conversation", "ready")]
+
+
+async def test_the_timeline_gives_long_titles_the_spare_width(sam, make_app, db_path) -> None:
+    from store.helpers import run
+
+    title = "Prepare For A First Meeting With Sam"
+    with Store.open(db_path) as store:
+        run(store, [("topic", "What is it about?", "text", "x", "x")],
+            script_id="prepare_for_a_first_meeting_with_sam", mentorship="Sam")  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_sam(pilot)
+        timeline = screen.query_one(MentorshipTimeline)
+        await pilot.pause()
+        lines = [timeline.render_line(y).text for y in range(timeline.row_count + 1)]
+        assert any(title in line for line in lines), lines

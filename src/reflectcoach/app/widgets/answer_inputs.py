@@ -20,6 +20,7 @@ from textual.events import Key
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -587,6 +588,8 @@ class NumberAnswer(TextAnswer):
             value=self.starting_text,
             placeholder="A number in digits, then Enter",
             max_length=40,
+            validators=[NumberRule(self.step)],  # the red border; the words come from below
+            validate_on=["changed", "submitted"],
             classes="answer-control",
         )
         yield self.how_line("Enter to answer.")
@@ -595,6 +598,18 @@ class NumberAnswer(TextAnswer):
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Problem(number_problem(self.step, event.value)))
+
+
+class NumberRule(Validator):
+    """The engine's rule for a number answer, as a Textual validator (number_problem)."""
+
+    def __init__(self, step: Any) -> None:
+        super().__init__()
+        self.step = step
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = number_problem(self.step, value)
+        return self.success() if problem is None else self.failure(problem)
 
 
 def number_problem(step: Any, text: str) -> str | None:
