@@ -386,3 +386,38 @@ async def test_summaries_wrap_indented_and_even(make_app, drive) -> None:
                 assert line.startswith("  ") and len(line) <= width, (title, line)
             if len(summary) > 1:
                 assert len(summary[-1].split()) > 1, (title, summary)  # no word alone
+
+
+async def test_at_60x20_the_footer_keeps_quit_and_help(review_app, filled_db, drive) -> None:
+    from textual.widgets import Footer
+
+    from reflectcoach.app.screens.review import ReviewScreen
+
+    from .conftest import settle
+
+    app = review_app(start="check_in")
+    async with app.run_test(size=(60, 20)) as pilot:
+        for _ in range(2):  # a conversation, then review (the most keys)
+            await settle(pilot)
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            keys = [k for k in footer.children if getattr(k, "action", None)]
+            always = [k for k in keys if k.action in ("quit", "help")]
+            assert len(always) == 2, type(app.screen)
+            for key in always:
+                assert footer.region.contains_region(key.region), key.action
+                label = str(key.render())
+                assert ("Quit" if key.action == "quit" else "Help") in label, label
+                for other in keys:
+                    assert other is key or not other.region.overlaps(key.region), other.action
+            await app.push_screen(ReviewScreen())
+
+
+async def test_a_dialog_dims_the_screen_behind_it(make_app, drive) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        assert app.screen.styles.background.a < 1  # the home screen shows through

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import one_line
 from reflectcoach.core.text import clean
 
@@ -107,7 +108,7 @@ class CompareScreen(Screen[None]):
         yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="compare-detail-box"):
             yield Static("", id="compare-detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

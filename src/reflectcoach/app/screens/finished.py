@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import Button, Header, Input, Label, Markdown, Static
 
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.core.text import clean
 from reflectcoach.engine.records import copied_message
 
@@ -76,7 +77,7 @@ class FinishedScreen(Screen[None]):
             yield Label(plain("Export to"), markup=False)
             yield Input(self.default_path(), id="export-path")
             yield Button(plain("Export (e)"), id="export-button", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         path_input = self.query_one("#export-path", Input)

@@ -18,12 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, ReviewDetail
 from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
 from reflectcoach.app.widgets.review_format import count_words, describe
@@ -129,7 +130,7 @@ class ReviewScreen(Screen[None]):
         yield Static(Content(EMPTY_STORE), id="review-empty")
         # This screen has the most keys: the palette (ctrl+p, listed in help) gives up its
         # footer slot so the row's own keys fit in 80 columns.
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     @property
     def table(self) -> ReviewTable:

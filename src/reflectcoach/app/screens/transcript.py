@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.screens.confirm import delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import (
     count_words,
     describe,
@@ -71,7 +72,7 @@ class TranscriptScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="transcript-body"):
             yield Static("Loading…", id="transcript-title")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         # Back from a continued conversation the stored state has moved on; back from a
