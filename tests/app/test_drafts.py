@@ -311,10 +311,12 @@ EDITED = "Written in my own editor.\nWith a second line."
 
 
 async def test_ctrl_e_without_an_editor_says_how_to_set_one(
-    fixture_app, drive, monkeypatch: pytest.MonkeyPatch
+    fixture_app, drive, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
+    (tmp_path / "empty-bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no editor, nano or vi either
     app = fixture_app(start="every_type")
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
@@ -323,7 +325,29 @@ async def test_ctrl_e_without_an_editor_says_how_to_set_one(
         await d.settle()
         assert isinstance(app.screen, ConversationScreen)
         notice = str(app.screen.query_one("#notice", Static).render())
-        assert notice.startswith("No editor: No editor is set. Set VISUAL or EDITOR")
+        assert notice.startswith("No editor: No editor is set and none was found")
+        assert "Set VISUAL or EDITOR" in notice
+
+
+async def test_ctrl_e_falls_back_to_nano_and_says_so(
+    fixture_app, drive, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    nano = folder / "nano"
+    nano.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    nano.chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await reach_hopes(d)
+        await pilot.press("ctrl+e")
+        await d.settle()
+        said = [str(n.message) for n in app._notifications]
+        assert "No $VISUAL or $EDITOR is set: writing in nano." in said, said
 
 
 @pytest.mark.plaintext

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from reflectcoach.core import clock
-from reflectcoach.core.editor import EditorError, edit
+from reflectcoach.core.editor import EditorError, edit, find_editor
 from reflectcoach.core.sharing import has_private
 from reflectcoach.core.text import clean, typed
 from reflectcoach.engine.answers import AnswerError, date_value, display, instructions
@@ -249,6 +249,9 @@ class PlainRunner:
         else:
             start = edited if edited is not None else question.offered
             try:
+                found = find_editor()
+                if found is not None and found[1] is not None:
+                    self.say(f"  {found[1]}")
                 edited = edit("" if start is None else str(start))
             except EditorError as problem:
                 self.say(f"  {problem}")

@@ -191,7 +191,7 @@ class LongTextAnswer(AnswerInput):
             id="editor",
             priority=True,
             show=False,  # the line under the box says it; the footer has no room at 80
-            tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
+            tooltip="Write this answer in your own editor ($VISUAL, $EDITOR, else nano or vi)",
         ),
     ]
 
