@@ -287,11 +287,11 @@ async def test_resume_problems_are_notifications(fixture_app, drive, seed) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
         assert isinstance(app.screen, HomeScreen)
-        assert any("no conversation in progress" in n.message for n in app._notifications)
+        assert any("no conversation in progress" in n.message for n in app.notices_said)
         app.open_conversation(resume="zz[/]")
         app.open_conversation(script_id="[bold]nope[/]")
         await drive(pilot).settle()
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices_said]
         assert any("[bold]nope[/]" in m for m in messages)
         assert isinstance(app.screen, HomeScreen)
 
@@ -354,7 +354,7 @@ async def test_finished_exports_markdown(fixture_app, drive, tmp_path: Path) -> 
         await pilot.press("e")
         await d.settle()
         assert "To grow." in target.read_text(encoding="utf-8")
-        assert any(str(target) in n.message for n in app._notifications)
+        assert any(str(target) in n.message for n in app.notices_said)
         await pilot.press("escape")
         await d.settle()
         assert isinstance(app.screen, HomeScreen)

@@ -270,8 +270,9 @@ async def test_notices_never_cover_the_answer(fixture_app, drive, seed) -> None:
         await d.settle()
         await pilot.press("escape")
         await d.settle()
-        assert any("Conversation kept" in text for text in toasts(app))  # on home
-        assert not any("`" in text for text in toasts(app))
+        home_line = str(app.screen.query_one("#notice", Static).render())
+        assert "Conversation kept" in home_line and "`" not in home_line  # on home, in words
+        assert toasts(app) == []  # in home's own notice line, over nothing
         await pilot.press("c")  # straight back in, while it is still up
         await d.settle()
         assert isinstance(app.screen, ConversationScreen)
@@ -346,7 +347,7 @@ async def test_ctrl_e_falls_back_to_nano_and_says_so(
         await reach_hopes(d)
         await pilot.press("ctrl+e")
         await d.settle()
-        said = [str(n.message) for n in app._notifications]
+        said = [str(n.message) for n in app.notices_said]
         assert "No $VISUAL or $EDITOR is set: writing in nano." in said, said
 
 

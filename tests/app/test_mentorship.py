@@ -154,7 +154,7 @@ async def test_compare_needs_a_run_before(sam, make_app) -> None:
         await pilot.press("c")  # the goal setting: no run of its script before it
         await settle(pilot)
         assert app.screen is screen
-        assert any("Mark two completed runs" in str(n.message) for n in app._notifications)
+        assert any("Mark two completed runs" in str(n.message) for n in app.notices_said)
 
 
 async def test_compare_cuts_with_an_ellipsis_and_reads_whole(sam, make_app) -> None:
@@ -194,7 +194,7 @@ async def test_compare_of_different_scripts_says_why(sam, make_app) -> None:
         await pilot.press("c")
         await settle(pilot)
         assert app.screen is screen  # no empty screen
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(str(n.message) for n in app.notices_said)
         assert "different scripts" in said
         assert sam["goal"] not in said and "2026-01-05" in said
 

@@ -96,6 +96,7 @@ class ReflectCoachApp(App[None]):
         self._painted = asyncio.Event()
         self._unlocked = asyncio.Event()  # the store can be opened: plaintext, or a key found
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
+        self.notices_said: list[Notice] = []
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = clock.today
         # The pause that takes a lone pending digit (widgets/digits.py): None is Textual's own
@@ -238,13 +239,18 @@ class ReflectCoachApp(App[None]):
         it covers nothing, else as a toast."""
         message, title = in_words(message), in_words(title)
         seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
-        notice = Notice(message, title, severity, time.monotonic() + seconds)
+        notice = Notice(message, title, severity, time.monotonic() + seconds, markup)
+        self.notices_said.append(notice)  # every notice, wherever shown (tests read it)
         try:
             lines = self.screen.query(NoticeLine)
         except ScreenStackError:  # before the first screen, or after the last
             lines = None
         if lines and not markup:
             lines.first().show(notice)
+            if severity != "information":
+                # A warning is still news to the screen that comes up next (a conversation
+                # started at once over home): it takes it into its own line.
+                self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
             return
         self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

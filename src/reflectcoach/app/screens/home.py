@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reflectcoach.app.notices import NoticeLine, take_warnings
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
@@ -212,6 +213,7 @@ class HomeScreen(Screen[None]):
         # bare Textual app does.
         yield Header()
         yield Vertical(id="home")
+        yield NoticeLine()  # notices here, not as toasts over the lists
         yield KeysFooter()
 
     def form(self) -> list[Widget]:
@@ -266,6 +268,7 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
+        take_warnings(self)
         # Coming back, Textual gives the focus to whatever had it: after a script was started
         # from the filter that is the filter, where `c` or `r` would be typed as letters and
         # the footer loses the lists' keys. The lists are where home's keys work.

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.notices import NoticeLine, take_warnings
 from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
@@ -128,6 +129,7 @@ class ReviewScreen(Screen[None]):
             yield ReviewTable(id="review-table")
             yield ReviewDetail(id="review-detail")
         yield Static(Content(EMPTY_STORE), id="review-empty")
+        yield NoticeLine()  # notices here, not as toasts over the table
         # This screen has the most keys: the palette (ctrl+p, listed in help) gives up its
         # footer slot so the row's own keys fit in 80 columns.
         yield KeysFooter(show_command_palette=False)
@@ -149,6 +151,7 @@ class ReviewScreen(Screen[None]):
         self._load_choices()
 
     def on_screen_resume(self) -> None:
+        take_warnings(self)
         # Back from another screen with the focus in a filter box, the row keys (e, d, c)
         # would be typed into it: the table is where they work. Dialogs leave the table be.
         if self.loaded and isinstance(self.focused, Input):
