@@ -1062,7 +1062,9 @@ class _Checker:
             )
 
     def build(self, draft: _Draft) -> Step:
-        branches = tuple(Branch(go, cond) for go, cond, _ in draft.branches or ())
+        branches = tuple(
+            Branch(go, cond, Pos(node.line, node.col)) for go, cond, node in draft.branches or ()
+        )
         return Step(
             id=draft.id,
             pos=Pos(draft.key.line, draft.key.col),

@@ -113,6 +113,8 @@ class Branch:
 
     go: str
     condition: Condition | None = None
+    # Where it was written (the `go`, or the step for an implicit next): for coverage.
+    pos: Pos | None = None
 
 
 @dataclass(frozen=True, slots=True)

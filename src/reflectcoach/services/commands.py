@@ -42,6 +42,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
     ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
     (
+        "test",
+        "Run test plans (the built-ins' own by default) and report each failure as "
+        "plan.yaml:line:col; --coverage lists the branches no plan took.",
+    ),
+    (
         "validate",
         "Check script files (or folders of them) and report every problem as file:line:col.",
     ),

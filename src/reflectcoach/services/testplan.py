@@ -1,0 +1,461 @@
+"""Running test plans (script/testplan.py) through the engine and the store the app uses, and
+the branch coverage they reach.
+
+Each plan gets a database of its own, in memory: a copy of one migrated at the start (SQLite's
+backup API, a fraction of a millisecond), so plans are independent and hundreds run a second.
+Earlier conversations are run through the same sessions from their answers; open commitments
+are made as a completed conversation makes them. The conversation under test is started with
+`session.start`, answered question by question, and read back from the store: its record, its
+share copy (the record without its just-for-me parts) and the mentorship seen whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reflectcoach.core import clock
+from reflectcoach.engine.conversation import DONE, AnswerError, Conversation
+from reflectcoach.engine.followup import Made
+from reflectcoach.engine.records import plain_text, share_text
+from reflectcoach.script.loader import Diagnostic, load_file, suggest
+from reflectcoach.script.testplan import Answer, Plan, TextCheck, Where
+from reflectcoach.services import session
+
+if TYPE_CHECKING:
+    from reflectcoach.script.model import Script
+    from reflectcoach.store import Store
+
+# A plan whose answers keep a loop going stops here rather than running forever.
+MAX_TURNS = 1000
+END = "(end)"  # the edge out of an end step, in coverage
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    where: Where
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class Result:
+    plan: Plan
+    failures: list[Failure] = field(default_factory=list)
+    script: Script | None = None
+    # Edges taken: (script source, step id, branch index), END's index being -1.
+    edges: set[tuple[str, str, int]] = field(default_factory=set)
+    steps: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class PlanError(Exception):
+    """The plan cannot go on; `where` points at what it was doing."""
+
+    def __init__(self, where: Where, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.message = message
+
+
+@contextlib.contextmanager
+def fixed_today(day: dt.date | None) -> Iterator[None]:
+    """Today as the plan says, through the variable `core/clock.py` reads (as tests do)."""
+    if day is None:
+        yield
+        return
+    before = os.environ.get(clock.TODAY_ENV)
+    os.environ[clock.TODAY_ENV] = day.isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(clock.TODAY_ENV, None)
+        else:
+            os.environ[clock.TODAY_ENV] = before
+
+
+class Runner:
+    """Runs plans against `scripts` (a catalog's scripts by id); a plan may also name a script
+    file beside it, loaded once."""
+
+    def __init__(self, scripts: Mapping[str, Script]) -> None:
+        self.scripts = dict(scripts)
+        self._files: dict[str, Script | list[Diagnostic]] = {}
+        self._template = _migrated()
+
+    def close(self) -> None:
+        self._template.close()
+
+    # -- scripts -----------------------------------------------------------------------------
+
+    def script(self, name: str, plan: Plan, where: Where) -> Script:
+        if name.endswith((".yaml", ".yml")) or "/" in name:
+            path = (plan.folder / name).resolve()
+            key = str(path)
+            if key not in self._files:
+                loaded = load_file(path)
+                self._files[key] = loaded.script if loaded.script else loaded.errors
+            found = self._files[key]
+            if isinstance(found, list):
+                first = found[0] if found else None
+                raise PlanError(where, f"the script {name} has errors: {first}")
+            return found
+        script = self.scripts.get(name)
+        if script is None:
+            raise PlanError(where, f"no script '{name}'{suggest(name, self.scripts)}")
+        return script
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, plan: Plan) -> Result:
+        result = Result(plan)
+        store = self._store()
+        try:
+            with fixed_today(plan.today):
+                self._run(plan, store, result)
+        except PlanError as err:
+            result.failures.append(Failure(err.where, err.message))
+        finally:
+            store.db.close()
+        return result
+
+    def _store(self) -> Store:
+        from sqlite_utils import Database
+
+        from reflectcoach.store import Store
+
+        conn = sqlite3.connect(":memory:")
+        self._template.backup(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return Store(Path(":memory:"), Database(conn, execute_plugins=False))
+
+    def _run(self, plan: Plan, store: Store, result: Result) -> None:
+        for earlier in plan.before:
+            script = self.script(earlier.script, plan, earlier.where)
+            running = session.start(store, script, plan.mentorship)
+            _answer_all(running.conversation, earlier.answers, earlier.where, None)
+            if not running.conversation.finished:
+                step = running.conversation.state
+                raise PlanError(
+                    earlier.where, f"the earlier {script.id} stopped at '{step}': give its answer"
+                )
+        if plan.commitments:
+            _promise(store, plan)
+        script = self.script(plan.script, plan, plan.script_where)
+        result.script = script
+        running = session.start(store, script, plan.mentorship)
+        conversation = running.conversation
+        trace = _Tracer(conversation, result)
+        trace()
+        _answer_all(conversation, plan.answers, plan.where, trace)
+        _check(plan, store, running.id, conversation, trace.shown, result, self.scripts)
+
+
+class _Tracer:
+    """What the conversation showed and which edges it took, read after every action."""
+
+    def __init__(self, conversation: Conversation, result: Result) -> None:
+        self.conversation = conversation
+        self.result = result
+        self.shown: dict[str, list[str]] = {}
+        self.seen = 0  # entries of the path read so far
+
+    def __call__(self) -> None:
+        conversation, result = self.conversation, self.result
+        path = conversation.path
+        source = conversation.script.source
+        for index in range(max(self.seen, 1), len(path)):
+            before, after = path[index - 1], path[index]
+            if before != DONE:
+                result.edges.add((source, before, _taken(conversation, before, after)))
+        result.steps.update((source, s) for s in path[self.seen :] if s != DONE)
+        self.seen = len(path)
+        turn = conversation.turn
+        for say in turn.says:
+            self.shown.setdefault(say.step_id, []).append(say.text)
+        question = turn.question
+        if question is not None:
+            words = [question.text, question.hint or "", *(label for _, label in question.options)]
+            self.shown.setdefault(question.step.id, []).append("\n".join(words))
+
+
+def _taken(conversation: Conversation, source: str, dest: str) -> int:
+    """Which of `source`'s branches led to `dest`: the first whose condition holds (the
+    engine tries them in order, as here, on the same answers)."""
+    step = conversation.script.steps[source]
+    if dest == DONE and (step.end or not step.branches):
+        return -1
+    for index, branch in enumerate(step.branches):
+        holds = branch.condition is None or branch.condition.evaluate(conversation.lookup_value)
+        if holds and branch.go == dest:
+            return index
+    return next((i for i, b in enumerate(step.branches) if b.go == dest), -1)
+
+
+def _answer_all(
+    conversation: Conversation, answers: Sequence[Answer], where: Where, after: Any
+) -> bool:
+    """Give the answers, each step's in the order written; a step asked more often than it
+    has answers gets its last one again. Returns whether the conversation finished."""
+    queues: dict[str, list[Answer]] = {}
+    for item in answers:
+        queues.setdefault(item.step, []).append(item)
+    last: dict[str, Answer] = {}
+    turns = 0
+    while conversation.turn.question is not None:
+        turns += 1
+        question = conversation.turn.question
+        step_id = question.step.id
+        queue = queues.get(step_id)
+        if queue:
+            item = queue.pop(0)
+            last[step_id] = item
+        elif step_id in last:
+            item = last[step_id]
+        else:
+            return False
+        if turns > MAX_TURNS:
+            raise PlanError(item.where, f"still going after {MAX_TURNS} answers: a loop?")
+        try:
+            if item.raw is None:
+                conversation.skip()
+            else:
+                conversation.answer(item.raw)
+        except AnswerError as err:
+            raise PlanError(item.where, f"the answer to '{step_id}' was refused: {err}") from None
+        if after is not None:
+            after()
+    return conversation.finished
+
+
+def _promise(store: Store, plan: Plan) -> None:
+    """The plan's open commitments, made as a completed conversation makes them."""
+    conversation_id = store.start(
+        script_id="test_plan",
+        script_version=1,
+        script_sha256="",
+        title="Commitments from a test plan",
+        mentorship=plan.mentorship,
+        current_step=DONE,
+    )
+    made = [
+        Made(text=p.text, due=p.due, goal=p.goal, step_id="commitment", seq=n)
+        for n, p in enumerate(plan.commitments)
+    ]
+    store.journal(conversation_id).completed(record=None, position=0, current_step=DONE, made=made)
+
+
+def _check(
+    plan: Plan,
+    store: Store,
+    conversation_id: str,
+    conversation: Conversation,
+    shown: dict[str, list[str]],
+    result: Result,
+    scripts: Mapping[str, Script],
+) -> None:
+    expect = plan.expect
+    fail = result.failures.append
+    if conversation.finished != expect.finished:
+        where = expect.finished_where or plan.where
+        state = conversation.state
+        if expect.finished:
+            fail(
+                Failure(
+                    where,
+                    f"expected the conversation to finish; got it waiting at '{state}' "
+                    f"(no answer given for '{state}')",
+                )
+            )
+        else:
+            fail(Failure(where, "expected the conversation to be unfinished; got it finished"))
+    if expect.path is not None:
+        taken = tuple(s for s in conversation.path if s != DONE)
+        if taken != expect.path:
+            fail(Failure(expect.path_where or plan.where, _path_message(expect.path, taken)))
+    for step_id, check in expect.shows:
+        texts = shown.get(step_id)
+        if texts is None:
+            asked = ", ".join(shown) or "nothing"
+            fail(Failure(check.where, f"expected step '{step_id}' to be shown; got {asked}"))
+            continue
+        _text_check(check, "\n".join(texts), f"step '{step_id}' to show", fail)
+    row = store.conversation(conversation_id)
+    stored = (row or {}).get("record") or ""
+    if expect.record:
+        whole = plain_text(stored)
+        for check in expect.record:
+            _text_check(check, whole, "the record to", fail)
+    if expect.share:
+        shared = share_text(stored)
+        for check in expect.share:
+            _text_check(check, shared, "the share copy to", fail)
+    if expect.mentorship:
+        text = _mentorship_text(store, plan, scripts)
+        for check in expect.mentorship:
+            _text_check(check, text, "the mentorship to", fail)
+
+
+def _mentorship_text(store: Store, plan: Plan, scripts: Mapping[str, Script]) -> str:
+    from reflectcoach.services import mentorship_view
+
+    if plan.mentorship is None:
+        return ""
+    view = mentorship_view.load(store, scripts, plan.mentorship, clock.today())
+    titles = {k: s.title for k, s in scripts.items()}
+    return "\n".join(mentorship_view.plain_lines(view, titles))
+
+
+def _text_check(check: TextCheck, text: str, what: str, fail: Any) -> None:
+    folded = " ".join(text.split())
+    wanted = " ".join(check.text.split())
+    if (wanted in folded) == check.present:
+        return
+    verb = "contain" if check.present else "not contain"
+    fail(Failure(check.where, f"expected {what} {verb} {wanted!r}; got {_excerpt(folded, wanted)}"))
+
+
+def _excerpt(text: str, wanted: str, limit: int = 300) -> str:
+    if not text:
+        return "nothing"
+    at = text.find(wanted)
+    if at < 0:
+        return repr(text if len(text) <= limit else text[:limit] + "...")
+    start = max(0, at - 60)
+    piece = text[start : at + len(wanted) + 60]
+    return repr(("..." if start else "") + piece + "...")
+
+
+def _path_message(expected: Sequence[str], got: Sequence[str]) -> str:
+    index = next(
+        (i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b),
+        min(len(expected), len(got)),
+    )
+    want = " > ".join(expected[index:]) or END
+    got_here = " > ".join(got[index:]) or END
+    return f"expected path (from step {index + 1}) {want}; got {got_here}"
+
+
+def _migrated() -> sqlite3.Connection:
+    from sqlite_utils import Database
+
+    from reflectcoach.store import Store
+    from reflectcoach.store.migrations import upgrade
+
+    conn = sqlite3.connect(":memory:")
+    store = Store(Path(":memory:"), Database(conn, execute_plugins=False))
+    with store.transaction():
+        upgrade(store.db, store.path)
+    return conn
+
+
+# -- many plans, and coverage ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """A step no plan reached, or a branch no plan took."""
+
+    where: str  # script.yaml:line:col
+    what: str
+
+
+@dataclass
+class Coverage:
+    script: Script
+    edges: int
+    taken: int
+    missed: list[Missed]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.edges else 100.0 * self.taken / self.edges
+
+
+def edges_of(script: Script) -> list[tuple[str, int, str, str]]:
+    """Every way out of every step: (step, branch index or -1 for an end, target, where)."""
+    result = []
+    for step in script.steps.values():
+        if step.end or not step.branches:
+            result.append((step.id, -1, END, f"{step.pos.line}:{step.pos.col}"))
+            continue
+        for index, branch in enumerate(step.branches):
+            pos = branch.pos or step.pos
+            result.append((step.id, index, branch.go, f"{pos.line}:{pos.col}"))
+    return result
+
+
+def coverage(scripts: Sequence[Script], results: Sequence[Result]) -> list[Coverage]:
+    taken: set[tuple[str, str, int]] = set()
+    reached: set[tuple[str, str]] = set()
+    for result in results:
+        taken |= result.edges
+        reached |= result.steps
+    report = []
+    for script in scripts:
+        missed: list[Missed] = []
+        for step in script.steps.values():
+            if (script.source, step.id) not in reached:
+                where = f"{script.source}:{step.pos.line}:{step.pos.col}"
+                missed.append(Missed(where, f"step '{step.id}' is never reached"))
+        edges = edges_of(script)
+        count = 0
+        for step_id, index, target, pos in edges:
+            if (script.source, step_id, index) in taken:
+                count += 1
+                continue
+            step = script.steps[step_id]
+            if (script.source, step_id) not in reached:
+                continue  # said once, as the step
+            condition = ""
+            if index >= 0 and step.branches[index].condition is not None:
+                condition = f" if {step.branches[index].condition.source}"
+            what = (
+                f"'{step_id}' never ends the conversation"
+                if target == END
+                else f"branch '{step_id}' -> '{target}'{condition} is never taken"
+            )
+            missed.append(Missed(f"{script.source}:{pos}", what))
+        report.append(Coverage(script, len(edges), count, missed))
+    return report
+
+
+def run_files(
+    paths: Sequence[Path], scripts: Mapping[str, Script]
+) -> tuple[list[Result], list[Diagnostic]]:
+    """Every plan in `paths` (files, or folders of *.yaml), run; and the mistakes in plan files."""
+    from reflectcoach.script.testplan import load_plans
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
+            )
+        else:
+            files.append(path)
+    runner = Runner(scripts)
+    results: list[Result] = []
+    problems: list[Diagnostic] = []
+    try:
+        for file in files:
+            plans, found = load_plans(file)
+            problems += found
+            results += [runner.run(plan) for plan in plans]
+    finally:
+        runner.close()
+    return results, problems
