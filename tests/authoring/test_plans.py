@@ -182,3 +182,28 @@ def test_reflectcoach_test_exits_1_and_prints_each_failure(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert f"{path}:4:9: expected path" in result.output
     assert "0 of 1 plan(s) passed" in result.output
+
+
+def test_coverage_lists_each_step_and_branch_no_plan_took(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        script: tiny.yaml
+        answers: {name: Ana, mood: fine, secret: ~}
+        """,
+    )
+    runner = CliRunner()
+    result = runner.invoke(main, ["test", str(path), "--coverage"])
+    assert result.exit_code == 0, result.output
+    script = tmp_path / "tiny.yaml"
+    assert "tiny: 4 of 6 branch edges (67%)" in result.output
+    assert f"  {script}:21:3: step 'why' is never reached" in result.output
+    assert (
+        f"  {script}:20:13: branch 'mood' -> 'why' if mood == \"low\" is never taken"
+        in result.output
+    )
+    # The unreached step's own way out is said once, as the step.
+    assert "'why' -> 'secret'" not in result.output
+    failing = runner.invoke(main, ["test", str(path), "--fail-under", "90"])
+    assert failing.exit_code == 1
+    assert runner.invoke(main, ["test", str(path), "--fail-under", "60"]).exit_code == 0

@@ -405,10 +405,11 @@ def coverage(scripts: Sequence[Script], results: Sequence[Result]) -> list[Cover
         reached |= result.steps
     report = []
     for script in scripts:
+        shown = _shown(script.source)
         missed: list[Missed] = []
         for step in script.steps.values():
             if (script.source, step.id) not in reached:
-                where = f"{script.source}:{step.pos.line}:{step.pos.col}"
+                where = f"{shown}:{step.pos.line}:{step.pos.col}"
                 missed.append(Missed(where, f"step '{step.id}' is never reached"))
         edges = edges_of(script)
         count = 0
@@ -427,9 +428,17 @@ def coverage(scripts: Sequence[Script], results: Sequence[Result]) -> list[Cover
                 if target == END
                 else f"branch '{step_id}' -> '{target}'{condition} is never taken"
             )
-            missed.append(Missed(f"{script.source}:{pos}", what))
+            missed.append(Missed(f"{shown}:{pos}", what))
         report.append(Coverage(script, len(edges), count, missed))
     return report
+
+
+def _shown(source: str) -> str:
+    """A script's path as an author reads it: relative to here when it is below here."""
+    try:
+        return str(Path(source).relative_to(Path.cwd()))
+    except ValueError:
+        return source
 
 
 def run_files(
