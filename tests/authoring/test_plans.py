@@ -197,7 +197,7 @@ def test_coverage_lists_each_step_and_branch_no_plan_took(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     script = tmp_path / "tiny.yaml"
     assert "tiny: 4 of 6 branch edges (67%)" in result.output
-    assert f"  {script}:21:3: step 'why' is never reached" in result.output
+    assert f"  {script}:22:3: step 'why' is never reached" in result.output
     assert (
         f"  {script}:20:13: branch 'mood' -> 'why' if mood == \"low\" is never taken"
         in result.output
