@@ -15,9 +15,8 @@ A file is one plan, or shared settings with a list of plans:
     plans:
       - name: partly done
         commitments: [{text: Call Ana, due: 2026-12-01}]
-        answers:                      # step: answer; ~ skips; a list of these for repeats
-          - last_time: partly
-          - last_time: the write-up
+        answers:                      # step: answer; ~ skips
+          last_time: [partly, the write-up]   # a list: in turn, each time the step asks
         expect:
           path: [intro, last_time, ...]
           shows: {last_time: Call Ana}
@@ -189,12 +188,15 @@ class _Reader:
                 result.append(Answer(key.text, self.raw(value), self.where(value)))
         return tuple(result)
 
-    def raw(self, node: Node) -> Any:
+    def raw(self, node: Node, depth: int = 0) -> Any:
+        """Text as written, None for `~` (skip), or a list: a multi question's answer, or
+        the answers to give in turn when the step is asked again (a list of lists for a
+        multi question asked again)."""
         if isinstance(node, Scalar):
             return None if node.value is None and node.style == "" else node.text
-        if isinstance(node, Seq):
-            return [item.text for item in node.items if isinstance(item, Scalar)]
-        self.error(node, f"an answer is text, a list (multi) or ~ (skip), not {describe(node)}")
+        if isinstance(node, Seq) and depth < 2:
+            return [self.raw(item, depth + 1) for item in node.items]
+        self.error(node, f"an answer is text, a list or ~ (skip), not {describe(node)}")
         return None
 
     def before(self, node: Node) -> tuple[Earlier, ...]:

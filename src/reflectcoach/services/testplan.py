@@ -25,6 +25,7 @@ from reflectcoach.engine.conversation import DONE, AnswerError, Conversation
 from reflectcoach.engine.followup import Made
 from reflectcoach.engine.records import plain_text, share_text
 from reflectcoach.script.loader import Diagnostic, load_file, suggest
+from reflectcoach.script.model import QuestionType
 from reflectcoach.script.testplan import Answer, Plan, TextCheck, Where
 from reflectcoach.services import session
 
@@ -208,10 +209,27 @@ def _answer_all(
     conversation: Conversation, answers: Sequence[Answer], where: Where, after: Any
 ) -> bool:
     """Give the answers, each step's in the order written; a step asked more often than it
-    has answers gets its last one again. Returns whether the conversation finished."""
+    has answers gets its last one again; an optional question with none is skipped. Returns
+    whether the conversation finished (False: a required question has no answer)."""
     queues: dict[str, list[Answer]] = {}
     for item in answers:
         queues.setdefault(item.step, []).append(item)
+    steps = conversation.script.steps
+    for step_id, queue in queues.items():
+        step = steps.get(step_id)
+        # A list for a question that is not a multi (or a list of lists for a multi): the
+        # answers to give in turn, each time the step asks.
+        multi = step is not None and step.type is QuestionType.MULTI
+        queue[:] = [
+            Answer(item.step, value, item.where)
+            for item in queue
+            for value in (
+                item.raw
+                if isinstance(item.raw, list)
+                and (not multi or all(isinstance(v, list) for v in item.raw))
+                else [item.raw]
+            )
+        ]
     last: dict[str, Answer] = {}
     turns = 0
     while conversation.turn.question is not None:
@@ -224,6 +242,8 @@ def _answer_all(
             last[step_id] = item
         elif step_id in last:
             item = last[step_id]
+        elif question.step.optional:
+            item = Answer(step_id, None, where)  # nothing given for an optional one: skipped
         else:
             return False
         if turns > MAX_TURNS:
