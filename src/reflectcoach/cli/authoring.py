@@ -1,4 +1,4 @@
-"""Commands for script authors: run test plans (with branch coverage)."""
+"""Commands for script authors: run test plans (with branch coverage), print the schema."""
 
 from __future__ import annotations
 
@@ -76,3 +76,11 @@ def _builtin(source: str) -> bool:
     from reflectcoach.script.registry import builtin_dir
 
     return Path(source).parent == builtin_dir()
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the script format, for editors (the YAML language server)."""
+    from reflectcoach.script import schema
+
+    click.echo(schema.text(), nl=False)

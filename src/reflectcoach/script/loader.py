@@ -17,7 +17,7 @@ from typing import Literal, TypeAlias
 from reflectcoach.core import sharing
 from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.core.text import clean
-from reflectcoach.script import conditions, dates, prefill, templates, urls
+from reflectcoach.script import conditions, dates, keys, prefill, templates, urls
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     RE_RATES,
@@ -42,23 +42,15 @@ from reflectcoach.script.yamlsafe import too_big as _too_big
 
 Severity: TypeAlias = Literal["error", "warning"]
 
-TOP_KEYS = (
-    *("id", "title", "summary", "audience", "version", "record", "closes_mentorship"),
-    "steps",
-)
-RECORD_PART_KEYS = ("text", "private", "if")
-TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
-STEP_KEYS = (
-    *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "commitment", "re_rates", "next", "end"),
-)
-QUESTION_KEYS = (
-    *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
-    "re_rates",
-)
-COMMITMENT_KEYS = ("due", "goal")
-BRANCH_KEYS = ("if", "go")
-OPTION_KEYS = ("value", "label")
+# Which keys each mapping holds: one table (script/keys.py), which the JSON Schema reads too.
+TOP_KEYS = keys.names(keys.TOP)
+RECORD_PART_KEYS = keys.names(keys.RECORD_PART)
+TOP_REQUIRED = keys.required(keys.TOP)
+STEP_KEYS = keys.names(keys.STEP)
+QUESTION_KEYS = keys.names(keys.QUESTION)
+COMMITMENT_KEYS = keys.names(keys.COMMITMENT)
+BRANCH_KEYS = keys.names(keys.BRANCH)
+OPTION_KEYS = keys.names(keys.OPTION)
 # Words of the condition language and the recall prefix cannot name steps.
 RESERVED = frozenset(conditions.KEYWORDS | {"recall"})
 SCALE_DEFAULT = (1, 5)
@@ -75,14 +67,7 @@ ANSWER_KIND = {
     QuestionType.DATE: "date",
     QuestionType.FOLLOW_UP: "str",
 }
-# The keys that only some question types take.
-TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
-    QuestionType.CHOICE: frozenset({"options"}),
-    QuestionType.MULTI: frozenset({"options"}),
-    QuestionType.SCALE: frozenset({"min", "max", "labels", "re_rates"}),
-    QuestionType.NUMBER: frozenset({"min", "max"}),
-    QuestionType.DATE: frozenset({"min", "max"}),
-}
+TYPE_KEYS = keys.TYPE_KEYS  # the keys that only some question types take
 _TYPES = {t.value: t for t in QuestionType}
 _AUDIENCES = {a.value: a for a in Audience}
 _KIND_WORDS = {
@@ -362,7 +347,9 @@ class _Checker:
             text_node: Node = item
             private, condition = False, None
             if isinstance(item, Map):
-                fields = self.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
+                fields = self.fields(
+                    item, RECORD_PART_KEYS, keys.required(keys.RECORD_PART), "a record part"
+                )
                 if "text" not in fields:
                     continue
                 text_node = fields["text"]
@@ -534,10 +521,10 @@ class _Checker:
             kind = _TYPES[text]
         draft.type = kind
         allowed = TYPE_KEYS[kind]
-        for name in ("options", "min", "max", "labels", "re_rates"):
+        for name in keys.TYPE_ONLY:
             if name in found and name not in allowed:
                 self.error_at(_key(node, name), f"'{name}' does not apply to a {kind} question")
-        if "options" in allowed:
+        if kind in keys.NEEDS_OPTIONS:
             if "options" in found:
                 draft.options = self.options(found["options"])
             else:
@@ -567,7 +554,7 @@ class _Checker:
         if not isinstance(node, Map):
             self.error_at(node, f"'commitment' must be a mapping with 'due', not {describe(node)}")
             return
-        found = self.fields(node, COMMITMENT_KEYS, ("due",), "'commitment'")
+        found = self.fields(node, COMMITMENT_KEYS, keys.required(keys.COMMITMENT), "'commitment'")
         names: dict[str, str] = {}
         for key, value in found.items():
             text = self.text(key, value)
@@ -602,7 +589,7 @@ class _Checker:
 
     def option(self, item: Node) -> Option | None:
         if isinstance(item, Map):
-            found = self.fields(item, OPTION_KEYS, ("value",), "an option")
+            found = self.fields(item, OPTION_KEYS, keys.required(keys.OPTION), "an option")
             value = self.text("value", found.get("value"))
             if value is None:
                 return None
@@ -796,7 +783,7 @@ class _Checker:
                 )
                 draft.bad_target = True
                 continue
-            found = self.fields(item, BRANCH_KEYS, ("go",), "a branch")
+            found = self.fields(item, BRANCH_KEYS, keys.required(keys.BRANCH), "a branch")
             if has_else:
                 self.error_at(item, "this branch is never taken: an earlier branch has no 'if'")
             condition = self.condition(found["if"]) if "if" in found else None

@@ -37,6 +37,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("resume", "Continue a conversation where it stopped (the latest one in progress by default)."),
     ("review", "Open the app on the review screen."),
+    (
+        "schema",
+        "Print the JSON Schema of the script format, for editors (the YAML language server).",
+    ),
     ("scripts", "List the conversations you can start."),
     ("search", "Full-text search over every question and answer."),
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
