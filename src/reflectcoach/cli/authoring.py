@@ -84,3 +84,80 @@ def schema_command() -> None:
     from reflectcoach.script import schema
 
     click.echo(schema.text(), nl=False)
+
+
+@main.command("try")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--from", "from_step", metavar="STEP", help="Start at this step.")
+@click.option(
+    "--given",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="A YAML file of answers (step: answer) given on the way.",
+)
+@click.option("--watch", is_flag=True, help="Reload when the file changes, keeping the answers.")
+@click.option("--plain", is_flag=True, help="Line by line on stdin/stdout, no full-screen app.")
+@pass_settings
+def try_command(
+    settings: Settings,
+    file: Path,
+    from_step: str | None,
+    given: Path | None,
+    watch: bool,
+    plain: bool,
+) -> None:
+    """Try a script while writing it: an unsaved run against a scratch database."""
+    import tempfile
+
+    from reflectcoach.cli.base import fail
+    from reflectcoach.script.testplan import load_answers
+    from reflectcoach.services.tryout import STILL_RUNNING, Tryout
+    from reflectcoach.store import Store
+
+    answers: tuple = ()
+    if given is not None:
+        answers, problems = load_answers(given)
+        if problems:
+            fail("\n".join(clean(str(p)) for p in problems))
+    tryout = Tryout(file, from_step=from_step, given=answers)
+    with tempfile.TemporaryDirectory(prefix="reflectcoach-try-") as scratch:
+        db_path = Path(scratch) / "try.db"
+        if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+            _try_in_app(settings, tryout, db_path, watch)
+            return
+        script, errors = tryout.load()
+        if script is None:
+            for line in errors:
+                click.echo(clean(line), err=True)
+            sys.exit(1)
+        from reflectcoach.cli.plain import PlainRunner
+
+        with Store.open(db_path, key=None) as store:
+            running = tryout.start(store, script)
+
+            def reload(runner: PlainRunner) -> object:
+                if not watch or not tryout.changed():
+                    return None
+                done = tryout.reload(store, runner.session)
+                if done.session is None:
+                    runner.say(STILL_RUNNING + ":")
+                for line in done.lines:
+                    runner.say(line)
+                return done.session
+
+            runner = PlainRunner(running, sys.stdin, sys.stdout, store=store, reload=reload)
+            code = runner.run()
+        sys.exit(code)
+
+
+def _try_in_app(settings: Settings, tryout: object, db_path: Path, watch: bool) -> None:
+    from reflectcoach.app.app import ReflectCoachApp
+
+    app = ReflectCoachApp(
+        db_path=db_path,
+        script_dirs=settings.script_dirs(),
+        tryout=tryout,
+        watch=watch,
+    )
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

@@ -333,6 +333,26 @@ class _Reader:
         return [p for p in plans if p is not None]
 
 
+def load_answers(path: Path) -> tuple[tuple[Answer, ...], list[Diagnostic]]:
+    """A file of answers (`step: answer`, as a plan's `answers:`), for `reflectcoach try
+    --given`."""
+    source = str(path)
+    try:
+        data = path.read_bytes()[: MAX_BYTES + 1]
+    except OSError as err:
+        return (), [Diagnostic(source, 1, 1, "error", f"cannot read the answers: {err.strerror}")]
+    reader = _Reader(source)
+    root, problems = compose(data)
+    for problem in problems:
+        reader.diagnostics.append(
+            Diagnostic(source, problem.line, problem.col, "error", problem.message)
+        )
+    if root is None or (isinstance(root, Scalar) and root.value is None):
+        return (), reader.diagnostics
+    answers = reader.answers(root)
+    return answers, reader.diagnostics
+
+
 def load_plans(path: Path) -> tuple[list[Plan], list[Diagnostic]]:
     """The plans in one file, and every mistake in it (no plan runs from a file with one)."""
     source = str(path)

@@ -50,6 +50,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "Run test plans (the built-ins' own by default) and report each failure as "
         "plan.yaml:line:col; --coverage lists the branches no plan took.",
     ),
+    ("try", "Try a script while writing it: an unsaved run against a scratch database."),
     (
         "validate",
         "Check script files (or folders of them) and report every problem as file:line:col.",
