@@ -76,7 +76,9 @@ class DraftKeeper:
     def stored(self, seq: int, step_id: str) -> str | None:
         """The draft kept for the question at `seq` (None if none, or it cannot be read)."""
         try:
-            return self.rc_app.main_store().draft(self.conversation_id, seq=seq, step_id=step_id)
+            return self.rc_app.main_store().drafts.get(
+                self.conversation_id, seq=seq, step_id=step_id
+            )
         except StoreError:
             return None  # a draft is a convenience: the question can still be answered
 
@@ -136,7 +138,7 @@ class DraftKeeper:
             if edit < self._written:
                 return  # a newer edit is written already
             try:
-                store.save_draft(
+                store.drafts.save(
                     self.conversation_id,
                     seq=place.seq,
                     step_id=place.step_id,

@@ -113,7 +113,7 @@ class CommitmentsScreen(Screen[None]):
 
         try:
             with self.rc_app.open_store() as store:
-                found = store.commitments(
+                found = store.commitments.all(
                     mentorship=self.mentorship or None,
                     statuses=STATUSES if self.show_all else OPEN,
                     limit=LIMIT,
@@ -129,7 +129,7 @@ class CommitmentsScreen(Screen[None]):
 
         try:
             with self.rc_app.open_store() as store:
-                names = [m.name for m in store.all_mentorships()]
+                names = [m.name for m in store.mentorships.all()]
         except StoreError:
             return  # the table's own read says what is wrong
         self.app.call_from_thread(self._names, names)
@@ -250,7 +250,7 @@ class CommitmentsScreen(Screen[None]):
 
         try:
             with self.rc_app.open_store() as store:
-                changed = store.set_commitment_status(
+                changed = store.commitments.set_status(
                     commitment_id,
                     status,
                     due=None if due is None else dt.date.fromisoformat(due),

@@ -315,10 +315,10 @@ class HomeScreen(Screen[None]):
         data = HomeData(scripts, diagnostics=list(catalog.diagnostics))
         try:
             with app.open_store() as store:
-                data.names = store.mentorships()
+                data.names = store.mentorships.names()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
                 today = app.today()
-                data.due = due_lines(store.due_summary(today), today)
+                data.due = due_lines(store.commitments.due_summary(today), today)
         except StoreError as error:
             data.problem = str(error)
         else:

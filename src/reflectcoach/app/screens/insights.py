@@ -164,10 +164,10 @@ class InsightsScreen(Screen[None]):
             # A re-rating is plotted with what it re-rates, not listed on its own.
             raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
             with self.app.open_store() as store:
-                titles = store.script_titles() if counts else self.titles
+                titles = store.insights.script_titles() if counts else self.titles
                 numeric = [
                     q
-                    for q in store.numeric_questions(mentorship=mentorship)
+                    for q in store.insights.numeric_questions(mentorship=mentorship)
                     if (q["script_id"], q["step_id"]) not in raters
                 ]
                 questions = in_list_order(numeric, titles)
@@ -176,9 +176,9 @@ class InsightsScreen(Screen[None]):
                 figures = Figures(
                     questions=questions,
                     first=None if first is None else (first, series_for(store, scripts, first)),
-                    counts=list(store.monthly_counts()) if counts else None,
+                    counts=list(store.insights.monthly_counts()) if counts else None,
                     titles=titles,
-                    mentorships=list(store.mentorships()) if counts else [],
+                    mentorships=list(store.mentorships.names()) if counts else [],
                 )
         except StoreError as problem:
             if not worker.is_cancelled:

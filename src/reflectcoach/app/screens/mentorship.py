@@ -126,7 +126,7 @@ class MentorshipScreen(Screen[None]):
                 self.app.call_from_thread(self._show, view)
                 scripts = self.app.catalog().scripts
                 ratings = mentorship_ratings(store, scripts, view.mentorship.name)
-                titles = store.script_titles()
+                titles = store.insights.script_titles()
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._problem, str(problem))
@@ -242,7 +242,7 @@ class MentorshipScreen(Screen[None]):
 
         try:
             with self.app.open_store() as store:
-                found = store.reopen_mentorship(self.mentorship_name)
+                found = store.mentorships.reopen(self.mentorship_name)
         except StoreError as problem:
             self.app.call_from_thread(
                 self.notify, clean(str(problem)), severity="error", markup=False

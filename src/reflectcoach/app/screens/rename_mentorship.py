@@ -63,7 +63,7 @@ class RenameMentorshipScreen(ModalScreen[None]):
 
         try:
             with self.rc_app.open_store() as store:
-                names = store.mentorships()
+                names = store.mentorships.names()
         except StoreError as problem:
             self.app.call_from_thread(self.show_problem, str(problem))
             return
@@ -128,7 +128,7 @@ class RenameMentorshipScreen(ModalScreen[None]):
 
         try:
             with self.rc_app.open_store() as store:
-                done = store.rename_mentorship(old, new)
+                done = store.mentorships.rename(old, new)
         except StoreError as problem:
             self.app.call_from_thread(self.show_problem, str(problem))
             return

@@ -266,8 +266,8 @@ class ReviewScreen(Screen[None]):
         worker = get_current_worker()
         try:
             with self.app.open_store() as store:
-                scripts = list(store.script_titles().items())
-                mentorships = store.mentorships()
+                scripts = list(store.insights.script_titles().items())
+                mentorships = store.mentorships.names()
         except StoreError:
             return  # the table's own load reports the problem
         if not worker.is_cancelled:
