@@ -163,3 +163,14 @@ TYPE_KEYS: dict[QuestionType, frozenset[str]] = {t: frozenset[str]() for t in Qu
 }
 # Types that must have options.
 NEEDS_OPTIONS = frozenset({QuestionType.CHOICE, QuestionType.MULTI})
+
+# A step entry that is only `include: FILE.part.yaml`: the steps of that part, in its place
+# (script/includes.py).
+INCLUDE = (
+    Key(
+        "include",
+        {"type": "string", "pattern": "^[^/\\\\]+\\.part\\.yaml$"},
+        "a part file beside this script whose steps come here",
+        required=True,
+    ),
+)

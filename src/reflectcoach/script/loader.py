@@ -17,7 +17,7 @@ from typing import Literal, TypeAlias
 from reflectcoach.core import sharing
 from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.core.text import clean
-from reflectcoach.script import conditions, dates, keys, prefill, templates, urls
+from reflectcoach.script import conditions, dates, includes, keys, prefill, templates, urls
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     RE_RATES,
@@ -146,10 +146,19 @@ def _load(data: bytes, source: str) -> LoadResult:
     finally:
         if collecting:
             gc.enable()
-    checker.diagnostics.sort(key=lambda d: (d.line, d.col))
+    if checker.included.parts:  # what was said about a part's lines, said of the part
+        checker.diagnostics = [_in_part(d, checker.included) for d in checker.diagnostics]
+        if script is not None:
+            script = includes.placed(script, checker.included)
+    checker.diagnostics.sort(key=lambda d: (d.path != source, d.path, d.line, d.col))
     if checker.has_errors:
         script = None
     return LoadResult(script, checker.diagnostics, checker.script_id)
+
+
+def _in_part(d: Diagnostic, included: includes.Included) -> Diagnostic:
+    path, line, col = included.place(d.line, d.col, d.path)
+    return d if path == d.path else Diagnostic(path, line, col, d.severity, d.message)
 
 
 MAX_STEP_SUGGESTIONS = 20
@@ -213,6 +222,7 @@ class _Checker:
         # Texts that may say `{commitment.text}`: a follow_up step's ask and hint.
         self.follow_up_texts: set[int] = set()
         self.suggestions_left = MAX_STEP_SUGGESTIONS
+        self.included = includes.Included()
 
     # Reporting
     def suggest_step(self, name: str, choices: Iterable[str]) -> str:
@@ -241,6 +251,12 @@ class _Checker:
             self.error(problem.line, problem.col, problem.message)
         if root is None:
             return None
+        self.included = includes.expand(root, self.path, len(data))  # parts spliced in
+        for part in self.included.problems:
+            self.has_errors = True
+            self.diagnostics.append(
+                Diagnostic(part.path, part.line, part.col, "error", clean(part.message))
+            )
         if isinstance(root, Scalar) and root.value is None:
             self.error(1, 1, "the file is empty")
             return None
@@ -276,7 +292,7 @@ class _Checker:
             record=record,
             record_parts=self.record_parts,
             source=self.path,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=hashlib.sha256(data + self.included.data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
             recalls=tuple(sorted(self.recalls, key=lambda r: (r.pos.line, r.pos.col))),
             closes_mentorship=closes,

@@ -77,6 +77,9 @@ class Pos:
 
     line: int
     col: int
+    # The part file it is in, for a step included from one (script/includes.py); None: the
+    # script's own file.
+    path: str | None = None
 
 
 class Condition(Protocol):

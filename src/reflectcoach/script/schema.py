@@ -67,7 +67,9 @@ def _step() -> dict[str, Any]:
 
 def schema() -> dict[str, Any]:
     top = keys._object(keys.TOP)
-    top["properties"]["steps"]["additionalProperties"] = {"$ref": "#/$defs/step"}
+    top["properties"]["steps"]["additionalProperties"] = {
+        "anyOf": [{"$ref": "#/$defs/step"}, {"$ref": "#/$defs/include"}]
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -75,7 +77,7 @@ def schema() -> dict[str, Any]:
         "description": "A conversation script (docs/script-format.md). Structure only: "
         "`reflectcoach validate` checks the rest with line:col.",
         **top,
-        "$defs": {"step": _step()},
+        "$defs": {"step": _step(), "include": keys._object(keys.INCLUDE)},
     }
 
 

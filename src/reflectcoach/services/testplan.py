@@ -457,13 +457,30 @@ def coverage(scripts: Sequence[Script], results: Sequence[Result]) -> list[Cover
     for result in results:
         taken |= result.edges
         reached |= result.steps
+    # A step included from a part file (script/includes.py) is one step wherever it is
+    # included: reached when any script reached it, and listed once.
+    reached_parts = {
+        (step.pos.path, step.pos.line, step.pos.col)
+        for script in scripts
+        for step in script.steps.values()
+        if step.pos.path is not None and (script.source, step.id) in reached
+    }
+    listed: set[str] = set()
     report = []
     for script in scripts:
         shown = _shown(script.source)
         missed: list[Missed] = []
         for step in script.steps.values():
-            if (script.source, step.id) not in reached:
-                where = f"{shown}:{step.pos.line}:{step.pos.col}"
+            pos = step.pos
+            if (script.source, step.id) in reached or (
+                pos.path,
+                pos.line,
+                pos.col,
+            ) in reached_parts:
+                continue
+            where = f"{_shown(pos.path or script.source)}:{pos.line}:{pos.col}"
+            if where not in listed:
+                listed.add(where)
                 missed.append(Missed(where, f"step '{step.id}' is never reached"))
         edges = edges_of(script)
         count = 0
@@ -482,7 +499,9 @@ def coverage(scripts: Sequence[Script], results: Sequence[Result]) -> list[Cover
                 if target == END
                 else f"branch '{step_id}' -> '{target}'{condition} is never taken"
             )
-            missed.append(Missed(f"{shown}:{pos}", what))
+            part = step.branches[index].pos if index >= 0 else step.pos
+            file = _shown(part.path) if part is not None and part.path else shown
+            missed.append(Missed(f"{file}:{pos}", what))
         report.append(Coverage(script, len(edges), count, missed))
     return report
 
