@@ -52,15 +52,19 @@ class Tryout:
         self._stamp = self._mtime()
         self.script: Script | None = None
 
-    def _mtime(self) -> tuple[int, int] | None:
-        try:
-            status = os.stat(self.path)
-        except OSError:
-            return None
-        return status.st_mtime_ns, status.st_size
+    def _mtime(self) -> tuple[tuple[str, int, int], ...]:
+        """The file's time and size, and those of the parts beside it (script/includes.py)."""
+        stamps = []
+        for path in [self.path, *sorted(self.path.parent.glob("*.part.yaml"))]:
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue
+            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+        return tuple(stamps)
 
     def changed(self) -> bool:
-        """Whether the file changed since it was last read (its time or size)."""
+        """Whether the file (or a part it may include) changed since it was last read."""
         return self._mtime() != self._stamp
 
     def load(self) -> tuple[Script | None, list[str]]:
