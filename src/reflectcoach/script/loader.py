@@ -470,7 +470,7 @@ class _Checker:
                 node, f"'steps' must be a mapping of step id to step, not {describe(node)}"
             )
             return
-        if not node.pairs:
+        if not node.pairs and not self.included.problems:  # a refused include said why
             self.error_at(node, "'steps' is empty; a script needs at least one step")
         for key, value in node.pairs:
             step_id = key.text

@@ -526,7 +526,9 @@ def run_files(
             files += sorted(
                 p
                 for p in path.iterdir()
-                if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
+                if p.suffix in (".yaml", ".yml")
+                and not p.name.startswith(".")
+                and not p.name.endswith(".part.yaml")
             )
         else:
             files.append(path)
