@@ -207,3 +207,27 @@ def test_coverage_lists_each_step_and_branch_no_plan_took(tmp_path: Path) -> Non
     failing = runner.invoke(main, ["test", str(path), "--fail-under", "90"])
     assert failing.exit_code == 1
     assert runner.invoke(main, ["test", str(path), "--fail-under", "60"]).exit_code == 0
+
+
+def test_each_plan_starts_from_its_own_database(tmp_path: Path, scripts: dict) -> None:
+    """A plan sees only the state it names: the first plan's commitment is not the second's."""
+    path = write(
+        tmp_path,
+        """\
+        script: check_in
+        mentorship: Sam
+        answers: {role: mentee, partner: Sam, moment: after, helped: x, next_step: Call Ana,
+                  next_date: 2026-12-11, sure: 8}
+        plans:
+          - name: makes a commitment
+            expect: {mentorship: [open · Call Ana]}
+          - name: starts again from nothing
+            answers: {moment: before, agenda: a, ask_for: b, feeling: 4}
+            expect:
+              path: [welcome, role, partner, moment, last_time, since, agenda, ask_for,
+                     feeling, ready]
+              mentorship: {not_contains: [Call Ana]}
+        """,
+    )
+    results = run(path, scripts)
+    assert [[str(f) for f in r.failures] for r in results] == [[], []]

@@ -117,3 +117,18 @@ def test_watch_reloads_keeps_answers_says_what_changed_and_shows_errors_in_place
     assert "Reloaded demo.yaml: 2 of 2 answers kept." in text
     assert "Anything more, Ana?" in text
     assert "Bye Ana." in text
+
+
+def test_what_changed_is_said_in_words(tmp_path: Path) -> None:
+    from reflectcoach.script.loader import load_text
+    from reflectcoach.services.tryout import changes
+
+    old = load_text(SCRIPT).script
+    new = load_text(
+        SCRIPT.replace("  extra:\n", "  why:\n    ask: Why, {name}?\n  extra:\n").replace(
+            "options: [low, fine]", "options: [low, fine, great]"
+        )
+    ).script
+    assert old is not None and new is not None
+    assert changes(old, new) == ["Steps added: why.", "Steps changed: mood."]
+    assert changes(new, old) == ["Steps removed: why.", "Steps changed: mood."]
