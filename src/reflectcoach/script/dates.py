@@ -125,6 +125,11 @@ def resolve(offset: Offset, today: dt.date) -> dt.date:
     return _move(today, offset.unit, offset.count)
 
 
+def is_iso(text: str) -> bool:
+    """Whether `text` is an ISO date (one day whatever today is: no need to confirm it)."""
+    return _ISO.match(_fold(text)) is not None
+
+
 def parse_date(text: str, today: dt.date) -> dt.date:
     """What a person typed -> the day it means, counted from `today`; DateError otherwise."""
     word = _fold(text)
