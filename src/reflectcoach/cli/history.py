@@ -177,7 +177,7 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
         A: A calmer week
     A line starting with ">" is where the words were found (both, if they were found
     in both). The text is printed as it was written; on a terminal the words found are
-    highlighted (set NO_COLOR to turn that off). Commitments whose words match come
+    highlighted (not with NO_COLOR set, or TERM=dumb). Commitments whose words match come
     after, each as "Commitment ID [mentorship]  status, from CONVERSATION" and "C: what".
     """
     from reflectcoach.core.text import clean_line
@@ -217,9 +217,11 @@ def _commitment_hits(found: list[Commitment]) -> None:
 
 
 def _styled() -> bool:
-    """Highlight matches only on a terminal, and not when NO_COLOR is set to anything
+    """Highlight matches only on a terminal that draws them (not TERM=dumb, which shows
+    escapes as text), and not when NO_COLOR is set to anything
     (no-color.org): in a pipe the text must stay exactly as the person wrote it."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    dumb = os.environ.get("TERM") == "dumb"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not dumb
 
 
 def _highlight(words: str) -> str:
