@@ -77,7 +77,11 @@ _SPACE = frozenset((" ", "\t", "\n"))
 _LABEL_AHEAD = re.compile(r"[^\W_]{2,}")
 _MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
 # Every character `_escape_inline` may put a backslash before.
-_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.]")
+_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.$@-]")
+# pandoc's default Markdown reader (not CommonMark) acts on more: `$...$` is TeX math, `@name`
+# a citation, `--` an en dash (smart), `\ ` a non-breaking space. A backslash before each is a
+# CommonMark escape too (ASCII punctuation), so every reader shows the text as typed.
+_PANDOC = frozenset("$@")
 
 
 def markdown_escape(text: str, before: str = "") -> str:
@@ -206,7 +210,9 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
         right = text[i + 1] if i + 1 < n else following
         if (
             char in _ALWAYS
-            or (char == "\\" and (right is None or right == "\n" or right in _ASCII_PUNCTUATION))
+            or char in _PANDOC
+            or (char == "-" and right == "-")
+            or (char == "\\" and (right is None or right in "\n \t" or right in _ASCII_PUNCTUATION))
             or (char == "<" and right not in _SPACE)
             or (char == "&" and _ENTITY_AHEAD.match(text, i + 1))
             or (char == ":" and (text.startswith("//", i + 1) or _MAILTO.search(text, 0, i)))
