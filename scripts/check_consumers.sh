@@ -123,7 +123,9 @@ if have soffice libreoffice-calc-nogui || have soffice libreoffice-calc; then
     "$RC" --db "$DB" export --format xlsx -o "$WORK/answers.xlsx" 2> /dev/null &&
         soffice --headless --norestore --convert-to csv:"Text - txt - csv (StarCalc)":44,34,76 \
             --outdir "$WORK/lo" "$WORK/answers.xlsx" > /dev/null 2>&1 &&
-        check_text LibreOffice <(tr -d '"' < "$WORK/lo/answers.csv" | sed 's/""/"/g') &&
+        "$PY" -c 'import csv, sys; print("\n".join(" | ".join(r) for r in csv.reader(open(sys.argv[1], encoding="utf-8"))))' \
+            "$WORK/lo/answers.csv" > "$WORK/lo.txt" &&
+        check_text LibreOffice "$WORK/lo.txt" &&
         passed+=(LibreOffice) || failed+=(LibreOffice)
 else
     skipped+=("LibreOffice (not installed; on Debian: apt-get install libreoffice-calc-nogui)")
