@@ -29,6 +29,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reflectcoach.core.errors import UserError
@@ -549,3 +550,18 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
         lines.append(f"  {kind.title}:")
         lines.extend(f"    {line}" if line else "" for line in shown)
     return lines
+
+
+def read_bundle(path: Path, db: Path) -> bytes:
+    """The bytes of a bundle file, at most one more than the largest a bundle may be (the
+    check says it is too large). Never the database itself (its locks, architecture.md)."""
+    from reflectcoach.store.export import refuse_database
+
+    refuse_database(path, db)
+    try:
+        with path.open("rb") as fp:
+            return fp.read(MAX_BUNDLE + 1)
+    except IsADirectoryError:
+        raise Refused(f"{path} is a folder, not a bundle.") from None
+    except OSError as exc:
+        raise Refused(f"Could not read {path}: {exc.strerror or exc}") from None
