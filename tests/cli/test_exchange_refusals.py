@@ -130,16 +130,26 @@ def test_a_forged_signature_is_refused(world) -> None:
     _refused(world["sam"], forged, "signature does not match Alex's key")
 
 
+HOSTILE = [
+    {"commitments": {"version": 1, "body": {"items": [{"id": "zz"}]}}},
+    {"commitments": {"version": 1, "body": {"items": "x" * 10}}},
+    {
+        "records": {
+            "version": 1,
+            "body": {
+                "items": [
+                    {"id": "abcdef12", "title": "t", "completed_at": "x", "text": "y" * 200_000}
+                ]
+            },
+        }
+    },
+    {"mentorship": {"version": 1, "body": {"role": "boss", "started": None, "status": "active"}}},
+]
+
+
 @pytest.mark.parametrize(
     "sections",
-    [
-        {"commitments": {"version": 1, "body": {"items": [{"id": "zz"}]}}},
-        {"commitments": {"version": 1, "body": {"items": "x" * 10}}},
-        {"records": {"version": 1, "body": {"items": [
-            {"id": "abcdef12", "title": "t", "completed_at": "x", "text": "y" * 200_000}]}}},
-        {"mentorship": {"version": 1, "body": {"role": "boss", "started": None,
-                                               "status": "active"}}},
-    ],  # fmt: skip
+    HOSTILE,
     ids=["bad-commitment", "items-not-a-list", "text-too-long", "unknown-role"],
 )
 def test_a_hostile_payload_signed_by_the_partner_is_refused(world, sections) -> None:

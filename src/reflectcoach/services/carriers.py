@@ -46,6 +46,20 @@ class Copied:
     how: str  # one of LINKS, or "nothing"
     message: str  # what to tell the person, in words
     path: Path | None = None  # where the file went, for "file"
+    via: str = ""  # the command, for "command"
+
+    @property
+    def copied(self) -> bool:
+        return self.how in ("osc52", "tmux", "command")
+
+    @property
+    def where(self) -> str:
+        """Where it went, to follow "copied" in a sentence ("" for the terminal's own)."""
+        if self.how == "tmux":
+            return " to tmux's paste buffer (your tmux prefix, then ], pastes it)"
+        if self.how == "command":
+            return f" to the clipboard (with {self.via})"
+        return ""
 
 
 def osc52_supported(env: Mapping[str, str]) -> bool:
@@ -146,7 +160,7 @@ def copy_text(
         if link == "command":
             used = _command(text, env)
             if used is not None:
-                return Copied("command", f"Copied to the clipboard (with {used}).")
+                return Copied("command", f"Copied to the clipboard (with {used}).", via=used)
         if link == "file":
             target = file_folder / file_name
             try:
