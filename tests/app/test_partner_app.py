@@ -1,0 +1,116 @@
+"""The Partner screen (`p` on a mentorship): your identity line, linking your partner by
+theirs, receiving a bundle by its path, writing one; and the mentorship screen's "From NAME"
+section once something was received. Real keys and bundles (services/exchange.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from store.helpers import run
+from textual.widgets import Input, Static
+
+from reflectcoach.app.screens.mentorship import MentorshipScreen
+from reflectcoach.app.screens.partner import PartnerScreen
+from reflectcoach.services import exchange, identity
+from reflectcoach.store import Store
+
+from .conftest import settle
+
+ROLE = [("role", "Which are you?", "choice", "mentee", "the mentee")]
+
+
+def text(widget: Static) -> str:
+    return str(widget.render())
+
+
+@pytest.fixture
+def alex(tmp_path: Path) -> Path:
+    """Alex's own database (the mentee), with a record marked to send."""
+    db = tmp_path / "alex.db"
+    with Store.open(db) as store:
+        conversation = run(store, ROLE, mentorship="Sam", record="# Notes\n\nAsk Sam about Kim.")
+        store.partners.mark(conversation)
+        identity.load_or_create(store)
+    return db
+
+
+async def _submit(pilot, selector: str, value: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = value
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_link_receive_and_share_from_the_partner_screen(
+    make_app, db_path: Path, alex: Path, tmp_path: Path
+) -> None:
+    with Store.open(db_path) as store:  # Sam's database, the app's
+        run(store, [("role", "Which are you?", "choice", "mentor", "the mentor")],
+            mentorship="Alex")  # fmt: skip
+    with Store.open(alex) as store:
+        alex_line = identity.load_or_create(store).public.line()
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(MentorshipScreen("alex"))
+        await settle(pilot)
+        assert not app.screen.query_one("#mentorship-partner-heading").display
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PartnerScreen)
+        sam_line = text(screen.query_one("#partner-mine", Static))
+        assert sam_line.startswith("reflectcoach-id:1:age1")
+        assert "Not linked yet" in text(screen.query_one("#partner-linked", Static))
+
+        await _submit(pilot, "#partner-identity", alex_line)
+        assert "Linked on " in text(screen.query_one("#partner-linked", Static))
+
+        # Alex links Sam by the line the screen showed, and shares.
+        with Store.open(alex) as store:
+            public = identity.parse(sam_line)
+            store.partners.link("Sam", public.age_recipient, public.signing_public)
+            bundle = tmp_path / "from-alex.reflectcoach"
+            bundle.write_bytes(exchange.make(store, "Sam").data)
+
+        await pilot.press("ctrl+r")
+        assert app.focused is screen.query_one("#partner-receive-path")
+        await _submit(pilot, "#partner-receive-path", str(bundle))
+        messages = [n.message for n in app._notifications]
+        assert "Received from Alex." in messages
+        side = text(screen.query_one("#partner-side", Static))
+        assert side.startswith("From Alex (shared ")
+        assert "Ask Sam about Kim." in side
+
+        # Sam writes a bundle back, to the file named on the screen.
+        back = tmp_path / "for-alex.reflectcoach"
+        await _submit(pilot, "#partner-share-path", str(back))
+        assert back.stat().st_mode & 0o777 == 0o600
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MentorshipScreen)
+        heading = app.screen.query_one("#mentorship-partner-heading", Static)
+        assert heading.display and text(heading).startswith("From Alex (shared ")
+        assert "Ask Sam about Kim." in text(app.screen.query_one("#mentorship-partner", Static))
+
+    with Store.open(alex) as store:
+        got = exchange.open_bundle(store, back.read_bytes())
+    assert got.partner.name == "Sam" and not got.already
+
+
+async def test_a_refused_bundle_is_said_on_the_screen(make_app, db_path: Path, tmp_path: Path):
+    with Store.open(db_path) as store:
+        run(store, ROLE, mentorship="Alex")
+    junk = tmp_path / "junk.reflectcoach"
+    junk.write_bytes(b"not a bundle")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(PartnerScreen("Alex"))
+        await settle(pilot)
+        await _submit(pilot, "#partner-receive-path", str(junk))
+        messages = [n.message for n in app._notifications]
+    assert any("not a reflectcoach bundle" in m for m in messages), messages
