@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 from store.helpers import run
 from textual.widgets import Input, Static
 
@@ -18,6 +20,16 @@ from reflectcoach.store import Store
 from .conftest import settle
 
 ROLE = [("role", "Which are you?", "choice", "mentee", "the mentee")]
+
+
+@pytest.fixture(autouse=True)
+def no_real_keyring():
+    """Identities made here keep their secret keys in the test database, never in the
+    keyring of the machine running the tests."""
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
 
 
 def text(widget: Static) -> str:

@@ -1,0 +1,84 @@
+"""The exchange's commands in process (click's runner): what each says when something is
+missing or wrong, and the outbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from store.helpers import run
+
+from reflectcoach.cli import main
+from reflectcoach.store import Store
+
+ROLE = [("role", "Which are you?", "choice", "mentee", "the mentee")]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    monkeypatch.delenv("REFLECTCOACH_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        done = run(store, ROLE, mentorship="Sam", record="# Notes\n\nHello.")
+        running = run(store, ROLE, mentorship="Sam", complete=False)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, ["--db", str(db), *args])
+
+    invoke.ids = (done, running)  # type: ignore[attr-defined]
+    invoke.db = db  # type: ignore[attr-defined]
+    return invoke
+
+
+def test_id_is_one_line_and_stays_the_same(cli) -> None:
+    first, second = cli("id"), cli("id")
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    assert first.stdout.count("\n") == 1 and first.stdout.startswith("reflectcoach-id:1:age1")
+    assert "Fingerprint " in first.stderr and "your reflection database" in first.stderr
+
+
+def test_share_says_what_is_missing(cli) -> None:
+    result = cli("share", "Sam")
+    assert result.exit_code == 1
+    assert "No partner is linked to 'Sam' yet" in result.output
+    assert "reflectcoach partner add 'Sam' LINE" in result.output
+    result = cli("share", "Nobody")
+    assert result.exit_code == 1 and "Nobody" in result.output
+    result = cli("partner", "show", "Sam")
+    assert result.exit_code == 1 and "No partner is linked to 'Sam'" in result.output
+
+
+def test_your_own_identity_is_not_a_partner(cli) -> None:
+    line = cli("id").stdout.strip()
+    result = cli("partner", "add", "Sam", line)
+    assert result.exit_code == 1 and "That is your own identity" in result.output
+    result = cli("partner", "add", "Nobody", "reflectcoach-id:1:nonsense")
+    assert result.exit_code == 1 and "cut short" in result.output
+
+
+def test_the_outbox(cli) -> None:
+    done, running = cli.ids
+    assert "Nothing is marked to send" in cli("outbox").output
+    result = cli("outbox", running)
+    assert result.exit_code == 1 and "Only a completed conversation's record" in result.output
+    assert "goes as a record" in cli("outbox", done[:5]).output
+    listed = cli("outbox").output
+    assert done in listed and "(record, completed" in listed
+    assert "goes as feedback" in cli("outbox", done, "--feedback").output
+    assert "(feedback, completed" in cli("outbox").output
+    assert "no longer marked" in cli("outbox", done, "--remove").output
+    assert "Nothing is marked to send" in cli("outbox").output
+
+
+def test_a_deleted_conversation_leaves_the_outbox(cli) -> None:
+    done, _running = cli.ids
+    cli("outbox", done)
+    with Store.open(cli.db) as store:
+        store.delete(done)
+    assert "Nothing is marked to send" in cli("outbox").output
