@@ -97,7 +97,7 @@ class PartnerScreen(Screen[None]):
         from reflectcoach.store import StoreError
 
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 found = store.mentorships.find(self.mentorship_name)
                 me = identity.load_or_create(store)
                 partner = store.partners.get(found.name)
@@ -159,7 +159,7 @@ class PartnerScreen(Screen[None]):
 
         try:
             public = identity.parse(line)
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 me = identity.load(store)
                 if me is not None and me.public == public:
                     raise identity.IdentityProblem(
@@ -194,7 +194,7 @@ class PartnerScreen(Screen[None]):
             if not where.strip() or target.is_dir():
                 raise exchange.Refused("Name the bundle file to write.")
             refuse_database(target, self.app.db_path)
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 made = exchange.make(store, self.mentorship_name)
             write_private_bytes(target, made.data)
         except UserError as problem:
@@ -225,7 +225,7 @@ class PartnerScreen(Screen[None]):
 
         try:
             data = exchange.read_bundle(Path(where.strip()).expanduser(), self.app.db_path)
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 got = exchange.open_bundle(store, data)
         except UserError as problem:
             self.app.call_from_thread(self._say, str(problem), "error")
