@@ -113,7 +113,9 @@ async def test_link_receive_and_share_from_the_partner_screen(
     assert got.partner.name == "Sam" and not got.already
 
 
-async def test_a_refused_bundle_is_said_on_the_screen(make_app, db_path: Path, tmp_path: Path):
+async def test_opened_from_the_palette_a_refused_bundle_is_said(
+    make_app, db_path: Path, tmp_path: Path
+) -> None:
     with Store.open(db_path) as store:
         run(store, ROLE, mentorship="Alex")
     junk = tmp_path / "junk.reflectcoach"
@@ -121,8 +123,13 @@ async def test_a_refused_bundle_is_said_on_the_screen(make_app, db_path: Path, t
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await app.push_screen(PartnerScreen("Alex"))
+        await pilot.press("ctrl+p")
         await settle(pilot)
+        await pilot.press(*"Share with partner: Alex")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PartnerScreen)
         await _submit(pilot, "#partner-receive-path", str(junk))
         messages = [n.message for n in app._notifications]
     assert any("not a reflectcoach bundle" in m for m in messages), messages

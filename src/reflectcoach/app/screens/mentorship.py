@@ -236,10 +236,8 @@ class MentorshipScreen(Screen[None]):
             self.app.pop_screen()
 
     def action_partner(self) -> None:
-        from reflectcoach.app.screens.partner import PartnerScreen
-
         self.reread = True
-        self.app.push_screen(PartnerScreen(self.mentorship_name))
+        self.app.open_partner(self.mentorship_name)
 
     def action_commitments(self) -> None:
         self.reread = True
