@@ -82,3 +82,18 @@ def test_a_deleted_conversation_leaves_the_outbox(cli) -> None:
     with Store.open(cli.db) as store:
         store.delete(done)
     assert "Nothing is marked to send" in cli("outbox").output
+
+
+def test_a_bundle_named_by_default_says_only_when(cli, tmp_path: Path) -> None:
+    from reflectcoach.services import identity
+
+    with Store.open(tmp_path / "partner.db") as store:
+        run(store, ROLE, mentorship="Alex")
+        line = identity.load_or_create(store).public.line()
+    assert cli("partner", "add", "Sam", line).exit_code == 0
+    result = cli("share", "Sam")
+    assert result.exit_code == 0, result.output
+    [bundle] = tmp_path.glob("*.reflectcoach")
+    assert bundle.name.startswith("bundle-") and "sam" not in bundle.name.lower()
+    assert bundle.stat().st_mode & 0o777 == 0o600
+    assert f"reflectcoach receive {bundle.name}" in result.output

@@ -3,8 +3,6 @@ records that go, sharing a bundle (a file, or by magic-wormhole) and receiving o
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 
 import click
@@ -113,19 +111,13 @@ def outbox(settings: Settings, conversation_id: str | None, feedback: bool, remo
     )
 
 
-def _default_name(name: str) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "mentorship"
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path(f"{slug}-{stamp}.reflectcoach")
-
-
 @main.command("share")
 @click.argument("name", type=TYPED)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The bundle file (default: NAME-DATE.reflectcoach here).",
+    help="The bundle file (default: bundle-DATE-TIME.reflectcoach here).",
 )
 @click.option(
     "--wormhole",
@@ -153,7 +145,7 @@ def share(settings: Settings, name: str, output: Path | None, wormhole: bool) ->
         say(f"Bundle for {made.partner.name}: {len(made.data)} bytes ({counts}).")
         say(carriers.wormhole_send(made.data, "bundle.reflectcoach", say))
         return
-    target = output or _default_name(made.partner.name)
+    target = output or Path(exchange.default_name())
     refuse_database(target, settings.db_path)
     if target.is_dir():
         fail(f"{target} is a folder: name the bundle file.")

@@ -552,6 +552,12 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
     return lines
 
 
+def default_name() -> str:
+    """A bundle's file name when the person names none: the time only. Never the partner's
+    or the mentorship's name: whoever sees the file on its way learns nothing from it."""
+    return f"bundle-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.reflectcoach"
+
+
 def read_bundle(path: Path, db: Path) -> bytes:
     """The bytes of a bundle file, at most one more than the largest a bundle may be (the
     check says it is too large). Never the database itself (its locks, architecture.md)."""

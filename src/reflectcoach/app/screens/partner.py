@@ -7,8 +7,6 @@ The same services as `reflectcoach id`, `partner add`, `share` and `receive`
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,15 +20,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from reflectcoach.app.widgets.review_format import one_line
 from reflectcoach.core.text import clean
+from reflectcoach.services.exchange import default_name
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
-
-
-def default_bundle(name: str, folder: Path | None = None) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "mentorship"
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return (folder or Path.home()) / f"{slug}-{stamp}.reflectcoach"
 
 
 class PartnerScreen(Screen[None]):
@@ -82,7 +75,7 @@ class PartnerScreen(Screen[None]):
             yield Static(Content(""), id="partner-linked")
             yield Input(placeholder="Paste their line: reflectcoach-id:1:…", id="partner-identity")
             yield Static("Share with them (ctrl+s writes this file)", classes="heading")
-            yield Input(value=str(default_bundle(self.mentorship_name)), id="partner-share-path")
+            yield Input(value=str(Path.home() / default_name()), id="partner-share-path")
             yield Static("Receive from them (a bundle's path, then Enter)", classes="heading")
             yield Input(placeholder="~/Downloads/….reflectcoach", id="partner-receive-path")
             yield Static(Content(""), id="partner-side")
