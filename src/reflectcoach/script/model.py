@@ -77,6 +77,9 @@ class Pos:
 
     line: int
     col: int
+    # The part file it is in, for a step included from one (script/includes.py); None: the
+    # script's own file.
+    path: str | None = None
 
 
 class Condition(Protocol):
@@ -113,6 +116,8 @@ class Branch:
 
     go: str
     condition: Condition | None = None
+    # Where it was written (the `go`, or the step for an implicit next): for coverage.
+    pos: Pos | None = None
 
 
 @dataclass(frozen=True, slots=True)
