@@ -27,8 +27,8 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         running = run(store, ROLE, mentorship="Sam", complete=False)
     runner = CliRunner()
 
-    def invoke(*args: str):
-        return runner.invoke(main, ["--db", str(db), *args])
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(main, ["--db", str(db), *args], input=input)
 
     invoke.ids = (done, running)  # type: ignore[attr-defined]
     invoke.db = db  # type: ignore[attr-defined]
@@ -97,3 +97,13 @@ def test_a_bundle_named_by_default_says_only_when(cli, tmp_path: Path) -> None:
     assert bundle.name.startswith("bundle-") and "sam" not in bundle.name.lower()
     assert bundle.stat().st_mode & 0o777 == 0o600
     assert f"reflectcoach receive {bundle.name}" in result.output
+
+
+def test_a_new_identity_replaces_the_old_one(cli) -> None:
+    old = cli("id").stdout
+    assert cli("id", "--new", input="n\n").exit_code == 1  # asked, and declined: unchanged
+    assert cli("id").stdout == old
+    result = cli("id", "--new", "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout != old and "send your partners this line" in result.stderr
+    assert cli("id").stdout == result.stdout

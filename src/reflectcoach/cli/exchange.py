@@ -11,13 +11,27 @@ from reflectcoach.cli.base import TYPED, Settings, clean, fail, main, pass_setti
 
 
 @main.command("id")
+@click.option(
+    "--new",
+    "new",
+    is_flag=True,
+    help="Make a new identity in place of yours (its keys lost or exposed); asks first.",
+)
+@click.option("--yes", is_flag=True, help="With --new: do not ask.")
 @pass_settings
-def show_id(settings: Settings) -> None:
+def show_id(settings: Settings, new: bool, yes: bool) -> None:
     """Your identity for sharing with a partner: one line to send them (made on first use)."""
     from reflectcoach.services import identity
 
+    if new and not yes:
+        click.confirm(
+            "Make a new identity? Bundles made for your current one can no longer be read here, "
+            "and each partner must link your new line",
+            abort=True,
+        )
     with settings.store() as store:
-        me = identity.load_or_create(store)
+        me = identity.replace(store) if new else identity.load_or_create(store)
+        plaintext = not store.encrypted
     click.echo(me.public.line())
     where = "this machine's keyring" if me.where == "keyring" else "your reflection database"
     click.echo(
@@ -25,6 +39,14 @@ def show_id(settings: Settings) -> None:
         f"are in {where}; they never leave it.",
         err=True,
     )
+    if me.where == "database" and plaintext:
+        click.echo(
+            "Your database is not encrypted: anyone who can read it can read what partners send "
+            "you and sign bundles as you. `reflectcoach encrypt` protects it.",
+            err=True,
+        )
+    if new:
+        click.echo("A new identity: send your partners this line to link again.", err=True)
 
 
 @main.group("partner")

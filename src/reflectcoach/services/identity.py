@@ -253,3 +253,16 @@ def load_or_create(store: Store) -> Identity:
     result = load(store)
     assert result is not None
     return result
+
+
+def replace(store: Store) -> Identity:
+    """A new identity in place of the one there (lost from the keyring, or exposed): its
+    secret keys are forgotten here and in the keyring. Partners must link the new line."""
+    row = store.partners.identity()
+    if row is not None and row.secret_where == "keyring" and remember.available():
+        import keyring
+
+        with contextlib.suppress(Exception):
+            keyring.delete_password(remember.SERVICE, _keyring_name(row.signing_public))
+    store.partners.forget_identity()
+    return load_or_create(store)

@@ -115,6 +115,13 @@ class Partners(Facet):
         assert found is not None
         return found
 
+    @guarded
+    def forget_identity(self) -> None:
+        """Drop this person's identity (a lost or exposed key): the next use makes a new one.
+        Its keyring entry, if any, is the caller's to drop."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM identity WHERE slot = ?", [SELF])
+
     # -- partners ---------------------------------------------------------------------------
 
     @guarded
