@@ -107,3 +107,22 @@ def test_a_new_identity_replaces_the_old_one(cli) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout != old and "send your partners this line" in result.stderr
     assert cli("id").stdout == result.stdout
+
+
+def test_start_up_pays_for_no_exchange_library() -> None:
+    """age, the signing library, magic-wormhole and Twisted load only when a command of the
+    exchange needs them: never for `--version`, plain commands or the app's start."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "import reflectcoach.cli, reflectcoach.app.app\n"
+        "CliRunner().invoke(reflectcoach.cli.main, ['--version'])\n"
+        "heavy = ('pyrage', 'cryptography', 'wormhole', 'twisted', 'keyring')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
