@@ -54,3 +54,7 @@ def test_no_private_answer_of_a_builtin_is_in_a_bundle(script_id: str, tmp_path:
     assert "zebrine" not in plain.lower()
     assert "just for me" not in plain.lower()
     assert me.public.signing_public in plain  # it is the bundle, read whole
+    # and never a secret key, of either side
+    assert "AGE-SECRET-KEY" not in plain.upper()
+    for person in (me, them):
+        assert identity.b64(identity._raw_private(person.signing)) not in plain
