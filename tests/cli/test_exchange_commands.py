@@ -126,3 +126,22 @@ def test_start_up_pays_for_no_exchange_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_partner_s_commitments_say_overdue_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reflectcoach.services.exchange import SECTIONS
+
+    monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-12-21")
+    rows = [("aaaaaa", "Late one", "2026-12-20", "open"),
+            ("bbbbbb", "Done one", "2026-12-01", "done"),
+            ("cccccc", "No date", None, "partly")]  # fmt: skip
+    body = {
+        "items": [
+            {"id": i, "text": t, "due": d, "status": st, "updated_at": "x"} for i, t, d, st in rows
+        ]
+    }
+    assert SECTIONS["commitments"].lines(SECTIONS["commitments"].check(body)) == [
+        "open: Late one, due Sunday 20 December 2026 (overdue)",
+        "partly done: No date",
+        "done: Done one, due Tuesday 1 December 2026",
+    ]

@@ -82,7 +82,7 @@ def test_two_people_share_and_follow_up_through_bundles(tmp_path: Path) -> None:
 
     theirs = sam.ok("partner", "show", "Alex")
     assert "From Alex (shared " in theirs
-    assert "open: Draft the proposal, due 2026-12-20" in theirs
+    assert "open: Draft the proposal, due Sunday 20 December 2026" in theirs
     assert "Meeting notes" in theirs and "Next: Draft the proposal" in theirs
     _no_private_word(theirs)
     # Sam's own commitments are Sam's alone: Alex's never joins them.
@@ -96,7 +96,7 @@ def test_two_people_share_and_follow_up_through_bundles(tmp_path: Path) -> None:
     shown = alex.ok("mentorship", "show", "Sam")
     assert "From Sam (shared " in shown
     assert "they are the mentor" in shown
-    assert "open: Introduce Alex to Kim, due 2026-12-22" in shown
+    assert "open: Introduce Alex to Kim, due Tuesday 22 December 2026" in shown
 
     # A follow-up on Alex's side: done. The next share says so; Sam cannot change it.
     second = alex.ok(
@@ -108,7 +108,7 @@ def test_two_people_share_and_follow_up_through_bundles(tmp_path: Path) -> None:
     assert "Received from Alex" in sam.ok("receive", str(tmp_path / "a2.bundle"))
     theirs = sam.ok("partner", "show", "Alex")
     assert "done: Draft the proposal" in theirs
-    assert "open: Send the draft to Kim, due 2026-12-28" in theirs
+    assert "open: Send the draft to Kim, due Monday 28 December 2026" in theirs
     alex_commitment = next(
         line.split()[0]
         for line in alex.ok("commitments", "--all").splitlines()

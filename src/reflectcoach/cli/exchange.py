@@ -127,8 +127,9 @@ def outbox(settings: Settings, conversation_id: str | None, feedback: bool, remo
     as_what = "as feedback" if feedback else "as a record"
     click.echo(
         clean(
-            f"{full} ({found['title']}) goes {as_what} with the next share to "
-            f"{found['mentorship']}'s partner, without its just-for-me parts."
+            f"{full} ({found['title']}) goes {as_what} with your next share for "
+            f"{found['mentorship']} (reflectcoach share {found['mentorship']!r}), without its "
+            "just-for-me parts."
         )
     )
 
@@ -157,7 +158,7 @@ def share(settings: Settings, name: str, output: Path | None, wormhole: bool) ->
 
     with settings.store() as store:
         made = exchange.make(store, name)
-    counts = ", ".join(f"{n} {k}" for k, n in made.counts.items() if n) or "no records"
+    counts = exchange.counts_text(made.counts)
     if wormhole:
         from reflectcoach.services import carriers
 
@@ -208,7 +209,7 @@ def receive(settings: Settings, source: str, wormhole: bool) -> None:
     if got.already:
         click.echo(clean(f"Already received from {got.partner.name}: nothing new."))
         return
-    counts = ", ".join(f"{n} {k}" for k, n in got.counts.items()) or "nothing"
+    counts = exchange.counts_text(got.counts)
     click.echo(
         clean(
             f"Received from {got.partner.name} (shared {got.made_at}): {counts}. "

@@ -204,11 +204,20 @@ STATUS_WORDS = {
 }
 
 
+def counts_text(counts: dict[str, int]) -> str:
+    """ "1 commitment, 2 records, 1 feedback": what a bundle holds, in words."""
+    one = {"commitments": "commitment", "records": "record"}
+    parts = [f"{n} {one.get(name, name) if n == 1 else name}" for name, n in counts.items() if n]
+    return ", ".join(parts) or "nothing marked to send yet"
+
+
 def commitment_line(item: dict[str, Any], today: dt.date | None = None) -> str:
+    from reflectcoach.store.commitments import readable
+
     due = item["due"]
     when = ""
     if due:
-        when = f", due {due}"
+        when = f", due {readable(dt.date.fromisoformat(due))}"
         if today is not None and item["status"] in OPEN and due < today.isoformat():
             when += " (overdue)"
     return f"{STATUS_WORDS[item['status']]}: {item['text']}{when}"
@@ -218,7 +227,9 @@ def _commitment_lines(body: dict[str, Any]) -> list[str]:
     items = sorted(body["items"], key=lambda i: (i["status"] not in OPEN, i["due"] or "9999"))
     if not items:
         return ["none"]
-    return [commitment_line(i) for i in items]
+    from reflectcoach.core.clock import today
+
+    return [commitment_line(i, today()) for i in items]
 
 
 def _build_records(kind: str) -> Callable[[Store, str], dict[str, Any]]:
@@ -258,7 +269,8 @@ def _record_lines(body: dict[str, Any]) -> list[str]:
     out: list[str] = []
     for item in body["items"]:
         out.append(f"{(item['completed_at'] or '')[:10]}  {item['title']}")
-        out.extend(f"    {line}" if line else "" for line in plain_text(item["text"]).split("\n"))
+        text = plain_text(item["text"]).strip("\n")
+        out.extend(f"    {line}" if line else "" for line in text.split("\n"))
     return out
 
 
