@@ -217,3 +217,12 @@ def test_the_last_day_there_is_still_makes_a_calendar(planned: Path) -> None:
     assert "dtend" not in last and "duration" not in last
     other = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Read the book")
     assert other.decoded("dtend") - other.decoded("dtstart") == dt.timedelta(days=1)
+
+
+def test_a_new_date_of_thousands_of_digits_is_too_far(planned: Path) -> None:
+    known = ids(planned)
+    huge = "in " + "9" * 5000 + " days"
+    result = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", huge)
+    assert result.returncode == 1
+    assert "too far" in result.stderr and "unexpected problem" not in result.stderr
+    assert stored(planned)["Call Ana"] == ("open", dt.date(2026, 12, 4))
