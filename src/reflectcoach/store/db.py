@@ -69,6 +69,7 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         "sqlcipher" reads a plaintext file through SQLCipher's copy of SQLite, for a
         conversion, so one process never has the file open through two (store/rawfile.py)."""
         target = Path(path).expanduser()
+        wal.check_companions(target)  # a folder at -wal or -shm: said before anything is made
         notices = files.prepare(target, encrypted=key is not None)
         removed = leftover.remove_stale(target)  # a killed conversion's copy, unless one runs
         if removed is not None:
