@@ -371,7 +371,7 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
-                running = session.start(store, script, mentorship)
+                running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
             return
