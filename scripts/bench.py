@@ -993,7 +993,7 @@ def group_step(ctx: Context) -> None:
 def group_scripts(ctx: Context) -> None:
     import yaml
 
-    from reflectcoach.engine import Conversation
+    from reflectcoach.engine.conversation import Conversation
     from reflectcoach.script.loader import load_file
     from reflectcoach.script.registry import builtin_dir, load_catalog, script_files
     from tests.script.bigscript import make_big_script
@@ -1280,8 +1280,8 @@ def query_rows(
     fts_top = "SELECT rowid FROM answers_fts WHERE answers_fts MATCH ? ORDER BY rowid DESC LIMIT 50"
     fts_all = "SELECT count(*) FROM answers_fts WHERE answers_fts MATCH ?"
     scan = "SELECT count(*) FROM answers"
-    from reflectcoach.ratings import mentorship_ratings
     from reflectcoach.script.registry import builtin_dir, load_catalog
+    from reflectcoach.services.ratings import mentorship_ratings
 
     builtin = load_catalog([builtin_dir()]).scripts
     with opened(big) as store:

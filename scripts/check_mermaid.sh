@@ -117,7 +117,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from reflectcoach.graph import WORD_JOINER, one_line, state_id, step_lines
+from reflectcoach.engine.graph import WORD_JOINER, one_line, state_id, step_lines
 from reflectcoach.script.loader import load_file
 
 kind, script_path, direction, mmd_path, svg_path, max_aspect = sys.argv[1:]

@@ -13,11 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reflectcoach import session
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.conversation import ConversationScreen
 from reflectcoach.app.widgets.answer_inputs import AnswerInput
 from reflectcoach.script.registry import builtin_dir, load_catalog
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "images"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reflectcoach.answers import AnswerError, normalise
+from reflectcoach.engine.answers import AnswerError, normalise
 from reflectcoach.script.model import Pos, QuestionType, Step
 
 SMART = {

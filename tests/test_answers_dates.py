@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from reflectcoach import clock
-from reflectcoach.answers import AnswerError, display, fits, instructions, normalise
+from reflectcoach.core import clock
+from reflectcoach.engine.answers import AnswerError, display, fits, instructions, normalise
 from reflectcoach.script.dates import parse_offset
 from reflectcoach.script.model import Pos, QuestionType, Step
 

@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from reflectcoach import session
-from reflectcoach.engine import AnswerError, Conversation, Question
-from reflectcoach.ratings import mentorship_ratings
-from reflectcoach.records import drop_empty_sections
+from reflectcoach.engine.conversation import AnswerError, Conversation, Question
+from reflectcoach.engine.records import drop_empty_sections
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.model import QuestionType, Script, Step
 from reflectcoach.script.registry import builtin_dir, validate_paths
+from reflectcoach.services import session
+from reflectcoach.services.ratings import mentorship_ratings
 from reflectcoach.store import Store
 
 # In a mentorship's order, as the picker lists them.
@@ -46,7 +46,7 @@ TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Date answers ("friday", min: today) are read against reflectcoach.clock.today().
+    # Date answers ("friday", min: today) are read against reflectcoach.core.clock.today().
     monkeypatch.setenv("REFLECTCOACH_TODAY", TODAY)
 
 

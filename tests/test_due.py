@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reflectcoach import due
 from reflectcoach.script.loader import load_file
+from reflectcoach.services import due
 from reflectcoach.store.commitments import Commitment, summary
 
 TODAY = dt.date(2026, 12, 1)

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reflectcoach.graph import (
+from reflectcoach.engine.graph import (
     END_STATE,
     STEP_TEXT_LENGTH,
     WORD_JOINER,

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from reflectcoach.engine import Conversation
+from reflectcoach.core.text import markdown_escape
+from reflectcoach.engine.conversation import Conversation
 from reflectcoach.script import templates
 from reflectcoach.script.loader import load_text
-from reflectcoach.text import markdown_escape
 
 GFM = MarkdownIt("gfm-like")
 assert GFM.options["linkify"], "linkify-it-py must be installed for these tests"

@@ -29,17 +29,17 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from reflectcoach import session
 from reflectcoach.cli import main
-from reflectcoach.engine import Conversation
-from reflectcoach.records import demote_headings, plain_text
+from reflectcoach.core.sharing import is_marker
+from reflectcoach.core.text import clean, markdown_escape
+from reflectcoach.engine.conversation import Conversation
+from reflectcoach.engine.records import demote_headings, plain_text
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import QuestionType, Script
 from reflectcoach.script.registry import builtin_dir
-from reflectcoach.sharing import is_marker
+from reflectcoach.services import session
 from reflectcoach.store import Store
 from reflectcoach.store.export import write_markdown
-from reflectcoach.text import clean, markdown_escape
 
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)*_]*$")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reflectcoach.mentorship_view import (
+from reflectcoach.services.mentorship_view import (
     FINISHED_SHOWN,
     CommitmentLine,
     commitment_text,

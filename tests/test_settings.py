@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reflectcoach import settings
-from reflectcoach.settings import UserSettings
+from reflectcoach.core import settings
+from reflectcoach.core.settings import UserSettings
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_settings_import_no_textual() -> None:
     import subprocess
 
     code = (
-        "import sys, reflectcoach.settings\n"
+        "import sys, reflectcoach.core.settings\n"
         "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

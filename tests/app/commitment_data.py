@@ -9,8 +9,8 @@ from pathlib import Path
 
 from store.helpers import Clock
 
-from reflectcoach import session
 from reflectcoach.script.loader import load_file
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 SCRIPTS = Path(__file__).parent.parent / "fixtures" / "commitments"

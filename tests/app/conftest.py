@@ -70,8 +70,8 @@ def seed(db_path: Path):
         answers: int = 0,
         dirs: list[Path] | None = None,
     ) -> str:
-        from reflectcoach import session
         from reflectcoach.script.registry import load_catalog
+        from reflectcoach.services import session
         from reflectcoach.store import Store
 
         catalog = load_catalog(dirs or [FIXTURES])
@@ -463,8 +463,8 @@ def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
 def filled_db(db_path: Path, utc_local_time: None, fixed_ids: None) -> dict[str, str]:
     """A dozen conversations over three scripts and four mentorships (one of them markup),
     made through the engine with a fixed clock. Returns FILLED key -> conversation id."""
-    from reflectcoach import session
     from reflectcoach.script.loader import load_text
+    from reflectcoach.services import session
     from reflectcoach.store import Store
 
     scripts = {}

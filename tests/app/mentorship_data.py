@@ -9,7 +9,7 @@ from pathlib import Path
 
 from store.helpers import Clock, run
 
-from reflectcoach.followup import Made
+from reflectcoach.engine.followup import Made
 from reflectcoach.store import Store, commitments
 
 BASELINE = "On the skill behind this goal, where are you today?"

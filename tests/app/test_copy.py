@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from reflectcoach.app.screens.finished import FinishedScreen
 from reflectcoach.app.screens.transcript import TranscriptScreen
-from reflectcoach.records import plain_text
+from reflectcoach.engine.records import plain_text
 from reflectcoach.store import Store
 
 from .conftest import settle

@@ -10,9 +10,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from reflectcoach import clock
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.widgets.answer_inputs import DateInput
+from reflectcoach.core import clock
 from reflectcoach.store import Store
 
 DATES = Path(__file__).parents[1] / "fixtures" / "dates.yaml"

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, RadioButton
 
-from reflectcoach import settings
 from reflectcoach.app.export_target import format_of, resolve, with_format
 from reflectcoach.app.screens.confirm import ConfirmScreen
 from reflectcoach.app.screens.export import ExportScreen
 from reflectcoach.app.screens.finished import FinishedScreen
 from reflectcoach.app.screens.review import ReviewScreen
 from reflectcoach.app.widgets.format_choice import FormatChoice
+from reflectcoach.core import settings
 
 from .conftest import settle
 

@@ -249,7 +249,7 @@ async def test_command_palette_lists_app_and_system_commands(fixture_app, drive)
 def test_first_paint_imports_no_yaml_sqlite_or_engine() -> None:
     code = (
         "import sys, reflectcoach.app.app\n"
-        "heavy = ['yaml', 'sqlite_utils', 'transitions', 'reflectcoach.engine',\n"
+        "heavy = ['yaml', 'sqlite_utils', 'transitions', 'reflectcoach.engine.conversation',\n"
         "         'reflectcoach.store', 'reflectcoach.script.registry']\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from reflectcoach.app.app import ReflectCoachApp
+from reflectcoach.core.settings import UserSettings
 from reflectcoach.script.registry import builtin_dir
-from reflectcoach.settings import UserSettings
 
 from .conftest import settle
 
@@ -64,8 +64,8 @@ async def test_a_damaged_settings_file_is_said_once(db_path: Path, tmp_path: Pat
 async def test_who_it_is_about_is_offered_again(fixture_app, drive) -> None:
     from textual.widgets import Input
 
-    from reflectcoach import settings
     from reflectcoach.app.screens.conversation import ConversationScreen
+    from reflectcoach.core import settings
 
     app = fixture_app()
     app.settings.set(settings.MENTORSHIP, "Ada")

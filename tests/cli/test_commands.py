@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reflectcoach import __version__, session
+from reflectcoach import __version__
 from reflectcoach.cli import main
 from reflectcoach.script.loader import load_file
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "engine"
@@ -240,7 +241,10 @@ def test_app_refuses_politely_without_a_terminal(cli) -> None:
 def test_plain_cli_never_imports_textual() -> None:
     code = (
         "import sys\n"
-        "from reflectcoach import cli, engine, session, plain, store, graph\n"
+        "from reflectcoach import cli, store\n"
+        "from reflectcoach.cli import plain\n"
+        "from reflectcoach.engine import conversation, graph\n"
+        "from reflectcoach.services import session\n"
         "from reflectcoach.script import registry, loader\n"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
         "print(bad)\n"
@@ -253,9 +257,10 @@ def test_plain_cli_never_imports_textual() -> None:
 def test_engine_and_store_import_nothing_from_the_front_ends() -> None:
     code = (
         "import sys\n"
-        "import reflectcoach.engine, reflectcoach.store, reflectcoach.session\n"
+        "import reflectcoach.engine.conversation, reflectcoach.store\n"
+        "import reflectcoach.services.session\n"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual'\n"
-        "       or m.startswith(('reflectcoach.app', 'reflectcoach.cli', 'reflectcoach.plain'))]\n"
+        "       or m.startswith(('reflectcoach.app', 'reflectcoach.cli'))]\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
     )

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from reflectcoach.script.loader import load_file
-from reflectcoach.session import start
+from reflectcoach.services.session import start
 from reflectcoach.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "engine"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from reflectcoach import session
 from reflectcoach.script.registry import load_catalog
+from reflectcoach.services import session
 from reflectcoach.store import Store
 from reflectcoach.store.export import write_json
 

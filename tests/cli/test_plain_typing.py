@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reflectcoach import session
-from reflectcoach.plain import PlainRunner
+from reflectcoach.cli.plain import PlainRunner
 from reflectcoach.script.loader import load_file
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 from .test_plain import FIXTURES, env_for, stored

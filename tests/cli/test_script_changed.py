@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reflectcoach import session
 from reflectcoach.script.registry import load_catalog
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 from .test_plain import env_for

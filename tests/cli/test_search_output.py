@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reflectcoach import session
 from reflectcoach.cli import main
+from reflectcoach.core.text import clean, clean_line
 from reflectcoach.script.loader import load_file
+from reflectcoach.services import session
 from reflectcoach.store import Store
-from reflectcoach.text import clean, clean_line
 
 from .test_plain import env_for
 

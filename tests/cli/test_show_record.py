@@ -8,10 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from reflectcoach import session
 from reflectcoach.cli import main
-from reflectcoach.plain import PlainRunner
+from reflectcoach.cli.plain import PlainRunner
 from reflectcoach.script.loader import load_text
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 SCRIPT = """\

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reflectcoach import terminal
 from reflectcoach.cli import main
+from reflectcoach.core import terminal
 from reflectcoach.store import Store
 
 from .test_plain import env_for

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reflectcoach import clock
-from reflectcoach.engine import AnswerError, Conversation
+from reflectcoach.core import clock
+from reflectcoach.engine.conversation import AnswerError, Conversation
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import Script
 

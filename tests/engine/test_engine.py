@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reflectcoach.engine import DONE, AnswerError, Conversation, Entry
+from reflectcoach.engine.conversation import DONE, AnswerError, Conversation, Entry
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import Script
 

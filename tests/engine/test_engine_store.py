@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reflectcoach import session
-from reflectcoach.engine import DONE, AnswerError
+from reflectcoach.engine.conversation import DONE, AnswerError
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.registry import Catalog
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 HERE = Path(__file__).parent
@@ -102,7 +102,7 @@ def test_stored_conversation_always_matches_the_engine(tmp_path_factory, steps) 
 
 
 def test_resume_after_finishing_is_refused(tmp_path: Path) -> None:
-    from reflectcoach.engine import ResumeError
+    from reflectcoach.engine.conversation import ResumeError
 
     with Store.open(tmp_path / "r.db") as store:
         running = session.start(store, SCRIPT)

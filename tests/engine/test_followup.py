@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from reflectcoach.engine import AnswerError, Conversation, Entry
-from reflectcoach.followup import Made, Outcome
+from reflectcoach.engine.conversation import AnswerError, Conversation, Entry
+from reflectcoach.engine.followup import Made, Outcome
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import Script
 
@@ -288,7 +288,7 @@ steps:
 
 
 def test_when_reads_whole_with_or_without_a_date() -> None:
-    from reflectcoach.followup import field
+    from reflectcoach.engine.followup import field
 
     dated = Open("c1", "Call Ana", dt.date(2026, 12, 4))
     undated = Open("c2", "Read the book", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reflectcoach.engine import Conversation, Entry
+from reflectcoach.engine.conversation import Conversation, Entry
 from reflectcoach.script.loader import load_text
 from reflectcoach.script.model import Script
 

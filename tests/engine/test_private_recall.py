@@ -9,12 +9,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from reflectcoach import session
 from reflectcoach.cli import main
+from reflectcoach.core.sharing import KEPT_PRIVATE
 from reflectcoach.script.loader import load_text
 from reflectcoach.script.model import Script
 from reflectcoach.script.registry import Catalog, check_recalls
-from reflectcoach.sharing import KEPT_PRIVATE
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 SECRET = "SECRETWORD"

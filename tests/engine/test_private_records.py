@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reflectcoach import session
 from reflectcoach.cli import main
-from reflectcoach.engine import Conversation
-from reflectcoach.records import drop_empty_sections, plain_text, share_text
+from reflectcoach.core.sharing import CLOSE, OPEN, shared
+from reflectcoach.engine.conversation import Conversation
+from reflectcoach.engine.records import drop_empty_sections, plain_text, share_text
 from reflectcoach.script import templates
 from reflectcoach.script.loader import load_text
 from reflectcoach.script.model import Script
-from reflectcoach.sharing import CLOSE, OPEN, shared
+from reflectcoach.services import session
 from reflectcoach.store import Store
 
 PARSER = MarkdownIt("commonmark").enable("table")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from reflectcoach.engine import Conversation, Entry
+from reflectcoach.engine.conversation import Conversation, Entry
 from reflectcoach.script.loader import load_text
 from reflectcoach.script.model import Script
 

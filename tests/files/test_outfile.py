@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reflectcoach.outfile import NotWritable, open_text
+from reflectcoach.core.outfile import NotWritable, open_text
 
 
 def write(path: Path, text: str = "new") -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reflectcoach import clock
+from reflectcoach.core import clock
 from reflectcoach.script.conditions import MAX_DEPTH, MAX_LENGTH, Condition, ConditionError, parse
 
 ANSWERS: dict[str, Any] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reflectcoach import paths
+from reflectcoach.core import paths
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.registry import (
     Catalog,

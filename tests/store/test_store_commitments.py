@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reflectcoach import followup, session
-from reflectcoach.engine import AnswerError
-from reflectcoach.followup import Made, Outcome
+from reflectcoach.engine.conversation import AnswerError, followup
+from reflectcoach.engine.followup import Made, Outcome
 from reflectcoach.script.loader import load_file
 from reflectcoach.script.registry import Catalog
+from reflectcoach.services import session
 from reflectcoach.store import Store, StoreError, commitments
 from reflectcoach.store.export import write_json, write_markdown
 from reflectcoach.store.importer import import_json

@@ -377,7 +377,7 @@ def test_json_safe_escapes_del_c1_and_bidi_even_in_ascii_text() -> None:
     # rest, and its ASCII shortcut must not skip DEL (which is ASCII).
     import json
 
-    from reflectcoach.text import json_safe
+    from reflectcoach.core.text import json_safe
 
     assert json_safe('{"a":"plain"}') == '{"a":"plain"}'
     for raw in ("x\x7fy", "x\x85y", "x\u202ey", "x\u2028y"):

@@ -9,8 +9,8 @@ CHECK = """
 import sys
 import reflectcoach.store, reflectcoach.store.export, reflectcoach.store.importer
 banned = ("yaml", "transitions", "textual")
-inner = ("reflectcoach.engine", "reflectcoach.app", "reflectcoach.cli", "reflectcoach.session",
-         "reflectcoach.plain", "reflectcoach.script")
+inner = ("reflectcoach.engine.conversation", "reflectcoach.app", "reflectcoach.cli",
+         "reflectcoach.services", "reflectcoach.script")
 print([m for m in sys.modules if m.split(".")[0] in banned or m.startswith(inner)])
 """
 

@@ -1,10 +1,10 @@
-"""Rating series (reflectcoach.ratings): one script step in one mentorship, its re-ratings
+"""Rating series (reflectcoach.services.ratings): one script step in one mentorship, its re-ratings
 joined to it on its declared scale, and a changed wording said."""
 
 from __future__ import annotations
 
-from reflectcoach.ratings import mentorship_ratings, points_text, question_series
 from reflectcoach.script.registry import builtin_dir, load_catalog
+from reflectcoach.services.ratings import mentorship_ratings, points_text, question_series
 from reflectcoach.store import Store
 
 from .helpers import run

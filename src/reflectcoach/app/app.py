@@ -22,12 +22,12 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reflectcoach import clock
-from reflectcoach import settings as saved
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
-from reflectcoach.text import clean
+from reflectcoach.core import clock
+from reflectcoach.core import settings as saved
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
@@ -110,7 +110,7 @@ class ReflectCoachApp(App[None]):
         (answers among them); this one writes the traceback, without locals, to a private
         log file (crashlog.py) and keeps one line to print on exit. (Textual 8.2: the hook,
         `_exception`/`_exception_event` and `_close_messages_no_wait` are what its own uses.)"""
-        from reflectcoach import crashlog
+        from reflectcoach.core import crashlog
 
         self._return_code = 1
         if self._exception is None:  # as Textual does: run_test re-raises it for the tests
@@ -137,7 +137,7 @@ class ReflectCoachApp(App[None]):
     def find_key(self) -> Key | None:
         """The key, looked for once without asking anyone (the unlock screen asks)."""
         if not self._key_looked_for:
-            from reflectcoach.passphrase import key_for
+            from reflectcoach.services.passphrase import key_for
 
             self.key = key_for(self.db_path, interactive=False)
             self._key_looked_for = True
@@ -202,8 +202,8 @@ class ReflectCoachApp(App[None]):
         if found is not None or not looks_encrypted(self.db_path):
             self._unlocked.set()
             return
-        from reflectcoach import remember
         from reflectcoach.app.screens.unlock import UnlockScreen
+        from reflectcoach.services import remember
 
         def unlocked(key: Key | None) -> None:
             if key is not None:
@@ -349,9 +349,9 @@ class ReflectCoachApp(App[None]):
         """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
         progress), and show it. Problems become a notification, never a crash; a
         conversation another session holds is offered to read or take over."""
-        from reflectcoach import session
         from reflectcoach.app.screens.conversation import ConversationScreen
-        from reflectcoach.engine import ResumeError
+        from reflectcoach.engine.conversation import ResumeError
+        from reflectcoach.services import session
         from reflectcoach.store import ConversationHeld, StoreError
 
         try:
@@ -468,7 +468,7 @@ class ReflectCoachApp(App[None]):
     def follow_up(self, mentorship: str | None) -> None:
         """Start the conversation that follows `mentorship`'s commitments up (due.py picks
         it), as home starts any conversation; a word instead when no script does."""
-        from reflectcoach.due import follow_up_script
+        from reflectcoach.services.due import follow_up_script
 
         script_id = follow_up_script(self.catalog().scripts)
         if script_id is None:

@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from reflectcoach.app.screens.rename_mentorship import rename_mentorship
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp

@@ -17,8 +17,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reflectcoach.core.text import clean
 from reflectcoach.store import StoreError
-from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from textual.timer import Timer

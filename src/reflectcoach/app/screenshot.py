@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from reflectcoach import paths
+from reflectcoach.core import paths
 
 MAX_TRIES = 100  # names -2, -3, ... when two screenshots land in the same second
 

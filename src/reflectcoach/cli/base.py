@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from reflectcoach import __version__
-from reflectcoach.errors import UserError
+from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
@@ -42,7 +42,7 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        from reflectcoach.paths import default_db_path
+        from reflectcoach.core.paths import default_db_path
 
         return self.db or default_db_path()
 
@@ -63,7 +63,7 @@ class Settings:
         """The database's key (passphrase.py), found once per process: an fd is read once,
         and the slow derivation happens once however many Stores are opened."""
         if not self._key_asked:
-            from reflectcoach.passphrase import key_for
+            from reflectcoach.services.passphrase import key_for
 
             self._key = key_for(self.db_path, self.passphrase_fd, interactive=interactive)
             self._key_asked = True
@@ -79,7 +79,7 @@ class Settings:
 
 
 def clean(text: str) -> str:
-    from reflectcoach.text import clean
+    from reflectcoach.core.text import clean
 
     return clean(text)
 
@@ -97,7 +97,7 @@ class TypedText(click.ParamType):
     name = "text"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from reflectcoach.text import typed
+        from reflectcoach.core.text import typed
 
         return typed(str(value))
 
@@ -174,7 +174,7 @@ class Group(click.Group):
 def _unexpected(problem: Exception) -> str:
     """One line for a bug: the exception's name, never its message (it may quote an answer),
     and where the traceback was written (`crashlog`, 0600), as the app does."""
-    from reflectcoach import crashlog
+    from reflectcoach.core import crashlog
 
     name = type(problem).__name__
     try:
@@ -235,7 +235,7 @@ def open_app(settings: Settings, **where: Any) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe.")
     from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.settings import UserSettings, default_path
+    from reflectcoach.core.settings import UserSettings, default_path
 
     saved = UserSettings.load(default_path())  # the theme and other choices made before
     app = ReflectCoachApp(

@@ -46,7 +46,7 @@ def list_commitments(
       3f9a2c1d0e4b  Friday 4 December 2026 (overdue)  open  Sam  Call Ana
     Change one with `reflectcoach commitment done ID` (or partly, drop, not-yet).
     """
-    from reflectcoach.clock import today
+    from reflectcoach.core.clock import today
     from reflectcoach.store.commitments import OPEN, STATUSES
 
     if due and overdue:
@@ -85,8 +85,8 @@ def _line(item: Commitment, day: dt.date) -> str:
 
 
 def _write_json(found: list[Commitment], day: dt.date) -> None:
-    from reflectcoach.terminal import for_terminal
-    from reflectcoach.text import json_text
+    from reflectcoach.core.terminal import for_terminal
+    from reflectcoach.core.text import json_text
 
     out = for_terminal(sys.stdout)
     rows = [
@@ -110,14 +110,14 @@ def _write_json(found: list[Commitment], day: dt.date) -> None:
 
 
 def _write_calendar(found: list[Commitment], target: Path, db: Path) -> None:
-    from reflectcoach import outfile
+    from reflectcoach.core import outfile
     from reflectcoach.store.calendar import build
     from reflectcoach.store.export import refuse_database
 
     data, undated = build(found, dt.datetime.now(dt.UTC))
     text = data.decode("utf-8")
     if target == Path("-"):
-        from reflectcoach.terminal import for_terminal
+        from reflectcoach.core.terminal import for_terminal
 
         out = for_terminal(sys.stdout)  # a terminal sees no control character, not even CR
         out.write(text)
@@ -148,7 +148,7 @@ def commitment_group() -> None:
 
 def _when(text: str) -> dt.date:
     """`--date` in the words a date question takes: 2026-12-18, friday, in 2 weeks..."""
-    from reflectcoach.clock import today
+    from reflectcoach.core.clock import today
     from reflectcoach.script import dates
 
     day = today()

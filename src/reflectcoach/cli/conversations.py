@@ -12,7 +12,7 @@ from reflectcoach.cli.base import TYPED, Settings, clean, main, open_app, pass_s
 from reflectcoach.cli.scripts import load_script
 
 if TYPE_CHECKING:
-    from reflectcoach.session import Session
+    from reflectcoach.services.session import Session
     from reflectcoach.store import ConversationHeld, Store
 
 
@@ -29,8 +29,8 @@ def start(settings: Settings, script: str, mentorship: str | None, plain: bool) 
         return
     from functools import partial
 
-    from reflectcoach import session
     from reflectcoach.script.registry import load_one
+    from reflectcoach.services import session
 
     with settings.store() as store:
         dirs = settings.script_dirs()
@@ -54,7 +54,7 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool, take_ov
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         open_app(settings, resume=conversation_id or "")
         return
-    from reflectcoach import session
+    from reflectcoach.services import session
     from reflectcoach.store import ConversationHeld
 
     with settings.store() as store:
@@ -86,9 +86,9 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool, take_ov
 def run_plain(store: Store, running: Session, *, resumed: bool) -> int:
     """The conversation in plain mode, its lease renewed while the person thinks and given
     back at the end (however it ends)."""
-    from reflectcoach import session
-    from reflectcoach.heartbeat import Heartbeat
-    from reflectcoach.plain import PlainRunner
+    from reflectcoach.cli.plain import PlainRunner
+    from reflectcoach.services import session
+    from reflectcoach.services.heartbeat import Heartbeat
     from reflectcoach.store import StoreError
 
     try:

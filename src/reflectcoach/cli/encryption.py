@@ -31,7 +31,7 @@ def _summary(done: Converted) -> str:
 
 
 def _remember(db: Path, key: Key) -> None:
-    from reflectcoach import remember
+    from reflectcoach.services import remember
     from reflectcoach.store.cipher import salt_of
 
     salt = salt_of(db)
@@ -67,7 +67,7 @@ def _need_plaintext(settings: Settings) -> None:
 def encrypt(settings: Settings, remember: bool) -> None:
     """Encrypt the database with a passphrase (SQLCipher). The passphrase cannot be
     recovered: without it, nothing in the database can be read."""
-    from reflectcoach import passphrase
+    from reflectcoach.services import passphrase
     from reflectcoach.store.convert import convert
 
     _clear_leftover(settings)
@@ -89,7 +89,7 @@ def encrypt(settings: Settings, remember: bool) -> None:
 @pass_settings
 def decrypt(settings: Settings) -> None:
     """Turn an encrypted database back into a plaintext one."""
-    from reflectcoach import remember
+    from reflectcoach.services import remember
     from reflectcoach.store.convert import convert
 
     _clear_leftover(settings)
@@ -122,8 +122,8 @@ def change_passphrase(
     remember: bool,
 ) -> None:
     """Change an encrypted database's passphrase (it is re-encrypted under the new one)."""
-    from reflectcoach import passphrase
-    from reflectcoach import remember as keyring
+    from reflectcoach.services import passphrase
+    from reflectcoach.services import remember as keyring
     from reflectcoach.store.convert import convert
 
     _clear_leftover(settings)

@@ -123,7 +123,7 @@ def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
             record = row["record"]
             if not record:
                 fail(_no_record(found, row["status"]))
-            from reflectcoach.records import share_text
+            from reflectcoach.engine.records import share_text
 
             click.echo(clean(share_text(record)).rstrip())
             return
@@ -139,7 +139,7 @@ def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
 def compare(settings: Settings, first_id: str, second_id: str) -> None:
     """Two completed runs of one script side by side, question by question: answers they
     share shown once, differences marked "≠ changed"."""
-    from reflectcoach import compare as comparing
+    from reflectcoach.services import compare as comparing
 
     with settings.store() as store:
         comparison = comparing.compare(store, first_id, second_id)
@@ -180,7 +180,7 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
     highlighted (set NO_COLOR to turn that off). Commitments whose words match come
     after, each as "Commitment ID [mentorship]  status, from CONVERSATION" and "C: what".
     """
-    from reflectcoach.text import clean_line
+    from reflectcoach.core.text import clean_line
 
     query = " ".join(text)
     with settings.store() as store:
@@ -338,7 +338,7 @@ def export(
         if store.encrypted and sys.stderr.isatty():  # a person to tell; scripts' stderr stays
             click.echo(exporting.NOT_ENCRYPTED, err=True)  # as it was (README says it)
         if output is None:
-            from reflectcoach.terminal import for_terminal
+            from reflectcoach.core.terminal import for_terminal
 
             count = writer(store, for_terminal(sys.stdout), **filters)
         else:

@@ -71,7 +71,7 @@ def rename_mentorship(settings: Settings, old: str, new: str) -> None:
 def show_mentorship(settings: Settings, name: str) -> None:
     """The mentorship NAME whole: who, since when, every conversation in order, its
     commitments, and every rating with its date, on its scale."""
-    from reflectcoach import mentorship_view
+    from reflectcoach.services import mentorship_view
 
     scripts = settings.catalog().scripts
     with settings.store() as store:

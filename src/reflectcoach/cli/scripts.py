@@ -25,7 +25,7 @@ def scripts_command(settings: Settings, as_json: bool) -> None:
     for problem in problems:
         click.echo(clean(problem), err=True)
     if as_json:
-        from reflectcoach.text import json_text
+        from reflectcoach.core.text import json_text
 
         click.echo(json_text(rows, indent=2))
         return
@@ -76,6 +76,6 @@ def load_script(settings: Settings, id_or_path: str) -> Script:
 @pass_settings
 def graph(settings: Settings, script: str, direction: str) -> None:
     """Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."""
-    from reflectcoach.graph import mermaid
+    from reflectcoach.engine.graph import mermaid
 
     click.echo(mermaid(load_script(settings, script), direction=direction))

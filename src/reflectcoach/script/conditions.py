@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reflectcoach import clock
+from reflectcoach.core import clock
 from reflectcoach.script.dates import from_iso
 from reflectcoach.script.model import name_problem
 

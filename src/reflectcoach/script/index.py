@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reflectcoach import __version__, paths
-from reflectcoach.private import write_private
+from reflectcoach import __version__
+from reflectcoach.core import paths
+from reflectcoach.core.private import write_private
 from reflectcoach.script.registry import Catalog, load_catalog, script_files
 
 FORMAT = 1

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-from reflectcoach import sharing
-from reflectcoach.numbers import MAX_NUMBER_WORDS, within
+from reflectcoach.core import sharing
+from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
+from reflectcoach.core.text import clean
 from reflectcoach.script import conditions, dates, prefill, privacy, templates, urls
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
@@ -38,7 +39,6 @@ from reflectcoach.script.model import (
 )
 from reflectcoach.script.yamlsafe import MAX_BYTES, Map, Node, Scalar, Seq, compose, describe
 from reflectcoach.script.yamlsafe import too_big as _too_big
-from reflectcoach.text import clean
 
 Severity: TypeAlias = Literal["error", "warning"]
 

@@ -62,7 +62,7 @@ class QuestionType(StrEnum):
     YES_NO = "yes_no"
     NUMBER = "number"
     DATE = "date"
-    FOLLOW_UP = "follow_up"  # asked once per open commitment (see reflectcoach.followup)
+    FOLLOW_UP = "follow_up"  # asked once per open commitment (see reflectcoach.engine.followup)
 
 
 class Audience(StrEnum):

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reflectcoach import paths as _paths
-from reflectcoach.errors import UserError
+from reflectcoach.core import paths as _paths
+from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult
@@ -219,8 +219,8 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
 
 
 def _kept_private(script: Script, ref: RecallRef) -> Diagnostic:
+    from reflectcoach.core.sharing import KEPT_PRIVATE
     from reflectcoach.script.loader import Diagnostic
-    from reflectcoach.sharing import KEPT_PRIVATE
 
     where = "this part of the record" if ref.fills is None else "the record, where this step is"
     return Diagnostic(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from icalendar import Calendar, Event
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 from .commitments import Commitment
 

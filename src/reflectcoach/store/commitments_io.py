@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from reflectcoach.text import markdown_escape
+from reflectcoach.core.text import markdown_escape
 
 from .commitments import COLUMNS, EVENT_COLUMNS, SOURCES, STATUSES, Commitment, from_row
 from .mentorships import display_name, first_written, mentorship_key

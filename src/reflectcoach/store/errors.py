@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from reflectcoach.errors import UserError
+from reflectcoach.core.errors import UserError
 
 P = ParamSpec("P")
 T = TypeVar("T")

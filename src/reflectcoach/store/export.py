@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, Unpack
 
-from reflectcoach.outfile import open_text
-from reflectcoach.records import demote_headings
-from reflectcoach.sharing import shared
-from reflectcoach.text import clean, json_safe, json_text, markdown_escape
+from reflectcoach.core.outfile import open_text
+from reflectcoach.core.sharing import shared
+from reflectcoach.core.text import clean, json_safe, json_text, markdown_escape
+from reflectcoach.engine.records import demote_headings
 
 from . import commitments_io, rawfile
 from .commitments import readable

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from reflectcoach.private import make_dirs
+from reflectcoach.core.private import make_dirs
 
 from . import rawfile
 from .errors import ELSEWHERE, StoreError, damaged, read_only
@@ -119,7 +119,7 @@ def _tighten(path: Path) -> list[str]:
 
 
 def _is_default_folder(folder: Path) -> bool:
-    from reflectcoach.paths import data_dir
+    from reflectcoach.core.paths import data_dir
 
     try:
         return folder.resolve() == data_dir().resolve()

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from sqlite_utils import Database
 
-from reflectcoach.numbers import MAX_NUMBER_WORDS, within
+from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 
 from . import commitments_io, mentorship_rows
 from .db import Store

@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 
 from sqlite_utils import Database
 
-from reflectcoach.numbers import MAX_NUMBER_SQL, within
+from reflectcoach.core.numbers import MAX_NUMBER_SQL, within
 
 from .errors import guarded
 from .mentorships import mentorship_key

@@ -13,7 +13,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from reflectcoach.private import write_private
+from reflectcoach.core.private import write_private
 
 from . import rawfile
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 
 class CommitmentAsk(ModalScreen[str | None]):

@@ -16,11 +16,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.review_format import one_line
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.compare import Comparison
+    from reflectcoach.services.compare import Comparison
     from reflectcoach.store.mentorships import TimelineEntry
 
 PICK = (
@@ -83,8 +83,8 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="compare-load")
     def load(self) -> None:
-        from reflectcoach.compare import compare
-        from reflectcoach.errors import UserError
+        from reflectcoach.core.errors import UserError
+        from reflectcoach.services.compare import compare
 
         worker = get_current_worker()
         try:
@@ -117,7 +117,7 @@ class CompareScreen(Screen[None]):
         table.add_column("Question", key="question", width=20)
         table.add_column(one["started_at"][:10], key="first", width=width)
         table.add_column(two["started_at"][:10], key="second", width=width)
-        from reflectcoach.compare import NOT_ASKED
+        from reflectcoach.services.compare import NOT_ASKED
 
         for row in comparison.rows:
             first = NOT_ASKED if row.first is None else row.first

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -39,23 +39,23 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from reflectcoach import session as sessions
-from reflectcoach.answers import AnswerError
 from reflectcoach.app.drafts import DraftKeeper
 from reflectcoach.app.notices import NoticeLine
 from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.keys_footer import KeysFooter
+from reflectcoach.core.text import clean
+from reflectcoach.engine.answers import AnswerError
+from reflectcoach.services import session as sessions
 from reflectcoach.store import DatabaseBusy, LeaseLost, StoreError
 from reflectcoach.store.files import busy_timeout
 from reflectcoach.store.leases import HEARTBEAT_S
-from reflectcoach.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.engine import Question, Turn
-    from reflectcoach.session import Session
+    from reflectcoach.engine.conversation import Question, Turn
+    from reflectcoach.services.session import Session
 
 WAITING = (
     "Waiting for the database (another program is writing to it)… Your answer is kept and is "
@@ -394,7 +394,7 @@ class ConversationScreen(Screen[None]):
         """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
         from textual.app import SuspendNotSupported
 
-        from reflectcoach.editor import EditorError, edit, editor_command
+        from reflectcoach.core.editor import EditorError, edit, editor_command
 
         try:
             if editor_command() is None:

@@ -22,7 +22,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, Static
 from textual.worker import get_current_worker
 
-from reflectcoach import settings
 from reflectcoach.app.export_target import (
     FORMAT_LABELS,
     SUFFIXES,
@@ -34,7 +33,8 @@ from reflectcoach.app.export_target import (
 from reflectcoach.app.screens.confirm import confirm_replace
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.format_choice import FormatChoice
-from reflectcoach.text import clean
+from reflectcoach.core import settings
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp

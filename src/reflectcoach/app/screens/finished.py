@@ -13,13 +13,13 @@ from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Stat
 
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.records import copied_message
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
+from reflectcoach.engine.records import copied_message
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.app.export_target import Target
-    from reflectcoach.session import Session
+    from reflectcoach.services.session import Session
 
 
 class FinishedScreen(Screen[None]):
@@ -49,8 +49,8 @@ class FinishedScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def default_path(self) -> str:
-        from reflectcoach import settings
         from reflectcoach.app.screens.export import export_folder
+        from reflectcoach.core import settings
 
         day = self.rc_app.today().isoformat()
         folder = export_folder(self.rc_app.settings.get(settings.EXPORT_FOLDER))
@@ -117,9 +117,9 @@ class FinishedScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, target: Target) -> None:
-        from reflectcoach import settings
         from reflectcoach.app.export_target import FORMAT_LABELS
-        from reflectcoach.private import make_dirs
+        from reflectcoach.core import settings
+        from reflectcoach.core.private import make_dirs
         from reflectcoach.store import StoreError
         from reflectcoach.store.export import write_file
 

@@ -1,6 +1,6 @@
 """Home: choose who this is about, pick a conversation to start, or one to pick up again.
 
-Imports only Textual and the standard library (and `reflectcoach.text`, which is pure
+Imports only Textual and the standard library (and `reflectcoach.core.text`, which is pure
 standard library), and its first frame is only the header and footer, so the first paint is
 as quick as a bare Textual app's. Right after it, the fields and lists are mounted and filled
 from caches (the script index, a read-only stdlib sqlite3 query); then the catalog (YAML) and
@@ -25,11 +25,11 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reflectcoach import settings
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
-from reflectcoach.text import clean
+from reflectcoach.core import settings
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -300,8 +300,8 @@ class HomeScreen(Screen[None]):
 
     def read(self) -> HomeData:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
-        from reflectcoach.due import due_lines
         from reflectcoach.script import index
+        from reflectcoach.services.due import due_lines
         from reflectcoach.store import StoreError
 
         app = self.rc_app

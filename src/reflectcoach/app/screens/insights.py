@@ -31,8 +31,8 @@ from reflectcoach.app.widgets.insights_questions import (
 )
 from reflectcoach.app.widgets.insights_series import SeriesPanel
 from reflectcoach.app.widgets.review_format import count_words, one_line
-from reflectcoach.ratings import RatingSeries, question_series, re_raters
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
+from reflectcoach.services.ratings import RatingSeries, question_series, re_raters
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp

@@ -23,12 +23,12 @@ from reflectcoach.app.widgets.mentorship_commitments import MentorshipCommitment
 from reflectcoach.app.widgets.mentorship_ratings import RatingList
 from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
 from reflectcoach.app.widgets.review_format import count_words, one_line
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.mentorship_view import MentorshipView
-    from reflectcoach.ratings import RatingSeries
+    from reflectcoach.services.mentorship_view import MentorshipView
+    from reflectcoach.services.ratings import RatingSeries
 
 LOADING = "Loading…"
 NO_RATINGS = "No ratings yet: a question asking for a number or a rating shows here."
@@ -112,8 +112,8 @@ class MentorshipScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="mentorship-load")
     def load(self) -> None:
-        from reflectcoach import mentorship_view
-        from reflectcoach.ratings import mentorship_ratings
+        from reflectcoach.services import mentorship_view
+        from reflectcoach.services.ratings import mentorship_ratings
         from reflectcoach.store import StoreError
 
         worker = get_current_worker()
@@ -135,7 +135,7 @@ class MentorshipScreen(Screen[None]):
             self.app.call_from_thread(self._show_ratings, ratings, titles)
 
     def _show(self, view: MentorshipView) -> None:
-        from reflectcoach.mentorship_view import header_text
+        from reflectcoach.services.mentorship_view import header_text
 
         if not self.is_attached:
             return

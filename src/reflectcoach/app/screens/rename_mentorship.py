@@ -18,7 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp

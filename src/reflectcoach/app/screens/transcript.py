@@ -26,8 +26,8 @@ from reflectcoach.app.widgets.review_format import (
     when,
 )
 from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
-from reflectcoach.records import copied_message, share_text
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
+from reflectcoach.engine.records import copied_message, share_text
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp

@@ -71,7 +71,7 @@ class UnlockScreen(Screen["Key"]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def check(self, text: str, remember: bool) -> None:
-        from reflectcoach import remember as keyring
+        from reflectcoach.services import remember as keyring
         from reflectcoach.store import Store, StoreError
         from reflectcoach.store.cipher import WrongPassphrase, salt_of
         from reflectcoach.store.key import Key

@@ -23,8 +23,10 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from reflectcoach import clock
-from reflectcoach.answers import (
+from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.digits import CONFIRM_AFTER, DigitEntry, Typed
+from reflectcoach.core import clock
+from reflectcoach.engine.answers import (
     MAX_TEXT,
     AnswerError,
     date_value,
@@ -32,13 +34,11 @@ from reflectcoach.answers import (
     instructions,
     scale_bounds,
 )
-from reflectcoach.app.widgets.content import plain
-from reflectcoach.app.widgets.digits import CONFIRM_AFTER, DigitEntry, Typed
 from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType
 
 if TYPE_CHECKING:
-    from reflectcoach.engine import Question
+    from reflectcoach.engine.conversation import Question
 
 
 def _steady(widget: Input | TextArea) -> None:

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 
 class CoachSays(Markdown):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 
 def plain(text: str | None) -> Content:

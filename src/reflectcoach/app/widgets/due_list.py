@@ -2,7 +2,7 @@
 home's full read in the same store visit as its other lists (Store.due_summary). Hidden when none
 is: nothing nags, and there is no toast at start.
 
-Imports only Textual and `reflectcoach.text` at module level, like home: the first frame
+Imports only Textual and `reflectcoach.core.text` at module level, like home: the first frame
 must not wait for the store or the engine."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.due import DueLine
+    from reflectcoach.services.due import DueLine
 
 HEADING = "Due (f follows up, k marks)"
 

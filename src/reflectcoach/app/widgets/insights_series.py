@@ -25,11 +25,11 @@ from reflectcoach.app.widgets.review_format import (
     mentorship_label,
     one_line,
 )
-from reflectcoach.numbers import as_float
-from reflectcoach.ratings import scale_text
+from reflectcoach.core.numbers import as_float
+from reflectcoach.services.ratings import scale_text
 
 if TYPE_CHECKING:
-    from reflectcoach.ratings import RatingSeries
+    from reflectcoach.services.ratings import RatingSeries
 
 # Between a date and its value: a no-break space keeps "2026-01-05: 4" on one line when
 # the list wraps.

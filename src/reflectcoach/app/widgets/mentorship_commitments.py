@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
-    from reflectcoach.mentorship_view import CommitmentLine
+    from reflectcoach.services.mentorship_view import CommitmentLine
 
 NONE_YET = "None recorded yet."
 
@@ -28,7 +28,7 @@ class MentorshipCommitments(Static):
         self.lines: list[CommitmentLine] = []
 
     def show(self, commitments: Sequence[CommitmentLine]) -> None:
-        from reflectcoach.mentorship_view import commitment_text, shown_commitments
+        from reflectcoach.services.mentorship_view import commitment_text, shown_commitments
 
         self.lines = list(commitments)
         if not commitments:

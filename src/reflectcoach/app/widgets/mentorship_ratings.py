@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reflectcoach.app.widgets.review_format import count_words, joined, one_line
-from reflectcoach.ratings import RatingSeries, scale_text
+from reflectcoach.services.ratings import RatingSeries, scale_text
 
 
 def prompt(series: RatingSeries, title: str) -> Content:

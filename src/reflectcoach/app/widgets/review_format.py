@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.validation import ValidationResult, Validator
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     pass

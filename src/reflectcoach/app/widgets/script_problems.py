@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic

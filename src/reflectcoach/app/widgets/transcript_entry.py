@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 SKIPPED = "(skipped)"
 

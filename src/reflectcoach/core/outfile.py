@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from reflectcoach.terminal import for_terminal
+from reflectcoach.core.terminal import for_terminal
 
 PARTIAL_SUFFIX = ".partial"
 

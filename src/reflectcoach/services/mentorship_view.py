@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from reflectcoach import clock
-from reflectcoach.ratings import RatingSeries, mentorship_ratings, points_text, scale_text
+from reflectcoach.core import clock
 from reflectcoach.script.dates import readable
+from reflectcoach.services.ratings import RatingSeries, mentorship_ratings, points_text, scale_text
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script

@@ -11,9 +11,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reflectcoach import clock
-from reflectcoach.errors import UserError
-from reflectcoach.numbers import MAX_NUMBER, within
+from reflectcoach.core import clock
+from reflectcoach.core.errors import UserError
+from reflectcoach.core.numbers import MAX_NUMBER, within
 from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType, Step
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reflectcoach.errors import UserError
+from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.store import Store

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from reflectcoach import followup
-from reflectcoach.engine import Conversation, Entry, ResumeError
+from reflectcoach.engine.conversation import Conversation, Entry, ResumeError, followup
 from reflectcoach.script import privacy
 from reflectcoach.script.model import QuestionType
 from reflectcoach.script.privacy import Scripts

@@ -18,11 +18,13 @@ from typing import Any, Protocol
 
 from transitions import Machine
 
-from reflectcoach import followup, sharing, stored_path
-from reflectcoach.answers import AnswerError, display, fits, normalise
-from reflectcoach.errors import UserError
-from reflectcoach.followup import Made, Outcome, Pending
-from reflectcoach.records import drop_empty_sections, join_parts, plain_text, share_text
+from reflectcoach.core import sharing
+from reflectcoach.core.errors import UserError
+from reflectcoach.core.text import markdown_escape
+from reflectcoach.engine import followup, stored_path
+from reflectcoach.engine.answers import AnswerError, display, fits, normalise
+from reflectcoach.engine.followup import Made, Outcome, Pending
+from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     Condition,
@@ -34,7 +36,6 @@ from reflectcoach.script.model import (
     parse_recall,
 )
 from reflectcoach.script.privacy import IsPrivate
-from reflectcoach.text import markdown_escape
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
 

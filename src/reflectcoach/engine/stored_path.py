@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from reflectcoach.answers import fits
+from reflectcoach.engine.answers import fits
 from reflectcoach.script.model import QuestionType, Script
 
 

@@ -21,8 +21,8 @@ import json
 import re
 from typing import ClassVar, Final
 
+from reflectcoach.core.text import clean
 from reflectcoach.script.model import Script, Step
-from reflectcoach.text import clean
 
 DIRECTIONS: Final = ("TB", "LR", "BT", "RL")
 # Mermaid wraps every label itself, between words, to 200 px (and a browser knows how wide each

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from reflectcoach.errors import UserError
+from reflectcoach.core.errors import UserError
 
 NO_EDITOR = (
     "No editor is set. Set VISUAL or EDITOR to the command of your editor "

@@ -21,8 +21,8 @@ import traceback
 from pathlib import Path
 
 from reflectcoach import __version__
-from reflectcoach.paths import state_dir
-from reflectcoach.private import make_dirs
+from reflectcoach.core.paths import state_dir
+from reflectcoach.core.private import make_dirs
 
 STOPPED = "reflectcoach hit a problem and stopped; nothing you answered was lost."
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

@@ -116,7 +116,7 @@ def key_for(db: Path, fd: int | None = None, *, interactive: bool = True) -> Key
 
     if not looks_encrypted(db):
         return None
-    from reflectcoach import remember
+    from reflectcoach.services import remember
 
     remembered = remember.recall(db)
     if remembered is not None:

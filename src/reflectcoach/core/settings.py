@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reflectcoach import paths
-from reflectcoach.private import write_private
+from reflectcoach.core import paths
+from reflectcoach.core.private import write_private
 
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # far more than a few names; a bigger file is not ours

@@ -13,7 +13,7 @@ import html
 import re
 import unicodedata
 
-from reflectcoach.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
+from reflectcoach.core.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
 
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from reflectcoach.text import clean
+from reflectcoach.core.text import clean
 
 
 class CleanWriter(io.TextIOBase):

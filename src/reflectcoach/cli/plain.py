@@ -24,16 +24,16 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from reflectcoach import clock
-from reflectcoach.answers import AnswerError, date_value, display, instructions
-from reflectcoach.editor import EditorError, edit
-from reflectcoach.engine import Question, Turn
+from reflectcoach.core import clock
+from reflectcoach.core.editor import EditorError, edit
+from reflectcoach.core.sharing import has_private
+from reflectcoach.core.text import clean, typed
+from reflectcoach.engine.answers import AnswerError, date_value, display, instructions
+from reflectcoach.engine.conversation import Question, Turn
 from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType
-from reflectcoach.session import Session
-from reflectcoach.sharing import has_private
+from reflectcoach.services.session import Session
 from reflectcoach.store import DatabaseBusy, LeaseLost, Store
-from reflectcoach.text import clean, typed
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 3  # input ended mid-conversation; it stays in progress

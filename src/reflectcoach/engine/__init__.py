@@ -1,0 +1,1 @@
+"""A conversation as a state machine: answers, records, follow-ups, the Mermaid graph."""

@@ -1,0 +1,1 @@
+"""What both front ends share above the store: sessions, what is due, ratings, views."""
