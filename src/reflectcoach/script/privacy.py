@@ -3,7 +3,8 @@
 A step is private in its script when it appears only in the record's just-for-me parts
 (`private: true`; `Script.private_steps`). Its answer, recalled (`{recall.X.S}`) or offered
 (`prefill: recall.X.S`, `anywhere.X.S`) by any script, built-in or from a shared folder, may
-land only in just-for-me parts: a shared part shows `sharing.KEPT_PRIVATE` instead (engine/conversation.py).
+land only in just-for-me parts: a shared part shows `sharing.KEPT_PRIVATE` instead
+(engine/conversation.py).
 A step whose own prefill comes from a private one counts as private too when another
 conversation recalls it (what was kept with Enter is the private answer; what was typed
 instead cannot be told apart from another conversation, so it is kept private as well).
