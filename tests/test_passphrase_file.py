@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reflectcoach.services.passphrase import PassphraseError, from_fd, from_file
 
@@ -52,3 +54,17 @@ def test_an_empty_first_line_is_refused(tmp_path: Path, data: bytes) -> None:
     file.write_bytes(data)
     with pytest.raises(PassphraseError, match="empty"):
         from_file(file)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_give_one_line_or_a_message(data: bytes) -> None:
+    from reflectcoach.services.passphrase import _one_line
+
+    try:
+        text = _one_line(data, "the file")
+    except PassphraseError as problem:
+        assert "the file" in str(problem)
+    else:
+        assert text and "\n" not in text and not text.endswith("\r")
+        assert data.startswith(text.encode())

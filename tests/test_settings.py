@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reflectcoach.core import settings
 from reflectcoach.core.settings import UserSettings
@@ -164,3 +167,23 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert str(path) in done.stdout and "not a regular file" in done.stdout
     assert stat.S_ISFIFO(os.stat(path).st_mode)  # left as it was
+
+
+nested = st.integers(min_value=1, max_value=3000).flatmap(
+    lambda depth: (
+        st.sampled_from(["[", '{"a":', '{"theme": ['])
+        .map(lambda opener: opener * depth)
+        .map(lambda text: text.encode())
+    )
+)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(content=st.one_of(st.binary(max_size=300), nested, st.text(max_size=200).map(str.encode)))
+def test_no_file_content_stops_the_app(tmp_path_factory, content: bytes) -> None:
+    """Whatever the file holds: settings, or defaults with a problem said; never an exception."""
+    path = tmp_path_factory.mktemp("s") / "settings.json"
+    path.write_bytes(content)
+    loaded = UserSettings.load(path)
+    assert loaded.problem is None or str(path) in loaded.problem
+    assert all(isinstance(v, str) for v in loaded.values.values())
