@@ -187,3 +187,19 @@ def test_no_file_content_stops_the_app(tmp_path_factory, content: bytes) -> None
     loaded = UserSettings.load(path)
     assert loaded.problem is None or str(path) in loaded.problem
     assert all(isinstance(v, str) for v in loaded.values.values())
+
+
+def test_a_killed_writers_temp_file_is_removed_by_the_next_save(path: Path) -> None:
+    import subprocess
+
+    path.parent.mkdir(parents=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = path.parent / f".settings.json.{int(gone.stdout)}.tmp"
+    stale.write_text('{"theme": "half')
+    other = path.parent / ".settings.json.notapid.tmp"
+    other.write_text("kept")
+    assert UserSettings.load(path).set(settings.THEME, "nord") is None
+    assert not stale.exists() and other.exists()
+    assert json.loads(path.read_text(encoding="utf-8")) == {"theme": "nord"}
