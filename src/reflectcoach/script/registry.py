@@ -222,15 +222,19 @@ def _kept_private(script: Script, ref: RecallRef) -> Diagnostic:
     from reflectcoach.core.sharing import KEPT_PRIVATE
     from reflectcoach.script.loader import Diagnostic
 
-    where = "this part of the record" if ref.fills is None else "the record, where this step is"
+    where = (
+        "this part of the record can be shared"
+        if ref.fills is None
+        else "this step's answer is in a part of the record that can be shared"
+    )
     return Diagnostic(
         script.source,
         ref.pos.line,
         ref.pos.col,
         "warning",
         f"step '{ref.step}' of script '{ref.script}' is just for me (only in the record's "
-        f"private parts), and {where} can be shared: it shows '{KEPT_PRIVATE}' there. Recall "
-        "it in a part with 'private: true' instead",
+        f"private parts), and {where}: it shows '{KEPT_PRIVATE}' there. Use it in a part "
+        "with 'private: true' instead",
     )
 
 
