@@ -538,6 +538,7 @@ class Harness:
         from reflectcoach.core.settings import THEME, UserSettings
 
         before = UserSettings.load(self.settings_path).get(THEME)
+        stale = set(self.settings_path.parent.glob(".settings.json.*.tmp"))  # earlier kills'
         last = self._saving("settings", SETTINGS_CHILD, str(self.settings_path))
         loaded = UserSettings.load(self.settings_path)
         if loaded.problem is not None:
@@ -549,10 +550,13 @@ class Harness:
             allowed.add(before)
         if loaded.get(THEME) not in allowed:
             self.violation("settings", f"after save {last}: {str(loaded.get(THEME))[:30]!r}")
-        left = list(self.settings_path.parent.glob(".settings.json.*"))
-        self.outcomes["settings: temp files a kill left (removed here)"] += len(left)
-        for stray in left:
-            stray.unlink()
+        left = set(self.settings_path.parent.glob(".settings.json.*.tmp"))
+        kept = left & stale  # a killed writer's temp file survived a save that went through
+        if kept and last is not None:
+            self.violation("settings", f"{len(kept)} temp files of killed writers kept")
+        self.outcomes["settings: a killed writer's temp file, removed by the next save"] += len(
+            stale - left
+        )
 
     def keyring_run(self) -> None:
         from reflectcoach.services import remember
