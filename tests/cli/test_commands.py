@@ -268,6 +268,16 @@ def test_engine_and_store_import_nothing_from_the_front_ends() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_help_screens_command_list_is_the_click_groups() -> None:
+    from reflectcoach.services.commands import COMMANDS
+
+    # The summary as click gives it, whole (the help screen wraps it rather than cutting it).
+    assert list(COMMANDS) == [
+        (name, command.get_short_help_str(limit=1000))
+        for name, command in sorted(main.commands.items())
+    ]
+
+
 def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [name for name in main.commands if f"reflectcoach {name}" not in readme]

@@ -333,10 +333,10 @@ class ConversationScreen(Screen[None]):
 
     def _renew(self) -> None:
         try:
-            with self.rc_app.open_store() as store:
-                if store.renew_lease(self.session.id, self.session.lease):
+            with self.rc_app.worker_store() as store:
+                if store.leases.renew(self.session.id, self.session.lease):
                     return
-                holder = store.lease_holder(self.session.id)
+                holder = store.leases.holder(self.session.id)
         except StoreError:
             return  # busy or unreadable for now: the next beat, or the next write, tells
         self.app.call_from_thread(self.lease_lost, LeaseLost(self.session.id, holder))

@@ -13,7 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-SUMMARY_LIMIT = 1000  # click cuts a summary at this length; the help wraps it instead
+from reflectcoach.services.commands import COMMANDS
+
 PLAIN_MODE = (
     "In a pipe, a screen reader or any terminal, `reflectcoach start SCRIPT --plain` and "
     "`reflectcoach resume --plain` ask line by line. There, :back goes back one question, "
@@ -129,9 +130,4 @@ class HelpScreen(ModalScreen[None]):
     @staticmethod
     def cli_commands() -> list[tuple[str, str]]:
         """(name, summary) per command; the summary is the help's whole first sentence."""
-        from reflectcoach.cli import main
-
-        return [
-            (name, command.get_short_help_str(limit=SUMMARY_LIMIT))
-            for name, command in sorted(main.commands.items())
-        ]
+        return list(COMMANDS)

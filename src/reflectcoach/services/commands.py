@@ -1,0 +1,48 @@
+"""The command line's commands and their one-line summaries, as data: the help screen lists
+them without importing the CLI (the app is a floor below it). `tests/cli/test_commands.py`
+fails when this differs from the click group, so a new command is added here too."""
+
+from __future__ import annotations
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    (
+        "abandon",
+        "Set a conversation aside: off the resume list, still readable; `resume ID` takes it up.",
+    ),
+    ("commitment", "Change what became of a commitment: done, partly, drop, not-yet."),
+    (
+        "commitments",
+        "What you said you would do: open ones (open, partly done, not yet done) by date, "
+        "oldest first, undated last.",
+    ),
+    (
+        "compare",
+        "Two completed runs of one script side by side, question by question: answers they "
+        'share shown once, differences marked "≠ changed".',
+    ),
+    ("decrypt", "Turn an encrypted database back into a plaintext one."),
+    ("delete", "Delete a conversation and its answers (asks first)."),
+    ("encrypt", "Encrypt the database with a passphrase (SQLCipher)."),
+    ("export", "Export conversations as JSON, Markdown or CSV."),
+    ("graph", "Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."),
+    (
+        "import",
+        "Restore conversations from a JSON export (ones already here are left as they are).",
+    ),
+    ("list", "List conversations, newest first."),
+    ("mentorship", "The people your conversations are about."),
+    (
+        "passphrase",
+        "Change an encrypted database's passphrase (it is re-encrypted under the new one).",
+    ),
+    ("resume", "Continue a conversation where it stopped (the latest one in progress by default)."),
+    ("review", "Open the app on the review screen."),
+    ("scripts", "List the conversations you can start."),
+    ("search", "Full-text search over every question and answer."),
+    ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
+    ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
+    (
+        "validate",
+        "Check script files (or folders of them) and report every problem as file:line:col.",
+    ),
+)
