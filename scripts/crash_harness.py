@@ -87,7 +87,7 @@ db, cid, step = sys.argv[1], sys.argv[2], sys.argv[3]
 with Store.open(db) as store:
     i = 0
     while True:
-        assert store.save_draft(cid, seq=0, step_id=step, text=f"draft {i} " + "x" * (i % 700))
+        assert store.drafts.save(cid, seq=0, step_id=step, text=f"draft {i} " + "x" * (i % 700))
         print(i, flush=True)
         i += 1
 """
@@ -187,14 +187,14 @@ class Harness:
         self.commit_db = self.work / "commitments.db"
         make_history(self.commit_db, conversations=400, answers_per=8, seed=9, commitments=True)
         with Store.open(self.commit_db) as store:
-            self.commitment_ids = [c.id for c in store.commitments(statuses=None)]
+            self.commitment_ids = [c.id for c in store.commitments.all(statuses=None)]
         assert self.commitment_ids, "the history made no commitments"
         self.ics_target = self.work / "due.ics"
         self.ics_target.write_text("old bytes, not a calendar\n")
         timing = self.work / "timing-commitments.db"
         shutil.copy(self.commit_db, timing)
         with Store.open(timing) as store:
-            first = store.mentorships()[0]
+            first = store.mentorships.names()[0]
         for kind, args in (
             ("status", ("commitment", "partly", self.commitment_ids[0], "--reason", "timing")),
             ("rename", ("mentorship", "rename", first, "Timing")),
@@ -379,11 +379,11 @@ class Harness:
     # -- commitments, mentorships, calendars ----------------------------------------------
 
     def _commitment(self, store: Store, commitment_id: str) -> tuple[str, str | None, int]:
-        item = store.commitment(commitment_id)
+        item = store.commitments.get(commitment_id)
         return (
             item.status,
             None if item.due is None else item.due.isoformat(),
-            len(store.commitment_events(commitment_id)),
+            len(store.commitments.events(commitment_id)),
         )
 
     def status(self) -> None:
@@ -406,7 +406,7 @@ class Harness:
             return
         with store:
             after = self._commitment(store, commitment_id)
-            events = store.commitment_events(commitment_id)
+            events = store.commitments.events(commitment_id)
         if after == before:
             self.outcomes["status: unchanged"] += 1
         elif after == (*wanted, before[2] + 1) and events[-1]["to_status"] == wanted[0]:
@@ -435,7 +435,7 @@ class Harness:
         from reflectcoach.store.mentorships import mentorship_key
 
         with Store.open(self.commit_db) as store:
-            names = store.mentorships()
+            names = store.mentorships.names()
             conversations, commitments, _rows = self._mentorships(store)
         old = self.rng.choice(names)
         if len(names) > 2 and self.rng.random() < 0.4:
@@ -485,7 +485,7 @@ class Harness:
         if after == before:
             return
         with Store.open(self.commit_db) as store:
-            dated = [c for c in store.commitments(statuses=OPEN) if c.due is not None]
+            dated = [c for c in store.commitments.all(statuses=OPEN) if c.due is not None]
         try:
             events = Calendar.from_ical(after).walk("VEVENT")
         except ValueError as problem:
@@ -511,7 +511,7 @@ class Harness:
 
     def draft(self) -> None:
         with Store.open(self.draft_db) as store:
-            before = store.draft(self.draft_conversation, seq=0, step_id=self.draft_step)
+            before = store.drafts.get(self.draft_conversation, seq=0, step_id=self.draft_step)
         last = self._saving(
             "draft", DRAFT_CHILD, str(self.draft_db), self.draft_conversation, self.draft_step
         )
@@ -519,7 +519,7 @@ class Harness:
         if store is None:
             return
         with store:
-            after = store.draft(self.draft_conversation, seq=0, step_id=self.draft_step)
+            after = store.drafts.get(self.draft_conversation, seq=0, step_id=self.draft_step)
         first = 0 if last is None else last + 1
         allowed = {f"draft {i} " + "x" * (i % 700) for i in (first - 1, first) if i >= 0}
         if last is None:

@@ -117,8 +117,8 @@ def test_any_value_in_a_commitments_part_imports_or_is_refused_whole(
         except StoreError as problem:
             assert "Nothing was imported" in str(problem)
             assert store.count() == 0
-            assert store.commitments(statuses=None) == []
-            assert store.commitment_events() == []
+            assert store.commitments.all(statuses=None) == []
+            assert store.commitments.events() == []
 
 
 NAMES = ["Sam", "sam ", "Bo", "Kim", "Ana Lee", "ANA  lee"]
@@ -168,9 +168,9 @@ def test_renames_and_merges_in_any_order_lose_nothing(
         assert rows == set(conversations)
         total, total_made = sum(conversations.values()), sum(made.values())
         for pick, new in steps:
-            names = store.mentorships()
+            names = store.mentorships.names()
             old = names[pick % len(names)]
-            store.rename_mentorship(old, new)
+            store.mentorships.rename(old, new)
             after, after_made, after_rows = _state(store)
             assert sum(after.values()) == total and sum(after_made.values()) == total_made
             assert after_rows == set(after), "the rows are the mentorships named"
@@ -178,4 +178,4 @@ def test_renames_and_merges_in_any_order_lose_nothing(
             assert new_key in after
             if mentorship_key(old) != new_key:
                 assert mentorship_key(old) not in after
-            assert all(n in store.mentorships() for n in [store.mentorship_name(new)])
+            assert all(n in store.mentorships.names() for n in [store.mentorships.name_for(new)])

@@ -388,8 +388,8 @@ def test_commitments_that_cannot_be_stored_or_point_nowhere_import_nothing(
         with pytest.raises(StoreError, match=re.escape(message)) as raised:
             import_json(other, io.StringIO(json.dumps(data)))
         assert "Nothing was imported" in str(raised.value)
-        assert other.count() == 0 and other.commitments(statuses=None) == []
-        assert other.commitment_events() == []
+        assert other.count() == 0 and other.commitments.all(statuses=None) == []
+        assert other.commitments.events() == []
 
 
 def test_a_commitment_of_a_conversation_already_here_imports(
@@ -402,6 +402,6 @@ def test_a_commitment_of_a_conversation_already_here_imports(
     data = json.loads(out.getvalue())
     with Store.open(tmp_path / "other.db") as other:
         import_json(other, io.StringIO(json.dumps(data[:-1])))
-        assert other.commitments(statuses=None) == []
+        assert other.commitments.all(statuses=None) == []
         assert import_json(other, io.StringIO(json.dumps(data[-1:]))) == (0, 0)
-        assert len(other.commitments(statuses=None)) == 2
+        assert len(other.commitments.all(statuses=None)) == 2
