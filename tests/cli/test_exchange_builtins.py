@@ -5,6 +5,8 @@ which travels as text, is never a private-only answer."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pyrage
@@ -58,3 +60,30 @@ def test_no_private_answer_of_a_builtin_is_in_a_bundle(script_id: str, tmp_path:
     assert "AGE-SECRET-KEY" not in plain.upper()
     for person in (me, them):
         assert identity.b64(identity._raw_private(person.signing)) not in plain
+
+
+NO_AGE = "age is not installed (apt-get install age)"
+
+
+@pytest.mark.skipif(shutil.which("age") is None, reason=NO_AGE)
+def test_a_bundle_is_a_plain_age_file_the_age_tool_opens(tmp_path: Path) -> None:
+    """Cross-check with the reference tool: Debian's `age -d` opens a bundle with the
+    recipient's secret key, and the plaintext is the signed bundle."""
+    with (
+        Store.open(tmp_path / "mine.db", key=None) as mine,
+        Store.open(tmp_path / "theirs.db", key=None) as theirs,
+    ):
+        run(mine, [], mentorship="Sam")
+        run(theirs, [], mentorship="Alex")
+        them = identity.load_or_create(theirs)
+        mine.partners.link("Sam", them.public.age_recipient, them.public.signing_public)
+        bundle = tmp_path / "b.reflectcoach"
+        bundle.write_bytes(exchange.make(mine, "Sam").data)
+    key = tmp_path / "key.txt"
+    key.write_text(str(them.age) + "\n", encoding="ascii")
+    key.chmod(0o600)
+    done = subprocess.run(
+        ["age", "-d", "-i", str(key), str(bundle)], capture_output=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(exchange.MAGIC)
