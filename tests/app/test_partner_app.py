@@ -56,8 +56,10 @@ async def _submit(pilot, selector: str, value: str) -> None:
 
 
 async def test_link_receive_and_share_from_the_partner_screen(
-    make_app, db_path: Path, alex: Path, tmp_path: Path
+    make_app, db_path: Path, alex: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("REFLECTCOACH_CLIPBOARD", "file")  # a terminal with no clipboard
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     with Store.open(db_path) as store:  # Sam's database, the app's
         run(store, [("role", "Which are you?", "choice", "mentor", "the mentor")],
             mentorship="Alex")  # fmt: skip
@@ -96,10 +98,19 @@ async def test_link_receive_and_share_from_the_partner_screen(
         assert side.startswith("From Alex (shared ")
         assert "Ask Sam about Kim." in side
 
-        # Sam writes a bundle back, to the file named on the screen.
+        # Sam writes a bundle back (ctrl+s), to the file named on the screen.
         back = tmp_path / "for-alex.reflectcoach"
-        await _submit(pilot, "#partner-share-path", str(back))
+        screen.query_one("#partner-share-path", Input).value = str(back)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert back.stat().st_mode & 0o777 == 0o600
+
+        # ctrl+y: Sam's line goes where it can be pasted, and the notice says where.
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        said = [n.message for n in app._notifications][-1]
+        kept = Path(said.split(" is in ")[1].split(" (readable")[0])
+        assert kept.read_text(encoding="utf-8") == sam_line
 
         await pilot.press("escape")
         await settle(pilot)
