@@ -44,6 +44,7 @@ def _sections() -> list[Section]:
     from reflectcoach.app.screens.finished import FinishedScreen
     from reflectcoach.app.screens.insights import InsightsScreen
     from reflectcoach.app.screens.mentorship import MentorshipScreen
+    from reflectcoach.app.screens.partner import PartnerScreen
     from reflectcoach.app.screens.review import ReviewScreen
     from reflectcoach.app.screens.transcript import TranscriptScreen
     from reflectcoach.app.widgets import answer_inputs as inputs
@@ -73,6 +74,7 @@ def _sections() -> list[Section]:
         ("Commitments", CommitmentsScreen),
         ("Mentorship", MentorshipScreen),
         ("Comparing two conversations", CompareScreen),
+        ("Partner (p on a mentorship)", PartnerScreen),
         ("Questions like \u201cDelete this reflection?\u201d", ConfirmScreen),
     ):
         sections.append((title, list(screen.BINDINGS), screen))
