@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint format lock bench snapshots screenshots clean
+.PHONY: run test lint format lock bench snapshots screenshots clean check-consumers
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q
-	@# The store, engine, CLI and app tests again, every database encrypted (tests/conftest.py).
-	$(BIN)/pytest -q --storage encrypted
+	$(BIN)/pytest -q -n auto
+	@# The store, engine and CLI tests again, every database encrypted, with the app tests that
+	@# storage changes (tests/conftest.py says which and why).
+	$(BIN)/pytest -q -n auto --storage encrypted
 
 # The floors as a contract (pyproject's [tool.importlinter]): an upward import fails.
 lint: $(STAMP)
@@ -51,6 +52,12 @@ lock:
 		--python-version 3.11 --generate-hashes --upgrade --quiet \
 		--custom-compile-command 'make lock' -o $(LOCK)
 
+# Every output opened by the program that reads it: mermaid-cli, pandoc, cmark-gfm,
+# LibreOffice, khal (scripts/check_consumers.sh). Installs what it can (apt-get as root, npm);
+# names every check it skipped. NO_INSTALL=1 installs nothing.
+check-consumers: $(STAMP)
+	scripts/check_consumers.sh
+
 snapshots: $(STAMP)
 	$(BIN)/pytest -q tests/app --snapshot-update
 
@@ -60,7 +67,8 @@ screenshots: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .ruff_cache
 
-# SIGKILLs at random moments of conversations, imports and exports, then every promise checked
+# SIGKILLs at random moments of conversations, imports, exports, commitment status changes,
+# mentorship renames, .ics calendars, drafts, settings (and the keyring), then every promise checked
 # (scripts/crash_harness.py). Minutes, not for CI: `make crash KILLS=500 SEED=2` for more.
 KILLS ?= 200
 SEED ?= 1

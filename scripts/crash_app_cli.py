@@ -286,8 +286,8 @@ class Harness:
             path.chmod(0o600)
         # A small export of another database: imported, deleted and imported again.
         side = self.work / "side.db"
-        self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", "", ":skip", ":skip"])
-        self.plain(side, "Ivy", ["Ivy again", "ship more", ":skip", "and more", "2026-03-30", ""])
+        self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", ":skip", ":skip"])
+        self.plain(side, "Ivy", ["Ivy again", "ship more", ":skip", "and more", "2026-03-30"])
         self.plain(side, "Ivy", ["Ivy half way"])
         self.import_file = self.work / "import.json"
         subprocess.run(
@@ -301,11 +301,11 @@ class Harness:
     def seed(self) -> None:
         """The database the rounds start from: completed plans (their commitments, pairs to
         compare), plans in progress, and the small export imported."""
-        # Plain mode shows a typed date in words and takes it on an empty line.
-        whole = ["a goal", "a first step", "2026-03-10", "", "a second step", "2026-03-18", ""]
+        # Piped, plain mode takes a typed date as it is (and says it back): one line each.
+        whole = ["a goal", "a first step", "2026-03-10", "a second step", "2026-03-18"]
         for name in ("Sam", "Ana"):
             self.plain(self.db, name, [f"{name} goal", "call the team", *whole[2:]])
-            self.plain(self.db, name, [*whole[:4], "write notes", "2026-04-20", ""])
+            self.plain(self.db, name, [*whole[:3], "write notes", "2026-04-20"])
         for name in ("Sam", "Ana", "Lee"):
             self.plain(self.db, name, [f"{name} is just starting"])
         subprocess.run(
@@ -823,8 +823,7 @@ class Harness:
             target = pick(self.others())
             if target is None:
                 return None
-            # A valid answer to each plan question (a date is then taken on an empty line).
-            lines = f"2026-03-{rng.randint(15, 28)}\n\n"
+            lines = f"2026-03-{rng.randint(15, 28)}\n"  # a valid answer to each plan question
             return Command("resume --plain (other)", ["resume", target, "--plain"], input=lines)
 
         def resume_held() -> Command | None:

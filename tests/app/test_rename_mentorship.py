@@ -13,7 +13,7 @@ from reflectcoach.store import Store
 
 def names(db_path: Path) -> list[str]:
     with Store.open(db_path) as store:
-        return store.mentorships()
+        return store.mentorships.names()
 
 
 async def test_rename_from_the_palette(fixture_app, drive, seed, db_path: Path) -> None:
@@ -53,7 +53,7 @@ async def test_renaming_onto_an_existing_name_merges(
         await pilot.press(*"sammy", "tab", *"sam", "enter")
         await d.settle()
         await d.wait_for(lambda: isinstance(app.screen, HomeScreen), "the dialog to close")
-        assert any("Merged 'Sammy' into 'Sam'" in str(n.message) for n in app._notifications)
+        assert any("Merged 'Sammy' into 'Sam'" in str(n.message) for n in app.notices_said)
     assert names(db_path) == ["Sam"]
 
 

@@ -41,8 +41,8 @@ def lines(*answers: str) -> str:
 @pytest.fixture
 def planned(tmp_path: Path) -> Path:
     """A first conversation in plain mode that makes two commitments for Sam."""
-    # Plain mode shows a date back in words; Enter keeps it.
-    stdin = lines("Grow as a lead", "Call Ana", "2026-12-04", "", "Read the book", "2026-11-28", "")
+    # Piped, a date is taken as typed (and said back): one line per answer.
+    stdin = lines("Grow as a lead", "Call Ana", "2026-12-04", "Read the book", "2026-11-28")
     result = run(tmp_path, "start", "plan", "--plain", "-m", "Sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     return tmp_path
@@ -50,7 +50,7 @@ def planned(tmp_path: Path) -> Path:
 
 def stored(tmp_path: Path) -> dict[str, tuple[str, dt.date | None]]:
     with Store.open(tmp_path / "r.db") as store:
-        return {c.text: (c.status, c.due) for c in store.commitments(statuses=None)}
+        return {c.text: (c.status, c.due) for c in store.commitments.all(statuses=None)}
 
 
 def test_a_plan_then_a_check_in_in_plain_mode(planned: Path) -> None:
@@ -59,7 +59,7 @@ def test_a_plan_then_a_check_in_in_plain_mode(planned: Path) -> None:
         "Read the book": ("open", dt.date(2026, 11, 28)),
     }
     # The check-in asks oldest due first: the book (overdue), then Ana.
-    stdin = lines("1", "3", "2026-12-18", "", "4", "Plan the talk", "")
+    stdin = lines("1", "3", "2026-12-18", "4", "Plan the talk", "")
     result = run(planned, "start", "plan_check_in", "--plain", "-m", "sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -106,7 +106,7 @@ def test_overdue_is_said_in_words_and_filters_work(planned: Path) -> None:
 
 def ids(tmp_path: Path) -> dict[str, str]:
     with Store.open(tmp_path / "r.db") as store:
-        return {c.text: c.id for c in store.commitments(statuses=None)}
+        return {c.text: c.id for c in store.commitments.all(statuses=None)}
 
 
 def test_status_commands_take_prefixes_and_say_what_they_did(planned: Path) -> None:
@@ -131,9 +131,9 @@ def test_status_commands_take_prefixes_and_say_what_they_did(planned: Path) -> N
     assert unknown.returncode == 1 and "No commitment has an id starting with" in unknown.stderr
     assert "Traceback" not in unknown.stderr
     with Store.open(planned / "r.db") as store:
-        ana = store.commitment(known["Call Ana"])
+        ana = store.commitments.get(known["Call Ana"])
         assert (ana.status, ana.reason, ana.due) == ("dropped", "Ana left", dt.date(2026, 12, 9))
-        events = store.commitment_events(ana.id)
+        events = store.commitments.events(ana.id)
     assert [(e["source"], e["to_status"]) for e in events] == [
         ("conversation", "open"),
         ("cli", "not_yet"),
@@ -199,3 +199,30 @@ def test_search_finds_commitments_labelled_as_such(planned: Path) -> None:
     assert out[start + 1] == "  C: Read the book"
     assert out[start + 2] == "  G: Grow as a lead"
     assert "A: Read the book" in result.stdout  # the answer it came from, found as before
+
+
+def test_the_last_day_there_is_still_makes_a_calendar(planned: Path) -> None:
+    """9999-12-31 can be typed; the day after it cannot be written, so the event says one day
+    by having no end (RFC 5545 3.6.1: an all-day DTSTART alone lasts one day)."""
+    known = ids(planned)
+    far = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", "9999-12-31")
+    assert far.returncode == 0, far.stderr
+    target = planned / "due.ics"
+    result = run(planned, "commitments", "--ics", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "unexpected problem" not in result.stderr
+    calendar = Calendar.from_ical(target.read_bytes())
+    last = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Call Ana")
+    assert last.decoded("dtstart") == dt.date(9999, 12, 31)
+    assert "dtend" not in last and "duration" not in last
+    other = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Read the book")
+    assert other.decoded("dtend") - other.decoded("dtstart") == dt.timedelta(days=1)
+
+
+def test_a_new_date_of_thousands_of_digits_is_too_far(planned: Path) -> None:
+    known = ids(planned)
+    huge = "in " + "9" * 5000 + " days"
+    result = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", huge)
+    assert result.returncode == 1
+    assert "too far" in result.stderr and "unexpected problem" not in result.stderr
+    assert stored(planned)["Call Ana"] == ("open", dt.date(2026, 12, 4))

@@ -98,8 +98,8 @@ def test_compare_two_runs_in_plain_text(tmp_path: Path) -> None:
         "     2026-02-16: A next step",
     ]
     for ids, message in (
-        ((first, other), "Only runs of one script compare"),
-        ((first, unfinished), "Only completed runs compare"),
+        ((first, other), "only runs of one script compare"),
+        ((first, unfinished), "only completed runs compare"),
         ((first, first), "the same conversation"),
     ):
         refused = cli(tmp_path, "compare", *ids)
@@ -115,7 +115,7 @@ def test_show_prints_the_commitments_as_the_screen_shows_them(tmp_path: Path) ->
     with Store.open(tmp_path / "r.db") as store:
         store.clock = Clock("2026-01-06T09:00:00")
         add_commitments(store, goal)
-        ids = {c.text: c.id for c in store.commitments(statuses=None)}
+        ids = {c.text: c.id for c in store.commitments.all(statuses=None)}
     done = subprocess.run(
         [
             sys.executable,

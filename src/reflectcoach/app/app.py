@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ScreenStackError
@@ -25,12 +25,14 @@ from textual.screen import Screen
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.workers import WorkerStore
 from reflectcoach.core import clock
 from reflectcoach.core import settings as saved
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
+    from reflectcoach.services.tryout import Tryout
     from reflectcoach.store import ConversationHeld, Store
     from reflectcoach.store.key import Key
 
@@ -69,8 +71,13 @@ class ReflectCoachApp(App[None]):
         screen: str = "home",
         settings: saved.UserSettings | None = None,
         key: Key | None = None,
+        tryout: Tryout | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
+        # `reflectcoach try FILE`: that file's conversation, reloaded when it changes (--watch).
+        self.tryout = tryout
+        self.watch = watch
         # Home's stylesheet is read with the app's, in the one parse at start: as a screen
         # CSS_PATH (or a mode) it would cost two more full parses before the first frame.
         self.css_path = [*self.css_path, HOME_CSS]
@@ -91,13 +98,19 @@ class ReflectCoachApp(App[None]):
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()  # workers on two threads may ask at once
         self._store: Store | None = None
+        # Every worker's store: one connection, opened on first use (app/workers.py).
+        self.worker_store = WorkerStore(lambda: self.open_store(shared=True))
         self._initial_done = False
         self._stopped: str | None = None  # the line to print after a problem stopped the app
         self._painted = asyncio.Event()
         self._unlocked = asyncio.Event()  # the store can be opened: plaintext, or a key found
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
+        self.notices_said: list[Notice] = []
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = clock.today
+        # The pause that takes a lone pending digit (widgets/digits.py): None is Textual's own
+        # `set_timer`; tests put a timer here that they fire by hand.
+        self.digit_timer: Callable[[float, Callable[[], None]], Any] | None = None
         # None (tests, and anything not started from the command line) keeps them in memory.
         self.settings = settings if settings is not None else saved.UserSettings()
         theme = self.settings.get(saved.THEME)
@@ -143,11 +156,15 @@ class ReflectCoachApp(App[None]):
             self._key_looked_for = True
         return self.key
 
-    def open_store(self, *, busy_timeout: float | None = None) -> Store:
-        """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
+    def open_store(self, *, busy_timeout: float | None = None, shared: bool = False) -> Store:
+        """A connection of its own: the UI thread's (`main_store`), the workers' shared one
+        (`worker_store`), or one for a worker that waits on a lock and must not hold the
+        shared one meanwhile."""
         from reflectcoach.store import Store
 
-        store = Store.open(self.db_path, busy_timeout=busy_timeout, key=self.find_key())
+        store = Store.open(
+            self.db_path, busy_timeout=busy_timeout, key=self.find_key(), shared=shared
+        )
         for notice in store.notices:  # notify is thread-safe: workers open stores too
             self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
         return store
@@ -235,13 +252,18 @@ class ReflectCoachApp(App[None]):
         it covers nothing, else as a toast."""
         message, title = in_words(message), in_words(title)
         seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
-        notice = Notice(message, title, severity, time.monotonic() + seconds)
+        notice = Notice(message, title, severity, time.monotonic() + seconds, markup)
+        self.notices_said.append(notice)  # every notice, wherever shown (tests read it)
         try:
             lines = self.screen.query(NoticeLine)
         except ScreenStackError:  # before the first screen, or after the last
             lines = None
         if lines and not markup:
             lines.first().show(notice)
+            if severity != "information":
+                # A warning is still news to the screen that comes up next (a conversation
+                # started at once over home): it takes it into its own line.
+                self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
             return
         self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -269,6 +291,7 @@ class ReflectCoachApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self.worker_store.close()
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -300,7 +323,9 @@ class ReflectCoachApp(App[None]):
         name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
         folder = Path(path).expanduser() if path else None
         try:
-            written = screenshot.save(self.export_screenshot(), name, folder)
+            # Without Rich's web font: opening it fetches nothing (screenshot.offline).
+            svg = screenshot.offline(self.export_screenshot())
+            written = screenshot.save(svg, name, folder)
         except OSError as problem:
             where = folder or screenshot.downloads_dir()
             self.notify(
@@ -325,7 +350,9 @@ class ReflectCoachApp(App[None]):
             self.initial["resume"],
             self.initial["screen"],
         )
-        if start:
+        if self.tryout is not None:
+            self.open_tryout()
+        elif start:
             self.open_conversation(script_id=start, mentorship=self.initial["mentorship"])
         elif resume is not None:
             self.open_conversation(resume=resume)
@@ -369,7 +396,7 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
-                running = session.start(store, script, mentorship)
+                running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
             return
@@ -398,6 +425,69 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def open_tryout(self) -> None:
+        """The tried script's conversation; with --watch, the file looked at twice a second."""
+        from reflectcoach.app.screens.conversation import ConversationScreen
+
+        assert self.tryout is not None
+        script, errors = self.tryout.load()
+        if script is None:
+            self._tried_errors(errors)
+        else:
+            self.push_screen(ConversationScreen(self.tryout.start(self.main_store(), script)))
+        if self.watch:
+            self.set_interval(0.5, self._check_tryout, name="try --watch")
+
+    def _tried_errors(self, lines: list[str], *, running: bool = False) -> None:
+        from reflectcoach.services.tryout import STILL_RUNNING
+
+        self.notify(
+            clean("\n".join(lines)),
+            title=STILL_RUNNING if running else "The script has errors",
+            severity="error",
+            timeout=60,
+            markup=False,
+        )
+
+    def _check_tryout(self) -> None:
+        """The file changed: run it again with the answers so far, and say what changed (or,
+        with errors, keep the conversation as it is and show them with their line:col)."""
+        from reflectcoach.app.screens.conversation import ConversationScreen
+        from reflectcoach.app.screens.finished import FinishedScreen
+
+        tryout = self.tryout
+        if tryout is None or not tryout.changed():
+            return
+        current = self.screen
+        running = getattr(current, "session", None)
+        if running is None:  # nothing running yet (the first load had errors)
+            self.clear_notifications()
+            script, errors = tryout.load()
+            if script is None:
+                self._tried_errors(errors)
+                return
+            self.push_screen(ConversationScreen(tryout.start(self.main_store(), script)))
+            said = f"Reloaded {tryout.path.name}."
+            self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
+            return
+        done = tryout.reload(self.main_store(), running)
+        if done.session is None:
+            self._tried_errors(done.lines, running=True)
+            return
+        self.clear_notifications()
+        fresh = (
+            FinishedScreen(done.session)
+            if done.session.conversation.finished
+            else ConversationScreen(done.session)
+        )
+        if isinstance(current, ConversationScreen | FinishedScreen):
+            self.switch_screen(fresh)
+        else:
+            self.push_screen(fresh)
+        # Once the new screen is up: its notice line says it.
+        said = clean("\n".join(done.lines))
+        self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
 
     def offer_held(self, held: ConversationHeld) -> None:
         """Another session holds the conversation: read it, take it over, or leave it."""
@@ -457,6 +547,12 @@ class ReflectCoachApp(App[None]):
             return
         self.push_screen(MentorshipScreen(name))
 
+    def open_partner(self, name: str) -> None:
+        """The Partner screen of the mentorship `name`: sharing with the other person."""
+        from reflectcoach.app.screens.partner import PartnerScreen
+
+        self.push_screen(PartnerScreen(name))
+
     def open_commitments(self, mentorship: str | None = None) -> None:
         """The Commitments screen, on one mentorship's (or every one's) open commitments."""
         from reflectcoach.app.screens.commitments import CommitmentsScreen
@@ -486,7 +582,8 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # Opened at the section of the screen it came from (or the one beneath a dialog).
+            self.push_screen(HelpScreen([type(s) for s in reversed(self.screen_stack)]))
 
     def action_export_all(self) -> None:
         from reflectcoach.app.screens.confirm import confirm_replace
@@ -508,7 +605,7 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.store.export import write_file
 
         try:
-            with self.open_store() as store:
+            with self.worker_store() as store:
                 count = write_file(store, target, "markdown")
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)

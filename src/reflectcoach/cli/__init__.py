@@ -1,9 +1,11 @@
 """The `reflectcoach` command line (click): the group and its commands, one module per area."""
 
 from reflectcoach.cli import (
+    authoring,
     commitments,
     conversations,
     encryption,
+    exchange,
     history,
     mentorships,
     scripts,
@@ -11,9 +13,11 @@ from reflectcoach.cli import (
 from reflectcoach.cli.base import main
 
 __all__ = [
+    "authoring",
     "commitments",
     "conversations",
     "encryption",
+    "exchange",
     "history",
     "main",
     "mentorships",

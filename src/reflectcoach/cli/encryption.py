@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 REMEMBER_HELP = "Keep the key in this machine's keyring, so it is not asked again here."
 
 
+TRIES = 3  # a passphrase typed at a terminal, for decrypt
+
+
 def _summary(done: Converted) -> str:
     conversations = done.rows.get("conversations", 0)
     answers = done.rows.get("answers", 0)
@@ -39,6 +42,16 @@ def _remember(db: Path, key: Key) -> None:
         click.echo("The key is remembered in this machine's keyring.", err=True)
     else:
         click.echo("No keyring is available here: the passphrase will be asked.", err=True)
+
+
+def _clear_leftover(settings: Settings) -> None:
+    """First of all: the copy a killed conversion left beside the database (after a killed
+    `decrypt`, every answer in plaintext) goes, whatever this command then does."""
+    from reflectcoach.store.leftover import remove_stale
+
+    removed = remove_stale(settings.db_path.expanduser())
+    if removed is not None:
+        click.echo(clean(removed), err=True)
 
 
 def _need_plaintext(settings: Settings) -> None:
@@ -60,9 +73,13 @@ def encrypt(settings: Settings, remember: bool) -> None:
     from reflectcoach.services import passphrase
     from reflectcoach.store.convert import convert
 
+    _clear_leftover(settings)
     _need_plaintext(settings)
     text = passphrase.given(settings.passphrase_fd)
-    key = passphrase.new_key() if text is None else passphrase.Key.from_passphrase(text)
+    if text is None:
+        text = passphrase.ask("New passphrase: ", confirm=True)
+    click.echo(passphrase.strength(text), err=True)  # said, never the passphrase itself
+    key = passphrase.Key.from_passphrase(text)
     done = convert(settings.db_path, None, key)
     click.echo(clean(f"Encrypted {done.path}: {_summary(done)}."))
     click.echo(
@@ -78,13 +95,29 @@ def encrypt(settings: Settings, remember: bool) -> None:
 @pass_settings
 def decrypt(settings: Settings) -> None:
     """Turn an encrypted database back into a plaintext one."""
-    from reflectcoach.services import remember
+    from reflectcoach.services import passphrase, remember
+    from reflectcoach.store.cipher import WrongPassphrase
     from reflectcoach.store.convert import convert
 
+    _clear_leftover(settings)
     key = settings.key()
     if key is None:
         fail(f"{settings.db_path} is not encrypted: there is nothing to decrypt.")
-    done = convert(settings.db_path, key, None)
+    # Typed at a terminal, a mistyped passphrase may be typed again (three tries in all);
+    # one given for scripts (fd, file) is tried once.
+    tries = TRIES if passphrase.given(settings.passphrase_fd) is None else 1
+    while True:
+        try:
+            done = convert(settings.db_path, key, None)
+            break
+        except WrongPassphrase:
+            tries -= 1
+            if tries <= 0 or not passphrase.can_ask():
+                raise
+            click.echo(f"That passphrase does not open it; try again ({tries} left).", err=True)
+            key = passphrase.Key.from_passphrase(
+                passphrase.ask(f"Passphrase for {settings.db_path}: ")
+            )
     remember.forget(done.path)
     click.echo(clean(f"Decrypted {done.path}: {_summary(done)}. It is now plaintext."))
 
@@ -114,6 +147,7 @@ def change_passphrase(
     from reflectcoach.services import remember as keyring
     from reflectcoach.store.convert import convert
 
+    _clear_leftover(settings)
     old = settings.key()
     if old is None:
         fail(f"{settings.db_path} is not encrypted: use `reflectcoach encrypt`.")

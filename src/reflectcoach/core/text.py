@@ -76,8 +76,19 @@ _SPACE = frozenset((" ", "\t", "\n"))
 # link a mentor might click.
 _LABEL_AHEAD = re.compile(r"[^\W_]{2,}")
 _MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
-# Every character `_escape_inline` may put a backslash before.
-_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.]")
+# An e-mail address GitHub's renderer links whatever its escapes: cmark-gfm's autolink
+# extension looks for `local@domain` in the text once escapes and entities are resolved
+# (`a@b\.co`, `a\@b.co`, `a&#64;b.co` are all linked). An empty HTML comment between the
+# local part and the "@" splits that text in two and shows as nothing (GitHub, Textual's
+# Markdown, markdown-it); `records.inline_text` drops it from plain text.
+NO_AUTOLINK = "<!---->"
+_LOCAL_PART = frozenset("._+-")
+# Every character `_escape_inline` may put a backslash (or NO_AUTOLINK) before.
+_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.@$-]")
+# pandoc's default Markdown reader (not CommonMark) acts on more: `$...$` is TeX math, `@name`
+# a citation, `--` an en dash (smart), `\ ` a non-breaking space. A backslash before each is a
+# CommonMark escape too (ASCII punctuation), so every reader shows the text as typed.
+_PANDOC = frozenset("$")
 
 
 def markdown_escape(text: str, before: str = "") -> str:
@@ -204,9 +215,28 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
             found = _INLINE_CANDIDATE.search(text, end)
             continue
         right = text[i + 1] if i + 1 < n else following
+        if char == "@":
+            left = text[i - 1] if i else previous
+            if (left is None or left.isalnum() or left in _LOCAL_PART) and (
+                right is None or right.isalnum()
+            ):
+                out.append(text[copied:i])
+                out.append(NO_AUTOLINK)
+                copied = i
+                if left is None:  # template text before it: may be a word start (pandoc)
+                    out.append("\\@")
+                    copied = i + 1
+            else:  # `@name` at a word's start: a citation to pandoc's default reader
+                out.append(text[copied:i])
+                out.append("\\@")
+                copied = i + 1
+            found = _INLINE_CANDIDATE.search(text, i + 1)
+            continue
         if (
             char in _ALWAYS
-            or (char == "\\" and (right is None or right == "\n" or right in _ASCII_PUNCTUATION))
+            or char in _PANDOC
+            or (char == "-" and right == "-")
+            or (char == "\\" and (right is None or right in "\n \t" or right in _ASCII_PUNCTUATION))
             or (char == "<" and right not in _SPACE)
             or (char == "&" and _ENTITY_AHEAD.match(text, i + 1))
             or (char == ":" and (text.startswith("//", i + 1) or _MAILTO.search(text, 0, i)))

@@ -57,7 +57,7 @@ class Heartbeat:
         while not self._stop.wait(self.every):
             try:
                 with Store.open(self.path, key=self.key) as store:
-                    if not store.renew_lease(self.conversation_id, self.lease):
+                    if not store.leases.renew(self.conversation_id, self.lease):
                         return  # taken by another session: the next write says so
             except StoreError:
                 continue  # busy or unreadable for now: try again at the next beat

@@ -37,11 +37,19 @@ def _one_line(data: bytes, where: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise PassphraseError(f"The passphrase in {where} is not UTF-8 text.") from None
-    text = text[:-1] if text.endswith("\n") else text
-    text = text[:-1] if text.endswith("\r") else text
-    if not text:
+    # One line: the first, without its line ending. Empty lines after it (an editor's, or
+    # `echo` twice) are nothing; a line with anything on it is refused, never made part of
+    # the key (`pw\n\n` was the key `pw\n`, which the terminal can never type).
+    first, _, rest = text.partition("\n")
+    first = first.removesuffix("\r")
+    if any(line.removesuffix("\r") for line in rest.split("\n")):
+        raise PassphraseError(
+            f"The passphrase in {where} holds more than one line; it must hold only the "
+            "passphrase, on its first line. Nothing was opened."
+        )
+    if not first:
         raise PassphraseError(f"The passphrase in {where} is empty.")
-    return text
+    return first
 
 
 def from_fd(fd: int) -> str:
@@ -133,3 +141,34 @@ def new_key(fd: int | None = None, file: Path | None = None) -> Key:
     if file is not None:
         return Key.from_passphrase(from_file(file))
     return Key.from_passphrase(ask("New passphrase: ", confirm=True))
+
+
+def strength(text: str) -> str:
+    """How strong a new passphrase is, in words, as password tools say it: a rough count of
+    the guesses it takes (length times the kinds of character used, a repeated or
+    sequential one counted once), never the passphrase itself."""
+    import math
+
+    kinds = 0
+    if any(c.islower() for c in text):
+        kinds += 26
+    if any(c.isupper() for c in text):
+        kinds += 26
+    if any(c.isdigit() for c in text):
+        kinds += 10
+    if any(not c.isalnum() for c in text):
+        kinds += 33
+    distinct = len(set(text))
+    bits = min(len(text), distinct * 2) * math.log2(max(kinds, 2))
+    if bits < 28:
+        verdict = "very weak: guessed in moments"
+    elif bits < 45:
+        verdict = "weak: guessed in hours by a patient attacker"
+    elif bits < 64:
+        verdict = "fair"
+    else:
+        verdict = "strong"
+    advice = (
+        "" if bits >= 64 else " Four or five random words make a strong one that is easy to type."
+    )
+    return f"Passphrase strength: {verdict} ({len(text)} characters).{advice}"

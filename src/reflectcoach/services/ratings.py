@@ -64,6 +64,15 @@ def re_raters(scripts: Iterable[Script]) -> dict[StepKey, list[StepKey]]:
     return found
 
 
+def is_rating(scripts: Mapping[str, Script], key: StepKey) -> bool:
+    """Only a scale question is a rating: a number ("how many months should this run?")
+    is a count, not a point on a scale. A step no loaded script declares is kept (its
+    script is gone; the store does not say which it was)."""
+    script = scripts.get(key[0])
+    step = None if script is None else script.steps.get(key[1])
+    return step is None or step.type is QuestionType.SCALE
+
+
 def scale_of(scripts: Mapping[str, Script], key: StepKey) -> tuple[float | None, float | None]:
     script = scripts.get(key[0])
     step = None if script is None else script.steps.get(key[1])
@@ -75,25 +84,29 @@ def scale_of(scripts: Mapping[str, Script], key: StepKey) -> tuple[float | None,
 def mentorship_ratings(
     store: Store, scripts: Mapping[str, Script], mentorship: str
 ) -> list[RatingSeries]:
-    """Every numeric question answered in `mentorship` (even once), re-ratings joined to
+    """Every rating (scale question) answered in `mentorship` (even once), re-ratings joined to
     what they re-rate, in script and step order. One read of the mentorship's points; each
     series' question is read at its first and last point, and all its wordings only when
     those two differ (so one asked as A, then B, then A again reads as unchanged)."""
-    name = store.mentorship_name(mentorship)
-    raw = store.numeric_points(mentorship)
+    name = store.mentorships.name_for(mentorship)
+    raw = store.insights.numeric_points(mentorship)
     ends: dict[StepKey, tuple[tuple[str, int], tuple[str, int]]] = {}
     for script_id, step_id, _, _, conversation_id, seq in raw:
         key = (script_id, step_id)
         first = ends[key][0] if key in ends else (conversation_id, seq)
         ends[key] = (first, (conversation_id, seq))
-    rows: list[Row] = [(s, step, at, value, "") for s, step, at, value, _, _ in raw]
+    rows: list[Row] = [
+        (s, step, at, value, "")
+        for s, step, at, value, _, _ in raw
+        if is_rating(scripts, (s, step))
+    ]
     result = []
     for series in _grouped(rows, scripts, name):
         first, last = ends[series.key]
-        question = store.question_at(*last)
+        question = store.insights.question_at(*last)
         said: tuple[str, ...] = (question,)
-        if store.question_at(*first) != question:
-            found = store.question_wordings(series.script_id, series.step_id, mentorship)
+        if store.insights.question_at(*first) != question:
+            found = store.insights.question_wordings(series.script_id, series.step_id, mentorship)
             said = (*(w for w in found if w != question), question)
         result.append(replace(series, question=question, wordings=said))
     return result
@@ -107,7 +120,7 @@ def question_series(
     name = "" if mentorship is None else mentorship
     rows: list[Row] = []
     for script_id, step_id in [key, *re_raters(scripts.values()).get(key, [])]:
-        for series in store.numeric_series(
+        for series in store.insights.numeric_series(
             script_id=script_id, step_id=step_id, mentorship=name, min_conversations=1
         ):
             if series["mentorship"] == mentorship:
@@ -117,7 +130,7 @@ def question_series(
     found = next((s for s in _grouped(rows, scripts, mentorship) if s.key == key), None)
     if found is None:
         return None
-    said = store.question_wordings(key[0], key[1], name)
+    said = store.insights.question_wordings(key[0], key[1], name)
     said = [w for w in said if w != found.question] + [found.question]
     return replace(found, wordings=tuple(said))
 

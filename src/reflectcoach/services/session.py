@@ -14,7 +14,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reflectcoach.engine.conversation import Conversation, Entry, ResumeError, followup
+from reflectcoach.script import privacy
 from reflectcoach.script.model import QuestionType
+from reflectcoach.script.privacy import Scripts
 from reflectcoach.store.commitments import OPEN, Commitment, sort_key
 from reflectcoach.store.errors import StoreError
 from reflectcoach.store.leases import Holder, Lease
@@ -40,14 +42,18 @@ class Session:
         return self.conversation.script
 
 
-def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
+def _earlier(
+    store: Store, mentorship: str | None, script: Script, scripts: Scripts | None
+) -> dict[str, Any]:
     """What a conversation may read from earlier ones: recalls in this mentorship (in any
-    when it has none), recalls from any mentorship (for prefills of facts about you), and
-    the mentorship's name."""
+    when it has none), recalls from any mentorship (for prefills of facts about you), the
+    mentorship's name, and which of those answers are just for me (`scripts` finds the
+    other scripts by id: script/privacy.py)."""
     return {
         "recall": partial(store.recall, mentorship=mentorship),
         "recall_anywhere": partial(store.recall, mentorship=None),
         "mentorship": mentorship,
+        "private": privacy.lookup(script, scripts),
     }
 
 
@@ -65,18 +71,25 @@ def _open_commitments(
         return []
     found = {
         c.id: c
-        for c in store.commitments(mentorship=mentorship, statuses=OPEN)
+        for c in store.commitments.all(mentorship=mentorship, statuses=OPEN)
         if started_at is None or c.created_at <= started_at
     }
-    for item in store.commitments_by_id(asked):
+    for item in store.commitments.by_id(asked):
         found.setdefault(item.id, item)
     return sorted(found.values(), key=sort_key)
 
 
-def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
+def start(
+    store: Store,
+    script: Script,
+    mentorship: str | None = None,
+    *,
+    catalog: Catalog | Scripts | None = None,
+) -> Session:
     """A new conversation, stored (and held by this session) before its first question is
     shown. An existing mentorship is found whatever the case or spacing ("sam" is "Sam")
-    and keeps its name."""
+    and keeps its name. `catalog` (or a function finding a script by id) tells which
+    recalled answers are just for me; without it, only this script's own are known."""
     lease = Lease.new()
     conversation_id = store.start(
         script_id=script.id,
@@ -92,7 +105,7 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
     conversation = Conversation(
         script,
         journal=store.journal(conversation_id, lease),
-        **_earlier(store, mentorship),
+        **_earlier(store, mentorship, script, _finder(catalog)),
         follow_ups=_open_commitments(store, script, mentorship),
     )
     if conversation.finished:  # a script with no questions
@@ -132,19 +145,21 @@ def resume(
             "available now. Add its folder with --scripts, or read it with `reflectcoach show`."
         )
     lease = Lease.new()
-    took_from = store.take_lease(row["id"], lease, take_over=take_over)
+    took_from = store.leases.take(row["id"], lease, take_over=take_over)
     try:
-        running = _resumed(store, script, row["id"], lease)
+        running = _resumed(store, script, row["id"], lease, catalog)
     except BaseException:
         # Not resumed after all (the script no longer fits it, say): nobody holds it.
         with contextlib.suppress(StoreError):
-            store.release_lease(row["id"], lease)
+            store.leases.release(row["id"], lease)
         raise
     running.took_from = took_from
     return running
 
 
-def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -> Session:
+def _resumed(
+    store: Store, script: Script, conversation_id: str, lease: Lease, catalog: Catalog
+) -> Session:
     # Read again now that it is ours: a session writing until a moment ago may have moved it.
     row = store.conversation(conversation_id)
     if row is None or row["status"] == "completed":
@@ -170,7 +185,7 @@ def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -
     asked = [e.commitment for e in entries if e.commitment is not None]
     conversation = Conversation(
         script,
-        **_earlier(store, mentorship),
+        **_earlier(store, mentorship, script, catalog.get),
         follow_ups=_open_commitments(store, script, mentorship, row["started_at"], asked),
         journal=store.journal(row["id"], lease),
         entries=entries,
@@ -182,6 +197,12 @@ def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -
     return Session(row["id"], conversation, mentorship, lease)
 
 
+def _finder(catalog: Catalog | Scripts | None) -> Scripts | None:
+    if catalog is None or callable(catalog):
+        return catalog
+    return catalog.get
+
+
 def leave(store: Store, running: Session) -> None:
     """Give the conversation back, so that another session may take it without asking."""
-    store.release_lease(running.id, running.lease)
+    store.leases.release(running.id, running.lease)

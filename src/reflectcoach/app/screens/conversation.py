@@ -333,10 +333,10 @@ class ConversationScreen(Screen[None]):
 
     def _renew(self) -> None:
         try:
-            with self.rc_app.open_store() as store:
-                if store.renew_lease(self.session.id, self.session.lease):
+            with self.rc_app.worker_store() as store:
+                if store.leases.renew(self.session.id, self.session.lease):
                     return
-                holder = store.lease_holder(self.session.id)
+                holder = store.leases.holder(self.session.id)
         except StoreError:
             return  # busy or unreadable for now: the next beat, or the next write, tells
         self.app.call_from_thread(self.lease_lost, LeaseLost(self.session.id, holder))
@@ -394,11 +394,14 @@ class ConversationScreen(Screen[None]):
         """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
         from textual.app import SuspendNotSupported
 
-        from reflectcoach.core.editor import EditorError, edit, editor_command
+        from reflectcoach.core.editor import EditorError, edit, find_editor
 
         try:
-            if editor_command() is None:
+            found = find_editor()
+            if found is None:
                 edit(text)  # raises the message saying how to set one
+            elif found[1] is not None:
+                self.notify(found[1], title="Editor", markup=False)  # which, and why
             self.keep_draft()  # kept before the app steps aside, in case it never returns
             with self.app.suspend():
                 edited = edit(text)

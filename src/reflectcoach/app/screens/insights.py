@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Select, Static
+from textual.widgets import Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.content import plain
@@ -30,6 +30,7 @@ from reflectcoach.app.widgets.insights_questions import (
     question_key,
 )
 from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.core.text import clean
 from reflectcoach.services.ratings import RatingSeries, question_series, re_raters
@@ -132,7 +133,7 @@ class InsightsScreen(Screen[None]):
                 classes="insights-heading",
             )
             yield MonthlyCounts(id="insights-counts")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         select = self.query_one("#insights-mentorship", Select)
@@ -163,11 +164,11 @@ class InsightsScreen(Screen[None]):
             scripts = self.app.catalog().scripts
             # A re-rating is plotted with what it re-rates, not listed on its own.
             raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
-            with self.app.open_store() as store:
-                titles = store.script_titles() if counts else self.titles
+            with self.app.worker_store() as store:
+                titles = store.insights.script_titles() if counts else self.titles
                 numeric = [
                     q
-                    for q in store.numeric_questions(mentorship=mentorship)
+                    for q in store.insights.numeric_questions(mentorship=mentorship)
                     if (q["script_id"], q["step_id"]) not in raters
                 ]
                 questions = in_list_order(numeric, titles)
@@ -176,9 +177,9 @@ class InsightsScreen(Screen[None]):
                 figures = Figures(
                     questions=questions,
                     first=None if first is None else (first, series_for(store, scripts, first)),
-                    counts=list(store.monthly_counts()) if counts else None,
+                    counts=list(store.insights.monthly_counts()) if counts else None,
                     titles=titles,
-                    mentorships=list(store.mentorships()) if counts else [],
+                    mentorships=list(store.mentorships.names()) if counts else [],
                 )
         except StoreError as problem:
             if not worker.is_cancelled:
@@ -194,7 +195,7 @@ class InsightsScreen(Screen[None]):
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 series = series_for(store, scripts, key)
         except StoreError as problem:
             if not worker.is_cancelled:
