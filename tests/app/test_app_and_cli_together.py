@@ -69,6 +69,7 @@ def stored_elsewhere(env: dict[str, str]) -> list[tuple[str, object]]:
     return [(a["step"], a["answer"]) for a in conversation["answers"]]
 
 
+@pytest.mark.encrypted_too  # SQLCipher's connections lost their locks the same way
 @needs_proc
 def test_list_while_the_app_answers_unlinks_nothing_and_loses_nothing(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
@@ -137,7 +138,7 @@ def harness_module():
     return module
 
 
-@needs_proc
+@needs_proc  # in the suite's storage; `make crash-app` (and --storage encrypted) for more
 def test_a_few_rounds_of_the_app_and_cli_harness_find_nothing(tmp_path: Path, storage: str) -> None:
     crash = harness_module()
     # Plaintext or encrypted databases, as this run of the suite has them (its own key).
