@@ -668,17 +668,7 @@ class Harness:
                 self.idle(PACE)
                 choice = self.rng.random()
                 if choice < 0.4:
-                    self.paths["visit export screen"] += 1
-                    self.press(b"e")
-                    self.wait_screen(lambda s: "Export reflections" in s, "the export screen")
-                    self.idle(PACE)
-                    self.press(b"\x13")  # ctrl+s: write it
-                    screen = self.wait_screen(
-                        lambda s: "Replace the file?" in s or "Wrote " in s, "the export"
-                    )
-                    if "Replace the file?" in screen:
-                        self.press(b"y")
-                        self.wait_screen(lambda s: "Wrote " in s, "the export written")
+                    self.export_from_review()
                 elif choice < 0.7:
                     self.paths["visit mentorship screen"] += 1
                     self.press(b"o")
@@ -704,6 +694,29 @@ class Harness:
             self.wait_screen(lambda s: HOME in s and "reflection coach" in s, "home again")
             self.idle(PACE)
         self.continue_from_home("excursion, then home-continue")
+
+    def export_from_review(self) -> None:
+        """Review's export screen, written with ctrl+s (replacing the last one, if asked)."""
+        self.paths["visit export screen"] += 1
+        self.press(b"e")
+        self.wait_screen(lambda s: "Export reflections" in s, "the export screen")
+        self.idle(PACE)
+        before = self.exported()
+        self.press(b"\x13")
+        screen = self.wait_screen(
+            lambda s: "Replace the file?" in s or self.exported() != before, "the export"
+        )
+        if "Replace the file?" in screen:
+            self.press(b"y")
+            self.wait_screen(lambda s: self.exported() != before, "the export written")
+        # Its "Wrote N answers" is said while the dialog is up, and goes with it: not
+        # looked for (the file is).
+        self.wait_screen(lambda s: "Export reflections" not in s, "the dialog closed")
+
+    def exported(self) -> list[tuple[str, int]]:
+        """The app's exports (to ~, its default folder), with when each was last written."""
+        found = sorted((self.work / "home").glob("reflectcoach-export-*"))
+        return [(path.name, path.stat().st_mtime_ns) for path in found if path.is_file()]
 
     def next_talk(self) -> None:
         """The talk is finished: a new one, from home or by starting the app again."""
