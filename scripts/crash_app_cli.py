@@ -499,9 +499,19 @@ class Harness:
         """Start the app on the talk: a new one when the last one finished, else resumed."""
         if self.talk.id is not None and not self.talk.finished:
             status = self.query("SELECT status FROM conversations WHERE id = ?", self.talk.id)
+            count = self.query("SELECT count(*) FROM conversations WHERE id = ?", self.talk.id)
             if status and status[0][0] == "completed":  # killed once its last answer was in
                 self.talk.acked.update(self.talk.sent)
                 self.talk.finished = True
+            elif count == [(0,)]:  # gone: quit before its first answer, so discarded
+                if self.talk.acked:
+                    self.violation(
+                        "answer-missing",
+                        f"{self.talk.id}, with {len(self.talk.acked)} acknowledged answers, "
+                        "is not in the file",
+                    )
+                self.paths["talk quit before its first answer: discarded"] += 1
+                self.talk = Talk()
         fresh = self.talk.finished or self.talk.id is None
         if fresh:
             self.new_talk()
