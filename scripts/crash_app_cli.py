@@ -1200,7 +1200,9 @@ def compact(text: str) -> str:
 
 
 def table(harness: Harness, rounds: int, seed: int, elapsed: float) -> str:
-    lines = [f"app + CLI crash harness: seed {seed}, {rounds} rounds, {harness.storage} databases"]
+    played = harness.round_number
+    title = f"seed {seed}, {played} of {rounds} rounds, {harness.storage} databases"
+    lines = [f"app + CLI crash harness: {title}"]
     lines.append(f"answers acknowledged by the app: {harness.acknowledged}")
     lines.append(f"conversations answered in the app: {len(harness.talks) + 1}")
     kills = sum(harness.kills.values())
@@ -1237,6 +1239,8 @@ def run(
     try:
         for _ in range(rounds):
             harness.round()
+    except KeyboardInterrupt:  # ctrl+c: the table of the rounds played so far
+        print(f"stopped by ctrl+c in round {harness.round_number}", file=sys.stderr)
     finally:
         harness.close()
     return harness
