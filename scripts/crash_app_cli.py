@@ -30,8 +30,9 @@ Checked, after every command and app action and at the end of every round:
   its -wal or its -shm after they were unlinked ("(deleted)" in /proc/PID/fd);
 - the app, on a conversation (its Store open), holds its SQLite locks: a read lock on the
   database and one on the -shm (/proc/locks). Lost, another process may find itself the last
-  user and delete the log (SQLite 3.40, Python's here, does; SQLCipher's 3.53 also looks at
-  the -shm and does not, so only this check sees the fault with encrypted databases);
+  user and delete the log (Python's SQLite 3.40 here did; with SQLCipher's 3.53 the app
+  lost its database lock the same way but the log was not deleted, so with encrypted
+  databases only this check saw the fault);
 - every answer the app acknowledged (it showed the next question, or the end screen: it
   commits before either) is in the file as given: read by another process while the app
   lives, and after it was killed;

@@ -49,8 +49,8 @@ def current_question(number: int, text: str):
 
 def assert_holds_its_locks(pid: int, db: Path) -> None:
     """The app's connection still has its locks: on the database (SHARED) and on the -shm
-    (in use). Whether a second process then deletes the log depends on its SQLite's version
-    (3.40 does, SQLCipher's 3.53 checks the -shm too); losing the locks is the fault."""
+    (in use). Whether a second process then deletes the log depended on its SQLite (Python's
+    3.40 here did, SQLCipher's 3.53 did not); losing the locks is the fault either way."""
     locks = held_locks(pid, db)
     assert locks.get("") and locks.get("-shm"), f"the app's locks are gone: {locks}"
 
