@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from reflectcoach.engine.conversation import Question
 
 
-def _steady(widget: Input | TextArea) -> None:
+def steady(widget: Input | TextArea) -> None:
     # A blinking cursor makes snapshots flaky; people running the app still get the blink.
     if widget.app.is_headless:
         widget.cursor_blink = False

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.validation import Number
 from textual.widgets import Input, TextArea
 
-from reflectcoach.app.widgets.answer_base import AnswerInput, _steady
+from reflectcoach.app.widgets.answer_base import AnswerInput, steady
 from reflectcoach.engine.answers import MAX_TEXT, instructions
 
 
@@ -28,7 +28,7 @@ class TextAnswer(AnswerInput):
         yield self.how_line("Enter to answer.")
 
     def on_mount(self) -> None:
-        _steady(self.query_one(Input))
+        steady(self.query_one(Input))
 
     def value(self) -> str:
         return self.query_one(Input).value
@@ -89,7 +89,7 @@ class LongTextAnswer(AnswerInput):
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
-        _steady(area)
+        steady(area)
         area.move_cursor(area.document.end)
 
     def value(self) -> str:
