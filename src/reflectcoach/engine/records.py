@@ -9,11 +9,18 @@ became minimal (`on\\-call`): a backslash escape is a backslash escape.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reflectcoach.core.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")
@@ -399,3 +406,153 @@ def _drop_emphasis(pieces: list[tuple[str, bool]]) -> str:
 
 def _punctuation(char: str) -> bool:
     return char in _ASCII_PUNCTUATION or unicodedata.category(char)[0] in "PS"
+
+
+def markdown_plain_text(markdown: str) -> str:
+    """The record as a reader sees it, without Markdown syntax: headings underlined (`=` for
+    the first level, `-` below), bullets as "- ", numbered items kept, emphasis, escapes and
+    entities resolved, a table as aligned columns, line breaks as line breaks. Just-for-me
+    parts are kept (`share_text` leaves them out); their markers are not shown."""
+    source = unmarked(markdown)
+    writer = _Writer(source.split("\n"))
+    writer.blocks(_tree(source).children)
+    text = "\n".join(part.rstrip() for part in writer.out)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def markdown_inline_text(markdown: str) -> str:
+    """Inline Markdown as the text a reader sees: escapes and entities resolved, code spans
+    and emphasis markers dropped, `[text](url)` as "text (url)"."""
+    tree = _tree(markdown.replace("\n", " "))
+    return "".join(_inline(node) for node in tree.walk() if node.type == "inline")
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    # CommonMark with GFM tables and strikethrough: the Markdown records are written in.
+    from markdown_it import MarkdownIt  # about 50 ms: only records turned into plain text need it
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def _tree(markdown: str) -> SyntaxTreeNode:
+    from markdown_it.tree import SyntaxTreeNode  # with _parser(): not at start-up
+
+    return SyntaxTreeNode(_parser().parse(markdown))
+
+
+class _Writer:
+    """Block nodes -> lines. Each nesting level (a quote, a list item) adds its lead to the
+    lines inside it: "> " on each, or "- " on an item's first line and spaces after it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.source = lines
+        self.out: list[str] = []
+        self.leads: list[list[str]] = []  # per level: [first line's lead, later lines' lead]
+        self.last = 0  # the source line after the last block written
+        self.gapped = False  # whether the last line written is a gap
+
+    def line(self, text: str) -> None:
+        lead = ""
+        for level in self.leads:
+            lead += level[0]
+            level[0] = level[1]
+        self.out.append(lead + text)
+        self.gapped = False
+
+    def gap(self) -> None:
+        """A blank line; inside a quote, a line with only its marker keeps the quote whole."""
+        self.out.append("".join(level[1] for level in self.leads).rstrip())
+        self.gapped = True
+
+    def blank(self) -> None:
+        """A gap, unless the last line is one already (or nothing is written yet)."""
+        if self.out and not self.gapped:
+            self.gap()
+
+    def start(self, node: SyntaxTreeNode) -> None:
+        """A blank line before a block where the source has one (a new paragraph, a loose
+        list's next item)."""
+        if node.map is None:
+            return
+        begin, end = node.map
+        if any(not _unquoted(line).strip() for line in self.source[self.last : begin]):
+            self.blank()
+        self.last = end
+
+    def blocks(self, nodes: Sequence[SyntaxTreeNode]) -> None:
+        for node in nodes:
+            self.block(node)
+
+    def block(self, node: SyntaxTreeNode) -> None:
+        kind = node.type
+        if kind in ("bullet_list", "ordered_list", "blockquote"):
+            if kind == "blockquote":
+                self.leads.append(["> ", "> "])
+            for item in node.children if kind != "blockquote" else [node]:
+                if kind != "blockquote":
+                    marker = "-" if kind == "bullet_list" else f"{item.info}{item.markup}"
+                    self.leads.append([marker + " ", " " * (len(marker) + 1)])
+                self.blocks(item.children)
+                if self.leads[-1][0] != self.leads[-1][1]:
+                    self.line("")  # an empty item: its marker alone
+                self.leads.pop()
+            return
+        self.start(node)
+        if kind == "paragraph":
+            for text in _inline(node.children[0]).split("\n"):
+                self.line(text)
+        elif kind == "heading":
+            title = _inline(node.children[0]).replace("\n", " ")
+            self.blank()
+            self.line(title)
+            self.line(("=" if node.tag == "h1" else "-") * max(3, _width(title)))
+            self.gap()
+        elif kind == "hr":
+            self.blank()
+            self.line("-" * 20)
+            self.gap()
+        elif kind == "table":
+            for text in _table_lines(node):
+                self.line(text)
+        elif kind in ("fence", "code_block", "html_block"):
+            for text in node.content.removesuffix("\n").split("\n"):
+                self.line(text)
+
+
+def _unquoted(line: str) -> str:
+    """A source line without its quote markers: `>` alone is a blank line inside a quote."""
+    return line.lstrip(" >")
+
+
+def _inline(node: SyntaxTreeNode) -> str:
+    """Inline nodes as the text a reader sees."""
+    kind = node.type
+    if kind in ("text", "code_inline", "html_inline"):
+        return node.content
+    if kind in ("softbreak", "hardbreak"):
+        return "\n"
+    if kind == "image":
+        return "".join(_inline(child) for child in node.children)
+    label = "".join(_inline(child) for child in node.children)
+    if kind == "link":
+        url = _parser().normalizeLinkText(str(node.attrs.get("href", "")))
+        return label if not url or url == label or node.markup == "autolink" else f"{label} ({url})"
+    return label
+
+
+def _table_lines(node: SyntaxTreeNode) -> list[str]:
+    rows = [row for part in node.children for row in part.children]
+    cells = [
+        [_inline(cell.children[0]).strip() if cell.children else "" for cell in row.children]
+        for row in rows
+    ]
+    columns = max(len(row) for row in cells)
+    for row in cells:
+        row.extend([""] * (columns - len(row)))
+    widths = [max(_width(row[c]) for row in cells) for c in range(columns)]
+    lines = []
+    for row in cells:
+        padded = [cell + " " * (widths[c] - _width(cell)) for c, cell in enumerate(row)]
+        lines.append("  ".join(padded).rstrip())
+    return lines
