@@ -33,7 +33,7 @@ from reflectcoach.cli import main
 from reflectcoach.core.sharing import is_marker
 from reflectcoach.core.text import clean, markdown_escape
 from reflectcoach.engine.conversation import Conversation
-from reflectcoach.engine.records import demote_headings, markdown_plain_text, plain_text
+from reflectcoach.engine.records import demote_headings, plain_text
 from reflectcoach.script.loader import load_file, load_text
 from reflectcoach.script.model import QuestionType, Script
 from reflectcoach.script.registry import builtin_dir
@@ -539,22 +539,6 @@ def test_plain_text_of_a_record_reads_like_the_rendered_markdown(
     single = _single_line_hole(script, name)
     for line in normal(one_line(answer) if single else clean(answer)).split("\n"):
         assert line in flat, (line, text)
-
-
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(hole=st.sampled_from(HOLES), answer=answers_text)
-def test_markdown_it_reads_records_as_the_hand_written_reader_did(
-    hole: tuple[str, str], answer: str
-) -> None:
-    """Before the hand-written reader goes: on records as the built-in scripts write them,
-    with any answer, markdown-it-py's token stream gives the same lines in the same order
-    (indentation apart: an item's continuation lines now sit under its text, as a reader
-    sees them, where the old reader kept the source's indentation)."""
-    script_id, name = hole
-    script = BUILTIN[script_id]
-    record = Answered(script, lambda n: answer if n == name else "Other").record_markdown()
-    assert record is not None
-    assert normal(markdown_plain_text(record)) == normal(plain_text(record))
 
 
 def test_plain_text_drops_markdown_syntax() -> None:
