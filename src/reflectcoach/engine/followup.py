@@ -96,20 +96,15 @@ def part_of_type(qtype: str) -> str | None:
     return {str(kind): part for part, kind in PART_TYPES.items()}.get(qtype)
 
 
-def readable(day: dt.date | None) -> str:
-    """`Friday 4 December 2026` as a date answer reads (empty for no date)."""
-    return "" if day is None else dates.readable(day)
-
-
 def field(pending: Pending | None, name: str) -> str:
     """`{commitment.text}` / `.due` / `.when` ("by Friday 4 December 2026", or "with no date
     set") / `.goal` as words."""
     if pending is None:
         return ""
     if name == "due":
-        return readable(pending.due)
+        return dates.readable(pending.due)
     if name == "when":  # reads whole whether or not it has a date
-        return "with no date set" if pending.due is None else f"by {readable(pending.due)}"
+        return "with no date set" if pending.due is None else f"by {dates.readable(pending.due)}"
     return (pending.text if name == "text" else pending.goal) or ""
 
 

@@ -10,14 +10,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# How a day reads lives one floor down (core/days.py), where the store uses it too.
+from reflectcoach.core.days import readable as readable
+
 # `in N days`: far enough for any plan, short of date's own limits and of typing mistakes.
 MAX_COUNT = 9999
-UNITS = ("day", "week", "month")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July"),
-    *("August", "September", "October", "November", "December"),
-)
 EXAMPLES = "2026-12-04, today, tomorrow, friday, next week, in 3 days, in 2 weeks, end of month"
 OFFSET_EXAMPLES = "today, tomorrow, in 3 days, in 2 weeks, in 1 month or 2026-12-04"
 
@@ -43,7 +41,7 @@ class Offset:
     ISO date (`fixed`). `text` is what was written, for messages."""
 
     text: str
-    unit: str = "day"  # one of UNITS
+    unit: str = "day"  # "day", "week" or "month"
     count: int = 0
     fixed: dt.date | None = None
 
@@ -151,18 +149,6 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     if not word:
         raise DateError(f"Type a date, for example: {EXAMPLES}")
     raise DateError(f"'{_shown(text)}' is not a date I can read. Try: {EXAMPLES}")
-
-
-def readable(day: dt.date) -> str:
-    """`Friday 4 December 2026`: day and month names in the locale's language (LC_TIME, when
-    a front end has set it), English when the locale gives none."""
-    try:
-        weekday, month = day.strftime("%A"), day.strftime("%B")
-    except (ValueError, UnicodeError):
-        weekday, month = "", ""
-    if not weekday.strip() or not month.strip():
-        weekday, month = WEEKDAYS[day.weekday()].title(), MONTHS[day.month - 1]
-    return f"{weekday} {day.day} {month} {day.year}"
 
 
 def from_iso(value: object) -> dt.date | None:

@@ -118,20 +118,6 @@ class DueGroup:
     later: tuple[Commitment, ...]
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July"),
-    *("August", "September", "October", "November", "December"),
-)
-
-
-def readable(day: dt.date | None) -> str:
-    """`Friday 4 December 2026` (empty for no date), for exports and lists."""
-    if day is None:
-        return ""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 

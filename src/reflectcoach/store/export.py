@@ -23,7 +23,6 @@ from reflectcoach.core.text import clean, json_safe, json_text, markdown_escape
 from reflectcoach.engine.records import demote_headings
 
 from . import commitments_io, rawfile
-from .commitments import readable
 from .db import Store
 from .errors import StoreError
 from .queries import CONVERSATION_COLUMNS, where_clause
@@ -250,7 +249,7 @@ def write_markdown(
                 parts.append("> _(skipped)_\n")
             else:
                 parts.append("> " + markdown_escape(answer["answer_text"] or "", "> ") + "\n")
-        parts.append(commitments_io.markdown_part(made.get(conversation["id"], []), readable))
+        parts.append(commitments_io.markdown_part(made.get(conversation["id"], [])))
         written += _answered(conversation)
         fp.write("".join(parts))
     return written
