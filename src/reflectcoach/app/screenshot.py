@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from reflectcoach.core import paths
+from reflectcoach.core.private import create_private, make_dirs
 
 MAX_TRIES = 100  # names -2, -3, ... when two screenshots land in the same second
 
@@ -49,20 +50,16 @@ def save(svg: str, name: str, folder: Path | None = None) -> Path:
 
 
 def _write_new(folder: Path, name: str, svg: str) -> Path:
-    if not folder.is_dir():
-        folder.mkdir(mode=0o700, parents=True)
+    make_dirs(folder)  # each missing folder 0700, its parents too, whatever the umask
     stem, suffix = os.path.splitext(name)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for attempt in range(1, MAX_TRIES + 1):
         path = folder / (name if attempt == 1 else f"{stem}-{attempt}{suffix}")
         try:
-            fd = os.open(path, flags, 0o600)
+            fd = create_private(path)
         except FileExistsError:
             continue
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fp:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(fp.fileno(), 0o600)  # whatever the umask
                 fp.write(svg)
         except BaseException:
             path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reflectcoach.core.errors import UserError
+from reflectcoach.core.private import create_private
 
 NO_EDITOR = (
     "No editor is set. Set VISUAL or EDITOR to the command of your editor "
@@ -49,7 +50,7 @@ def edit(text: str, env: Mapping[str, str] | None = None) -> str:
         raise EditorError(NO_EDITOR)
     with tempfile.TemporaryDirectory(prefix="reflectcoach-") as folder:
         path = Path(folder) / "answer.md"  # .md: most editors then wrap prose
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_private(path)
         with os.fdopen(fd, "w", encoding="utf-8") as fp:
             fp.write(text)
         try:

@@ -21,6 +21,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from reflectcoach.core.private import create_private
+
 from . import cipher, files, integrity, wal
 from .db import Store
 from .errors import DatabaseBusy, StoreError, translate
@@ -131,9 +133,7 @@ def _write_and_check(store: Store, old: Key | None, new: Key | None) -> dict[str
         rows = _counts(conn)
         (version,) = conn.execute("PRAGMA user_version").fetchone()
         temp = temp_path(store.path)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.fchmod(fd, 0o600)
-        os.close(fd)
+        os.close(create_private(temp))  # SQLCipher then writes into our private file
         source = (
             cipher.plain_connect(store.path, timeout=files.BUSY_TIMEOUT_S)
             if old is None

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from reflectcoach.core.private import make_dirs
+from reflectcoach.core.private import FILE_MODE, FOLDER_MODE, create_private, make_dirs
 
 from . import rawfile
 from .errors import ELSEWHERE, StoreError, damaged, read_only
@@ -66,7 +66,7 @@ def prepare(path: Path, *, encrypted: bool = False) -> list[str]:
     _check_kind(path)
     _make_dirs(path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_private(path)
     except FileExistsError:
         pass
     except PermissionError:
@@ -74,10 +74,7 @@ def prepare(path: Path, *, encrypted: bool = False) -> list[str]:
     except OSError as exc:
         raise StoreError(f"Cannot create the reflection database {path}: {exc.strerror}.") from exc
     else:
-        try:
-            os.fchmod(fd, 0o600)
-        finally:
-            os.close(fd)
+        os.close(fd)
     _check_writable(path)
     _check_header(path, encrypted)
     return _tighten(path)
@@ -94,9 +91,9 @@ def _tighten(path: Path) -> list[str]:
     """
     changed: list[str] = []
     targets = [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))]
-    modes = [(target, 0o600) for target in targets]
+    modes = [(target, FILE_MODE) for target in targets]
     if _is_default_folder(path.parent):
-        modes.append((path.parent, 0o700))
+        modes.append((path.parent, FOLDER_MODE))
     for target, wanted in modes:
         try:
             info = os.stat(target)
