@@ -83,10 +83,13 @@ def run_plain(store: Store, running: Session, *, resumed: bool) -> int:
     from reflectcoach.cli.plain import PlainRunner
     from reflectcoach.services import session
     from reflectcoach.services.heartbeat import Heartbeat
-    from reflectcoach.store import StoreError
+    from reflectcoach.store import Store, StoreError
 
     try:
-        with Heartbeat(store.path, running.id, running.lease, key=store.key):
+        renewals = Heartbeat(
+            lambda: Store.open(store.path, key=store.key), running.id, running.lease
+        )
+        with renewals:
             return PlainRunner(running, sys.stdin, sys.stdout, store=store).run(resumed=resumed)
     finally:
         # Busy or gone: the lease then ends with this process (another session sees it so).

@@ -48,9 +48,9 @@ from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.core.text import clean
 from reflectcoach.engine.answers import AnswerError
 from reflectcoach.services import session as sessions
+from reflectcoach.services.heartbeat import Heartbeat
 from reflectcoach.store import DatabaseBusy, LeaseLost, StoreError
 from reflectcoach.store.files import busy_timeout
-from reflectcoach.store.leases import HEARTBEAT_S
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -89,6 +89,10 @@ class ConversationScreen(Screen[None]):
         self.title = clean(session.script.title)
         self.sub_title = clean(f"with {session.mentorship}") if session.mentorship else ""
         self.drafts = DraftKeeper(self, session.id, session.lease)
+        # Renewed while the person thinks, from mount until the conversation is left.
+        self.renewals = Heartbeat(
+            lambda: self.rc_app.open_store(), session.id, session.lease, on_lost=self.lost_elsewhere
+        )
         self._done_with = False  # left or quit: nothing more to keep
         # An action the database was too busy to take, kept until it is written.
         self.pending: tuple[str, Any] | None = None
@@ -114,7 +118,7 @@ class ConversationScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.take_notices()
         self.query_one("#waiting", Static).display = False
-        self.set_interval(HEARTBEAT_S, self.heartbeat, name="lease")
+        self.renewals.start()
         transcript = self.query_one("#transcript", VerticalScroll)
         transcript.anchor()
         history = self.conversation.history
@@ -325,21 +329,10 @@ class ConversationScreen(Screen[None]):
                 markup=False,
             )
 
-    def heartbeat(self) -> None:
-        """The timer: renew the lease from a worker while the person thinks."""
-        if self._done_with or self.lost is not None:
-            return
-        self.run_worker(self._renew, thread=True, group="lease", exit_on_error=False)
-
-    def _renew(self) -> None:
-        try:
-            with self.rc_app.open_store() as store:
-                if store.renew_lease(self.session.id, self.session.lease):
-                    return
-                holder = store.lease_holder(self.session.id)
-        except StoreError:
-            return  # busy or unreadable for now: the next beat, or the next write, tells
-        self.app.call_from_thread(self.lease_lost, LeaseLost(self.session.id, holder))
+    def lost_elsewhere(self, lost: LeaseLost) -> None:
+        """The heartbeat's thread found the lease taken: say so on the app's thread."""
+        with contextlib.suppress(RuntimeError):  # the app has stopped meanwhile
+            self.app.call_from_thread(self.lease_lost, lost)
 
     async def add_exchange(self, exchange: Exchange) -> None:
         """Append to the transcript's last run of exchanges (a new run after a say)."""
@@ -486,7 +479,7 @@ class ConversationScreen(Screen[None]):
         self._done_with = True
         # Waiting for the database, renewing the lease: not any more.
         self.workers.cancel_group(self, "db-wait")
-        self.workers.cancel_group(self, "lease")
+        self.renewals.stop()
         try:
             self.keep_draft()
             store = self.rc_app.main_store()
