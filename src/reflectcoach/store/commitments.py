@@ -422,10 +422,6 @@ class Commitments:
         return by_ids(self.db, ids)
 
     @guarded
-    def commitments_made_by(self, conversation_id: str) -> list[Commitment]:
-        return select(self.db, conversation_id=conversation_id)
-
-    @guarded
     def commitment_events(self, commitment_id: str | None = None) -> list[dict[str, Any]]:
         """Status changes, oldest first (of one commitment, or all)."""
         return events(self.db, commitment_id)

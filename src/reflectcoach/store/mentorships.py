@@ -201,10 +201,6 @@ class Mentorships:
         """Make a closed mentorship active again (one already active stays so)."""
         return self._set_closed(name, None)
 
-    @guarded
-    def close_mentorship(self, name: str, at: str) -> Mentorship:
-        return self._set_closed(name, at)
-
     def _set_closed(self, name: str, at: str | None) -> Mentorship:
         key = mentorship_key(name)
         with self.transaction() as db:
