@@ -41,7 +41,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@$(BIN)/python -m compileall -q src scripts > /dev/null
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 # Newest versions within pyproject's ranges, for every platform, with hashes; commit the result.
 lock:
