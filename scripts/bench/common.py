@@ -21,7 +21,7 @@ from . import ROOT, SCRIPTS
 DOC = ROOT / "docs" / "performance.md"
 
 
-BEGIN = "<!-- bench:begin (written by scripts/bench.py; edit outside these markers) -->"
+BEGIN = "<!-- bench:begin (written by scripts/bench/; edit outside these markers) -->"
 
 
 END = "<!-- bench:end -->"

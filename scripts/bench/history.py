@@ -22,7 +22,7 @@ from .common import (
     sample_pair,
     wall,
 )
-from .paint import PaintWatch, _composited, _until
+from .paint import PaintWatch, composited, until
 from .workloads import db_files_size, ensure_history, opened
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {"review": [], "insights": []}
     async with app.run_test(size=(100, 40)) as pilot:
         watch = PaintWatch(app)
-        await _until(
+        await until(
             pilot,
             lambda: isinstance(app.screen, HomeScreen) and app.screen.loaded,
             "the home screen",
@@ -58,9 +58,7 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
             if not isinstance(screen, ReviewScreen) or not screen.loaded:
                 return False
             table = screen.query(ReviewTable)
-            return (
-                bool(table) and table.first().row_count > 0 and _composited(screen, table.first())
-            )
+            return bool(table) and table.first().row_count > 0 and composited(screen, table.first())
 
         def insights_shown() -> bool:
             screen = app.screen
@@ -70,7 +68,7 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
             if not panels:
                 return False
             plot = panels.first().query(Sparkline)  # its data: the series' values, plotted
-            return bool(plot) and bool(plot.first().data) and _composited(screen, plot.first())
+            return bool(plot) and bool(plot.first().data) and composited(screen, plot.first())
 
         for _ in range(runs):
             for name, key, shown in (
@@ -85,7 +83,7 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
                 found[name].append((painted - start) * 1000)
                 await app.workers.wait_for_complete()
                 await pilot.press("escape")
-                await _until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+                await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
         found.update(await _mentorship_opens(app, pilot, watch, runs))
         found.update(await _due_list_shows(app, pilot, watch, runs))
     return found
@@ -105,11 +103,11 @@ async def _due_list_shows(
     due = home.query_one(DueList)
 
     def due_shown() -> bool:
-        return app.screen is home and bool(due.lines) and due.display and _composited(home, due)
+        return app.screen is home and bool(due.lines) and due.display and composited(home, due)
 
     for _ in range(runs):
         await pilot.press("r")
-        await _until(
+        await until(
             pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loaded, "review"
         )
         await app.workers.wait_for_complete()
@@ -119,7 +117,7 @@ async def _due_list_shows(
         await pilot.press("escape")
         found["due list"].append((await watch.wait(timeout=120) - start) * 1000)
         await app.workers.wait_for_complete()
-        await _until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
     return found
 
 
@@ -141,14 +139,14 @@ async def _mentorship_opens(
         if not isinstance(screen, MentorshipScreen):
             return False
         table = screen.query_one(MentorshipTimeline)
-        return table.row_count > 0 and _composited(screen, table)
+        return table.row_count > 0 and composited(screen, table)
 
     def plot_shown() -> bool:
         screen = app.screen
         if not isinstance(screen, MentorshipScreen) or not screen.ratings_read:
             return False
         plot = screen.query_one(RatingPlot)
-        return bool(plot.values) and _composited(screen, plot)
+        return bool(plot.values) and composited(screen, plot)
 
     app.screen.query_one("#mentorship").value = "Ada"
     app.screen.query_one("#scripts").focus()
@@ -162,7 +160,7 @@ async def _mentorship_opens(
         found["mentorship plot"].append((await plots.wait(timeout=120) - start) * 1000)
         await app.workers.wait_for_complete()
         await pilot.press("escape")
-        await _until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
     return found
 
 

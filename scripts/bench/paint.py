@@ -51,7 +51,7 @@ class PaintWatch:
         return self.at
 
 
-def _composited(screen: Any, widget: Any) -> bool:
+def composited(screen: Any, widget: Any) -> bool:
     """Whether `widget` was placed by the screen's latest layout (so it is in this frame)."""
     from textual.errors import NoWidget
 
@@ -62,7 +62,7 @@ def _composited(screen: Any, widget: Any) -> bool:
     return True
 
 
-async def _until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
     for _ in range(500):
         if condition():
             return

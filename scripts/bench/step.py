@@ -19,7 +19,7 @@ from .common import (
     run_child,
     wall,
 )
-from .paint import PaintWatch, _composited, _until
+from .paint import PaintWatch, composited, until
 from .workloads import PLAIN_ANSWERS, write_script
 
 
@@ -44,7 +44,7 @@ async def _app_steps(db: Path, folder: Path, questions: int) -> tuple[list[tuple
             assert isinstance(current, ConversationScreen)
             return current
 
-        await _until(
+        await until(
             pilot,
             lambda: (
                 isinstance(app.screen, ConversationScreen) and bool(app.screen.query(AnswerInput))
@@ -75,7 +75,7 @@ async def _app_steps(db: Path, folder: Path, questions: int) -> tuple[list[tuple
             await pilot.pause()
             if index == questions - 1:
                 await pilot.press(*keys)
-                await _until(pilot, lambda: isinstance(app.screen, FinishedScreen), "the end")
+                await until(pilot, lambda: isinstance(app.screen, FinishedScreen), "the end")
                 break
             asked = question.step.id
 
@@ -90,7 +90,7 @@ async def _app_steps(db: Path, folder: Path, questions: int) -> tuple[list[tuple
                 if not found or found.first().question is not shown:
                     return False
                 control = found.first().query(".answer-control")
-                return bool(control) and _composited(current, control.first())
+                return bool(control) and composited(current, control.first())
 
             watch.expect(next_question_shown)
             start = time.perf_counter()
@@ -111,7 +111,7 @@ async def _floor_steps(db: Path, questions: int) -> list[float]:
     times: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         watch = PaintWatch(app)
-        await _until(pilot, lambda: bool(app.query("#answer-slot Input")), "the floor's input")
+        await until(pilot, lambda: bool(app.query("#answer-slot Input")), "the floor's input")
         for _ in range(questions - 1):
             await pilot.pause()
             app.query_one("#answer-slot Input", Input).value = "About the team"
@@ -120,7 +120,7 @@ async def _floor_steps(db: Path, questions: int) -> list[float]:
 
             def next_shown(asked: int = asked) -> bool:
                 found = app.query("#answer-slot Input")
-                return app.number > asked and bool(found) and _composited(app.screen, found.first())
+                return app.number > asked and bool(found) and composited(app.screen, found.first())
 
             watch.expect(next_shown)
             start = time.perf_counter()
