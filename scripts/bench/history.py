@@ -33,13 +33,12 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     """Open review and insights from home on `db`, `runs` times each: ms from the key to
     the screen painted with its data (review: the table's rows; insights: the first question's
     series plotted)."""
-    from textual.widgets import Sparkline
-
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.app.screens.home import HomeScreen
     from reflectcoach.app.screens.insights import InsightsScreen
     from reflectcoach.app.screens.review import ReviewScreen
     from reflectcoach.app.widgets.insights_series import SeriesPanel
+    from reflectcoach.app.widgets.rating_plot import RatingPlot
     from reflectcoach.app.widgets.review_table import ReviewTable
     from reflectcoach.script.registry import builtin_dir
 
@@ -67,8 +66,10 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
             panels = screen.query(SeriesPanel)
             if not panels:
                 return False
-            plot = panels.first().query(Sparkline)  # its data: the series' values, plotted
-            return bool(plot) and bool(plot.first().data) and composited(screen, plot.first())
+            # Its data: the series' values, plotted on the question's scale. (A Sparkline
+            # until the panel became a RatingPlot: waiting for one hung the group for 120 s.)
+            plot = panels.first().query(RatingPlot)
+            return bool(plot) and bool(plot.first().values) and composited(screen, plot.first())
 
         for _ in range(runs):
             for name, key, shown in (
