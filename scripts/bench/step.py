@@ -20,7 +20,7 @@ from .common import (
     wall,
 )
 from .paint import PaintWatch, composited, until
-from .workloads import PLAIN_ANSWERS, write_script
+from .workloads import PLAIN_ANSWERS, copy_database, ensure_history, write_script
 
 
 async def _app_steps(db: Path, folder: Path, questions: int) -> tuple[list[tuple[str, float]], int]:
@@ -133,13 +133,17 @@ async def _floor_steps(db: Path, questions: int) -> list[float]:
 def group_step(ctx: Context) -> None:
     folder = ctx.tmp / "step-scripts"
     _, kinds = write_script(folder, ctx.questions)
+    # Each step is measured in a database that already holds the history, as a person's
+    # would after years of use: a fresh copy per round, so every round starts the same.
+    history = ensure_history(ctx)
+    conversations = history["summary"]["conversations"]
     app_times: list[tuple[str, float]] = []
     floor_times: list[float] = []
     rounds = 1 if ctx.quick else 2
     for round_ in range(rounds):  # alternated, so a busier minute hits both
-        times, stored = asyncio.run(
-            _app_steps(ctx.tmp / f"step-app-{round_}.db", folder, ctx.questions)
-        )
+        db = ctx.tmp / f"step-app-{round_}.db"
+        copy_database(history["big"], db)
+        times, stored = asyncio.run(_app_steps(db, folder, ctx.questions))
         if stored != ctx.questions:
             raise RuntimeError(f"the app stored {stored} answers for {ctx.questions} questions")
         app_times += times
@@ -161,7 +165,8 @@ def group_step(ctx: Context) -> None:
     ctx.add(
         Row(
             "step",
-            f"app: answer submitted -> next question painted ({rounds}x{steps} steps)",
+            f"app: answer submitted -> next question painted ({rounds}x{steps} steps, "
+            f"{conversations:,}-conversation history)",
             "ms",
             Stat(values),
             floor_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -132,3 +133,13 @@ def opened(path: Path) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a plaintext database through SQLite's backup API (consistent, WAL included)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
