@@ -33,7 +33,7 @@ def test_a_taken_lease_stops_the_beating_and_names_the_holder(tmp_path: Path) ->
     path, mine, theirs = tmp_path / "r.db", Lease.new(), Lease.new()
     with Store.open(path) as store:
         cid = _start(store, mine)
-        store.take_lease(cid, theirs, take_over=True)
+        store.leases.take(cid, theirs, take_over=True)
     heard: list[LeaseLost] = []
     done = threading.Event()
 

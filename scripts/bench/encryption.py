@@ -134,8 +134,10 @@ def group_encryption(ctx: Context) -> None:
             ),
             (
                 "insights first plot: numeric_series",
-                lambda: enc_store.numeric_series(script_id=numeric[0], step_id=numeric[1]),
-                lambda: plain_store.numeric_series(script_id=numeric[0], step_id=numeric[1]),
+                lambda: enc_store.insights.numeric_series(script_id=numeric[0], step_id=numeric[1]),
+                lambda: plain_store.insights.numeric_series(
+                    script_id=numeric[0], step_id=numeric[1]
+                ),
             ),
         ]
         for name, real_fn, floor_fn in cases:

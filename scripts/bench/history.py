@@ -207,8 +207,8 @@ def query_rows(
 
     builtin = load_catalog([builtin_dir()]).scripts
     with opened(big) as store:
-        script_id = store.script_ids()[0]
-        mentorship = store.mentorships()[0]
+        script_id = store.insights.script_ids()[0]
+        mentorship = store.mentorships.names()[0]
         numeric = store.db.execute(
             "SELECT c.script_id, a.step_id FROM answers a JOIN conversations c "
             "ON c.id = a.conversation_id WHERE a.type = 'scale' LIMIT 1"
@@ -279,21 +279,21 @@ def query_rows(
             (
                 f"insights, one question: numeric_series(script_id={numeric[0]!r}, "
                 f"step_id={numeric[1]!r})",
-                lambda: store.numeric_series(script_id=numeric[0], step_id=numeric[1]),
+                lambda: store.insights.numeric_series(script_id=numeric[0], step_id=numeric[1]),
                 "SELECT count(*) FROM answers",
                 raw(scan),
                 Budget("below", 100),
             ),
             (
                 "insights screen: numeric_questions() (the question list)",
-                lambda: store.numeric_questions(),
+                lambda: store.insights.numeric_questions(),
                 "SELECT count(*) FROM answers",
                 raw(scan),
                 Budget("below", 100),
             ),
             (
                 "mentorship screen: mentorship_timeline('Ada') (~1,000 conversations)",
-                lambda: store.mentorship_timeline("Ada"),
+                lambda: store.mentorships.timeline("Ada"),
                 "SELECT count(*) FROM answers",
                 raw(scan),
                 Budget("below", 100),

@@ -91,7 +91,7 @@ def add_commitments(store: Store, conversation_id: str) -> None:
     with store.transaction() as db:
         ids = commitments.insert_made(db, conversation_id, made, store.clock())
     _ask, write, watch, read = ids
-    store.set_commitment_status(write, "not_yet", due=dt.date(2026, 3, 6))
-    store.set_commitment_status(write, "not_yet", due=dt.date(2026, 3, 20))
-    store.set_commitment_status(watch, "done")
-    store.set_commitment_status(read, "dropped", reason="the guide is out of date")
+    store.commitments.set_status(write, "not_yet", due=dt.date(2026, 3, 6))
+    store.commitments.set_status(write, "not_yet", due=dt.date(2026, 3, 20))
+    store.commitments.set_status(watch, "done")
+    store.commitments.set_status(read, "dropped", reason="the guide is out of date")

@@ -44,13 +44,13 @@ def app_for(db_path: Path) -> ReflectCoachApp:
 
 def stored(db_path: Path) -> dict[str, tuple[str, dt.date | None, str | None]]:
     with Store.open(db_path) as store:
-        return {c.text: (c.status, c.due, c.reason) for c in store.commitments(statuses=None)}
+        return {c.text: (c.status, c.due, c.reason) for c in store.commitments.all(statuses=None)}
 
 
 def sources(db_path: Path, text: str) -> list[str]:
     with Store.open(db_path) as store:
-        (found,) = [c for c in store.commitments(statuses=None) if c.text == text]
-        return [e["source"] for e in store.commitment_events(found.id)]
+        (found,) = [c for c in store.commitments.all(statuses=None) if c.text == text]
+        return [e["source"] for e in store.commitments.events(found.id)]
 
 
 def row_of(screen: CommitmentsScreen, text: str) -> list[str]:
@@ -201,7 +201,7 @@ async def test_a_status_changed_in_the_cli_shows_on_the_mentorship_screen(
 
     seed_commitments(db_path)
     with Store.open(db_path) as store:
-        (vp,) = [c for c in store.commitments() if c.text == "email the VP"]
+        (vp,) = [c for c in store.commitments.all() if c.text == "email the VP"]
     result = subprocess.run(
         [
             sys.executable,

@@ -114,4 +114,6 @@ async def test_a_date_being_typed_is_kept_as_a_draft(dates_app, drive, db_path: 
         await pilot.press(*"next fri", "escape")
         await drive(pilot).settle()
     with Store.open(db_path) as store:
-        assert [(d["step_id"], d["text"]) for d in store.drafts()] == [("next_date", "next fri")]
+        assert [(d["step_id"], d["text"]) for d in store.drafts.all()] == [
+            ("next_date", "next fri")
+        ]

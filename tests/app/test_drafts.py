@@ -17,12 +17,14 @@ from reflectcoach.app.screens.conversation import ConversationScreen
 from reflectcoach.app.screens.home import HomeScreen
 from reflectcoach.store import Store
 
+pytestmark = pytest.mark.encrypted_too  # drafts are written from a thread: the shared store
+
 PARAGRAPH = "I want to get better at saying no.\nEspecially to the requests that arrive late."
 
 
 def drafts(db_path: Path) -> list[tuple[str, str]]:
     with Store.open(db_path) as store:
-        return [(d["step_id"], d["text"]) for d in store.drafts()]
+        return [(d["step_id"], d["text"]) for d in store.drafts.all()]
 
 
 def how(app) -> str:
@@ -232,7 +234,9 @@ def test_kill_9_while_typing_keeps_the_draft(tmp_path: Path, fixture_dir: Path) 
     with Store.open(db) as store:
         (conversation,) = store.conversations()
         assert conversation["status"] == "in_progress"
-        assert store.draft(conversation["id"], seq=2, step_id="hopes") == "To say no more often"
+        assert (
+            store.drafts.get(conversation["id"], seq=2, step_id="hopes") == "To say no more often"
+        )
 
 
 # -- each front end in its own words, notices that hide nothing -------------------------------

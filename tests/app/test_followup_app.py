@@ -59,7 +59,7 @@ async def test_a_check_in_follows_up_a_plan_in_the_app(drive, db_path: Path) -> 
         await d.finish({"next_step": "Plan the talk", "next_date": "2026-12-15"})
         assert isinstance(app.screen, FinishedScreen)
     with Store.open(db_path) as store:
-        found = {c.text: (c.status, c.due) for c in store.commitments(statuses=None)}
+        found = {c.text: (c.status, c.due) for c in store.commitments.all(statuses=None)}
     assert found["Call Ana"] == ("done", dt.date(2026, 12, 4))
     assert found["Read the book"] == ("not_yet", dt.date(2026, 12, 20))
     assert found["Plan the talk"] == ("open", dt.date(2026, 12, 15))

@@ -62,17 +62,17 @@ def visible(screen: InsightsScreen, selector: str) -> bool:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """Every Store.numeric_series call the app makes, with its arguments."""
-    from reflectcoach.store import Store
+    """Every store.insights.numeric_series call the app makes, with its arguments."""
+    from reflectcoach.store.insights import Insights
 
     calls: list[dict[str, object]] = []
-    original = Store.numeric_series
+    original = Insights.numeric_series
 
     def spy(self, **where):
         calls.append(where)
         return original(self, **where)
 
-    monkeypatch.setattr(Store, "numeric_series", spy)
+    monkeypatch.setattr(Insights, "numeric_series", spy)
     return calls
 
 
@@ -313,16 +313,17 @@ async def test_insights_with_conversations_but_no_series(review_app, db_path) ->
 async def test_a_series_that_cannot_be_read_says_so(
     filled_db, review_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reflectcoach.store import Store, StoreError
+    from reflectcoach.store import StoreError
+    from reflectcoach.store.insights import Insights
 
-    original = Store.numeric_series
+    original = Insights.numeric_series
 
     def failing(self, **where):
         if where.get("step_id") == "hours":
             raise StoreError("The reflection database is [b]locked[/b].")
         return original(self, **where)
 
-    monkeypatch.setattr(Store, "numeric_series", failing)
+    monkeypatch.setattr(Insights, "numeric_series", failing)
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
@@ -386,16 +387,17 @@ def test_every_binding_is_described() -> None:
 async def test_a_list_that_cannot_be_read_says_so_until_another_can(
     filled_db, review_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reflectcoach.store import Store, StoreError
+    from reflectcoach.store import StoreError
+    from reflectcoach.store.insights import Insights
 
-    original = Store.numeric_questions
+    original = Insights.numeric_questions
 
     def failing(self, **where):
         if where.get("mentorship") == "Grace":
             raise StoreError("The reflection database [b]is busy[/b].")
         return original(self, **where)
 
-    monkeypatch.setattr(Store, "numeric_questions", failing)
+    monkeypatch.setattr(Insights, "numeric_questions", failing)
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
@@ -418,16 +420,16 @@ async def test_the_list_says_it_is_loading_until_it_is_read(
 ) -> None:
     import threading
 
-    from reflectcoach.store import Store
+    from reflectcoach.store.insights import Insights
 
-    original = Store.numeric_questions
+    original = Insights.numeric_questions
     release = threading.Event()
 
     def slow(self, **where):
         release.wait(timeout=30)
         return original(self, **where)
 
-    monkeypatch.setattr(Store, "numeric_questions", slow)
+    monkeypatch.setattr(Insights, "numeric_questions", slow)
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -127,7 +127,7 @@ async def test_reopen_makes_it_active(sam, make_app, db_path) -> None:
         await settle(pilot)
         assert text(screen.query_one("#mentorship-header", Static)).endswith(" · active")
     with Store.open(db_path) as store:
-        assert store.find_mentorship("Sam").status == "active"
+        assert store.mentorships.find("Sam").status == "active"
 
 
 async def test_compare_the_two_rehearsals(sam, make_app) -> None:

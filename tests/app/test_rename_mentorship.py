@@ -13,7 +13,7 @@ from reflectcoach.store import Store
 
 def names(db_path: Path) -> list[str]:
     with Store.open(db_path) as store:
-        return store.mentorships()
+        return store.mentorships.names()
 
 
 async def test_rename_from_the_palette(fixture_app, drive, seed, db_path: Path) -> None:

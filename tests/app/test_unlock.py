@@ -69,7 +69,7 @@ def locked(db_path: Path) -> Path:
             current_step="name",
             lease=Lease.new(),
         )
-        store.release_lease(conversation, Lease.new())
+        store.leases.release(conversation, Lease.new())
     return db_path
 
 

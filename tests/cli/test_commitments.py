@@ -50,7 +50,7 @@ def planned(tmp_path: Path) -> Path:
 
 def stored(tmp_path: Path) -> dict[str, tuple[str, dt.date | None]]:
     with Store.open(tmp_path / "r.db") as store:
-        return {c.text: (c.status, c.due) for c in store.commitments(statuses=None)}
+        return {c.text: (c.status, c.due) for c in store.commitments.all(statuses=None)}
 
 
 def test_a_plan_then_a_check_in_in_plain_mode(planned: Path) -> None:
@@ -106,7 +106,7 @@ def test_overdue_is_said_in_words_and_filters_work(planned: Path) -> None:
 
 def ids(tmp_path: Path) -> dict[str, str]:
     with Store.open(tmp_path / "r.db") as store:
-        return {c.text: c.id for c in store.commitments(statuses=None)}
+        return {c.text: c.id for c in store.commitments.all(statuses=None)}
 
 
 def test_status_commands_take_prefixes_and_say_what_they_did(planned: Path) -> None:
@@ -131,9 +131,9 @@ def test_status_commands_take_prefixes_and_say_what_they_did(planned: Path) -> N
     assert unknown.returncode == 1 and "No commitment has an id starting with" in unknown.stderr
     assert "Traceback" not in unknown.stderr
     with Store.open(planned / "r.db") as store:
-        ana = store.commitment(known["Call Ana"])
+        ana = store.commitments.get(known["Call Ana"])
         assert (ana.status, ana.reason, ana.due) == ("dropped", "Ana left", dt.date(2026, 12, 9))
-        events = store.commitment_events(ana.id)
+        events = store.commitments.events(ana.id)
     assert [(e["source"], e["to_status"]) for e in events] == [
         ("conversation", "open"),
         ("cli", "not_yet"),

@@ -115,7 +115,7 @@ def test_show_prints_the_commitments_as_the_screen_shows_them(tmp_path: Path) ->
     with Store.open(tmp_path / "r.db") as store:
         store.clock = Clock("2026-01-06T09:00:00")
         add_commitments(store, goal)
-        ids = {c.text: c.id for c in store.commitments(statuses=None)}
+        ids = {c.text: c.id for c in store.commitments.all(statuses=None)}
     done = subprocess.run(
         [
             sys.executable,

@@ -63,7 +63,7 @@ def test_rename_and_merge_keep_every_conversation(cli) -> None:
     )
     with Store.open(cli.db) as store:
         assert {c["id"] for c in store.conversations(mentorship="SAMUEL")} == sam | {sammy}
-        assert store.mentorships() == ["Samuel"]
+        assert store.mentorships.names() == ["Samuel"]
 
 
 def test_renaming_an_unknown_mentorship_is_a_message(cli) -> None:

@@ -91,7 +91,7 @@ def test_a_second_session_is_refused_and_the_first_loses_nothing(tmp_path: Path)
     ]
     # Finished: nobody holds it, and it reads as it was answered.
     with Store.open(tmp_path / "r.db") as store:
-        holder = store.lease_holder(cid)
+        holder = store.leases.holder(cid)
         assert holder is not None and holder.released_at is not None
 
 

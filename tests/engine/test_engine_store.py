@@ -59,7 +59,7 @@ def assert_agrees(store: Store, running: session.Session) -> None:
         session.leave(store, running)
         check = session.resume(store, CATALOG, conversation_id)
         session.leave(store, check)
-        store.take_lease(conversation_id, running.lease)
+        store.leases.take(conversation_id, running.lease)
         again = check.conversation
         assert again.state == conv.state
         assert again.values == conv.values

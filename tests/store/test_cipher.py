@@ -182,7 +182,7 @@ def test_conversion_refuses_while_a_session_holds_a_conversation(tmp_path: Path)
     _filled(db, None)
     with Store.open(db) as store:
         held = store.conversations(limit=1)[0]["id"]
-        store.take_lease(held, Lease.new())  # this process is alive: the lease is live
+        store.leases.take(held, Lease.new())  # this process is alive: the lease is live
     before = _files(db)
     with pytest.raises(ConversionRefused, match="open in another session"):
         convert(db, None, Key.from_passphrase(PASSPHRASE))

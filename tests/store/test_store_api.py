@@ -406,10 +406,10 @@ def test_recall(fresh_store: Store, clock: Clock) -> None:
 
 
 def test_mentorships_and_script_ids(fresh_store: Store, clock: Clock) -> None:
-    assert fresh_store.mentorships() == [] and fresh_store.script_ids() == []
+    assert fresh_store.mentorships.names() == [] and fresh_store.insights.script_ids() == []
     _history(fresh_store, clock)
-    assert fresh_store.mentorships() == ["Ada", "Grace"]
-    assert fresh_store.script_ids() == ["goals", "weekly"]
+    assert fresh_store.mentorships.names() == ["Ada", "Grace"]
+    assert fresh_store.insights.script_ids() == ["goals", "weekly"]
 
 
 def test_numeric_series(fresh_store: Store, clock: Clock) -> None:
@@ -425,7 +425,7 @@ def test_numeric_series(fresh_store: Store, clock: Clock) -> None:
     run(fresh_store, [("mood", "Mood?", "scale", None, None)], mentorship="Ada")  # skipped
     looped = [("mood", "Mood?", "scale", 2, "2"), ("mood", "Mood now?", "scale", 6, "6")]
     run(fresh_store, looped, mentorship="Linus")  # twice, but in one conversation only
-    series = fresh_store.numeric_series()
+    series = fresh_store.insights.numeric_series()
     assert [(s["script_id"], s["step_id"], s["mentorship"]) for s in series] == [
         ("weekly", "hours", "Ada"),
         ("weekly", "mood", "Ada"),
@@ -436,20 +436,20 @@ def test_numeric_series(fresh_store: Store, clock: Clock) -> None:
     times = [at for at, _ in mood["points"]]
     assert times == sorted(times)
     assert [value for _, value in series[0]["points"]] == [0.0, 1.5, 3.0]
-    assert fresh_store.numeric_series(mentorship="Grace") == []
-    only = fresh_store.numeric_series(script_id="weekly", step_id="mood")
+    assert fresh_store.insights.numeric_series(mentorship="Grace") == []
+    only = fresh_store.insights.numeric_series(script_id="weekly", step_id="mood")
     assert [s["step_id"] for s in only] == ["mood"]
 
 
 def test_monthly_counts(fresh_store: Store, clock: Clock) -> None:
     _history(fresh_store, clock)
-    assert fresh_store.monthly_counts() == [
+    assert fresh_store.insights.monthly_counts() == [
         {"month": "2026-01", "script_id": "weekly", "count": 1},
         {"month": "2026-02", "script_id": "goals", "count": 1},
         {"month": "2026-02", "script_id": "weekly", "count": 1},
         {"month": "2026-03", "script_id": "weekly", "count": 1},
     ]
-    assert len(fresh_store.monthly_counts(status="completed")) == 3
+    assert len(fresh_store.insights.monthly_counts(status="completed")) == 3
 
 
 def test_iter_conversations(fresh_store: Store, clock: Clock) -> None:
@@ -534,4 +534,4 @@ def test_script_titles_are_the_newest_conversations(fresh_store) -> None:
     store.start(script_id="b", title="Old name", **common)
     store.start(script_id="b", title="New name", **common)
     store.start(script_id="a", title="Alpha", **common)
-    assert store.script_titles() == {"a": "Alpha", "b": "New name"}
+    assert store.insights.script_titles() == {"a": "Alpha", "b": "New name"}

@@ -48,18 +48,18 @@ def plan(store: Store, mentorship: str | None = "Sam", *answers: str | None) -> 
 
 def test_a_completed_plan_makes_rows_in_its_mentorship(fresh_store: Store) -> None:
     conversation_id = plan(fresh_store, "Sam")
-    made = fresh_store.commitments()
+    made = fresh_store.commitments.all()
     assert [(c.text, c.due, c.goal, c.status, c.step_id, c.seq) for c in made] == [
         ("Call Ana", dt.date(2026, 12, 4), "Grow as a lead", "open", "first_step", 1),
         ("Read the book", None, "Grow as a lead", "open", "second_step", 3),
     ]
     assert {c.mentorship for c in made} == {"Sam"}
     assert {c.conversation_id for c in made} == {conversation_id}
-    assert fresh_store.commitments(mentorship="sam") == made
-    assert fresh_store.commitments(mentorship="Bo") == []
-    assert fresh_store.commitments(due_before=dt.date(2026, 12, 5)) == made[:1]
-    assert fresh_store.commitments(limit=1) == made[:1]
-    events = fresh_store.commitment_events(made[0].id)
+    assert fresh_store.commitments.all(mentorship="sam") == made
+    assert fresh_store.commitments.all(mentorship="Bo") == []
+    assert fresh_store.commitments.all(due_before=dt.date(2026, 12, 5)) == made[:1]
+    assert fresh_store.commitments.all(limit=1) == made[:1]
+    events = fresh_store.commitments.events(made[0].id)
     assert [(e["source"], e["to_status"], e["conversation_id"]) for e in events] == [
         ("conversation", "open", conversation_id)
     ]
@@ -70,7 +70,7 @@ def test_an_unfinished_plan_makes_none(fresh_store: Store) -> None:
     running.conversation.answer("Grow")
     running.conversation.answer("Call Ana")
     running.conversation.answer("2026-12-04")
-    assert fresh_store.commitments() == []
+    assert fresh_store.commitments.all() == []
 
 
 def test_prefixes_resolve_like_conversation_ids(
@@ -79,40 +79,40 @@ def test_prefixes_resolve_like_conversation_ids(
     ids = (f"abcd{n:08x}" for n in itertools.count())
     monkeypatch.setattr(commitments, "new_id", lambda: next(ids))
     plan(fresh_store)
-    first, second = fresh_store.commitments()
+    first, second = fresh_store.commitments.all()
     assert (first.id, second.id) == ("abcd00000000", "abcd00000002")  # an event between
-    assert fresh_store.commitment(" ABCD00000000 ") == first
+    assert fresh_store.commitments.get(" ABCD00000000 ") == first
     with pytest.raises(StoreError, match="No commitment has an id starting with 'ffff'"):
-        fresh_store.commitment("ffff")
+        fresh_store.commitments.get("ffff")
     with pytest.raises(StoreError, match="ids are hex"):
-        fresh_store.commitment("zz")
+        fresh_store.commitments.get("zz")
     with pytest.raises(StoreError, match="More than one commitment"):
-        fresh_store.commitment("abcd")
+        fresh_store.commitments.get("abcd")
 
 
 def test_status_changes_keep_a_history(fresh_store: Store) -> None:
     plan(fresh_store)
-    first, _ = fresh_store.commitments()
+    first, _ = fresh_store.commitments.all()
     with pytest.raises(StoreError, match="needs a new date"):
-        fresh_store.set_commitment_status(first.id, "not_yet")
+        fresh_store.commitments.set_status(first.id, "not_yet")
     with pytest.raises(StoreError, match="Unknown commitment status"):
-        fresh_store.set_commitment_status(first.id, "finished")
-    moved = fresh_store.set_commitment_status(first.id, "not_yet", due=dt.date(2026, 12, 11))
+        fresh_store.commitments.set_status(first.id, "finished")
+    moved = fresh_store.commitments.set_status(first.id, "not_yet", due=dt.date(2026, 12, 11))
     assert (moved.status, moved.due) == ("not_yet", dt.date(2026, 12, 11))
-    dropped = fresh_store.set_commitment_status(
+    dropped = fresh_store.commitments.set_status(
         first.id, "dropped", reason="Ana left", source="app"
     )
     assert (dropped.status, dropped.reason, dropped.due) == ("dropped", "Ana left", moved.due)
-    events = fresh_store.commitment_events(first.id)
+    events = fresh_store.commitments.events(first.id)
     assert [(e["source"], e["from_status"], e["to_status"]) for e in events] == [
         ("conversation", None, "open"),
         ("cli", "open", "not_yet"),
         ("app", "not_yet", "dropped"),
     ]
     assert (events[1]["from_due"], events[1]["to_due"]) == ("2026-12-04", "2026-12-11")
-    assert [c.text for c in fresh_store.commitments(statuses=("open", "partly", "not_yet"))] == [
-        "Read the book"
-    ]
+    assert [
+        c.text for c in fresh_store.commitments.all(statuses=("open", "partly", "not_yet"))
+    ] == ["Read the book"]
 
 
 def test_a_check_in_follows_up_and_applies_statuses_on_completion(fresh_store: Store) -> None:
@@ -126,7 +126,7 @@ def test_a_check_in_follows_up_and_applies_statuses_on_completion(fresh_store: S
         assert q is not None
         asked.append(q.text)
         # Nothing changes before the conversation completes.
-        assert {c.status for c in fresh_store.commitments(mentorship="Sam")} == {"open"}
+        assert {c.status for c in fresh_store.commitments.all(mentorship="Sam")} == {"open"}
         conv.answer(answer)
     assert asked[0].startswith("Last time you said you'd *Call Ana* by *Friday 4 December")
     assert asked[1].startswith("Last time you said you'd *Read the book* by **")
@@ -137,12 +137,12 @@ def test_a_check_in_follows_up_and_applies_statuses_on_completion(fresh_store: S
         ("last_time", "choice", "not_yet"),
         ("last_time", "date", "2026-12-20"),
     ]
-    sam = {c.text: c for c in fresh_store.commitments(mentorship="Sam")}
+    sam = {c.text: c for c in fresh_store.commitments.all(mentorship="Sam")}
     assert (sam["Call Ana"].status, sam["Read the book"].status) == ("done", "not_yet")
     assert sam["Read the book"].due == dt.date(2026, 12, 20)
     assert sam["Plan the next talk"].status == "open"
-    assert [c.status for c in fresh_store.commitments(mentorship="Bo")] == ["open"]
-    events = fresh_store.commitment_events(sam["Call Ana"].id)
+    assert [c.status for c in fresh_store.commitments.all(mentorship="Bo")] == ["open"]
+    events = fresh_store.commitments.events(sam["Call Ana"].id)
     assert (events[-1]["source"], events[-1]["conversation_id"]) == ("conversation", running.id)
 
 
@@ -181,7 +181,7 @@ def test_completion_with_five_commitments_is_one_transaction(fresh_store: Store)
     broken = Made(None, None, None, "first_step", 6)  # type: ignore[arg-type]  # NOT NULL
     with pytest.raises(StoreError):  # the last row fails: nothing of it is kept
         journal.completed(record=None, position=0, current_step="_done", made=[*five, broken])
-    assert fresh_store.commitments() == []
+    assert fresh_store.commitments.all() == []
     row = fresh_store.conversation(conversation_id)
     assert row is not None and row["status"] == "in_progress"
     # An outcome about a commitment deleted meanwhile is left out, not an error.
@@ -189,15 +189,15 @@ def test_completion_with_five_commitments_is_one_transaction(fresh_store: Store)
     journal.completed(record=None, position=0, current_step="_done", made=five, outcomes=gone)
     fresh_store.db.conn.set_trace_callback(None)
     assert len(begun) == 2  # one each time
-    assert len(fresh_store.commitments()) == 5
-    assert len(fresh_store.commitment_events()) == 5
+    assert len(fresh_store.commitments.all()) == 5
+    assert len(fresh_store.commitments.events()) == 5
 
 
 def test_due_summary_groups_by_mentorship(fresh_store: Store) -> None:
     plan(fresh_store, "Sam", "G", "Late one", "2026-11-28", "Soon one", "2026-12-07")
     plan(fresh_store, "Bo", "G", "Far one", "2027-01-10", "Undated", None)
     plan(fresh_store, None, "G", "Mine", "2026-12-02", None, None)
-    groups = fresh_store.due_summary(TODAY)
+    groups = fresh_store.commitments.due_summary(TODAY)
     assert [g.mentorship for g in groups] == ["Sam", None, "Bo"]
     sam = groups[0]
     assert [c.text for c in sam.overdue] == ["Late one"]
@@ -209,8 +209,8 @@ def test_due_summary_groups_by_mentorship(fresh_store: Store) -> None:
 def test_deleting_a_conversation_deletes_what_it_made(fresh_store: Store) -> None:
     conversation_id = plan(fresh_store)
     assert fresh_store.delete(conversation_id)
-    assert fresh_store.commitments() == []
-    assert fresh_store.commitment_events() == []
+    assert fresh_store.commitments.all() == []
+    assert fresh_store.commitments.events() == []
 
 
 def followed_up(store: Store) -> str:
@@ -234,13 +234,13 @@ def test_json_round_trip_is_exact_and_importing_twice_adds_nothing(
     assert len(part["commitments"]) == 3 and len(part["commitment_events"]) == 5
     with Store.open(tmp_path / "other.db") as other:
         assert import_json(other, io.StringIO(out.getvalue())) == (2, 0)
-        assert other.commitments(statuses=None) == fresh_store.commitments(statuses=None)
-        assert other.commitment_events() == fresh_store.commitment_events()
+        assert other.commitments.all(statuses=None) == fresh_store.commitments.all(statuses=None)
+        assert other.commitments.events() == fresh_store.commitments.events()
         assert other.answers(conversations[1]["id"]) == fresh_store.answers(conversations[1]["id"])
         assert import_json(other, io.StringIO(out.getvalue())) == (0, 2)
-        assert len(other.commitments(statuses=None)) == 3
-        assert len(other.commitment_events()) == 5
-        assert [c.text for c in other.search_commitments("talk")] == ["Plan the talk"]
+        assert len(other.commitments.all(statuses=None)) == 3
+        assert len(other.commitments.events()) == 5
+        assert [c.text for c in other.commitments.search("talk")] == ["Plan the talk"]
 
 
 def test_json_export_filters_commitments_with_their_conversations(fresh_store: Store) -> None:
@@ -262,7 +262,7 @@ def test_a_bad_commitment_in_an_import_imports_nothing(fresh_store: Store, tmp_p
     with Store.open(tmp_path / "other.db") as other:
         with pytest.raises(StoreError, match="commitment 2: 'due' must be a date"):
             import_json(other, io.StringIO(json.dumps(data)))
-        assert other.count() == 0 and other.commitments(statuses=None) == []
+        assert other.count() == 0 and other.commitments.all(statuses=None) == []
 
 
 def test_markdown_shows_commitments_under_the_conversation_that_made_them(
@@ -284,9 +284,9 @@ def test_markdown_shows_commitments_under_the_conversation_that_made_them(
 
 def test_renaming_a_mentorship_takes_its_commitments_along(fresh_store: Store) -> None:
     plan(fresh_store, "Sam")
-    fresh_store.rename_mentorship("sam", "Samira")
-    assert {c.mentorship for c in fresh_store.commitments()} == {"Samira"}
-    assert len(fresh_store.commitments(mentorship="samira")) == 2
+    fresh_store.mentorships.rename("sam", "Samira")
+    assert {c.mentorship for c in fresh_store.commitments.all()} == {"Samira"}
+    assert len(fresh_store.commitments.all(mentorship="samira")) == 2
 
 
 # Answers for each part of the check-in, chosen to take every way through a follow-up.
@@ -340,11 +340,11 @@ def test_a_follow_up_stored_and_resumed_always_matches_the_engine(tmp_path_facto
             assert [(a["step_id"], a["commitment_id"], a["value"]) for a in stored] == [
                 (e.step_id, e.commitment, e.value) for e in conv.entries
             ]
-        statuses = {c.text: c.status for c in store.commitments(mentorship="Sam")}
+        statuses = {c.text: c.status for c in store.commitments.all(mentorship="Sam")}
         if not conv.finished:
             assert set(statuses.values()) == {"open"}  # nothing applied before completion
             return
         said = {o.commitment_id: o.status for o in followup.outcomes(
             conv.history, {"last_time"}, {c.id for c in conv.follow_ups})}  # fmt: skip
-        for item in store.commitments_by_id(said):
+        for item in store.commitments.by_id(said):
             assert item.status == said[item.id]

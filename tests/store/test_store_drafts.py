@@ -19,26 +19,26 @@ TYPED = "Half a thought, still being\nwritten down"
 
 def test_a_draft_is_kept_replaced_and_dropped_when_blank(fresh_store: Store) -> None:
     cid = run(fresh_store, WEEKLY[:1], complete=False)
-    assert fresh_store.draft(cid, seq=1, step_id="win") is None
-    assert fresh_store.save_draft(cid, seq=1, step_id="win", text="Half")
-    assert fresh_store.save_draft(cid, seq=1, step_id="win", text=TYPED)
-    assert fresh_store.draft(cid, seq=1, step_id="win") == TYPED
-    assert fresh_store.draft(cid, seq=1, step_id="other") is None  # typed for another question
-    assert fresh_store.save_draft(cid, seq=1, step_id="win", text="  \n")
-    assert fresh_store.drafts(cid) == []
+    assert fresh_store.drafts.get(cid, seq=1, step_id="win") is None
+    assert fresh_store.drafts.save(cid, seq=1, step_id="win", text="Half")
+    assert fresh_store.drafts.save(cid, seq=1, step_id="win", text=TYPED)
+    assert fresh_store.drafts.get(cid, seq=1, step_id="win") == TYPED
+    assert fresh_store.drafts.get(cid, seq=1, step_id="other") is None  # typed for another question
+    assert fresh_store.drafts.save(cid, seq=1, step_id="win", text="  \n")
+    assert fresh_store.drafts.all(cid) == []
 
 
 def test_only_the_question_being_asked_takes_a_draft(fresh_store: Store) -> None:
     cid = run(fresh_store, WEEKLY[:2], complete=False)  # asking seq 2 now
-    assert not fresh_store.save_draft(cid, seq=1, step_id="win", text="late write")
-    assert fresh_store.drafts(cid) == []
+    assert not fresh_store.drafts.save(cid, seq=1, step_id="win", text="late write")
+    assert fresh_store.drafts.all(cid) == []
     done = run(fresh_store, WEEKLY)
-    assert not fresh_store.save_draft(done, seq=len(WEEKLY), step_id="x", text="after the end")
+    assert not fresh_store.drafts.save(done, seq=len(WEEKLY), step_id="x", text="after the end")
 
 
 def test_answering_clears_the_draft_in_the_same_transaction(fresh_store: Store) -> None:
     cid = run(fresh_store, WEEKLY[:1], complete=False)
-    fresh_store.save_draft(cid, seq=1, step_id="win", text=TYPED)
+    fresh_store.drafts.save(cid, seq=1, step_id="win", text=TYPED)
     step_id, question, qtype, value, _ = WEEKLY[1]
     fresh_store.journal(cid).answered(
         step_id=step_id,
@@ -52,12 +52,12 @@ def test_answering_clears_the_draft_in_the_same_transaction(fresh_store: Store) 
         current_step="help",
         discard_from=None,
     )
-    assert fresh_store.drafts(cid) == []
+    assert fresh_store.drafts.all(cid) == []
 
 
 def test_a_new_branch_drops_later_drafts_and_delete_takes_them_all(fresh_store: Store) -> None:
     cid = run(fresh_store, WEEKLY[:2], complete=False)
-    fresh_store.save_draft(cid, seq=2, step_id="help", text="maybe")
+    fresh_store.drafts.save(cid, seq=2, step_id="help", text="maybe")
     journal = fresh_store.journal(cid)
     journal.moved(position=0, current_step="mood")
     journal.answered(
@@ -72,10 +72,10 @@ def test_a_new_branch_drops_later_drafts_and_delete_takes_them_all(fresh_store: 
         current_step="why",
         discard_from=1,
     )
-    assert fresh_store.drafts(cid) == []
-    fresh_store.save_draft(cid, seq=1, step_id="why", text="because")
+    assert fresh_store.drafts.all(cid) == []
+    fresh_store.drafts.save(cid, seq=1, step_id="why", text="because")
     assert fresh_store.delete(cid)
-    assert fresh_store.drafts() == []
+    assert fresh_store.drafts.all() == []
 
 
 def test_only_an_empty_conversation_is_discarded(fresh_store: Store) -> None:
@@ -83,7 +83,7 @@ def test_only_an_empty_conversation_is_discarded(fresh_store: Store) -> None:
     answered = run(fresh_store, WEEKLY[:1], complete=False)
     drafted = run(fresh_store, [], complete=False)
     fresh_store.journal(drafted).moved(position=0, current_step="mood")
-    fresh_store.save_draft(drafted, seq=0, step_id="mood", text="7?")
+    fresh_store.drafts.save(drafted, seq=0, step_id="mood", text="7?")
     assert fresh_store.discard_if_empty(empty)
     assert not fresh_store.discard_if_empty(answered)
     assert not fresh_store.discard_if_empty(drafted)
@@ -94,7 +94,7 @@ def test_json_carries_drafts_and_an_import_restores_them(
     fresh_store: Store, tmp_path: Path
 ) -> None:
     cid = run(fresh_store, WEEKLY[:1], complete=False)
-    fresh_store.save_draft(cid, seq=1, step_id="win", text=TYPED)
+    fresh_store.drafts.save(cid, seq=1, step_id="win", text=TYPED)
     plain = run(fresh_store, WEEKLY)
     out = io.StringIO()
     write_json(fresh_store, out)
@@ -104,7 +104,7 @@ def test_json_carries_drafts_and_an_import_restores_them(
     assert (draft["seq"], draft["step"], draft["text"]) == (1, "win", TYPED)
     with Store.open(tmp_path / "other.db") as other:
         assert import_json(other, io.StringIO(out.getvalue())) == (2, 0)
-        assert other.draft(cid, seq=1, step_id="win") == TYPED
+        assert other.drafts.get(cid, seq=1, step_id="win") == TYPED
         again = io.StringIO()
         write_json(other, again)
         assert again.getvalue() == out.getvalue()
@@ -116,7 +116,7 @@ def test_bad_drafts_in_an_import_are_refused(fresh_store: Store) -> None:
     from reflectcoach.store import StoreError
 
     cid = run(fresh_store, WEEKLY[:1], complete=False)
-    fresh_store.save_draft(cid, seq=1, step_id="win", text=TYPED)
+    fresh_store.drafts.save(cid, seq=1, step_id="win", text=TYPED)
     out = io.StringIO()
     write_json(fresh_store, out)
     (item,) = json.loads(out.getvalue())
@@ -128,7 +128,7 @@ def test_bad_drafts_in_an_import_are_refused(fresh_store: Store) -> None:
 
 def test_a_draft_is_never_an_answer(fresh_store: Store) -> None:
     cid = run(fresh_store, WEEKLY[:1], complete=False)
-    fresh_store.save_draft(cid, seq=1, step_id="win", text="UNSUBMITTED words")
+    fresh_store.drafts.save(cid, seq=1, step_id="win", text="UNSUBMITTED words")
     markdown, table = io.StringIO(), io.StringIO(newline="")
     assert write_markdown(fresh_store, markdown) == 1
     write_csv(fresh_store, table)

@@ -52,11 +52,11 @@ def test_make_history_is_deterministic_and_varied(tmp_path: Path) -> None:
         make_history(store, conversations=200, answers_per=10, seed=7)
     with Store.open(tmp_path / "one.db") as one, Store.open(tmp_path / "two.db") as two:
         assert table_dump(one) == table_dump(two)
-        assert len({m["script_id"] for m in one.monthly_counts()}) > 3
+        assert len({m["script_id"] for m in one.insights.monthly_counts()}) > 3
         assert one.count(status="completed") > 150
         assert one.count(status="in_progress") == 5
-        assert len(one.mentorships()) > 4
-        assert one.numeric_series()
+        assert len(one.mentorships.names()) > 4
+        assert one.insights.numeric_series()
         common = one.db.execute(
             "SELECT count(*) FROM answers_fts WHERE answers_fts MATCH ?", [COMMON_WORD]
         ).fetchone()[0]

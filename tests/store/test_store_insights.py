@@ -47,7 +47,7 @@ def test_numeric_questions(fresh_store: Store, clock: Clock) -> None:
     run(fresh_store, looped, mentorship="Linus")  # twice, but in one conversation only
     run(fresh_store, check_in(4, 3), mentorship=None)
     run(fresh_store, check_in(7, 2), mentorship=None, complete=False)  # in progress counts
-    assert fresh_store.numeric_questions() == [
+    assert fresh_store.insights.numeric_questions() == [
         {
             "script_id": "weekly",
             "step_id": "hours",
@@ -81,18 +81,20 @@ def test_numeric_questions(fresh_store: Store, clock: Clock) -> None:
             "last_answered_at": "2026-01-01T08:12:00.000000Z",
         },
     ]
-    assert fresh_store.numeric_questions() == summary(fresh_store.numeric_series())
-    ada = fresh_store.numeric_questions(mentorship=" Ada ")
+    assert fresh_store.insights.numeric_questions() == summary(
+        fresh_store.insights.numeric_series()
+    )
+    ada = fresh_store.insights.numeric_questions(mentorship=" Ada ")
     assert [(q["step_id"], q["mentorship"]) for q in ada] == [("hours", "Ada"), ("mood", "Ada")]
-    assert fresh_store.numeric_questions(mentorship="Grace") == []
-    assert fresh_store.numeric_questions(mentorship="Nobody") == []
+    assert fresh_store.insights.numeric_questions(mentorship="Grace") == []
+    assert fresh_store.insights.numeric_questions(mentorship="Nobody") == []
     # A blank name means no mentorship (the store keeps blank names as none).
-    nobody = fresh_store.numeric_questions(mentorship=" ")
+    nobody = fresh_store.insights.numeric_questions(mentorship=" ")
     assert [(q["step_id"], q["mentorship"], q["count"]) for q in nobody] == [
         ("hours", None, 2),
         ("mood", None, 2),
     ]
-    (mood,) = fresh_store.numeric_series(script_id="weekly", step_id="mood", mentorship="")
+    (mood,) = fresh_store.insights.numeric_series(script_id="weekly", step_id="mood", mentorship="")
     assert mood["mentorship"] is None and [v for _, v in mood["points"]] == [4, 7]
 
 
@@ -109,18 +111,20 @@ def test_only_numbers_on_the_current_path_are_points(fresh_store: Store, clock: 
     # beyond its position, so it is not a point.
     went_back = run(fresh_store, check_in(10, 1), mentorship="Ada", complete=False)
     fresh_store.journal(went_back).moved(position=0, current_step="mood")
-    mood = [q for q in fresh_store.numeric_questions() if q["step_id"] == "mood"]
+    mood = [q for q in fresh_store.insights.numeric_questions() if q["step_id"] == "mood"]
     assert [q["count"] for q in mood] == [2]
-    series = fresh_store.numeric_series(script_id="weekly", step_id="mood", mentorship="Ada")
+    series = fresh_store.insights.numeric_series(
+        script_id="weekly", step_id="mood", mentorship="Ada"
+    )
     assert [value for _, value in series[0]["points"]] == [3, 4]
-    hours = fresh_store.numeric_series(script_id="weekly", step_id="hours")
+    hours = fresh_store.insights.numeric_series(script_id="weekly", step_id="hours")
     assert [value for _, value in hours[0]["points"]] == [1, 1]
 
 
 def test_values_keep_their_type(fresh_store: Store, clock: Clock) -> None:
     for hours in (2, 2.5, 1e-05, 3.0, -1):
         run(fresh_store, check_in(5, hours), mentorship=None)
-    (series,) = fresh_store.numeric_series(script_id="weekly", step_id="hours")
+    (series,) = fresh_store.insights.numeric_series(script_id="weekly", step_id="hours")
     values = [value for _, value in series["points"]]
     assert values == [2, 2.5, 1e-05, 3.0, -1]
     assert [type(v) for v in values] == [int, float, float, float, int]
@@ -131,9 +135,9 @@ def test_numbers_beyond_what_an_answer_holds_are_left_out(fresh_store: Store) ->
     # float; 1e16 is one, but beyond the bound every answer keeps (numbers.py).
     for hours in (10**310, -(10**310), 10**16, 1e300, 10**15, 2):
         run(fresh_store, check_in(5, hours), mentorship="Ada")
-    (series,) = fresh_store.numeric_series(script_id="weekly", step_id="hours")
+    (series,) = fresh_store.insights.numeric_series(script_id="weekly", step_id="hours")
     assert [value for _, value in series["points"]] == [10**15, 2]
-    [hours] = [q for q in fresh_store.numeric_questions() if q["step_id"] == "hours"]
+    [hours] = [q for q in fresh_store.insights.numeric_questions() if q["step_id"] == "hours"]
     assert hours["count"] == 2  # the list and the plot agree
 
 
@@ -146,31 +150,35 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_numeric_questions_describe_every_series_of_a_history(history: Path) -> None:
     with Store.open(history) as store:
-        everything = store.numeric_series()
-        questions = store.numeric_questions()
+        everything = store.insights.numeric_series()
+        questions = store.insights.numeric_questions()
         assert len(questions) > 100
         assert questions == summary(everything)
         for name in (*MENTORSHIPS[:3], "", "Nobody"):
-            assert store.numeric_questions(mentorship=name) == summary(
-                store.numeric_series(mentorship=name)
+            assert store.insights.numeric_questions(mentorship=name) == summary(
+                store.insights.numeric_series(mentorship=name)
             )
             assert all(
-                q["mentorship"] == (name or None) for q in store.numeric_questions(mentorship=name)
+                q["mentorship"] == (name or None)
+                for q in store.insights.numeric_questions(mentorship=name)
             )
 
 
 def test_one_question_is_read_alone(history: Path) -> None:
     with Store.open(history) as store:
         everything = {
-            (s["script_id"], s["step_id"], s["mentorship"]): s for s in store.numeric_series()
+            (s["script_id"], s["step_id"], s["mentorship"]): s
+            for s in store.insights.numeric_series()
         }
-        for question in store.numeric_questions()[::7]:
+        for question in store.insights.numeric_questions()[::7]:
             key = (question["script_id"], question["step_id"], question["mentorship"])
             # "" is the conversations without a mentorship; None would be every mentorship.
-            found = store.numeric_series(script_id=key[0], step_id=key[1], mentorship=key[2] or "")
+            found = store.insights.numeric_series(
+                script_id=key[0], step_id=key[1], mentorship=key[2] or ""
+            )
             assert found == [everything[key]]
             assert len(found[0]["points"]) == question["count"]
-        assert any(q["mentorship"] is None for q in store.numeric_questions()[::7])
+        assert any(q["mentorship"] is None for q in store.insights.numeric_questions()[::7])
 
 
 def test_the_index_insights_walk_is_there(history: Path) -> None:

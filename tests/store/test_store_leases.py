@@ -52,25 +52,25 @@ def test_a_live_holder_keeps_it_and_a_second_session_is_told_who(fresh_store: St
     mine = Lease.new()
     cid = start(fresh_store, mine)
     with pytest.raises(ConversationHeld, match=f"open in another session \\(pid {os.getpid()} "):
-        fresh_store.take_lease(cid, Lease.new())
+        fresh_store.leases.take(cid, Lease.new())
     answer(fresh_store, cid, mine)  # still the holder's to write
 
 
 def test_a_taken_lease_refuses_answers_and_drafts_writing_nothing(fresh_store: Store) -> None:
     mine, theirs = Lease.new(), Lease.new()
     cid = start(fresh_store, mine)
-    fresh_store.take_lease(cid, theirs, take_over=True)
+    fresh_store.leases.take(cid, theirs, take_over=True)
     with pytest.raises(LeaseLost, match="now open in another session"):
         answer(fresh_store, cid, mine)
     with pytest.raises(LeaseLost):
-        fresh_store.save_draft(cid, seq=0, step_id="s0", text="typed", lease=mine)
+        fresh_store.drafts.save(cid, seq=0, step_id="s0", text="typed", lease=mine)
     with pytest.raises(LeaseLost):
         fresh_store.journal(cid, mine).moved(position=0, current_step="a")
-    assert fresh_store.answers(cid) == [] and fresh_store.drafts(cid) == []
+    assert fresh_store.answers(cid) == [] and fresh_store.drafts.all(cid) == []
     assert fresh_store.conversation(cid)["current_step"] == "a"
-    assert fresh_store.renew_lease(cid, mine) is False
+    assert fresh_store.leases.renew(cid, mine) is False
     # Given back by the other session, it is still not this one's: it moved on meanwhile.
-    fresh_store.release_lease(cid, theirs)
+    fresh_store.leases.release(cid, theirs)
     with pytest.raises(LeaseLost):
         answer(fresh_store, cid, mine)
 
@@ -80,23 +80,23 @@ def test_an_ended_holder_or_an_expired_lease_is_taken_without_asking(
 ) -> None:
     dead = dataclasses.replace(Lease.new(), pid=ended_pid())
     cid = start(fresh_store, dead)
-    took_from = fresh_store.take_lease(cid, Lease.new())
+    took_from = fresh_store.leases.take(cid, Lease.new())
     assert took_from is not None and took_from.pid == dead.pid
 
     live = Lease.new()
     other = start(fresh_store, live)
     monkeypatch.setenv("REFLECTCOACH_LEASE_EXPIRY", "0")  # silent for longer than that
-    assert fresh_store.take_lease(other, Lease.new()) is not None
+    assert fresh_store.leases.take(other, Lease.new()) is not None
 
 
 def test_a_released_lease_is_free_and_completing_releases_it(fresh_store: Store) -> None:
     first = Lease.new()
     cid = start(fresh_store, first)
-    fresh_store.release_lease(cid, first)
+    fresh_store.leases.release(cid, first)
     second = Lease.new()
-    assert fresh_store.take_lease(cid, second) is None  # given back: nobody to mention
+    assert fresh_store.leases.take(cid, second) is None  # given back: nobody to mention
     fresh_store.journal(cid, second).completed(record=None, position=0, current_step="_done")
-    holder = fresh_store.lease_holder(cid)
+    holder = fresh_store.leases.holder(cid)
     assert holder is not None and holder.released_at is not None
 
 
@@ -105,10 +105,10 @@ def test_discarding_an_empty_conversation_spares_one_another_session_holds(
 ) -> None:
     mine, theirs = Lease.new(), Lease.new()
     cid = start(fresh_store, mine)
-    fresh_store.take_lease(cid, theirs, take_over=True)
+    fresh_store.leases.take(cid, theirs, take_over=True)
     assert fresh_store.discard_if_empty(cid, mine) is False
     assert fresh_store.discard_if_empty(cid, theirs) is True
-    assert fresh_store.lease_holder(cid) is None
+    assert fresh_store.leases.holder(cid) is None
 
 
 @pytest.mark.plaintext

@@ -34,45 +34,47 @@ def test_created_when_first_named_with_its_first_spelling(fresh_store: Store) ->
     run(fresh_store, WEEKLY, mentorship="Sam", complete=False)
     run(fresh_store, WEEKLY, mentorship="  sam ")
     run(fresh_store, WEEKLY, mentorship=None)
-    [found] = fresh_store.all_mentorships()
+    [found] = fresh_store.mentorships.all()
     assert (found.key, found.name, found.status, found.closed_at) == ("sam", "Sam", "active", None)
     assert found.started == "2026-01-05" and found.role is None
-    assert fresh_store.mentorship("SAM") == found and fresh_store.mentorship("Kim") is None
+    assert (
+        fresh_store.mentorships.get("SAM") == found and fresh_store.mentorships.get("Kim") is None
+    )
 
 
 def test_role_is_the_latest_answer_to_a_role_step(fresh_store: Store) -> None:
     run(fresh_store, ROLE_MENTEE, mentorship="Sam")
-    assert fresh_store.find_mentorship("Sam").role == "mentee"
+    assert fresh_store.mentorships.find("Sam").role == "mentee"
     run(fresh_store, ROLE_MENTOR, mentorship="Sam")
-    assert fresh_store.find_mentorship("Sam").role == "mentor"
+    assert fresh_store.mentorships.find("Sam").role == "mentor"
     # A skipped role says nothing new.
     run(fresh_store, [("role", "Which?", "choice", None, None)], mentorship="Sam")
-    assert fresh_store.find_mentorship("Sam").role == "mentor"
+    assert fresh_store.mentorships.find("Sam").role == "mentor"
 
 
 def test_a_closing_conversation_closes_it_and_reopen_opens_it(fresh_store: Store) -> None:
     run(fresh_store, WEEKLY, mentorship="Sam")
     close_with(fresh_store, "Sam", closes=False)
-    assert fresh_store.find_mentorship("Sam").status == "active"
+    assert fresh_store.mentorships.find("Sam").status == "active"
     close_with(fresh_store, "sam")
-    closed = fresh_store.find_mentorship("Sam")
+    closed = fresh_store.mentorships.find("Sam")
     assert closed.closed and closed.closed_at is not None
-    reopened = fresh_store.reopen_mentorship("SAM")
+    reopened = fresh_store.mentorships.reopen("SAM")
     assert reopened.status == "active" and reopened.closed_at is None
     with pytest.raises(StoreError, match="no mentorship named 'Kim'"):
-        fresh_store.reopen_mentorship("Kim")
+        fresh_store.mentorships.reopen("Kim")
 
 
 def test_rename_and_merge_keep_one_row(fresh_store: Store) -> None:
     run(fresh_store, ROLE_MENTEE, mentorship="Sam")
     run(fresh_store, WEEKLY, mentorship="Kim")
     close_with(fresh_store, "Kim")
-    fresh_store.rename_mentorship("Sam", "Samantha")
-    assert [m.name for m in fresh_store.all_mentorships()] == ["Kim", "Samantha"]
-    assert fresh_store.find_mentorship("samantha").role == "mentee"
+    fresh_store.mentorships.rename("Sam", "Samantha")
+    assert [m.name for m in fresh_store.mentorships.all()] == ["Kim", "Samantha"]
+    assert fresh_store.mentorships.find("samantha").role == "mentee"
     # Merging an active one into a closed one: the mentorship goes on, so it is active.
-    fresh_store.rename_mentorship("Samantha", "kim")
-    [merged] = fresh_store.all_mentorships()
+    fresh_store.mentorships.rename("Samantha", "kim")
+    [merged] = fresh_store.mentorships.all()
     assert (merged.name, merged.role, merged.status) == ("Kim", "mentee", "active")
     assert merged.started == "2026-01-05"
 
@@ -87,16 +89,16 @@ def test_json_round_trip_carries_status_without_duplicates(
     write_json(fresh_store, out)
     items = json.loads(out.getvalue())
     assert items[0]["mentorship_status"]["status"] == "closed"
-    before = fresh_store.all_mentorships()
+    before = fresh_store.mentorships.all()
     with Store.open(tmp_path / "other.db") as other:
         assert import_json(other, io.StringIO(out.getvalue())) == (3, 0)
-        assert other.all_mentorships() == before
+        assert other.mentorships.all() == before
         assert import_json(other, io.StringIO(out.getvalue())) == (0, 3)
-        assert other.all_mentorships() == before
+        assert other.mentorships.all() == before
     # Into the same database: nothing added, nothing changed.
-    fresh_store.reopen_mentorship("Sam")
+    fresh_store.mentorships.reopen("Sam")
     import_json(fresh_store, io.StringIO(out.getvalue()))
-    assert fresh_store.find_mentorship("Sam").status == "active"
+    assert fresh_store.mentorships.find("Sam").status == "active"
 
 
 def test_import_refuses_a_bad_status(fresh_store: Store) -> None:
@@ -114,7 +116,7 @@ def test_migration_backfills_from_conversations(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     make_v1(path)
     with Store.open(path) as store:
-        [ada] = store.all_mentorships()
+        [ada] = store.mentorships.all()
         assert (ada.name, ada.started, ada.status, ada.role) == (
             "Ada",
             "2025-06-02",
@@ -134,7 +136,7 @@ def test_migration_closes_where_the_closing_conversation_was_completed(tmp_path:
     conn.commit()
     conn.close()
     with Store.open(path) as store:
-        [ada] = store.all_mentorships()
+        [ada] = store.mentorships.all()
         assert (ada.status, ada.closed_at) == ("closed", "2025-06-02T09:10:00.000000Z")
 
 
@@ -143,7 +145,7 @@ def test_deleting_its_last_conversation_forgets_it(fresh_store: Store) -> None:
     fresh_store.clock.set("2026-02-01T09:00:00")  # type: ignore[attr-defined]
     second = run(fresh_store, WEEKLY, mentorship="Sam")
     fresh_store.delete(first)
-    found = fresh_store.find_mentorship("Sam")
+    found = fresh_store.mentorships.find("Sam")
     assert (found.started, found.role) == ("2026-02-01", None)
     fresh_store.delete(second)
-    assert fresh_store.all_mentorships() == []
+    assert fresh_store.mentorships.all() == []

@@ -47,7 +47,7 @@ def test_a_different_spelling_joins_the_mentorship_and_keeps_its_first_name(
     first = run(fresh_store, WEEKLY, mentorship="Sam")
     second = run(fresh_store, WEEKLY, mentorship=" sam ")
     assert [c["mentorship"] for c in fresh_store.conversations()] == ["Sam", "Sam"]
-    assert fresh_store.mentorships() == ["Sam"]
+    assert fresh_store.mentorships.names() == ["Sam"]
     assert {c["id"] for c in fresh_store.conversations(mentorship="SAM")} == {first, second}
     assert fresh_store.count(mentorship="sam") == 2
     assert stored_name(fresh_store.db, "sAm")[0] == "Sam"  # as a new conversation stores it
@@ -61,9 +61,11 @@ def test_recall_and_insights_match_by_key(fresh_store: Store) -> None:
         "Shipped the release with the team",
         "Shipped the release with the team",
     )
-    [mood] = [s for s in fresh_store.numeric_series(mentorship="lee") if s["step_id"] == "mood"]
+    [mood] = [
+        s for s in fresh_store.insights.numeric_series(mentorship="lee") if s["step_id"] == "mood"
+    ]
     assert mood["mentorship"] == "Lee" and len(mood["points"]) == 2
-    questions = fresh_store.numeric_questions(mentorship=" LEE ")
+    questions = fresh_store.insights.numeric_questions(mentorship=" LEE ")
     assert {q["step_id"] for q in questions} == {"mood", "hours"}
     assert {q["mentorship"] for q in questions} == {"Lee"}
 
@@ -72,7 +74,7 @@ def test_rename_moves_every_conversation(fresh_store: Store) -> None:
     ids = {run(fresh_store, WEEKLY, mentorship=name) for name in ("Sam", "sam", "SAM")}
     run(fresh_store, WEEKLY, mentorship="Lee")
     answers_before = fresh_store.db.execute("SELECT count(*) FROM answers").fetchone()[0]
-    done = fresh_store.rename_mentorship("sam", "Samira")
+    done = fresh_store.mentorships.rename("sam", "Samira")
     assert (done.old, done.new, done.moved, done.merged, done.total) == (
         "Sam",
         "Samira",
@@ -82,21 +84,21 @@ def test_rename_moves_every_conversation(fresh_store: Store) -> None:
     )
     assert {c["id"] for c in fresh_store.conversations(mentorship="samira")} == ids
     assert fresh_store.conversations(mentorship="sam") == []
-    assert fresh_store.mentorships() == ["Lee", "Samira"]
+    assert fresh_store.mentorships.names() == ["Lee", "Samira"]
     assert fresh_store.db.execute("SELECT count(*) FROM answers").fetchone()[0] == answers_before
 
 
 def test_rename_to_another_spelling_of_itself(fresh_store: Store) -> None:
     run(fresh_store, WEEKLY, mentorship="sam")
-    done = fresh_store.rename_mentorship("Sam", "Sam")
+    done = fresh_store.mentorships.rename("Sam", "Sam")
     assert (done.new, done.merged, done.moved) == ("Sam", False, 1)
-    assert fresh_store.mentorships() == ["Sam"]
+    assert fresh_store.mentorships.names() == ["Sam"]
 
 
 def test_rename_onto_an_existing_name_merges(fresh_store: Store) -> None:
     sammy = run(fresh_store, WEEKLY, mentorship="Sammy")
     sam = {run(fresh_store, WEEKLY, mentorship="Sam") for _ in range(2)}
-    done = fresh_store.rename_mentorship("Sammy", "SAM")
+    done = fresh_store.mentorships.rename("Sammy", "SAM")
     assert (done.old, done.new, done.moved, done.merged, done.total) == (
         "Sammy",
         "Sam",  # the mentorship merged into keeps its own name
@@ -105,16 +107,16 @@ def test_rename_onto_an_existing_name_merges(fresh_store: Store) -> None:
         3,
     )
     assert {c["id"] for c in fresh_store.conversations(mentorship="sam")} == sam | {sammy}
-    assert fresh_store.mentorships() == ["Sam"]
+    assert fresh_store.mentorships.names() == ["Sam"]
 
 
 def test_renaming_what_does_not_exist_is_a_clear_error(fresh_store: Store) -> None:
     run(fresh_store, WEEKLY, mentorship="Sam")
     with pytest.raises(StoreError, match=r"no mentorship named 'Samm'\. Did you mean 'Sam'"):
-        fresh_store.rename_mentorship("Samm", "Lee")
+        fresh_store.mentorships.rename("Samm", "Lee")
     with pytest.raises(StoreError, match="Give both names"):
-        fresh_store.rename_mentorship("Sam", "   ")
-    assert fresh_store.mentorships() == ["Sam"]
+        fresh_store.mentorships.rename("Sam", "   ")
+    assert fresh_store.mentorships.names() == ["Sam"]
 
 
 def test_a_failed_merge_changes_nothing(fresh_store: Store) -> None:
@@ -126,8 +128,8 @@ def test_a_failed_merge_changes_nothing(fresh_store: Store) -> None:
         "BEGIN SELECT raise(ABORT, 'disk on fire'); END"
     )
     with pytest.raises(StoreError):
-        fresh_store.rename_mentorship("Sammy", "Sam")
-    assert fresh_store.mentorships() == ["Sam", "Sammy"]
+        fresh_store.mentorships.rename("Sammy", "Sam")
+    assert fresh_store.mentorships.names() == ["Sam", "Sammy"]
 
 
 def test_summaries_count_conversations_per_mentorship(fresh_store: Store) -> None:
@@ -135,7 +137,7 @@ def test_summaries_count_conversations_per_mentorship(fresh_store: Store) -> Non
     run(fresh_store, WEEKLY, mentorship="sam")
     run(fresh_store, WEEKLY, mentorship="Lee")
     run(fresh_store, WEEKLY, mentorship=None)
-    assert [(m.name, m.conversations) for m in fresh_store.mentorship_summaries()] == [
+    assert [(m.name, m.conversations) for m in fresh_store.mentorships.summaries()] == [
         ("Lee", 1),
         ("Sam", 2),
     ]
@@ -154,7 +156,7 @@ def test_upgrading_joins_spellings_an_older_version_kept_apart(tmp_path: Path) -
     conn.commit()
     conn.close()
     with Store.open(path) as store:
-        assert store.mentorships() == ["Ada"]
+        assert store.mentorships.names() == ["Ada"]
         assert store.count(mentorship="ADA") == 2
         index_names = {i.name for i in store.db.table("conversations").indexes}
         assert "conversations_mentorship_key" in index_names
@@ -168,5 +170,5 @@ def test_import_matches_existing_names(fresh_store: Store, tmp_path: Path) -> No
     with Store.open(tmp_path / "other.db") as other:
         run(other, WEEKLY, mentorship="Sam")
         assert import_json(other, io.StringIO(json.dumps(exported))) == (1, 0)
-        assert other.mentorships() == ["Sam"]
+        assert other.mentorships.names() == ["Sam"]
         assert other.count(mentorship="SAM") == 2

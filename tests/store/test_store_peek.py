@@ -28,7 +28,7 @@ def test_the_same_lists_as_the_store(history: Path) -> None:
     assert found is not None
     names, running = found
     with Store.open(history) as store:
-        assert names == store.mentorships()
+        assert names == store.mentorships.names()
         expected = store.conversations(status="in_progress", by="updated_at", limit=50)
     assert running == expected
     assert running, "the seeded history has conversations in progress"

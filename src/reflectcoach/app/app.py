@@ -25,6 +25,7 @@ from textual.screen import Screen
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.workers import WorkerStore
 from reflectcoach.core import clock
 from reflectcoach.core import settings as saved
 from reflectcoach.core.text import clean
@@ -91,6 +92,8 @@ class ReflectCoachApp(App[None]):
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()  # workers on two threads may ask at once
         self._store: Store | None = None
+        # Every worker's store: one connection, opened on first use (app/workers.py).
+        self.worker_store = WorkerStore(lambda: self.open_store(shared=True))
         self._initial_done = False
         self._stopped: str | None = None  # the line to print after a problem stopped the app
         self._painted = asyncio.Event()
@@ -143,11 +146,15 @@ class ReflectCoachApp(App[None]):
             self._key_looked_for = True
         return self.key
 
-    def open_store(self, *, busy_timeout: float | None = None) -> Store:
-        """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
+    def open_store(self, *, busy_timeout: float | None = None, shared: bool = False) -> Store:
+        """A connection of its own: the UI thread's (`main_store`), the workers' shared one
+        (`worker_store`), or one for a worker that waits on a lock and must not hold the
+        shared one meanwhile."""
         from reflectcoach.store import Store
 
-        store = Store.open(self.db_path, busy_timeout=busy_timeout, key=self.find_key())
+        store = Store.open(
+            self.db_path, busy_timeout=busy_timeout, key=self.find_key(), shared=shared
+        )
         for notice in store.notices:  # notify is thread-safe: workers open stores too
             self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
         return store
@@ -269,6 +276,7 @@ class ReflectCoachApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self.worker_store.close()
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -508,7 +516,7 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.store.export import write_file
 
         try:
-            with self.open_store() as store:
+            with self.worker_store() as store:
                 count = write_file(store, target, "markdown")
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)

@@ -70,7 +70,7 @@ class ReflectCoachCommands(Provider):
         from reflectcoach.store import StoreError
 
         try:
-            self.mentorships = [m.name for m in self.rc_app.main_store().all_mentorships()]
+            self.mentorships = [m.name for m in self.rc_app.main_store().mentorships.all()]
         except StoreError:
             self.mentorships = []
 

@@ -76,7 +76,9 @@ class DraftKeeper:
     def stored(self, seq: int, step_id: str) -> str | None:
         """The draft kept for the question at `seq` (None if none, or it cannot be read)."""
         try:
-            return self.rc_app.main_store().draft(self.conversation_id, seq=seq, step_id=step_id)
+            return self.rc_app.main_store().drafts.get(
+                self.conversation_id, seq=seq, step_id=step_id
+            )
         except StoreError:
             return None  # a draft is a convenience: the question can still be answered
 
@@ -105,12 +107,10 @@ class DraftKeeper:
 
         def write() -> None:
             try:
-                store = self.rc_app.open_store()  # this thread's own connection
+                with self.rc_app.worker_store() as store:
+                    self._write(store, place, text, edit)
             except StoreError as problem:
                 self._failed(str(problem))
-                return
-            with store:
-                self._write(store, place, text, edit)
 
         self.screen.run_worker(write, thread=True, group="draft", exit_on_error=False)
 
@@ -136,7 +136,7 @@ class DraftKeeper:
             if edit < self._written:
                 return  # a newer edit is written already
             try:
-                store.save_draft(
+                store.drafts.save(
                     self.conversation_id,
                     seq=place.seq,
                     step_id=place.step_id,

@@ -56,7 +56,7 @@ def list_commitments(
     day = today()
     before = day if overdue else (day + dt.timedelta(days=WEEK + 1) if due else None)
     with settings.store() as store:
-        found = store.commitments(
+        found = store.commitments.all(
             mentorship=mentorship,
             statuses=STATUSES if show_all and ics is None else OPEN,
             due_before=before,
@@ -173,8 +173,8 @@ def _change(
 
     due = None if when is None else _when(when)
     with settings.store() as store:
-        found = store.commitment(prefix)
-        changed = store.set_commitment_status(
+        found = store.commitments.get(prefix)
+        changed = store.commitments.set_status(
             found.id, status, due=due, reason=reason or None, source="cli"
         )
     words = {"done": "done", "partly": "partly done", "dropped": "dropped", "not_yet": "not yet"}

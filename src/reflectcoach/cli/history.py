@@ -185,7 +185,7 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
     query = " ".join(text)
     with settings.store() as store:
         hits = store.search(query, limit=limit, with_matches=True)
-        promised = store.search_commitments(query, limit=limit)
+        promised = store.commitments.search(query, limit=limit)
     if not hits and not promised:
         click.echo(clean(f"Nothing matches '{query}'."))
         return

@@ -33,7 +33,7 @@ def mentorship_group() -> None:
 def list_mentorships(settings: Settings) -> None:
     """Every mentorship, with how many conversations it has."""
     with settings.store() as store:
-        found = store.mentorship_summaries()
+        found = store.mentorships.summaries()
     if not found:
         click.echo("No mentorships yet. Start one with: reflectcoach start SCRIPT -m NAME")
         return
@@ -51,7 +51,7 @@ def rename_mentorship(settings: Settings, old: str, new: str) -> None:
     """Rename the mentorship OLD to NEW. If NEW is already a mentorship, the two are merged:
     every conversation is kept."""
     with settings.store() as store:
-        done = store.rename_mentorship(old, new)
+        done = store.mentorships.rename(old, new)
     many = "s" if done.moved != 1 else ""
     if done.merged:
         click.echo(
@@ -76,7 +76,7 @@ def show_mentorship(settings: Settings, name: str) -> None:
     scripts = settings.catalog().scripts
     with settings.store() as store:
         view = mentorship_view.load(store, scripts, name)
-        titles = store.script_titles()
+        titles = store.insights.script_titles()
     for line in mentorship_view.plain_lines(view, titles):
         click.echo(clean(line))
 
@@ -87,5 +87,5 @@ def show_mentorship(settings: Settings, name: str) -> None:
 def reopen_mentorship(settings: Settings, name: str) -> None:
     """Make the closed mentorship NAME active again (a closing conversation closed it)."""
     with settings.store() as store:
-        found = store.reopen_mentorship(name)
+        found = store.mentorships.reopen(name)
     click.echo(clean(f"'{found.name}' is active again."))

@@ -2,9 +2,10 @@
 
 Writes renew the lease (store/leases.py), but a person may think for longer than its
 expiry between two answers; without renewals another session would judge this one gone and
-take the conversation. So a daemon thread renews it every `HEARTBEAT_S` through a Store of its
-own (sqlite3 connections stay on one thread): plain mode runs it around the conversation, the
-app's conversation screen from mount until it leaves.
+take the conversation. So a daemon thread renews it every `HEARTBEAT_S`, through a Store the
+caller opens for that thread (sqlite3 connections stay on one thread): plain mode runs it
+around the conversation with a Store of its own, the app's conversation screen from mount
+until it leaves, through the app's worker store.
 
 A renewal that fails for now (the database busy or unreadable) changes nothing: the next beat
 tries again, and the next write checks the lease itself. A lease another session has taken
@@ -68,9 +69,9 @@ class Heartbeat:
         None while it is ours, or while the database cannot say (busy: the next beat tries)."""
         try:
             with self.open_store() as store:
-                if store.renew_lease(self.conversation_id, self.lease):
+                if store.leases.renew(self.conversation_id, self.lease):
                     return None
-                holder = store.lease_holder(self.conversation_id)
+                holder = store.leases.holder(self.conversation_id)
         except StoreError:
             return None
         return LeaseLost(self.conversation_id, holder)

@@ -109,14 +109,14 @@ def commitments_for(
     from reflectcoach.store.commitments import OPEN, STATUSES
 
     day = today or clock.today()
-    found = store.commitments(mentorship=mentorship.name, statuses=STATUSES)
+    found = store.commitments.all(mentorship=mentorship.name, statuses=STATUSES)
     open_ones = [c for c in found if c.status in OPEN]
     finished = [c for c in found if c.status not in OPEN]
     lines = []
     for item in [*open_ones, *finished]:
         carried: tuple[dt.date, ...] = ()
         if item.status == "not_yet":  # few: one small read each for its history
-            carried = _carried(store.commitment_events(item.id))
+            carried = _carried(store.commitments.events(item.id))
         lines.append(
             CommitmentLine(
                 id=item.id,
@@ -154,10 +154,10 @@ def load(
 
 def load_head(store: Store, name: str, today: dt.date | None = None) -> MentorshipView:
     """All but the ratings (the screen paints these first, then reads the ratings)."""
-    mentorship = store.find_mentorship(name)
+    mentorship = store.mentorships.find(name)
     return MentorshipView(
         mentorship=mentorship,
-        timeline=store.mentorship_timeline(mentorship.name),
+        timeline=store.mentorships.timeline(mentorship.name),
         commitments=commitments_for(store, mentorship, today),
         ratings=[],
     )

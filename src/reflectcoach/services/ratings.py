@@ -79,8 +79,8 @@ def mentorship_ratings(
     what they re-rate, in script and step order. One read of the mentorship's points; each
     series' question is read at its first and last point, and all its wordings only when
     those two differ (so one asked as A, then B, then A again reads as unchanged)."""
-    name = store.mentorship_name(mentorship)
-    raw = store.numeric_points(mentorship)
+    name = store.mentorships.name_for(mentorship)
+    raw = store.insights.numeric_points(mentorship)
     ends: dict[StepKey, tuple[tuple[str, int], tuple[str, int]]] = {}
     for script_id, step_id, _, _, conversation_id, seq in raw:
         key = (script_id, step_id)
@@ -90,10 +90,10 @@ def mentorship_ratings(
     result = []
     for series in _grouped(rows, scripts, name):
         first, last = ends[series.key]
-        question = store.question_at(*last)
+        question = store.insights.question_at(*last)
         said: tuple[str, ...] = (question,)
-        if store.question_at(*first) != question:
-            found = store.question_wordings(series.script_id, series.step_id, mentorship)
+        if store.insights.question_at(*first) != question:
+            found = store.insights.question_wordings(series.script_id, series.step_id, mentorship)
             said = (*(w for w in found if w != question), question)
         result.append(replace(series, question=question, wordings=said))
     return result
@@ -107,7 +107,7 @@ def question_series(
     name = "" if mentorship is None else mentorship
     rows: list[Row] = []
     for script_id, step_id in [key, *re_raters(scripts.values()).get(key, [])]:
-        for series in store.numeric_series(
+        for series in store.insights.numeric_series(
             script_id=script_id, step_id=step_id, mentorship=name, min_conversations=1
         ):
             if series["mentorship"] == mentorship:
@@ -117,7 +117,7 @@ def question_series(
     found = next((s for s in _grouped(rows, scripts, mentorship) if s.key == key), None)
     if found is None:
         return None
-    said = store.question_wordings(key[0], key[1], name)
+    said = store.insights.question_wordings(key[0], key[1], name)
     said = [w for w in said if w != found.question] + [found.question]
     return replace(found, wordings=tuple(said))
 

@@ -65,10 +65,10 @@ def _open_commitments(
         return []
     found = {
         c.id: c
-        for c in store.commitments(mentorship=mentorship, statuses=OPEN)
+        for c in store.commitments.all(mentorship=mentorship, statuses=OPEN)
         if started_at is None or c.created_at <= started_at
     }
-    for item in store.commitments_by_id(asked):
+    for item in store.commitments.by_id(asked):
         found.setdefault(item.id, item)
     return sorted(found.values(), key=sort_key)
 
@@ -132,13 +132,13 @@ def resume(
             "available now. Add its folder with --scripts, or read it with `reflectcoach show`."
         )
     lease = Lease.new()
-    took_from = store.take_lease(row["id"], lease, take_over=take_over)
+    took_from = store.leases.take(row["id"], lease, take_over=take_over)
     try:
         running = _resumed(store, script, row["id"], lease)
     except BaseException:
         # Not resumed after all (the script no longer fits it, say): nobody holds it.
         with contextlib.suppress(StoreError):
-            store.release_lease(row["id"], lease)
+            store.leases.release(row["id"], lease)
         raise
     running.took_from = took_from
     return running
@@ -184,4 +184,4 @@ def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -
 
 def leave(store: Store, running: Session) -> None:
     """Give the conversation back, so that another session may take it without asking."""
-    store.release_lease(running.id, running.lease)
+    store.leases.release(running.id, running.lease)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 
 from .errors import StoreError, guarded
+from .facet import Facet
 from .fts import match_expression
 from .mentorships import mentorship_key
 from .rows import ID_LENGTH
@@ -393,13 +394,11 @@ def summary(items: Iterable[Commitment], today: dt.date) -> list[DueGroup]:
     return result
 
 
-class Commitments:
-    """Mixed into Store: needs `db`, `path`, `clock` and `transaction()`."""
-
-    db: Database
+class Commitments(Facet):
+    """`store.commitments`: what a person said they would do, and what became of it."""
 
     @guarded
-    def commitments(
+    def all(
         self,
         *,
         mentorship: str | None = None,
@@ -414,20 +413,20 @@ class Commitments:
         )
 
     @guarded
-    def commitment(self, prefix: str) -> Commitment:
+    def get(self, prefix: str) -> Commitment:
         return resolve(self.db, prefix)
 
     @guarded
-    def commitments_by_id(self, ids: Iterable[str]) -> list[Commitment]:
+    def by_id(self, ids: Iterable[str]) -> list[Commitment]:
         return by_ids(self.db, ids)
 
     @guarded
-    def commitment_events(self, commitment_id: str | None = None) -> list[dict[str, Any]]:
+    def events(self, commitment_id: str | None = None) -> list[dict[str, Any]]:
         """Status changes, oldest first (of one commitment, or all)."""
         return events(self.db, commitment_id)
 
     @guarded
-    def set_commitment_status(
+    def set_status(
         self,
         id: str,
         status: str,
@@ -436,8 +435,8 @@ class Commitments:
         reason: str | None = None,
         source: str = "cli",
     ) -> Commitment:
-        now = self.clock()  # type: ignore[attr-defined]
-        with self.transaction() as db:  # type: ignore[attr-defined]
+        now = self.clock()
+        with self.transaction() as db:
             return change(
                 db,
                 id,
@@ -450,7 +449,7 @@ class Commitments:
             )
 
     @guarded
-    def search_commitments(self, text: str, *, limit: int = 50) -> list[Commitment]:
+    def search(self, text: str, *, limit: int = 50) -> list[Commitment]:
         """Commitments whose words or goal match every word of `text` (the FTS index that
         answers use), most recently made first."""
         expression = match_expression(text)

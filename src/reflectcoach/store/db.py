@@ -21,7 +21,7 @@ from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
 from .insights import Insights
 from .key import Key
-from .leases import Holder, Lease
+from .leases import Lease, Leases
 from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .queries import Queries
@@ -32,9 +32,13 @@ def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 
 
-class Store(Queries, Insights, Mentorships, Drafts, Commitments):
+class Store(Queries):
     """The reflection database. Reads return plain dicts (see rows.py); each write is one
-    transaction, committed (synchronous=FULL) before the method returns."""
+    transaction, committed (synchronous=FULL) before the method returns.
+
+    Conversations and their answers are the Store's own methods; the rest is in facets, one
+    per part of the data: `store.mentorships`, `store.commitments`, `store.drafts`,
+    `store.leases`, `store.insights` (store/facet.py)."""
 
     path: Path
     db: Database
@@ -50,6 +54,11 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         self.key = key
         self.clock = utc_now
         self.notices = []
+        self.mentorships = Mentorships(self)
+        self.commitments = Commitments(self)
+        self.drafts = Drafts(self)
+        self.leases = Leases(self)
+        self.insights = Insights(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
     @classmethod
@@ -60,6 +69,7 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         busy_timeout: float | None = None,
         key: Key | None = None,
         library: files.Library = "sqlite3",
+        shared: bool = False,
     ) -> Store:
         """`busy_timeout`: how long a write waits for another program's lock before
         DatabaseBusy (default `files.busy_timeout()`); the app's UI thread uses a short one
@@ -67,7 +77,8 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         file is created encrypted with it. A plaintext file with a key, an encrypted one
         without, and a wrong key are refused (StoreError), the file untouched. `library`:
         "sqlcipher" reads a plaintext file through SQLCipher's copy of SQLite, for a
-        conversion, so one process never has the file open through two (store/rawfile.py)."""
+        conversion, so one process never has the file open through two (store/rawfile.py).
+        `shared`: one connection for several threads, used one at a time (app/workers.py)."""
         target = Path(path).expanduser()
         notices = files.prepare(target, encrypted=key is not None)
         # Both before our own hold, which would make them say "checked already".
@@ -76,7 +87,7 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
         inode = rawfile.hold(target)  # from here on, raw reads of the file keep their locks
         try:
             check_file(target, key, library, verify=verify)
-            conn = files.connect(target, busy_timeout, key, library)
+            conn = files.connect(target, busy_timeout, key, library, shared)
         except sqlite3.Error as exc:
             rawfile.release(inode)
             raise translate(target, exc) from exc
@@ -199,33 +210,6 @@ class Store(Queries, Insights, Mentorships, Drafts, Commitments):
     def journal(self, conversation_id: str, lease: Lease | None = None) -> ConversationJournal:
         """The engine's writer; with `lease`, every write first checks it still holds it."""
         return ConversationJournal(self, conversation_id, lease)
-
-    # -- leases (store/leases.py) ----------------------------------------------------------
-
-    @guarded
-    def take_lease(
-        self, conversation_id: str, lease: Lease, *, take_over: bool = False
-    ) -> Holder | None:
-        """Hold the conversation for this session: ConversationHeld if another one holds it
-        and is not gone, unless `take_over`. Returns the holder replaced without having
-        released it (see leases.take)."""
-        with self.transaction() as db:
-            return leases.take(db, conversation_id, lease, take_over=take_over)
-
-    @guarded
-    def renew_lease(self, conversation_id: str, lease: Lease) -> bool:
-        """The heartbeat of an idle session; False once another session has taken it."""
-        with self.transaction() as db:
-            return leases.renew(db, conversation_id, lease)
-
-    @guarded
-    def release_lease(self, conversation_id: str, lease: Lease) -> None:
-        with self.transaction() as db:
-            leases.release(db, conversation_id, lease)
-
-    @guarded
-    def lease_holder(self, conversation_id: str) -> Holder | None:
-        return leases.holder(self.db, conversation_id)
 
     def writable(self) -> bool:
         """Can a write start now (within the busy timeout)? False while another program

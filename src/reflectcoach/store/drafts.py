@@ -12,15 +12,13 @@ their conversation.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
-from pathlib import Path
 from typing import TypedDict
 
 from sqlite_utils import Database
 
 from . import leases
 from .errors import guarded
+from .facet import Facet
 
 
 class Draft(TypedDict):
@@ -45,16 +43,11 @@ _SAVE = (
 )
 
 
-class Drafts:
-    """Mixed into Store: needs `db`, `path`, `clock` and `transaction`."""
-
-    db: Database
-    path: Path
-    clock: Callable[[], str]
-    transaction: Callable[[], contextlib.AbstractContextManager[Database]]
+class Drafts(Facet):
+    """`store.drafts`: text typed into a question but not yet given as its answer."""
 
     @guarded
-    def save_draft(
+    def save(
         self,
         conversation_id: str,
         *,
@@ -88,7 +81,7 @@ class Drafts:
             return cursor.rowcount > 0
 
     @guarded
-    def draft(self, conversation_id: str, *, seq: int, step_id: str) -> str | None:
+    def get(self, conversation_id: str, *, seq: int, step_id: str) -> str | None:
         """The draft typed for `step_id` at `seq`, if any."""
         row = self.db.execute(
             "SELECT text FROM drafts WHERE conversation_id = ? AND seq = ? AND step_id = ?",
@@ -97,7 +90,7 @@ class Drafts:
         return None if row is None else row[0]
 
     @guarded
-    def drafts(self, conversation_id: str | None = None) -> list[Draft]:
+    def all(self, conversation_id: str | None = None) -> list[Draft]:
         """Drafts in seq order: one conversation's, or every conversation's (by id)."""
         sql = f"SELECT {_COLUMNS} FROM drafts"
         params: list[str] = []

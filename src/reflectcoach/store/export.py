@@ -150,7 +150,7 @@ def json_conversations(
     # Few rows (a draft lives only until its question is answered): read them all up front
     # rather than a query per conversation.
     drafts: dict[str, list[dict[str, Any]]] = {}
-    for draft in store.drafts():
+    for draft in store.drafts.all():
         drafts.setdefault(draft["conversation_id"], []).append(
             {
                 "step": draft["step_id"],

@@ -11,16 +11,14 @@ of one question.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, TypedDict
-
-from sqlite_utils import Database
 
 from reflectcoach.core.numbers import MAX_NUMBER_SQL, within
 
 from .errors import guarded
+from .facet import Facet
 from .mentorships import mentorship_key
-from .queries import MENTORSHIP_NAMES, mentorship_clause, where_clause
+from .queries import mentorship_clause, where_clause
 from .rows import MonthCount, Series
 
 SeriesKey = tuple[str, str, str | None]  # script_id, step_id, mentorship
@@ -88,15 +86,8 @@ def _series_order(key: SeriesKey) -> tuple[str, str, bool, str]:
     return key[0], key[1], key[2] is not None, key[2] or ""
 
 
-class Insights:
-    """Mixed into Store: needs `db` and `path`."""
-
-    db: Database
-    path: Path
-
-    @guarded
-    def mentorships(self) -> list[str]:
-        return [row[0] for row in self.db.execute(MENTORSHIP_NAMES)]
+class Insights(Facet):
+    """`store.insights`: the figures the insights screen draws."""
 
     @guarded
     def script_titles(self) -> dict[str, str]:

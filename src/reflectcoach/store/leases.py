@@ -29,7 +29,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import StoreError
+from .errors import StoreError, guarded
+from .facet import Facet
 from .rows import utc_now
 
 EXPIRY = dt.timedelta(minutes=2)
@@ -218,3 +219,31 @@ def _params(conversation_id: str, lease: Lease, now: str) -> dict[str, Any]:
         "host": lease.hostname,
         "now": now,
     }
+
+
+class Leases(Facet):
+    """`store.leases`: which session may write a conversation, each change one transaction
+    (the functions above take the transaction's database)."""
+
+    @guarded
+    def take(self, conversation_id: str, lease: Lease, *, take_over: bool = False) -> Holder | None:
+        """Hold the conversation for this session: ConversationHeld if another one holds it
+        and is not gone, unless `take_over`. Returns the holder replaced without having
+        released it (see `take` above)."""
+        with self.transaction() as db:
+            return take(db, conversation_id, lease, take_over=take_over)
+
+    @guarded
+    def renew(self, conversation_id: str, lease: Lease) -> bool:
+        """The heartbeat of an idle session; False once another session has taken it."""
+        with self.transaction() as db:
+            return renew(db, conversation_id, lease)
+
+    @guarded
+    def release(self, conversation_id: str, lease: Lease) -> None:
+        with self.transaction() as db:
+            release(db, conversation_id, lease)
+
+    @guarded
+    def holder(self, conversation_id: str) -> Holder | None:
+        return holder(self.db, conversation_id)

@@ -11,14 +11,12 @@ in use merges the two, in one transaction, every row kept.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import mentorship_rows
 from .errors import StoreError, guarded
+from .facet import Facet
 from .mentorship_rows import Mentorship
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
@@ -58,6 +56,12 @@ def stored_name(db: Database, name: str | None) -> tuple[str | None, str | None]
     if key is None:
         return None, None
     return first_written(db, key) or display_name(name), key
+
+
+MENTORSHIP_NAMES = (
+    "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
+    "GROUP BY mentorship_key ORDER BY 1"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +105,16 @@ class MentorshipSummary:
     last_started_at: str
 
 
-class Mentorships:
-    """Mixed into Store: needs `db`, `path` and `transaction()`."""
-
-    db: Database
-    path: Path
-    transaction: Callable[[], AbstractContextManager[Database]]
+class Mentorships(Facet):
+    """`store.mentorships`: the people conversations are about, by the key of their name."""
 
     @guarded
-    def mentorship_summaries(self) -> list[MentorshipSummary]:
+    def names(self) -> list[str]:
+        """Every mentorship's name as shown, by name (case ignored)."""
+        return [row[0] for row in self.db.execute(MENTORSHIP_NAMES)]
+
+    @guarded
+    def summaries(self) -> list[MentorshipSummary]:
         """Every mentorship with its number of conversations, by name (case ignored)."""
         rows = self.db.execute(
             "SELECT min(mentorship), count(*), max(started_at) FROM conversations "
@@ -118,7 +123,7 @@ class Mentorships:
         return [MentorshipSummary(name, count, last) for name, count, last in rows]
 
     @guarded
-    def rename_mentorship(self, old: str, new: str) -> Renamed:
+    def rename(self, old: str, new: str) -> Renamed:
         """Give the mentorship `old` the name `new`; when `new` is already a mentorship, merge
         `old` into it (it keeps its own spelling). One transaction; no row is lost."""
         old_key, new_shown = mentorship_key(old), display_name(new)
@@ -151,27 +156,27 @@ class Mentorships:
         return Renamed(old_shown, shown, moved, target is not None, total)
 
     @guarded
-    def mentorship_name(self, name: str | None) -> str | None:
+    def name_for(self, name: str | None) -> str | None:
         """The name shown for the mentorship `name` means (None for none or blank)."""
         key = mentorship_key(name)
         return None if key is None else (first_written(self.db, key) or display_name(name))
 
     @guarded
-    def mentorship(self, name: str) -> Mentorship | None:
+    def get(self, name: str) -> Mentorship | None:
         """The mentorship `name` means (matched by key), or None."""
         key = mentorship_key(name)
         return None if key is None else mentorship_rows.get(self.db, key)
 
     @guarded
-    def find_mentorship(self, name: str) -> Mentorship:
-        """Like `mentorship`, but StoreError (with a "did you mean") when there is none."""
-        found = self.mentorship(name)
+    def find(self, name: str) -> Mentorship:
+        """Like `get`, but StoreError (with a "did you mean") when there is none."""
+        found = self.get(name)
         if found is None:
             raise StoreError(_no_such(self.db, name))
         return found
 
     @guarded
-    def all_mentorships(self) -> list[Mentorship]:
+    def all(self) -> list[Mentorship]:
         """Every mentorship, by name (case ignored)."""
         rows = self.db.execute(
             f"SELECT {', '.join(mentorship_rows.COLUMNS)} FROM mentorships ORDER BY mentorship_key"
@@ -179,7 +184,7 @@ class Mentorships:
         return [mentorship_rows.from_row(row) for row in rows]
 
     @guarded
-    def mentorship_timeline(self, name: str) -> list[TimelineEntry]:
+    def timeline(self, name: str) -> list[TimelineEntry]:
         """Every conversation in the mentorship, oldest first (the key's index walks them in
         order)."""
         key = mentorship_key(name)
@@ -197,7 +202,7 @@ class Mentorships:
         ]
 
     @guarded
-    def reopen_mentorship(self, name: str) -> Mentorship:
+    def reopen(self, name: str) -> Mentorship:
         """Make a closed mentorship active again (one already active stays so)."""
         return self._set_closed(name, None)
 

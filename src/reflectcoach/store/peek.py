@@ -20,7 +20,8 @@ import sqlite3
 from pathlib import Path
 
 from . import integrity, rawfile
-from .queries import MENTORSHIP_NAMES, conversations_sql, dicts
+from .mentorships import MENTORSHIP_NAMES
+from .queries import conversations_sql, dicts
 from .rows import Conversation
 
 HEADER = b"SQLite format 3\x00"

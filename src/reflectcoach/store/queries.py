@@ -135,10 +135,6 @@ def where_clause(
 
 
 # One name per mentorship, however many spellings were typed.
-MENTORSHIP_NAMES = (
-    "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
-    "GROUP BY mentorship_key ORDER BY 1"
-)
 
 
 def conversations_sql(

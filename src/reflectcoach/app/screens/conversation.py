@@ -91,7 +91,10 @@ class ConversationScreen(Screen[None]):
         self.drafts = DraftKeeper(self, session.id, session.lease)
         # Renewed while the person thinks, from mount until the conversation is left.
         self.renewals = Heartbeat(
-            lambda: self.rc_app.open_store(), session.id, session.lease, on_lost=self.lost_elsewhere
+            lambda: self.rc_app.worker_store(),
+            session.id,
+            session.lease,
+            on_lost=self.lost_elsewhere,
         )
         self._done_with = False  # left or quit: nothing more to keep
         # An action the database was too busy to take, kept until it is written.

@@ -163,11 +163,11 @@ class InsightsScreen(Screen[None]):
             scripts = self.app.catalog().scripts
             # A re-rating is plotted with what it re-rates, not listed on its own.
             raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
-            with self.app.open_store() as store:
-                titles = store.script_titles() if counts else self.titles
+            with self.app.worker_store() as store:
+                titles = store.insights.script_titles() if counts else self.titles
                 numeric = [
                     q
-                    for q in store.numeric_questions(mentorship=mentorship)
+                    for q in store.insights.numeric_questions(mentorship=mentorship)
                     if (q["script_id"], q["step_id"]) not in raters
                 ]
                 questions = in_list_order(numeric, titles)
@@ -176,9 +176,9 @@ class InsightsScreen(Screen[None]):
                 figures = Figures(
                     questions=questions,
                     first=None if first is None else (first, series_for(store, scripts, first)),
-                    counts=list(store.monthly_counts()) if counts else None,
+                    counts=list(store.insights.monthly_counts()) if counts else None,
                     titles=titles,
-                    mentorships=list(store.mentorships()) if counts else [],
+                    mentorships=list(store.mentorships.names()) if counts else [],
                 )
         except StoreError as problem:
             if not worker.is_cancelled:
@@ -194,7 +194,7 @@ class InsightsScreen(Screen[None]):
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 series = series_for(store, scripts, key)
         except StoreError as problem:
             if not worker.is_cancelled:

@@ -118,7 +118,7 @@ class MentorshipScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 # The timeline first, painted while the ratings are read.
                 view = mentorship_view.load_head(store, self.mentorship_name, self.app.today())
                 if worker.is_cancelled:
@@ -126,7 +126,7 @@ class MentorshipScreen(Screen[None]):
                 self.app.call_from_thread(self._show, view)
                 scripts = self.app.catalog().scripts
                 ratings = mentorship_ratings(store, scripts, view.mentorship.name)
-                titles = store.script_titles()
+                titles = store.insights.script_titles()
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._problem, str(problem))
@@ -241,8 +241,8 @@ class MentorshipScreen(Screen[None]):
         from reflectcoach.store import StoreError
 
         try:
-            with self.app.open_store() as store:
-                found = store.reopen_mentorship(self.mentorship_name)
+            with self.app.worker_store() as store:
+                found = store.mentorships.reopen(self.mentorship_name)
         except StoreError as problem:
             self.app.call_from_thread(
                 self.notify, clean(str(problem)), severity="error", markup=False
