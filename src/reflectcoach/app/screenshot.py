@@ -19,7 +19,7 @@ MAX_TRIES = 100  # names -2, -3, ... when two screenshots land in the same secon
 
 
 def downloads_dir() -> Path:
-    import platformdirs
+    import platformdirs  # only when a screenshot is saved
 
     return Path(platformdirs.user_downloads_dir())
 

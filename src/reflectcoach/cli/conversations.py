@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
@@ -27,6 +28,7 @@ def start(settings: Settings, script: str, mentorship: str | None, plain: bool) 
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         open_app(settings, start=chosen.id, mentorship=mentorship)
         return
+    # The command line loads a command's floors only when that command runs.
     from reflectcoach.services import session
 
     with settings.store() as store:
@@ -48,6 +50,7 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool, take_ov
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         open_app(settings, resume=conversation_id or "")
         return
+    # The command line loads a command's floors only when that command runs.
     from reflectcoach.services import session
     from reflectcoach.store import ConversationHeld
 
@@ -80,6 +83,7 @@ def resume(settings: Settings, conversation_id: str | None, plain: bool, take_ov
 def run_plain(store: Store, running: Session, *, resumed: bool) -> int:
     """The conversation in plain mode, its lease renewed while the person thinks and given
     back at the end (however it ends)."""
+    # The command line loads a command's floors only when that command runs.
     from reflectcoach.cli.plain import PlainRunner
     from reflectcoach.services import session
     from reflectcoach.services.heartbeat import Heartbeat
@@ -110,7 +114,7 @@ def refuse(held: ConversationHeld) -> NoReturn:
 
 def ask_to_take_over(store: Store, held: ConversationHeld) -> bool:
     """At a terminal: read it here, take it over, or leave it. True to take it over."""
-    from reflectcoach.store.export import write_markdown
+    from reflectcoach.store.export import write_markdown  # only when another session holds it
 
     cid = held.conversation_id
     click.echo(clean(str(held)))
@@ -125,8 +129,6 @@ def ask_to_take_over(store: Store, held: ConversationHeld) -> bool:
         if choice == "t":
             return True
         if choice == "r":
-            import io
-
             out = io.StringIO()
             write_markdown(store, out, ids=[cid])
             click.echo(clean(out.getvalue()).rstrip())

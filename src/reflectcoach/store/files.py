@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from reflectcoach.core.paths import data_dir
 from reflectcoach.core.private import FILE_MODE, FOLDER_MODE, create_private, make_dirs
 
 from . import rawfile
@@ -116,8 +117,6 @@ def _tighten(path: Path) -> list[str]:
 
 
 def _is_default_folder(folder: Path) -> bool:
-    from reflectcoach.core.paths import data_dir
-
     try:
         return folder.resolve() == data_dir().resolve()
     except OSError:
@@ -285,11 +284,11 @@ def read_schema(
     hot_journal = path.with_name(path.name + "-journal").exists()
     query = "?mode=ro" if wal else "?mode=ro&immutable=1"
     if key is not None:
-        from .cipher import connect as cipher_connect
+        from .cipher import connect as cipher_connect  # SQLCipher only for encrypted files
 
         conn = cipher_connect(path, key, timeout=BUSY_TIMEOUT_S, query=query)
     elif library == "sqlcipher":
-        from .cipher import plain_connect
+        from .cipher import plain_connect  # SQLCipher's SQLite only when asked for
 
         conn = plain_connect(path, timeout=BUSY_TIMEOUT_S, query=query)
     else:
@@ -329,11 +328,11 @@ def connect(
     from any thread, one at a time (the caller serialises: app/workers.py)."""
     seconds = busy_timeout() if timeout is None else timeout
     if key is not None:
-        from .cipher import connect as cipher_connect
+        from .cipher import connect as cipher_connect  # SQLCipher only for encrypted files
 
         conn = cipher_connect(path, key, timeout=seconds, shared=shared)
     elif library == "sqlcipher":
-        from .cipher import plain_connect
+        from .cipher import plain_connect  # SQLCipher's SQLite only when asked for
 
         conn = plain_connect(path, timeout=seconds, shared=shared)
     else:

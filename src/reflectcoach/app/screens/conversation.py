@@ -31,7 +31,7 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -41,10 +41,12 @@ from textual.worker import get_current_worker
 
 from reflectcoach.app.drafts import DraftKeeper
 from reflectcoach.app.notices import NoticeLine
+from reflectcoach.app.screens.confirm import ConfirmScreen
 from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.keys_footer import KeysFooter
+from reflectcoach.core.editor import EditorError, edit, editor_command
 from reflectcoach.core.text import clean
 from reflectcoach.engine.answers import AnswerError
 from reflectcoach.services import session as sessions
@@ -218,6 +220,7 @@ class ConversationScreen(Screen[None]):
         problem.display = bool(text)
 
     async def finish(self, turn: Turn) -> None:
+        # The end screen brings Textual's Markdown widget: loaded when a conversation ends.
         from reflectcoach.app.screens.finished import FinishedScreen
 
         closing = [say.markdown for say in turn.says]
@@ -388,10 +391,6 @@ class ConversationScreen(Screen[None]):
 
     def open_editor(self, text: str) -> None:
         """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
-        from textual.app import SuspendNotSupported
-
-        from reflectcoach.core.editor import EditorError, edit, editor_command
-
         try:
             if editor_command() is None:
                 edit(text)  # raises the message saying how to set one
@@ -500,8 +499,6 @@ class ConversationScreen(Screen[None]):
     def confirm_quit(self) -> bool:
         """ctrl+q (app.action_quit asks): True to quit at once, when nothing is at stake;
         else ask, saying what is kept, and quit if the person says so."""
-        from reflectcoach.app.screens.confirm import ConfirmScreen
-
         self.keep_draft()
         if not self.at_stake:
             self.close_conversation()
