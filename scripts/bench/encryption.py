@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from reflectcoach.store import Store
+from reflectcoach.store.convert import convert
+from reflectcoach.store.export import write_json
+from reflectcoach.store.key import KDF_ITERATIONS, Key
 
 from . import SCRIPTS
 from .common import (
@@ -30,13 +36,6 @@ if TYPE_CHECKING:
 def group_encryption(ctx: Context) -> None:
     """The same work on the 10k history, encrypted (SQLCipher, raw key: as when remembered)
     against plaintext, interleaved in one run; the key derivation on its own."""
-    import hashlib
-
-    from reflectcoach.store import Store
-    from reflectcoach.store.convert import convert
-    from reflectcoach.store.export import write_json
-    from reflectcoach.store.key import KDF_ITERATIONS, Key
-
     history = ensure_history(ctx)
     summary = history["summary"]
     plain = ctx.tmp / "enc" / "plain.db"

@@ -8,13 +8,14 @@ import sqlite3
 import time
 from pathlib import Path
 
+from reflectcoach.store.export import write_json, write_markdown
+from tests.store.history import make_history
+
 from .common import MB, REFLECTCOACH, Budget, Child, Context, Row, Stat, interleaved, rss, run_child
 from .workloads import ensure_history, opened
 
 
 def group_export(ctx: Context) -> None:
-    from reflectcoach.store.export import write_json, write_markdown
-
     history = ensure_history(ctx)
     big: Path = history["big"]
     out = ctx.tmp / "export"
@@ -77,8 +78,6 @@ def group_export(ctx: Context) -> None:
     small: Path = history["small"]
     small_n = history["summary"]["conversations"] // 10
     if not small.exists():
-        from tests.store.history import make_history
-
         make_history(small, conversations=small_n, answers_per=30, seed=1)
     for fmt_name in ("json", "markdown"):
 

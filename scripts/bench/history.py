@@ -9,6 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reflectcoach.app.app import ReflectCoachApp
+from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.screens.insights import InsightsScreen
+from reflectcoach.app.screens.mentorship import MentorshipScreen
+from reflectcoach.app.screens.review import ReviewScreen
+from reflectcoach.app.widgets.due_list import DueList
+from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
+from reflectcoach.app.widgets.rating_plot import RatingPlot
+from reflectcoach.app.widgets.review_table import ReviewTable
+from reflectcoach.script.registry import builtin_dir, load_catalog
+from reflectcoach.services.ratings import mentorship_ratings
+from reflectcoach.store.queries import CONVERSATION_COLUMNS
+
 from .common import (
     INFO,
     MB,
@@ -33,15 +47,6 @@ async def _screen_opens(db: Path, runs: int) -> dict[str, list[float]]:
     """Open review and insights from home on `db`, `runs` times each: ms from the key to
     the screen painted with its data (review: the table's rows; insights: the first question's
     series plotted)."""
-    from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.app.screens.home import HomeScreen
-    from reflectcoach.app.screens.insights import InsightsScreen
-    from reflectcoach.app.screens.review import ReviewScreen
-    from reflectcoach.app.widgets.insights_series import SeriesPanel
-    from reflectcoach.app.widgets.rating_plot import RatingPlot
-    from reflectcoach.app.widgets.review_table import ReviewTable
-    from reflectcoach.script.registry import builtin_dir
-
     app = ReflectCoachApp(db_path=db, script_dirs=[builtin_dir()])
     found: dict[str, list[float]] = {"review": [], "insights": []}
     async with app.run_test(size=(100, 40)) as pilot:
@@ -95,10 +100,6 @@ async def _due_list_shows(
 ) -> dict[str, list[float]]:
     """Escape from review back to home: ms to home's due list painted, read afresh (it is
     emptied first), after home's own read of the store (which starts the due list's)."""
-    from reflectcoach.app.screens.home import HomeScreen
-    from reflectcoach.app.screens.review import ReviewScreen
-    from reflectcoach.app.widgets.due_list import DueList
-
     found: dict[str, list[float]] = {"due list": []}
     home = app.screen
     due = home.query_one(DueList)
@@ -127,11 +128,6 @@ async def _mentorship_opens(
 ) -> dict[str, list[float]]:
     """Home's `m` on the mentorship named under Who (the history's busiest, ~1,000
     conversations): ms to its timeline painted, and to its first rating plotted."""
-    from reflectcoach.app.screens.home import HomeScreen
-    from reflectcoach.app.screens.mentorship import MentorshipScreen
-    from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
-    from reflectcoach.app.widgets.rating_plot import RatingPlot
-
     plots = PaintWatch(app)  # a second watch on the same paints, for the second moment
     found: dict[str, list[float]] = {"mentorship timeline": [], "mentorship plot": []}
 
@@ -170,8 +166,6 @@ def query_rows(
 ) -> None:
     """The review, search and insights queries on the history at `big`, each against its
     floor, and the file's size against its raw data."""
-    from reflectcoach.store.queries import CONVERSATION_COLUMNS
-
     common, rare = summary["common_word"], summary["rare_word"]
     with opened(big) as store:
         raw_bytes = store.db.execute(
@@ -202,8 +196,6 @@ def query_rows(
     fts_top = "SELECT rowid FROM answers_fts WHERE answers_fts MATCH ? ORDER BY rowid DESC LIMIT 50"
     fts_all = "SELECT count(*) FROM answers_fts WHERE answers_fts MATCH ?"
     scan = "SELECT count(*) FROM answers"
-    from reflectcoach.script.registry import builtin_dir, load_catalog
-    from reflectcoach.services.ratings import mentorship_ratings
 
     builtin = load_catalog([builtin_dir()]).scripts
     with opened(big) as store:

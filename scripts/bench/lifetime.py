@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from tests.store.history import make_history
+
 from .common import INFO, Budget, Context, Row, Stat
 from .history import query_rows
 
@@ -11,8 +13,6 @@ from .history import query_rows
 def group_lifetime(ctx: Context) -> None:
     """A lifetime in one file: ten reflections a week for fifty years (26,000 conversations,
     about 800,000 answers; a tenth of that with --quick), and the same queries as history."""
-    from tests.store.history import make_history
-
     conversations = 2_600 if ctx.quick else 26_000
     path = ctx.tmp / "lifetime" / "life.db"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual._compositor import CompositorUpdate
+from textual.errors import NoWidget
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
@@ -21,8 +24,6 @@ class PaintWatch:
     """
 
     def __init__(self, app: App[Any]) -> None:
-        from textual._compositor import CompositorUpdate
-
         self.app = app
         self.ready: Callable[[], bool] | None = None
         self.at = 0.0
@@ -53,8 +54,6 @@ class PaintWatch:
 
 def composited(screen: Any, widget: Any) -> bool:
     """Whether `widget` was placed by the screen's latest layout (so it is in this frame)."""
-    from textual.errors import NoWidget
-
     try:
         screen.find_widget(widget)
     except NoWidget:

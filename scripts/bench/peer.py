@@ -6,6 +6,9 @@ import statistics
 import subprocess
 from pathlib import Path
 
+from bench_jrnl import VERSION as JRNL_VERSION
+from bench_jrnl import ensure_jrnl, write_config, write_journal
+
 from .common import MB, REFLECTCOACH, Budget, Context, Row, interleaved, run_child, wall
 from .workloads import ensure_history
 
@@ -13,9 +16,6 @@ from .workloads import ensure_history
 def group_peer(ctx: Context) -> None:
     """JSON export of the big history, whole process, against jrnl exporting the same text
     (scripts/bench_jrnl.py: its own venv, .bench/jrnl, never a dependency)."""
-    from bench_jrnl import VERSION as JRNL_VERSION
-    from bench_jrnl import ensure_jrnl, write_config, write_journal
-
     history = ensure_history(ctx)
     big: Path = history["big"]
     folder = ctx.tmp / "peer"

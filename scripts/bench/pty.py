@@ -5,6 +5,11 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from bench_pty import Mark, contains
+from bench_pty import run as pty_run
+
+from tests.store.history import make_history
+
 from . import ROOT, SCRIPTS
 from .common import INFO, PYTHON, REFLECTCOACH, Budget, Context, Row, Stat
 
@@ -27,11 +32,6 @@ def _home_usable(text: str) -> bool:
 def group_pty(ctx: Context) -> None:
     """The real `reflectcoach` and the bare Textual app in a 100x30 pseudo-terminal
     (scripts/bench_pty.py): ms from the fork until given text is on the screen."""
-    from bench_pty import Mark, contains
-    from bench_pty import run as pty_run
-
-    from tests.store.history import make_history
-
     conversations = 100 if ctx.quick else 500
     env = ctx.env(XDG_CACHE_HOME=str(ctx.tmp / "xdg-cache-pty"))
     del env["REFLECTCOACH_DB"]  # the normal data folder, holding a year of reflections

@@ -8,6 +8,8 @@ import platform
 import sqlite3
 from pathlib import Path
 
+import yaml
+
 from .common import BEGIN, DOC, END, Context, table
 
 
@@ -35,7 +37,6 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    import yaml
 
     return {
         "CPU": cpu,

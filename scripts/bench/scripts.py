@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import yaml
+
+from reflectcoach.engine.conversation import Conversation
+from reflectcoach.script.loader import load_file
+from reflectcoach.script.registry import builtin_dir, load_catalog, script_files
+from tests.script.bigscript import make_big_script
+
 from .common import INFO, Budget, Context, Row, sample_pair
 
 
 def group_scripts(ctx: Context) -> None:
-    import yaml
-
-    from reflectcoach.engine.conversation import Conversation
-    from reflectcoach.script.loader import load_file
-    from reflectcoach.script.registry import builtin_dir, load_catalog, script_files
-    from tests.script.bigscript import make_big_script
-
     fast_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builtin = builtin_dir()
     files = script_files(builtin)

@@ -7,6 +7,15 @@ import statistics
 import time
 from pathlib import Path
 
+from bench_floor_step import StepFloorApp
+from textual.widgets import Input, TextArea
+
+from reflectcoach.app.app import ReflectCoachApp
+from reflectcoach.app.screens.conversation import ConversationScreen
+from reflectcoach.app.screens.finished import FinishedScreen
+from reflectcoach.app.widgets.answer_inputs import AnswerInput
+from reflectcoach.store import Store
+
 from .common import (
     INFO,
     REFLECTCOACH,
@@ -26,14 +35,6 @@ from .workloads import PLAIN_ANSWERS, copy_database, ensure_history, write_scrip
 async def _app_steps(db: Path, folder: Path, questions: int) -> tuple[list[tuple[str, float]], int]:
     """Answer every question of the linear script through the widgets; time each submit to
     the next question painted. Returns [(question type, ms)] and the answers stored."""
-    from textual.widgets import Input, TextArea
-
-    from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.app.screens.conversation import ConversationScreen
-    from reflectcoach.app.screens.finished import FinishedScreen
-    from reflectcoach.app.widgets.answer_inputs import AnswerInput
-    from reflectcoach.store import Store
-
     app = ReflectCoachApp(db_path=db, script_dirs=[folder], start="bench_linear")
     times: list[tuple[str, float]] = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -104,9 +105,6 @@ async def _app_steps(db: Path, folder: Path, questions: int) -> tuple[list[tuple
 
 
 async def _floor_steps(db: Path, questions: int) -> list[float]:
-    from bench_floor_step import StepFloorApp
-    from textual.widgets import Input
-
     app = StepFloorApp(db)
     times: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:

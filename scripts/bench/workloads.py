@@ -9,6 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reflectcoach.script.loader import load_text
+from reflectcoach.store import Store
+from tests.store.history import make_history
+
 from .common import Context
 
 if TYPE_CHECKING:
@@ -78,8 +82,6 @@ def linear_script(questions: int, script_id: str = "bench_linear") -> tuple[str,
 
 
 def write_script(folder: Path, questions: int) -> tuple[Path, list[str]]:
-    from reflectcoach.script.loader import load_text
-
     folder.mkdir(parents=True, exist_ok=True)
     text, kinds = linear_script(questions)
     result = load_text(text, "bench_linear.yaml")
@@ -96,7 +98,6 @@ def ensure_history(ctx: Context) -> dict[str, Any]:
     """The big history (and a 10x smaller one for the export memory check), made once."""
     if ctx.history is not None:
         return ctx.history
-    from tests.store.history import make_history
 
     big = ctx.tmp / "history" / "big.db"
     small = ctx.tmp / "history" / "small.db"
@@ -126,8 +127,6 @@ def db_files_size(path: Path) -> int:
 
 @contextmanager
 def opened(path: Path) -> Iterator[Store]:
-    from reflectcoach.store import Store
-
     store = Store.open(path)
     try:
         yield store
