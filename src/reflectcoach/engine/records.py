@@ -204,30 +204,36 @@ class _Writer:
 
     def block(self, node: SyntaxTreeNode) -> None:
         kind = node.type
-        if kind in ("bullet_list", "ordered_list", "blockquote"):
-            if kind == "blockquote":
-                self.leads.append(["> ", "> "])
-            for item in node.children if kind != "blockquote" else [node]:
-                if kind != "blockquote":
-                    marker = "-" if kind == "bullet_list" else f"{item.info}{item.markup}"
-                    self.leads.append([marker + " ", " " * (len(marker) + 1)])
-                self.blocks(item.children)
-                if self.leads[-1][0] != self.leads[-1][1]:
-                    self.line("")  # an empty item: its marker alone
-                self.leads.pop()
-            return
-        self.start(node)
+        if kind == "blockquote":
+            self.inside(node, "> ", "> ")
+        elif kind in ("bullet_list", "ordered_list"):
+            for item in node.children:
+                marker = "-" if kind == "bullet_list" else f"{item.info}{item.markup}"
+                self.inside(item, marker + " ", " " * (len(marker) + 1))
+        else:
+            self.start(node)
+            self.leaf(node)
+
+    def inside(self, node: SyntaxTreeNode, first: str, later: str) -> None:
+        """A quote's or a list item's blocks, each line led by `first`, then by `later`."""
+        self.leads.append([first, later])
+        self.blocks(node.children)
+        if self.leads[-1][0] != later:
+            self.line("")  # an empty item: its marker alone
+        self.leads.pop()
+
+    def leaf(self, node: SyntaxTreeNode) -> None:
+        kind = node.type
         if kind == "paragraph":
             self.paragraph(node)
-        elif kind == "heading":
-            title = _inline(node.children[0]).replace("\n", " ")
+        elif kind in ("heading", "hr"):
             self.blank()
-            self.line(title)
-            self.line(("=" if node.tag == "h1" else "-") * max(3, _width(title)))
-            self.gap()
-        elif kind == "hr":
-            self.blank()
-            self.line("-" * 20)
+            if kind == "heading":
+                title = _inline(node.children[0]).replace("\n", " ")
+                self.line(title)
+                self.line(("=" if node.tag == "h1" else "-") * max(3, _width(title)))
+            else:
+                self.line("-" * 20)
             self.gap()
         elif kind == "table":
             for text in _table_lines(node):
