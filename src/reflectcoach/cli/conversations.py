@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -29,10 +30,14 @@ def start(settings: Settings, script: str, mentorship: str | None, plain: bool) 
         open_app(settings, start=chosen.id, mentorship=mentorship)
         return
     # The command line loads a command's floors only when that command runs.
+    from reflectcoach.script.registry import load_one
     from reflectcoach.services import session
 
     with settings.store() as store:
-        running = session.start(store, chosen, mentorship)
+        dirs = settings.script_dirs()
+        # The other scripts, found by id when one of their answers is reused (privacy.py).
+        others = partial(load_one, dirs=dirs)
+        running = session.start(store, chosen, mentorship, catalog=others)
         sys.exit(run_plain(store, running, resumed=False))
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reflectcoach.core.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
+from reflectcoach.core.text import NO_AUTOLINK
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -270,6 +271,8 @@ def _unquoted(line: str) -> str:
 def _inline(node: SyntaxTreeNode) -> str:
     """Inline nodes as the text a reader sees."""
     kind = node.type
+    if kind == "html_inline" and node.content == NO_AUTOLINK:
+        return ""  # splits an address so nothing links it; a reader sees nothing
     if kind in ("text", "code_inline", "html_inline"):
         return node.content
     if kind in ("softbreak", "hardbreak"):

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reflectcoach.script import flow, references
+from reflectcoach.script import flow, includes, privacy, references
 from reflectcoach.script.model import Pos, Script
-from reflectcoach.script.parse import RESERVED, Parser
+from reflectcoach.script.parse import RESERVED, STEP_KEYS, TOP_KEYS, TOP_REQUIRED, Parser
 from reflectcoach.script.reading import build
 from reflectcoach.script.references import re_rate_problem
 from reflectcoach.script.report import MAX_STEP_SUGGESTIONS, Diagnostic, Report, Severity, suggest
@@ -26,6 +26,9 @@ from reflectcoach.script.yamlsafe import too_big as _too_big
 __all__ = [
     "MAX_STEP_SUGGESTIONS",
     "RESERVED",
+    "STEP_KEYS",
+    "TOP_KEYS",
+    "TOP_REQUIRED",
     "Diagnostic",
     "LoadResult",
     "Severity",
@@ -95,10 +98,20 @@ def _load(data: bytes, source: str) -> LoadResult:
     finally:
         if collecting:
             gc.enable()
-    report.diagnostics.sort(key=lambda d: (d.line, d.col))
+    included = parser.included
+    if included.parts:  # what was said about a part's lines, said of the part
+        report.diagnostics = [_in_part(d, included) for d in report.diagnostics]
+        if script is not None:
+            script = includes.placed(script, included)
+    report.diagnostics.sort(key=lambda d: (d.path != source, d.path, d.line, d.col))
     if report.has_errors:
         script = None
     return LoadResult(script, report.diagnostics, parser.script_id)
+
+
+def _in_part(d: Diagnostic, included: includes.Included) -> Diagnostic:
+    path, line, col = included.place(d.line, d.col, d.path)
+    return d if path == d.path else Diagnostic(path, line, col, d.severity, d.message)
 
 
 def _check(parser: Parser, data: bytes) -> Script | None:
@@ -121,8 +134,9 @@ def _check(parser: Parser, data: bytes) -> Script | None:
         record=header.record,
         record_parts=parser.record_parts,
         source=parser.report.path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(data + parser.included.data).hexdigest(),
         id_pos=Pos(header.id_node.line, header.id_node.col),
         recalls=tuple(sorted(parser.recalls, key=lambda r: (r.pos.line, r.pos.col))),
         closes_mentorship=header.closes_mentorship,
+        private_steps=privacy.private_steps(parser.record_parts),
     )

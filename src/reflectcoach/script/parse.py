@@ -6,23 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reflectcoach.core import sharing
-from reflectcoach.script import conditions, questions, templates
+from reflectcoach.core.text import clean
+from reflectcoach.script import conditions, includes, keys, questions, templates
 from reflectcoach.script.model import SCRIPT_ID, STEP_ID, Audience, RecallRef, RecordPart
 from reflectcoach.script.reading import Draft, Reader, key_node
-from reflectcoach.script.report import Report, short, suggest
+from reflectcoach.script.report import Diagnostic, Report, short, suggest
 from reflectcoach.script.yamlsafe import Map, Node, Scalar, Seq, compose, describe
 
-TOP_KEYS = (
-    *("id", "title", "summary", "audience", "version", "record", "closes_mentorship"),
-    "steps",
-)
-RECORD_PART_KEYS = ("text", "private", "if")
-TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
-STEP_KEYS = (
-    *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "commitment", "re_rates", "next", "end"),
-)
-BRANCH_KEYS = ("if", "go")
+# Which keys each mapping holds: one table (script/keys.py), which the JSON Schema reads too.
+TOP_KEYS = keys.names(keys.TOP)
+RECORD_PART_KEYS = keys.names(keys.RECORD_PART)
+TOP_REQUIRED = keys.required(keys.TOP)
+STEP_KEYS = keys.names(keys.STEP)
+BRANCH_KEYS = keys.names(keys.BRANCH)
 # Words of the condition language and the recall prefix cannot name steps.
 RESERVED = frozenset(conditions.KEYWORDS | {"recall"})
 _AUDIENCES = {a.value: a for a in Audience}
@@ -49,6 +45,8 @@ class Parser:
         self.script_id: str | None = None
         self.steps: dict[str, Draft] = {}
         self.record_parts: tuple[RecordPart, ...] = ()
+        self.shared_record_texts: set[int] = set()  # ids of record texts that may be shared
+        self.included = includes.Included()  # parts spliced in from other files
         # Other scripts' steps this one uses (recall, prefill), for the registry to check.
         self.recalls: list[RecallRef] = []
 
@@ -59,6 +57,12 @@ class Parser:
             self.report.error(problem.line, problem.col, problem.message)
         if root is None:
             return None
+        self.included = includes.expand(root, self.report.path, len(data))  # parts spliced in
+        for part in self.included.problems:
+            self.report.has_errors = True
+            self.report.diagnostics.append(
+                Diagnostic(part.path, part.line, part.col, "error", clean(part.message))
+            )
         if isinstance(root, Scalar) and root.value is None:
             self.report.error(1, 1, "the file is empty")
             return None
@@ -118,7 +122,10 @@ class Parser:
         (a private part is just for the person, `sharing.py`; `if` shows it only when the
         condition holds). The parts go to `self.record_parts`; the joined whole is returned."""
         if not isinstance(node, Seq):
-            return self.reader.template("record", node)
+            whole_record = self.reader.template("record", node)
+            if whole_record is not None:
+                self.shared_record_texts.add(id(whole_record))
+            return whole_record
         if not node.items:
             self.report.error_at(node, "'record' is an empty list; give it text or parts")
             return None
@@ -128,7 +135,9 @@ class Parser:
             text_node: Node = item
             private, condition = False, None
             if isinstance(item, Map):
-                fields = self.reader.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
+                fields = self.reader.fields(
+                    item, RECORD_PART_KEYS, keys.required(keys.RECORD_PART), "a record part"
+                )
                 if "text" not in fields:
                     continue
                 text_node = fields["text"]
@@ -146,6 +155,8 @@ class Parser:
             if part is None:
                 continue
             parts.append(RecordPart(part, private, condition))
+            if not private:
+                self.shared_record_texts.add(id(part))
             if whole:
                 whole.append(templates.literal("\n"))
             if private:
@@ -163,7 +174,7 @@ class Parser:
                 node, f"'steps' must be a mapping of step id to step, not {describe(node)}"
             )
             return
-        if not node.pairs:
+        if not node.pairs and not self.included.problems:  # a refused include said why
             self.report.error_at(node, "'steps' is empty; a script needs at least one step")
         for key, value in node.pairs:
             step_id = key.text
@@ -235,7 +246,7 @@ class Parser:
                 )
                 draft.bad_target = True
                 continue
-            found = self.reader.fields(item, BRANCH_KEYS, ("go",), "a branch")
+            found = self.reader.fields(item, BRANCH_KEYS, keys.required(keys.BRANCH), "a branch")
             if has_else:
                 self.report.error_at(
                     item, "this branch is never taken: an earlier branch has no 'if'"

@@ -3,7 +3,7 @@ ranges, prefill sources, commitments and re-ratings."""
 
 from __future__ import annotations
 
-from reflectcoach.script import dates, prefill, templates
+from reflectcoach.script import dates, keys, prefill, templates
 from reflectcoach.script.model import (
     RE_RATES,
     CommitmentSpec,
@@ -17,22 +17,12 @@ from reflectcoach.script.reading import Draft, Reader, key_node
 from reflectcoach.script.report import short, suggest
 from reflectcoach.script.yamlsafe import Map, Node, Scalar, Seq, describe
 
-QUESTION_KEYS = (
-    *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
-    "re_rates",
-)
-COMMITMENT_KEYS = ("due", "goal")
-OPTION_KEYS = ("value", "label")
+QUESTION_KEYS = keys.names(keys.QUESTION)
+COMMITMENT_KEYS = keys.names(keys.COMMITMENT)
+OPTION_KEYS = keys.names(keys.OPTION)
 SCALE_DEFAULT = (1, 5)
 SCALE_MAX_SPAN = 10
-# The keys that only some question types take.
-TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
-    QuestionType.CHOICE: frozenset({"options"}),
-    QuestionType.MULTI: frozenset({"options"}),
-    QuestionType.SCALE: frozenset({"min", "max", "labels", "re_rates"}),
-    QuestionType.NUMBER: frozenset({"min", "max"}),
-    QuestionType.DATE: frozenset({"min", "max"}),
-}
+TYPE_KEYS = keys.TYPE_KEYS  # the keys that only some question types take
 _TYPES = {t.value: t for t in QuestionType}
 
 
@@ -54,10 +44,10 @@ def read_question(r: Reader, draft: Draft, found: dict[str, Node], node: Map) ->
         kind = _TYPES[text]
     draft.type = kind
     allowed = TYPE_KEYS[kind]
-    for name in ("options", "min", "max", "labels", "re_rates"):
+    for name in keys.TYPE_ONLY:
         if name in found and name not in allowed:
             r.error_at(key_node(node, name), f"'{name}' does not apply to a {kind} question")
-    if "options" in allowed:
+    if kind in keys.NEEDS_OPTIONS:
         if "options" in found:
             draft.options = read_options(r, found["options"])
         else:
@@ -88,7 +78,7 @@ def read_commitment(r: Reader, draft: Draft, node: Node) -> None:
     if not isinstance(node, Map):
         r.error_at(node, f"'commitment' must be a mapping with 'due', not {describe(node)}")
         return
-    found = r.fields(node, COMMITMENT_KEYS, ("due",), "'commitment'")
+    found = r.fields(node, COMMITMENT_KEYS, keys.required(keys.COMMITMENT), "'commitment'")
     names: dict[str, str] = {}
     for key, value in found.items():
         text = r.text(key, value)
@@ -123,7 +113,7 @@ def read_options(r: Reader, node: Node) -> list[Option]:
 
 def read_option(r: Reader, item: Node) -> Option | None:
     if isinstance(item, Map):
-        found = r.fields(item, OPTION_KEYS, ("value",), "an option")
+        found = r.fields(item, OPTION_KEYS, keys.required(keys.OPTION), "an option")
         value = r.text("value", found.get("value"))
         if value is None:
             return None

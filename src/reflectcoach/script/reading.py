@@ -159,7 +159,9 @@ def key_node(node: Map, name: str) -> Scalar:
 
 
 def build(draft: Draft) -> Step:
-    branches = tuple(Branch(go, cond) for go, cond, _ in draft.branches or ())
+    branches = tuple(
+        Branch(go, cond, Pos(node.line, node.col)) for go, cond, node in draft.branches or ()
+    )
     return Step(
         id=draft.id,
         pos=Pos(draft.key.line, draft.key.col),

@@ -34,7 +34,7 @@ def check(p: Parser) -> None:
                         f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
                     )
                 continue
-            reference(p, name, node, offset)
+            reference(p, name, node, offset, shared=id(text) in p.shared_record_texts)
     for condition, node in p.reader.conditions:
         for name, offset in condition.names:
             if name.startswith(COMMITMENT_PREFIX):
@@ -51,6 +51,7 @@ def check(p: Parser) -> None:
 def check_prefills(p: Parser) -> None:
     """Each source must exist and give answers that fit its question; other scripts'
     steps are left to the registry, as recalls are."""
+    shared_steps = _shared_steps(p)
     for draft in p.steps.values():
         if draft.type in (None, QuestionType.FOLLOW_UP):
             continue  # an unknown type, or prefill on a follow_up: reported already
@@ -63,10 +64,13 @@ def check_prefills(p: Parser) -> None:
                         f"{draft.type} question (only text questions)",
                     )
                 continue
+            shared = draft.id in shared_steps
+            ref = RecallRef(source.script, source.step, source.pos, draft.type, shared)
+            if shared:  # the registry says whether that answer is just for me
+                p.recalls.append(ref)
             if source.script != p.script_id:
-                p.recalls.append(
-                    RecallRef(source.script, source.step, source.pos, fills=draft.type)
-                )
+                if not shared:
+                    p.recalls.append(ref)
                 continue
             target = p.steps.get(source.step)
             if target is None:
@@ -81,6 +85,16 @@ def check_prefills(p: Parser) -> None:
                     node,
                     prefill.mismatch(source.script, source.step, target.type, draft.type),
                 )
+
+
+def _shared_steps(p: Parser) -> set[str]:
+    """The steps named in record texts that may be shared."""
+    return {
+        name
+        for text, _ in p.reader.texts
+        if id(text) in p.shared_record_texts
+        for name in text.references()
+    }
 
 
 def check_re_rates(p: Parser) -> None:
@@ -103,11 +117,12 @@ def check_re_rates(p: Parser) -> None:
             p.report.error(ref.pos.line, ref.pos.col, problem)
 
 
-def reference(p: Parser, name: str, node: Scalar, offset: int) -> None:
+def reference(p: Parser, name: str, node: Scalar, offset: int, *, shared: bool = False) -> None:
     recall = parse_recall(name)
     what = "unknown step"
     if recall is not None:
-        p.recalls.append(RecallRef(recall[0], recall[1], Pos(*node.locate(offset))))
+        pos = Pos(*node.locate(offset))
+        p.recalls.append(RecallRef(recall[0], recall[1], pos, shared=shared))
         if recall[0] != p.script_id:
             return  # the registry checks it against the other scripts
         what, name = f"script '{recall[0]}' has no step", recall[1]
