@@ -12,19 +12,19 @@ before the next question is returned.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from transitions import Machine
 
 from reflectcoach.core import sharing
-from reflectcoach.core.errors import UserError
 from reflectcoach.core.text import markdown_escape
 from reflectcoach.engine import followup, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
-from reflectcoach.engine.followup import Made, Outcome, Pending
+from reflectcoach.engine.followup import Made, Pending
 from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
+from reflectcoach.engine.turns import Entry, Journal, Question, ResumeError, Say, Turn
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     Condition,
@@ -42,84 +42,6 @@ __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeEr
 DONE = "_done"  # step ids are [a-z]..., so this never collides
 
 Recall = Callable[[str, str], "tuple[Any, str] | None"]
-
-
-class ResumeError(UserError):
-    """The stored conversation no longer fits its script. str() is user-facing."""
-
-
-class Journal(Protocol):
-    def answered(
-        self,
-        *,
-        step_id: str,
-        question: str,
-        qtype: str,
-        text: str | None,
-        value: Any,
-        skipped: bool,
-        seq: int,
-        position: int,
-        current_step: str,
-        discard_from: int | None,
-    ) -> None: ...
-
-    def moved(self, *, position: int, current_step: str) -> None: ...
-
-    def completed(
-        self,
-        *,
-        record: str | None,
-        position: int,
-        current_step: str,
-        made: Sequence[Made] = (),
-        outcomes: Sequence[Outcome] = (),
-        closes_mentorship: bool = False,
-    ) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One answer (or skip) at one place in the path."""
-
-    step_id: str
-    value: Any
-    text: str
-    question: str
-    skipped: bool = False
-    # A follow_up step's answer: about which commitment, and which part (followup.py).
-    commitment: str | None = None
-    part: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    step_id: str
-    text: str
-    markdown: str  # answers inside are Markdown-escaped
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    step: Step
-    text: str
-    markdown: str
-    hint: str | None
-    options: tuple[tuple[str, str], ...]  # (value, rendered label)
-    offered: Any = None  # the earlier answer, offered again after back() or on resume
-    number: int = 1  # 1-based position of this question in the path
-    prefilled: bool = False  # `offered` came from the step's `prefill`, not this conversation
-    # Asked by a follow_up step: the commitment it is about and the part (followup.py).
-    commitment: str | None = None
-    part: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """What a front end shows next: coach text, then a question (None when finished)."""
-
-    says: tuple[Say, ...]
-    question: Question | None
 
 
 class Conversation:
