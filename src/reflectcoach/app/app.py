@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -307,27 +306,10 @@ class ReflectCoachApp(App[None]):
         path: str | None = None,
         time_format: str | None = None,
     ) -> str | None:
-        """The palette's Screenshot (and `action_screenshot`): saved by `screenshot.save`,
-        private and into a folder that exists, and the path said in a notice."""
-        from reflectcoach.app import screenshot
+        """The palette's Screenshot (and `action_screenshot`): app/screenshot.py's deliver."""
+        from reflectcoach.app import screenshot  # only when a screenshot is taken
 
-        name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
-        folder = Path(path).expanduser() if path else None
-        try:
-            # Without Rich's web font: opening it fetches nothing (screenshot.offline).
-            svg = screenshot.offline(self.export_screenshot())
-            written = screenshot.save(svg, name, folder)
-        except OSError as problem:
-            where = folder or screenshot.downloads_dir()
-            self.notify(
-                clean(f"Could not save the screenshot in {where}: {problem.strerror or problem}"),
-                title="Screenshot",
-                severity="error",
-                markup=False,
-            )
-            return None
-        self.notify(clean(f"Saved the screenshot to {written}"), title="Screenshot", markup=False)
-        return os.fspath(written)
+        return screenshot.deliver(self, filename, path, time_format)
 
     # -- what to open first ----------------------------------------------------------------
 

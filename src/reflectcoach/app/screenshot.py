@@ -3,7 +3,8 @@
 Textual writes it into the Downloads folder with the umask's mode (usually 0644) and fails
 when that folder is missing. Here the folder is made when missing (0700), the data folder is
 used when it cannot be, and the file is created new, for its owner only (0600), never
-written through a link or over an existing file. Standard library and platformdirs only.
+written through a link or over an existing file. `deliver` is the app's Screenshot: the
+file saved and the path said in a notice.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reflectcoach.core import paths
 from reflectcoach.core.private import create_private, make_dirs
+from reflectcoach.core.text import clean
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 MAX_TRIES = 100  # names -2, -3, ... when two screenshots land in the same second
 
@@ -81,3 +87,27 @@ def _write_new(folder: Path, name: str, svg: str) -> Path:
             raise
         return path
     raise FileExistsError(f"{folder / name} and {MAX_TRIES - 1} numbered names exist")
+
+
+def deliver(
+    app: App[Any], filename: str | None, path: str | None, time_format: str | None
+) -> str | None:
+    """The app's Screenshot: saved by `save`, private and into a folder that exists, and the
+    path said in a notice; None when it could not be saved (the notice says why)."""
+    name = filename or file_name(app.title, dt.datetime.now(), time_format)
+    folder = Path(path).expanduser() if path else None
+    try:
+        # Without Rich's web font: opening it fetches nothing (offline).
+        svg = offline(app.export_screenshot())
+        written = save(svg, name, folder)
+    except OSError as problem:
+        where = folder or downloads_dir()
+        app.notify(
+            clean(f"Could not save the screenshot in {where}: {problem.strerror or problem}"),
+            title="Screenshot",
+            severity="error",
+            markup=False,
+        )
+        return None
+    app.notify(clean(f"Saved the screenshot to {written}"), title="Screenshot", markup=False)
+    return os.fspath(written)
