@@ -26,6 +26,7 @@ from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .queries import Queries
 from .rows import ID_LENGTH, STATUSES, encode_value, utc_now
+from .sync_rows import SyncRows
 
 
 def new_id() -> str:
@@ -59,6 +60,7 @@ class Store(Queries):
         self.drafts = Drafts(self)
         self.leases = Leases(self)
         self.insights = Insights(self)
+        self.sync = SyncRows(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
     @classmethod
