@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from store.helpers import WEEKLY, Clock, run
+
 from reflectcoach.store import Store
 from reflectcoach.sync import device as sync_device
-
-from store.helpers import WEEKLY, Clock, run
 
 
 class Device:

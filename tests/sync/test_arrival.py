@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from store.helpers import WEEKLY, Clock
-from sync.helpers import Device, deliver, dump, files, pair
 
 from reflectcoach.sync import device as sync_device
 from reflectcoach.sync import envelope
+from sync.helpers import Device, deliver, dump, files, pair
 
 
 @pytest.fixture

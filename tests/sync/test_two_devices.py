@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store.helpers import WEEKLY, Clock
 
 from reflectcoach.sync import device as sync_device
 from reflectcoach.sync import pairing
-
-from store.helpers import WEEKLY, Clock
 from sync.helpers import Device, pair
 
 

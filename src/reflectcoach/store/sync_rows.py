@@ -63,6 +63,15 @@ class SyncRows(Facet):
         row = self.db.execute("SELECT value FROM sync_settings WHERE name = ?", [name]).fetchone()
         return None if row is None else row[0]
 
+    def settings_starting(self, prefix: str) -> dict[str, str]:
+        return {
+            name: value
+            for name, value in self.db.execute(
+                "SELECT name, value FROM sync_settings WHERE substr(name, 1, ?) = ?",
+                [len(prefix), prefix],
+            )
+        }
+
     @guarded
     def set_settings(self, values: dict[str, str | None]) -> None:
         with self.transaction() as db:

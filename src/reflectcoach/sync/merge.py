@@ -273,6 +273,17 @@ def _payload_parts(payload: dict[str, Any], device: str) -> tuple[list[Version],
     return versions, commitments
 
 
+def device_names(store: Store, device: Device) -> dict[str, str]:
+    """The names of the devices whose cards were read here (kept: a copy's title must not
+    depend on which files a sync happened to read)."""
+    found = {
+        name.removeprefix("name."): value
+        for name, value in store.sync.settings_starting("name.").items()
+    }
+    found[device.id] = device.name
+    return found
+
+
 def read_others(
     store: Store, folder: Path, person: Person, device: Device, report: Report
 ) -> tuple[set[str], dict[str, str]]:
@@ -281,7 +292,7 @@ def read_others(
     root = envelope.devices_dir(folder)
     done = store.sync.read_files()
     touched: set[str] = set()
-    names: dict[str, str] = {device.id: device.name}
+    names = device_names(store, device)
     if not root.is_dir():
         return touched, names
     person_sign = store.sync.setting("person_sign") or person.signing_public
@@ -302,7 +313,8 @@ def read_others(
         except envelope.Refused as exc:
             report.refused.append((f"devices/{other}", str(exc)))
             continue
-        names[other] = card.name
+        if names.get(other) != card.name:
+            store.sync.set_settings({f"name.{other}": card.name})
         for seq, path in files:
             key = f"{other}/{path.name}"
             if key in done:
@@ -400,7 +412,8 @@ def sync(store: Store, folder: Path, person: Person, device: Device) -> Report:
     report = Report()
     envelope.write_card(folder, person, device)
     publish(store, folder, person, device, report)
-    touched, names = read_others(store, folder, person, device, report)
+    touched, _ = read_others(store, folder, person, device, report)
+    names = device_names(store, device)
     waiting = json.loads(store.sync.setting("held") or "[]")
     held = settle(store, touched | set(waiting), names, report)
     report.held = held
