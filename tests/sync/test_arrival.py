@@ -165,7 +165,7 @@ def test_a_changed_byte_is_refused_and_changes_nothing(three, folder) -> None:
 
 
 def test_another_persons_device_in_the_folder_is_refused(three, folder, tmp_path) -> None:
-    a, b, _, _ = three
+    _, b, _, _ = three
     stranger = Device(tmp_path, "stranger", Clock())
     other = tmp_path / "other"
     sync_device.init(stranger.store, other)

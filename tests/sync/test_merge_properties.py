@@ -62,7 +62,7 @@ def history(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _fresh(history, where: Path) -> tuple[Store, Path]:
-    folder, _, db, empty, _ = history
+    _, _, db, empty, _ = history
     target = where / "db" / "reflections.db"
     target.parent.mkdir()
     shutil.copy(db, target)
