@@ -7,6 +7,7 @@ from reflectcoach.cli import (
     history,
     mentorships,
     scripts,
+    sync,
 )
 from reflectcoach.cli.base import main
 
@@ -18,4 +19,5 @@ __all__ = [
     "main",
     "mentorships",
     "scripts",
+    "sync",
 ]

@@ -42,6 +42,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
     ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
     (
+        "sync",
+        "Sync with your other devices through a folder you already sync (Syncthing, Dropbox, "
+        "a USB stick): `sync init DIR` once, then `sync` (the app also syncs when it starts "
+        "and when it quits).",
+    ),
+    (
         "validate",
         "Check script files (or folders of them) and report every problem as file:line:col.",
     ),
