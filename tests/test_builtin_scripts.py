@@ -942,7 +942,7 @@ WALKS = {
 
 def test_builtins_are_numbered_in_a_mentorships_order() -> None:
     # Numbered so folder order (and so the home screen) follows a mentorship's journey.
-    stems = [p.stem for p in sorted(builtin_dir().glob("*.yaml"))]
+    stems = [p.stem for p in sorted(builtin_dir().glob("[0-9]*.yaml"))]
     assert stems == [f"{n}-{script_id}" for n, script_id in zip(NUMBERS, BUILTIN, strict=True)]
 
 

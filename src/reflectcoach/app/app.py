@@ -32,6 +32,7 @@ from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
+    from reflectcoach.services.tryout import Tryout
     from reflectcoach.store import ConversationHeld, Store
     from reflectcoach.store.key import Key
 
@@ -70,8 +71,13 @@ class ReflectCoachApp(App[None]):
         screen: str = "home",
         settings: saved.UserSettings | None = None,
         key: Key | None = None,
+        tryout: Tryout | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
+        # `reflectcoach try FILE`: that file's conversation, reloaded when it changes (--watch).
+        self.tryout = tryout
+        self.watch = watch
         # Home's stylesheet is read with the app's, in the one parse at start: as a screen
         # CSS_PATH (or a mode) it would cost two more full parses before the first frame.
         self.css_path = [*self.css_path, HOME_CSS]
@@ -352,7 +358,9 @@ class ReflectCoachApp(App[None]):
         name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
         folder = Path(path).expanduser() if path else None
         try:
-            written = screenshot.save(self.export_screenshot(), name, folder)
+            # Without Rich's web font: opening it fetches nothing (screenshot.offline).
+            svg = screenshot.offline(self.export_screenshot())
+            written = screenshot.save(svg, name, folder)
         except OSError as problem:
             where = folder or screenshot.downloads_dir()
             self.notify(
@@ -377,7 +385,9 @@ class ReflectCoachApp(App[None]):
             self.initial["resume"],
             self.initial["screen"],
         )
-        if start:
+        if self.tryout is not None:
+            self.open_tryout()
+        elif start:
             self.open_conversation(script_id=start, mentorship=self.initial["mentorship"])
         elif resume is not None:
             self.open_conversation(resume=resume)
@@ -421,7 +431,7 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
-                running = session.start(store, script, mentorship)
+                running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
             return
@@ -450,6 +460,69 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def open_tryout(self) -> None:
+        """The tried script's conversation; with --watch, the file looked at twice a second."""
+        from reflectcoach.app.screens.conversation import ConversationScreen
+
+        assert self.tryout is not None
+        script, errors = self.tryout.load()
+        if script is None:
+            self._tried_errors(errors)
+        else:
+            self.push_screen(ConversationScreen(self.tryout.start(self.main_store(), script)))
+        if self.watch:
+            self.set_interval(0.5, self._check_tryout, name="try --watch")
+
+    def _tried_errors(self, lines: list[str], *, running: bool = False) -> None:
+        from reflectcoach.services.tryout import STILL_RUNNING
+
+        self.notify(
+            clean("\n".join(lines)),
+            title=STILL_RUNNING if running else "The script has errors",
+            severity="error",
+            timeout=60,
+            markup=False,
+        )
+
+    def _check_tryout(self) -> None:
+        """The file changed: run it again with the answers so far, and say what changed (or,
+        with errors, keep the conversation as it is and show them with their line:col)."""
+        from reflectcoach.app.screens.conversation import ConversationScreen
+        from reflectcoach.app.screens.finished import FinishedScreen
+
+        tryout = self.tryout
+        if tryout is None or not tryout.changed():
+            return
+        current = self.screen
+        running = getattr(current, "session", None)
+        if running is None:  # nothing running yet (the first load had errors)
+            self.clear_notifications()
+            script, errors = tryout.load()
+            if script is None:
+                self._tried_errors(errors)
+                return
+            self.push_screen(ConversationScreen(tryout.start(self.main_store(), script)))
+            said = f"Reloaded {tryout.path.name}."
+            self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
+            return
+        done = tryout.reload(self.main_store(), running)
+        if done.session is None:
+            self._tried_errors(done.lines, running=True)
+            return
+        self.clear_notifications()
+        fresh = (
+            FinishedScreen(done.session)
+            if done.session.conversation.finished
+            else ConversationScreen(done.session)
+        )
+        if isinstance(current, ConversationScreen | FinishedScreen):
+            self.switch_screen(fresh)
+        else:
+            self.push_screen(fresh)
+        # Once the new screen is up: its notice line says it.
+        said = clean("\n".join(done.lines))
+        self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
 
     def offer_held(self, held: ConversationHeld) -> None:
         """Another session holds the conversation: read it, take it over, or leave it."""

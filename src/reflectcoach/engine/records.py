@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from reflectcoach.core.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
+from reflectcoach.core.text import NO_AUTOLINK
 
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")
@@ -332,6 +333,9 @@ def inline_text(text: str) -> str:
                 i = link.end()
                 continue
         if char == "<":
+            if text.startswith(NO_AUTOLINK, i):  # shows as nothing (text.NO_AUTOLINK)
+                i += len(NO_AUTOLINK)
+                continue
             autolink = _AUTOLINK.match(text, i)
             if autolink:
                 pieces.append((autolink.group(1), True))

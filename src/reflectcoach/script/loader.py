@@ -17,7 +17,16 @@ from typing import Literal, TypeAlias
 from reflectcoach.core import sharing
 from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.core.text import clean
-from reflectcoach.script import conditions, dates, prefill, templates, urls
+from reflectcoach.script import (
+    conditions,
+    dates,
+    includes,
+    keys,
+    prefill,
+    privacy,
+    templates,
+    urls,
+)
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     RE_RATES,
@@ -42,23 +51,15 @@ from reflectcoach.script.yamlsafe import too_big as _too_big
 
 Severity: TypeAlias = Literal["error", "warning"]
 
-TOP_KEYS = (
-    *("id", "title", "summary", "audience", "version", "record", "closes_mentorship"),
-    "steps",
-)
-RECORD_PART_KEYS = ("text", "private", "if")
-TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
-STEP_KEYS = (
-    *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "commitment", "re_rates", "next", "end"),
-)
-QUESTION_KEYS = (
-    *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
-    "re_rates",
-)
-COMMITMENT_KEYS = ("due", "goal")
-BRANCH_KEYS = ("if", "go")
-OPTION_KEYS = ("value", "label")
+# Which keys each mapping holds: one table (script/keys.py), which the JSON Schema reads too.
+TOP_KEYS = keys.names(keys.TOP)
+RECORD_PART_KEYS = keys.names(keys.RECORD_PART)
+TOP_REQUIRED = keys.required(keys.TOP)
+STEP_KEYS = keys.names(keys.STEP)
+QUESTION_KEYS = keys.names(keys.QUESTION)
+COMMITMENT_KEYS = keys.names(keys.COMMITMENT)
+BRANCH_KEYS = keys.names(keys.BRANCH)
+OPTION_KEYS = keys.names(keys.OPTION)
 # Words of the condition language and the recall prefix cannot name steps.
 RESERVED = frozenset(conditions.KEYWORDS | {"recall"})
 SCALE_DEFAULT = (1, 5)
@@ -75,14 +76,7 @@ ANSWER_KIND = {
     QuestionType.DATE: "date",
     QuestionType.FOLLOW_UP: "str",
 }
-# The keys that only some question types take.
-TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
-    QuestionType.CHOICE: frozenset({"options"}),
-    QuestionType.MULTI: frozenset({"options"}),
-    QuestionType.SCALE: frozenset({"min", "max", "labels", "re_rates"}),
-    QuestionType.NUMBER: frozenset({"min", "max"}),
-    QuestionType.DATE: frozenset({"min", "max"}),
-}
+TYPE_KEYS = keys.TYPE_KEYS  # the keys that only some question types take
 _TYPES = {t.value: t for t in QuestionType}
 _AUDIENCES = {a.value: a for a in Audience}
 _KIND_WORDS = {
@@ -161,10 +155,19 @@ def _load(data: bytes, source: str) -> LoadResult:
     finally:
         if collecting:
             gc.enable()
-    checker.diagnostics.sort(key=lambda d: (d.line, d.col))
+    if checker.included.parts:  # what was said about a part's lines, said of the part
+        checker.diagnostics = [_in_part(d, checker.included) for d in checker.diagnostics]
+        if script is not None:
+            script = includes.placed(script, checker.included)
+    checker.diagnostics.sort(key=lambda d: (d.path != source, d.path, d.line, d.col))
     if checker.has_errors:
         script = None
     return LoadResult(script, checker.diagnostics, checker.script_id)
+
+
+def _in_part(d: Diagnostic, included: includes.Included) -> Diagnostic:
+    path, line, col = included.place(d.line, d.col, d.path)
+    return d if path == d.path else Diagnostic(path, line, col, d.severity, d.message)
 
 
 MAX_STEP_SUGGESTIONS = 20
@@ -223,11 +226,13 @@ class _Checker:
         # Parsed text and conditions with the node they came from, checked once steps are known.
         self.texts: list[tuple[templates.Template, Scalar]] = []
         self.record_parts: tuple[RecordPart, ...] = ()
+        self.shared_record_texts: set[int] = set()  # ids of record texts that may be shared
         self.conditions: list[tuple[conditions.Condition, Scalar]] = []
         self.recalls: list[RecallRef] = []
         # Texts that may say `{commitment.text}`: a follow_up step's ask and hint.
         self.follow_up_texts: set[int] = set()
         self.suggestions_left = MAX_STEP_SUGGESTIONS
+        self.included = includes.Included()
 
     # Reporting
     def suggest_step(self, name: str, choices: Iterable[str]) -> str:
@@ -256,6 +261,12 @@ class _Checker:
             self.error(problem.line, problem.col, problem.message)
         if root is None:
             return None
+        self.included = includes.expand(root, self.path, len(data))  # parts spliced in
+        for part in self.included.problems:
+            self.has_errors = True
+            self.diagnostics.append(
+                Diagnostic(part.path, part.line, part.col, "error", clean(part.message))
+            )
         if isinstance(root, Scalar) and root.value is None:
             self.error(1, 1, "the file is empty")
             return None
@@ -291,10 +302,11 @@ class _Checker:
             record=record,
             record_parts=self.record_parts,
             source=self.path,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=hashlib.sha256(data + self.included.data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
             recalls=tuple(sorted(self.recalls, key=lambda r: (r.pos.line, r.pos.col))),
             closes_mentorship=closes,
+            private_steps=privacy.private_steps(self.record_parts),
         )
 
     def fields(
@@ -352,7 +364,10 @@ class _Checker:
         (a private part is just for the person, `sharing.py`; `if` shows it only when the
         condition holds). The parts go to `self.record_parts`; the joined whole is returned."""
         if not isinstance(node, Seq):
-            return self.template("record", node)
+            whole_record = self.template("record", node)
+            if whole_record is not None:
+                self.shared_record_texts.add(id(whole_record))
+            return whole_record
         if not node.items:
             self.error_at(node, "'record' is an empty list; give it text or parts")
             return None
@@ -362,7 +377,9 @@ class _Checker:
             text_node: Node = item
             private, condition = False, None
             if isinstance(item, Map):
-                fields = self.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
+                fields = self.fields(
+                    item, RECORD_PART_KEYS, keys.required(keys.RECORD_PART), "a record part"
+                )
                 if "text" not in fields:
                     continue
                 text_node = fields["text"]
@@ -378,6 +395,8 @@ class _Checker:
             if part is None:
                 continue
             parts.append(RecordPart(part, private, condition))
+            if not private:
+                self.shared_record_texts.add(id(part))
             if whole:
                 whole.append(templates.literal("\n"))
             if private:
@@ -467,7 +486,7 @@ class _Checker:
                 node, f"'steps' must be a mapping of step id to step, not {describe(node)}"
             )
             return
-        if not node.pairs:
+        if not node.pairs and not self.included.problems:  # a refused include said why
             self.error_at(node, "'steps' is empty; a script needs at least one step")
         for key, value in node.pairs:
             step_id = key.text
@@ -534,10 +553,10 @@ class _Checker:
             kind = _TYPES[text]
         draft.type = kind
         allowed = TYPE_KEYS[kind]
-        for name in ("options", "min", "max", "labels", "re_rates"):
+        for name in keys.TYPE_ONLY:
             if name in found and name not in allowed:
                 self.error_at(_key(node, name), f"'{name}' does not apply to a {kind} question")
-        if "options" in allowed:
+        if kind in keys.NEEDS_OPTIONS:
             if "options" in found:
                 draft.options = self.options(found["options"])
             else:
@@ -567,7 +586,7 @@ class _Checker:
         if not isinstance(node, Map):
             self.error_at(node, f"'commitment' must be a mapping with 'due', not {describe(node)}")
             return
-        found = self.fields(node, COMMITMENT_KEYS, ("due",), "'commitment'")
+        found = self.fields(node, COMMITMENT_KEYS, keys.required(keys.COMMITMENT), "'commitment'")
         names: dict[str, str] = {}
         for key, value in found.items():
             text = self.text(key, value)
@@ -602,7 +621,7 @@ class _Checker:
 
     def option(self, item: Node) -> Option | None:
         if isinstance(item, Map):
-            found = self.fields(item, OPTION_KEYS, ("value",), "an option")
+            found = self.fields(item, OPTION_KEYS, keys.required(keys.OPTION), "an option")
             value = self.text("value", found.get("value"))
             if value is None:
                 return None
@@ -796,7 +815,7 @@ class _Checker:
                 )
                 draft.bad_target = True
                 continue
-            found = self.fields(item, BRANCH_KEYS, ("go",), "a branch")
+            found = self.fields(item, BRANCH_KEYS, keys.required(keys.BRANCH), "a branch")
             if has_else:
                 self.error_at(item, "this branch is never taken: an earlier branch has no 'if'")
             condition = self.condition(found["if"]) if "if" in found else None
@@ -818,6 +837,7 @@ class _Checker:
     def check_prefills(self) -> None:
         """Each source must exist and give answers that fit its question; other scripts'
         steps are left to the registry, as recalls are."""
+        shared_steps = self.shared_steps()
         for draft in self.steps.values():
             if draft.type in (None, QuestionType.FOLLOW_UP):
                 continue  # an unknown type, or prefill on a follow_up: reported already
@@ -830,10 +850,13 @@ class _Checker:
                             f"{draft.type} question (only text questions)",
                         )
                     continue
+                shared = draft.id in shared_steps
+                ref = RecallRef(source.script, source.step, source.pos, draft.type, shared)
+                if shared:  # the registry says whether that answer is just for me
+                    self.recalls.append(ref)
                 if source.script != self.script_id:
-                    self.recalls.append(
-                        RecallRef(source.script, source.step, source.pos, fills=draft.type)
-                    )
+                    if not shared:
+                        self.recalls.append(ref)
                     continue
                 target = self.steps.get(source.step)
                 if target is None:
@@ -848,6 +871,15 @@ class _Checker:
                         node,
                         prefill.mismatch(source.script, source.step, target.type, draft.type),
                     )
+
+    def shared_steps(self) -> set[str]:
+        """The steps named in record texts that may be shared."""
+        return {
+            name
+            for text, _ in self.texts
+            if id(text) in self.shared_record_texts
+            for name in text.references()
+        }
 
     def check_commitments(self) -> None:
         """A commitment's `due` names a date question, its `goal` a question."""
@@ -882,7 +914,7 @@ class _Checker:
                             f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
                         )
                     continue
-                self.reference(name, node, offset)
+                self.reference(name, node, offset, shared=id(text) in self.shared_record_texts)
         for condition, node in self.conditions:
             for name, offset in condition.names:
                 if name.startswith(COMMITMENT_PREFIX):
@@ -895,11 +927,12 @@ class _Checker:
             for call in condition.days_until():
                 self.check_days_until(call, node)
 
-    def reference(self, name: str, node: Scalar, offset: int) -> None:
+    def reference(self, name: str, node: Scalar, offset: int, *, shared: bool = False) -> None:
         recall = parse_recall(name)
         what = "unknown step"
         if recall is not None:
-            self.recalls.append(RecallRef(recall[0], recall[1], Pos(*node.locate(offset))))
+            pos = Pos(*node.locate(offset))
+            self.recalls.append(RecallRef(recall[0], recall[1], pos, shared=shared))
             if recall[0] != self.script_id:
                 return  # the registry checks it against the other scripts
             what, name = f"script '{recall[0]}' has no step", recall[1]
@@ -1062,7 +1095,9 @@ class _Checker:
             )
 
     def build(self, draft: _Draft) -> Step:
-        branches = tuple(Branch(go, cond) for go, cond, _ in draft.branches or ())
+        branches = tuple(
+            Branch(go, cond, Pos(node.line, node.col)) for go, cond, node in draft.branches or ()
+        )
         return Step(
             id=draft.id,
             pos=Pos(draft.key.line, draft.key.col),

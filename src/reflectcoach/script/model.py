@@ -77,6 +77,9 @@ class Pos:
 
     line: int
     col: int
+    # The part file it is in, for a step included from one (script/includes.py); None: the
+    # script's own file.
+    path: str | None = None
 
 
 class Condition(Protocol):
@@ -113,6 +116,8 @@ class Branch:
 
     go: str
     condition: Condition | None = None
+    # Where it was written (the `go`, or the step for an implicit next): for coverage.
+    pos: Pos | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +210,9 @@ class RecallRef:
     pos: Pos
     # For a prefill: the type of the question it fills, which the recalled step must match.
     fills: QuestionType | None = None
+    # Where the answer lands can be shared: a recall in a record part that is not just for
+    # me, or a prefill of a step named in one (script/privacy.py).
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +242,8 @@ class Script:
     recalls: tuple[RecallRef, ...] = ()
     # `closes_mentorship: true`: completing it closes the conversation's mentorship.
     closes_mentorship: bool = False
+    # Steps named only in the record's just-for-me parts (script/privacy.py).
+    private_steps: frozenset[str] = frozenset()
 
     @property
     def first_step(self) -> str:

@@ -15,7 +15,7 @@ from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult
-    from reflectcoach.script.model import Script
+    from reflectcoach.script.model import RecallRef, Script
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -72,13 +72,19 @@ def script_dirs(extra: Sequence[Path] = ()) -> list[Path]:
 
 
 def script_files(folder: Path) -> list[Path]:
-    """The *.yaml and *.yml files of a directory, sorted; hidden files (editor temps) skipped."""
+    """The *.yaml and *.yml files of a directory, sorted; hidden files (editor temps) and
+    parts that scripts include (`*.part.yaml`, script/includes.py) skipped."""
     try:
         entries = list(folder.iterdir())
     except OSError:
         return []
     return sorted(
-        p for p in entries if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        p
+        for p in entries
+        if p.suffix in SUFFIXES
+        and not p.name.startswith(".")
+        and not p.name.endswith(".part.yaml")
+        and p.is_file()
     )
 
 
@@ -182,16 +188,19 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
     A missing step is an error; a script that is not loaded only a warning, since the
     reference then simply renders empty.
     """
-    from reflectcoach.script import prefill
+    from reflectcoach.script import prefill, privacy
     from reflectcoach.script.loader import Diagnostic, suggest
 
     found: list[Diagnostic] = []
     for script in scripts:
+        is_private = privacy.lookup(script, known.get)
         for ref in script.recalls:
+            if ref.shared and is_private(ref.script, ref.step):
+                found.append(_kept_private(script, ref))
             if ref.script == script.id:
                 continue  # the loader checked references to the script's own steps
             target = known.get(ref.script)
-            where = (script.source, ref.pos.line, ref.pos.col)
+            where = (ref.pos.path or script.source, ref.pos.line, ref.pos.col)
             what = "recall" if ref.fills is None else "prefill"
             if target is None:
                 hint = suggest(ref.script, known)
@@ -215,6 +224,26 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
     return found
 
 
+def _kept_private(script: Script, ref: RecallRef) -> Diagnostic:
+    from reflectcoach.core.sharing import KEPT_PRIVATE
+    from reflectcoach.script.loader import Diagnostic
+
+    where = (
+        "this part of the record can be shared"
+        if ref.fills is None
+        else "this step's answer is in a part of the record that can be shared"
+    )
+    return Diagnostic(
+        script.source,
+        ref.pos.line,
+        ref.pos.col,
+        "warning",
+        f"step '{ref.step}' of script '{ref.script}' is just for me (only in the record's "
+        f"private parts), and {where}: it shows '{KEPT_PRIVATE}' there. Use it in a part "
+        "with 'private: true' instead",
+    )
+
+
 def _check_re_rates(script: Script, known: Mapping[str, Script]) -> list[Diagnostic]:
     """Each `re_rates` naming another script: a warning while that script is not loaded
     (an error with --strict), else its step must be a scale with the same min and max."""
@@ -225,7 +254,7 @@ def _check_re_rates(script: Script, known: Mapping[str, Script]) -> list[Diagnos
         ref = step.re_rates
         if ref is None or ref.script == script.id:
             continue  # the loader checked re-ratings within the script
-        where = (script.source, ref.pos.line, ref.pos.col)
+        where = (ref.pos.path or script.source, ref.pos.line, ref.pos.col)
         target = known.get(ref.script)
         if target is None:
             hint = suggest(ref.script, known)

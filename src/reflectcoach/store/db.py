@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import commitments, files, integrity, leases, mentorship_rows, rawfile, wal
+from . import commitments, files, integrity, leases, leftover, mentorship_rows, rawfile, wal
 from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
@@ -82,7 +82,11 @@ class Store(Queries):
         conversion, so one process never has the file open through two (store/rawfile.py).
         `shared`: one connection for several threads, used one at a time (app/workers.py)."""
         target = Path(path).expanduser()
+        wal.check_companions(target)  # a folder at -wal or -shm: said before anything is made
         notices = files.prepare(target, encrypted=key is not None)
+        removed = leftover.remove_stale(target)  # a killed conversion's copy, unless one runs
+        if removed is not None:
+            notices.append(removed)
         # Both before our own hold, which would make them say "checked already".
         wal.check(target)  # before any connection: SQLite's recovery would drop what it lost
         verify = integrity.needs_check(target)
