@@ -38,6 +38,7 @@ from . import envelope
 from .keys import Device, Person
 
 MAX_VERSIONS = 1_000_000  # in one file
+BATCH = 500  # files whose contents are kept in one transaction
 
 
 @dataclass
@@ -293,6 +294,9 @@ def read_others(
     done = store.sync.read_files()
     touched: set[str] = set()
     names = device_names(store, device)
+    pending: list[Version] = []
+    parts: list[Any] = []
+    read: list[tuple[str, str]] = []
     if not root.is_dir():
         return touched, names
     person_sign = store.sync.setting("person_sign") or person.signing_public
@@ -330,13 +334,35 @@ def read_others(
             except envelope.Refused as exc:
                 report.refused.append((shown, str(exc)))
                 continue
-            touched |= store.sync.add_versions(versions)
+            pending.extend(versions)
+            read.append((key, hashlib.sha256(data).hexdigest()))
             if commitments is not None:
-                report.commitments += store.sync.merge_commitments([commitments])
-            store.sync.mark_read([(key, hashlib.sha256(data).hexdigest())])
+                parts.append(commitments)
             report.files_read += 1
             report.versions_read += len(versions)
+            if len(read) >= BATCH:
+                touched |= _keep(store, pending, parts, read, report)
+    touched |= _keep(store, pending, parts, read, report)
     return touched, names
+
+
+def _keep(
+    store: Store,
+    pending: list[Version],
+    parts: list[Any],
+    read: list[tuple[str, str]],
+    report: Report,
+) -> set[str]:
+    """What a batch of files held, kept; then the files marked read (a crash between the
+    two reads them again, which adds nothing)."""
+    touched = store.sync.add_versions(pending)
+    if parts:
+        report.commitments += store.sync.merge_commitments(parts)
+    store.sync.mark_read(read)
+    pending.clear()
+    parts.clear()
+    read.clear()
+    return touched
 
 
 # -- settling -------------------------------------------------------------------------
