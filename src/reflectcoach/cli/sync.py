@@ -110,3 +110,50 @@ def sync_status(settings: Settings) -> None:
         name = store.sync.setting("device_name")
     click.echo(clean(f"This device: {name}. Folder: {folder}. Last sync: {last}."))
     click.echo(f"{versions} change(s) known from all devices.")
+
+
+@main.group("programme")
+def programme_group() -> None:
+    """A programme lead's view, aggregate only: status cards of counts and dates (never a
+    word you wrote), written into a folder the lead collects."""
+
+
+@programme_group.command("join")
+@click.option("-m", "--mentorship", "name", required=True, help="The mentorship to opt in.")
+@click.option(
+    "--share-health",
+    is_flag=True,
+    help="Also share your 1-5 ratings of how the mentorship is going (check-ins, midpoint).",
+)
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@pass_settings
+def programme_join(settings: Settings, name: str, share_health: bool, folder: Path) -> None:
+    """Opt the mentorship NAME in: write its status card (counts and dates only) into FOLDER,
+    the folder your programme lead collects (a cohort's subfolder, if the lead made one).
+    Run it again to update the card."""
+    from reflectcoach.core.clock import today
+    from reflectcoach.sync import programme
+
+    with settings.store() as store:
+        card = programme.card_for(store, name, share_health=share_health, today=today())
+        path = programme.write(store, name, folder, card)
+    click.echo(clean(f"Wrote {path}. It holds exactly:"))
+    for key, value in card.to_json().items():
+        click.echo(clean(f"  {key}: {value}"))
+
+
+@programme_group.command("summary")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def programme_summary(folder: Path) -> None:
+    """For a programme lead: per cohort (each subfolder of FOLDER), pairs active, the phase
+    reached, overdue midpoints, rematch requests and the health trend, from signed cards."""
+    from reflectcoach.core.clock import today
+    from reflectcoach.sync import programme
+
+    cohorts = programme.summary(folder)
+    if not cohorts:
+        click.echo(clean(f"No status cards in {folder} yet."))
+        return
+    for cohort in cohorts:
+        for line in cohort.lines(today()):
+            click.echo(clean(line))

@@ -35,6 +35,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "passphrase",
         "Change an encrypted database's passphrase (it is re-encrypted under the new one).",
     ),
+    (
+        "programme",
+        "A programme lead's view, aggregate only: status cards of counts and dates (never a "
+        "word you wrote), written into a folder the lead collects.",
+    ),
     ("resume", "Continue a conversation where it stopped (the latest one in progress by default)."),
     ("review", "Open the app on the review screen."),
     (
