@@ -264,7 +264,13 @@ def m009_sync(db: Database) -> None:
     )
     db["sync_versions"].create_index(["parent"], index_name="sync_versions_parent")
     db["sync_local"].create(
-        {"conversation_id": str, "version": str, "content": str, "copy_of": str},
+        {
+            "conversation_id": str,
+            "version": str,
+            "content": str,
+            "copy_of": str,
+            "fingerprint": str,
+        },
         pk="conversation_id",
         not_null={"conversation_id", "version", "content"},
     )

@@ -46,6 +46,13 @@ class Version:
 
 
 DELETED = "deleted"
+# What changes whenever anything sync sends about a conversation changes: its row (a
+# rename, a status, a record) and its answers (every write stamps answered_at).
+FINGERPRINT = (
+    "json_array(c.updated_at, c.mentorship, c.status, c.position, c.title, c.record, "
+    "c.completed_at, c.current_step, (SELECT json_array(count(*), max(a.answered_at), "
+    "sum(length(a.answer_json))) FROM answers a WHERE a.conversation_id = c.id))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +94,39 @@ class SyncRows(Facet):
 
     # -- this device's conversations as they are now ----------------------------------
 
-    def current(self) -> dict[str, dict[str, Any]]:
-        """Every conversation here as the object sync sends: the export's, less drafts and
-        the mentorship's status."""
+    def changed(self) -> tuple[set[str], set[str]]:
+        """Conversations whose row or answers may differ from what sync last wrote or merged
+        (a cheap fingerprint in SQL: no export of the whole history at every sync), and
+        those sync knew that are gone."""
+        changed = {
+            row[0]
+            for row in self.db.execute(
+                f"SELECT c.id FROM conversations c LEFT JOIN sync_local s "
+                f"ON s.conversation_id = c.id WHERE s.fingerprint IS NOT {FINGERPRINT}"
+            )
+        }
+        gone = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT s.conversation_id FROM sync_local s WHERE s.content != 'deleted' AND "
+                "NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = s.conversation_id)"
+            )
+        }
+        return changed, gone
+
+    def exists(self, conversation_id: str) -> bool:
+        found = self.db.execute("SELECT 1 FROM conversations WHERE id = ?", [conversation_id])
+        return found.fetchone() is not None
+
+    def current(self, ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Conversations here (`ids`, or every one) as the objects sync sends: the export's,
+        less drafts and the mentorship's status."""
         from .export import json_conversations
 
+        if ids is not None and not ids:
+            return {}
         buffer = io.StringIO()
-        json_conversations(self.store, buffer)
+        json_conversations(self.store, buffer, ids=ids)
         text = buffer.getvalue().strip()
         items = json.loads(f"[{text}]") if text else []
         found: dict[str, dict[str, Any]] = {}
@@ -209,13 +242,8 @@ class SyncRows(Facet):
     @guarded
     def record_local(self, rows: Sequence[Local]) -> None:
         with self.transaction() as db:
-            db.conn.executemany(
-                "INSERT INTO sync_local(conversation_id, version, content, copy_of) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE SET "
-                "version = excluded.version, content = excluded.content, "
-                "copy_of = excluded.copy_of",
-                [(r.conversation_id, r.version, r.content, r.copy_of) for r in rows],
-            )
+            for row in rows:
+                self._local(db, row)
 
     @guarded
     def replace(self, item: dict[str, Any], local: Local) -> None:
@@ -262,11 +290,19 @@ class SyncRows(Facet):
                 self._local(db, local)
 
     def _local(self, db: Any, local: Local) -> None:
+        # With the row's fingerprint as it is now, in the same transaction.
         db.execute(
-            "INSERT INTO sync_local(conversation_id, version, content, copy_of) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE SET "
-            "version = excluded.version, content = excluded.content, copy_of = excluded.copy_of",
-            [local.conversation_id, local.version, local.content, local.copy_of],
+            "INSERT INTO sync_local(conversation_id, version, content, copy_of, fingerprint) "
+            f"VALUES (:id, :version, :content, :copy_of, (SELECT {FINGERPRINT} FROM "
+            "conversations c WHERE c.id = :id)) ON CONFLICT(conversation_id) DO UPDATE SET "
+            "version = excluded.version, content = excluded.content, "
+            "copy_of = excluded.copy_of, fingerprint = excluded.fingerprint",
+            {
+                "id": local.conversation_id,
+                "version": local.version,
+                "content": local.content,
+                "copy_of": local.copy_of,
+            },
         )
 
     @guarded

@@ -133,13 +133,16 @@ def _own_seqs(folder: Path, device: str) -> list[int]:
 
 def publish(store: Store, folder: Path, person: Person, device: Device, report: Report) -> None:
     now = store.clock()
-    current = store.sync.current()
+    changed, gone = store.sync.changed()
+    current = store.sync.current(sorted(changed))
     locals_ = store.sync.locals()
     out: list[Version] = []
+    unchanged: list[Local] = []
     for cid, item in current.items():
         content = content_hash(item)
         local = locals_.get(cid)
         if local is not None and local.content == content:
+            unchanged.append(local)  # touched, not changed: remember its fingerprint
             continue
         parent = None if local is None or local.copy_of else local.version
         out.append(
@@ -154,22 +157,14 @@ def publish(store: Store, folder: Path, person: Person, device: Device, report: 
                 canonical(item),
             )
         )
-    for cid, local in locals_.items():
-        if cid not in current and local.content != DELETED:
-            out.append(
-                Version(
-                    cid,
-                    version_id(local.version, DELETED, device.id),
-                    local.version,
-                    DELETED,
-                    device.id,
-                    now,
-                    False,
-                    None,
-                )
-            )
+    for cid in sorted(gone):
+        local = locals_[cid]
+        deleted = version_id(local.version, DELETED, device.id)
+        out.append(Version(cid, deleted, local.version, DELETED, device.id, now, False, None))
     mark = store.sync.setting("commitments_mark")
     commitments = store.sync.commitments_since(mark)
+    if unchanged:
+        store.sync.record_local(unchanged)
     if not out and commitments is None:
         return
     seq = (_own_seqs(folder, device.id) or [0])[-1] + 1
@@ -374,7 +369,6 @@ def settle(
     """Make each conversation what its versions say; those held by a live session are left
     for next time (returned)."""
     held: list[str] = []
-    current = store.sync.current()
     locals_ = store.sync.locals()
     copies_of: dict[str, list[str]] = {}
     for cid, local in locals_.items():
@@ -387,6 +381,8 @@ def settle(
         resolved = resolve(store.sync.versions(cid))
         local = locals_.get(cid)
         wanted: set[str] = set()
+        mine = copies_of.get(cid, [])
+        current = store.sync.current([cid, *mine])
         if resolved.deleted is not None:
             gone = resolved.deleted
             if cid in current:
@@ -409,7 +405,7 @@ def settle(
             for head in resolved.others:
                 ident = copy_id(cid, head.version)
                 wanted.add(ident)
-                if ident in current or store.sync.versions(ident):
+                if store.sync.exists(ident) or store.sync.versions(ident):
                     continue  # there already (or a conversation of its own by now)
                 assert head.data is not None
                 item = json.loads(head.data)
@@ -424,11 +420,10 @@ def settle(
                     ),
                 )
                 report.copies.append(ident)
-        for ident in copies_of.get(cid, []):
+        for ident in mine:
             if ident in wanted or ident not in current:
                 continue
-            mine = locals_[ident]
-            if content_hash(current[ident]) == mine.content:  # untouched: no longer needed
+            if content_hash(current[ident]) == locals_[ident].content:  # untouched: not needed
                 store.sync.remove(ident, None)
     return held
 
