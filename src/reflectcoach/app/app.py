@@ -582,6 +582,12 @@ class ReflectCoachApp(App[None]):
             return
         self.push_screen(MentorshipScreen(name))
 
+    def open_partner(self, name: str) -> None:
+        """The Partner screen of the mentorship `name`: sharing with the other person."""
+        from reflectcoach.app.screens.partner import PartnerScreen
+
+        self.push_screen(PartnerScreen(name))
+
     def open_commitments(self, mentorship: str | None = None) -> None:
         """The Commitments screen, on one mentorship's (or every one's) open commitments."""
         from reflectcoach.app.screens.commitments import CommitmentsScreen

@@ -24,6 +24,7 @@ from .key import Key
 from .leases import Lease, Leases
 from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
+from .partners import Partners
 from .queries import Queries
 from .rows import ID_LENGTH, STATUSES, encode_value, utc_now
 from .sync_rows import SyncRows
@@ -39,7 +40,7 @@ class Store(Queries):
 
     Conversations and their answers are the Store's own methods; the rest is in facets, one
     per part of the data: `store.mentorships`, `store.commitments`, `store.drafts`,
-    `store.leases`, `store.insights` (store/facet.py)."""
+    `store.leases`, `store.insights`, `store.partners` (store/facet.py)."""
 
     path: Path
     db: Database
@@ -61,6 +62,7 @@ class Store(Queries):
         self.leases = Leases(self)
         self.insights = Insights(self)
         self.sync = SyncRows(self)
+        self.partners = Partners(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
     @classmethod
@@ -255,6 +257,7 @@ class Store(Queries):
             db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
+            db.execute("DELETE FROM outbox WHERE conversation_id = ?", [conversation_id])
             commitments.delete_made_by(db, conversation_id)
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
             if found is not None and found[0] is not None:

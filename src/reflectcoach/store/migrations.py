@@ -243,7 +243,62 @@ def m008_mentorships(db: Database) -> None:
 
 
 @migrations()
-def m009_sync(db: Database) -> None:
+def m010_exchange(db: Database) -> None:
+    # The exchange with a partner (store/partners.py): this person's identity (public keys;
+    # the secret keys only where no keyring exists), the partner linked to each mentorship,
+    # what the partner last shared (their side, never mixed with this person's rows), and
+    # which records go with the next share. Self-contained: reads and changes no other table.
+    db["identity"].create(
+        {
+            "slot": str,
+            "age_recipient": str,
+            "signing_public": str,
+            "secret_where": str,
+            "age_secret": str,
+            "signing_secret": str,
+            "created_at": str,
+        },
+        pk="slot",
+        not_null={"slot", "age_recipient", "signing_public", "secret_where", "created_at"},
+    )
+    db["partners"].create(
+        {
+            "mentorship_key": str,
+            "age_recipient": str,
+            "signing_public": str,
+            "linked_at": str,
+            "sent_seq": int,
+            "received_seq": int,
+            "received_at": str,
+            "made_at": str,
+        },
+        pk="mentorship_key",
+        not_null={"mentorship_key", "age_recipient", "signing_public", "linked_at"},
+    )
+    db.table("partners").create_index(
+        ["signing_public"], index_name="partners_signing", unique=True
+    )
+    db["partner_sections"].create(
+        {
+            "mentorship_key": str,
+            "section": str,
+            "version": int,
+            "body_json": str,
+            "seq": int,
+            "received_at": str,
+        },
+        pk=("mentorship_key", "section"),
+        not_null={"mentorship_key", "section", "version", "body_json", "seq", "received_at"},
+    )
+    db["outbox"].create(
+        {"conversation_id": str, "kind": str, "marked_at": str},
+        pk="conversation_id",
+        not_null={"conversation_id", "kind", "marked_at"},
+    )
+
+
+@migrations()
+def m011_sync(db: Database) -> None:
     # Devices of one person converging over a folder they sync (store/sync_rows.py): every
     # version of a conversation seen in the change log, what each local row was last
     # written or merged at, the change-log files already read, and this device's settings.
@@ -292,7 +347,8 @@ KNOWN = [
         m006_leases,
         m007_commitments,
         m008_mentorships,
-        m009_sync,
+        m010_exchange,
+        m011_sync,
     )
 ]
 
