@@ -103,3 +103,24 @@ def _long_ago():
     import datetime as dt
 
     return dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def test_pairing_carries_the_persons_identity_from_the_exchange(tmp_path: Path, folder) -> None:
+    from reflectcoach.services import identity
+
+    clock = Clock()
+    a, b = Device(tmp_path, "laptop", clock), Device(tmp_path, "home", clock)
+    mine = identity.load_or_create(a.store)  # made earlier, for sharing with a partner
+    sync_device.init(a.store, folder)
+    pair(a, b, folder)
+    assert identity.load(b.store).public == mine.public
+    # A device that already has an identity of its own is told so, and nothing is set up.
+    c = Device(tmp_path, "phone", clock)
+    identity.load_or_create(c.store)
+    code = sync_device.pair(a.store)
+    with pytest.raises(identity.IdentityProblem, match="already has an identity"):
+        sync_device.join(c.store, folder, code)
+    assert c.store.sync.setting("device") is None
+    assert pairing.offer_path(folder, code).exists()  # still there for the right device
+    for d in (a, b, c):
+        d.close()

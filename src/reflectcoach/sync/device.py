@@ -53,7 +53,7 @@ def init(store: Store, folder: Path) -> tuple[keys.Device, str]:
             f"{folder} is already another device's sync folder: to add this device, run "
             "`reflectcoach sync pair` there and `reflectcoach sync join DIR CODE` here."
         )
-    person, device = keys.Person.generate(), keys.Device.generate()
+    person, device = keys.person_for_init(store), keys.Device.generate()
     store_keys = keys.choose_key_store(store, device.id)
     keys.save(store, store_keys, person, device)
     store.sync.set_settings({"folder": str(folder)})
@@ -77,7 +77,9 @@ def join(
     if store.sync.setting("device") is not None:
         raise SyncProblem(f"This device already syncs with {folder_of(store)}.")
     folder = _check_folder(folder, new=False)
-    person, other = pairing.accept(folder, code, now)
+    carried, other = pairing.accept(folder, code, now)
+    person = keys.person_from_pairing(store, carried)
+    pairing.used(folder, code)
     device = keys.Device.generate()
     store_keys = keys.choose_key_store(store, device.id)
     keys.save(store, store_keys, person, device)

@@ -1,16 +1,16 @@
-"""Keys for syncing: the person's identity (an age X25519 key pair, so that only the
-person's own devices read the change log, and an Ed25519 key that vouches for each of their
-devices) and this device's own Ed25519 signing key.
+"""Keys for syncing: the person's identity and this device's own Ed25519 signing key.
 
-The secret halves are kept behind `KeyStore`: the OS keyring where there is one, else the
-database (`sync_settings`; anyone who can read a plaintext database can then read the change
-log and write in the person's name: encrypt the database, or keep a keyring). They are never
-written to the synced folder, except inside a pairing file encrypted with a key derived from
-the code the person types (sync/pairing.py).
+The person's identity is the one of "Two people, one mentorship" (services/identity.py): an
+age X25519 key pair, so that only the person's own devices read the change log, and an
+Ed25519 key, which here vouches for each of their devices. Pairing carries it to a new
+device (`identity.adopt`). Its secret halves are kept where services/identity.py keeps them
+(the OS keyring, else the database).
 
-When the identity of "Two people, one mentorship" (services/identity.py on the exchange
-branch) lands, `Person` is that identity and `KeyStore` its keyring-or-database store: the
-change log needs only `age_identity`, `signing_key` and their public halves.
+This device's own signing key is kept behind `KeyStore`: the OS keyring where there is one,
+else the database (`sync_settings`; anyone who can read a plaintext database can then write
+in this device's name: encrypt the database, or keep a keyring). No secret key is ever
+written to the synced folder, except the identity inside a pairing file encrypted with a key
+derived from the code the person types (sync/pairing.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from reflectcoach.core.errors import UserError
-from reflectcoach.services import remember
+from reflectcoach.services import identity, remember
 
 if TYPE_CHECKING:
     import pyrage
@@ -137,6 +137,21 @@ class Person:
     def __repr__(self) -> str:
         return f"Person(age={self.age_recipient})"
 
+    @classmethod
+    def of(cls, found: identity.Identity) -> Person:
+        return cls(found.age, found.signing)
+
+
+def person_for_init(store: Store) -> Person:
+    """The person's identity, made now if they have none yet."""
+    return Person.of(identity.load_or_create(store))
+
+
+def person_from_pairing(store: Store, carried: Person) -> Person:
+    """Keep the identity a pairing offer carried, as this person's identity here."""
+    found = carried.secrets()
+    return Person.of(identity.adopt(store, found["age"], found["sign"]))
+
 
 class KeyStore(Protocol):
     where: str
@@ -224,9 +239,7 @@ class Device:
 
 
 def save(store: Store, keys: KeyStore, person: Person, device: Device) -> None:
-    found = person.secrets()
-    keys.put("person.age", found["age"])
-    keys.put("person.sign", found["sign"])
+    """This device's key, and which identity and device this database syncs as."""
     keys.put("device.sign", _signing_text(device.signing_key))
     store.sync.set_settings(
         {
@@ -242,19 +255,28 @@ def load(store: Store) -> tuple[Person, Device]:
     device_id = store.sync.setting("device")
     if device_id is None:
         raise KeyProblem("Syncing is not set up here: `reflectcoach sync init DIR` sets it up.")
-    keys = key_store(store, device_id)
-    age, sign, mine = keys.get("person.age"), keys.get("person.sign"), keys.get("device.sign")
-    if age is None or sign is None or mine is None:
+    try:
+        found = identity.load(store)
+    except identity.IdentityProblem as exc:
+        raise KeyProblem(str(exc)) from None
+    if found is None:
+        raise KeyProblem("Your identity is gone from this database: pair this device again.")
+    person = Person.of(found)
+    if person.signing_public != store.sync.setting("person_sign"):
         raise KeyProblem(
-            f"This device's sync keys are missing from {keys.where}. Pair it again: "
+            "Your identity changed since syncing was set up here (reflectcoach id --new): "
+            "your other devices do not know it. Set syncing up again with a new folder."
+        )
+    keys = key_store(store, device_id)
+    mine = keys.get("device.sign")
+    if mine is None:
+        raise KeyProblem(
+            f"This device's sync key is missing from {keys.where}. Pair it again: "
             "`reflectcoach sync join DIR CODE`."
         )
-    person = Person.from_secrets({"age": age, "sign": sign})
     try:
         device_key = _signing_from(mine)
     except ValueError:
         raise KeyProblem("This device's sync key is not readable.") from None
     name = store.sync.setting("device_name") or device_id
-    if person.signing_public != store.sync.setting("person_sign"):
-        raise KeyProblem("The sync keys here do not match this device's settings.")
     return person, Device(device_id, name, device_key)

@@ -79,7 +79,8 @@ def offer(folder: Path, person: Person, device_name: str, now: dt.datetime | Non
 
 
 def accept(folder: Path, code: str, now: dt.datetime | None = None) -> tuple[Person, str]:
-    """The person's identity from the offer `code` opens, and the offering device's name."""
+    """The person's identity from the offer `code` opens, and the offering device's name.
+    The offer stays until the caller has kept the identity (then `used`)."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
@@ -118,7 +119,6 @@ def accept(folder: Path, code: str, now: dt.datetime | None = None) -> tuple[Per
             "`reflectcoach sync pair` again on the other device."
         )
     person = Person.from_secrets(found)
-    path.unlink(missing_ok=True)
     name = "".join(ch for ch in str(found.get("from", "")) if ch.isprintable())[:40]
     return person, name or "your other device"
 
@@ -144,3 +144,7 @@ def remove_expired(folder: Path, now: dt.datetime | None = None) -> None:
             OSError,
         ):
             continue
+
+
+def used(folder: Path, code: str) -> None:
+    offer_path(folder, code).unlink(missing_ok=True)
