@@ -374,7 +374,14 @@ def settle(
     for cid, local in locals_.items():
         if local.copy_of:
             copies_of.setdefault(local.copy_of.split("/", 1)[0], []).append(cid)
-    for cid in sorted(set(conversations)):
+    wanted_ids = sorted(set(conversations))
+    everything = set(wanted_ids)
+    for cid in wanted_ids:
+        everything.update(copies_of.get(cid, []))
+    # One export of every conversation touched (and its copies), read before any is
+    # rewritten: each conversation and its copies are settled apart from the others.
+    before = store.sync.current(sorted(everything))
+    for cid in wanted_ids:
         if store.sync.held_elsewhere(cid):
             held.append(cid)
             continue
@@ -382,7 +389,7 @@ def settle(
         local = locals_.get(cid)
         wanted: set[str] = set()
         mine = copies_of.get(cid, [])
-        current = store.sync.current([cid, *mine])
+        current = {k: before[k] for k in (cid, *mine) if k in before}
         if resolved.deleted is not None:
             gone = resolved.deleted
             if cid in current:
