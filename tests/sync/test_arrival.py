@@ -201,3 +201,41 @@ def test_a_rename_travels_and_the_newest_name_wins(three) -> None:
     a.sync()
     assert [c["mentorship"] for c in a.state()] == ["Ada Lovelace"]
     assert dump(a.state()) == dump(b.state())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda data: b"not a change file at all" * 10, id="garbage"),
+        pytest.param(lambda data: data + b"x", id="longer-than-its-header"),
+        pytest.param(
+            lambda data: data.replace(b" 0000000001 ", b" 0000000002 ", 1), id="renumbered"
+        ),
+    ],
+)
+def test_hostile_files_are_refused_with_a_message_and_change_nothing(three, folder, make) -> None:
+    a, b, _, _ = three
+    a.start()
+    a.sync()
+    [path] = files(folder)
+    data = make(path.read_bytes())
+    path.chmod(0o600)
+    path.write_bytes(data)
+    report = b.sync()
+    assert report.refused, report.lines()
+    assert b.state() == []
+    assert report.refused[0][0].endswith(path.name)
+
+
+def test_a_file_moved_to_another_devices_folder_is_refused(three, folder) -> None:
+    a, b, _, _ = three
+    b.start()
+    b.sync()
+    [path] = files(folder)
+    laptop = next(p for p in (folder / "devices").iterdir() if p.name != path.parent.name)
+    shutil.copyfile(path, laptop / "0000000001.rcs")  # b's file, now claiming to be a's
+    report = b.sync()  # b reads a's folder: the file's header names b
+    assert [why for _, why in report.refused] == [
+        "says it is another device's or another number's (moved or replayed)"
+    ]
+    assert len(b.state()) == 1 and a.state() == []
