@@ -39,6 +39,7 @@ from .keys import Device, Person
 
 MAX_VERSIONS = 1_000_000  # in one file
 BATCH = 500  # files whose contents are kept in one transaction
+SETTLE_BATCH = 200  # conversations settled in one transaction
 
 
 @dataclass
@@ -381,57 +382,69 @@ def settle(
     # One export of every conversation touched (and its copies), read before any is
     # rewritten: each conversation and its copies are settled apart from the others.
     before = store.sync.current(sorted(everything))
-    for cid in wanted_ids:
-        if store.sync.held_elsewhere(cid):
-            held.append(cid)
-            continue
-        resolved = resolve(store.sync.versions(cid))
-        local = locals_.get(cid)
-        wanted: set[str] = set()
-        mine = copies_of.get(cid, [])
-        current = {k: before[k] for k in (cid, *mine) if k in before}
-        if resolved.deleted is not None:
-            gone = resolved.deleted
-            if cid in current:
-                store.sync.remove(cid, Local(cid, gone.version, DELETED, None))
-                report.removed.append(cid)
-            elif local is None or local.content != DELETED:
-                store.sync.record_local([Local(cid, gone.version, DELETED, None)])
-        elif resolved.winner is not None:
-            winner = resolved.winner
-            assert winner.data is not None
-            if local is None or local.version != winner.version:
-                here = current.get(cid)
-                if here is not None and content_hash(here) == winner.content:
-                    store.sync.record_local([Local(cid, winner.version, winner.content, None)])
-                else:
-                    store.sync.replace(
-                        json.loads(winner.data), Local(cid, winner.version, winner.content, None)
-                    )
-                    report.changed.append(cid)
-            for head in resolved.others:
-                ident = copy_id(cid, head.version)
-                wanted.add(ident)
-                if store.sync.exists(ident) or store.sync.versions(ident):
-                    continue  # there already (or a conversation of its own by now)
-                assert head.data is not None
-                item = json.loads(head.data)
-                item["id"] = ident
-                item["title"] = (
-                    f"{item['title']} (kept from {names.get(head.device, 'another device')})"
-                )
-                store.sync.replace(
-                    item,
-                    Local(
-                        ident, f"copy:{head.version}", content_hash(item), f"{cid}/{head.version}"
-                    ),
-                )
-                report.copies.append(ident)
-        for ident in mine:
-            if ident in wanted or ident not in current:
-                continue
-            if content_hash(current[ident]) == locals_[ident].content:  # untouched: not needed
-                store.sync.remove(ident, None)
+    for at in range(0, len(wanted_ids), SETTLE_BATCH):
+        chunk = wanted_ids[at : at + SETTLE_BATCH]
+        # A few hundred conversations to a transaction: one fsync for them all, and the
+        # write lock is never held for long (the app may be writing meanwhile).
+        with store.transaction():
+            for cid in chunk:
+                if store.sync.held_elsewhere(cid):
+                    held.append(cid)
+                    continue
+                resolved = resolve(store.sync.versions(cid))
+                local = locals_.get(cid)
+                wanted: set[str] = set()
+                mine = copies_of.get(cid, [])
+                current = {k: before[k] for k in (cid, *mine) if k in before}
+                if resolved.deleted is not None:
+                    gone = resolved.deleted
+                    if cid in current:
+                        store.sync.remove(cid, Local(cid, gone.version, DELETED, None))
+                        report.removed.append(cid)
+                    elif local is None or local.content != DELETED:
+                        store.sync.record_local([Local(cid, gone.version, DELETED, None)])
+                elif resolved.winner is not None:
+                    winner = resolved.winner
+                    assert winner.data is not None
+                    if local is None or local.version != winner.version:
+                        here = current.get(cid)
+                        if here is not None and content_hash(here) == winner.content:
+                            store.sync.record_local(
+                                [Local(cid, winner.version, winner.content, None)]
+                            )
+                        else:
+                            store.sync.replace(
+                                json.loads(winner.data),
+                                Local(cid, winner.version, winner.content, None),
+                            )
+                            report.changed.append(cid)
+                    for head in resolved.others:
+                        ident = copy_id(cid, head.version)
+                        wanted.add(ident)
+                        if store.sync.exists(ident) or store.sync.versions(ident):
+                            continue  # there already (or a conversation of its own by now)
+                        assert head.data is not None
+                        item = json.loads(head.data)
+                        item["id"] = ident
+                        where = names.get(head.device, "another device")
+                        item["title"] = f"{item['title']} (kept from {where})"
+                        store.sync.replace(
+                            item,
+                            Local(
+                                ident,
+                                f"copy:{head.version}",
+                                content_hash(item),
+                                f"{cid}/{head.version}",
+                            ),
+                        )
+                        report.copies.append(ident)
+                for ident in mine:
+                    if ident in wanted or ident not in current:
+                        continue
+                    if (
+                        content_hash(current[ident]) == locals_[ident].content
+                    ):  # untouched: not needed
+                        store.sync.remove(ident, None)
     return held
 
 
