@@ -246,7 +246,7 @@ class SyncRows(Facet):
                 self._local(db, row)
 
     @guarded
-    def replace(self, item: dict[str, Any], local: Local) -> None:
+    def replace(self, item: dict[str, Any], local: Local, refresh: set[str] | None = None) -> None:
         """Make the conversation exactly `item` (checked by the importer's rules): its row
         and answers replaced, its drafts dropped (they were typed for another path), its
         commitments kept. One transaction, with the sync_local row."""
@@ -269,7 +269,10 @@ class SyncRows(Facet):
             db.table("answers").insert_all(answers, pk=("conversation_id", "seq"))
             if key is not None:
                 mentorship_rows.ensure(db, key, row["mentorship"], row["started_at"])
-                mentorship_rows.refresh(db, key)
+                if refresh is None:
+                    mentorship_rows.refresh(db, key)
+                else:  # the caller refreshes once for many (a catch-up: thousands)
+                    refresh.add(key)
             if old is not None and old[0] is not None and old[0] != key:
                 mentorship_rows.forget_if_empty(db, old[0])
             self._local(db, local)
@@ -278,6 +281,13 @@ class SyncRows(Facet):
             self.record_local(
                 [Local(local.conversation_id, local.version, content_hash(after), local.copy_of)]
             )
+
+    @guarded
+    def refresh_mentorships(self, keys: Iterable[str]) -> None:
+        """Each mentorship's row (its role, from its latest conversation) brought up to date."""
+        with self.transaction() as db:
+            for key in sorted(keys):
+                mentorship_rows.refresh(db, key)
 
     @guarded
     def remove(self, conversation_id: str, local: Local | None) -> None:

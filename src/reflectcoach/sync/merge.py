@@ -386,6 +386,7 @@ def settle(
         chunk = wanted_ids[at : at + SETTLE_BATCH]
         # A few hundred conversations to a transaction: one fsync for them all, and the
         # write lock is never held for long (the app may be writing meanwhile).
+        mentorships: set[str] = set()
         with store.transaction():
             for cid in chunk:
                 if store.sync.held_elsewhere(cid):
@@ -416,6 +417,7 @@ def settle(
                             store.sync.replace(
                                 json.loads(winner.data),
                                 Local(cid, winner.version, winner.content, None),
+                                mentorships,
                             )
                             report.changed.append(cid)
                     for head in resolved.others:
@@ -436,15 +438,15 @@ def settle(
                                 content_hash(item),
                                 f"{cid}/{head.version}",
                             ),
+                            mentorships,
                         )
                         report.copies.append(ident)
                 for ident in mine:
                     if ident in wanted or ident not in current:
                         continue
-                    if (
-                        content_hash(current[ident]) == locals_[ident].content
-                    ):  # untouched: not needed
-                        store.sync.remove(ident, None)
+                    if content_hash(current[ident]) == locals_[ident].content:
+                        store.sync.remove(ident, None)  # untouched: no longer needed
+            store.sync.refresh_mentorships(mentorships)
     return held
 
 
