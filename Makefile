@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint format lock bench snapshots screenshots clean sync-check
+.PHONY: run test lint format lock bench snapshots screenshots clean check-consumers sync-check
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ lock:
 		--python-version 3.11 --generate-hashes --upgrade --quiet \
 		--custom-compile-command 'make lock' -o $(LOCK)
 
+# Every output opened by the program that reads it: mermaid-cli, pandoc, cmark-gfm,
+# LibreOffice, khal (scripts/check_consumers.sh). Installs what it can (apt-get as root, npm);
+# names every check it skipped. NO_INSTALL=1 installs nothing.
+check-consumers: $(STAMP)
+	scripts/check_consumers.sh
+
 snapshots: $(STAMP)
 	$(BIN)/pytest -q tests/app --snapshot-update
 
@@ -69,6 +75,14 @@ SEED ?= 1
 .PHONY: crash
 crash: $(STAMP)
 	$(BIN)/python scripts/crash_harness.py --kills $(KILLS) --seed $(SEED)
+
+# The app in a pseudo-terminal and every database command of the CLI on one database at once,
+# SIGKILLs on both sides, then every promise checked (scripts/crash_app_cli.py; Linux /proc).
+# Minutes, not for CI: `make crash-app ROUNDS=500 SEED=2` for more.
+ROUNDS ?= 200
+.PHONY: crash-app
+crash-app: $(STAMP)
+	$(BIN)/python scripts/crash_app_cli.py --rounds $(ROUNDS) --seed $(SEED)
 
 # Encryption conversions killed at many points (tests/cli/test_encryption_kill.py; the suite
 # runs 24): `make crash-encryption KILL_POINTS=600` for more.
