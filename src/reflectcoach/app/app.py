@@ -197,6 +197,7 @@ class ReflectCoachApp(App[None]):
         # without a key, once the unlock screen has one.
         self._ask_key_if_needed()
         self._painted.set()
+        self.run_worker(self._sync_after_first_paint(), group="sync", exit_on_error=False)
         if self.settings.problem:
             self.notify(
                 clean(self.settings.problem),
@@ -290,7 +291,50 @@ class ReflectCoachApp(App[None]):
             return  # it asks, and quits itself if the person says so
         self.exit()
 
+    # -- syncing with the person's other devices (sync/) ----------------------------------
+
+    async def _sync_after_first_paint(self) -> None:
+        """When syncing is set up: a sync in a thread once the first frame is out (home's
+        speed budget stands), said in one notice."""
+        if not await self.first_paint():
+            return
+        self.run_worker(self._sync_in_thread, thread=True, group="sync", exit_on_error=False)
+
+    def _sync_in_thread(self) -> None:
+        from reflectcoach.core.errors import UserError
+        from reflectcoach.store import StoreError
+        from reflectcoach.sync import device
+
+        try:
+            with self.worker_store() as store:
+                if not device.configured(store):
+                    return
+                self._syncs = True
+                report = device.run(store)
+        except (UserError, StoreError, OSError) as problem:
+            self.call_from_thread(
+                self.notify, clean(str(problem)), title="Sync", severity="warning", markup=False
+            )
+            return
+        lines = report.lines()
+        summary = " ".join(lines[1:]) if report.files_read or len(lines) > 2 else lines[0]
+        self.call_from_thread(self.notify, clean(summary), title="Sync", markup=False)
+
+    def _sync_on_quit(self) -> None:
+        """On quit, when syncing is set up: this session's changes written for the other
+        devices (a failure is no reason not to quit)."""
+        if not getattr(self, "_syncs", False):
+            return
+        from reflectcoach.sync import device
+
+        try:
+            with self.worker_store() as store:
+                device.run(store)
+        except Exception:  # quitting goes on; the next sync writes it
+            return
+
     def on_unmount(self) -> None:
+        self._sync_on_quit()
         self.worker_store.close()
         if self._store is not None:
             self._store.close()

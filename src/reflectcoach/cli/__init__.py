@@ -9,6 +9,7 @@ from reflectcoach.cli import (
     history,
     mentorships,
     scripts,
+    sync,
 )
 from reflectcoach.cli.base import main
 
@@ -22,4 +23,5 @@ __all__ = [
     "main",
     "mentorships",
     "scripts",
+    "sync",
 ]

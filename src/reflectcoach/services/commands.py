@@ -43,6 +43,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "Change an encrypted database's passphrase (it is re-encrypted under the new one).",
     ),
     (
+        "programme",
+        "A programme lead's view, aggregate only: status cards of counts and dates (never a "
+        "word you wrote), written into a folder the lead collects.",
+    ),
+    (
         "receive",
         "Take in a bundle your partner shared: its signature is checked against the partner "
         "linked to the mentorship, and their side is kept apart from your own answers.",
@@ -63,6 +68,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
     ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
+    (
+        "sync",
+        "Sync with your other devices through a folder you already sync (Syncthing, Dropbox, "
+        "a USB stick): `sync init DIR` once, then `sync` (the app also syncs when it starts "
+        "and when it quits).",
+    ),
     (
         "test",
         "Run test plans (the built-ins' own by default) and report each failure as "

@@ -27,6 +27,7 @@ from .migrations import check, check_file, upgrade
 from .partners import Partners
 from .queries import Queries
 from .rows import ID_LENGTH, STATUSES, encode_value, utc_now
+from .sync_rows import SyncRows
 
 
 def new_id() -> str:
@@ -60,6 +61,7 @@ class Store(Queries):
         self.drafts = Drafts(self)
         self.leases = Leases(self)
         self.insights = Insights(self)
+        self.sync = SyncRows(self)
         self.partners = Partners(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 

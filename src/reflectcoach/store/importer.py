@@ -179,6 +179,15 @@ def _conversation(item: Any) -> Rows:
     return row, answers, drafts
 
 
+def conversation_rows(item: Any) -> Rows:
+    """One export object checked by the import's rules, as rows; StoreError saying what is
+    wrong (sync reads conversations from other devices through this)."""
+    try:
+        return _conversation(item)
+    except _Invalid as exc:
+        raise StoreError(str(exc)) from None
+
+
 def _mentorship_status(value: Any) -> tuple[str, str | None] | None:
     """The exported mentorship's status: (status, closed_at), or None (an older export)."""
     if value is None:

@@ -297,6 +297,45 @@ def m010_exchange(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_sync(db: Database) -> None:
+    # Devices of one person converging over a folder they sync (store/sync_rows.py): every
+    # version of a conversation seen in the change log, what each local row was last
+    # written or merged at, the change-log files already read, and this device's settings.
+    db["sync_settings"].create({"name": str, "value": str}, pk="name", not_null={"value"})
+    db["sync_versions"].create(
+        {
+            "conversation_id": str,
+            "version": str,
+            "parent": str,
+            "content": str,
+            "device": str,
+            "at": str,
+            "completed": int,
+            "data": str,
+        },
+        pk=("conversation_id", "version"),
+        not_null={"conversation_id", "version", "content", "device", "at", "completed"},
+    )
+    db["sync_versions"].create_index(["parent"], index_name="sync_versions_parent")
+    db["sync_local"].create(
+        {
+            "conversation_id": str,
+            "version": str,
+            "content": str,
+            "copy_of": str,
+            "fingerprint": str,
+        },
+        pk="conversation_id",
+        not_null={"conversation_id", "version", "content"},
+    )
+    db["sync_files"].create(
+        {"name": str, "sha256": str, "read_at": str},
+        pk="name",
+        not_null={"name", "sha256", "read_at"},
+    )
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -309,6 +348,7 @@ KNOWN = [
         m007_commitments,
         m008_mentorships,
         m010_exchange,
+        m011_sync,
     )
 ]
 
