@@ -229,7 +229,7 @@ def test_json_round_trip_is_exact_and_importing_twice_adds_nothing(
     out = io.StringIO()
     write_json(fresh_store, out)
     data = json.loads(out.getvalue())
-    *conversations, part = data
+    conversations, part = data["conversations"], data
     assert len(conversations) == 2 and [c["id"] for c in conversations]
     assert len(part["commitments"]) == 3 and len(part["commitment_events"]) == 5
     with Store.open(tmp_path / "other.db") as other:
@@ -247,10 +247,10 @@ def test_json_export_filters_commitments_with_their_conversations(fresh_store: S
     plan(fresh_store, "Sam")
     out = io.StringIO()
     write_json(fresh_store, out, mentorship="Bo")
-    assert json.loads(out.getvalue()) == []
+    assert json.loads(out.getvalue())["commitments"] == []
     out = io.StringIO()
     write_json(fresh_store, out, mentorship="Sam")
-    assert len(json.loads(out.getvalue())[-1]["commitments"]) == 2
+    assert len(json.loads(out.getvalue())["commitments"]) == 2
 
 
 def test_a_bad_commitment_in_an_import_imports_nothing(fresh_store: Store, tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ def test_a_bad_commitment_in_an_import_imports_nothing(fresh_store: Store, tmp_p
     out = io.StringIO()
     write_json(fresh_store, out)
     data = json.loads(out.getvalue())
-    data[-1]["commitments"][1]["due"] = "someday"
+    data["commitments"][1]["due"] = "someday"
     with Store.open(tmp_path / "other.db") as other:
         with pytest.raises(StoreError, match="commitment 2: 'due' must be a date"):
             import_json(other, io.StringIO(json.dumps(data)))

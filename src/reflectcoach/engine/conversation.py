@@ -21,10 +21,12 @@ from transitions import Machine
 from reflectcoach.core import sharing
 from reflectcoach.core.errors import UserError
 from reflectcoach.core.text import markdown_escape
-from reflectcoach.engine import followup, stored_path
+from reflectcoach.engine import followup, sets, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
 from reflectcoach.engine.followup import Made, Outcome, Pending
 from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
+from reflectcoach.engine.sets import SetValue
+from reflectcoach.script.mentorship_fields import PREFIX as MENTORSHIP_PREFIX
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     Condition,
@@ -73,6 +75,7 @@ class Journal(Protocol):
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
+        sets: Sequence[SetValue] = (),
     ) -> None: ...
 
 
@@ -137,11 +140,13 @@ class Conversation:
         recall_anywhere: Recall | None = None,
         mentorship: str | None = None,
         follow_ups: Sequence[Pending] = (),
+        state: Callable[[str], tuple[Any, str] | None] | None = None,
     ) -> None:
-        """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
-        completed conversation of that script; `recall_anywhere` the same from any
-        mentorship; `mentorship` is the name the conversation is about. All three only
-        feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
+        """`state(field)` gives (value, text) of this mentorship's `{mentorship.FIELD}`
+        (store/mentorship_state.py). `recall(script_id, step_id)` gives (value, text) from
+        this mentorship's latest completed conversation of that script; `recall_anywhere`
+        the same from any mentorship; `mentorship` is the name the conversation is about.
+        They only feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
         commitments, which a `follow_up` step asks about, in order."""
         self.script = script
         self.follow_ups = tuple(follow_ups)
@@ -150,6 +155,7 @@ class Conversation:
         self._recall_anywhere = recall_anywhere
         self.mentorship = mentorship
         self._recall_cache: dict[str, tuple[Any, str] | None] = {}
+        self._state = state
         self.journal = journal
         self.entries: list[Entry] = list(entries)
         self.position = position
@@ -228,14 +234,40 @@ class Conversation:
         return self.position, self.position + left
 
     def lookup_value(self, name: str) -> Any:
-        found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
+        found = self._found(name)
         return None if found is None else found[0]
 
     def lookup_text(self, name: str) -> str:
         if name.startswith(COMMITMENT_PREFIX):
             return followup.field(self._following, name[len(COMMITMENT_PREFIX) :])
-        found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
+        found = self._found(name)
         return "" if found is None else found[1]
+
+    def _found(self, name: str) -> tuple[Any, str] | None:
+        if name.startswith("recall."):
+            return self._recalled(name)
+        if name.startswith(MENTORSHIP_PREFIX):
+            return self._mentorship_field(name)
+        return self._latest(name)
+
+    def _mentorship_field(self, name: str) -> tuple[Any, str] | None:
+        """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it when it has
+        given one (the state it will leave), else the store's, read once per name (it changes
+        only when a conversation completes)."""
+        field_name = name[len(MENTORSHIP_PREFIX) :]
+        if field_name not in ("talking_points", "goal_reached", "goal_history"):
+            for item in reversed(self.sets()):
+                if item.field == field_name:
+                    return item.value, item.text
+        if self._state is None:
+            return None
+        if name not in self._recall_cache:
+            self._recall_cache[name] = self._state(name[len(MENTORSHIP_PREFIX) :])
+        return self._recall_cache[name]
+
+    def sets(self) -> list[SetValue]:
+        """What this conversation's `sets:` answers write to its mentorship."""
+        return sets.collect(self.script, self.history)
 
     def render(self, template: Template) -> tuple[str, str]:
         """The template as plain text and as Markdown with the answers escaped."""
@@ -395,6 +427,7 @@ class Conversation:
                     self.history, follow_ups, {c.id for c in self.follow_ups}
                 ),
                 closes_mentorship=self.script.closes_mentorship,
+                sets=self.sets(),
             )
 
     def made(self) -> list[Made]:
@@ -502,6 +535,9 @@ class Conversation:
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":
             return self.mentorship
+        if source.kind == "state":
+            found = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
+            return None if found is None else found[0]
         if source.kind == "recall":
             found = self._recalled(f"recall.{source.script}.{source.step}")
         else:

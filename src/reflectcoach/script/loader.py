@@ -17,7 +17,7 @@ from typing import Literal, TypeAlias
 from reflectcoach.core import sharing
 from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.core.text import clean
-from reflectcoach.script import conditions, dates, prefill, templates, urls
+from reflectcoach.script import conditions, dates, mentorship_fields, prefill, templates, urls
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     RE_RATES,
@@ -50,10 +50,11 @@ RECORD_PART_KEYS = ("text", "private", "if")
 TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
 STEP_KEYS = (
     *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "commitment", "re_rates", "next", "end"),
+    *("prefill", "commitment", "re_rates", "sets", "next", "end"),
 )
 QUESTION_KEYS = (
     *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
+    "sets",
     "re_rates",
 )
 COMMITMENT_KEYS = ("due", "goal")
@@ -211,6 +212,7 @@ class _Draft:
     commitment: CommitmentSpec | None = None
     commitment_nodes: list[tuple[str, Node]] = field(default_factory=list)
     re_rates: ReRate | None = None
+    sets: str | None = None
 
 
 class _Checker:
@@ -550,6 +552,8 @@ class _Checker:
             self.number_range(draft, found)
         elif kind is QuestionType.DATE:
             self.date_range(draft, found)
+        if "sets" in found:
+            draft.sets = self.sets(found["sets"], kind)
         if kind is QuestionType.FOLLOW_UP:
             self.follow_up_texts.update(id(t) for t in (draft.ask, draft.hint) if t is not None)
             for name in ("prefill", "commitment"):
@@ -561,6 +565,17 @@ class _Checker:
             else:
                 message = f"'commitment' is for text and long_text questions, not {kind}"
                 self.error_at(_key(node, "commitment"), message)
+
+    def sets(self, node: Node, kind: QuestionType) -> str | None:
+        """`sets: mentorship.FIELD` (script/mentorship_fields.py)."""
+        text = self.text("sets", node)
+        if text is None:
+            return None
+        problem = mentorship_fields.write_problem(text, kind)
+        if problem is not None:
+            self.error_at(node, problem)
+            return None
+        return mentorship_fields.field_of(text)
 
     def commitment(self, draft: _Draft, node: Node) -> None:
         """`commitment: {due: STEP, goal: STEP}`; the steps are checked once all are known."""
@@ -830,6 +845,11 @@ class _Checker:
                             f"{draft.type} question (only text questions)",
                         )
                     continue
+                if source.kind == prefill.STATE:
+                    problem = mentorship_fields.read_problem(source.source)
+                    if problem is not None:
+                        self.error_at(node, problem)
+                    continue
                 if source.script != self.script_id:
                     self.recalls.append(
                         RecallRef(source.script, source.step, source.pos, fills=draft.type)
@@ -896,6 +916,11 @@ class _Checker:
                 self.check_days_until(call, node)
 
     def reference(self, name: str, node: Scalar, offset: int) -> None:
+        if name.startswith(mentorship_fields.PREFIX):
+            problem = mentorship_fields.read_problem(name)
+            if problem is not None:
+                self.error(*node.locate(offset), problem)
+            return
         recall = parse_recall(name)
         what = "unknown step"
         if recall is not None:
@@ -1082,6 +1107,7 @@ class _Checker:
             prefill=tuple(source for source, _ in draft.prefill),
             commitment=draft.commitment,
             re_rates=draft.re_rates,
+            sets=draft.sets,
         )
 
 

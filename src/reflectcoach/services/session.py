@@ -48,6 +48,7 @@ def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
         "recall": partial(store.recall, mentorship=mentorship),
         "recall_anywhere": partial(store.recall, mentorship=None),
         "mentorship": mentorship,
+        "state": partial(store.state.lookup, mentorship),
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import commitments, files, integrity, leases, mentorship_rows, rawfile, wal
+from . import commitments, files, integrity, leases, mentorship_rows, mentorship_state, rawfile, wal
 from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
@@ -59,6 +59,7 @@ class Store(Queries):
         self.drafts = Drafts(self)
         self.leases = Leases(self)
         self.insights = Insights(self)
+        self.state = mentorship_state.MentorshipState(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
     @classmethod
@@ -377,6 +378,7 @@ class ConversationJournal:
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
+        sets: Sequence[mentorship_state.SetValue] = (),
     ) -> None:
         """Finished: stored with its record, the commitments it makes, its follow-ups'
         statuses and the lease given back, all in one transaction. Its mentorship's role is
@@ -413,5 +415,6 @@ class ConversationJournal:
             ).fetchone()
             if found is not None and found[0] is not None:
                 mentorship_rows.completed(db, found[0], self.conversation_id)
+                mentorship_state.apply(db, found[0], self.conversation_id, sets, now)
                 if closes_mentorship:
                     mentorship_rows.set_closed(db, found[0], now)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import mentorship_rows
+from . import mentorship_rows, mentorship_state
 from .errors import StoreError, damaged
 from .files import Library, read_schema
 from .mentorships import mentorship_key
@@ -242,6 +242,14 @@ def m008_mentorships(db: Database) -> None:
     mentorship_rows.backfill(db)
 
 
+@migrations()
+def m009_mentorship_state(db: Database) -> None:
+    # What a mentorship agreed and where it stands (store/mentorship_state.py): fields,
+    # goals with their revisions, talking points; backfilled from the built-ins' answers.
+    mentorship_state.create_tables(db)
+    mentorship_state.backfill(db)
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -253,6 +261,7 @@ KNOWN = [
         m006_leases,
         m007_commitments,
         m008_mentorships,
+        m009_mentorship_state,
     )
 ]
 
