@@ -28,8 +28,8 @@ WRITABLE: dict[str, frozenset[QuestionType]] = {
     "goal": _TEXT,
     # Why the goal changed (joined to this conversation's goal revision).
     "goal_reason": _TEXT,
-    # Yes: the current goal is reached (a revision "reached").
-    "goal_reached": frozenset({QuestionType.YES_NO}),
+    # Yes (or a choice whose value is "yes"): the current goal is reached.
+    "goal_reached": frozenset({QuestionType.YES_NO, QuestionType.CHOICE}),
     # One talking point per line of the answer.
     "talking_points": _TEXT,
     # The next meeting as agreed in a conversation (else the brief counts on by rhythm).

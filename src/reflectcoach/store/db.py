@@ -25,7 +25,7 @@ from .leases import Lease, Leases
 from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .queries import Queries
-from .rows import ID_LENGTH, STATUSES, encode_value, utc_now
+from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now
 
 
 def new_id() -> str:
@@ -52,7 +52,7 @@ class Store(Queries):
         self.path = path
         self.db = db
         self.key = key
-        self.clock = utc_now
+        self.clock = stamp_now
         self.notices = []
         self.mentorships = Mentorships(self)
         self.commitments = Commitments(self)

@@ -212,7 +212,7 @@ def apply(
         if item.field == "goal":
             set_goal(db, key, item.text, now, conversation_id, reason, private=item.private)
         elif item.field == "goal_reached":
-            if item.value is True:
+            if item.value is True or item.value == "yes":
                 close_goal(db, key, "reached", now, conversation_id)
         elif item.field == "talking_points":
             for line in item.text.splitlines():
@@ -447,8 +447,8 @@ def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
             return None
         if name == "goal":
             return goal.text, goal.text
-        if name == "first_goal":
-            return goal.first, goal.first
+        if name == "first_goal":  # only when re-aimed since: "as first set"
+            return (goal.first, goal.first) if goal.reaimed else None
         text = "; ".join(history_lines(goal))
         return text, text
     if name == "talking_points":
