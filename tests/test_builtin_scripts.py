@@ -1474,13 +1474,18 @@ def test_dates_render_readably_and_become_commitments(scripts: dict[str, Script]
 
 
 def test_a_check_in_follows_up_goal_settings_commitment(
-    scripts: dict[str, Script], tmp_path: Path
+    scripts: dict[str, Script], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Store.open(tmp_path / "r.db") as store:
         goal = session.start(store, scripts["goal_setting"], "Ben")
         drive_on(goal.conversation, GOAL_SETTING[0])
         [made] = store.commitments.all(mentorship="Ben")
         assert (made.text, made.due) == ("Ask Priya in person on Monday", dt.date(2026, 12, 8))
+        # Made today, it is not followed up today: the check-in is two days later.
+        same_day = session.start(store, scripts["check_in"], "Ben")
+        assert same_day.conversation.follow_ups == ()
+        session.leave(store, same_day)
+        monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-12-03")
 
         check_in = session.start(store, scripts["check_in"], "Ben")
         conv = check_in.conversation

@@ -157,6 +157,9 @@ def test_resume_mid_follow_up_continues_with_the_same_commitment(fresh_store: St
     assert q is not None and (q.part, q.text) == ("reason", "What is left?")
     again.conversation.answer("The second call")
     q = again.conversation.turn.question
+    assert q is not None and (q.part, q.text) == ("due", "By when now?")
+    again.conversation.answer("2026-12-24")
+    q = again.conversation.turn.question
     assert q is not None and q.text.startswith("Last time you said you'd *Read the book*")
     again.conversation.answer("done")
     assert again.conversation.turn.question is not None

@@ -248,7 +248,17 @@ class Conversation:
             return self._recalled(name)
         if name.startswith(MENTORSHIP_PREFIX):
             return self._mentorship_field(name)
+        step = self.script.steps.get(name)
+        if step is not None and step.type is QuestionType.FOLLOW_UP:
+            return self._followed(name)
         return self._latest(name)
+
+    def _followed(self, step_id: str) -> tuple[Any, str] | None:
+        """`{follow_up_step}`: what became of each commitment it asked about, in words."""
+        found = followup.outcomes(self.history, {step_id}, {c.id for c in self.follow_ups})
+        if not found:
+            return None
+        return [o.status for o in found], followup.outcome_lines(found, self.follow_ups)
 
     def _mentorship_field(self, name: str) -> tuple[Any, str] | None:
         """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it when it has
@@ -315,6 +325,11 @@ class Conversation:
         return None if markdown is None else share_text(markdown)
 
     def _escaped(self, name: str, before: str) -> str:
+        step = self.script.steps.get(name)
+        if step is not None and step.type is QuestionType.FOLLOW_UP and not before.strip():
+            # A list of its own: each commitment's text escaped where it lands.
+            found = followup.outcomes(self.history, {name}, {c.id for c in self.follow_ups})
+            return followup.outcome_lines(found, self.follow_ups, markdown=True)
         return markdown_escape(self.lookup_text(name), before)
 
     # -- acting ----------------------------------------------------------------------------
@@ -488,11 +503,19 @@ class Conversation:
         pending, part = found
         self._following = pending
         status = followup.run(step.id, self.history).get(pending.id, {}).get(followup.STATUS)
-        asked = followup.question_step(step, part, None if status is None else status.value)
+        asked = followup.question_step(
+            step,
+            part,
+            None if status is None else status.value,
+            closing=self.script.closes_mentorship,
+        )
         question = self._ask_plain(asked, (pending.id, part))
         if part == followup.STATUS:
             return question
-        return replace(question, hint=f"About: {pending.text}")
+        about = f"About: {pending.text}"
+        return replace(
+            question, hint=about if question.hint is None else f"{about}. {question.hint}"
+        )
 
     def _ask_plain(self, step: Step, slot: tuple[str | None, str | None]) -> Question:
         text, markdown = self.render(step.text)

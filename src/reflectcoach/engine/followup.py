@@ -2,8 +2,10 @@
 
 A `follow_up` step is asked once per open commitment of the mentorship (oldest due first,
 undated last), each time through questions the front ends already know: a choice of how it
-went, then, for "Not yet", a date ("By when now?") and for "Partly" or "Dropped" an optional
-text. Each is an answer row of the follow_up step, marked with the commitment id and the part
+went, then, for "Not yet", a date ("By when now?"); for "Partly" what is left (optional)
+and a date ("By when now?", so a commitment partly done never stays overdue); for "Dropped"
+an optional text. In a conversation that closes the mentorship the date may be skipped: the
+commitment is carried on as the person's own, with no date (`Outcome.carried`). Each is an answer row of the follow_up step, marked with the commitment id and the part
 (status, due, reason), so back() and a resume land exactly. Nothing changes in the store until
 the conversation completes (engine.complete), when outcomes and new commitments are written
 in one transaction.
@@ -32,6 +34,12 @@ STATUS_OPTIONS = (
 )
 REASON_ASKS = {"partly": "What is left?", "dropped": "What made you let it go?"}
 DUE_ASK = "By when now?"
+# Statuses that ask for a new date.
+NEEDS_DUE = ("not_yet", "partly")
+CARRY_HINT = (
+    "Skip it to carry it on as your own, with no date: nothing stays overdue once the "
+    "mentorship is closed."
+)
 FROM_TODAY = dates.parse_offset("today")
 
 
@@ -68,8 +76,10 @@ class Outcome:
 
     commitment_id: str
     status: str
-    due: str | None = None  # ISO date: the new one, for not_yet
+    due: str | None = None  # ISO date: the new one, for not_yet and partly
     reason: str | None = None
+    # No new date at closing: carried on as the person's own, its date cleared.
+    carried: bool = False
 
 
 class Part(Protocol):
@@ -136,16 +146,17 @@ def next_part(
             return item, STATUS
         if status.skipped:
             continue
-        if status.value == "not_yet" and DUE not in parts:
-            return item, DUE
         if status.value in REASON_ASKS and REASON not in parts:
             return item, REASON
+        if status.value in NEEDS_DUE and DUE not in parts:
+            return item, DUE
     return None
 
 
-def question_step(step: Step, part: str, status: str | None) -> Step:
+def question_step(step: Step, part: str, status: str | None, *, closing: bool = False) -> Step:
     """The question asked for `part`, as an ordinary step of a known type with the follow_up
-    step's id (its ask rendered by the engine for the status, fixed words otherwise)."""
+    step's id (its ask rendered by the engine for the status, fixed words otherwise). In a
+    conversation that closes the mentorship (`closing`) the new date may be skipped."""
     if part == STATUS:
         options = tuple(Option(value, templates.parse(label)) for value, label in STATUS_OPTIONS)
         return replace(step, type=QuestionType.CHOICE, options=options)
@@ -153,9 +164,9 @@ def question_step(step: Step, part: str, status: str | None) -> Step:
         return replace(
             step,
             ask=templates.parse(DUE_ASK),
-            hint=None,
+            hint=templates.literal(CARRY_HINT) if closing else None,
             type=QuestionType.DATE,
-            optional=False,
+            optional=closing,
             date_min=FROM_TODAY,
             date_max=None,
         )
@@ -180,7 +191,7 @@ def outcomes(history: Sequence[Part], follow_ups: set[str], known: set[str]) -> 
         status = parts.get(STATUS)
         if status is None or status.skipped or not isinstance(status.value, str):
             continue
-        due = parts.get(DUE) if status.value == "not_yet" else None
+        due = parts.get(DUE) if status.value in NEEDS_DUE else None
         reason = parts.get(REASON) if status.value in REASON_ASKS else None
         result.append(
             Outcome(
@@ -188,6 +199,7 @@ def outcomes(history: Sequence[Part], follow_ups: set[str], known: set[str]) -> 
                 status.value,
                 due=None if due is None or due.skipped else due.value,
                 reason=None if reason is None or reason.skipped else reason.value,
+                carried=due is not None and due.skipped,
             )
         )
     return result
@@ -201,3 +213,38 @@ def iso_date(value: Any) -> str | None:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         return None
+
+
+STATUS_WORDS = dict(STATUS_OPTIONS)
+
+
+def outcome_lines(
+    items: Sequence[Outcome], pending: Sequence[Pending], *, markdown: bool = False
+) -> str:
+    """`{follow_up_step}` in a text or record: one line per commitment followed up, in the
+    order asked: `- Call Ana: partly (what is left: the second call), now by Friday ...`."""
+    by_id = {item.id: item for item in pending}
+    lines = []
+    for outcome in items:
+        item = by_id.get(outcome.commitment_id)
+        if item is None:
+            continue
+        words = STATUS_WORDS.get(outcome.status, outcome.status).lower()
+        text = " ".join(item.text.split())
+        reason = " ".join((outcome.reason or "").split())
+        if markdown:
+            from reflectcoach.core.text import markdown_escape
+
+            text = markdown_escape(text, "- ")
+            reason = markdown_escape(reason, "- x: y (why: ")
+        extra = ""
+        if reason:
+            label = "what is left" if outcome.status == "partly" else "why"
+            extra += f" ({label}: {reason})"
+        day = iso_date(outcome.due)
+        if day is not None:
+            extra += f", now by {readable(dt.date.fromisoformat(day))}"
+        elif outcome.carried:
+            extra += ", carried on as my own"
+        lines.append(f"- {text}: {words}{extra}")
+    return "\n".join(lines)

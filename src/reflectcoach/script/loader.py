@@ -902,7 +902,7 @@ class _Checker:
                             f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
                         )
                     continue
-                self.reference(name, node, offset)
+                self.reference(name, node, offset, in_text=True)
         for condition, node in self.conditions:
             for name, offset in condition.names:
                 if name.startswith(COMMITMENT_PREFIX):
@@ -915,7 +915,8 @@ class _Checker:
             for call in condition.days_until():
                 self.check_days_until(call, node)
 
-    def reference(self, name: str, node: Scalar, offset: int) -> None:
+    def reference(self, name: str, node: Scalar, offset: int, *, in_text: bool = False) -> None:
+        """`in_text`: a follow_up step may be named in a text (its outcomes, in words)."""
         if name.startswith(mentorship_fields.PREFIX):
             problem = mentorship_fields.read_problem(name)
             if problem is not None:
@@ -934,7 +935,7 @@ class _Checker:
             self.error(*node.locate(offset), f"{what} '{name}'{hint}")
         elif not step.is_question and not step.broken:
             self.error(*node.locate(offset), f"step '{name}' is a say step; it has no answer")
-        elif step.type is QuestionType.FOLLOW_UP:
+        elif step.type is QuestionType.FOLLOW_UP and not in_text:
             message = f"step '{name}' is a follow_up step; it has no single answer to use here"
             self.error(*node.locate(offset), message)
 

@@ -8,11 +8,13 @@ leaves: `start` takes it with the new conversation, `resume` before anything is 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from reflectcoach.core.clock import today
 from reflectcoach.engine.conversation import Conversation, Entry, ResumeError, followup
 from reflectcoach.script.model import QuestionType
 from reflectcoach.store.commitments import OPEN, Commitment, sort_key
@@ -61,17 +63,27 @@ def _open_commitments(
 ) -> list[Commitment]:
     """What a `follow_up` step asks about: the mentorship's commitments open when the
     conversation started (on resume: made before it started and open now, or already asked
-    about in it), oldest due first, undated last."""
+    about in it), oldest due first, undated last. A new conversation leaves out those made
+    or followed up today (a check-in before the meeting has asked; the one after need not)."""
     if mentorship is None or not any(s.type is QuestionType.FOLLOW_UP for s in script.questions):
         return []
     found = {
         c.id: c
         for c in store.commitments.all(mentorship=mentorship, statuses=OPEN)
-        if started_at is None or c.created_at <= started_at
+        if (c.created_at <= started_at if started_at is not None else not _today(c.updated_at))
     }
     for item in store.commitments.by_id(asked):
         found.setdefault(item.id, item)
     return sorted(found.values(), key=sort_key)
+
+
+def _today(stamp: str) -> bool:
+    """Whether a stored time falls on today, the local day (REFLECTCOACH_TODAY when set)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return False
+    return moment.date() == today()
 
 
 def start(store: Store, script: Script, mentorship: str | None = None) -> Session:

@@ -398,6 +398,7 @@ class ConversationJournal:
                     source="conversation",
                     conversation_id=self.conversation_id,
                     now=now,
+                    carried=outcome.carried,
                 )
             if self.lease is not None:
                 leases.release(db, self.conversation_id, self.lease)
