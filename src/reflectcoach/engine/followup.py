@@ -1,14 +1,13 @@
-"""Commitments inside a conversation: the ones it makes, and the `follow_up` step's walk.
-
-A `follow_up` step is asked once per open commitment of the mentorship (oldest due first,
-undated last), each time through questions the front ends already know: a choice of how it
-went, then, for "Not yet", a date ("By when now?"); for "Partly" what is left (optional)
-and a date ("By when now?", so a commitment partly done never stays overdue); for "Dropped"
-an optional text. In a conversation that closes the mentorship the date may be skipped: the
-commitment is carried on as the person's own, with no date (`Outcome.carried`). Each is an answer row of the follow_up step, marked with the commitment id and the part
-(status, due, reason), so back() and a resume land exactly. Nothing changes in the store until
-the conversation completes (engine.complete), when outcomes and new commitments are written
-in one transaction.
+"""Commitments inside a conversation: the ones it makes, and the `follow_up` step's walk. A
+`follow_up` step is asked once per open commitment of the mentorship (oldest due first, undated
+last), each time through questions the front ends already know: a choice of how it went, then,
+for "Not yet", a date ("By when now?"); for "Partly" what is left (optional) and a date ("By
+when now?", so a commitment partly done never stays overdue); for "Dropped" an optional text.
+In a conversation that closes the mentorship the date may be skipped: the commitment is carried
+on as the person's own, with no date (`Outcome.carried`). Each is an answer row of the
+follow_up step, marked with the commitment id and the part (status, due, reason), so back() and
+a resume land exactly. Nothing changes in the store until the conversation completes
+(engine.complete), when outcomes and new commitments are written in one transaction.
 """
 
 from __future__ import annotations
