@@ -26,9 +26,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q
-	@# The store, engine, CLI and app tests again, every database encrypted (tests/conftest.py).
-	$(BIN)/pytest -q --storage encrypted
+	$(BIN)/pytest -q -n auto
+	@# The store, engine and CLI tests again, every database encrypted, with the app tests that
+	@# storage changes (tests/conftest.py says which and why).
+	$(BIN)/pytest -q -n auto --storage encrypted
 
 # The floors as a contract (pyproject's [tool.importlinter]): an upward import fails.
 lint: $(STAMP)

@@ -958,7 +958,7 @@ WALKS = {
 
 def test_builtins_are_numbered_in_a_mentorships_order() -> None:
     # Numbered so folder order (and so the home screen) follows a mentorship's journey.
-    stems = [p.stem for p in sorted(builtin_dir().glob("*.yaml"))]
+    stems = [p.stem for p in sorted(builtin_dir().glob("[0-9]*.yaml"))]
     assert stems == [f"{n}-{script_id}" for n, script_id in zip(NUMBERS, BUILTIN, strict=True)]
 
 
@@ -1481,10 +1481,6 @@ def test_a_check_in_follows_up_goal_settings_commitment(
         drive_on(goal.conversation, GOAL_SETTING[0])
         [made] = store.commitments.all(mentorship="Ben")
         assert (made.text, made.due) == ("Ask Priya in person on Monday", dt.date(2026, 12, 8))
-        # Made today, it is not followed up today: the check-in is two days later.
-        same_day = session.start(store, scripts["check_in"], "Ben")
-        assert same_day.conversation.follow_ups == ()
-        session.leave(store, same_day)
         monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-12-03")
 
         check_in = session.start(store, scripts["check_in"], "Ben")

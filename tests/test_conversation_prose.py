@@ -36,7 +36,7 @@ from reflectcoach.script.loader import load_file
 from reflectcoach.script.model import QuestionType, Script, Step, Template, parse_recall
 from reflectcoach.script.registry import builtin_dir
 
-BUILTIN = sorted(p.stem.split("-", 1)[1] for p in builtin_dir().glob("*.yaml"))
+BUILTIN = sorted(p.stem.split("-", 1)[1] for p in builtin_dir().glob("[0-9]*.yaml"))
 _MARKERS = re.compile(r"(?:[ ]{0,3}>[ ]?|[ ]*(?:[-+*]|\d{1,9}[.)])[ ]+|[ ]*#{1,6}[ ]+)*")
 _BOLD_LEAD = re.compile(r"\*\*[^*]+\*\* $")
 _SENTENCE_DONE = re.compile(r"[.!?][\"'\u201d)*]* $")

@@ -293,7 +293,7 @@ def test_lines_stay_lines_and_blank_lines_stay_inside_the_list_item() -> None:
 
 
 def _builtin(script_id: str) -> Script:
-    (path,) = [p for p in builtin_dir().glob("*.yaml") if p.stem.endswith(script_id)]
+    (path,) = [p for p in builtin_dir().glob("[0-9]*.yaml") if p.stem.endswith(script_id)]
     script = load_file(path).script
     assert script is not None
     return script

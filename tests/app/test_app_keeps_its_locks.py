@@ -16,7 +16,10 @@ import pytest
 from reflectcoach.app.screens.conversation import ConversationScreen
 from reflectcoach.app.screens.home import HomeScreen
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+pytestmark = [
+    pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc"),
+    pytest.mark.encrypted_too,  # SQLCipher's locks too
+]
 
 
 def unlinked(db: Path) -> list[str]:

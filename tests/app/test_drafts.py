@@ -17,6 +17,8 @@ from reflectcoach.app.screens.conversation import ConversationScreen
 from reflectcoach.app.screens.home import HomeScreen
 from reflectcoach.store import Store
 
+pytestmark = pytest.mark.encrypted_too  # drafts are written from a thread: the shared store
+
 PARAGRAPH = "I want to get better at saying no.\nEspecially to the requests that arrive late."
 
 

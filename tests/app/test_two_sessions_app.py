@@ -21,7 +21,10 @@ from reflectcoach.store import Store
 
 from .conftest import FIXTURES
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pids and select on pipes")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="pids and select on pipes"),
+    pytest.mark.encrypted_too,  # leases and locks between processes, with a key
+]
 
 
 def plain_session(db_path: Path, tmp_path: Path, *args: str) -> subprocess.Popen:

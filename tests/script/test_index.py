@@ -80,7 +80,7 @@ def test_load_one_by_id_uses_the_indexed_file(tmp_path: Path) -> None:
 
 def test_a_cache_hit_parses_no_yaml(tmp_path: Path, cache_home: Path) -> None:
     index.listing([builtin_dir()])
-    builtins = len(list(builtin_dir().glob("*.yaml")))
+    builtins = len(list(builtin_dir().glob("[0-9]*.yaml")))
     code = (
         "import sys\n"
         "from reflectcoach.script.index import listing\n"

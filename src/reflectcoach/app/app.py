@@ -25,12 +25,14 @@ from textual.screen import Screen
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.workers import WorkerStore
 from reflectcoach.core import clock
 from reflectcoach.core import settings as saved
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
     from reflectcoach.script.registry import Catalog
+    from reflectcoach.services.tryout import Tryout
     from reflectcoach.store import ConversationHeld, Store
     from reflectcoach.store.key import Key
 
@@ -69,8 +71,13 @@ class ReflectCoachApp(App[None]):
         screen: str = "home",
         settings: saved.UserSettings | None = None,
         key: Key | None = None,
+        tryout: Tryout | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
+        # `reflectcoach try FILE`: that file's conversation, reloaded when it changes (--watch).
+        self.tryout = tryout
+        self.watch = watch
         # Home's stylesheet is read with the app's, in the one parse at start: as a screen
         # CSS_PATH (or a mode) it would cost two more full parses before the first frame.
         self.css_path = [*self.css_path, HOME_CSS]
@@ -91,6 +98,8 @@ class ReflectCoachApp(App[None]):
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()  # workers on two threads may ask at once
         self._store: Store | None = None
+        # Every worker's store: one connection, opened on first use (app/workers.py).
+        self.worker_store = WorkerStore(lambda: self.open_store(shared=True))
         self._initial_done = False
         self._stopped: str | None = None  # the line to print after a problem stopped the app
         self._painted = asyncio.Event()
@@ -143,11 +152,15 @@ class ReflectCoachApp(App[None]):
             self._key_looked_for = True
         return self.key
 
-    def open_store(self, *, busy_timeout: float | None = None) -> Store:
-        """A new connection for the calling thread (sqlite3 connections stay on one thread)."""
+    def open_store(self, *, busy_timeout: float | None = None, shared: bool = False) -> Store:
+        """A connection of its own: the UI thread's (`main_store`), the workers' shared one
+        (`worker_store`), or one for a worker that waits on a lock and must not hold the
+        shared one meanwhile."""
         from reflectcoach.store import Store
 
-        store = Store.open(self.db_path, busy_timeout=busy_timeout, key=self.find_key())
+        store = Store.open(
+            self.db_path, busy_timeout=busy_timeout, key=self.find_key(), shared=shared
+        )
         for notice in store.notices:  # notify is thread-safe: workers open stores too
             self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
         return store
@@ -269,6 +282,7 @@ class ReflectCoachApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self.worker_store.close()
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -325,7 +339,9 @@ class ReflectCoachApp(App[None]):
             self.initial["resume"],
             self.initial["screen"],
         )
-        if start:
+        if self.tryout is not None:
+            self.open_tryout()
+        elif start:
             self.open_conversation(script_id=start, mentorship=self.initial["mentorship"])
         elif resume is not None:
             self.open_conversation(resume=resume)
@@ -398,6 +414,69 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def open_tryout(self) -> None:
+        """The tried script's conversation; with --watch, the file looked at twice a second."""
+        from reflectcoach.app.screens.conversation import ConversationScreen
+
+        assert self.tryout is not None
+        script, errors = self.tryout.load()
+        if script is None:
+            self._tried_errors(errors)
+        else:
+            self.push_screen(ConversationScreen(self.tryout.start(self.main_store(), script)))
+        if self.watch:
+            self.set_interval(0.5, self._check_tryout, name="try --watch")
+
+    def _tried_errors(self, lines: list[str], *, running: bool = False) -> None:
+        from reflectcoach.services.tryout import STILL_RUNNING
+
+        self.notify(
+            clean("\n".join(lines)),
+            title=STILL_RUNNING if running else "The script has errors",
+            severity="error",
+            timeout=60,
+            markup=False,
+        )
+
+    def _check_tryout(self) -> None:
+        """The file changed: run it again with the answers so far, and say what changed (or,
+        with errors, keep the conversation as it is and show them with their line:col)."""
+        from reflectcoach.app.screens.conversation import ConversationScreen
+        from reflectcoach.app.screens.finished import FinishedScreen
+
+        tryout = self.tryout
+        if tryout is None or not tryout.changed():
+            return
+        current = self.screen
+        running = getattr(current, "session", None)
+        if running is None:  # nothing running yet (the first load had errors)
+            self.clear_notifications()
+            script, errors = tryout.load()
+            if script is None:
+                self._tried_errors(errors)
+                return
+            self.push_screen(ConversationScreen(tryout.start(self.main_store(), script)))
+            said = f"Reloaded {tryout.path.name}."
+            self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
+            return
+        done = tryout.reload(self.main_store(), running)
+        if done.session is None:
+            self._tried_errors(done.lines, running=True)
+            return
+        self.clear_notifications()
+        fresh = (
+            FinishedScreen(done.session)
+            if done.session.conversation.finished
+            else ConversationScreen(done.session)
+        )
+        if isinstance(current, ConversationScreen | FinishedScreen):
+            self.switch_screen(fresh)
+        else:
+            self.push_screen(fresh)
+        # Once the new screen is up: its notice line says it.
+        said = clean("\n".join(done.lines))
+        self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
 
     def offer_held(self, held: ConversationHeld) -> None:
         """Another session holds the conversation: read it, take it over, or leave it."""
@@ -508,7 +587,7 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.store.export import write_file
 
         try:
-            with self.open_store() as store:
+            with self.worker_store() as store:
                 count = write_file(store, target, "markdown")
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)

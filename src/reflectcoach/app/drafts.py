@@ -107,12 +107,10 @@ class DraftKeeper:
 
         def write() -> None:
             try:
-                store = self.rc_app.open_store()  # this thread's own connection
+                with self.rc_app.worker_store() as store:
+                    self._write(store, place, text, edit)
             except StoreError as problem:
                 self._failed(str(problem))
-                return
-            with store:
-                self._write(store, place, text, edit)
 
         self.screen.run_worker(write, thread=True, group="draft", exit_on_error=False)
 

@@ -1,6 +1,7 @@
 """The `reflectcoach` command line (click): the group and its commands, one module per area."""
 
 from reflectcoach.cli import (
+    authoring,
     commitments,
     conversations,
     encryption,
@@ -11,6 +12,7 @@ from reflectcoach.cli import (
 from reflectcoach.cli.base import main
 
 __all__ = [
+    "authoring",
     "commitments",
     "conversations",
     "encryption",

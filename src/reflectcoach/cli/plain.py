@@ -86,8 +86,12 @@ class PlainRunner:
         stdout: TextIO,
         width: int | None = None,
         store: Store | None = None,
+        reload: Callable[[PlainRunner], Session | None] | None = None,
     ) -> None:
         self.session = session
+        # `reflectcoach try --watch`: asked before each question; a new session replaces this
+        # one (the script file changed). It says what changed itself.
+        self.reload = reload
         self.store = store  # to let go of a conversation left with nothing in it
         self.conversation = session.conversation
         self.stdin = stdin
@@ -111,6 +115,10 @@ class PlainRunner:
         self.say(COMMANDS)
         turn = self.conversation.turn
         while True:
+            fresh = self.reload(self) if self.reload is not None else None
+            if fresh is not None:
+                self.session, self.conversation = fresh, fresh.conversation
+                turn = fresh.conversation.turn
             self.show_says(turn)
             if turn.question is None:
                 self.finish()
@@ -338,6 +346,9 @@ class PlainRunner:
             answer = "(skipped)" if entry.skipped else entry.text.replace("\n", "\n    ")
             self.say(f"    {answer}")
         self.say()
+        if self.reload is not None:  # `reflectcoach try`: a scratch database, gone at the end
+            self.say("Not saved: tried against a scratch database.")
+            return
         self.say(f"Saved as conversation {self.session.id}.")
         self.say(f"Read it again with: reflectcoach show {self.session.id}")
         if has_private(conversation.record_markdown() or ""):

@@ -365,6 +365,22 @@ class Conversation:
         self.turn = Turn((), self._ask(self.script.steps[target]))
         return self.turn
 
+    def jump(self, step_id: str) -> Turn:
+        """Go on from `step_id`, keeping the answers given so far: an author trying a script
+        from the middle (`reflectcoach try --from STEP`). Never used in a real conversation."""
+        if step_id not in self.script.steps:
+            raise AnswerError(f"There is no step '{step_id}' in this script.")
+        self.entries = self.entries[: self.position]
+        self.machine.set_state(step_id, model=self)
+        self.path.append(step_id)
+        self._anchor = step_id
+        if self.journal is not None:
+            self.journal.moved(position=self.position, current_step=step_id)
+        self.turn = self._settle()
+        if self.finished:
+            self.complete()
+        return self.turn
+
     # -- inside ----------------------------------------------------------------------------
 
     def _question(self) -> Step:

@@ -32,7 +32,8 @@ def _signature(dirs: Sequence[Path]) -> list[list[Any]]:
         if not folder.is_dir():
             signature.append([str(folder), -1, -1])
             continue
-        for file in script_files(folder):
+        # The parts scripts include change what those scripts are (script/includes.py).
+        for file in [*script_files(folder), *sorted(folder.glob("*.part.yaml"))]:
             try:
                 stat = file.stat()
             except OSError:

@@ -17,7 +17,16 @@ from typing import Literal, TypeAlias
 from reflectcoach.core import sharing
 from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 from reflectcoach.core.text import clean
-from reflectcoach.script import conditions, dates, mentorship_fields, prefill, templates, urls
+from reflectcoach.script import (
+    conditions,
+    dates,
+    includes,
+    keys,
+    mentorship_fields,
+    prefill,
+    templates,
+    urls,
+)
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     RE_RATES,
@@ -42,24 +51,15 @@ from reflectcoach.script.yamlsafe import too_big as _too_big
 
 Severity: TypeAlias = Literal["error", "warning"]
 
-TOP_KEYS = (
-    *("id", "title", "summary", "audience", "version", "record", "closes_mentorship"),
-    "steps",
-)
-RECORD_PART_KEYS = ("text", "private", "if")
-TOP_REQUIRED = ("id", "title", "summary", "audience", "steps")
-STEP_KEYS = (
-    *("say", "ask", "type", "hint", "options", "optional", "min", "max", "labels"),
-    *("prefill", "commitment", "re_rates", "sets", "next", "end"),
-)
-QUESTION_KEYS = (
-    *("type", "hint", "options", "optional", "min", "max", "labels", "prefill", "commitment"),
-    "sets",
-    "re_rates",
-)
-COMMITMENT_KEYS = ("due", "goal")
-BRANCH_KEYS = ("if", "go")
-OPTION_KEYS = ("value", "label")
+# Which keys each mapping holds: one table (script/keys.py), which the JSON Schema reads too.
+TOP_KEYS = keys.names(keys.TOP)
+RECORD_PART_KEYS = keys.names(keys.RECORD_PART)
+TOP_REQUIRED = keys.required(keys.TOP)
+STEP_KEYS = keys.names(keys.STEP)
+QUESTION_KEYS = keys.names(keys.QUESTION)
+COMMITMENT_KEYS = keys.names(keys.COMMITMENT)
+BRANCH_KEYS = keys.names(keys.BRANCH)
+OPTION_KEYS = keys.names(keys.OPTION)
 # Words of the condition language and the recall prefix cannot name steps.
 RESERVED = frozenset(conditions.KEYWORDS | {"recall"})
 SCALE_DEFAULT = (1, 5)
@@ -76,14 +76,7 @@ ANSWER_KIND = {
     QuestionType.DATE: "date",
     QuestionType.FOLLOW_UP: "str",
 }
-# The keys that only some question types take.
-TYPE_KEYS = {t: frozenset[str]() for t in QuestionType} | {
-    QuestionType.CHOICE: frozenset({"options"}),
-    QuestionType.MULTI: frozenset({"options"}),
-    QuestionType.SCALE: frozenset({"min", "max", "labels", "re_rates"}),
-    QuestionType.NUMBER: frozenset({"min", "max"}),
-    QuestionType.DATE: frozenset({"min", "max"}),
-}
+TYPE_KEYS = keys.TYPE_KEYS  # the keys that only some question types take
 _TYPES = {t.value: t for t in QuestionType}
 _AUDIENCES = {a.value: a for a in Audience}
 _KIND_WORDS = {
@@ -162,10 +155,19 @@ def _load(data: bytes, source: str) -> LoadResult:
     finally:
         if collecting:
             gc.enable()
-    checker.diagnostics.sort(key=lambda d: (d.line, d.col))
+    if checker.included.parts:  # what was said about a part's lines, said of the part
+        checker.diagnostics = [_in_part(d, checker.included) for d in checker.diagnostics]
+        if script is not None:
+            script = includes.placed(script, checker.included)
+    checker.diagnostics.sort(key=lambda d: (d.path != source, d.path, d.line, d.col))
     if checker.has_errors:
         script = None
     return LoadResult(script, checker.diagnostics, checker.script_id)
+
+
+def _in_part(d: Diagnostic, included: includes.Included) -> Diagnostic:
+    path, line, col = included.place(d.line, d.col, d.path)
+    return d if path == d.path else Diagnostic(path, line, col, d.severity, d.message)
 
 
 MAX_STEP_SUGGESTIONS = 20
@@ -230,6 +232,7 @@ class _Checker:
         # Texts that may say `{commitment.text}`: a follow_up step's ask and hint.
         self.follow_up_texts: set[int] = set()
         self.suggestions_left = MAX_STEP_SUGGESTIONS
+        self.included = includes.Included()
 
     # Reporting
     def suggest_step(self, name: str, choices: Iterable[str]) -> str:
@@ -258,6 +261,12 @@ class _Checker:
             self.error(problem.line, problem.col, problem.message)
         if root is None:
             return None
+        self.included = includes.expand(root, self.path, len(data))  # parts spliced in
+        for part in self.included.problems:
+            self.has_errors = True
+            self.diagnostics.append(
+                Diagnostic(part.path, part.line, part.col, "error", clean(part.message))
+            )
         if isinstance(root, Scalar) and root.value is None:
             self.error(1, 1, "the file is empty")
             return None
@@ -293,7 +302,7 @@ class _Checker:
             record=record,
             record_parts=self.record_parts,
             source=self.path,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=hashlib.sha256(data + self.included.data).hexdigest(),
             id_pos=Pos(id_node.line, id_node.col),
             recalls=tuple(sorted(self.recalls, key=lambda r: (r.pos.line, r.pos.col))),
             closes_mentorship=closes,
@@ -364,7 +373,9 @@ class _Checker:
             text_node: Node = item
             private, condition = False, None
             if isinstance(item, Map):
-                fields = self.fields(item, RECORD_PART_KEYS, ("text",), "a record part")
+                fields = self.fields(
+                    item, RECORD_PART_KEYS, keys.required(keys.RECORD_PART), "a record part"
+                )
                 if "text" not in fields:
                     continue
                 text_node = fields["text"]
@@ -469,7 +480,7 @@ class _Checker:
                 node, f"'steps' must be a mapping of step id to step, not {describe(node)}"
             )
             return
-        if not node.pairs:
+        if not node.pairs and not self.included.problems:  # a refused include said why
             self.error_at(node, "'steps' is empty; a script needs at least one step")
         for key, value in node.pairs:
             step_id = key.text
@@ -536,10 +547,10 @@ class _Checker:
             kind = _TYPES[text]
         draft.type = kind
         allowed = TYPE_KEYS[kind]
-        for name in ("options", "min", "max", "labels", "re_rates"):
+        for name in keys.TYPE_ONLY:
             if name in found and name not in allowed:
                 self.error_at(_key(node, name), f"'{name}' does not apply to a {kind} question")
-        if "options" in allowed:
+        if kind in keys.NEEDS_OPTIONS:
             if "options" in found:
                 draft.options = self.options(found["options"])
             else:
@@ -582,7 +593,7 @@ class _Checker:
         if not isinstance(node, Map):
             self.error_at(node, f"'commitment' must be a mapping with 'due', not {describe(node)}")
             return
-        found = self.fields(node, COMMITMENT_KEYS, ("due",), "'commitment'")
+        found = self.fields(node, COMMITMENT_KEYS, keys.required(keys.COMMITMENT), "'commitment'")
         names: dict[str, str] = {}
         for key, value in found.items():
             text = self.text(key, value)
@@ -617,7 +628,7 @@ class _Checker:
 
     def option(self, item: Node) -> Option | None:
         if isinstance(item, Map):
-            found = self.fields(item, OPTION_KEYS, ("value",), "an option")
+            found = self.fields(item, OPTION_KEYS, keys.required(keys.OPTION), "an option")
             value = self.text("value", found.get("value"))
             if value is None:
                 return None
@@ -811,7 +822,7 @@ class _Checker:
                 )
                 draft.bad_target = True
                 continue
-            found = self.fields(item, BRANCH_KEYS, ("go",), "a branch")
+            found = self.fields(item, BRANCH_KEYS, keys.required(keys.BRANCH), "a branch")
             if has_else:
                 self.error_at(item, "this branch is never taken: an earlier branch has no 'if'")
             condition = self.condition(found["if"]) if "if" in found else None
@@ -1088,7 +1099,9 @@ class _Checker:
             )
 
     def build(self, draft: _Draft) -> Step:
-        branches = tuple(Branch(go, cond) for go, cond, _ in draft.branches or ())
+        branches = tuple(
+            Branch(go, cond, Pos(node.line, node.col)) for go, cond, node in draft.branches or ()
+        )
         return Step(
             id=draft.id,
             pos=Pos(draft.key.line, draft.key.col),

@@ -81,6 +81,9 @@ class Pos:
 
     line: int
     col: int
+    # The part file it is in, for a step included from one (script/includes.py); None: the
+    # script's own file.
+    path: str | None = None
 
 
 class Condition(Protocol):
@@ -117,6 +120,8 @@ class Branch:
 
     go: str
     condition: Condition | None = None
+    # Where it was written (the `go`, or the step for an implicit next): for coverage.
+    pos: Pos | None = None
 
 
 @dataclass(frozen=True, slots=True)

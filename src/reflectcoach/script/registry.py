@@ -72,13 +72,19 @@ def script_dirs(extra: Sequence[Path] = ()) -> list[Path]:
 
 
 def script_files(folder: Path) -> list[Path]:
-    """The *.yaml and *.yml files of a directory, sorted; hidden files (editor temps) skipped."""
+    """The *.yaml and *.yml files of a directory, sorted; hidden files (editor temps) and
+    parts that scripts include (`*.part.yaml`, script/includes.py) skipped."""
     try:
         entries = list(folder.iterdir())
     except OSError:
         return []
     return sorted(
-        p for p in entries if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        p
+        for p in entries
+        if p.suffix in SUFFIXES
+        and not p.name.startswith(".")
+        and not p.name.endswith(".part.yaml")
+        and p.is_file()
     )
 
 
@@ -191,7 +197,7 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
             if ref.script == script.id:
                 continue  # the loader checked references to the script's own steps
             target = known.get(ref.script)
-            where = (script.source, ref.pos.line, ref.pos.col)
+            where = (ref.pos.path or script.source, ref.pos.line, ref.pos.col)
             what = "recall" if ref.fills is None else "prefill"
             if target is None:
                 hint = suggest(ref.script, known)
@@ -225,7 +231,7 @@ def _check_re_rates(script: Script, known: Mapping[str, Script]) -> list[Diagnos
         ref = step.re_rates
         if ref is None or ref.script == script.id:
             continue  # the loader checked re-ratings within the script
-        where = (script.source, ref.pos.line, ref.pos.col)
+        where = (ref.pos.path or script.source, ref.pos.line, ref.pos.col)
         target = known.get(ref.script)
         if target is None:
             hint = suggest(ref.script, known)

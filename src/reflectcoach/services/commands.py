@@ -37,10 +37,20 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("resume", "Continue a conversation where it stopped (the latest one in progress by default)."),
     ("review", "Open the app on the review screen."),
+    (
+        "schema",
+        "Print the JSON Schema of the script format, for editors (the YAML language server).",
+    ),
     ("scripts", "List the conversations you can start."),
     ("search", "Full-text search over every question and answer."),
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
     ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
+    (
+        "test",
+        "Run test plans (the built-ins' own by default) and report each failure as "
+        "plan.yaml:line:col; --coverage lists the branches no plan took.",
+    ),
+    ("try", "Try a script while writing it: an unsaved run against a scratch database."),
     (
         "validate",
         "Check script files (or folders of them) and report every problem as file:line:col.",

@@ -63,14 +63,18 @@ def _open_commitments(
 ) -> list[Commitment]:
     """What a `follow_up` step asks about: the mentorship's commitments open when the
     conversation started (on resume: made before it started and open now, or already asked
-    about in it), oldest due first, undated last. A new conversation leaves out those made
-    or followed up today (a check-in before the meeting has asked; the one after need not)."""
+    about in it), oldest due first, undated last. A new conversation leaves out those already
+    followed up today (a check-in before the meeting has asked; the one after need not)."""
     if mentorship is None or not any(s.type is QuestionType.FOLLOW_UP for s in script.questions):
         return []
     found = {
         c.id: c
         for c in store.commitments.all(mentorship=mentorship, statuses=OPEN)
-        if (c.created_at <= started_at if started_at is not None else not _today(c.updated_at))
+        if (
+            c.created_at <= started_at
+            if started_at is not None
+            else c.updated_at == c.created_at or not _today(c.updated_at)
+        )
     }
     for item in store.commitments.by_id(asked):
         found.setdefault(item.id, item)

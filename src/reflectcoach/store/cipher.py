@@ -62,14 +62,20 @@ def salt_of(path: Path) -> bytes | None:
 
 
 def connect(
-    path: Path, key: Key, *, timeout: float, query: str = "", salt: bytes | None = None
+    path: Path,
+    key: Key,
+    *,
+    timeout: float,
+    query: str = "",
+    salt: bytes | None = None,
+    shared: bool = False,
 ) -> sqlite3.Connection:
     """A connection to `path` with `key` applied and checked (WrongPassphrase if it does not
     open the file). `query`: URI parameters such as "?mode=ro". Nothing is written."""
     if salt is None:
         salt = salt_of(path)
     uri = path.resolve().as_uri() + query
-    conn: Any = sqlcipher.connect(uri, uri=True, timeout=timeout)
+    conn: Any = sqlcipher.connect(uri, uri=True, timeout=timeout, check_same_thread=not shared)
     try:
         # SQLCipher's log would print "hmac check failed" on stderr for a wrong passphrase.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -86,10 +92,14 @@ def connect(
     return conn  # type: ignore[no-any-return]
 
 
-def plain_connect(path: Path, *, timeout: float, query: str = "") -> sqlite3.Connection:
+def plain_connect(
+    path: Path, *, timeout: float, query: str = "", shared: bool = False
+) -> sqlite3.Connection:
     """An sqlcipher3 connection without a key: a plaintext file, read for `sqlcipher_export`
     (the whole process then opens it through SQLCipher only: store/rawfile.py)."""
-    conn: Any = sqlcipher.connect(path.resolve().as_uri() + query, uri=True, timeout=timeout)
+    conn: Any = sqlcipher.connect(
+        path.resolve().as_uri() + query, uri=True, timeout=timeout, check_same_thread=not shared
+    )
     conn.execute("PRAGMA cipher_log_level = NONE")
     return conn  # type: ignore[no-any-return]
 

@@ -70,6 +70,7 @@ class Store(Queries):
         busy_timeout: float | None = None,
         key: Key | None = None,
         library: files.Library = "sqlite3",
+        shared: bool = False,
     ) -> Store:
         """`busy_timeout`: how long a write waits for another program's lock before
         DatabaseBusy (default `files.busy_timeout()`); the app's UI thread uses a short one
@@ -77,7 +78,8 @@ class Store(Queries):
         file is created encrypted with it. A plaintext file with a key, an encrypted one
         without, and a wrong key are refused (StoreError), the file untouched. `library`:
         "sqlcipher" reads a plaintext file through SQLCipher's copy of SQLite, for a
-        conversion, so one process never has the file open through two (store/rawfile.py)."""
+        conversion, so one process never has the file open through two (store/rawfile.py).
+        `shared`: one connection for several threads, used one at a time (app/workers.py)."""
         target = Path(path).expanduser()
         notices = files.prepare(target, encrypted=key is not None)
         # Both before our own hold, which would make them say "checked already".
@@ -86,7 +88,7 @@ class Store(Queries):
         inode = rawfile.hold(target)  # from here on, raw reads of the file keep their locks
         try:
             check_file(target, key, library, verify=verify)
-            conn = files.connect(target, busy_timeout, key, library)
+            conn = files.connect(target, busy_timeout, key, library, shared)
         except sqlite3.Error as exc:
             rawfile.release(inode)
             raise translate(target, exc) from exc

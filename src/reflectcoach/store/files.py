@@ -324,21 +324,23 @@ def connect(
     timeout: float | None = None,
     key: Key | None = None,
     library: Library = "sqlite3",
+    shared: bool = False,
 ) -> sqlite3.Connection:
     """An sqlite3 connection with a busy timeout (`busy_timeout()` unless given) and foreign
     keys; nothing written yet. With `key`, an SQLCipher connection with the key checked; with
-    `library="sqlcipher"`, a plaintext file through SQLCipher's SQLite."""
+    `library="sqlcipher"`, a plaintext file through SQLCipher's SQLite. `shared`: usable
+    from any thread, one at a time (the caller serialises: app/workers.py)."""
     seconds = busy_timeout() if timeout is None else timeout
     if key is not None:
         from .cipher import connect as cipher_connect
 
-        conn = cipher_connect(path, key, timeout=seconds)
+        conn = cipher_connect(path, key, timeout=seconds, shared=shared)
     elif library == "sqlcipher":
         from .cipher import plain_connect
 
-        conn = plain_connect(path, timeout=seconds)
+        conn = plain_connect(path, timeout=seconds, shared=shared)
     else:
-        conn = sqlite3.connect(path, timeout=seconds)
+        conn = sqlite3.connect(path, timeout=seconds, check_same_thread=not shared)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")

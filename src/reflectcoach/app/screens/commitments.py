@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from reflectcoach.app.widgets.review_format import cell
+from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
@@ -106,33 +107,28 @@ class CommitmentsScreen(Screen[None]):
 
     # -- reading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="commitments-load")
     def load(self) -> None:
-        from reflectcoach.store import StoreError
         from reflectcoach.store.commitments import OPEN, STATUSES
 
-        try:
-            with self.rc_app.open_store() as store:
-                found = store.commitments.all(
-                    mentorship=self.mentorship or None,
-                    statuses=STATUSES if self.show_all else OPEN,
-                    limit=LIMIT,
-                )
-        except StoreError as problem:
-            self.app.call_from_thread(self._problem, str(problem))
-            return
-        self.app.call_from_thread(self.show, found)
+        mentorship, statuses = self.mentorship or None, STATUSES if self.show_all else OPEN
+        read_in_worker(
+            self,
+            lambda store: store.commitments.all(
+                mentorship=mentorship, statuses=statuses, limit=LIMIT
+            ),
+            self.show,
+            self._problem,
+            group="commitments-load",
+        )
 
-    @work(thread=True, exclusive=True, group="commitments-names")
     def read_names(self) -> None:
-        from reflectcoach.store import StoreError
-
-        try:
-            with self.rc_app.open_store() as store:
-                names = [m.name for m in store.mentorships.all()]
-        except StoreError:
-            return  # the table's own read says what is wrong
-        self.app.call_from_thread(self._names, names)
+        # No failure callback: the table's own read says what is wrong.
+        read_in_worker(
+            self,
+            lambda store: [m.name for m in store.mentorships.all()],
+            self._names,
+            group="commitments-names",
+        )
 
     def _names(self, names: list[str]) -> None:
         if not self.is_attached:
@@ -240,27 +236,22 @@ class CommitmentsScreen(Screen[None]):
         else:
             self.change(commitment_id, status)
 
-    @work(thread=True, group="commitments-change")
     def change(
         self, commitment_id: str, status: str, *, due: str | None = None, reason: str | None = None
     ) -> None:
         import datetime as dt
 
-        from reflectcoach.store import StoreError
-
-        try:
-            with self.rc_app.open_store() as store:
-                changed = store.commitments.set_status(
-                    commitment_id,
-                    status,
-                    due=None if due is None else dt.date.fromisoformat(due),
-                    reason=reason,
-                    source="app",
-                )
-        except StoreError as problem:
-            self.app.call_from_thread(self._problem, str(problem))
-            return
-        self.app.call_from_thread(self._changed, changed)
+        day = None if due is None else dt.date.fromisoformat(due)
+        read_in_worker(
+            self,
+            lambda store: store.commitments.set_status(
+                commitment_id, status, due=day, reason=reason, source="app"
+            ),
+            self._changed,
+            self._problem,
+            group="commitments-change",
+            exclusive=False,
+        )
 
     def _changed(self, item: Commitment) -> None:
         if not self.is_attached or item.id not in self.items:

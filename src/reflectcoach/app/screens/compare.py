@@ -88,7 +88,7 @@ class CompareScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 comparison = compare(store, *self.ids)
         except UserError as problem:
             if not worker.is_cancelled:

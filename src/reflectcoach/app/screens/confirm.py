@@ -103,7 +103,7 @@ def delete_conversation(
         from reflectcoach.store import StoreError
 
         try:
-            with screen.app.open_store() as store:  # type: ignore[attr-defined]
+            with screen.app.worker_store() as store:  # type: ignore[attr-defined]
                 store.delete(row["id"])
         except StoreError as problem:
             screen.app.call_from_thread(

@@ -333,7 +333,7 @@ class ConversationScreen(Screen[None]):
 
     def _renew(self) -> None:
         try:
-            with self.rc_app.open_store() as store:
+            with self.rc_app.worker_store() as store:
                 if store.leases.renew(self.session.id, self.session.lease):
                     return
                 holder = store.leases.holder(self.session.id)

@@ -192,7 +192,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 )
 
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 encrypted = store.encrypted
                 count = write_file(
                     store,

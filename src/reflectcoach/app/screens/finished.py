@@ -124,7 +124,7 @@ class FinishedScreen(Screen[None]):
         from reflectcoach.store.export import write_file
 
         try:
-            with self.rc_app.open_store() as store:
+            with self.rc_app.worker_store() as store:
                 make_dirs(target.path.parent)  # 0700 whatever the umask
                 write_file(store, target.path, target.format, ids=[self.session.id])
         except (OSError, StoreError) as problem:

@@ -314,7 +314,7 @@ class HomeScreen(Screen[None]):
         ]
         data = HomeData(scripts, diagnostics=list(catalog.diagnostics))
         try:
-            with app.open_store() as store:
+            with app.worker_store() as store:
                 data.names = store.mentorships.names()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
                 today = app.today()
@@ -501,7 +501,7 @@ class HomeScreen(Screen[None]):
         from reflectcoach.store import StoreError
 
         try:
-            with self.rc_app.open_store() as store:
+            with self.rc_app.worker_store() as store:
                 store.set_status(conversation_id, "abandoned")
         except StoreError as problem:
             self.app.call_from_thread(

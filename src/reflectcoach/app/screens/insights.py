@@ -163,7 +163,7 @@ class InsightsScreen(Screen[None]):
             scripts = self.app.catalog().scripts
             # A re-rating is plotted with what it re-rates, not listed on its own.
             raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 titles = store.insights.script_titles() if counts else self.titles
                 numeric = [
                     q
@@ -194,7 +194,7 @@ class InsightsScreen(Screen[None]):
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 series = series_for(store, scripts, key)
         except StoreError as problem:
             if not worker.is_cancelled:

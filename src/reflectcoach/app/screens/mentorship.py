@@ -118,7 +118,7 @@ class MentorshipScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 # The timeline first, painted while the ratings are read.
                 view = mentorship_view.load_head(store, self.mentorship_name, self.app.today())
                 if worker.is_cancelled:
@@ -241,7 +241,7 @@ class MentorshipScreen(Screen[None]):
         from reflectcoach.store import StoreError
 
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 found = store.mentorships.reopen(self.mentorship_name)
         except StoreError as problem:
             self.app.call_from_thread(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,6 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
@@ -57,17 +58,14 @@ class RenameMentorshipScreen(ModalScreen[None]):
         self.query_one("#rename-old", Input).focus()
         self.read_names()
 
-    @work(thread=True, exclusive=True, group="rename-names")
     def read_names(self) -> None:
-        from reflectcoach.store import StoreError
-
-        try:
-            with self.rc_app.open_store() as store:
-                names = store.mentorships.names()
-        except StoreError as problem:
-            self.app.call_from_thread(self.show_problem, str(problem))
-            return
-        self.app.call_from_thread(self.got_names, names)
+        read_in_worker(
+            self,
+            lambda store: store.mentorships.names(),
+            self.got_names,
+            self.show_problem,
+            group="rename-names",
+        )
 
     def got_names(self, names: list[str]) -> None:
         self.names = names
@@ -122,17 +120,14 @@ class RenameMentorshipScreen(ModalScreen[None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @work(thread=True, exclusive=True, group="rename")
     def rename(self, old: str, new: str) -> None:
-        from reflectcoach.store import StoreError
-
-        try:
-            with self.rc_app.open_store() as store:
-                done = store.mentorships.rename(old, new)
-        except StoreError as problem:
-            self.app.call_from_thread(self.show_problem, str(problem))
-            return
-        self.app.call_from_thread(self.renamed, done)
+        read_in_worker(
+            self,
+            lambda store: store.mentorships.rename(old, new),
+            self.renamed,
+            self.show_problem,
+            group="rename",
+        )
 
     def renamed(self, done: Renamed) -> None:
         many = "s" if done.moved != 1 else ""

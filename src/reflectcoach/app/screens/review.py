@@ -178,7 +178,7 @@ class ReviewScreen(Screen[None]):
             if worker.is_cancelled:
                 return
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 kwargs = filters.store_kwargs()
                 rows = store.conversations(**kwargs, limit=limit, offset=0)
                 total = len(rows) if len(rows) < limit else store.count(**kwargs)
@@ -240,7 +240,7 @@ class ReviewScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 rows = store.conversations(**filters.store_kwargs(), limit=PAGE_SIZE, offset=offset)
         except StoreError as problem:
             if not worker.is_cancelled:
@@ -265,7 +265,7 @@ class ReviewScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 scripts = list(store.insights.script_titles().items())
                 mentorships = store.mentorships.names()
         except StoreError:

@@ -86,7 +86,7 @@ class TranscriptScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            with self.app.open_store() as store:
+            with self.app.worker_store() as store:
                 row = store.conversation(self.conversation_id)
                 answers = store.answers(self.conversation_id) if row else []
         except StoreError as problem:
