@@ -50,6 +50,8 @@ def drive(store: Store, script_id: str, mentorship: str, answers: dict[Any, Any]
             asked.append(("about", q.commitment))
         key = (q.step.id, q.part) if q.part is not None else q.step.id
         answer = answers.get(key, answers.get(q.step.id, default(q.step)))
+        if isinstance(answer, list):  # one per visit, then the defaults
+            answer = answer.pop(0) if answer else default(q.step)
         if answer is None:
             conv.skip()
         else:
@@ -128,3 +130,30 @@ def test_closing_leaves_nothing_overdue(tmp_path: Path, day) -> None:
             c for c in store.commitments.all(mentorship="Sam") if c.due and c.due < dt.date.today()
         ]
         assert overdue == []
+
+
+def test_talking_points_reach_the_agenda_and_are_marked_after_the_meeting(
+    tmp_path: Path, day
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        store.state.add_point("Sam", "Ask about the budget")
+        store.state.add_point("Sam", "The offsite")
+        # The check-in before the meeting offers the open ones on its agenda.
+        before = session.start(store, builtin("check_in"), "Sam").conversation
+        while (q := before.turn.question) is not None and q.step.id != "agenda":
+            before.answer(default(q.step) if q.step.id != "moment" else "before")
+        assert q is not None
+        assert q.offered == "- Ask about the budget\n- The offsite" and q.prefilled
+        # After it, each is marked discussed or carried forward.
+        running, asked = drive(
+            store,
+            "check_in",
+            "Sam",
+            {"moment": "after", "raised": ["discussed", "carried"]},
+        )
+        assert [a for a in asked if a[0] == "raised"] == [("raised", "status")] * 2
+        open_now = [p.text for p in store.state.points("Sam")]
+        assert open_now == ["The offsite"]
+        record = store.conversation(running.id)["record"]
+        assert "- Ask about the budget: discussed" in record
+        assert "- The offsite: carried forward" in record

@@ -8,6 +8,7 @@ from reflectcoach.cli import (
     history,
     mentorships,
     scripts,
+    thread,
 )
 from reflectcoach.cli.base import main
 
@@ -20,4 +21,5 @@ __all__ = [
     "main",
     "mentorships",
     "scripts",
+    "thread",
 ]

@@ -11,7 +11,7 @@ before the next question is returned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Protocol
@@ -76,6 +76,7 @@ class Journal(Protocol):
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
         sets: Sequence[SetValue] = (),
+        points: Mapping[str, str] | None = None,
     ) -> None: ...
 
 
@@ -141,6 +142,7 @@ class Conversation:
         mentorship: str | None = None,
         follow_ups: Sequence[Pending] = (),
         state: Callable[[str], tuple[Any, str] | None] | None = None,
+        points: Sequence[Pending] = (),
     ) -> None:
         """`state(field)` gives (value, text) of this mentorship's `{mentorship.FIELD}`
         (store/mentorship_state.py). `recall(script_id, step_id)` gives (value, text) from
@@ -150,6 +152,8 @@ class Conversation:
         commitments, which a `follow_up` step asks about, in order."""
         self.script = script
         self.follow_ups = tuple(follow_ups)
+        # The mentorship's open talking points, walked by `about: talking_points` steps.
+        self.points = tuple(points)
         self._following: Pending | None = None  # what `{commitment.text}` is about now
         self._recall = recall
         self._recall_anywhere = recall_anywhere
@@ -253,8 +257,17 @@ class Conversation:
             return self._followed(name)
         return self._latest(name)
 
+    def _pending(self, step: Step) -> tuple[Pending, ...]:
+        """What a follow_up step walks: the open talking points or the open commitments."""
+        return self.points if step.about == followup.POINTS else self.follow_ups
+
     def _followed(self, step_id: str) -> tuple[Any, str] | None:
         """`{follow_up_step}`: what became of each commitment it asked about, in words."""
+        if self.script.steps[step_id].about == followup.POINTS:
+            marked = followup.point_outcomes(self.history, {step_id}, {p.id for p in self.points})
+            if not marked:
+                return None
+            return list(marked.values()), followup.point_lines(marked, self.points)
         found = followup.outcomes(self.history, {step_id}, {c.id for c in self.follow_ups})
         if not found:
             return None
@@ -326,7 +339,12 @@ class Conversation:
 
     def _escaped(self, name: str, before: str) -> str:
         step = self.script.steps.get(name)
-        if step is not None and step.type is QuestionType.FOLLOW_UP and not before.strip():
+        if (
+            step is not None
+            and step.type is QuestionType.FOLLOW_UP
+            and step.about != followup.POINTS
+            and not before.strip()
+        ):
             # A list of its own: each commitment's text escaped where it lands.
             found = followup.outcomes(self.history, {name}, {c.id for c in self.follow_ups})
             return followup.outcome_lines(found, self.follow_ups, markdown=True)
@@ -446,9 +464,9 @@ class Conversation:
         """Store the finished conversation with its record (also used when resuming one
         that was killed between its last answer and this)."""
         if self.journal is not None:
-            follow_ups = {
-                s.id for s in self.script.steps.values() if s.type is QuestionType.FOLLOW_UP
-            }
+            walks = [s for s in self.script.steps.values() if s.type is QuestionType.FOLLOW_UP]
+            follow_ups = {s.id for s in walks if s.about != followup.POINTS}
+            points = {s.id for s in walks if s.about == followup.POINTS}
             self.journal.completed(
                 record=self.record_markdown(),
                 position=self.position,
@@ -459,6 +477,7 @@ class Conversation:
                 ),
                 closes_mentorship=self.script.closes_mentorship,
                 sets=self.sets(),
+                points=followup.point_outcomes(self.history, points, {p.id for p in self.points}),
             )
 
     def made(self) -> list[Made]:
@@ -493,7 +512,15 @@ class Conversation:
         step = self.script.steps.get(step_id)
         if step is None or step.type is not QuestionType.FOLLOW_UP:
             return False
-        return followup.next_part(step_id, self.follow_ups, self.history) is not None
+        return (
+            followup.next_part(
+                step_id,
+                self._pending(step),
+                self.history,
+                points=step.about == followup.POINTS,
+            )
+            is not None
+        )
 
     def _settle(self) -> Turn:
         """Walk through say steps to the next question (or the end), collecting the says."""
@@ -514,7 +541,9 @@ class Conversation:
     def _ask(self, step: Step) -> Question:
         if step.type is not QuestionType.FOLLOW_UP:
             return self._ask_plain(step, (None, None))
-        found = followup.next_part(step.id, self.follow_ups, self.history)
+        found = followup.next_part(
+            step.id, self._pending(step), self.history, points=step.about == followup.POINTS
+        )
         assert found is not None, "a follow_up step is asked only while it has a part left"
         pending, part = found
         self._following = pending

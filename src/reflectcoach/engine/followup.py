@@ -134,16 +134,17 @@ def run(step_id: str, history: Sequence[Part]) -> dict[str, dict[str, Part]]:
 
 
 def next_part(
-    step_id: str, pending: Sequence[Pending], history: Sequence[Part]
+    step_id: str, pending: Sequence[Pending], history: Sequence[Part], *, points: bool = False
 ) -> tuple[Pending, str] | None:
-    """Which commitment and part the follow_up step asks next; None when it is through."""
+    """Which commitment (or talking point) and part the follow_up step asks next; None when
+    it is through. A talking point has one part, its status."""
     answered = run(step_id, history)
     for item in pending:
         parts = answered.get(item.id, {})
         status = parts.get(STATUS)
         if status is None:
             return item, STATUS
-        if status.skipped:
+        if status.skipped or points:
             continue
         if status.value in REASON_ASKS and REASON not in parts:
             return item, REASON
@@ -153,6 +154,15 @@ def next_part(
 
 
 def question_step(step: Step, part: str, status: str | None, *, closing: bool = False) -> Step:
+    if step.about == POINTS:
+        options = tuple(Option(value, templates.parse(label)) for value, label in POINT_OPTIONS)
+        return replace(step, type=QuestionType.CHOICE, options=options)
+    return _commitment_question(step, part, status, closing=closing)
+
+
+def _commitment_question(
+    step: Step, part: str, status: str | None, *, closing: bool = False
+) -> Step:
     """The question asked for `part`, as an ordinary step of a known type with the follow_up
     step's id (its ask rendered by the engine for the status, fixed words otherwise). In a
     conversation that closes the mentorship (`closing`) the new date may be skipped."""
@@ -215,6 +225,14 @@ def iso_date(value: Any) -> str | None:
 
 
 STATUS_WORDS = dict(STATUS_OPTIONS)
+# A follow_up step `about: talking_points` asks one choice per open talking point.
+POINTS = "talking_points"
+POINT_OPTIONS = (
+    ("discussed", "Discussed"),
+    ("carried", "Carry it forward"),
+    ("dropped", "Let it go"),
+)
+POINT_WORDS = {"discussed": "discussed", "carried": "carried forward", "dropped": "let go"}
 
 
 def outcome_lines(
@@ -247,3 +265,28 @@ def outcome_lines(
             extra += ", carried on as my own"
         lines.append(f"- {text}: {words}{extra}")
     return "\n".join(lines)
+
+
+def point_outcomes(history: Sequence[Part], steps: set[str], known: set[str]) -> dict[str, str]:
+    """Talking points walked by `about: talking_points` steps: id -> discussed, carried or
+    dropped (a later answer wins; skipped ones are carried, as nothing changes)."""
+    found: dict[str, str] = {}
+    for entry in history:
+        if (
+            entry.step_id in steps
+            and entry.commitment in known
+            and entry.part == STATUS
+            and not entry.skipped
+            and isinstance(entry.value, str)
+        ):
+            found[entry.commitment] = entry.value
+    return found
+
+
+def point_lines(found: dict[str, str], pending: Sequence[Pending]) -> str:
+    """`{points_step}` in words: `- Ask about the budget: discussed`."""
+    return "\n".join(
+        f"- {' '.join(item.text.split())}: {POINT_WORDS.get(found[item.id], found[item.id])}"
+        for item in pending
+        if item.id in found
+    )

@@ -215,6 +215,7 @@ class _Draft:
     commitment_nodes: list[tuple[str, Node]] = field(default_factory=list)
     re_rates: ReRate | None = None
     sets: str | None = None
+    about: str = "commitments"
 
 
 class _Checker:
@@ -565,6 +566,8 @@ class _Checker:
             self.date_range(draft, found)
         if "sets" in found:
             draft.sets = self.sets(found["sets"], kind)
+        if "about" in found:
+            draft.about = self.about(found["about"], kind)
         if kind is QuestionType.FOLLOW_UP:
             self.follow_up_texts.update(id(t) for t in (draft.ask, draft.hint) if t is not None)
             for name in ("prefill", "commitment"):
@@ -576,6 +579,17 @@ class _Checker:
             else:
                 message = f"'commitment' is for text and long_text questions, not {kind}"
                 self.error_at(_key(node, "commitment"), message)
+
+    def about(self, node: Node, kind: QuestionType) -> str:
+        """`about: commitments | talking_points` on a follow_up step."""
+        text = self.text("about", node)
+        if kind is not QuestionType.FOLLOW_UP:
+            self.error_at(node, "'about' is only for a follow_up step")
+        elif text is not None and text not in ("commitments", "talking_points"):
+            self.error_at(node, f"'about' must be commitments or talking_points, not '{text}'")
+        else:
+            return text or "commitments"
+        return "commitments"
 
     def sets(self, node: Node, kind: QuestionType) -> str | None:
         """`sets: mentorship.FIELD` (script/mentorship_fields.py)."""
@@ -1122,6 +1136,7 @@ class _Checker:
             commitment=draft.commitment,
             re_rates=draft.re_rates,
             sets=draft.sets,
+            about=draft.about,
         )
 
 

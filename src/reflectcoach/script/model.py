@@ -196,6 +196,8 @@ class Step:
     re_rates: ReRate | None = None
     # `sets: mentorship.FIELD`: the field (without its prefix) this answer sets on completion.
     sets: str | None = None
+    # A follow_up step walks the open commitments, or the open talking points.
+    about: str = "commitments"
 
     @property
     def is_question(self) -> bool:

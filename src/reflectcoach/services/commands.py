@@ -9,6 +9,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "abandon",
         "Set a conversation aside: off the resume list, still readable; `resume ID` takes it up.",
     ),
+    (
+        "brief",
+        "One page for the next meeting: the goal as it stands, ratings, open commitments, "
+        "talking points, what was decided last, the next dates and what is overdue.",
+    ),
     ("commitment", "Change what became of a commitment: done, partly, drop, not-yet."),
     (
         "commitments",
@@ -31,6 +36,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("list", "List conversations, newest first."),
     ("mentorship", "The people your conversations are about."),
+    ("note", "Add a talking point to a mentorship: the next check-in offers it on its agenda."),
     (
         "passphrase",
         "Change an encrypted database's passphrase (it is re-encrypted under the new one).",

@@ -51,7 +51,24 @@ def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
         "recall_anywhere": partial(store.recall, mentorship=None),
         "mentorship": mentorship,
         "state": partial(store.state.lookup, mentorship),
+        "points": _open_points(store, mentorship),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A talking point as a follow_up step walks it (engine.followup.Pending)."""
+
+    id: str
+    text: str
+    due: dt.date | None = None
+    goal: str | None = None
+
+
+def _open_points(store: Store, mentorship: str | None) -> list[_Point]:
+    if mentorship is None:
+        return []
+    return [_Point(p.id, p.text) for p in store.state.points(mentorship)]
 
 
 def _open_commitments(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -381,6 +381,7 @@ class ConversationJournal:
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
         sets: Sequence[mentorship_state.SetValue] = (),
+        points: Mapping[str, str] | None = None,
     ) -> None:
         """Finished: stored with its record, the commitments it makes, its follow-ups'
         statuses and the lease given back, all in one transaction. Its mentorship's role is
@@ -421,3 +422,6 @@ class ConversationJournal:
                 mentorship_state.apply(db, found[0], self.conversation_id, sets, now)
                 if closes_mentorship:
                     mentorship_rows.set_closed(db, found[0], now)
+            for point_id, status in (points or {}).items():
+                if status in ("discussed", "dropped"):  # "carried": it stays open
+                    mentorship_state.set_point(db, point_id, status, now)

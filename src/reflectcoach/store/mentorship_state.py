@@ -453,8 +453,8 @@ def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
         return text, text
     if name == "talking_points":
         found = points(db, key)
-        text = "\n".join(f"- {p.text}" for p in found)
-        return ([p.text for p in found] if found else None), text
+        text = "\n".join(f"- {' '.join(p.text.split())}" for p in found)
+        return (text, text) if found else None
     row = db.execute(
         "SELECT name, role, started, status FROM mentorships WHERE mentorship_key = ?", [key]
     ).fetchone()
