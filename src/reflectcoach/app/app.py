@@ -536,6 +536,30 @@ class ReflectCoachApp(App[None]):
             return
         self.push_screen(MentorshipScreen(name))
 
+    def open_brief(self, name: str | None) -> None:
+        """The brief for `name`'s next meeting, or a word on how to choose a mentorship."""
+        from reflectcoach.app.screens.brief import BriefScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(BriefScreen(name))
+
+    def add_note(self, name: str | None) -> None:
+        """A talking point for `name`'s next meeting (the dialog), or a word on choosing."""
+        from reflectcoach.app.screens.note import NoteScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(NoteScreen(name))
+
     def open_commitments(self, mentorship: str | None = None) -> None:
         """The Commitments screen, on one mentorship's (or every one's) open commitments."""
         from reflectcoach.app.screens.commitments import CommitmentsScreen

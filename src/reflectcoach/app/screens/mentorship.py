@@ -41,6 +41,22 @@ class MentorshipScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="mentorship.back", tooltip="Back to where you were"),
         Binding(
+            "b",
+            "brief",
+            "Brief",
+            id="mentorship.brief",
+            tooltip="One page for the next meeting",
+            show=False,  # the footer is full at 80 columns; help lists it
+        ),
+        Binding(
+            "n",
+            "note",
+            "Note",
+            id="mentorship.note",
+            tooltip="A talking point for the next meeting",
+            show=False,
+        ),
+        Binding(
             "space",
             "mark",
             "Mark",
@@ -207,6 +223,16 @@ class MentorshipScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_brief(self) -> None:
+        self.rc_app_open("open_brief")
+
+    def action_note(self) -> None:
+        self.reread = True
+        self.rc_app_open("add_note")
+
+    def rc_app_open(self, what: str) -> None:
+        getattr(self.app, what)(self.mentorship_name)
 
     def action_commitments(self) -> None:
         self.reread = True
