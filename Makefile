@@ -61,7 +61,8 @@ screenshots: $(STAMP)
 clean:
 	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .ruff_cache
 
-# SIGKILLs at random moments of conversations, imports and exports, then every promise checked
+# SIGKILLs at random moments of conversations, imports, exports, commitment status changes,
+# mentorship renames, .ics calendars, drafts, settings (and the keyring), then every promise checked
 # (scripts/crash_harness.py). Minutes, not for CI: `make crash KILLS=500 SEED=2` for more.
 KILLS ?= 200
 SEED ?= 1

@@ -8,7 +8,19 @@
   or just after an answer was sent;
 - import: `reflectcoach import` of a big JSON export into a fresh database, killed after a
   random delay up to its full running time;
-- export: `reflectcoach export --format json -o FILE` over an existing export, killed likewise.
+- export: `reflectcoach export --format json -o FILE` over an existing export, killed likewise;
+- status: `reflectcoach commitment not-yet ID --date ...` or `partly ID --reason ...` on a
+  history with commitments, killed likewise;
+- rename: `reflectcoach mentorship rename OLD NEW` (a new name, or a merge into another one);
+- ics: `reflectcoach commitments --ics FILE` over an existing calendar;
+- draft: a process saving a draft again and again (`Store.save_draft`, what the app's draft
+  worker calls), killed at a random moment;
+- settings: a process saving `settings.json` again and again (`UserSettings.set`);
+- keyring: a process remembering a key in the OS keyring again and again (skipped, and said
+  so, where there is no keyring backend).
+
+After a conversation is killed, half the time `resume ID --plain` must take it at once: a
+killed session never keeps its lease.
 
 After every kill, the database is opened the way reflectcoach opens it (Store.open: the
 write-ahead log check must accept what a crash legitimately leaves) and checked:
@@ -18,7 +30,15 @@ write-ahead log check must accept what a crash legitimately leaves) and checked:
 - import: all or nothing (the conversation count is the count before, or before plus all of
   the file), and the answers are all there for every conversation imported;
 - export: the target holds the old bytes or a complete export (valid JSON, every
-  conversation), never part of one; stray partial files are cleaned by the next export.
+  conversation), never part of one; stray partial files are cleaned by the next export;
+- status: the commitment is as before (status, date, events) or changed once: the new status
+  and date with exactly one more event saying so;
+- rename: all of the old mentorship's conversations and commitments moved or none, none lost,
+  and the mentorship rows are exactly the mentorships the conversations name;
+- ics: the old bytes or a complete calendar (icalendar parses it; one event per open dated
+  commitment);
+- draft, settings, keyring: the value saved last, or the one being saved, never a damaged
+  one (settings.json loads without a problem).
 
 Prints a table: runs per kind, kills, violations (must be 0), elapsed. Exits 1 on a violation.
 The data come from the repo: tests/engine/every_type.yaml and tests/store/history.py.
@@ -47,13 +67,54 @@ sys.path.insert(0, str(ROOT / "src"))
 from store.history import make_history  # noqa: E402
 
 from reflectcoach.store import Store  # noqa: E402
+from reflectcoach.store.commitments import OPEN  # noqa: E402
 
 SCRIPTS = ROOT / "tests" / "engine"
 # every_type's questions on the path these answers take; "" ends the long answer.
 ANSWER_LINES = ["Ana", "2", "Grow as a lead", "", "time, fear", "4", "y", "2.5"]
 # The line (index into ANSWER_LINES) that completes each question's answer.
 ANSWER_ENDS = [0, 1, 3, 4, 5, 6, 7]
-KINDS = ("conversation", "import", "export")
+KINDS = ("conversation", "import", "export", "status", "rename", "ics", "draft", "settings")
+KINDS += ("keyring",)
+TODAY = "2026-12-01"
+
+# Children that save one thing again and again, printing the number of each save once it
+# returned: `i` acknowledged means saves 0..i are done, i+1 may be.
+DRAFT_CHILD = """
+import sys
+from reflectcoach.store import Store
+db, cid, step = sys.argv[1], sys.argv[2], sys.argv[3]
+with Store.open(db) as store:
+    i = 0
+    while True:
+        assert store.drafts.save(cid, seq=0, step_id=step, text=f"draft {i} " + "x" * (i % 700))
+        print(i, flush=True)
+        i += 1
+"""
+SETTINGS_CHILD = """
+import sys
+from pathlib import Path
+from reflectcoach.core.settings import THEME, UserSettings
+settings = UserSettings.load(Path(sys.argv[1]))
+assert settings.problem is None, settings.problem
+i = 0
+while True:
+    assert settings.set(THEME, f"theme {i} " + "y" * (i % 300)) is None
+    print(i, flush=True)
+    i += 1
+"""
+KEYRING_CHILD = """
+import sys
+from pathlib import Path
+from reflectcoach.services import remember
+from reflectcoach.store.key import Key
+db = Path(sys.argv[1])
+i = 0
+while True:
+    assert remember.remember(db, Key.from_hex(f"{i % 256:02x}" * 32), b"s" * 16)
+    print(i, flush=True)
+    i += 1
+"""
 
 
 class Harness:
@@ -117,6 +178,49 @@ class Harness:
             (row,) = store.conversations(limit=None)
             self.reference = [(a["step_id"], a["answer_text"]) for a in store.answers(row["id"])]
         self.export_target.write_text("old bytes, not an export\n")
+        self.setup_commitments()
+
+    def setup_commitments(self) -> None:
+        """A history with commitments (status, rename, ics), a conversation in progress for
+        drafts, a settings file, and how long each command takes, for the kill delays."""
+        self.env["REFLECTCOACH_TODAY"] = TODAY
+        self.commit_db = self.work / "commitments.db"
+        make_history(self.commit_db, conversations=400, answers_per=8, seed=9, commitments=True)
+        with Store.open(self.commit_db) as store:
+            self.commitment_ids = [c.id for c in store.commitments.all(statuses=None)]
+        assert self.commitment_ids, "the history made no commitments"
+        self.ics_target = self.work / "due.ics"
+        self.ics_target.write_text("old bytes, not a calendar\n")
+        timing = self.work / "timing-commitments.db"
+        shutil.copy(self.commit_db, timing)
+        with Store.open(timing) as store:
+            first = store.mentorships.names()[0]
+        for kind, args in (
+            ("status", ("commitment", "partly", self.commitment_ids[0], "--reason", "timing")),
+            ("rename", ("mentorship", "rename", first, "Timing")),
+            ("ics", ("commitments", "--ics", str(self.work / "timing.ics"))),
+        ):
+            started = time.monotonic()
+            subprocess.run(
+                self.command(timing, *args), env=self.env, check=True, capture_output=True,
+            )  # fmt: skip
+            self.durations[kind] = time.monotonic() - started
+        self.renames = 0
+        # Drafts: a conversation whose first question is being asked.
+        self.draft_db = self.work / "drafts.db"
+        from reflectcoach.script.loader import load_file
+        from reflectcoach.services import session
+
+        script = load_file(SCRIPTS / "every_type.yaml").script
+        assert script is not None
+        with Store.open(self.draft_db) as store:
+            running = session.start(store, script, "Sam")
+            self.draft_conversation = running.id
+            self.draft_step = script.first_step
+        self.settings_path = self.work / "config" / "reflectcoach" / "settings.json"
+        from reflectcoach.services import remember
+
+        self.keyring = remember.available()
 
     # -- one run ------------------------------------------------------------------------
 
@@ -205,6 +309,23 @@ class Harness:
                 "conversation",
                 f"{acknowledged} answers acknowledged, stored {stored[:acknowledged]}",
             )
+        if newest is not None and self.rng.random() < 0.5:
+            self.resume_at_once(newest[0])
+
+    def resume_at_once(self, conversation_id: str) -> None:
+        """A killed session keeps no lease: the next one takes the conversation at once."""
+        with Store.open(self.db) as store:
+            row = store.conversation(conversation_id)
+        if row is None or row["status"] != "in_progress":
+            return  # completed before the kill, or discarded as empty
+        done = subprocess.run(
+            self.command(self.db, "resume", conversation_id, "--plain"),
+            input=":quit\n", text=True, env=self.env, capture_output=True, timeout=120,
+        )  # fmt: skip
+        if done.returncode != 0 or "open in another session" in done.stderr:
+            self.violation("conversation", f"resume after the kill refused: {done.stderr[:80]}")
+        else:
+            self.outcomes["conversation: lease taken at once by the next session"] += 1
 
     def importing(self) -> None:
         target = self.work / "import-target.db"
@@ -255,6 +376,201 @@ class Harness:
         if store is not None:
             store.close()
 
+    # -- commitments, mentorships, calendars ----------------------------------------------
+
+    def _commitment(self, store: Store, commitment_id: str) -> tuple[str, str | None, int]:
+        item = store.commitments.get(commitment_id)
+        return (
+            item.status,
+            None if item.due is None else item.due.isoformat(),
+            len(store.commitments.events(commitment_id)),
+        )
+
+    def status(self) -> None:
+        commitment_id = self.rng.choice(self.commitment_ids)
+        with Store.open(self.commit_db) as store:
+            before = self._commitment(store, commitment_id)
+        if self.rng.random() < 0.5:
+            day = f"2027-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"
+            args, wanted = ("not-yet", commitment_id, "--date", day), ("not_yet", day)
+        else:
+            args, wanted = ("partly", commitment_id, "--reason", "r"), ("partly", before[1])
+        process = subprocess.Popen(
+            self.command(self.commit_db, "commitment", *args),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env,
+        )  # fmt: skip
+        time.sleep(self.delay("status"))
+        self.kill(process, "status")
+        store = self.open_checked(self.commit_db, "status")
+        if store is None:
+            return
+        with store:
+            after = self._commitment(store, commitment_id)
+            events = store.commitments.events(commitment_id)
+        if after == before:
+            self.outcomes["status: unchanged"] += 1
+        elif after == (*wanted, before[2] + 1) and events[-1]["to_status"] == wanted[0]:
+            self.outcomes["status: changed, with its event"] += 1
+        else:
+            self.violation("status", f"before {before}, wanted {wanted}, after {after}")
+
+    def _mentorships(self, store: Store) -> tuple[Counter[str], Counter[str], set[str]]:
+        """Conversations and commitments per mentorship key, and the keys with a row."""
+        conversations = Counter(
+            dict(store.db.execute(
+                "SELECT mentorship_key, count(*) FROM conversations "
+                "WHERE mentorship_key IS NOT NULL GROUP BY mentorship_key"
+            ).fetchall())
+        )  # fmt: skip
+        commitments = Counter(
+            dict(store.db.execute(
+                "SELECT mentorship_key, count(*) FROM commitments "
+                "WHERE mentorship_key IS NOT NULL GROUP BY mentorship_key"
+            ).fetchall())
+        )  # fmt: skip
+        rows = {key for (key,) in store.db.execute("SELECT mentorship_key FROM mentorships")}
+        return conversations, commitments, rows
+
+    def rename(self) -> None:
+        from reflectcoach.store.mentorships import mentorship_key
+
+        with Store.open(self.commit_db) as store:
+            names = store.mentorships.names()
+            conversations, commitments, _rows = self._mentorships(store)
+        old = self.rng.choice(names)
+        if len(names) > 2 and self.rng.random() < 0.4:
+            new = self.rng.choice([n for n in names if n != old])  # a merge
+        else:
+            self.renames += 1
+            new = f"Renamed {self.renames}"
+        old_key, new_key = mentorship_key(old), mentorship_key(new)
+        assert old_key is not None and new_key is not None
+        process = subprocess.Popen(
+            self.command(self.commit_db, "mentorship", "rename", old, new),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env,
+        )  # fmt: skip
+        time.sleep(self.delay("rename"))
+        self.kill(process, "rename")
+        store = self.open_checked(self.commit_db, "rename")
+        if store is None:
+            return
+        with store:
+            after, after_commitments, after_rows = self._mentorships(store)
+        moved = Counter(conversations)
+        moved[new_key] += moved.pop(old_key, 0)
+        moved_commitments = Counter(commitments)
+        moved_commitments[new_key] += moved_commitments.pop(old_key, 0)
+        moved, moved_commitments = +moved, +moved_commitments  # drop zero counts
+        if (after, after_commitments) == (conversations, commitments):
+            self.outcomes["rename: nothing moved"] += 1
+        elif (after, after_commitments) == (moved, moved_commitments):
+            self.outcomes["rename: all moved"] += 1
+        else:
+            self.violation("rename", f"{old!r} -> {new!r} moved part of it: {after[old_key]} left")
+        if after_rows != set(after):
+            self.violation("rename", f"mentorship rows {sorted(after_rows ^ set(after))} astray")
+
+    def ics(self) -> None:
+        from icalendar import Calendar
+
+        before = self.ics_target.read_bytes()
+        process = subprocess.Popen(
+            self.command(self.commit_db, "commitments", "--ics", str(self.ics_target)),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env,
+        )  # fmt: skip
+        time.sleep(self.delay("ics"))
+        self.kill(process, "ics")
+        after = self.ics_target.read_bytes()
+        self.outcomes["ics: old bytes kept" if after == before else "ics: new calendar"] += 1
+        if after == before:
+            return
+        with Store.open(self.commit_db) as store:
+            dated = [c for c in store.commitments.all(statuses=OPEN) if c.due is not None]
+        try:
+            events = Calendar.from_ical(after).walk("VEVENT")
+        except ValueError as problem:
+            self.violation("ics", f"the calendar is damaged: {problem}")
+            return
+        if not after.rstrip().endswith(b"END:VCALENDAR") or len(events) != len(dated):
+            self.violation("ics", f"{len(events)} events for {len(dated)} dated commitments")
+
+    # -- drafts, settings, keyring: children saving one thing again and again -------------
+
+    def _saving(self, kind: str, child: str, *args: str) -> int | None:
+        """Start `child`, kill it at a random moment, and return the last save it
+        acknowledged (None: none yet)."""
+        process = subprocess.Popen(
+            [sys.executable, "-c", child, *args],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
+        )  # fmt: skip
+        time.sleep(self.rng.uniform(0.2, 1.2))
+        self.kill(process, kind)
+        assert process.stdout is not None
+        acknowledged = process.stdout.read().split()
+        return int(acknowledged[-1]) if acknowledged else None
+
+    def draft(self) -> None:
+        with Store.open(self.draft_db) as store:
+            before = store.drafts.get(self.draft_conversation, seq=0, step_id=self.draft_step)
+        last = self._saving(
+            "draft", DRAFT_CHILD, str(self.draft_db), self.draft_conversation, self.draft_step
+        )
+        store = self.open_checked(self.draft_db, "draft")
+        if store is None:
+            return
+        with store:
+            after = store.drafts.get(self.draft_conversation, seq=0, step_id=self.draft_step)
+        first = 0 if last is None else last + 1
+        allowed = {f"draft {i} " + "x" * (i % 700) for i in (first - 1, first) if i >= 0}
+        if last is None:
+            allowed.add(before)  # nothing acknowledged: the last run's draft may stand
+        acknowledged = None if last is None else f"draft {last} " + "x" * (last % 700)
+        if after not in allowed:
+            self.violation("draft", f"after save {last} acknowledged: {str(after)[:40]!r}")
+        elif after == acknowledged:
+            self.outcomes["draft: the last acknowledged save"] += 1
+        elif after == before and last is None:
+            self.outcomes["draft: killed before its first save"] += 1
+        else:
+            self.outcomes["draft: the save being made when killed"] += 1
+
+    def settings(self) -> None:
+        from reflectcoach.core.settings import THEME, UserSettings
+
+        before = UserSettings.load(self.settings_path).get(THEME)
+        stale = set(self.settings_path.parent.glob(".settings.json.*.tmp"))  # earlier kills'
+        last = self._saving("settings", SETTINGS_CHILD, str(self.settings_path))
+        loaded = UserSettings.load(self.settings_path)
+        if loaded.problem is not None:
+            self.violation("settings", f"settings.json is damaged: {loaded.problem}")
+            return
+        first = 0 if last is None else last + 1
+        allowed = {f"theme {i} " + "y" * (i % 300) for i in (first - 1, first) if i >= 0}
+        if last is None:
+            allowed.add(before)
+        if loaded.get(THEME) not in allowed:
+            self.violation("settings", f"after save {last}: {str(loaded.get(THEME))[:30]!r}")
+        left = set(self.settings_path.parent.glob(".settings.json.*.tmp"))
+        kept = left & stale  # a killed writer's temp file survived a save that went through
+        if kept and last is not None:
+            self.violation("settings", f"{len(kept)} temp files of killed writers kept")
+        self.outcomes["settings: a killed writer's temp file, removed by the next save"] += len(
+            stale - left
+        )
+
+    def keyring_run(self) -> None:
+        from reflectcoach.services import remember
+
+        db = self.work / "keyring.db"
+        last = self._saving("keyring", KEYRING_CHILD, str(db))
+        found = remember.recall(db)
+        first = 0 if last is None else last + 1
+        allowed = [bytes([i % 256]) * 32 for i in (first - 1, first)]
+        if found is not None and found.raw_for(b"s" * 16) not in allowed:
+            self.violation("keyring", f"after save {last}, another key is remembered")
+        if found is None and last is not None:
+            self.violation("keyring", f"after save {last}, no key is remembered")
+
     def partials(self) -> list[Path]:
         return sorted(self.work.glob(f".{self.export_target.name}.*"))
 
@@ -283,9 +599,12 @@ def main() -> int:
         harness.setup(args.conversations)
         run = {"conversation": harness.conversation, "import": harness.importing}
         run["export"] = harness.export
+        run.update(status=harness.status, rename=harness.rename, ics=harness.ics)
+        run.update(draft=harness.draft, settings=harness.settings, keyring=harness.keyring_run)
+        kinds = [k for k in KINDS if k != "keyring" or harness.keyring]
         # Until enough kills landed: a run whose process finished first counts, kills nothing.
         while sum(harness.kills.values()) < args.kills:
-            kind = rng.choice(KINDS)
+            kind = rng.choice(kinds)
             harness.runs[kind] += 1
             run[kind]()
         harness.finish()
@@ -294,6 +613,9 @@ def main() -> int:
     print(f"crash harness: seed {args.seed}, {args.conversations} conversations of history")
     print(f"{'kind':<14}{'runs':>6}{'kills':>7}")
     for kind in KINDS:
+        if kind == "keyring" and not harness.keyring:
+            print(f"{kind:<14}{'skipped: no keyring backend here':>40}")
+            continue
         print(f"{kind:<14}{harness.runs[kind]:>6}{harness.kills[kind]:>7}")
     total_kills = sum(harness.kills.values())
     print(f"{'total':<14}{sum(harness.runs.values()):>6}{total_kills:>7}")

@@ -84,14 +84,21 @@ async def shoot(db: Path) -> None:
             widget.post_message(widget.Submitted(default(screen.question)))
             await pilot.pause()
             await pilot.pause()
-        app.save_screenshot(str(OUT / "conversation.svg"))
+        shot(app, "conversation.svg")
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.pause()
-        app.save_screenshot(str(OUT / "review.svg"))
+        shot(app, "review.svg")
+
+
+def shot(app, name: str) -> None:
+    """The screen as the app's own Screenshot saves it: without Rich's web font."""
+    from reflectcoach.app.screenshot import offline
+
+    (OUT / name).write_text(offline(app.export_screenshot()), encoding="utf-8")
 
 
 def main() -> int:

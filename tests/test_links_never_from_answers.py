@@ -4,7 +4,9 @@ A script from a shared folder may try to put answers (this conversation's, or re
 others) into an image or link URL; the loader refuses it with line:col, and rendering drops
 such a value even for a template that never went through the loader. Answers themselves are
 escaped so that no GFM viewer links them: checked with markdown-it-py's "gfm-like" preset,
-linkify on, which links more eagerly (bare `example.com`) than GitHub does.
+linkify on, which links more eagerly (bare `example.com`) than GitHub does, and with GitHub's
+own cmark-gfm (PyPI `cmarkgfm`), whose autolink extension links an e-mail address after
+resolving backslash escapes and entities.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from reflectcoach.core.text import markdown_escape
+from reflectcoach.core.text import NO_AUTOLINK, markdown_escape
 from reflectcoach.engine.conversation import Conversation
+from reflectcoach.engine.records import plain_text
 from reflectcoach.script import templates
 from reflectcoach.script.loader import load_text
 
@@ -45,7 +49,8 @@ EXFILTRATING_RECORDS = [
 def links(markdown: str) -> Iterator[Token]:
     def walk(tokens: list[Token]) -> Iterator[Token]:
         for token in tokens:
-            if token.type in ("link_open", "image", "html_inline", "html_block"):
+            linking = token.type in ("link_open", "image", "html_inline", "html_block")
+            if linking and not (token.type == "html_inline" and token.content == NO_AUTOLINK):
                 yield token
             if token.children:
                 yield from walk(token.children)
@@ -168,3 +173,49 @@ def test_no_answer_becomes_a_link_in_a_record(goal: str, why: str) -> None:
     record = conversation.record_markdown()
     assert record is not None
     assert list(links(record)) == [], record
+
+
+def github_html(markdown: str) -> str:
+    """What GitHub renders (cmark-gfm with its extensions: autolink, table, strikethrough)."""
+    return cmarkgfm.github_flavored_markdown_to_html(markdown)
+
+
+def visible(html_text: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]*>", "", html_text))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "a@b.co",
+        "Write to first.last+tag@mail.example.org today",
+        "mailto:a@b.co",
+        "x_y@z.io, or Sam@Example.COM.",
+        "<a@b.co>",
+        "a@b.co\nc@d.org",
+    ],
+)
+@pytest.mark.parametrize("before", PLACES)
+def test_typed_addresses_stay_text_on_github(answer: str, before: str) -> None:
+    answer = answer.replace("\\n", "\n")
+    markdown = before + markdown_escape(answer, before)
+    rendered = github_html(markdown)
+    assert "<a " not in rendered, (markdown, rendered)
+    shown = " ".join(visible(rendered).split())
+    for word in answer.split():
+        assert word in shown, (word, shown)
+    assert list(links(markdown)) == [], markdown  # markdown-it, linkify on, agrees
+    assert NO_AUTOLINK not in plain_text(markdown)  # the plain-text copy reads as typed
+    words = plain_text(markdown).split()
+    assert all(word in words for word in answer.split()), words
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer=ANSWERS, before=st.sampled_from(PLACES))
+def test_no_answer_becomes_a_link_on_github(answer: str, before: str) -> None:
+    markdown = before + markdown_escape(answer, before)
+    rendered = github_html(markdown)
+    assert "<a " not in rendered and "<img" not in rendered, (markdown, rendered)

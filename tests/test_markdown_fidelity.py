@@ -31,7 +31,7 @@ from markdown_it.token import Token
 
 from reflectcoach.cli import main
 from reflectcoach.core.sharing import is_marker
-from reflectcoach.core.text import clean, markdown_escape
+from reflectcoach.core.text import NO_AUTOLINK, clean, markdown_escape
 from reflectcoach.engine.conversation import Conversation
 from reflectcoach.engine.records import demote_headings, plain_text
 from reflectcoach.script.loader import load_file, load_text
@@ -176,6 +176,7 @@ def reader_blocks(markdown: str) -> list[tuple[str, bool]]:
             text = "".join(
                 "\n" if child.type in ("softbreak", "hardbreak") else child.content
                 for child in token.children or []
+                if not _no_autolink(child)  # shows as nothing
             )
             blocks.append((text, opener in ("heading_open", "th_open", "td_open")))
         elif token.type in ("code_block", "fence", "html_block"):
@@ -183,6 +184,11 @@ def reader_blocks(markdown: str) -> list[tuple[str, bool]]:
                 continue  # a just-for-me marker: a comment, which a reader never sees
             blocks.append((token.content, False))
     return blocks
+
+
+def _no_autolink(token: Token) -> bool:
+    """The empty comment that keeps GitHub from linking a typed e-mail address (text.py)."""
+    return token.type == "html_inline" and token.content == NO_AUTOLINK
 
 
 def reader_text(markdown: str) -> str:
@@ -194,7 +200,7 @@ def structure(markdown: str) -> Counter[str]:
 
     def walk(tokens: list[Token]) -> None:
         for token in tokens:
-            if token.type in STRUCTURE:
+            if token.type in STRUCTURE and not _no_autolink(token):
                 counts[token.type] += 1
             walk(token.children or [])
 

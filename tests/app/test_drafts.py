@@ -297,6 +297,9 @@ async def test_the_scripts_warning_shows_above_the_question_in_words(
     broken.mkdir()
     (broken / "bad.yaml").write_text("id: bad\nsteps: [\n", encoding="utf-8")
     app = ReflectCoachApp(db_path=db_path, script_dirs=[fixture_dir, broken], start="every_type")
+    # A notice lasts NOTIFICATION_TIMEOUT seconds of the clock: on a loaded machine the answers
+    # below took longer than that, and the notice was gone. Time is not what this tests.
+    app.NOTIFICATION_TIMEOUT = 3600
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         d = drive(pilot)
         await d.settle()

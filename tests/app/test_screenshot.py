@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -87,3 +88,30 @@ def test_file_names_have_no_awkward_characters() -> None:
 
     name = screenshot.file_name("a/b:c", dt.datetime(2026, 3, 14, 9, 30, 5))
     assert name == "a_b_c 2026-03-14 09_30_05.svg"
+
+
+WEB = re.compile(r"""(?:https?:)?//(?!www\.w3\.org/)[^\s"'<>)]+""")
+
+
+async def test_a_screenshot_loads_nothing_from_the_web(fixture_app, drive, home) -> None:
+    """Rich's template fetched Fira Code from a CDN when the SVG was opened."""
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await take(pilot, drive)
+        [saved] = svgs(home / "Downloads")
+        svg = saved.read_text(encoding="utf-8")
+        assert WEB.findall(svg) == []
+        assert 'url("' not in svg  # clip paths are url(#...), local
+        assert 'font-family: "Fira Code"' in svg and 'local("FiraCode-Regular")' in svg
+
+
+def test_offline_leaves_typed_addresses_on_screen_alone() -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><!-- Generated with Rich https://x.io -->'
+        '<style>src: local("F"),\n   url("https://cdn/x.woff2") format("woff2");</style>'
+        "<text>https://typed.example</text></svg>"
+    )
+    assert screenshot.offline(svg) == (
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>src: local("F");</style>'
+        "<text>https://typed.example</text></svg>"
+    )

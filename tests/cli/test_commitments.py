@@ -199,3 +199,30 @@ def test_search_finds_commitments_labelled_as_such(planned: Path) -> None:
     assert out[start + 1] == "  C: Read the book"
     assert out[start + 2] == "  G: Grow as a lead"
     assert "A: Read the book" in result.stdout  # the answer it came from, found as before
+
+
+def test_the_last_day_there_is_still_makes_a_calendar(planned: Path) -> None:
+    """9999-12-31 can be typed; the day after it cannot be written, so the event says one day
+    by having no end (RFC 5545 3.6.1: an all-day DTSTART alone lasts one day)."""
+    known = ids(planned)
+    far = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", "9999-12-31")
+    assert far.returncode == 0, far.stderr
+    target = planned / "due.ics"
+    result = run(planned, "commitments", "--ics", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "unexpected problem" not in result.stderr
+    calendar = Calendar.from_ical(target.read_bytes())
+    last = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Call Ana")
+    assert last.decoded("dtstart") == dt.date(9999, 12, 31)
+    assert "dtend" not in last and "duration" not in last
+    other = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Read the book")
+    assert other.decoded("dtend") - other.decoded("dtstart") == dt.timedelta(days=1)
+
+
+def test_a_new_date_of_thousands_of_digits_is_too_far(planned: Path) -> None:
+    known = ids(planned)
+    huge = "in " + "9" * 5000 + " days"
+    result = run(planned, "commitment", "not-yet", known["Call Ana"], "--date", huge)
+    assert result.returncode == 1
+    assert "too far" in result.stderr and "unexpected problem" not in result.stderr
+    assert stored(planned)["Call Ana"] == ("open", dt.date(2026, 12, 4))

@@ -88,3 +88,28 @@ def test_an_unusable_locale_falls_back_to_english(monkeypatch) -> None:
         assert readable(dt.date(2026, 12, 4)) == "Friday 4 December 2026"
     finally:
         locale.setlocale(locale.LC_TIME, before)
+
+
+def test_thousands_of_digits_are_too_far_and_the_conversation_goes_on(tmp_path: Path) -> None:
+    huge = "in " + "9" * 5000 + " days"
+    result = run(tmp_path, "Ask Sam", huge, "friday", "", "")
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "too far" in result.stdout and "unexpected problem" not in result.stderr
+    _, given = answers(tmp_path)
+    assert given["next_date"]["value"] == "2026-12-04"
+
+
+def test_a_bound_of_thousands_of_digits_is_a_located_error(tmp_path: Path) -> None:
+    script = tmp_path / "far.yaml"
+    script.write_text(DATES.read_text().replace("max: in 3 months", f"max: in {'9' * 5000} days"))
+    result = subprocess.run(
+        [sys.executable, "-m", "reflectcoach", "validate", str(script)],
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path),
+        timeout=60,
+    )
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert f"{script}:15:10: error: 'max': That is too far ahead" in out
+    assert "internal error" not in out

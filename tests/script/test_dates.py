@@ -177,3 +177,50 @@ def test_end_of_month_is_the_last_day_of_the_month(today: dt.date) -> None:
     last = parse_date("end of month", today)
     assert (last.year, last.month) == (today.year, today.month)
     assert (last + dt.timedelta(days=1)).day == 1
+
+
+@pytest.mark.parametrize(
+    "digits",
+    ["9" * 5000, "1" + "0" * 4400, "0" * 6000 + "1", "9" * 20],
+    ids=["5000 nines", "10^4400", "one after 6000 zeros", "20 nines"],
+)
+def test_thousands_of_digits_are_too_far_not_a_crash(digits: str) -> None:
+    for unit in ("days", "weeks", "months"):
+        text = f"in {digits} {unit}"
+        if digits.lstrip("0") == "1":
+            assert parse_date(text, TUESDAY) > TUESDAY
+            assert parse_offset(text).count == 1
+            continue
+        with pytest.raises(DateError, match="too far"):
+            parse_date(text, TUESDAY)
+        with pytest.raises(DateError, match="too far"):
+            parse_offset(text)
+
+
+counted = st.builds(
+    "in {} {}".format,
+    st.one_of(
+        st.integers(min_value=0, max_value=10**6).map(str),
+        st.from_regex(r"\A0*[0-9]+\Z"),
+        st.integers(min_value=4000, max_value=9000).map(lambda n: "9" * n),
+    ),
+    st.sampled_from(["day", "days", "week", "weeks", "month", "months"]),
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.one_of(counted, st.text(max_size=40), st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")),
+    st.dates(),
+)
+def test_parse_date_only_ever_raises_date_error(text: str, today: dt.date) -> None:
+    """Over every day there is (date.min to date.max), typed words, counts of any length
+    and ISO-looking strings: a date or a DateError with a message, nothing else."""
+    try:
+        parse_date(text, today)
+    except DateError as err:
+        assert err.message
+    try:
+        resolve(parse_offset(text), today)
+    except DateError as err:
+        assert err.message

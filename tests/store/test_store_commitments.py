@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,61 @@ def test_a_follow_up_stored_and_resumed_always_matches_the_engine(tmp_path_facto
             conv.history, {"last_time"}, {c.id for c in conv.follow_ups})}  # fmt: skip
         for item in store.commitments.by_id(said):
             assert item.status == said[item.id]
+
+
+def _huge_seq(data: dict) -> None:
+    data["commitments"][0]["seq"] = 2**70
+
+
+def _orphan_event(data: dict) -> None:
+    data["commitment_events"][0]["commitment_id"] = "abcdefabcdef"
+
+
+def _missing_conversation(data: dict) -> None:
+    data["commitments"][1]["conversation_id"] = "ffffffffffff"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (_huge_seq, "commitment 1: 'seq' must be a whole number, 0 or more"),
+        (_orphan_event, "commitment event 1: its commitment abcdefabcdef is not in the file"),
+        (
+            _missing_conversation,
+            "commitment 2: the conversation that made it, ffffffffffff, is neither in the "
+            "file nor in this database",
+        ),
+    ],
+    ids=["seq 2**70", "orphan event", "missing conversation"],
+)
+def test_commitments_that_cannot_be_stored_or_point_nowhere_import_nothing(
+    fresh_store: Store, tmp_path: Path, spoil, message: str
+) -> None:
+    plan(fresh_store, "Sam")
+    out = io.StringIO()
+    write_json(fresh_store, out)
+    data = json.loads(out.getvalue())
+    spoil(data)
+    with Store.open(tmp_path / "other.db") as other:
+        with pytest.raises(StoreError, match=re.escape(message)) as raised:
+            import_json(other, io.StringIO(json.dumps(data)))
+        assert "Nothing was imported" in str(raised.value)
+        assert other.count() == 0 and other.commitments.all(statuses=None) == []
+        assert other.commitments.events() == []
+
+
+def test_a_commitment_of_a_conversation_already_here_imports(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """An export of the commitments part alone (its conversation imported before) is fine."""
+    plan(fresh_store, "Sam")
+    out = io.StringIO()
+    write_json(fresh_store, out)
+    data = json.loads(out.getvalue())
+    with Store.open(tmp_path / "other.db") as other:
+        alone = {**data, "commitments": [], "commitment_events": []}
+        import_json(other, io.StringIO(json.dumps(alone)))
+        assert other.commitments.all(statuses=None) == []
+        part = {**data, "conversations": [], "mentorships": []}
+        assert import_json(other, io.StringIO(json.dumps(part))) == (0, 0)
+        assert len(other.commitments.all(statuses=None)) == 2

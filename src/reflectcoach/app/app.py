@@ -314,7 +314,9 @@ class ReflectCoachApp(App[None]):
         name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
         folder = Path(path).expanduser() if path else None
         try:
-            written = screenshot.save(self.export_screenshot(), name, folder)
+            # Without Rich's web font: opening it fetches nothing (screenshot.offline).
+            svg = screenshot.offline(self.export_screenshot())
+            written = screenshot.save(svg, name, folder)
         except OSError as problem:
             where = folder or screenshot.downloads_dir()
             self.notify(
@@ -385,7 +387,7 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
-                running = session.start(store, script, mentorship)
+                running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
             return
@@ -559,6 +561,12 @@ class ReflectCoachApp(App[None]):
             )
             return
         self.push_screen(NoteScreen(name))
+
+    def open_partner(self, name: str) -> None:
+        """The Partner screen of the mentorship `name`: sharing with the other person."""
+        from reflectcoach.app.screens.partner import PartnerScreen
+
+        self.push_screen(PartnerScreen(name))
 
     def open_commitments(self, mentorship: str | None = None) -> None:
         """The Commitments screen, on one mentorship's (or every one's) open commitments."""

@@ -10,11 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from reflectcoach.core import paths
 
 MAX_TRIES = 100  # names -2, -3, ... when two screenshots land in the same second
+
+# Rich's SVG template loads Fira Code from a CDN (`src: local(...), url("https://...")`): a
+# screenshot of someone's answers, opened in a browser, would tell that server so. The font
+# is used when installed (`local`), else the template's monospace fallback.
+_WEB_FONT = re.compile(r',\s*url\("[^"]*"\)\s*format\("[^"]*"\)')
+_GENERATOR = re.compile(r"<!-- Generated with Rich [^>]*-->\n?")
+
+
+def offline(svg: str) -> str:
+    """`svg` (Textual's export_screenshot) without a reference to anything on the web."""
+    head, marker, body = svg.partition("</style>")  # only the template's own style part
+    if not marker:
+        return svg
+    return _GENERATOR.sub("", _WEB_FONT.sub("", head), count=1) + marker + body
 
 
 def downloads_dir() -> Path:

@@ -27,10 +27,16 @@ def start(settings: Settings, script: str, mentorship: str | None, plain: bool) 
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         open_app(settings, start=chosen.id, mentorship=mentorship)
         return
+    from functools import partial
+
+    from reflectcoach.script.registry import load_one
     from reflectcoach.services import session
 
     with settings.store() as store:
-        running = session.start(store, chosen, mentorship)
+        dirs = settings.script_dirs()
+        # The other scripts, found by id when one of their answers is reused (privacy.py).
+        others = partial(load_one, dirs=dirs)
+        running = session.start(store, chosen, mentorship, catalog=others)
         sys.exit(run_plain(store, running, resumed=False))
 
 

@@ -41,6 +41,16 @@ def _remember(db: Path, key: Key) -> None:
         click.echo("No keyring is available here: the passphrase will be asked.", err=True)
 
 
+def _clear_leftover(settings: Settings) -> None:
+    """First of all: the copy a killed conversion left beside the database (after a killed
+    `decrypt`, every answer in plaintext) goes, whatever this command then does."""
+    from reflectcoach.store.leftover import remove_stale
+
+    removed = remove_stale(settings.db_path.expanduser())
+    if removed is not None:
+        click.echo(clean(removed), err=True)
+
+
 def _need_plaintext(settings: Settings) -> None:
     from reflectcoach.store.files import looks_encrypted
 
@@ -60,6 +70,7 @@ def encrypt(settings: Settings, remember: bool) -> None:
     from reflectcoach.services import passphrase
     from reflectcoach.store.convert import convert
 
+    _clear_leftover(settings)
     _need_plaintext(settings)
     text = passphrase.given(settings.passphrase_fd)
     key = passphrase.new_key() if text is None else passphrase.Key.from_passphrase(text)
@@ -81,6 +92,7 @@ def decrypt(settings: Settings) -> None:
     from reflectcoach.services import remember
     from reflectcoach.store.convert import convert
 
+    _clear_leftover(settings)
     key = settings.key()
     if key is None:
         fail(f"{settings.db_path} is not encrypted: there is nothing to decrypt.")
@@ -114,6 +126,7 @@ def change_passphrase(
     from reflectcoach.services import remember as keyring
     from reflectcoach.store.convert import convert
 
+    _clear_leftover(settings)
     old = settings.key()
     if old is None:
         fail(f"{settings.db_path} is not encrypted: use `reflectcoach encrypt`.")

@@ -16,12 +16,14 @@ the answer that was not saved.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import shutil
+import signal
 import textwrap
-import time
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from reflectcoach.core import clock
@@ -52,6 +54,21 @@ COMMANDS = (
 # Where a wrapped line's continuation starts: under the text after an indent and a list marker
 # ("  1) ", "- ", "[3/12] "), so options and questions stay readable.
 _HANGING = re.compile(r"\s*(?:\d+\)\s+|[-*]\s+|\[\d+/\d+\]\s+|>\s+)?")
+
+
+@contextlib.contextmanager
+def _ctrl_c() -> Iterator[threading.Event]:
+    """Within the block, SIGINT sets the event instead of raising KeyboardInterrupt (in the
+    main thread; elsewhere signals cannot be handled, and the event is never set)."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def wrap(text: str, width: int) -> str:
@@ -191,31 +208,38 @@ class PlainRunner:
     def write(self, action: Callable[[], Turn], what: str) -> Turn | int:
         """Run an engine action (it writes one transaction), waiting for the database as
         long as another program holds its write lock. `what` says, for the person, what the
-        action saves. A Turn when it is written, else the exit code."""
+        action saves. A Turn when it is written, else the exit code.
+
+        Ctrl+C only sets a flag meanwhile (`_ctrl_c`), read between two tries: a
+        KeyboardInterrupt raised wherever the interpreter happens to be would often land in a
+        finalizer of a failed try (a closed generator, a `__del__`), where Python prints it as
+        "ignored" and drops it, and the wait went on for ever. A try in progress finishes
+        (at most the busy timeout); an answer that went through is kept, then Ctrl+C is
+        handled as anywhere else."""
         waiting = False
-        # One handler around the whole loop: Ctrl+C may land anywhere in it, between two
-        # tries as well as inside one (a try rolls back whatever it had begun).
-        try:
+        with _ctrl_c() as stop:
             while True:
                 try:
                     turn = self._attempt(action)
                 except DatabaseBusy:
+                    if stop.is_set():  # during this try's own wait
+                        return self.stopped_waiting(what)
                     if not waiting:
                         waiting = True
                         self.say(WAITING)
                         self.stdout.flush()
-                    time.sleep(RETRY_PAUSE_S)
+                    if stop.wait(RETRY_PAUSE_S):
+                        return self.stopped_waiting(what)
                     continue
                 except LeaseLost as lost:
                     self.lost(lost, what)
                     return EXIT_LEASE_LOST
                 if waiting:
                     self.say("The database is free again: saved.")
-                return turn
-        except KeyboardInterrupt:
-            if not waiting:
-                raise  # not waiting: as any Ctrl+C (the CLI says what is kept)
-            return self.stopped_waiting(what)
+                break
+        if stop.is_set():
+            raise KeyboardInterrupt  # after the write: as any Ctrl+C (the CLI says all is kept)
+        return turn
 
     def _attempt(self, action: Callable[[], Turn]) -> Turn:
         conversation = self.conversation

@@ -41,6 +41,11 @@ def make_dirs(folder: Path) -> list[Path]:
 def write_private(path: Path, text: str) -> None:
     """Replace `path` with `text`, readable by its owner only, all at once (fsynced, renamed
     into place). Missing folders are made (0700). Raises OSError with no temp file left."""
+    write_private_bytes(path, text.encode("utf-8"))
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """`write_private` for bytes (a share bundle)."""
     make_dirs(path.parent)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -51,12 +56,41 @@ def write_private(path: Path, text: str) -> None:
         temp.unlink()
         fd = os.open(temp, flags, FILE_MODE)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fp:
+        with os.fdopen(fd, "wb") as fp:
             os.fchmod(fp.fileno(), FILE_MODE)  # whatever the umask
-            fp.write(text)
+            fp.write(data)
             fp.flush()
             os.fsync(fp.fileno())
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    _remove_stale_temps(path)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files of `path` that a killed writer left (`.NAME.PID.tmp`, PID gone): never
+    read, only removed, so a folder does not fill with them (make crash counts them)."""
+    prefix = f".{path.name}."
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix) : -len(".tmp")]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(path.parent / name)
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True

@@ -6,6 +6,8 @@ for its owner only (0600) and atomically: a new temp file beside it (O_CREAT | O
 O_NOFOLLOW, so nothing already there is followed or reused) and then `os.replace`, so a
 crash leaves the old file or the new one, never half of one.
 
+It is read without blocking or following links: a named pipe, a device or a symbolic link
+at its place is not settings. JSON nested deeper than MAX_DEPTH is refused before parsing.
 A file that cannot be read as settings is reported once (`problem`) and ignored: the defaults
 are used and the file is left exactly as it is, so whatever the person wrote there can still
 be mended. Changes are then kept for this run only. Nothing here raises on a bad file or a
@@ -17,6 +19,8 @@ Standard library only (and platformdirs, through `paths`): the CLI and the app b
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from reflectcoach.core import paths
@@ -25,6 +29,9 @@ from reflectcoach.core.private import write_private
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # far more than a few names; a bigger file is not ours
 MAX_VALUE = 4096  # a theme name, a mentorship or a folder path fits with room to spare
+MAX_DEPTH = 32  # settings are flat; the json module recurses once per level
+# Never blocks (a named pipe with no writer would wait for one) and never follows a link.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
 
 THEME = "theme"
 MENTORSHIP = "mentorship"
@@ -63,17 +70,20 @@ class UserSettings:
         if path is None:
             return cls()
         try:
-            with path.open("rb") as fp:
-                raw = fp.read(MAX_BYTES + 1)
+            raw = _read(path)
         except FileNotFoundError:
             return cls(path)
         except OSError as error:
             return cls(path, problem=_damaged(path, error.strerror or str(error)))
+        except _NotSettings as why:
+            return cls(path, problem=_damaged(path, str(why)))
         if len(raw) > MAX_BYTES:
             return cls(path, problem=_damaged(path, f"it is larger than {MAX_BYTES:,} bytes"))
+        if _depth(raw) > MAX_DEPTH:
+            return cls(path, problem=_damaged(path, f"it nests deeper than {MAX_DEPTH} levels"))
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
             return cls(path, problem=_damaged(path, f"it is not valid JSON ({error})"))
         if not isinstance(data, dict):
             return cls(path, problem=_damaged(path, "it is not a JSON object"))
@@ -116,6 +126,55 @@ class UserSettings:
         except OSError as error:
             return f"Could not save the settings to {self.path}: {error.strerror or error}."
         return None
+
+
+class _NotSettings(Exception):
+    """What is at the path cannot be a settings file; str() says why."""
+
+
+def _read(path: Path) -> bytes:
+    """At most MAX_BYTES + 1 bytes of the regular file at `path`, opened without blocking or
+    following a link (a FIFO, a device or a link is refused, not read)."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        if os.path.islink(path):
+            raise _NotSettings("it is a symbolic link, which is never followed") from None
+        raise error
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotSettings("it is not a regular file")
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, left)):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _depth(raw: bytes) -> int:
+    """How deep the JSON arrays and objects in `raw` nest (brackets inside strings are text);
+    one pass, no recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def _damaged(path: Path, why: str) -> str:

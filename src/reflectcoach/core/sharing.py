@@ -12,6 +12,10 @@ from __future__ import annotations
 
 OPEN = "<!-- just for me -->"
 CLOSE = "<!-- end of just for me -->"
+# What a part that may be shared shows where another conversation's just-for-me answer would
+# be (recalled or offered by a prefill; script/privacy.py). In the record as stored, so no
+# copy, export or screen can show more.
+KEPT_PRIVATE = "(kept private)"
 
 
 def mark(text: str) -> str:

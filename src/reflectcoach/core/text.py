@@ -76,8 +76,15 @@ _SPACE = frozenset((" ", "\t", "\n"))
 # link a mentor might click.
 _LABEL_AHEAD = re.compile(r"[^\W_]{2,}")
 _MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
-# Every character `_escape_inline` may put a backslash before.
-_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.]")
+# An e-mail address GitHub's renderer links whatever its escapes: cmark-gfm's autolink
+# extension looks for `local@domain` in the text once escapes and entities are resolved
+# (`a@b\.co`, `a\@b.co`, `a&#64;b.co` are all linked). An empty HTML comment between the
+# local part and the "@" splits that text in two and shows as nothing (GitHub, Textual's
+# Markdown, markdown-it); `records.inline_text` drops it from plain text.
+NO_AUTOLINK = "<!---->"
+_LOCAL_PART = frozenset("._+-")
+# Every character `_escape_inline` may put a backslash (or NO_AUTOLINK) before.
+_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.@]")
 
 
 def markdown_escape(text: str, before: str = "") -> str:
@@ -204,6 +211,16 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
             found = _INLINE_CANDIDATE.search(text, end)
             continue
         right = text[i + 1] if i + 1 < n else following
+        if char == "@":
+            left = text[i - 1] if i else previous
+            if (left is None or left.isalnum() or left in _LOCAL_PART) and (
+                right is None or right.isalnum()
+            ):
+                out.append(text[copied:i])
+                out.append(NO_AUTOLINK)
+                copied = i
+            found = _INLINE_CANDIDATE.search(text, i + 1)
+            continue
         if (
             char in _ALWAYS
             or (char == "\\" and (right is None or right == "\n" or right in _ASCII_PUNCTUATION))

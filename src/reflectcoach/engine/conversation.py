@@ -35,7 +35,9 @@ from reflectcoach.script.model import (
     Script,
     Step,
     Template,
+    parse_recall,
 )
+from reflectcoach.script.privacy import IsPrivate
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
 
@@ -141,15 +143,19 @@ class Conversation:
         recall_anywhere: Recall | None = None,
         mentorship: str | None = None,
         follow_ups: Sequence[Pending] = (),
+        private: IsPrivate | None = None,
         state: Callable[[str], tuple[Any, str] | None] | None = None,
         points: Sequence[Pending] = (),
     ) -> None:
-        """`state(field)` gives (value, text) of this mentorship's `{mentorship.FIELD}`
-        (store/mentorship_state.py). `recall(script_id, step_id)` gives (value, text) from
-        this mentorship's latest completed conversation of that script; `recall_anywhere`
-        the same from any mentorship; `mentorship` is the name the conversation is about.
-        They only feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
-        commitments, which a `follow_up` step asks about, in order."""
+        """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
+        completed conversation of that script; `recall_anywhere` the same from any
+        mentorship; `mentorship` is the name the conversation is about. All three only
+        feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
+        commitments, which a `follow_up` step asks about, in order. `private(script_id,
+        step_id)`: whether that answer is just for me (script/privacy.py; without it, only
+        this script's own steps are known). `state(field)` gives (value, text) of this
+        mentorship's `{mentorship.FIELD}` (store/mentorship_state.py); `points` are its open
+        talking points, which an `about: talking_points` follow_up step walks."""
         self.script = script
         self.follow_ups = tuple(follow_ups)
         # The mentorship's open talking points, walked by `about: talking_points` steps.
@@ -157,6 +163,7 @@ class Conversation:
         self._following: Pending | None = None  # what `{commitment.text}` is about now
         self._recall = recall
         self._recall_anywhere = recall_anywhere
+        self._private = private
         self.mentorship = mentorship
         self._recall_cache: dict[str, tuple[Any, str] | None] = {}
         self._state = state
@@ -303,29 +310,68 @@ class Conversation:
         """The script's record with this conversation's answers as typed, inside the script's
         Markdown; lines whose answers are all empty (skipped, or on another branch) are left
         out, and so are headings left with nothing under them. To read or paste,
-        `record_markdown` or `record_plain`."""
-        return self._record_from(lambda part: part.render_filled(self.lookup_text))
+        `record_markdown` or `record_plain`. Another conversation's just-for-me answer shows
+        only in just-for-me parts (`sharing.KEPT_PRIVATE` elsewhere)."""
+        return self._record_from(
+            lambda part, shared: part.render_filled(self._record_lookup(shared))
+        )
 
     def record_markdown(self) -> str | None:
         """The record as Markdown (what is stored): each answer escaped for the place it
         lands, so that it renders exactly as typed; just-for-me parts between their markers."""
         return self._record_from(
-            lambda part: part.render_placed(self._escaped, drop_empty_lines=True)
+            lambda part, shared: part.render_placed(
+                lambda name, before: self._placed(name, before, self._record_lookup(shared)),
+                drop_empty_lines=True,
+            )
         )
 
-    def _record_from(self, render: Callable[[Any], str]) -> str | None:
+    def _record_from(self, render: Callable[[Any, bool], str]) -> str | None:
         record = self.script.record
         if record is None:
             return None
         if not self.script.record_parts:
-            return drop_empty_sections(render(record))
+            return drop_empty_sections(render(record, True))
         pieces = []
         for part in self.script.record_parts:
             if part.condition is not None and not part.condition.evaluate(self.lookup_value):
                 continue
-            text = render(part.template)
+            text = render(part.template, not part.private)
             pieces.append(sharing.mark(text) if part.private else text)
         return drop_empty_sections(join_parts(pieces))
+
+    def _record_lookup(self, shared: bool) -> Callable[[str], str]:
+        """`lookup_text` for a record part; in one that may be shared, a just-for-me answer
+        of another conversation (or one offered from it and kept) as `KEPT_PRIVATE`."""
+        if not shared:
+            return self.lookup_text
+
+        def lookup(name: str) -> str:
+            text = self.lookup_text(name)
+            if text and self._kept_private(name):
+                return sharing.KEPT_PRIVATE
+            return text
+
+        return lookup
+
+    def _is_private(self, script_id: str, step_id: str) -> bool:
+        if self._private is not None:
+            return self._private(script_id, step_id)
+        return script_id == self.script.id and step_id in self.script.private_steps
+
+    def _kept_private(self, name: str) -> bool:
+        """Whether the answer `name` stands for must stay out of shared parts: a recall of a
+        just-for-me step, or a step of this conversation whose answer is what a prefill
+        offered from one (kept with Enter, or typed the same)."""
+        recall = parse_recall(name)
+        if recall is not None:
+            return self._is_private(*recall)
+        step = self.script.steps.get(name)
+        latest = self._latest(name)
+        if step is None or not step.prefill or latest is None:
+            return False
+        offer = self._offer(step, self._option_labels(step))
+        return offer is not None and offer[1] and offer[0] == latest[0]
 
     def record_plain(self) -> str | None:
         """The whole record as plain text, just-for-me parts included: to read."""
@@ -338,17 +384,19 @@ class Conversation:
         return None if markdown is None else share_text(markdown)
 
     def _escaped(self, name: str, before: str) -> str:
+        return self._placed(name, before, self.lookup_text)
+
+    def _placed(self, name: str, before: str, lookup: Callable[[str], str]) -> str:
+        """An answer escaped where it lands; a follow_up step's outcomes at the start of a
+        line are a Markdown list of their own, each item's words escaped."""
         step = self.script.steps.get(name)
-        if (
-            step is not None
-            and step.type is QuestionType.FOLLOW_UP
-            and step.about != followup.POINTS
-            and not before.strip()
-        ):
-            # A list of its own: each commitment's text escaped where it lands.
+        if step is not None and step.type is QuestionType.FOLLOW_UP and not before.strip():
+            if step.about == followup.POINTS:
+                marked = followup.point_outcomes(self.history, {name}, {p.id for p in self.points})
+                return followup.point_lines(marked, self.points, markdown=True)
             found = followup.outcomes(self.history, {name}, {c.id for c in self.follow_ups})
             return followup.outcome_lines(found, self.follow_ups, markdown=True)
-        return markdown_escape(self.lookup_text(name), before)
+        return markdown_escape(lookup(name), before)
 
     # -- acting ----------------------------------------------------------------------------
 
@@ -590,25 +638,33 @@ class Conversation:
     def _prefilled(self, step: Step, labels: dict[str, str]) -> Any:
         """The first of the step's prefill sources with a value that still fits the question
         (a recalled option may since have left the script; a number its range)."""
+        offer = self._offer(step, labels)
+        return None if offer is None else offer[0]
+
+    def _offer(self, step: Step, labels: dict[str, str]) -> tuple[Any, bool] | None:
+        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None."""
         for source in step.prefill:
             found = self._source(source)
             if found is None:
                 continue
             try:
-                return normalise(step, found, labels)
+                value = normalise(step, found, labels)
             except AnswerError:
                 continue
+            private = source.kind != "mentorship" and self._is_private(source.script, source.step)
+            return value, private
         return None
 
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":
             return self.mentorship
         if source.kind == "state":
-            found = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
-            return None if found is None else found[0]
-        if source.kind == "recall":
-            found = self._recalled(f"recall.{source.script}.{source.step}")
-        else:
+            state = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
+            return None if state is None else state[0]
+        # `anywhere.` is for facts about the person whoever it is about; this mentorship's
+        # own answer, where there is one, comes first.
+        found = self._recalled(f"recall.{source.script}.{source.step}")
+        if found is None and source.kind == "anywhere":
             key = f"anywhere.{source.script}.{source.step}"
             if key not in self._recall_cache and self._recall_anywhere is not None:
                 self._recall_cache[key] = self._recall_anywhere(source.script, source.step)

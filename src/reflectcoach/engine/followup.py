@@ -283,10 +283,18 @@ def point_outcomes(history: Sequence[Part], steps: set[str], known: set[str]) ->
     return found
 
 
-def point_lines(found: dict[str, str], pending: Sequence[Pending]) -> str:
+def point_lines(
+    found: dict[str, str], pending: Sequence[Pending], *, markdown: bool = False
+) -> str:
     """`{points_step}` in words: `- Ask about the budget: discussed`."""
-    return "\n".join(
-        f"- {' '.join(item.text.split())}: {POINT_WORDS.get(found[item.id], found[item.id])}"
-        for item in pending
-        if item.id in found
-    )
+    from reflectcoach.core.text import markdown_escape
+
+    lines = []
+    for item in pending:
+        if item.id not in found:
+            continue
+        text = " ".join(item.text.split())
+        if markdown:
+            text = markdown_escape(text, "- ")
+        lines.append(f"- {text}: {POINT_WORDS.get(found[item.id], found[item.id])}")
+    return "\n".join(lines)

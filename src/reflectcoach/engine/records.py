@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from reflectcoach.core.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
+from reflectcoach.core.text import NO_AUTOLINK
 
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")
@@ -122,11 +123,12 @@ def _drop_empty_private(lines: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def copied_message(markdown: str) -> str:
-    """What to tell the person once the share copy of this record is on the clipboard."""
+def copied_message(markdown: str, where: str = "") -> str:
+    """What to tell the person once the share copy of this record is on the clipboard;
+    `where` says which one (" to tmux's paste buffer"), empty for the terminal's own."""
     if has_private(markdown):
-        return "Record copied as plain text, without the parts marked just for you."
-    return "Record copied as plain text."
+        return f"Record copied{where} as plain text, without the parts marked just for you."
+    return f"Record copied{where} as plain text."
 
 
 def share_text(markdown: str) -> str:
@@ -332,6 +334,9 @@ def inline_text(text: str) -> str:
                 i = link.end()
                 continue
         if char == "<":
+            if text.startswith(NO_AUTOLINK, i):  # shows as nothing (text.NO_AUTOLINK)
+                i += len(NO_AUTOLINK)
+                continue
             autolink = _AUTOLINK.match(text, i)
             if autolink:
                 pieces.append((autolink.group(1), True))

@@ -97,7 +97,10 @@ def _move(today: dt.date, unit: str, count: int) -> dt.date:
 def _count(word: str) -> int:
     count = _COUNTS.get(word)
     if count is None:
-        count = int(word)
+        # Bounded before int(): thousands of digits are a ValueError of int() itself (Python's
+        # limit on integer strings), and a slow one below it.
+        digits = word.lstrip("0") or "0"
+        count = int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
     if count > MAX_COUNT:
         raise DateError(f"That is too far ahead: count fewer than {MAX_COUNT + 1:,}.")
     return count

@@ -24,6 +24,7 @@ from reflectcoach.script import (
     keys,
     mentorship_fields,
     prefill,
+    privacy,
     templates,
     urls,
 )
@@ -228,6 +229,7 @@ class _Checker:
         # Parsed text and conditions with the node they came from, checked once steps are known.
         self.texts: list[tuple[templates.Template, Scalar]] = []
         self.record_parts: tuple[RecordPart, ...] = ()
+        self.shared_record_texts: set[int] = set()  # ids of record texts that may be shared
         self.conditions: list[tuple[conditions.Condition, Scalar]] = []
         self.recalls: list[RecallRef] = []
         # Texts that may say `{commitment.text}`: a follow_up step's ask and hint.
@@ -307,6 +309,7 @@ class _Checker:
             id_pos=Pos(id_node.line, id_node.col),
             recalls=tuple(sorted(self.recalls, key=lambda r: (r.pos.line, r.pos.col))),
             closes_mentorship=closes,
+            private_steps=privacy.private_steps(self.record_parts),
         )
 
     def fields(
@@ -364,7 +367,10 @@ class _Checker:
         (a private part is just for the person, `sharing.py`; `if` shows it only when the
         condition holds). The parts go to `self.record_parts`; the joined whole is returned."""
         if not isinstance(node, Seq):
-            return self.template("record", node)
+            whole_record = self.template("record", node)
+            if whole_record is not None:
+                self.shared_record_texts.add(id(whole_record))
+            return whole_record
         if not node.items:
             self.error_at(node, "'record' is an empty list; give it text or parts")
             return None
@@ -392,6 +398,8 @@ class _Checker:
             if part is None:
                 continue
             parts.append(RecordPart(part, private, condition))
+            if not private:
+                self.shared_record_texts.add(id(part))
             if whole:
                 whole.append(templates.literal("\n"))
             if private:
@@ -858,6 +866,7 @@ class _Checker:
     def check_prefills(self) -> None:
         """Each source must exist and give answers that fit its question; other scripts'
         steps are left to the registry, as recalls are."""
+        shared_steps = self.shared_steps()
         for draft in self.steps.values():
             if draft.type in (None, QuestionType.FOLLOW_UP):
                 continue  # an unknown type, or prefill on a follow_up: reported already
@@ -875,10 +884,13 @@ class _Checker:
                     if problem is not None:
                         self.error_at(node, problem)
                     continue
+                shared = draft.id in shared_steps
+                ref = RecallRef(source.script, source.step, source.pos, draft.type, shared)
+                if shared:  # the registry says whether that answer is just for me
+                    self.recalls.append(ref)
                 if source.script != self.script_id:
-                    self.recalls.append(
-                        RecallRef(source.script, source.step, source.pos, fills=draft.type)
-                    )
+                    if not shared:
+                        self.recalls.append(ref)
                     continue
                 target = self.steps.get(source.step)
                 if target is None:
@@ -893,6 +905,15 @@ class _Checker:
                         node,
                         prefill.mismatch(source.script, source.step, target.type, draft.type),
                     )
+
+    def shared_steps(self) -> set[str]:
+        """The steps named in record texts that may be shared."""
+        return {
+            name
+            for text, _ in self.texts
+            if id(text) in self.shared_record_texts
+            for name in text.references()
+        }
 
     def check_commitments(self) -> None:
         """A commitment's `due` names a date question, its `goal` a question."""
@@ -927,7 +948,13 @@ class _Checker:
                             f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
                         )
                     continue
-                self.reference(name, node, offset, in_text=True)
+                self.reference(
+                    name,
+                    node,
+                    offset,
+                    shared=id(text) in self.shared_record_texts,
+                    in_text=True,
+                )
         for condition, node in self.conditions:
             for name, offset in condition.names:
                 if name.startswith(COMMITMENT_PREFIX):
@@ -940,7 +967,9 @@ class _Checker:
             for call in condition.days_until():
                 self.check_days_until(call, node)
 
-    def reference(self, name: str, node: Scalar, offset: int, *, in_text: bool = False) -> None:
+    def reference(
+        self, name: str, node: Scalar, offset: int, *, shared: bool = False, in_text: bool = False
+    ) -> None:
         """`in_text`: a follow_up step may be named in a text (its outcomes, in words)."""
         if name.startswith(mentorship_fields.PREFIX):
             problem = mentorship_fields.read_problem(name)
@@ -950,7 +979,8 @@ class _Checker:
         recall = parse_recall(name)
         what = "unknown step"
         if recall is not None:
-            self.recalls.append(RecallRef(recall[0], recall[1], Pos(*node.locate(offset))))
+            pos = Pos(*node.locate(offset))
+            self.recalls.append(RecallRef(recall[0], recall[1], pos, shared=shared))
             if recall[0] != self.script_id:
                 return  # the registry checks it against the other scripts
             what, name = f"script '{recall[0]}' has no step", recall[1]

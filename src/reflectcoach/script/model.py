@@ -220,6 +220,9 @@ class RecallRef:
     pos: Pos
     # For a prefill: the type of the question it fills, which the recalled step must match.
     fills: QuestionType | None = None
+    # Where the answer lands can be shared: a recall in a record part that is not just for
+    # me, or a prefill of a step named in one (script/privacy.py).
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +252,8 @@ class Script:
     recalls: tuple[RecallRef, ...] = ()
     # `closes_mentorship: true`: completing it closes the conversation's mentorship.
     closes_mentorship: bool = False
+    # Steps named only in the record's just-for-me parts (script/privacy.py).
+    private_steps: frozenset[str] = frozenset()
 
     @property
     def first_step(self) -> str:

@@ -15,7 +15,7 @@ from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult
-    from reflectcoach.script.model import Script
+    from reflectcoach.script.model import RecallRef, Script
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -188,12 +188,15 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
     A missing step is an error; a script that is not loaded only a warning, since the
     reference then simply renders empty.
     """
-    from reflectcoach.script import prefill
+    from reflectcoach.script import prefill, privacy
     from reflectcoach.script.loader import Diagnostic, suggest
 
     found: list[Diagnostic] = []
     for script in scripts:
+        is_private = privacy.lookup(script, known.get)
         for ref in script.recalls:
+            if ref.shared and is_private(ref.script, ref.step):
+                found.append(_kept_private(script, ref))
             if ref.script == script.id:
                 continue  # the loader checked references to the script's own steps
             target = known.get(ref.script)
@@ -219,6 +222,26 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
                     found.append(Diagnostic(*where, "error", message))
         found.extend(_check_re_rates(script, known))
     return found
+
+
+def _kept_private(script: Script, ref: RecallRef) -> Diagnostic:
+    from reflectcoach.core.sharing import KEPT_PRIVATE
+    from reflectcoach.script.loader import Diagnostic
+
+    where = (
+        "this part of the record can be shared"
+        if ref.fills is None
+        else "this step's answer is in a part of the record that can be shared"
+    )
+    return Diagnostic(
+        script.source,
+        ref.pos.line,
+        ref.pos.col,
+        "warning",
+        f"step '{ref.step}' of script '{ref.script}' is just for me (only in the record's "
+        f"private parts), and {where}: it shows '{KEPT_PRIVATE}' there. Use it in a part "
+        "with 'private: true' instead",
+    )
 
 
 def _check_re_rates(script: Script, known: Mapping[str, Script]) -> list[Diagnostic]:

@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("encrypt", "Encrypt the database with a passphrase (SQLCipher)."),
     ("export", "Export conversations as JSON, Markdown or CSV."),
     ("graph", "Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."),
+    ("id", "Your identity for sharing with a partner: one line to send them (made on first use)."),
     (
         "import",
         "Restore conversations from a JSON export (ones already here are left as they are).",
@@ -38,8 +39,19 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mentorship", "The people your conversations are about."),
     ("note", "Add a talking point to a mentorship: the next check-in offers it on its agenda."),
     (
+        "outbox",
+        "Mark a completed conversation's record to go with the next share to its mentorship's "
+        "partner (its copy to send: never a just-for-me part).",
+    ),
+    ("partner", "Link a mentorship to your partner's identity, and see what they shared."),
+    (
         "passphrase",
         "Change an encrypted database's passphrase (it is re-encrypted under the new one).",
+    ),
+    (
+        "receive",
+        "Take in a bundle your partner shared: its signature is checked against the partner "
+        "linked to the mentorship, and their side is kept apart from your own answers.",
     ),
     ("resume", "Continue a conversation where it stopped (the latest one in progress by default)."),
     ("review", "Open the app on the review screen."),
@@ -49,6 +61,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("scripts", "List the conversations you can start."),
     ("search", "Full-text search over every question and answer."),
+    (
+        "share",
+        "Write one file for the partner of NAME: this mentorship's shareable state (its "
+        "status, your commitments with their status, the records you marked to send), "
+        "encrypted to them and signed by you.",
+    ),
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
     ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
     (

@@ -37,11 +37,19 @@ def _one_line(data: bytes, where: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise PassphraseError(f"The passphrase in {where} is not UTF-8 text.") from None
-    text = text[:-1] if text.endswith("\n") else text
-    text = text[:-1] if text.endswith("\r") else text
-    if not text:
+    # One line: the first, without its line ending. Empty lines after it (an editor's, or
+    # `echo` twice) are nothing; a line with anything on it is refused, never made part of
+    # the key (`pw\n\n` was the key `pw\n`, which the terminal can never type).
+    first, _, rest = text.partition("\n")
+    first = first.removesuffix("\r")
+    if any(line.removesuffix("\r") for line in rest.split("\n")):
+        raise PassphraseError(
+            f"The passphrase in {where} holds more than one line; it must hold only the "
+            "passphrase, on its first line. Nothing was opened."
+        )
+    if not first:
         raise PassphraseError(f"The passphrase in {where} is empty.")
-    return text
+    return first
 
 
 def from_fd(fd: int) -> str:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from reflectcoach.core.clock import today
 from reflectcoach.engine.conversation import Conversation, Entry, ResumeError, followup
+from reflectcoach.script import privacy
 from reflectcoach.script.model import QuestionType
+from reflectcoach.script.privacy import Scripts
 from reflectcoach.store.commitments import OPEN, Commitment, sort_key
 from reflectcoach.store.errors import StoreError
 from reflectcoach.store.leases import Holder, Lease
@@ -42,14 +44,18 @@ class Session:
         return self.conversation.script
 
 
-def _earlier(store: Store, mentorship: str | None) -> dict[str, Any]:
+def _earlier(
+    store: Store, mentorship: str | None, script: Script, scripts: Scripts | None
+) -> dict[str, Any]:
     """What a conversation may read from earlier ones: recalls in this mentorship (in any
-    when it has none), recalls from any mentorship (for prefills of facts about you), and
-    the mentorship's name."""
+    when it has none), recalls from any mentorship (for prefills of facts about you), the
+    mentorship's name, and which of those answers are just for me (`scripts` finds the
+    other scripts by id: script/privacy.py)."""
     return {
         "recall": partial(store.recall, mentorship=mentorship),
         "recall_anywhere": partial(store.recall, mentorship=None),
         "mentorship": mentorship,
+        "private": privacy.lookup(script, scripts),
         "state": partial(store.state.lookup, mentorship),
         "points": _open_points(store, mentorship),
     }
@@ -107,10 +113,17 @@ def _today(stamp: str) -> bool:
     return moment.date() == today()
 
 
-def start(store: Store, script: Script, mentorship: str | None = None) -> Session:
+def start(
+    store: Store,
+    script: Script,
+    mentorship: str | None = None,
+    *,
+    catalog: Catalog | Scripts | None = None,
+) -> Session:
     """A new conversation, stored (and held by this session) before its first question is
     shown. An existing mentorship is found whatever the case or spacing ("sam" is "Sam")
-    and keeps its name."""
+    and keeps its name. `catalog` (or a function finding a script by id) tells which
+    recalled answers are just for me; without it, only this script's own are known."""
     lease = Lease.new()
     conversation_id = store.start(
         script_id=script.id,
@@ -126,7 +139,7 @@ def start(store: Store, script: Script, mentorship: str | None = None) -> Sessio
     conversation = Conversation(
         script,
         journal=store.journal(conversation_id, lease),
-        **_earlier(store, mentorship),
+        **_earlier(store, mentorship, script, _finder(catalog)),
         follow_ups=_open_commitments(store, script, mentorship),
     )
     if conversation.finished:  # a script with no questions
@@ -168,7 +181,7 @@ def resume(
     lease = Lease.new()
     took_from = store.leases.take(row["id"], lease, take_over=take_over)
     try:
-        running = _resumed(store, script, row["id"], lease)
+        running = _resumed(store, script, row["id"], lease, catalog)
     except BaseException:
         # Not resumed after all (the script no longer fits it, say): nobody holds it.
         with contextlib.suppress(StoreError):
@@ -178,7 +191,9 @@ def resume(
     return running
 
 
-def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -> Session:
+def _resumed(
+    store: Store, script: Script, conversation_id: str, lease: Lease, catalog: Catalog
+) -> Session:
     # Read again now that it is ours: a session writing until a moment ago may have moved it.
     row = store.conversation(conversation_id)
     if row is None or row["status"] == "completed":
@@ -204,7 +219,7 @@ def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -
     asked = [e.commitment for e in entries if e.commitment is not None]
     conversation = Conversation(
         script,
-        **_earlier(store, mentorship),
+        **_earlier(store, mentorship, script, catalog.get),
         follow_ups=_open_commitments(store, script, mentorship, row["started_at"], asked),
         journal=store.journal(row["id"], lease),
         entries=entries,
@@ -214,6 +229,12 @@ def _resumed(store: Store, script: Script, conversation_id: str, lease: Lease) -
     if conversation.finished:  # killed between the last answer and completing
         conversation.complete()
     return Session(row["id"], conversation, mentorship, lease)
+
+
+def _finder(catalog: Catalog | Scripts | None) -> Scripts | None:
+    if catalog is None or callable(catalog):
+        return catalog
+    return catalog.get
 
 
 def leave(store: Store, running: Session) -> None:

@@ -40,7 +40,10 @@ def build(items: Iterable[Commitment], now: dt.datetime) -> tuple[bytes, list[Co
         event.add("uid", uid(item.id))
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)  # a date: an all-day event (VALUE=DATE)
-        event.add("dtend", item.due + dt.timedelta(days=1))
+        if item.due < dt.date.max:
+            event.add("dtend", item.due + dt.timedelta(days=1))
+        # else: 9999-12-31 has no day after it; a DATE DTSTART alone lasts one day (RFC 5545
+        # 3.6.1), which every calendar reads the same.
         event.add("summary", clean(item.text))
         event.add("description", clean(description(item)))
         event.add("status", "CONFIRMED")

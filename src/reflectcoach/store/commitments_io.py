@@ -10,6 +10,7 @@ made each.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -150,7 +151,9 @@ def _commitment(item: Any) -> dict[str, Any]:
     if status not in STATUSES:
         raise Invalid(f"'status' must be one of {', '.join(STATUSES)}")
     seq = item.get("seq")
-    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
+    if seq is not None and (
+        isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**63
+    ):  # 2**63 and up: no SQLite integer holds it
         raise Invalid("'seq' must be a whole number, 0 or more, or null")
     return {
         "id": _ident(item, "id"),
@@ -213,6 +216,40 @@ def read_part(item: dict[str, Any]) -> Part:
         except Invalid as exc:
             raise Invalid(f"commitment event {index + 1}: {exc}") from None
     return commitments, found
+
+
+def check_links(parts: list[Part], conversations: set[str]) -> dict[str, str]:
+    """Every event's commitment is in the file; returns the commitments whose conversation is
+    not in the file ({conversation id: label}), which must then be in the database."""
+    ids = {row["id"] for commitments, _ in parts for row in commitments}
+    elsewhere: dict[str, str] = {}
+    for commitments, events in parts:
+        for index, event in enumerate(events):
+            if event["commitment_id"] not in ids:
+                raise Invalid(
+                    f"commitment event {index + 1}: its commitment {event['commitment_id']} "
+                    "is not in the file"
+                )
+        for index, row in enumerate(commitments):
+            made_by = row["conversation_id"]
+            if made_by is not None and made_by not in conversations:
+                elsewhere.setdefault(made_by, f"commitment {index + 1}")
+    return elsewhere
+
+
+def check_made_here(db: Database, elsewhere: dict[str, str]) -> None:
+    """Inside the import's transaction: the conversations `check_links` left to the database."""
+    if not elsewhere:
+        return
+    wanted = json.dumps(list(elsewhere))
+    sql = "SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))"
+    here = {found for (found,) in db.execute(sql, [wanted])}
+    for made_by, label in elsewhere.items():
+        if made_by not in here:
+            raise Invalid(
+                f"{label}: the conversation that made it, {made_by}, is neither in the file "
+                "nor in this database"
+            )
 
 
 def write_part(db: Database, parts: list[Part]) -> None:

@@ -15,19 +15,18 @@ program holds the write lock; meanwhile it holds the write lock itself.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cipher, files, integrity, wal
+from . import cipher, files, integrity, leftover, wal
 from .db import Store
 from .errors import DatabaseBusy, StoreError, translate
 from .key import Key
 from .leases import Holder
 
-SUFFIX = ".converting"
+SUFFIX = leftover.SUFFIX
 
 
 class ConversionRefused(StoreError):
@@ -40,16 +39,12 @@ class Converted:
     rows: dict[str, int]  # every table's row count, the same before and after
 
 
-def temp_path(db: Path) -> Path:
-    return db.with_name(db.name + SUFFIX)
+temp_path = leftover.temp_path
 
 
 def remove_leftover(db: Path) -> None:
     """A copy a killed conversion left (never the database: the rename had not happened)."""
-    temp = temp_path(db)
-    for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+    leftover.remove(db)
 
 
 def convert(db: Path, old: Key | None, new: Key | None) -> Converted:
@@ -61,20 +56,28 @@ def convert(db: Path, old: Key | None, new: Key | None) -> Converted:
     # Every check a normal open makes, and migrations; through SQLCipher's SQLite even for a
     # plaintext file, as the export's own connection must be (store/rawfile.py).
     store = Store.open(db, key=old, library="sqlcipher")
+    claimed: int | None = None  # our lock on the copy: a live conversion's (store/leftover.py)
     try:
         _refuse_if_in_use(store)
         remove_leftover(db)
+        claimed = leftover.claim(temp_path(db))
         rows = _write_and_check(store, old, new)
     except BaseException:
         store.close()
         remove_leftover(db)
+        leftover.release(claimed)
         raise
     store.close()  # the last connection: SQLite checkpoints and removes -wal and -shm
     temp = temp_path(db)
-    if wal.log_path(db).exists():  # someone opened it meanwhile: their writes would be lost
-        remove_leftover(db)
-        raise ConversionRefused(_in_use_message(db))
-    os.replace(temp, db)
+    try:
+        if wal.log_path(db).exists():  # someone opened it meanwhile: their writes would be lost
+            remove_leftover(db)
+            raise ConversionRefused(_in_use_message(db))
+        os.replace(temp, db)
+    finally:
+        # After the rename the descriptor is the database's, but no connection of ours is
+        # left to lose a lock by its closing (store/rawfile.py).
+        leftover.release(claimed)
     _fsync_folder(db.parent)
     integrity.remember_clean(db)  # checked just now: the next open need not read every page
     return Converted(db, rows)
@@ -130,10 +133,7 @@ def _write_and_check(store: Store, old: Key | None, new: Key | None) -> dict[str
     try:
         rows = _counts(conn)
         (version,) = conn.execute("PRAGMA user_version").fetchone()
-        temp = temp_path(store.path)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.fchmod(fd, 0o600)
-        os.close(fd)
+        temp = temp_path(store.path)  # created and locked by convert (leftover.claim)
         source = (
             cipher.plain_connect(store.path, timeout=files.BUSY_TIMEOUT_S)
             if old is None

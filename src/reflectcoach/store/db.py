@@ -15,7 +15,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import commitments, files, integrity, leases, mentorship_rows, mentorship_state, rawfile, wal
+from . import (
+    commitments,
+    files,
+    integrity,
+    leases,
+    leftover,
+    mentorship_rows,
+    mentorship_state,
+    rawfile,
+    wal,
+)
 from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
@@ -24,6 +34,7 @@ from .key import Key
 from .leases import Lease, Leases
 from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
+from .partners import Partners
 from .queries import Queries
 from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now
 
@@ -38,7 +49,7 @@ class Store(Queries):
 
     Conversations and their answers are the Store's own methods; the rest is in facets, one
     per part of the data: `store.mentorships`, `store.commitments`, `store.drafts`,
-    `store.leases`, `store.insights` (store/facet.py)."""
+    `store.leases`, `store.insights`, `store.partners` (store/facet.py)."""
 
     path: Path
     db: Database
@@ -60,6 +71,7 @@ class Store(Queries):
         self.leases = Leases(self)
         self.insights = Insights(self)
         self.state = mentorship_state.MentorshipState(self)
+        self.partners = Partners(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
     @classmethod
@@ -81,7 +93,11 @@ class Store(Queries):
         conversion, so one process never has the file open through two (store/rawfile.py).
         `shared`: one connection for several threads, used one at a time (app/workers.py)."""
         target = Path(path).expanduser()
+        wal.check_companions(target)  # a folder at -wal or -shm: said before anything is made
         notices = files.prepare(target, encrypted=key is not None)
+        removed = leftover.remove_stale(target)  # a killed conversion's copy, unless one runs
+        if removed is not None:
+            notices.append(removed)
         # Both before our own hold, which would make them say "checked already".
         wal.check(target)  # before any connection: SQLite's recovery would drop what it lost
         verify = integrity.needs_check(target)
@@ -250,6 +266,7 @@ class Store(Queries):
             db.execute("DELETE FROM leases WHERE conversation_id = ?", [conversation_id])
             db.table("drafts").delete_where("conversation_id = ?", [conversation_id])
             db.table("answers").delete_where("conversation_id = ?", [conversation_id])
+            db.execute("DELETE FROM outbox WHERE conversation_id = ?", [conversation_id])
             commitments.delete_made_by(db, conversation_id)
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
             if found is not None and found[0] is not None:
@@ -380,7 +397,7 @@ class ConversationJournal:
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
-        sets: Sequence[mentorship_state.SetValue] = (),
+        sets: Sequence[mentorship_state.SetLike] = (),
         points: Mapping[str, str] | None = None,
     ) -> None:
         """Finished: stored with its record, the commitments it makes, its follow-ups'

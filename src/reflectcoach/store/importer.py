@@ -271,10 +271,15 @@ def _write(
     store: Store,
     items: list[Rows],
     commitments: Sequence[commitments_io.Part] = (),
+    elsewhere: dict[str, str] | None = None,
     mentorships: Sequence[mentorship_io.Part] = (),
 ) -> tuple[int, int]:
     added: list[Rows] = []
     with store.transaction() as db:
+        try:
+            commitments_io.check_made_here(db, elsewhere or {})
+        except commitments_io.Invalid as exc:
+            raise StoreError(f"{exc}.") from None
         wanted = json.dumps([row["id"] for row, _, _ in items])
         seen = {
             found
@@ -364,6 +369,10 @@ def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
                 f"Cannot import {source}: {label}: {exc}. Nothing was imported."
             ) from None
     try:
-        return _write(store, items, commitments, mentorships)
+        elsewhere = commitments_io.check_links(commitments, {row["id"] for row, _, _ in items})
+    except commitments_io.Invalid as exc:
+        raise StoreError(f"Cannot import {source}: {exc}. Nothing was imported.") from None
+    try:
+        return _write(store, items, commitments, elsewhere, mentorships)
     except StoreError as exc:
         raise StoreError(f"Cannot import {source}: {exc} Nothing was imported.") from exc

@@ -17,9 +17,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from reflectcoach.engine.sets import SetValue
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import mentorships
 from .facet import Facet
@@ -72,6 +70,32 @@ BUILTIN_SETS: dict[tuple[str, str], str] = {
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+class SetLike(Protocol):
+    """One `sets:` answer of a completed conversation (engine/sets.py's SetValue is one)."""
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def value(self) -> Any: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def private(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SetValue:
+    """A value the backfill sets, as a completed built-in conversation would have."""
+
+    field: str
+    value: Any
+    text: str
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +223,7 @@ def _same(a: str | None, b: str | None) -> bool:
 
 
 def apply(
-    db: Database, key: str, conversation_id: str | None, values: Sequence[SetValue], now: str
+    db: Database, key: str, conversation_id: str | None, values: Sequence[SetLike], now: str
 ) -> None:
     """A completed conversation's `sets:` answers, in the order answered. `goal` sets the
     first goal or re-aims the current one (when the words differ), with `goal_reason` as the
@@ -222,9 +246,7 @@ def apply(
             set_field(db, key, item, now, conversation_id)
 
 
-def set_field(
-    db: Database, key: str, item: SetValue, now: str, conversation_id: str | None
-) -> None:
+def set_field(db: Database, key: str, item: SetLike, now: str, conversation_id: str | None) -> None:
     db.execute(
         "INSERT INTO mentorship_fields (mentorship_key, field, value_json, text, private, "
         "conversation_id, set_at) VALUES (?, ?, ?, ?, ?, ?, ?) "

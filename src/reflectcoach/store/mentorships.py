@@ -150,6 +150,9 @@ class Mentorships(Facet):
             )
             mentorship_rows.merge(db, old_key, new_key)
             mentorship_state.move(db, old_key, new_key)
+            from .partners import follow_rename  # partners.py matches names by this module
+
+            follow_rename(db, old_key, new_key)
             # When merging, the target's own rows already carry its name: only `old` moves.
             (total,) = db.execute(
                 "SELECT count(*) FROM conversations WHERE mentorship_key = ?", [new_key]

@@ -250,6 +250,61 @@ def m009_mentorship_state(db: Database) -> None:
     mentorship_state.backfill(db)
 
 
+@migrations()
+def m010_exchange(db: Database) -> None:
+    # The exchange with a partner (store/partners.py): this person's identity (public keys;
+    # the secret keys only where no keyring exists), the partner linked to each mentorship,
+    # what the partner last shared (their side, never mixed with this person's rows), and
+    # which records go with the next share. Self-contained: reads and changes no other table.
+    db["identity"].create(
+        {
+            "slot": str,
+            "age_recipient": str,
+            "signing_public": str,
+            "secret_where": str,
+            "age_secret": str,
+            "signing_secret": str,
+            "created_at": str,
+        },
+        pk="slot",
+        not_null={"slot", "age_recipient", "signing_public", "secret_where", "created_at"},
+    )
+    db["partners"].create(
+        {
+            "mentorship_key": str,
+            "age_recipient": str,
+            "signing_public": str,
+            "linked_at": str,
+            "sent_seq": int,
+            "received_seq": int,
+            "received_at": str,
+            "made_at": str,
+        },
+        pk="mentorship_key",
+        not_null={"mentorship_key", "age_recipient", "signing_public", "linked_at"},
+    )
+    db.table("partners").create_index(
+        ["signing_public"], index_name="partners_signing", unique=True
+    )
+    db["partner_sections"].create(
+        {
+            "mentorship_key": str,
+            "section": str,
+            "version": int,
+            "body_json": str,
+            "seq": int,
+            "received_at": str,
+        },
+        pk=("mentorship_key", "section"),
+        not_null={"mentorship_key", "section", "version", "body_json", "seq", "received_at"},
+    )
+    db["outbox"].create(
+        {"conversation_id": str, "kind": str, "marked_at": str},
+        pk="conversation_id",
+        not_null={"conversation_id", "kind", "marked_at"},
+    )
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -262,6 +317,7 @@ KNOWN = [
         m007_commitments,
         m008_mentorships,
         m009_mentorship_state,
+        m010_exchange,
     )
 ]
 

@@ -70,8 +70,29 @@ def log_path(db: Path) -> Path:
     return db.with_name(db.name + "-wal")
 
 
+COMPANIONS = {"-wal": "write-ahead log", "-shm": "shared-memory index"}
+
+
+def check_companions(db: Path) -> None:
+    """StoreError when `<db>-wal` or `<db>-shm` exists and is not a regular file (a folder, a
+    pipe, a link): SQLite would fail on it half way (IsADirectoryError, "read-only"). Called
+    before the database file is created or opened, so nothing is touched."""
+    for suffix, what in COMPANIONS.items():
+        companion = db.with_name(db.name + suffix)
+        try:
+            info = os.lstat(companion)
+        except OSError:  # none, or a folder problem that files.prepare explains
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(
+                f"{companion}, where SQLite keeps the reflection database's {what}, is not a "
+                f"file. reflectcoach has not touched it or {db.name}; move it away, {ELSEWHERE}."
+            )
+
+
 def check(db: Path) -> None:
     """Raise DamagedLog if `db`'s -wal is a crash leftover that would lose commits."""
+    check_companions(db)
     wal = log_path(db)
     try:
         info = os.lstat(wal)
@@ -79,11 +100,6 @@ def check(db: Path) -> None:
         return
     except OSError as exc:
         raise StoreError(f"Cannot read the write-ahead log {wal}: {exc.strerror}.") from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise StoreError(
-            f"{wal}, where SQLite keeps the reflection database's write-ahead log, is not a "
-            f"file. reflectcoach has not touched it or {db.name}; move it away, {ELSEWHERE}."
-        )
     if info.st_size == 0 or rawfile.held(db) or _in_use(db):
         return
     problem = problem_in(wal)

@@ -11,10 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Static
 
+from reflectcoach.app.clipboard import copy_record
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.core.text import clean
-from reflectcoach.engine.records import copied_message
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -157,9 +157,11 @@ class FinishedScreen(Screen[None]):
         record = conversation.record_share()
         if not record:
             return
-        self.app.copy_to_clipboard(clean(record))
-        self.notify(
-            copied_message(conversation.record_markdown() or ""), title="Copied", markup=False
+        copy_record(
+            self.app,
+            clean(record),
+            conversation.record_markdown() or "",
+            f"record-{self.session.id}",
         )
 
     async def action_review(self) -> None:

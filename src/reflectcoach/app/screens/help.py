@@ -35,6 +35,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
     from reflectcoach.app.screens.conversation import ConversationScreen
     from reflectcoach.app.screens.finished import FinishedScreen
     from reflectcoach.app.screens.insights import InsightsScreen
+    from reflectcoach.app.screens.partner import PartnerScreen
     from reflectcoach.app.screens.review import ReviewScreen
     from reflectcoach.app.screens.transcript import TranscriptScreen
     from reflectcoach.app.widgets import answer_inputs as inputs
@@ -61,6 +62,7 @@ def _sections() -> list[tuple[str, list[BindingType]]]:
         ("Transcript", TranscriptScreen),
         ("Insights", InsightsScreen),
         ("Commitments", CommitmentsScreen),
+        ("Partner (p on a mentorship)", PartnerScreen),
         ("Questions like \u201cDelete this reflection?\u201d", ConfirmScreen),
     ):
         sections.append((title, list(screen.BINDINGS)))

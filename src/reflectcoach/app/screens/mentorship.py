@@ -86,6 +86,14 @@ class MentorshipScreen(Screen[None]):
             tooltip="This mentorship's commitments, to mark them",
         ),
         Binding(
+            "p",
+            "partner",
+            "Partner",
+            id="mentorship.partner",
+            show=False,
+            tooltip="Share with your partner, receive what they shared, link them",
+        ),
+        Binding(
             "o",
             "reopen",
             "Reopen",
@@ -115,6 +123,9 @@ class MentorshipScreen(Screen[None]):
             yield MentorshipTimeline(id="mentorship-timeline")
             yield Static("Commitments", classes="heading")
             yield MentorshipCommitments(id="mentorship-commitments")
+            # The partner's side (services/exchange.py), only once one is linked.
+            yield Static(id="mentorship-partner-heading", classes="heading", markup=False)
+            yield Static(id="mentorship-partner", markup=False)
             yield Static("Ratings over time", id="mentorship-ratings-heading", classes="heading")
             yield Static(id="mentorship-no-ratings", markup=False)
             with Horizontal(id="mentorship-ratings"):
@@ -123,12 +134,14 @@ class MentorshipScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#mentorship-partner-heading").display = False
+        self.query_one("#mentorship-partner").display = False
         self.query_one(SeriesPanel).show_message(LOADING)
         self.load()
 
     @work(thread=True, exclusive=True, group="mentorship-load")
     def load(self) -> None:
-        from reflectcoach.services import mentorship_view
+        from reflectcoach.services import exchange, mentorship_view
         from reflectcoach.services.ratings import mentorship_ratings
         from reflectcoach.store import StoreError
 
@@ -140,6 +153,8 @@ class MentorshipScreen(Screen[None]):
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._show, view)
+                partner = exchange.partner_lines(store, view.mentorship.name)
+                self.app.call_from_thread(self._show_partner, partner)
                 scripts = self.app.catalog().scripts
                 ratings = mentorship_ratings(store, scripts, view.mentorship.name)
                 titles = store.insights.script_titles()
@@ -169,6 +184,18 @@ class MentorshipScreen(Screen[None]):
         self.refresh_bindings()
         # Focusing the table scrolls the page to it: the heading above belongs in view too.
         self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
+
+    def _show_partner(self, lines: list[str]) -> None:
+        """ "From NAME": what the partner last shared, their words apart from the person's."""
+        if not self.is_attached:
+            return
+        heading = self.query_one("#mentorship-partner-heading", Static)
+        body = self.query_one("#mentorship-partner", Static)
+        heading.display = body.display = bool(lines)
+        if lines:
+            first, *rest = lines
+            heading.update(Content(clean(first.rstrip(":"))))
+            body.update(Content(clean("\n".join(line.removeprefix("  ") for line in rest))))
 
     def _timeline_heading(self) -> None:
         timeline = self.query_one(MentorshipTimeline)
@@ -233,6 +260,10 @@ class MentorshipScreen(Screen[None]):
 
     def rc_app_open(self, what: str) -> None:
         getattr(self.app, what)(self.mentorship_name)
+
+    def action_partner(self) -> None:
+        self.reread = True
+        self.app.open_partner(self.mentorship_name)
 
     def action_commitments(self) -> None:
         self.reread = True

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.clipboard import copy_record
 from reflectcoach.app.screens.confirm import delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.widgets.review_format import (
@@ -27,7 +28,7 @@ from reflectcoach.app.widgets.review_format import (
 )
 from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
 from reflectcoach.core.text import clean
-from reflectcoach.engine.records import copied_message, share_text
+from reflectcoach.engine.records import share_text
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -179,8 +180,8 @@ class TranscriptScreen(Screen[None]):
         record = self._record()
         if record is None:
             return
-        self.app.copy_to_clipboard(clean(share_text(record)))
-        self.notify(copied_message(record), title="Copied", markup=False)
+        assert self.row is not None
+        copy_record(self.app, clean(share_text(record)), record, f"record-{self.row['id']}")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
