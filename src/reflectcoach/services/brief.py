@@ -108,7 +108,7 @@ def load(
         mentorship=mentorship,
         partner=partner.text if partner else None,
         partner_private=bool(partner and partner.private),
-        goal=store.state.current_goal(key_name),
+        goal=_goal(store, key_name),
         commitments=open_ones,
         points=store.state.points(key_name),
         ratings=mentorship_ratings(store, scripts, key_name),
@@ -123,6 +123,15 @@ def load(
         today=day,
         overdue=[c for c in open_ones if c.overdue],
     )
+
+
+def _goal(store: Store, name: str) -> Goal | None:
+    """The goal that stands, else the last one (reached or dropped: the brief says which)."""
+    current = store.state.current_goal(name)
+    if current is not None:
+        return current
+    found = store.state.goals(name)
+    return found[-1] if found else None
 
 
 def _decided(store: Store, conversation_id: str) -> tuple[str | None, bool]:
@@ -197,7 +206,8 @@ def lines(
     if goal is not None and not (share and goal.private):
         from reflectcoach.store.mentorship_state import history_lines
 
-        out += ["", head("Goal"), item + esc(" ".join(goal.text.split()), item)]
+        ended = "" if goal.status == "open" else f" ({goal.status})"
+        out += ["", head("Goal"), item + esc(" ".join(goal.text.split()) + ended, item)]
         if goal.reaimed or len(goal.revisions) > 1:
             history = history_lines(goal)
             out += [item + esc(h, item) for h in history[-shown:]]
