@@ -27,6 +27,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("decrypt", "Turn an encrypted database back into a plaintext one."),
     ("delete", "Delete a conversation and its answers (asks first)."),
+    (
+        "due",
+        'One short line of what is due ("Sam: 1 overdue, midpoint review in 3 days"), or '
+        "nothing: fast enough for a shell prompt or a timer.",
+    ),
     ("encrypt", "Encrypt the database with a passphrase (SQLCipher)."),
     ("export", "Export conversations as JSON, Markdown or CSV."),
     ("graph", "Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."),
