@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,10 +28,23 @@ class Executes(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
 
 
-@dataclass(frozen=True, slots=True)
 class Nudge:
-    mentorship: str
-    parts: tuple[str, ...]  # "1 overdue", "midpoint review in 3 days", ...
+    """One mentorship's nudges. (A plain class: `due` must not pay for dataclasses.)"""
+
+    __slots__ = ("mentorship", "parts")
+
+    def __init__(self, mentorship: str, parts: tuple[str, ...]) -> None:
+        self.mentorship = mentorship
+        self.parts = parts  # "1 overdue", "midpoint review in 3 days", ...
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Nudge) and (self.mentorship, self.parts) == (
+            other.mentorship,
+            other.parts,
+        )
+
+    def __repr__(self) -> str:
+        return f"Nudge({self.mentorship!r}, {self.parts!r})"
 
     @property
     def line(self) -> str:
@@ -61,19 +73,23 @@ def _in(day: dt.date, today: dt.date, what: str) -> str:
 def nudges(db: Executes, today: dt.date, *, state: bool = True) -> list[Nudge]:
     """Every mentorship with something to say, by name. `state`: the file has m009's
     tables (an older one says only what its commitments say)."""
-    rows = db.execute(
-        "SELECT m.mentorship_key, m.name, m.status, "
-        "(SELECT count(*) FROM commitments c WHERE c.mentorship_key = m.mentorship_key "
-        " AND c.status IN ('open', 'partly', 'not_yet') AND c.due IS NOT NULL AND c.due < ?), "
-        "(SELECT count(*) FROM commitments c WHERE c.mentorship_key = m.mentorship_key "
-        " AND c.status IN ('open', 'partly', 'not_yet')), "
-        "(SELECT max(coalesce(v.completed_at, v.started_at)) FROM conversations v "
-        " WHERE v.mentorship_key = m.mentorship_key AND v.status = 'completed'), "
-        "(SELECT count(*) FROM conversations v WHERE v.mentorship_key = m.mentorship_key "
-        " AND v.script_id = 'midpoint_review' AND v.status = 'completed') "
-        "FROM mentorships m ORDER BY m.name",
-        [today.isoformat()],
-    ).fetchall()
+    # Per mentorship (a handful), each count a range of an index: commitments_key
+    # (mentorship_key, status, due), and conversations_mentorship_key read newest first.
+    rows = []
+    for key, name, status in db.execute(
+        "SELECT mentorship_key, name, status FROM mentorships ORDER BY name"
+    ).fetchall():
+        overdue, still_open = db.execute(
+            "SELECT count(CASE WHEN due < ? THEN 1 END), count(*) FROM commitments "
+            "WHERE mentorship_key = ? AND status IN ('open', 'partly', 'not_yet')",
+            [today.isoformat(), key],
+        ).fetchone()
+        last = db.execute(
+            "SELECT started_at FROM conversations WHERE mentorship_key = ? "
+            "AND status = 'completed' ORDER BY started_at DESC LIMIT 1",
+            [key],
+        ).fetchone()
+        rows.append((key, name, status, overdue, still_open, last[0] if last else None))
     fields: dict[str, dict[str, str]] = {}
     if state:
         for key, name, value in db.execute(
@@ -81,8 +97,9 @@ def nudges(db: Executes, today: dt.date, *, state: bool = True) -> list[Nudge]:
             "WHERE field IN ('midpoint', 'end', 'rhythm')"
         ).fetchall():
             fields.setdefault(key, {})[name] = value
+    reviewed: set[str] | None = None  # mentorships with a completed midpoint review
     found = []
-    for key, name, status, overdue, still_open, last, midpoints in rows:
+    for key, name, status, overdue, still_open, last in rows:
         parts: list[str] = []
         agreed = fields.get(key, {})
         if status == "closed":
@@ -93,8 +110,17 @@ def nudges(db: Executes, today: dt.date, *, state: bool = True) -> list[Nudge]:
             if overdue:
                 parts.append(f"{overdue} overdue")
             midpoint = _day(agreed.get("midpoint"))
-            if midpoint is not None and not midpoints and (midpoint - today).days <= MIDPOINT_AHEAD:
-                parts.append(_in(midpoint, today, "midpoint review"))
+            if midpoint is not None and (midpoint - today).days <= MIDPOINT_AHEAD:
+                if reviewed is None:  # read only when some agreement has a midpoint
+                    reviewed = {
+                        k
+                        for (k,) in db.execute(
+                            "SELECT DISTINCT mentorship_key FROM conversations "
+                            "WHERE script_id = 'midpoint_review' AND status = 'completed'"
+                        ).fetchall()
+                    }
+                if key not in reviewed:
+                    parts.append(_in(midpoint, today, "midpoint review"))
             end = _day(agreed.get("end"))
             if end is not None and (end - today).days <= END_AHEAD:
                 parts.append(_in(end, today, "planned end"))
@@ -119,14 +145,31 @@ def _local_day(stamp: str | None) -> dt.date | None:
         return None
 
 
+HEADER = b"SQLite format 3\x00"
+
+
+def _clean(path: Path) -> bool:
+    """store/peek.py's rule: a plaintext file exactly as our last clean close left it."""
+    from . import integrity, rawfile
+
+    try:
+        # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
+        if rawfile.head(path, len(HEADER))[0] != HEADER:
+            return False
+    except OSError:
+        return False
+    for suffix in ("-wal", "-journal"):
+        if path.with_name(path.name + suffix).exists():
+            return False
+    return not integrity.needs_check(path)
+
+
 def peek_nudges(path: Path, today: dt.date) -> list[Nudge] | None:
     """`nudges` read with the standard library's sqlite3 alone, read-only, when the file is
     a plaintext reflectcoach database (store/peek.py's rules: the header read through
     rawfile, never a plain open()); None when only `Store.open` may read it (encrypted, or
     not as our last clean close left it)."""
-    from .peek import clean_for_peek
-
-    if not clean_for_peek(path):
+    if not _clean(path):
         return None
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)

@@ -41,10 +41,6 @@ def _clean(path: Path) -> bool:
     return not integrity.needs_check(path)
 
 
-# `reflectcoach due` (store/nudges.py) reads by the same rules.
-clean_for_peek = _clean
-
-
 def home_lists(path: Path, *, limit: int = 50) -> tuple[list[str], list[Conversation]] | None:
     """The mentorship names (`Store.mentorships`) and the conversations in progress, most
     recently updated first (`Store.conversations(status="in_progress", by="updated_at")`),
