@@ -70,6 +70,14 @@ SEED ?= 1
 crash: $(STAMP)
 	$(BIN)/python scripts/crash_harness.py --kills $(KILLS) --seed $(SEED)
 
+# The app in a pseudo-terminal and every database command of the CLI on one database at once,
+# SIGKILLs on both sides, then every promise checked (scripts/crash_app_cli.py; Linux /proc).
+# Minutes, not for CI: `make crash-app ROUNDS=500 SEED=2` for more.
+ROUNDS ?= 200
+.PHONY: crash-app
+crash-app: $(STAMP)
+	$(BIN)/python scripts/crash_app_cli.py --rounds $(ROUNDS) --seed $(SEED)
+
 # Encryption conversions killed at many points (tests/cli/test_encryption_kill.py; the suite
 # runs 24): `make crash-encryption KILL_POINTS=600` for more.
 KILL_POINTS ?= 300
