@@ -84,3 +84,37 @@ async def test_the_mentorship_screen_says_it_too(db_path: Path, make_app, today)
         nudge = pilot.app.screen.query_one("#mentorship-nudges", Static)
         assert nudge.display
         assert str(nudge.render()) == "Due: midpoint review due (2 days ago)"
+
+
+async def test_a_conversation_on_a_closed_mentorship_says_so_first(
+    db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.app.screens.confirm import ConfirmScreen
+    from reflectcoach.app.screens.conversation import ConversationScreen
+
+    monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-03-14")
+    make_mentorship(db_path)  # Sam: closed on 2 March
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_conversation(script_id="check_in", mentorship="Sam")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert dialog.message.startswith("The mentorship with Sam was closed on 2026-03-02.")
+        await pilot.press("n")  # on its own
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.session.mentorship is None
+        with Store.open(db_path) as store:
+            assert store.mentorships.get("Sam").closed
+        app.pop_screen()
+        await settle(pilot)
+        app.open_conversation(script_id="check_in", mentorship="Sam")
+        await settle(pilot)
+        await pilot.press("y")  # reopen it
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.session.mentorship == "Sam"
+        with Store.open(db_path) as store:
+            assert not store.mentorships.get("Sam").closed

@@ -361,10 +361,12 @@ class ReflectCoachApp(App[None]):
         mentorship: str | None = None,
         resume: str | None = None,
         take_over: bool = False,
+        closed_asked: bool = False,
     ) -> None:
         """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
         progress), and show it. Problems become a notification, never a crash; a
-        conversation another session holds is offered to read or take over."""
+        conversation another session holds is offered to read or take over. A conversation
+        started on a closed mentorship says so first: reopen it, or go on on its own."""
         from reflectcoach.app.screens.conversation import ConversationScreen
         from reflectcoach.engine.conversation import ResumeError
         from reflectcoach.services import session
@@ -387,6 +389,11 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
+                if mentorship and not closed_asked and not script.closes_mentorship:
+                    found = store.mentorships.get(mentorship)
+                    if found is not None and found.closed:
+                        self.ask_if_closed(script.id, found.name, found.closed_at)
+                        return
                 running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
@@ -416,6 +423,35 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def ask_if_closed(self, script_id: str, name: str, closed_at: str | None) -> None:
+        """The mentorship `name` is closed: reopen it, or start as a reflection on its own."""
+        from reflectcoach.app.screens.confirm import ConfirmScreen
+        from reflectcoach.services.session import closed_notice
+
+        def chosen(reopen: bool | None) -> None:
+            if reopen:
+                try:
+                    self.main_store().mentorships.reopen(name)
+                except StoreError as problem:
+                    self.notify(clean(str(problem)), severity="error", markup=False)
+                    return
+                self.notify(clean(f"'{name}' is active again."), markup=False)
+            self.open_conversation(
+                script_id=script_id, mentorship=name if reopen else None, closed_asked=True
+            )
+
+        from reflectcoach.store import StoreError
+
+        self.push_screen(
+            ConfirmScreen(
+                closed_notice(name, closed_at),
+                title="A closed mentorship",
+                yes="Reopen it",
+                no="On its own",
+            ),
+            chosen,
+        )
 
     def open_tryout(self) -> None:
         """The tried script's conversation; with --watch, the file looked at twice a second."""

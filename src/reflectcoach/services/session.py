@@ -104,6 +104,29 @@ def _open_commitments(
     return sorted(found.values(), key=sort_key)
 
 
+def mentorship_bound(script: Script) -> bool:
+    """Whether a conversation of `script` is about a mentorship: it follows commitments up,
+    makes them, sets or reads the mentorship's state, offers its name, or recalls its earlier
+    answers. Started without one, the front ends ask which (issue 21)."""
+    from reflectcoach.script.model import QuestionType
+
+    for step in script.steps.values():
+        if step.type is QuestionType.FOLLOW_UP or step.sets or step.commitment:
+            return True
+        if any(p.kind in ("mentorship", "state", "recall") for p in step.prefill):
+            return True
+    return bool(script.recalls)
+
+
+def closed_notice(name: str, closed_at: str | None) -> str:
+    """What a conversation started on a closed mentorship says first."""
+    when = f" on {closed_at[:10]}" if closed_at else ""
+    return (
+        f"The mentorship with {name} was closed{when}. Reopen it, or go on as a reflection "
+        "on its own (not filed under it)?"
+    )
+
+
 def _today(stamp: str) -> bool:
     """Whether a stored time falls on today, the local day (REFLECTCOACH_TODAY when set)."""
     try:
