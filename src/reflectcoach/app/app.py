@@ -389,6 +389,9 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
+                if not mentorship and not closed_asked and session.mentorship_bound(script):
+                    self.ask_which(script.id, script.title)
+                    return
                 if mentorship and not closed_asked and not script.closes_mentorship:
                     found = store.mentorships.get(mentorship)
                     if found is not None and found.closed:
@@ -423,6 +426,20 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def ask_which(self, script_id: str, title: str) -> None:
+        """A mentorship-bound script with no name under Who: ask which (the usual one
+        offered), as plain mode does without -m."""
+        from reflectcoach.app.screens.which_mentorship import CANCELLED, WhichMentorshipScreen
+        from reflectcoach.core import settings
+
+        def chosen(name: str | None) -> None:
+            if name == CANCELLED:
+                return
+            self.open_conversation(script_id=script_id, mentorship=name, closed_asked=name is None)
+
+        usual = self.settings.get(settings.MENTORSHIP)
+        self.push_screen(WhichMentorshipScreen(usual, title), chosen)
 
     def ask_if_closed(self, script_id: str, name: str, closed_at: str | None) -> None:
         """The mentorship `name` is closed: reopen it, or start as a reflection on its own."""
