@@ -118,3 +118,24 @@ async def test_a_conversation_on_a_closed_mentorship_says_so_first(
         assert app.screen.session.mentorship == "Sam"
         with Store.open(db_path) as store:
             assert not store.mentorships.get("Sam").closed
+
+
+async def test_a_mentorship_bound_script_with_no_one_under_who_asks_which(
+    db_path: Path, make_app, today
+) -> None:
+    from textual.widgets import Input
+
+    from reflectcoach.app.screens.conversation import ConversationScreen
+    from reflectcoach.app.screens.which_mentorship import WhichMentorshipScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_conversation(script_id="check_in", mentorship=None)
+        await settle(pilot)
+        assert isinstance(app.screen, WhichMentorshipScreen)
+        app.screen.query_one("#which-name", Input).value = "Kim"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.session.mentorship == "Kim"
