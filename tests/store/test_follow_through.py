@@ -157,3 +157,24 @@ def test_talking_points_reach_the_agenda_and_are_marked_after_the_meeting(
         record = store.conversation(running.id)["record"]
         assert "- Ask about the budget: discussed" in record
         assert "- The offsite: carried forward" in record
+
+
+def test_first_meeting_offers_what_find_a_mentor_collected(tmp_path: Path, day) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        drive(
+            store,
+            "find_a_mentor",
+            None,  # before there is a mentor: about no one yet
+            {"learn": "How to lead without authority", "why_now": "A new team in March"},
+        )
+        running = session.start(store, builtin("first_meeting"), "Sam")
+        conv = running.conversation
+        offered = {}
+        while (q := conv.turn.question) is not None and q.step.id != "success":
+            if q.step.id in ("why_now", "hopes"):
+                offered[q.step.id] = (q.offered, q.prefilled)
+            conv.answer(q.offered if q.offered is not None else default(q.step))
+        assert offered == {
+            "why_now": ("A new team in March", True),
+            "hopes": ("How to lead without authority", True),
+        }
