@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint format lock bench snapshots screenshots clean
+.PHONY: run test lint format lock bench snapshots screenshots clean check-consumers
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --group build --universal \
 		--python-version 3.11 --generate-hashes --upgrade --quiet \
 		--custom-compile-command 'make lock' -o $(LOCK)
+
+# Every output opened by the program that reads it: mermaid-cli, pandoc, cmark-gfm,
+# LibreOffice, khal (scripts/check_consumers.sh). Installs what it can (apt-get as root, npm);
+# names every check it skipped. NO_INSTALL=1 installs nothing.
+check-consumers: $(STAMP)
+	scripts/check_consumers.sh
 
 snapshots: $(STAMP)
 	$(BIN)/pytest -q tests/app --snapshot-update

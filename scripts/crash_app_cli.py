@@ -284,17 +284,17 @@ class Harness:
         for path, key in ((self.passphrase_file, "ab"), (self.new_passphrase_file, "cd")):
             path.write_text(f"x'{key * 32}'\n", encoding="ascii")
             path.chmod(0o600)
-        # Plain mode shows a typed date in words and takes it on an empty line.
-        whole = ["a goal", "a first step", "2026-03-10", "", "a second step", "2026-03-18", ""]
+        # Piped, plain mode takes a typed date as it is (and says it back): one line each.
+        whole = ["a goal", "a first step", "2026-03-10", "a second step", "2026-03-18"]
         for name in ("Sam", "Ana"):
             self.plain(self.db, name, [f"{name} goal", "call the team", *whole[2:]])
-            self.plain(self.db, name, [*whole[:4], "write notes", "2026-04-20", ""])
+            self.plain(self.db, name, [*whole[:3], "write notes", "2026-04-20"])
         for name in ("Sam", "Ana", "Lee"):
             self.plain(self.db, name, [f"{name} is just starting"])
         # A small export of another database: imported, deleted and imported again.
         side = self.work / "side.db"
-        self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", "", ":skip", ":skip"])
-        self.plain(side, "Ivy", ["Ivy again", "ship more", ":skip", "and more", "2026-03-30", ""])
+        self.plain(side, "Ivy", ["Ivy goal", "ship it", "2026-03-16", ":skip", ":skip"])
+        self.plain(side, "Ivy", ["Ivy again", "ship more", ":skip", "and more", "2026-03-30"])
         self.plain(side, "Ivy", ["Ivy half way"])
         self.import_file = self.work / "import.json"
         subprocess.run(

@@ -57,7 +57,7 @@ async def test_end_screen_copies_the_record_as_plain_text(fixture_app, drive) ->
             in app.clipboard
         )
         assert "\\" not in app.clipboard and "**" not in app.clipboard
-        assert [n.message for n in app._notifications] == ["Record copied as plain text."]
+        assert [n.message for n in app.notices_said] == ["Record copied as plain text."]
 
 
 async def test_transcript_copies_a_finished_record(filled_db, review_app) -> None:

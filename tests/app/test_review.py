@@ -566,3 +566,16 @@ async def test_long_histories_come_a_page_at_a_time(long_history, review_app) ->
         assert grid.row_count == long_history
         assert status(screen) == "250 reflections"
         assert len(shown_ids(screen)) == long_history
+
+
+async def test_escape_on_continue_this_reflection_closes_the_dialog(filled_db, review_app) -> None:
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        await go_to(pilot, screen, filled_db["running"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen  # neither the transcript nor the conversation

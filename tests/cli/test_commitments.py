@@ -41,8 +41,8 @@ def lines(*answers: str) -> str:
 @pytest.fixture
 def planned(tmp_path: Path) -> Path:
     """A first conversation in plain mode that makes two commitments for Sam."""
-    # Plain mode shows a date back in words; Enter keeps it.
-    stdin = lines("Grow as a lead", "Call Ana", "2026-12-04", "", "Read the book", "2026-11-28", "")
+    # Piped, a date is taken as typed (and said back): one line per answer.
+    stdin = lines("Grow as a lead", "Call Ana", "2026-12-04", "Read the book", "2026-11-28")
     result = run(tmp_path, "start", "plan", "--plain", "-m", "Sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     return tmp_path
@@ -59,7 +59,7 @@ def test_a_plan_then_a_check_in_in_plain_mode(planned: Path) -> None:
         "Read the book": ("open", dt.date(2026, 11, 28)),
     }
     # The check-in asks oldest due first: the book (overdue), then Ana.
-    stdin = lines("1", "3", "2026-12-18", "", "4", "Plan the talk", "")
+    stdin = lines("1", "3", "2026-12-18", "4", "Plan the talk", "")
     result = run(planned, "start", "plan_check_in", "--plain", "-m", "sam", stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = result.stdout

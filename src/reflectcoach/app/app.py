@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ScreenStackError
@@ -105,8 +105,12 @@ class ReflectCoachApp(App[None]):
         self._painted = asyncio.Event()
         self._unlocked = asyncio.Event()  # the store can be opened: plaintext, or a key found
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
+        self.notices_said: list[Notice] = []
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = clock.today
+        # The pause that takes a lone pending digit (widgets/digits.py): None is Textual's own
+        # `set_timer`; tests put a timer here that they fire by hand.
+        self.digit_timer: Callable[[float, Callable[[], None]], Any] | None = None
         # None (tests, and anything not started from the command line) keeps them in memory.
         self.settings = settings if settings is not None else saved.UserSettings()
         theme = self.settings.get(saved.THEME)
@@ -248,13 +252,18 @@ class ReflectCoachApp(App[None]):
         it covers nothing, else as a toast."""
         message, title = in_words(message), in_words(title)
         seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
-        notice = Notice(message, title, severity, time.monotonic() + seconds)
+        notice = Notice(message, title, severity, time.monotonic() + seconds, markup)
+        self.notices_said.append(notice)  # every notice, wherever shown (tests read it)
         try:
             lines = self.screen.query(NoticeLine)
         except ScreenStackError:  # before the first screen, or after the last
             lines = None
         if lines and not markup:
             lines.first().show(notice)
+            if severity != "information":
+                # A warning is still news to the screen that comes up next (a conversation
+                # started at once over home): it takes it into its own line.
+                self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
             return
         self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -650,7 +659,8 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # Opened at the section of the screen it came from (or the one beneath a dialog).
+            self.push_screen(HelpScreen([type(s) for s in reversed(self.screen_stack)]))
 
     def action_export_all(self) -> None:
         from reflectcoach.app.screens.confirm import confirm_replace

@@ -52,6 +52,7 @@ def required(keys: tuple[Key, ...]) -> tuple[str, ...]:
 OPTION = (
     Key("value", TEXT, "what is stored and what conditions compare", required=True),
     Key("label", TEXT, "what the person reads (may insert answers)"),
+    Key("exclusive", FLAG, "a multi option that goes alone: ticking it unticks the others"),
 )
 BRANCH = (
     Key("if", TEXT, "a condition; the first branch whose condition holds is taken"),

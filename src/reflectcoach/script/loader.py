@@ -655,7 +655,10 @@ class _Checker:
             if value is None:
                 return None
             label = self.template("label", found["label"]) if "label" in found else None
-            return Option(value, label or templates.literal(value))
+            exclusive = (
+                self.flag("exclusive", found["exclusive"]) if "exclusive" in found else False
+            )
+            return Option(value, label or templates.literal(value), exclusive)
         if not isinstance(item, Scalar) or item.value is None:
             self.error_at(item, f"an option must be text or {{value, label}}, not {describe(item)}")
             return None

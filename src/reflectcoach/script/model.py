@@ -112,6 +112,8 @@ class Template(Protocol):
 class Option:
     value: str
     label: Template
+    # A multi option that goes alone ("nothing I can see"): ticking it unticks the others.
+    exclusive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

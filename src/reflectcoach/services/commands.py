@@ -33,7 +33,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "nothing: fast enough for a shell prompt or a timer.",
     ),
     ("encrypt", "Encrypt the database with a passphrase (SQLCipher)."),
-    ("export", "Export conversations as JSON, Markdown or CSV."),
+    ("export", "Export conversations as JSON, Markdown, CSV or a spreadsheet (xlsx)."),
     ("graph", "Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."),
     ("id", "Your identity for sharing with a partner: one line to send them (made on first use)."),
     (

@@ -394,11 +394,14 @@ class ConversationScreen(Screen[None]):
         """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
         from textual.app import SuspendNotSupported
 
-        from reflectcoach.core.editor import EditorError, edit, editor_command
+        from reflectcoach.core.editor import EditorError, edit, find_editor
 
         try:
-            if editor_command() is None:
+            found = find_editor()
+            if found is None:
                 edit(text)  # raises the message saying how to set one
+            elif found[1] is not None:
+                self.notify(found[1], title="Editor", markup=False)  # which, and why
             self.keep_draft()  # kept before the app steps aside, in case it never returns
             with self.app.suspend():
                 edited = edit(text)

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reflectcoach.app.notices import NoticeLine, take_warnings
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
@@ -48,13 +49,40 @@ class ScriptEntry:
         haystack = f"{self.title} {self.summary} {self.id} {self.audience}".casefold()
         return all(word in haystack for word in words)
 
-    def prompt(self) -> Content:
+    def prompt(self, width: int = 0) -> Content:
+        """The title, then the summary indented under it: wrapped here, at `width` (the
+        list's), so its later lines keep the indent and the lines come out even, with no
+        word left alone on the last one. 0: one line, wrapped by the list."""
+        summary = clean(self.summary)
+        lines = balanced(summary, width - SUMMARY_INDENT) if width > 20 else [summary]
+        indent = " " * SUMMARY_INDENT
         return Content.assemble(
             (clean(self.title), "bold"),
             (f"  {AUDIENCE.get(self.audience, 'for ' + clean(self.audience))}", "$text-muted"),
             "\n",
-            (f"  {clean(self.summary)}", "$text-muted"),
+            ("\n".join(indent + line for line in lines), "$text-muted"),
         )
+
+
+SUMMARY_INDENT = 2
+
+
+def balanced(text: str, width: int) -> list[str]:
+    """`text` wrapped in as few lines as at `width`, each as short as that allows: the
+    narrowest width giving the same number of lines (so the last is never one lone word)."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width)
+    if len(lines) <= 1:
+        return lines
+    lo, hi = max(len(word) for word in text.split()), width
+    while lo < hi:  # fewer-or-equal lines is monotonic in the width: halve
+        mid = (lo + hi) // 2
+        if len(textwrap.wrap(text, mid)) <= len(lines):
+            hi = mid
+        else:
+            lo = mid + 1
+    return textwrap.wrap(text, lo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +210,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.scripts: list[ScriptEntry] = []
         self.shown: list[ScriptEntry] = []
+        self._summary_width = 0  # the width the summaries were wrapped at
         self.running: list[RunningEntry] = []
         self.built = False
         self.shown_once = False  # the lists were drawn from some data (quick or full)
@@ -200,6 +229,7 @@ class HomeScreen(Screen[None]):
         # bare Textual app does.
         yield Header()
         yield Vertical(id="home")
+        yield NoticeLine()  # notices here, not as toasts over the lists
         yield KeysFooter()
 
     def form(self) -> list[Widget]:
@@ -254,6 +284,7 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
+        take_warnings(self)
         # Coming back, Textual gives the focus to whatever had it: after a script was started
         # from the filter that is the filter, where `c` or `r` would be typed as letters and
         # the footer loses the lists' keys. The lists are where home's keys work.
@@ -387,12 +418,29 @@ class HomeScreen(Screen[None]):
         listing = self.query_one("#scripts", OptionList)
         keep = listing.highlighted_option.id if listing.highlighted_option else None
         self.shown = [s for s in self.scripts if s.matches(words)]
-        listing.set_options(Option(s.prompt(), id=s.id) for s in self.shown)
+        # The list's width less its padding and a scrollbar's room: the summary's lines.
+        width = listing.content_size.width - 2
+        self._summary_width = width
+        listing.set_options(Option(s.prompt(width), id=s.id) for s in self.shown)
+        if width <= 20:
+            self.call_after_refresh(self._rewrap)  # not laid out yet
         if not self.shown:
             listing.add_option(Option(Content("No script matches the filter."), disabled=True))
             return
         ids = [s.id for s in self.shown]
         listing.highlighted = ids.index(keep) if keep in ids else 0
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._rewrap)
+
+    def _rewrap(self) -> None:
+        """The summaries again when the list's width changed (laid out, or resized)."""
+        found = self.query("#scripts")
+        if not found or not self.shown:
+            return
+        width = found.first(OptionList).content_size.width - 2
+        if width > 20 and width != self._summary_width:
+            self.show_scripts()
 
     def show_running(self) -> None:
         listing = self.query_one("#running", OptionList)

@@ -15,10 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.mentorship_commitments import MentorshipCommitments
 from reflectcoach.app.widgets.mentorship_ratings import RatingList
 from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
@@ -133,7 +134,7 @@ class MentorshipScreen(Screen[None]):
             with Horizontal(id="mentorship-ratings"):
                 yield RatingList(id="mentorship-rating-list")
                 yield SeriesPanel(id="mentorship-series")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#mentorship-nudges").display = False

@@ -16,8 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import one_line
 from reflectcoach.core.text import clean
 from reflectcoach.services.exchange import default_name
@@ -79,7 +80,7 @@ class PartnerScreen(Screen[None]):
             yield Static("Receive from them (a bundle's path, then Enter)", classes="heading")
             yield Input(placeholder="~/Downloads/….reflectcoach", id="partner-receive-path")
             yield Static(Content(""), id="partner-side")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -11,12 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.clipboard import copy_record
 from reflectcoach.app.screens.confirm import delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import (
     count_words,
     describe,
@@ -72,7 +73,7 @@ class TranscriptScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="transcript-body"):
             yield Static("Loading…", id="transcript-title")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         # Back from a continued conversation the stored state has moved on; back from a
@@ -192,7 +193,11 @@ class TranscriptScreen(Screen[None]):
             return
         self.app.push_screen(
             ExportScreen(
-                ExportSelection(f"This reflection: {describe(self.row)}.", ids=(self.row["id"],))
+                ExportSelection(
+                    f"This reflection: {describe(self.row)}.",
+                    ids=(self.row["id"],),
+                    subject=self.row["script_id"],
+                )
             )
         )
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
+from textual.strip import Strip
 from textual.timer import Timer
-from textual.validation import Number
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -29,9 +31,12 @@ from reflectcoach.core import clock
 from reflectcoach.engine.answers import (
     MAX_TEXT,
     AnswerError,
+    date_bounds,
     date_value,
     display,
+    exclusive_values,
     instructions,
+    normalise,
     scale_bounds,
 )
 from reflectcoach.script import dates
@@ -103,7 +108,11 @@ class AnswerInput(Vertical):
     @property
     def how(self) -> str:
         """The line under the input telling how to answer."""
-        return instructions(self.step, self.labels)
+        return instructions(self.step, self.labels, self.today())
+
+    def today(self) -> dt.date:
+        today = getattr(self.app, "today", clock.today)
+        return today()
 
     def how_line(self, extra: str = "") -> Static:
         words = " ".join(part for part in (self.how, extra) if part)
@@ -182,7 +191,7 @@ class LongTextAnswer(AnswerInput):
             id="editor",
             priority=True,
             show=False,  # the line under the box says it; the footer has no room at 80
-            tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
+            tooltip="Write this answer in your own editor ($VISUAL, $EDITOR, else nano or vi)",
         ),
     ]
 
@@ -277,8 +286,8 @@ class NumberedAnswer(AnswerInput):
         elif self.digits.pending and event.key == "enter":
             event.stop()  # Enter takes the number typed, not what has the focus
             self.confirm_pending()
-        elif self.digits.pending and event.key == "backspace":
-            event.stop()
+        elif self.digits.pending and event.key in ("backspace", "ctrl+h"):
+            event.stop()  # some terminals send Backspace as ctrl+h
             self.stop_waiting()
 
     def type_digit(self, digit: str) -> None:
@@ -293,7 +302,9 @@ class NumberedAnswer(AnswerInput):
         elif outcome.kind is Typed.WAIT:
             if outcome.value is not None:
                 self.highlight(outcome.value)
-                self._confirm_timer = self.set_timer(CONFIRM_AFTER, self.confirm_pending)
+                # The app may put its own timer here (tests fire it by hand, no sleeping).
+                start = getattr(self.app, "digit_timer", None) or self.set_timer
+                self._confirm_timer = start(CONFIRM_AFTER, self.confirm_pending)
             self.post_message(self.Problem(None))
         else:
             self.post_message(self.Problem(self.out_of_range()))
@@ -301,6 +312,8 @@ class NumberedAnswer(AnswerInput):
     def confirm_pending(self) -> None:
         """Take the number typed so far (Enter, or the pause after a digit)."""
         self._cancel_timer()
+        if not self.digits.pending:
+            return  # cancelled (Backspace) or already taken: a late timer does nothing
         value = self.digits.confirm()
         self._show_pending()
         if value is not None:
@@ -331,8 +344,12 @@ class NumberedAnswer(AnswerInput):
         line.display = bool(typed)
         if typed:
             value = self.digits.value
-            then = f"Enter to take {value}" if value is not None else "Enter when done"
-            line.update(plain(f"Typed {typed}_ : another digit, or {then}."))
+            then = (
+                f"another digit, or Enter (or wait) to take {value}"
+                if value is not None
+                else "another digit"
+            )
+            line.update(plain(f"Typed {typed}_ : {then}. Backspace cancels."))
 
 
 class ChoiceAnswer(NumberedAnswer):
@@ -379,7 +396,9 @@ class ChoiceAnswer(NumberedAnswer):
 
 
 class MultiList(SelectionList[str]):
-    """Space toggles (as in SelectionList); Enter submits instead of toggling."""
+    """Space toggles (as in SelectionList); Enter submits instead of toggling; digit n
+    toggles option n. A ticked box shows an `x` and an unticked one a blank, so the choice
+    reads without colour (SelectionList draws the same mark for both, in two colours)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Submit choices", id="submit-multi"),
@@ -391,14 +410,34 @@ class MultiList(SelectionList[str]):
     def action_submit(self) -> None:
         self.post_message(self.Done())
 
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit():
+            event.stop()
+            n = int(event.character)
+            if 1 <= n <= self.option_count:
+                self.highlighted = n - 1
+                self.toggle(self.get_option_at_index(n - 1))
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        segments = list(line)
+        if len(segments) < 2:
+            return line
+        index = (segments[1].style.meta if segments[1].style else {}).get("option")
+        if index is None or segments[1].text != "X":  # SelectionList's one mark for both
+            return line
+        ticked = self.get_option_at_index(index).value in self._selected
+        segments[1] = Segment("x" if ticked else " ", segments[1].style)
+        return Strip(segments, line.cell_length)
+
 
 class MultiAnswer(AnswerInput):
     def compose(self) -> ComposeResult:
         offered = set(self.question.offered or ())
         yield MultiList(
             *(
-                Selection(plain(label), value, value in offered)
-                for value, label in self.question.options
+                Selection(plain(f"{n}. {label}"), value, value in offered)
+                for n, (value, label) in enumerate(self.question.options, 1)
             ),
             classes="answer-control",
         )
@@ -406,7 +445,25 @@ class MultiAnswer(AnswerInput):
 
     @property
     def how(self) -> str:
-        return "Pick one or more: space ticks or unticks, Enter submits."
+        count = len(self.question.options)
+        digits = f" or 1-{count}" if count <= 9 else ""
+        alone = [
+            label for value, label in self.question.options if value in exclusive_values(self.step)
+        ]
+        goes = f" '{alone[0]}' goes alone." if len(alone) == 1 else ""
+        return f"Pick one or more: space{digits} ticks or unticks, Enter submits.{goes}"
+
+    @on(SelectionList.SelectionToggled)
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        """An exclusive option ticked unticks the others; another ticked unticks it."""
+        listing = self.query_one(MultiList)
+        value = event.selection.value
+        if value not in listing.selected:
+            return
+        alone = exclusive_values(self.step)
+        for other in list(listing.selected):
+            if other != value and (value in alone or other in alone):
+                listing.deselect(other)
 
     def submit(self) -> None:
         # Said here in this widget's own keys: the engine's message is plain mode's
@@ -522,20 +579,16 @@ class YesNoAnswer(AnswerInput):
 
 
 class NumberAnswer(TextAnswer):
-    """A single-line answer with a Number validator: problems show while typing."""
+    """A single-line answer checked by the engine's own rule as it is typed: every key
+    shows (a number-only Input dropped letters without a word, so "six" showed nothing),
+    and what it takes is said at once ("'six' is not a number: type digits, like 6")."""
 
     def compose(self) -> ComposeResult:
         yield Input(
             value=self.starting_text,
-            placeholder="A number, then Enter",
-            type="number",
-            validators=[
-                Number(
-                    minimum=self.step.min,
-                    maximum=self.step.max,
-                    failure_description=instructions(self.step, self.labels),
-                )
-            ],
+            placeholder="A number in digits, then Enter",
+            max_length=40,
+            validators=[NumberRule(self.step)],  # the red border; the words come from below
             validate_on=["changed", "submitted"],
             classes="answer-control",
         )
@@ -544,11 +597,37 @@ class NumberAnswer(TextAnswer):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        result = event.validation_result
-        if result is None or result.is_valid or not event.value.strip():
-            self.post_message(self.Problem(None))
-        else:
-            self.post_message(self.Problem(instructions(self.step, self.labels)))
+        self.post_message(self.Problem(number_problem(self.step, event.value)))
+
+
+class NumberRule(Validator):
+    """The engine's rule for a number answer, as a Textual validator (number_problem)."""
+
+    def __init__(self, step: Any) -> None:
+        super().__init__()
+        self.step = step
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = number_problem(self.step, value)
+        return self.success() if problem is None else self.failure(problem)
+
+
+def number_problem(step: Any, text: str) -> str | None:
+    """What is wrong with `text` as this number question's answer, as it is typed; None
+    when it is fine (or empty, or a sign or point still being typed)."""
+    word = text.strip()
+    if not word or word in ("-", "+", ".", "-.", "+."):
+        return None
+    try:
+        normalise(step, word, {})
+    except AnswerError as problem:
+        try:
+            float(word.replace("_", ""))
+        except ValueError:
+            shown = word if len(word) <= 20 else word[:19] + "…"
+            return f"'{shown}' is not a number: type it in digits, like 6 or 2.5. {problem}"
+        return str(problem)
+    return None
 
 
 class DateInput(TextAnswer):
@@ -571,7 +650,7 @@ class DateInput(TextAnswer):
     def compose(self) -> ComposeResult:
         yield Input(
             value=self.starting_text,
-            placeholder="A date, then Enter: friday, in 2 weeks, 2026-12-04",
+            placeholder=f"A date, then Enter: {self.examples()}",
             max_length=100,
             classes="answer-control",
         )
@@ -582,9 +661,10 @@ class DateInput(TextAnswer):
         super().on_mount()
         self.preview(self.value())
 
-    def today(self) -> dt.date:
-        today = getattr(self.app, "today", clock.today)
-        return today()
+    def examples(self) -> str:
+        """Three words to try, all inside the question's bounds today."""
+        today = self.today()
+        return dates.examples(today, *date_bounds(self.step, today), short=True)
 
     def resolved(self, text: str) -> dt.date:
         """The day `text` means today, within the step's bounds; AnswerError otherwise."""
