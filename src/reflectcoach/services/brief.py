@@ -220,20 +220,24 @@ def lines(
         ]
         out += _more(series[:shown], len(series), item)
 
-    out += ["", head(f"Open commitments ({len(brief.commitments)})")]
-    if brief.commitments:
-        texts = [item + esc(mentorship_view.commitment_text(c), item) for c in brief.commitments]
-        out += _more(texts[:shown], len(texts), item)
-    else:
-        out.append(item + "none")
+    def section(title: str, texts: list[str], empty: str) -> None:
+        if not texts and not markdown:  # one line: "Talking points: none"
+            out.extend(["", f"{title}: {empty}"])
+            return
+        out.extend(["", head(title)])
+        out.extend(_more(texts[:shown], len(texts), item) if texts else [item + empty])
 
+    section(
+        f"Open commitments ({len(brief.commitments)})",
+        [item + esc(mentorship_view.commitment_text(c), item) for c in brief.commitments],
+        "none",
+    )
     points = [p for p in brief.points if not (share and p.private)]
-    out += ["", head(f"Talking points ({len(points)})")]
-    if points:
-        texts = [item + esc(" ".join(p.text.split()), item) for p in points]
-        out += _more(texts[:shown], len(texts), item)
-    else:
-        out.append(item + "none")
+    section(
+        f"Talking points ({len(points)})",
+        [item + esc(" ".join(p.text.split()), item) for p in points],
+        "none",
+    )
 
     if brief.last is not None:
         day, title_text, decided, private = brief.last
@@ -253,14 +257,16 @@ def lines(
     if due:
         out += ["", head("Dates")] + [item + d for d in due]
 
-    out += ["", head("Overdue")]
-    if brief.overdue:
-        texts = [
+    section(
+        "Overdue",
+        [
             item + esc(f"{' '.join(c.text.split())} (due {readable(c.due)})", item)
             for c in brief.overdue
             if c.due is not None
-        ]
-        out += _more(texts[:shown], len(texts), item)
-    else:
-        out.append(item + "nothing")
-    return out
+        ],
+        "nothing",
+    )
+    if markdown:
+        return out
+    # On a terminal, one page: sections follow each other without blank lines between.
+    return [line for n, line in enumerate(out) if line or n == 2]
