@@ -414,10 +414,12 @@ class ReflectCoachApp(App[None]):
         mentorship: str | None = None,
         resume: str | None = None,
         take_over: bool = False,
+        closed_asked: bool = False,
     ) -> None:
         """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
         progress), and show it. Problems become a notification, never a crash; a
-        conversation another session holds is offered to read or take over."""
+        conversation another session holds is offered to read or take over. A conversation
+        started on a closed mentorship says so first: reopen it, or go on on its own."""
         from reflectcoach.app.screens.conversation import ConversationScreen
         from reflectcoach.engine.conversation import ResumeError
         from reflectcoach.services import session
@@ -440,6 +442,14 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
+                if not mentorship and not closed_asked and session.mentorship_bound(script):
+                    self.ask_which(script.id, script.title)
+                    return
+                if mentorship and not closed_asked and not script.closes_mentorship:
+                    found = store.mentorships.get(mentorship)
+                    if found is not None and found.closed:
+                        self.ask_if_closed(script.id, found.name, found.closed_at)
+                        return
                 running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
@@ -469,6 +479,49 @@ class ReflectCoachApp(App[None]):
                 markup=False,
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
+
+    def ask_which(self, script_id: str, title: str) -> None:
+        """A mentorship-bound script with no name under Who: ask which (the usual one
+        offered), as plain mode does without -m."""
+        from reflectcoach.app.screens.which_mentorship import CANCELLED, WhichMentorshipScreen
+        from reflectcoach.core import settings
+
+        def chosen(name: str | None) -> None:
+            if name == CANCELLED:
+                return
+            self.open_conversation(script_id=script_id, mentorship=name, closed_asked=name is None)
+
+        usual = self.settings.get(settings.MENTORSHIP)
+        self.push_screen(WhichMentorshipScreen(usual, title), chosen)
+
+    def ask_if_closed(self, script_id: str, name: str, closed_at: str | None) -> None:
+        """The mentorship `name` is closed: reopen it, or start as a reflection on its own."""
+        from reflectcoach.app.screens.confirm import ConfirmScreen
+        from reflectcoach.services.session import closed_notice
+
+        def chosen(reopen: bool | None) -> None:
+            if reopen:
+                try:
+                    self.main_store().mentorships.reopen(name)
+                except StoreError as problem:
+                    self.notify(clean(str(problem)), severity="error", markup=False)
+                    return
+                self.notify(clean(f"'{name}' is active again."), markup=False)
+            self.open_conversation(
+                script_id=script_id, mentorship=name if reopen else None, closed_asked=True
+            )
+
+        from reflectcoach.store import StoreError
+
+        self.push_screen(
+            ConfirmScreen(
+                closed_notice(name, closed_at),
+                title="A closed mentorship",
+                yes="Reopen it",
+                no="On its own",
+            ),
+            chosen,
+        )
 
     def open_tryout(self) -> None:
         """The tried script's conversation; with --watch, the file looked at twice a second."""
@@ -590,6 +643,30 @@ class ReflectCoachApp(App[None]):
             )
             return
         self.push_screen(MentorshipScreen(name))
+
+    def open_brief(self, name: str | None) -> None:
+        """The brief for `name`'s next meeting, or a word on how to choose a mentorship."""
+        from reflectcoach.app.screens.brief import BriefScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(BriefScreen(name))
+
+    def add_note(self, name: str | None) -> None:
+        """A talking point for `name`'s next meeting (the dialog), or a word on choosing."""
+        from reflectcoach.app.screens.note import NoteScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(NoteScreen(name))
 
     def open_partner(self, name: str) -> None:
         """The Partner screen of the mentorship `name`: sharing with the other person."""

@@ -10,6 +10,7 @@ from reflectcoach.cli import (
     mentorships,
     scripts,
     sync,
+    thread,
 )
 from reflectcoach.cli.base import main
 
@@ -24,4 +25,5 @@ __all__ = [
     "mentorships",
     "scripts",
     "sync",
+    "thread",
 ]

@@ -22,6 +22,7 @@ from reflectcoach.script import (
     dates,
     includes,
     keys,
+    mentorship_fields,
     prefill,
     privacy,
     templates,
@@ -214,6 +215,8 @@ class _Draft:
     commitment: CommitmentSpec | None = None
     commitment_nodes: list[tuple[str, Node]] = field(default_factory=list)
     re_rates: ReRate | None = None
+    sets: str | None = None
+    about: str = "commitments"
 
 
 class _Checker:
@@ -569,6 +572,10 @@ class _Checker:
             self.number_range(draft, found)
         elif kind is QuestionType.DATE:
             self.date_range(draft, found)
+        if "sets" in found:
+            draft.sets = self.sets(found["sets"], kind)
+        if "about" in found:
+            draft.about = self.about(found["about"], kind)
         if kind is QuestionType.FOLLOW_UP:
             self.follow_up_texts.update(id(t) for t in (draft.ask, draft.hint) if t is not None)
             for name in ("prefill", "commitment"):
@@ -580,6 +587,28 @@ class _Checker:
             else:
                 message = f"'commitment' is for text and long_text questions, not {kind}"
                 self.error_at(_key(node, "commitment"), message)
+
+    def about(self, node: Node, kind: QuestionType) -> str:
+        """`about: commitments | talking_points` on a follow_up step."""
+        text = self.text("about", node)
+        if kind is not QuestionType.FOLLOW_UP:
+            self.error_at(node, "'about' is only for a follow_up step")
+        elif text is not None and text not in ("commitments", "talking_points"):
+            self.error_at(node, f"'about' must be commitments or talking_points, not '{text}'")
+        else:
+            return text or "commitments"
+        return "commitments"
+
+    def sets(self, node: Node, kind: QuestionType) -> str | None:
+        """`sets: mentorship.FIELD` (script/mentorship_fields.py)."""
+        text = self.text("sets", node)
+        if text is None:
+            return None
+        problem = mentorship_fields.write_problem(text, kind)
+        if problem is not None:
+            self.error_at(node, problem)
+            return None
+        return mentorship_fields.field_of(text)
 
     def commitment(self, draft: _Draft, node: Node) -> None:
         """`commitment: {due: STEP, goal: STEP}`; the steps are checked once all are known."""
@@ -853,6 +882,11 @@ class _Checker:
                             f"{draft.type} question (only text questions)",
                         )
                     continue
+                if source.kind == prefill.STATE:
+                    problem = mentorship_fields.read_problem(source.source)
+                    if problem is not None:
+                        self.error_at(node, problem)
+                    continue
                 shared = draft.id in shared_steps
                 ref = RecallRef(source.script, source.step, source.pos, draft.type, shared)
                 if shared:  # the registry says whether that answer is just for me
@@ -917,7 +951,13 @@ class _Checker:
                             f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
                         )
                     continue
-                self.reference(name, node, offset, shared=id(text) in self.shared_record_texts)
+                self.reference(
+                    name,
+                    node,
+                    offset,
+                    shared=id(text) in self.shared_record_texts,
+                    in_text=True,
+                )
         for condition, node in self.conditions:
             for name, offset in condition.names:
                 if name.startswith(COMMITMENT_PREFIX):
@@ -930,7 +970,15 @@ class _Checker:
             for call in condition.days_until():
                 self.check_days_until(call, node)
 
-    def reference(self, name: str, node: Scalar, offset: int, *, shared: bool = False) -> None:
+    def reference(
+        self, name: str, node: Scalar, offset: int, *, shared: bool = False, in_text: bool = False
+    ) -> None:
+        """`in_text`: a follow_up step may be named in a text (its outcomes, in words)."""
+        if name.startswith(mentorship_fields.PREFIX):
+            problem = mentorship_fields.read_problem(name)
+            if problem is not None:
+                self.error(*node.locate(offset), problem)
+            return
         recall = parse_recall(name)
         what = "unknown step"
         if recall is not None:
@@ -945,7 +993,7 @@ class _Checker:
             self.error(*node.locate(offset), f"{what} '{name}'{hint}")
         elif not step.is_question and not step.broken:
             self.error(*node.locate(offset), f"step '{name}' is a say step; it has no answer")
-        elif step.type is QuestionType.FOLLOW_UP:
+        elif step.type is QuestionType.FOLLOW_UP and not in_text:
             message = f"step '{name}' is a follow_up step; it has no single answer to use here"
             self.error(*node.locate(offset), message)
 
@@ -1120,6 +1168,8 @@ class _Checker:
             prefill=tuple(source for source, _ in draft.prefill),
             commitment=draft.commitment,
             re_rates=draft.re_rates,
+            sets=draft.sets,
+            about=draft.about,
         )
 
 

@@ -9,6 +9,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "abandon",
         "Set a conversation aside: off the resume list, still readable; `resume ID` takes it up.",
     ),
+    (
+        "brief",
+        "One page for the next meeting: the goal as it stands, ratings, open commitments, "
+        "talking points, what was decided last, the next dates and what is overdue.",
+    ),
     ("commitment", "Change what became of a commitment: done, partly, drop, not-yet."),
     (
         "commitments",
@@ -22,6 +27,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("decrypt", "Turn an encrypted database back into a plaintext one."),
     ("delete", "Delete a conversation and its answers (asks first)."),
+    (
+        "due",
+        'One short line of what is due ("Sam: 1 overdue, midpoint review in 3 days"), or '
+        "nothing: fast enough for a shell prompt or a timer.",
+    ),
     ("encrypt", "Encrypt the database with a passphrase (SQLCipher)."),
     ("export", "Export conversations as JSON, Markdown, CSV or a spreadsheet (xlsx)."),
     ("graph", "Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."),
@@ -32,6 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("list", "List conversations, newest first."),
     ("mentorship", "The people your conversations are about."),
+    ("note", "Add a talking point to a mentorship: the next check-in offers it on its agenda."),
     (
         "outbox",
         "Mark a completed conversation's record to go with the next share to its mentorship's "

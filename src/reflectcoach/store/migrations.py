@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import mentorship_rows
+from . import mentorship_rows, mentorship_state
 from .errors import StoreError, damaged
 from .files import Library, read_schema
 from .mentorships import mentorship_key
@@ -243,6 +243,14 @@ def m008_mentorships(db: Database) -> None:
 
 
 @migrations()
+def m009_mentorship_state(db: Database) -> None:
+    # What a mentorship agreed and where it stands (store/mentorship_state.py): fields,
+    # goals with their revisions, talking points; backfilled from the built-ins' answers.
+    mentorship_state.create_tables(db)
+    mentorship_state.backfill(db)
+
+
+@migrations()
 def m010_exchange(db: Database) -> None:
     # The exchange with a partner (store/partners.py): this person's identity (public keys;
     # the secret keys only where no keyring exists), the partner linked to each mentorship,
@@ -347,6 +355,7 @@ KNOWN = [
         m006_leases,
         m007_commitments,
         m008_mentorships,
+        m009_mentorship_state,
         m010_exchange,
         m011_sync,
     )
