@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint format lock bench snapshots screenshots clean
+.PHONY: run test lint format lock bench snapshots screenshots clean check-consumers sync-check
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ lock:
 		--python-version 3.11 --generate-hashes --upgrade --quiet \
 		--custom-compile-command 'make lock' -o $(LOCK)
 
+# Every output opened by the program that reads it: mermaid-cli, pandoc, cmark-gfm,
+# LibreOffice, khal (scripts/check_consumers.sh). Installs what it can (apt-get as root, npm);
+# names every check it skipped. NO_INSTALL=1 installs nothing.
+check-consumers: $(STAMP)
+	scripts/check_consumers.sh
+
 snapshots: $(STAMP)
 	$(BIN)/pytest -q tests/app --snapshot-update
 
@@ -70,9 +76,31 @@ SEED ?= 1
 crash: $(STAMP)
 	$(BIN)/python scripts/crash_harness.py --kills $(KILLS) --seed $(SEED)
 
+# The app in a pseudo-terminal and every database command of the CLI on one database at once,
+# SIGKILLs on both sides, then every promise checked (scripts/crash_app_cli.py; Linux /proc).
+# Minutes, not for CI: `make crash-app ROUNDS=500 SEED=2` for more.
+ROUNDS ?= 200
+.PHONY: crash-app
+crash-app: $(STAMP)
+	$(BIN)/python scripts/crash_app_cli.py --rounds $(ROUNDS) --seed $(SEED)
+
 # Encryption conversions killed at many points (tests/cli/test_encryption_kill.py; the suite
 # runs 24): `make crash-encryption KILL_POINTS=600` for more.
 KILL_POINTS ?= 300
 .PHONY: crash-encryption
 crash-encryption: $(STAMP)
 	KILL_POINTS=$(KILL_POINTS) $(BIN)/pytest -q tests/cli/test_encryption_kill.py
+
+# Two real Syncthing instances on 127.0.0.1 carry one folder between two databases (not in CI):
+# installs Debian's syncthing when it is missing and this can, else says why not.
+sync-check: $(STAMP)
+	@command -v syncthing > /dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q syncthing > /dev/null; \
+		elif command -v sudo > /dev/null && command -v apt-get > /dev/null; then \
+			sudo apt-get install -y -q syncthing > /dev/null; \
+		else \
+			echo "sync-check needs syncthing: no apt-get here (or no root): install it and run again"; \
+			exit 2; \
+		fi; }
+	$(BIN)/python scripts/sync_check.py

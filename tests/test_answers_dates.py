@@ -60,7 +60,7 @@ def test_display_is_the_readable_form() -> None:
     assert display(date_step(), "2026-12-04", {}) == "Friday 4 December 2026"
     assert display(date_step(), None, {}) == ""
     assert display(date_step(), "not a date", {}) == "not a date"  # an import may hold anything
-    assert "friday" in instructions(date_step(), {})
+    assert "2026-12-04, today, tomorrow, friday" in instructions(date_step(), {}, TUESDAY)
 
 
 def test_a_stored_date_fits_when_iso_and_within_fixed_bounds() -> None:
@@ -72,3 +72,21 @@ def test_a_stored_date_fits_when_iso_and_within_fixed_bounds() -> None:
     for value in ("friday", "2026-02-30", 20261204, None, ["2026-12-04"], "2026-12-04 "):
         assert not fits(date_step(), value)
     assert fits(date_step(optional=True), None)
+
+
+def test_date_examples_follow_today_and_the_bounds() -> None:
+    import datetime as dt
+
+    from reflectcoach.script import dates
+
+    today = dt.date(2026, 12, 20)
+    words = dates.examples(today).split(", ")
+    assert words[0] == "2026-12-23" and "2026-12-04" not in words
+    lo, hi = dt.date(2027, 1, 20), dt.date(2027, 3, 1)  # from in a month, up to March
+    words = dates.examples(today, lo, hi).split(", ")
+    assert words[0] == "2027-01-20"
+    for word in words:
+        assert lo <= dates.parse_date(word, today) <= hi, word
+    assert "today" not in words and "in 1 month" in words
+    short = dates.examples(today, short=True).split(", ")
+    assert len(short) == 3 and short[-1] == "2026-12-23"

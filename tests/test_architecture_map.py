@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "reflectcoach"
-FLOORS = ("core", "script", "engine", "store", "services", "app", "cli")
+FLOORS = ("core", "script", "engine", "store", "services", "sync", "app", "cli")
 
 
 def mapped() -> dict[str, set[str]]:

@@ -283,6 +283,28 @@ def test_only_what_would_change_the_meaning_is_escaped(answer: str, escaped: str
     assert markdown_escape(answer, "- **Goal:** ") == escaped
 
 
+# What pandoc's default Markdown reader (not CommonMark) would turn into something else: TeX
+# math, a non-breaking space, a citation, an en dash. Checked with pandoc itself by
+# `make check-consumers` (scripts/check_consumers.sh); here, that they are escaped and that a
+# CommonMark reader still shows them as typed.
+PANDOC_CASES = [
+    ("$x^2$ and $$ math $$", "\\$x^2\\$ and \\$\\$ math \\$\\$"),
+    ("a \\ b", "a \\\\ b"),
+    ("ask @mention first", "ask \\@mention first"),
+    ("before -- after", "before \\-- after"),
+]
+
+
+@pytest.mark.parametrize(("answer", "escaped"), PANDOC_CASES)
+def test_what_pandoc_would_change_is_escaped_and_reads_as_typed(answer: str, escaped: str) -> None:
+    assert markdown_escape(answer, "- **Goal:** ") == escaped
+    assert_renders_as_typed(
+        lambda value: "- **Goal:** " + markdown_escape(value, "- **Goal:** "),
+        answer,
+        templated=False,
+    )
+
+
 def test_lines_stay_lines_and_blank_lines_stay_inside_the_list_item() -> None:
     answer = "1) Write my concern\n    - my first point\n\nthen # this"
     assert markdown_escape(answer, "- **Goal:** ") == (

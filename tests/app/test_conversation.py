@@ -287,11 +287,11 @@ async def test_resume_problems_are_notifications(fixture_app, drive, seed) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
         assert isinstance(app.screen, HomeScreen)
-        assert any("no conversation in progress" in n.message for n in app._notifications)
+        assert any("no conversation in progress" in n.message for n in app.notices_said)
         app.open_conversation(resume="zz[/]")
         app.open_conversation(script_id="[bold]nope[/]")
         await drive(pilot).settle()
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices_said]
         assert any("[bold]nope[/]" in m for m in messages)
         assert isinstance(app.screen, HomeScreen)
 
@@ -354,7 +354,7 @@ async def test_finished_exports_markdown(fixture_app, drive, tmp_path: Path) -> 
         await pilot.press("e")
         await d.settle()
         assert "To grow." in target.read_text(encoding="utf-8")
-        assert any(str(target) in n.message for n in app._notifications)
+        assert any(str(target) in n.message for n in app.notices_said)
         await pilot.press("escape")
         await d.settle()
         assert isinstance(app.screen, HomeScreen)
@@ -520,3 +520,24 @@ async def test_digit_on_a_choice_answers_with_that_option(fixture_app, drive) ->
             "Q: Which side of the mentorship are you on?",
             "I'm the mentor",
         )
+
+
+async def test_the_number_box_says_what_it_takes_as_typed(fixture_app, drive) -> None:
+    app = fixture_app(start="every_type")
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await d.until("hours")
+        await pilot.press(*"six")
+        await d.settle()
+        field = app.screen.query_one(Input)
+        assert field.value == "six"  # every key shows
+        problem = str(app.screen.query_one("#problem").render())
+        assert "'six' is not a number" in problem and "from 0 to 40" in problem
+        field.value = ""
+        await pilot.press(*"41")
+        await d.settle()
+        assert "from 0 to 40" in str(app.screen.query_one("#problem").render())
+        await pilot.press("backspace", "backspace", "6")
+        await d.settle()
+        assert not str(app.screen.query_one("#problem").render()).strip()

@@ -1,9 +1,13 @@
 """Copying a record as plain text, from the end screen and from a transcript.
 
-Nothing is patched: Textual's App keeps what it copied in `app.clipboard`.
+Nothing is patched: Textual's App keeps what it copied in `app.clipboard`. The terminal is
+said to honour OSC 52 (REFLECTCOACH_CLIPBOARD); tests/app/test_copy_honest.py covers tmux and
+a terminal with no clipboard at all.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from reflectcoach.app.screens.finished import FinishedScreen
 from reflectcoach.app.screens.transcript import TranscriptScreen
@@ -11,6 +15,12 @@ from reflectcoach.engine.records import plain_text
 from reflectcoach.store import Store
 
 from .conftest import settle
+
+
+@pytest.fixture(autouse=True)
+def osc52_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLECTCOACH_CLIPBOARD", "osc52")
+
 
 ANSWERS = {
     "name": "Robin",
@@ -47,7 +57,7 @@ async def test_end_screen_copies_the_record_as_plain_text(fixture_app, drive) ->
             in app.clipboard
         )
         assert "\\" not in app.clipboard and "**" not in app.clipboard
-        assert [n.message for n in app._notifications] == ["Record copied as plain text."]
+        assert [n.message for n in app.notices_said] == ["Record copied as plain text."]
 
 
 async def test_transcript_copies_a_finished_record(filled_db, review_app) -> None:

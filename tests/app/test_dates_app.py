@@ -117,3 +117,24 @@ async def test_a_date_being_typed_is_kept_as_a_draft(dates_app, drive, db_path: 
         assert [(d["step_id"], d["text"]) for d in store.drafts.all()] == [
             ("next_date", "next fri")
         ]
+
+
+async def test_the_hints_follow_today_and_the_bounds(dates_app, drive) -> None:
+    app = dates_app()
+    later = dt.date(2026, 12, 20)  # past the old fixed example, 2026-12-04
+    app.today = lambda: later
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach_date(pilot, drive)
+        field = app.screen.query_one(Input)
+        how = str(app.screen.query_one(".how", Static).render())
+        hints = [
+            word.strip(" .")
+            for text in (str(field.placeholder), how.split(". ")[0])
+            for word in text.split(":", 1)[1].removesuffix(", then Enter").split(",")
+        ]
+        assert "2026-12-04" not in hints and "2026-12-23" in hints
+        from reflectcoach.script.dates import parse_date
+
+        for word in hints:
+            day = parse_date(word, later)
+            assert later <= day <= dt.date(2027, 3, 20), word

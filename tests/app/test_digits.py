@@ -201,3 +201,63 @@ def test_10_typed_in_one_write_in_a_real_terminal(tmp_path: Path) -> None:
     with Store.open(db) as store:
         (conversation,) = store.conversations()
         assert store.answers(conversation["id"])[0]["value"] == 10
+
+
+class FakeTimer:
+    """Stands in for the app's digit pause: armed, stopped and fired by the test."""
+
+    def __init__(self) -> None:
+        self.armed: list[tuple[float, object]] = []
+        self.stopped = 0
+
+    def __call__(self, seconds: float, callback):
+        self.armed.append((seconds, callback))
+        return self
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def fire(self) -> None:
+        _, callback = self.armed[-1]
+        callback()
+
+
+async def test_the_pause_is_said_and_taken_through_the_apps_timer(
+    ten_app, drive, db_path: Path
+) -> None:
+    app = ten_app(start="ten")
+    timer = FakeTimer()
+    app.digit_timer = timer
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("1")
+        await d.settle()
+        ((seconds, _),) = timer.armed
+        assert seconds > 1
+        hint = str(app.screen.query_one("#pending").render())
+        assert "or wait" in hint  # the hint says what the pause will do
+        timer.fire()
+        await d.settle()
+        assert d.question.step.id == "pick"
+    assert stored_values(db_path)["rate"] == 1
+
+
+async def test_backspace_cancels_the_pending_digit(ten_app, drive, db_path: Path) -> None:
+    app = ten_app(start="ten")
+    timer = FakeTimer()
+    app.digit_timer = timer
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("1")
+        await d.settle()
+        await pilot.press("backspace")
+        await d.settle()
+        assert d.question.step.id == "rate"
+        assert timer.stopped
+        assert not app.screen.query_one("#pending").display
+        await pilot.press("7")
+        await d.settle()
+        assert d.question.step.id == "pick"
+    assert stored_values(db_path)["rate"] == 7

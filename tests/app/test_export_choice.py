@@ -68,7 +68,7 @@ async def test_end_screen_writes_json_for_a_json_name(fixture_app, drive, home: 
         screen.query_one("#export-path", Input).value = "~/fm.json"
         await pilot.press("e")
         await drive(pilot).settle()
-        data = json.loads((home / "fm.json").read_text(encoding="utf-8"))
+        data = json.loads((home / "fm.json").read_text(encoding="utf-8"))["conversations"]
         assert [c["id"] for c in data] == [screen.session.id]
 
 
@@ -135,7 +135,7 @@ async def test_arrowing_to_json_and_enter_exports_json(filled_db, review_app, tm
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
-        data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+        data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["conversations"]
         assert len(data) == len(filled_db)
         assert not (tmp_path / "all.md").exists()
 
@@ -152,7 +152,7 @@ async def test_a_json_name_chooses_json(filled_db, review_app, tmp_path) -> None
         field.focus()
         await pilot.press("enter")
         await settle(pilot)
-        data = json.loads((tmp_path / "fm.json").read_text(encoding="utf-8"))
+        data = json.loads((tmp_path / "fm.json").read_text(encoding="utf-8"))["conversations"]
         assert len(data) == len(filled_db)
 
 
@@ -213,3 +213,30 @@ async def test_export_all_twice_asks_before_replacing(fixture_app, drive, seed, 
         await d.settle()
         await d.wait_for(lambda: target.read_text(encoding="utf-8") != "kept", "the export")
         assert "A short answer" in target.read_text(encoding="utf-8")
+
+
+def test_a_name_without_an_ending_takes_the_formats() -> None:
+    assert with_format("~/notes", "csv") == "~/notes.csv"
+    assert with_format("~/", "csv") == "~/"
+
+
+async def test_the_dialog_starts_on_the_format_and_names_as_the_end_screen(
+    filled_db, review_app, tmp_path
+) -> None:
+    from reflectcoach.app.screens.transcript import TranscriptScreen
+
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(pilot)
+        assert isinstance(app.focused, FormatChoice)  # the format first, no Shift+Tab
+        await pilot.press("right")  # JSON: the name follows at once
+        await settle(pilot)
+        assert dialog.query_one("#export-path", Input).value.endswith("-2026-03-14.json")
+        await pilot.press("escape")
+        await settle(pilot)
+        await app.push_screen(TranscriptScreen(filled_db["first"]))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        name = Path(app.screen.query_one("#export-path", Input).value).name
+        assert name == "reflectcoach-check_in-2026-03-14.md"  # as the end screen names it

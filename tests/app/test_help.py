@@ -118,3 +118,55 @@ async def test_help_shows_every_command_summary_whole(fixture_app, drive) -> Non
             if "file:line" in str(s.render())
         )
         assert long.size.height >= 2 and long.parent.size.height == long.size.height
+
+
+async def test_long_names_keep_a_gap_and_keys_do_not_wrap(fixture_app, drive) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        rows = list(app.screen.query(".help-row"))
+        assert rows
+        for row in rows:
+            left, words = row.query(Static)
+            text = str(left.render()).strip()
+            gap = words.region.x - (left.content_region.x + len(text))
+            assert gap >= 1, text  # never run into the words
+            assert left.size.height == 1, text  # keys and names on one line
+
+
+async def test_help_has_the_mentorship_and_compare_screens(fixture_app, drive) -> None:
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        text = help_text(app)
+        after = text[text.index("Mentorship") :]
+        for words in ("Mark", "Compare", "Commitments", "Reopen"):
+            assert words in after, words
+        assert "Comparing two conversations" in text
+
+
+async def test_help_opens_at_the_screen_it_came_from(filled_db, review_app) -> None:
+    from reflectcoach.app.screens.review import ReviewScreen
+
+    from .conftest import settle
+
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ReviewScreen())
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        (section,) = [
+            s for s in app.screen.query(".help-section") if str(s.render()).strip() == "Review"
+        ]
+        assert body.scroll_y > 0
+        assert body.region.contains_region(section.region)
+        assert section.region.y <= body.region.y + 1

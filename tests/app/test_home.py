@@ -161,7 +161,7 @@ async def test_initial_unknown_script_stays_home(fixture_app, drive) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
         assert isinstance(app.screen, HomeScreen)
-        assert any("no_such_script" in n.message for n in app._notifications)
+        assert any("no_such_script" in n.message for n in app.notices_said)
 
 
 async def test_initial_review_and_keys_r_i(fixture_app, drive) -> None:
@@ -193,7 +193,7 @@ async def test_broken_user_script_warns_once(make_app, drive, tmp_path: Path) ->
     app = make_app(extra=[mine])
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
-        warnings = [n for n in app._notifications if n.severity == "warning"]
+        warnings = [n for n in app.notices_said if n.severity == "warning"]
         assert len(warnings) == 1
         assert "2 script files had problems" in warnings[0].message
         assert "reflectcoach validate" in warnings[0].message
@@ -206,7 +206,7 @@ async def test_database_problem_is_a_notification(tmp_path: Path, drive) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
         assert isinstance(app.screen, HomeScreen)
-        assert any(n.severity == "error" for n in app._notifications)
+        assert any(n.severity == "error" for n in app.notices_said)
         assert app.screen.query_one("#scripts", OptionList).option_count > 0
 
 
@@ -287,11 +287,11 @@ async def test_command_palette_exports_everything(
         await d.palette("export all")
         target = tmp_path / "reflectcoach-export-2026-03-14.md"
         await d.wait_for(
-            lambda: any(str(target) in n.message for n in app._notifications), "the export"
+            lambda: any(str(target) in n.message for n in app.notices_said), "the export"
         )
         assert "Robin" not in target.read_text(encoding="utf-8")  # defaults were answered
         assert "A short answer" in target.read_text(encoding="utf-8")
-        assert any(str(target) in n.message for n in app._notifications)
+        assert any(str(target) in n.message for n in app.notices_said)
 
 
 # -- the first frame ---------------------------------------------------------------------
@@ -365,7 +365,82 @@ async def test_x_sets_aside_and_it_leaves_the_list(fixture_app, drive, seed, db_
         await pilot.press("x")
         await d.settle()
         assert option_ids(app.screen.query_one("#running", OptionList)) == [kept]
-        assert any("Set aside" in str(n.message) for n in app._notifications)
+        assert any("Set aside" in str(n.message) for n in app.notices_said)
     with Store.open(db_path) as store:
         assert store.conversation(aside)["status"] == "abandoned"
         assert store.conversation(kept)["status"] == "in_progress"
+
+
+async def test_summaries_wrap_indented_and_even(make_app, drive) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.pause()
+        listing = app.screen.query_one("#scripts", OptionList)
+        for index in range(listing.option_count):
+            text = str(listing.get_option_at_index(index).prompt)
+            title, *summary = text.split("\n")
+            assert summary, title
+            width = listing.content_size.width
+            for line in summary:
+                assert line.startswith("  ") and len(line) <= width, (title, line)
+            if len(summary) > 1:
+                assert len(summary[-1].split()) > 1, (title, summary)  # no word alone
+
+
+async def test_at_60x20_the_footer_keeps_quit_and_help(review_app, filled_db, drive) -> None:
+    from textual.widgets import Footer
+
+    from reflectcoach.app.screens.review import ReviewScreen
+
+    from .conftest import settle
+
+    app = review_app(start="check_in")
+    async with app.run_test(size=(60, 20)) as pilot:
+        for _ in range(2):  # a conversation, then review (the most keys)
+            await settle(pilot)
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            keys = [k for k in footer.children if getattr(k, "action", None)]
+            always = [k for k in keys if k.action in ("quit", "help")]
+            assert len(always) == 2, type(app.screen)
+            for key in always:
+                assert footer.region.contains_region(key.region), key.action
+                label = str(key.render())
+                assert ("Quit" if key.action == "quit" else "Help") in label, label
+                for other in keys:
+                    assert other is key or not other.region.overlaps(key.region), other.action
+            await app.push_screen(ReviewScreen())
+
+
+async def test_a_dialog_dims_the_screen_behind_it(make_app, drive) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await pilot.press("f1")
+        await d.settle()
+        assert app.screen.styles.background.a < 1  # the home screen shows through
+
+
+async def test_notices_on_home_and_review_cover_nothing(filled_db, review_app) -> None:
+    from textual.widgets import Static
+
+    from reflectcoach.app.screens.review import ReviewScreen
+
+    from .conftest import settle
+
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(2):  # home, then review
+            app.notify("Something to say.", markup=False)
+            await pilot.pause()
+            assert not app._notifications  # no toast over the lists
+            line = app.screen.query_one("#notice", Static)
+            assert line.display and "Something to say." in str(line.render())
+            await app.push_screen(ReviewScreen())
+            await settle(pilot)

@@ -154,4 +154,100 @@ async def test_compare_needs_a_run_before(sam, make_app) -> None:
         await pilot.press("c")  # the goal setting: no run of its script before it
         await settle(pilot)
         assert app.screen is screen
-        assert any("Mark two completed runs" in str(n.message) for n in app._notifications)
+        assert any("Mark two completed runs" in str(n.message) for n in app.notices_said)
+
+
+async def test_compare_cuts_with_an_ellipsis_and_reads_whole(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sam(pilot)
+        timeline = screen.query_one(MentorshipTimeline)
+        timeline.move_cursor(row=2)
+        await pilot.press("c")
+        await settle(pilot)
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        table = compare.query_one(DataTable)
+        headers = [str(c.label) for c in table.columns.values()]
+        assert headers[2].startswith("2026-02-02") and "Tough" in headers[2]
+        assert headers[3].startswith("2026-02-16")
+        await pilot.pause()
+        lines = [table.render_line(y).text for y in range(4)]
+        assert any("What do you really" in line and "…" in line for line in lines), lines
+        assert all(len(line.rstrip()) <= 80 and not line.endswith("C") for line in lines)
+        table.move_cursor(row=1)
+        await settle(pilot)
+        whole = str(compare.query_one("#compare-detail", Static).render())
+        assert "What do you really want?" in whole
+        assert "To be heard" in whole and "To agree a next step" in whole
+
+
+async def test_compare_of_different_scripts_says_why(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        timeline = screen.query_one(MentorshipTimeline)
+        timeline.move_cursor(row=0)
+        await pilot.press("space")
+        timeline.move_cursor(row=1)
+        await pilot.press("space")
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is screen  # no empty screen
+        said = " ".join(str(n.message) for n in app.notices_said)
+        assert "different scripts" in said
+        assert sam["goal"] not in said and "2026-01-05" in said
+
+
+def test_pick_pair_refuses_a_run_in_progress() -> None:
+    from reflectcoach.app.screens.compare import pick_pair
+    from reflectcoach.store.mentorships import TimelineEntry
+
+    entries = [
+        TimelineEntry("a", "s", "Rehearsal", "completed", "2026-01-01T09:00", None, ""),
+        TimelineEntry("b", "s", "Rehearsal", "in_progress", "2026-01-08T09:00", None, ""),
+    ]
+    said = pick_pair(entries, ["a", "b"], None)
+    assert isinstance(said, str) and "still in progress" in said and "2026-01-08" in said
+
+
+def test_a_not_yet_answer_compares_with_its_new_date() -> None:
+    from reflectcoach.services.compare import _step_texts
+
+    parts = [
+        {"step_id": "last_time", "seq": 3, "answer_text": "not yet", "skipped": False,
+         "commitment_id": "c1"},
+        {"step_id": "last_time", "seq": 4, "answer_text": "Friday 20 March 2026",
+         "skipped": False, "commitment_id": "c1"},
+    ]  # fmt: skip
+    assert _step_texts(parts)["last_time"] == "not yet · Friday 20 March 2026"
+
+
+async def test_a_number_question_is_not_a_rating(sam, make_app, db_path) -> None:
+    from store.helpers import run
+
+    with Store.open(db_path) as store:
+        run(store, [("months", "How many months should this run?", "number", 6, "6")],
+            script_id="first_meeting", mentorship="Sam")  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        keys = [s.key for s in screen.query_one(RatingList).series]
+        assert ("first_meeting", "months") not in keys
+        assert keys == [("goal_setting", "baseline"), ("tough_conversation", "ready")]
+
+
+async def test_the_timeline_gives_long_titles_the_spare_width(sam, make_app, db_path) -> None:
+    from store.helpers import run
+
+    title = "Prepare For A First Meeting With Sam"
+    with Store.open(db_path) as store:
+        run(store, [("topic", "What is it about?", "text", "x", "x")],
+            script_id="prepare_for_a_first_meeting_with_sam", mentorship="Sam")  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_sam(pilot)
+        timeline = screen.query_one(MentorshipTimeline)
+        await pilot.pause()
+        lines = [timeline.render_line(y).text for y in range(timeline.row_count + 1)]
+        assert any(title in line for line in lines), lines

@@ -53,7 +53,7 @@ async def test_renaming_onto_an_existing_name_merges(
         await pilot.press(*"sammy", "tab", *"sam", "enter")
         await d.settle()
         await d.wait_for(lambda: isinstance(app.screen, HomeScreen), "the dialog to close")
-        assert any("Merged 'Sammy' into 'Sam'" in str(n.message) for n in app._notifications)
+        assert any("Merged 'Sammy' into 'Sam'" in str(n.message) for n in app.notices_said)
     assert names(db_path) == ["Sam"]
 
 

@@ -346,7 +346,7 @@ async def test_export_marked_rows_as_json(filled_db, review_app, tmp_path) -> No
         assert isinstance(dialog, ExportScreen)
         target = tmp_path / "marked.json"
         await export_to(pilot, target, "json")
-        data = json.loads(target.read_text(encoding="utf-8"))
+        data = json.loads(target.read_text(encoding="utf-8"))["conversations"]
         assert {c["id"] for c in data} == ids_of(filled_db, "markup1", "rust")
         answers = {a["answer_text"] for c in data for a in c["answers"]}
         assert "[bold red]x[/]" in answers
@@ -566,3 +566,16 @@ async def test_long_histories_come_a_page_at_a_time(long_history, review_app) ->
         assert grid.row_count == long_history
         assert status(screen) == "250 reflections"
         assert len(shown_ids(screen)) == long_history
+
+
+async def test_escape_on_continue_this_reflection_closes_the_dialog(filled_db, review_app) -> None:
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        await go_to(pilot, screen, filled_db["running"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen  # neither the transcript nor the conversation

@@ -45,7 +45,7 @@ async def test_screenshot_makes_a_missing_downloads_folder(fixture_app, drive, h
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         assert stat.S_IMODE(downloads.stat().st_mode) == 0o700
         assert saved.read_text(encoding="utf-8").startswith("<svg")
-        [said] = [n for n in app._notifications if n.title == "Screenshot"]
+        [said] = [n for n in app.notices_said if n.title == "Screenshot"]
         assert str(saved) in said.message and said.markup is False
         assert said.severity == "information"
 
@@ -66,7 +66,7 @@ async def test_screenshot_falls_back_to_the_data_folder(fixture_app, drive, home
         await take(pilot, drive)
         [saved] = svgs(home / ".local" / "share" / "reflectcoach" / "screenshots")
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-        assert any(str(saved) in n.message for n in app._notifications)
+        assert any(str(saved) in n.message for n in app.notices_said)
 
 
 def test_two_screenshots_in_one_second_keep_both(tmp_path: Path) -> None:

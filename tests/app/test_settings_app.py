@@ -51,13 +51,13 @@ async def test_a_damaged_settings_file_is_said_once(db_path: Path, tmp_path: Pat
     app = build(db_path, file)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        said = [n for n in app._notifications if n.title == "Settings"]
+        said = [n for n in app.notices_said if n.title == "Settings"]
         assert len(said) == 1 and str(file) in said[0].message
         assert said[0].markup is False
         assert app.theme == "textual-dark"
         app.theme = "nord"
         await settle(pilot)
-        assert len([n for n in app._notifications if n.title == "Settings"]) == 1
+        assert len([n for n in app.notices_said if n.title == "Settings"]) == 1
     assert file.read_text(encoding="utf-8") == '{"theme": "nord",'  # left as it was
 
 

@@ -88,8 +88,8 @@ async def test_wrong_passphrases_keep_asking_then_the_right_one_opens(
         await pilot.pause()  # (not settle: home's loading waits, as it should, for the key)
         field = app.screen.query_one("#unlock-passphrase", Input)
         assert field.password and field.has_focus
-        remember = app.screen.query_one("#unlock-remember", Checkbox)
-        assert remember.disabled  # no keyring here: said, not offered
+        assert not app.screen.query("#unlock-remember")  # no keyring here: said, not offered
+        assert "Type the passphrase" in str(app.screen.query_one("#unlock-hint", Static).render())
         assert NO_KEYRING in str(app.screen.query_one("#unlock-no-keyring", Static).render())
         for tries, attempt in enumerate(("nope", "otter lantern", "OTTER LANTERN 4412"), 1):
             await pilot.press(*attempt, "enter")
@@ -133,3 +133,19 @@ async def test_remember_on_this_machine_keeps_the_raw_key(
         await d.settle()
         assert isinstance(again.screen, HomeScreen)
         assert again.key is not None
+
+
+async def test_escape_on_the_unlock_screen_says_it_left(fixture_app, drive, locked: Path) -> None:
+    from reflectcoach.app.screens.unlock import LEFT
+
+    app = fixture_app()
+    said: list[object] = []
+    exit_ = app.exit
+    app.exit = lambda *args, **kwargs: (said.append(kwargs.get("message")), exit_(*args, **kwargs))
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.wait_for(lambda: isinstance(app.screen, UnlockScreen), "the unlock screen")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert said == [LEFT]  # a line on the terminal, not a silent quit

@@ -138,7 +138,7 @@ def test_every_command_works_on_an_encrypted_database(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "Imported 1 conversation" in imported.stdout
     with Store.open(other / "r.db", key=Key.from_passphrase(PASSPHRASE)) as store:
-        assert store.count() == len(data)
+        assert store.count() == len(data["conversations"])
 
 
 def test_an_export_from_an_encrypted_database_says_it_is_not_encrypted(tmp_path: Path) -> None:
@@ -242,4 +242,38 @@ def test_a_passphrase_file_that_cannot_be_used_is_said(tmp_path: Path) -> None:
     assert done.returncode == 1 and "is empty" in done.stderr
     missing = cli(tmp_path, "encrypt", file=tmp_path / "nowhere")
     assert missing.returncode == 1 and "Cannot read the passphrase file" in missing.stderr
+    assert (tmp_path / "r.db").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_encrypt_says_how_strong_the_passphrase_is(tmp_path: Path) -> None:
+    answered(tmp_path)
+    weak = secret_file(tmp_path, "weak", "ab")
+    done = cli(tmp_path, "encrypt", file=weak)
+    assert done.returncode == 0, done.stderr
+    assert "Passphrase strength: very weak" in done.stderr and "ab" not in done.stderr.split()
+    strong = secret_file(tmp_path, "strong", "correct horse battery staple")
+    assert cli(tmp_path, "decrypt", file=weak).returncode == 0
+    done = cli(tmp_path, "encrypt", file=strong)
+    assert "Passphrase strength: strong" in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pty")
+def test_decrypt_at_a_terminal_may_try_again(tmp_path: Path) -> None:
+    from app.terminal import Terminal
+
+    answered(tmp_path)
+    key = secret_file(tmp_path, "key", PASSPHRASE)
+    assert cli(tmp_path, "encrypt", file=key).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTCOACH_")}
+    env |= {name: str(tmp_path / name.lower()) for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME")}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    term = Terminal(["--db", str(tmp_path / "r.db"), "decrypt"], env=env)
+    try:
+        term.read_until(b"Passphrase for")
+        term.write(b"not it\r")
+        term.read_until(b"try again (2 left).\r\nPassphrase for")  # asked again: echo off
+        term.write(PASSPHRASE.encode() + b"\r")
+        term.read_until(b"It is now plaintext.")
+    finally:
+        term.close()
     assert (tmp_path / "r.db").read_bytes().startswith(b"SQLite format 3")

@@ -98,8 +98,8 @@ def test_compare_two_runs_in_plain_text(tmp_path: Path) -> None:
         "     2026-02-16: A next step",
     ]
     for ids, message in (
-        ((first, other), "Only runs of one script compare"),
-        ((first, unfinished), "Only completed runs compare"),
+        ((first, other), "only runs of one script compare"),
+        ((first, unfinished), "only completed runs compare"),
         ((first, first), "the same conversation"),
     ):
         refused = cli(tmp_path, "compare", *ids)

@@ -259,11 +259,29 @@ def test_edit_writes_a_long_answer_in_the_editor(tmp_path: Path) -> None:
     assert conversation["answers"][2]["value"] == EDITED
 
 
+def test_edit_falls_back_to_nano_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    nano = folder / "nano"
+    nano.write_text(f'#!/bin/sh\nexec {fake_editor(tmp_path)} "$@"\n', encoding="utf-8")
+    nano.chmod(0o755)
+    lines = ["Ana", "1", ":edit", "", "3", "4", "y", "1"]
+    stdin = "\n".join(lines) + "\n"
+    result = run(tmp_path, "start", "every_type", "--plain", stdin=stdin, env={"PATH": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert "No $VISUAL or $EDITOR is set: writing in nano." in result.stdout
+    [conversation] = stored(tmp_path)
+    assert conversation["answers"][2]["value"] == EDITED
+
+
 def test_edit_without_an_editor_says_how_to_set_one(tmp_path: Path) -> None:
     lines = ["Ana", "1", ":edit", "Typed instead", "", "3", "4", "y", "1"]
-    result = run(tmp_path, "start", "every_type", "--plain", stdin="\n".join(lines) + "\n")
+    (tmp_path / "empty-bin").mkdir()
+    stdin = "\n".join(lines) + "\n"
+    env = {"PATH": str(tmp_path / "empty-bin")}  # no editor, nano or vi either
+    result = run(tmp_path, "start", "every_type", "--plain", stdin=stdin, env=env)
     assert result.returncode == 0, result.stderr
-    assert "No editor is set. Set VISUAL or EDITOR" in result.stdout
+    assert "No editor is set and none was found" in result.stdout
     assert "Traceback" not in result.stderr
     [conversation] = stored(tmp_path)
     assert conversation["answers"][2]["value"] == "Typed instead"

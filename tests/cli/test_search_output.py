@@ -70,9 +70,11 @@ def search(db: Path, *words: str) -> list[list[str]]:
     return [lines[i : i + 3] for i in range(0, len(lines), 3)]
 
 
-def in_a_terminal(db: Path, *args: str, no_color: str | None = None) -> bytes:
+def in_a_terminal(
+    db: Path, *args: str, no_color: str | None = None, term: str = "xterm-256color"
+) -> bytes:
     """What `reflectcoach --db DB ARGS...` writes to a terminal (a pty), as bytes."""
-    env = env_for(db.parent)
+    env = {**env_for(db.parent), "TERM": term}
     env.pop("NO_COLOR", None)
     if no_color is not None:
         env["NO_COLOR"] = no_color
@@ -196,6 +198,13 @@ def test_a_terminal_styles_a_prefix_match_whole_word(db: Path) -> None:
 def test_no_color_removes_every_escape(db: Path, value: str) -> None:
     converse(db, "Drop one [meeting] a week")
     out = in_a_terminal(db, "search", "meeting", no_color=value)
+    assert b"\x1b" not in out
+    assert b"> A: Drop one [meeting] a week\r\n" in out
+
+
+def test_a_dumb_terminal_gets_no_escapes(db: Path) -> None:
+    converse(db, "Drop one [meeting] a week")
+    out = in_a_terminal(db, "search", "meeting", term="dumb")
     assert b"\x1b" not in out
     assert b"> A: Drop one [meeting] a week\r\n" in out
 

@@ -46,3 +46,14 @@ def test_a_changed_wording_is_said(fresh_store: Store) -> None:
     [series] = mentorship_ratings(fresh_store, scripts, "Sam")
     assert series.reworded and series.wordings == ("Where is the skill?", BASELINE)
     assert series.question == BASELINE
+
+
+def test_only_scale_questions_are_ratings(fresh_store: Store) -> None:
+    scripts = load_catalog([builtin_dir()]).scripts
+    months = "How many months should this run before you review it together?"
+    run(fresh_store, [("months", months, "number", 6, "6")], script_id="first_meeting",
+        mentorship="Sam")  # fmt: skip
+    _history(fresh_store)
+    assert [s.key for s in mentorship_ratings(fresh_store, scripts, "Sam")] == [
+        ("goal_setting", "baseline")
+    ]

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ScreenStackError
@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from reflectcoach.app import asking, background
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
@@ -104,8 +105,12 @@ class ReflectCoachApp(App[None]):
         self._painted = asyncio.Event()
         self._unlocked = asyncio.Event()  # the store can be opened: plaintext, or a key found
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
+        self.notices_said: list[Notice] = []
         # Tests fix the date so the default export path in snapshots does not change daily.
         self.today: Callable[[], dt.date] = clock.today
+        # The pause that takes a lone pending digit (widgets/digits.py): None is Textual's own
+        # `set_timer`; tests put a timer here that they fire by hand.
+        self.digit_timer: Callable[[float, Callable[[], None]], Any] | None = None
         # None (tests, and anything not started from the command line) keeps them in memory.
         self.settings = settings if settings is not None else saved.UserSettings()
         theme = self.settings.get(saved.THEME)
@@ -192,6 +197,7 @@ class ReflectCoachApp(App[None]):
         # without a key, once the unlock screen has one.
         self._ask_key_if_needed()
         self._painted.set()
+        self.run_worker(self._sync_after_first_paint(), group="sync", exit_on_error=False)
         if self.settings.problem:
             self.notify(
                 clean(self.settings.problem),
@@ -247,13 +253,18 @@ class ReflectCoachApp(App[None]):
         it covers nothing, else as a toast."""
         message, title = in_words(message), in_words(title)
         seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
-        notice = Notice(message, title, severity, time.monotonic() + seconds)
+        notice = Notice(message, title, severity, time.monotonic() + seconds, markup)
+        self.notices_said.append(notice)  # every notice, wherever shown (tests read it)
         try:
             lines = self.screen.query(NoticeLine)
         except ScreenStackError:  # before the first screen, or after the last
             lines = None
         if lines and not markup:
             lines.first().show(notice)
+            if severity != "information":
+                # A warning is still news to the screen that comes up next (a conversation
+                # started at once over home): it takes it into its own line.
+                self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
             return
         self._toasts = [*(t for t in self._toasts if t.left > 0), notice]
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -280,7 +291,23 @@ class ReflectCoachApp(App[None]):
             return  # it asks, and quits itself if the person says so
         self.exit()
 
+    # -- syncing with the person's other devices (sync/) ----------------------------------
+
+    async def _sync_after_first_paint(self) -> None:
+        """When syncing is set up: a sync in a thread once the first frame is out (home's
+        speed budget stands), said in one notice."""
+        if not await self.first_paint():
+            return
+        self.run_worker(self._sync_in_thread, thread=True, group="sync", exit_on_error=False)
+
+    def _sync_in_thread(self) -> None:
+        background.sync_in_thread(self)
+
+    def _sync_on_quit(self) -> None:
+        background.sync_on_quit(self)
+
     def on_unmount(self) -> None:
+        self._sync_on_quit()
         self.worker_store.close()
         if self._store is not None:
             self._store.close()
@@ -343,10 +370,12 @@ class ReflectCoachApp(App[None]):
         mentorship: str | None = None,
         resume: str | None = None,
         take_over: bool = False,
+        closed_asked: bool = False,
     ) -> None:
         """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
         progress), and show it. Problems become a notification, never a crash; a
-        conversation another session holds is offered to read or take over."""
+        conversation another session holds is offered to read or take over. A conversation
+        started on a closed mentorship says so first: reopen it, or go on on its own."""
         from reflectcoach.app.screens.conversation import ConversationScreen
         from reflectcoach.engine.conversation import ResumeError
         from reflectcoach.services import session
@@ -369,6 +398,14 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
+                if not mentorship and not closed_asked and session.mentorship_bound(script):
+                    self.ask_which(script.id, script.title)
+                    return
+                if mentorship and not closed_asked and not script.closes_mentorship:
+                    found = store.mentorships.get(mentorship)
+                    if found is not None and found.closed:
+                        self.ask_if_closed(script.id, found.name, found.closed_at)
+                        return
                 running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
@@ -399,68 +436,15 @@ class ReflectCoachApp(App[None]):
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
 
+    def ask_which(self, script_id: str, title: str) -> None:
+        asking.ask_which(self, script_id, title)
+
+    def ask_if_closed(self, script_id: str, name: str, closed_at: str | None) -> None:
+        asking.ask_if_closed(self, script_id, name, closed_at)
+
     def open_tryout(self) -> None:
         """The tried script's conversation; with --watch, the file looked at twice a second."""
-        from reflectcoach.app.screens.conversation import ConversationScreen
-
-        assert self.tryout is not None
-        script, errors = self.tryout.load()
-        if script is None:
-            self._tried_errors(errors)
-        else:
-            self.push_screen(ConversationScreen(self.tryout.start(self.main_store(), script)))
-        if self.watch:
-            self.set_interval(0.5, self._check_tryout, name="try --watch")
-
-    def _tried_errors(self, lines: list[str], *, running: bool = False) -> None:
-        from reflectcoach.services.tryout import STILL_RUNNING
-
-        self.notify(
-            clean("\n".join(lines)),
-            title=STILL_RUNNING if running else "The script has errors",
-            severity="error",
-            timeout=60,
-            markup=False,
-        )
-
-    def _check_tryout(self) -> None:
-        """The file changed: run it again with the answers so far, and say what changed (or,
-        with errors, keep the conversation as it is and show them with their line:col)."""
-        from reflectcoach.app.screens.conversation import ConversationScreen
-        from reflectcoach.app.screens.finished import FinishedScreen
-
-        tryout = self.tryout
-        if tryout is None or not tryout.changed():
-            return
-        current = self.screen
-        running = getattr(current, "session", None)
-        if running is None:  # nothing running yet (the first load had errors)
-            self.clear_notifications()
-            script, errors = tryout.load()
-            if script is None:
-                self._tried_errors(errors)
-                return
-            self.push_screen(ConversationScreen(tryout.start(self.main_store(), script)))
-            said = f"Reloaded {tryout.path.name}."
-            self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
-            return
-        done = tryout.reload(self.main_store(), running)
-        if done.session is None:
-            self._tried_errors(done.lines, running=True)
-            return
-        self.clear_notifications()
-        fresh = (
-            FinishedScreen(done.session)
-            if done.session.conversation.finished
-            else ConversationScreen(done.session)
-        )
-        if isinstance(current, ConversationScreen | FinishedScreen):
-            self.switch_screen(fresh)
-        else:
-            self.push_screen(fresh)
-        # Once the new screen is up: its notice line says it.
-        said = clean("\n".join(done.lines))
-        self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
+        background.open_tryout(self)
 
     def offer_held(self, held: ConversationHeld) -> None:
         """Another session holds the conversation: read it, take it over, or leave it."""
@@ -520,6 +504,36 @@ class ReflectCoachApp(App[None]):
             return
         self.push_screen(MentorshipScreen(name))
 
+    def open_brief(self, name: str | None) -> None:
+        """The brief for `name`'s next meeting, or a word on how to choose a mentorship."""
+        from reflectcoach.app.screens.brief import BriefScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(BriefScreen(name))
+
+    def add_note(self, name: str | None) -> None:
+        """A talking point for `name`'s next meeting (the dialog), or a word on choosing."""
+        from reflectcoach.app.screens.note import NoteScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(NoteScreen(name))
+
+    def open_partner(self, name: str) -> None:
+        """The Partner screen of the mentorship `name`: sharing with the other person."""
+        from reflectcoach.app.screens.partner import PartnerScreen
+
+        self.push_screen(PartnerScreen(name))
+
     def open_commitments(self, mentorship: str | None = None) -> None:
         """The Commitments screen, on one mentorship's (or every one's) open commitments."""
         from reflectcoach.app.screens.commitments import CommitmentsScreen
@@ -549,44 +563,12 @@ class ReflectCoachApp(App[None]):
         from reflectcoach.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # Opened at the section of the screen it came from (or the one beneath a dialog).
+            self.push_screen(HelpScreen([type(s) for s in reversed(self.screen_stack)]))
 
     def action_export_all(self) -> None:
-        from reflectcoach.app.screens.confirm import confirm_replace
-        from reflectcoach.app.screens.export import default_path, export_folder
-
-        folder = export_folder(self.settings.get(saved.EXPORT_FOLDER))
-        target = Path(default_path("markdown", self.today(), folder)).expanduser()
-        if target.exists() or target.is_symlink():
-            # Twice on one day is the same name: replacing the first one always asks.
-            confirm_replace(
-                self.screen, target, lambda yes: self.export_all(target) if yes else None
-            )
-            return
-        self.export_all(target)
+        background.ask_export_all(self)
 
     @work(thread=True, exclusive=True, group="export-all")
     def export_all(self, target: Path) -> None:
-        from reflectcoach.store import StoreError
-        from reflectcoach.store.export import write_file
-
-        try:
-            with self.worker_store() as store:
-                count = write_file(store, target, "markdown")
-        except (OSError, StoreError) as problem:
-            message = getattr(problem, "strerror", None) or str(problem)
-            self.call_from_thread(
-                self.notify,
-                clean(f"Could not write {target}: {message}"),
-                title="Not exported",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.call_from_thread(
-            self.notify,
-            clean(f"Wrote {count:,} answers to {target}"),
-            title="Exported",
-            markup=False,
-        )
-        self.call_from_thread(self.remember, saved.EXPORT_FOLDER, str(target.parent))
+        background.export_all(self, target)

@@ -63,6 +63,13 @@ class ReflectCoachCommands(Provider):
                     "Its conversations, commitments and ratings over time",
                 )
             )
+            found.append(
+                (
+                    clean(f"Share with partner: {mentorship}"),
+                    partial(app.open_partner, mentorship),
+                    "Your identity line, linking them, a bundle to write or to receive",
+                )
+            )
         return found
 
     async def startup(self) -> None:

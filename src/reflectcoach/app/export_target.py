@@ -21,9 +21,19 @@ def format_of(name: str | Path) -> str | None:
     return FORMAT_OF_SUFFIX.get(Path(name).suffix.lower())
 
 
+def default_name(fmt: str, day: str, folder: str = "~", subject: str = "export") -> str:
+    """Every screen's suggested file: `<folder>/reflectcoach-<subject>-<day><suffix>`, the
+    subject a script id for one conversation, `export` for several."""
+    return f"{folder.rstrip('/') or '/'}/reflectcoach-{subject}-{day}{SUFFIXES[fmt]}"
+
+
 def with_format(name: str, fmt: str) -> str:
-    """`name` ending in `fmt`'s suffix, when it ends in one of ours (a name the person typed
-    with another ending is theirs to keep)."""
+    """`name` ending in `fmt`'s suffix, when it ends in one of ours or in none at all (a name
+    the person typed with another ending is theirs to keep)."""
+    if not name.strip() or name.endswith(("/", "~")):
+        return name
+    if not Path(name).suffix:
+        return name + SUFFIXES[fmt]
     if format_of(name) is None:
         return name
     stem = name[: len(name) - len(Path(name).suffix)]

@@ -35,6 +35,7 @@ class Notice:
     title: str
     severity: str  # information, warning, error (Textual's SeverityLevel)
     until: float  # time.monotonic() when it should be gone
+    markup: bool = False  # as asked of notify (a NoticeLine never renders markup)
 
     @property
     def left(self) -> float:
@@ -72,3 +73,14 @@ class NoticeLine(Static):
         self.notice = None
         self.update("")
         self.display = False
+
+
+def take_warnings(screen: object) -> None:
+    """A screen with a NoticeLine coming up: warnings still showing as toasts move into its
+    line; information is about the screen before and is dropped (its words were seen)."""
+    lines = screen.query(NoticeLine)  # type: ignore[attr-defined]
+    if not lines:
+        return
+    for notice in screen.app.take_notices():  # type: ignore[attr-defined]
+        if notice.severity != "information":
+            lines.first().show(notice)

@@ -5,9 +5,12 @@ from reflectcoach.cli import (
     commitments,
     conversations,
     encryption,
+    exchange,
     history,
     mentorships,
     scripts,
+    sync,
+    thread,
 )
 from reflectcoach.cli.base import main
 
@@ -16,8 +19,11 @@ __all__ = [
     "commitments",
     "conversations",
     "encryption",
+    "exchange",
     "history",
     "main",
     "mentorships",
     "scripts",
+    "sync",
+    "thread",
 ]

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 REMEMBER_HELP = "Keep the key in this machine's keyring, so it is not asked again here."
 
 
+TRIES = 3  # a passphrase typed at a terminal, for decrypt
+
+
 def _summary(done: Converted) -> str:
     conversations = done.rows.get("conversations", 0)
     answers = done.rows.get("answers", 0)
@@ -73,7 +76,10 @@ def encrypt(settings: Settings, remember: bool) -> None:
     _clear_leftover(settings)
     _need_plaintext(settings)
     text = passphrase.given(settings.passphrase_fd)
-    key = passphrase.new_key() if text is None else passphrase.Key.from_passphrase(text)
+    if text is None:
+        text = passphrase.ask("New passphrase: ", confirm=True)
+    click.echo(passphrase.strength(text), err=True)  # said, never the passphrase itself
+    key = passphrase.Key.from_passphrase(text)
     done = convert(settings.db_path, None, key)
     click.echo(clean(f"Encrypted {done.path}: {_summary(done)}."))
     click.echo(
@@ -89,14 +95,29 @@ def encrypt(settings: Settings, remember: bool) -> None:
 @pass_settings
 def decrypt(settings: Settings) -> None:
     """Turn an encrypted database back into a plaintext one."""
-    from reflectcoach.services import remember
+    from reflectcoach.services import passphrase, remember
+    from reflectcoach.store.cipher import WrongPassphrase
     from reflectcoach.store.convert import convert
 
     _clear_leftover(settings)
     key = settings.key()
     if key is None:
         fail(f"{settings.db_path} is not encrypted: there is nothing to decrypt.")
-    done = convert(settings.db_path, key, None)
+    # Typed at a terminal, a mistyped passphrase may be typed again (three tries in all);
+    # one given for scripts (fd, file) is tried once.
+    tries = TRIES if passphrase.given(settings.passphrase_fd) is None else 1
+    while True:
+        try:
+            done = convert(settings.db_path, key, None)
+            break
+        except WrongPassphrase:
+            tries -= 1
+            if tries <= 0 or not passphrase.can_ask():
+                raise
+            click.echo(f"That passphrase does not open it; try again ({tries} left).", err=True)
+            key = passphrase.Key.from_passphrase(
+                passphrase.ask(f"Passphrase for {settings.db_path}: ")
+            )
     remember.forget(done.path)
     click.echo(clean(f"Decrypted {done.path}: {_summary(done)}. It is now plaintext."))
 

@@ -177,7 +177,7 @@ def search(settings: Settings, text: tuple[str, ...], limit: int) -> None:
         A: A calmer week
     A line starting with ">" is where the words were found (both, if they were found
     in both). The text is printed as it was written; on a terminal the words found are
-    highlighted (set NO_COLOR to turn that off). Commitments whose words match come
+    highlighted (not with NO_COLOR set, or TERM=dumb). Commitments whose words match come
     after, each as "Commitment ID [mentorship]  status, from CONVERSATION" and "C: what".
     """
     from reflectcoach.core.text import clean_line
@@ -217,9 +217,11 @@ def _commitment_hits(found: list[Commitment]) -> None:
 
 
 def _styled() -> bool:
-    """Highlight matches only on a terminal, and not when NO_COLOR is set to anything
+    """Highlight matches only on a terminal that draws them (not TERM=dumb, which shows
+    escapes as text), and not when NO_COLOR is set to anything
     (no-color.org): in a pipe the text must stay exactly as the person wrote it."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    dumb = os.environ.get("TERM") == "dumb"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not dumb
 
 
 def _highlight(words: str) -> str:
@@ -266,7 +268,7 @@ def abandon(settings: Settings, conversation_id: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "markdown", "csv"]),
+    type=click.Choice(["json", "markdown", "csv", "xlsx"]),
     default="markdown",
     show_default=True,
 )
@@ -304,11 +306,13 @@ def export(
     excel: bool,
     share: bool,
 ) -> None:
-    """Export conversations as JSON, Markdown or CSV.
+    """Export conversations as JSON, Markdown, CSV or a spreadsheet (xlsx).
 
     In CSV, a cell that a spreadsheet would read as a formula (starting with = + - @, a tab
     or a carriage return, other than a plain number) is written with a leading ' so it shows
-    as text; --raw turns that off.
+    as text; --raw turns that off. CSV carries no cell types: a spreadsheet shows 0012 as 12,
+    +1 as 1, and that ' in the cell. For a spreadsheet, --format xlsx -o FILE: every answer
+    a text cell exactly as typed, never a formula; numbers, scales and dates typed as such.
 
     A full export is your own backup: every answer, the parts of a record marked just for
     you included. --share writes what you can send: records only, those parts left out.
@@ -321,6 +325,9 @@ def export(
         fail(f"--raw and --excel are for --format csv, not {fmt}.")
     if share and fmt != "markdown":
         fail(f"--share is for --format markdown, not {fmt}.")
+    if fmt == "xlsx":
+        _export_xlsx(settings, output, script_id, mentorship, since)
+        return
     writer = exporting.WRITERS[fmt]
     if share:
         writer = functools.partial(exporting.write_markdown, share=True)
@@ -352,6 +359,29 @@ def export(
         click.echo(
             ("\n" if show_progress else "") + f"Wrote {count:,} answers to {output}.", err=True
         )
+
+
+def _export_xlsx(
+    settings: Settings,
+    output: Path | None,
+    script_id: str | None,
+    mentorship: str | None,
+    since: str | None,
+) -> None:
+    from reflectcoach.services.xlsx import write_xlsx
+    from reflectcoach.store import export as exporting
+
+    if output is None or output == Path("-"):
+        fail("--format xlsx writes a file: give it with -o FILE.xlsx.")
+    filters = {"script_id": script_id, "mentorship": mentorship, "since": _date(since)}
+    with settings.store() as store:
+        if store.encrypted and sys.stderr.isatty():
+            click.echo(exporting.NOT_ENCRYPTED, err=True)
+        try:
+            count = write_xlsx(store, output, **filters)
+        except OSError as problem:
+            fail(f"could not write {output}: {problem.strerror or problem}")
+    click.echo(f"Wrote {count:,} answers to {output}.", err=True)
 
 
 @main.command("import")

@@ -71,13 +71,18 @@ def rename_mentorship(settings: Settings, old: str, new: str) -> None:
 def show_mentorship(settings: Settings, name: str) -> None:
     """The mentorship NAME whole: who, since when, every conversation in order, its
     commitments, and every rating with its date, on its scale."""
-    from reflectcoach.services import mentorship_view
+    from reflectcoach.services import exchange, mentorship_view
 
     scripts = settings.catalog().scripts
     with settings.store() as store:
         view = mentorship_view.load(store, scripts, name)
         titles = store.insights.script_titles()
+        theirs = exchange.partner_lines(store, name, full=False)
     for line in mentorship_view.plain_lines(view, titles):
+        click.echo(clean(line))
+    if theirs:
+        click.echo("")
+    for line in theirs:
         click.echo(clean(line))
 
 

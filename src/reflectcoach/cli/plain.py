@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from reflectcoach.core import clock
-from reflectcoach.core.editor import EditorError, edit
+from reflectcoach.core.editor import EditorError, edit, find_editor
 from reflectcoach.core.sharing import has_private
 from reflectcoach.core.text import clean, typed
 from reflectcoach.engine.answers import AnswerError, date_value, display, instructions
@@ -176,11 +176,18 @@ class PlainRunner:
                 given: object = raw
                 shown = raw  # as typed
                 if question.step.type is QuestionType.DATE and raw.strip():
-                    # The day a word means is said before it is taken: "friday" is
-                    # never a surprise. Enter keeps it; anything else is read afresh.
+                    # At a terminal the day words mean ("friday", "in 2 weeks") is said
+                    # before it is taken; Enter keeps it, anything else is read afresh. An
+                    # ISO date means one day: taken as typed. Off a terminal (a script, one
+                    # line per answer) every date is taken as typed, and what it read is said.
                     shown_date = None  # until this one reads as a day
-                    shown_date = self.show_date(question, raw)
-                    continue
+                    if self.echo or dates.is_iso(raw):
+                        day = date_value(question.step, raw, clock.today())
+                        given, shown = day.isoformat(), dates.readable(day)
+                        self.say(f"  Taken as {shown} ({given}).")
+                    else:
+                        shown_date = self.show_date(question, raw)
+                        continue
                 if not raw.strip() and shown_date is not None:
                     given, shown = shown_date, display(question.step, shown_date, {})
                 elif not raw.strip() and edited is not None:
@@ -281,6 +288,9 @@ class PlainRunner:
         else:
             start = edited if edited is not None else question.offered
             try:
+                found = find_editor()
+                if found is not None and found[1] is not None:
+                    self.say(f"  {found[1]}")
                 edited = edit("" if start is None else str(start))
             except EditorError as problem:
                 self.say(f"  {problem}")

@@ -59,6 +59,11 @@ def create_private(path: Path) -> int:
 def write_private(path: Path, text: str) -> None:
     """Replace `path` with `text`, readable by its owner only, all at once (fsynced, renamed
     into place). Missing folders are made (0700). Raises OSError with no temp file left."""
+    write_private_bytes(path, text.encode("utf-8"))
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """`write_private` for bytes (a share bundle)."""
     make_dirs(path.parent)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -68,8 +73,9 @@ def write_private(path: Path, text: str) -> None:
         temp.unlink()
         fd = create_private(temp)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fp:
-            fp.write(text)
+        with os.fdopen(fd, "wb") as fp:
+            os.fchmod(fp.fileno(), FILE_MODE)  # whatever the umask
+            fp.write(data)
             fp.flush()
             os.fsync(fp.fileno())
         os.replace(temp, path)

@@ -84,7 +84,11 @@ _MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
 NO_AUTOLINK = "<!---->"
 _LOCAL_PART = frozenset("._+-")
 # Every character `_escape_inline` may put a backslash (or NO_AUTOLINK) before.
-_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.@]")
+_INLINE_CANDIDATE = re.compile(r"[*_~`\[\]|\\<&:/.@$-]")
+# pandoc's default Markdown reader (not CommonMark) acts on more: `$...$` is TeX math, `@name`
+# a citation, `--` an en dash (smart), `\ ` a non-breaking space. A backslash before each is a
+# CommonMark escape too (ASCII punctuation), so every reader shows the text as typed.
+_PANDOC = frozenset("$")
 
 
 def markdown_escape(text: str, before: str = "") -> str:
@@ -219,11 +223,20 @@ def _escape_inline(text: str, previous: str | None, following: str | None) -> st
                 out.append(text[copied:i])
                 out.append(NO_AUTOLINK)
                 copied = i
+                if left is None:  # template text before it: may be a word start (pandoc)
+                    out.append("\\@")
+                    copied = i + 1
+            else:  # `@name` at a word's start: a citation to pandoc's default reader
+                out.append(text[copied:i])
+                out.append("\\@")
+                copied = i + 1
             found = _INLINE_CANDIDATE.search(text, i + 1)
             continue
         if (
             char in _ALWAYS
-            or (char == "\\" and (right is None or right == "\n" or right in _ASCII_PUNCTUATION))
+            or char in _PANDOC
+            or (char == "-" and right == "-")
+            or (char == "\\" and (right is None or right in "\n \t" or right in _ASCII_PUNCTUATION))
             or (char == "<" and right not in _SPACE)
             or (char == "&" and _ENTITY_AHEAD.match(text, i + 1))
             or (char == ":" and (text.startswith("//", i + 1) or _MAILTO.search(text, 0, i)))

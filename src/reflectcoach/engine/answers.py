@@ -38,12 +38,30 @@ def normalise(step: Step, raw: Any, labels: Mapping[str, str], today: dt.date | 
     if kind is QuestionType.CHOICE:
         return _choice(raw, labels)
     if kind is QuestionType.MULTI:
-        return _multi(raw, labels)
+        chosen = _multi(raw, labels)
+        alone = alone_clash(step, chosen)
+        if alone is not None:
+            raise AnswerError(
+                f"'{labels.get(alone, alone)}' goes alone: pick it or the others, not both."
+            )
+        return chosen
     if kind is QuestionType.YES_NO:
         return _yes_no(raw)
     if kind is QuestionType.SCALE:
         return _scale(step, raw)
     return _number(step, raw)
+
+
+def exclusive_values(step: Step) -> frozenset[str]:
+    """A multi question's options that go alone (`exclusive: true`)."""
+    return frozenset(option.value for option in step.options if option.exclusive)
+
+
+def alone_clash(step: Step, chosen: Sequence[str]) -> str | None:
+    """The exclusive option picked together with others, if any."""
+    if len(chosen) < 2:
+        return None
+    return next((value for value in chosen if value in exclusive_values(step)), None)
 
 
 def fits(step: Step, value: Any) -> bool:
@@ -65,6 +83,7 @@ def fits(step: Step, value: Any) -> bool:
             and bool(value)
             and all(isinstance(v, str) and v in options for v in value)
             and len(set(value)) == len(value)
+            and alone_clash(step, value) is None
         )
     if kind is QuestionType.YES_NO:
         return isinstance(value, bool)
@@ -98,8 +117,9 @@ def display(step: Step, value: Any, labels: Mapping[str, str]) -> str:
     return str(value)
 
 
-def instructions(step: Step, labels: Mapping[str, str]) -> str:
-    """One line telling a person how to answer this kind of question."""
+def instructions(step: Step, labels: Mapping[str, str], today: dt.date | None = None) -> str:
+    """One line telling a person how to answer this kind of question (a date's examples
+    counted from `today`, the clock's when None, and inside the step's bounds)."""
     kind = step.type or QuestionType.TEXT
     if kind is QuestionType.LONG_TEXT:
         return "Write as much as you like."
@@ -117,7 +137,8 @@ def instructions(step: Step, labels: Mapping[str, str]) -> str:
     if kind is QuestionType.NUMBER:
         return "A number" + _range_words(step.min, step.max) + "."
     if kind is QuestionType.DATE:
-        return "A date: 2026-12-04, today, tomorrow, friday, next week, in 2 weeks, end of month."
+        today = today if today is not None else clock.today()
+        return f"A date: {dates.examples(today, *date_bounds(step, today))}."
     return ""
 
 

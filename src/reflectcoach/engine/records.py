@@ -122,11 +122,12 @@ def _drop_empty_private(lines: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def copied_message(markdown: str) -> str:
-    """What to tell the person once the share copy of this record is on the clipboard."""
+def copied_message(markdown: str, where: str = "") -> str:
+    """What to tell the person once the share copy of this record is on the clipboard;
+    `where` says which one (" to tmux's paste buffer"), empty for the terminal's own."""
     if has_private(markdown):
-        return "Record copied as plain text, without the parts marked just for you."
-    return "Record copied as plain text."
+        return f"Record copied{where} as plain text, without the parts marked just for you."
+    return f"Record copied{where} as plain text."
 
 
 def share_text(markdown: str) -> str:

@@ -4,12 +4,13 @@ through (the store implements it)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reflectcoach.core.errors import UserError
 from reflectcoach.engine.followup import Made, Outcome
+from reflectcoach.engine.sets import SetValue
 from reflectcoach.script.model import Step
 
 
@@ -44,6 +45,8 @@ class Journal(Protocol):
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
+        sets: Sequence[SetValue] = (),
+        points: Mapping[str, str] | None = None,
     ) -> None: ...
 
 
@@ -89,3 +92,13 @@ class Turn:
 
     says: tuple[Say, ...]
     question: Question | None
+
+
+def same_slot(entry: Entry, question: Question) -> bool:
+    """A stored row beyond the path answers this question (same step, and for a follow_up,
+    the same commitment and part)."""
+    return (entry.step_id, entry.commitment, entry.part) == (
+        question.step.id,
+        question.commitment,
+        question.part,
+    )

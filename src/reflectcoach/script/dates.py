@@ -16,7 +16,6 @@ from reflectcoach.core.days import readable as readable
 # `in N days`: far enough for any plan, short of date's own limits and of typing mistakes.
 MAX_COUNT = 9999
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-EXAMPLES = "2026-12-04, today, tomorrow, friday, next week, in 3 days, in 2 weeks, end of month"
 OFFSET_EXAMPLES = "today, tomorrow, in 3 days, in 2 weeks, in 1 month or 2026-12-04"
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
@@ -127,6 +126,11 @@ def resolve(offset: Offset, today: dt.date) -> dt.date:
     return _move(today, offset.unit, offset.count)
 
 
+def is_iso(text: str) -> bool:
+    """Whether `text` is an ISO date (one day whatever today is: no need to confirm it)."""
+    return _ISO.match(_fold(text)) is not None
+
+
 def parse_date(text: str, today: dt.date) -> dt.date:
     """What a person typed -> the day it means, counted from `today`; DateError otherwise."""
     word = _fold(text)
@@ -150,8 +154,45 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     if match is not None:
         return _move(today, match.group(2), _count(match.group(1)))
     if not word:
-        raise DateError(f"Type a date, for example: {EXAMPLES}")
-    raise DateError(f"'{_shown(text)}' is not a date I can read. Try: {EXAMPLES}")
+        raise DateError(f"Type a date, for example: {examples(today)}")
+    raise DateError(f"'{_shown(text)}' is not a date I can read. Try: {examples(today)}")
+
+
+def examples(
+    today: dt.date, lo: dt.date | None = None, hi: dt.date | None = None, *, short: bool = False
+) -> str:
+    """Words to try that mean a day from `lo` to `hi` when typed on `today`: an ISO date a few
+    days ahead (moved inside the bounds), then the words that land inside them. Never one
+    fixed date, which would soon be in the past."""
+    ahead = _move(today, "day", 3)
+    iso = ahead
+    if lo is not None and iso < lo:
+        iso = lo
+    if hi is not None and iso > hi:
+        iso = hi
+    words = [
+        "today",
+        "tomorrow",
+        WEEKDAYS[ahead.weekday()],
+        "next week",
+        "in 3 days",
+        "in 2 weeks",
+        "end of month",
+        "in 1 month",
+    ]
+    fitting = [
+        word
+        for word in words
+        if (lo is None or parse_date(word, today) >= lo)
+        and (hi is None or parse_date(word, today) <= hi)
+    ]
+    if short:  # a placeholder: two words (a weekday first) and the ISO date
+        return ", ".join(
+            [*fitting[2:4], iso.isoformat()]
+            if len(fitting) > 3
+            else [*fitting[:2], iso.isoformat()]
+        )
+    return ", ".join([iso.isoformat(), *fitting[:6]])
 
 
 def from_iso(value: object) -> dt.date | None:

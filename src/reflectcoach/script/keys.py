@@ -52,6 +52,7 @@ def required(keys: tuple[Key, ...]) -> tuple[str, ...]:
 OPTION = (
     Key("value", TEXT, "what is stored and what conditions compare", required=True),
     Key("label", TEXT, "what the person reads (may insert answers)"),
+    Key("exclusive", FLAG, "a multi option that goes alone: ticking it unticks the others"),
 )
 BRANCH = (
     Key("if", TEXT, "a condition; the first branch whose condition holds is taken"),
@@ -133,6 +134,16 @@ QUESTION = (
         "re_rates",
         {"type": "string", "pattern": "^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$"},
         "SCRIPT_ID.STEP_ID: asks again what that scale rated",
+    ),
+    Key(
+        "about",
+        {"enum": ["commitments", "talking_points"]},
+        "a follow_up step: what it walks, the open commitments (default) or talking points",
+    ),
+    Key(
+        "sets",
+        {"type": "string", "pattern": "^mentorship\\.[a-z][a-z0-9_]*$"},
+        "mentorship.FIELD: the answer becomes that field of the mentorship on completion",
     ),
 )
 STEP = (

@@ -3,7 +3,7 @@ ranges, prefill sources, commitments and re-ratings."""
 
 from __future__ import annotations
 
-from reflectcoach.script import dates, keys, prefill, templates
+from reflectcoach.script import dates, keys, mentorship_fields, prefill, templates
 from reflectcoach.script.model import (
     RE_RATES,
     CommitmentSpec,
@@ -60,6 +60,10 @@ def read_question(r: Reader, draft: Draft, found: dict[str, Node], node: Map) ->
         read_number_range(r, draft, found)
     elif kind is QuestionType.DATE:
         read_date_range(r, draft, found)
+    if "sets" in found:
+        draft.sets = read_sets(r, found["sets"], kind)
+    if "about" in found:
+        draft.about = read_about(r, found["about"], kind)
     if kind is QuestionType.FOLLOW_UP:
         r.follow_up_texts.update(id(t) for t in (draft.ask, draft.hint) if t is not None)
         for name in ("prefill", "commitment"):
@@ -71,6 +75,30 @@ def read_question(r: Reader, draft: Draft, found: dict[str, Node], node: Map) ->
         else:
             message = f"'commitment' is for text and long_text questions, not {kind}"
             r.error_at(key_node(node, "commitment"), message)
+
+
+def read_about(r: Reader, node: Node, kind: QuestionType) -> str:
+    """`about: commitments | talking_points` on a follow_up step."""
+    text = r.text("about", node)
+    if kind is not QuestionType.FOLLOW_UP:
+        r.error_at(node, "'about' is only for a follow_up step")
+    elif text is not None and text not in ("commitments", "talking_points"):
+        r.error_at(node, f"'about' must be commitments or talking_points, not '{text}'")
+    else:
+        return text or "commitments"
+    return "commitments"
+
+
+def read_sets(r: Reader, node: Node, kind: QuestionType) -> str | None:
+    """`sets: mentorship.FIELD` (script/mentorship_fields.py)."""
+    text = r.text("sets", node)
+    if text is None:
+        return None
+    problem = mentorship_fields.write_problem(text, kind)
+    if problem is not None:
+        r.error_at(node, problem)
+        return None
+    return mentorship_fields.field_of(text)
 
 
 def read_commitment(r: Reader, draft: Draft, node: Node) -> None:
@@ -118,7 +146,8 @@ def read_option(r: Reader, item: Node) -> Option | None:
         if value is None:
             return None
         label = r.template("label", found["label"]) if "label" in found else None
-        return Option(value, label or templates.literal(value))
+        exclusive = r.flag("exclusive", found["exclusive"]) if "exclusive" in found else False
+        return Option(value, label or templates.literal(value), exclusive)
     if not isinstance(item, Scalar) or item.value is None:
         r.error_at(item, f"an option must be text or {{value, label}}, not {describe(item)}")
         return None

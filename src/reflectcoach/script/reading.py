@@ -49,6 +49,8 @@ class Draft:
     commitment: CommitmentSpec | None = None
     commitment_nodes: list[tuple[str, Node]] = field(default_factory=list)
     re_rates: ReRate | None = None
+    sets: str | None = None
+    about: str = "commitments"
 
 
 class Reader:
@@ -181,4 +183,6 @@ def build(draft: Draft) -> Step:
         prefill=tuple(source for source, _ in draft.prefill),
         commitment=draft.commitment,
         re_rates=draft.re_rates,
+        sets=draft.sets,
+        about=draft.about,
     )

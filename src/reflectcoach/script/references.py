@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reflectcoach.script import prefill, rules
+from reflectcoach.script import mentorship_fields, prefill, rules
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     Pos,
@@ -34,7 +34,7 @@ def check(p: Parser) -> None:
                         f"{{{name}}} is only for a follow_up step's 'ask' and 'hint'",
                     )
                 continue
-            reference(p, name, node, offset, shared=id(text) in p.shared_record_texts)
+            reference(p, name, node, offset, shared=id(text) in p.shared_record_texts, in_text=True)
     for condition, node in p.reader.conditions:
         for name, offset in condition.names:
             if name.startswith(COMMITMENT_PREFIX):
@@ -63,6 +63,11 @@ def check_prefills(p: Parser) -> None:
                         f"'prefill: mentorship' gives a name, which does not fit this "
                         f"{draft.type} question (only text questions)",
                     )
+                continue
+            if source.kind == prefill.STATE:
+                problem = mentorship_fields.read_problem(source.source)
+                if problem is not None:
+                    p.report.error_at(node, problem)
                 continue
             shared = draft.id in shared_steps
             ref = RecallRef(source.script, source.step, source.pos, draft.type, shared)
@@ -117,7 +122,21 @@ def check_re_rates(p: Parser) -> None:
             p.report.error(ref.pos.line, ref.pos.col, problem)
 
 
-def reference(p: Parser, name: str, node: Scalar, offset: int, *, shared: bool = False) -> None:
+def reference(
+    p: Parser,
+    name: str,
+    node: Scalar,
+    offset: int,
+    *,
+    shared: bool = False,
+    in_text: bool = False,
+) -> None:
+    """`in_text`: a follow_up step may be named in a text (its outcomes, in words)."""
+    if name.startswith(mentorship_fields.PREFIX):
+        problem = mentorship_fields.read_problem(name)
+        if problem is not None:
+            p.report.error(*node.locate(offset), problem)
+        return
     recall = parse_recall(name)
     what = "unknown step"
     if recall is not None:
@@ -132,7 +151,7 @@ def reference(p: Parser, name: str, node: Scalar, offset: int, *, shared: bool =
         p.report.error(*node.locate(offset), f"{what} '{name}'{hint}")
     elif not step.is_question and not step.broken:
         p.report.error(*node.locate(offset), f"step '{name}' is a say step; it has no answer")
-    elif step.type is QuestionType.FOLLOW_UP:
+    elif step.type is QuestionType.FOLLOW_UP and not in_text:
         message = f"step '{name}' is a follow_up step; it has no single answer to use here"
         p.report.error(*node.locate(offset), message)
 

@@ -61,6 +61,29 @@ def _text(answer: Answer) -> str:
     return NOT_ANSWERED if answer["skipped"] else (answer["answer_text"] or "")
 
 
+def _step_texts(answers: list[Answer]) -> dict[str, str]:
+    """Each step's answer as words: the latest answer (a loop), except a follow_up step,
+    whose parts (the status, a new date, a reason) are one answer together, per commitment
+    ("not yet · Friday 20 March 2026"): its last part alone was a bare date."""
+    texts: dict[str, str] = {}
+    parts: dict[str, dict[str, list[str]]] = {}
+    for answer in sorted(answers, key=lambda a: a["seq"]):
+        step = answer["step_id"]
+        commitment = answer.get("commitment_id")
+        if commitment is None:
+            texts[step] = _text(answer)
+            continue
+        parts.setdefault(step, {}).setdefault(commitment, []).append(_text(answer))
+    for step, by_commitment in parts.items():
+        texts[step] = "; ".join(" · ".join(words) for words in by_commitment.values())
+    return {step: texts[step] for step in dict.fromkeys(a["step_id"] for a in answers)}
+
+
+def described(conversation: Conversation) -> str:
+    """ "Weekly check-in of 2026-03-02": how a run is named to a person (not its id)."""
+    return f"{conversation['title']} of {conversation['started_at'][:10]}"
+
+
 def compare(store: Store, first_id: str, second_id: str) -> Comparison:
     """Ids may be prefixes, as elsewhere; the older run comes first."""
     ids = [store.resolve_id(first_id), store.resolve_id(second_id)]
@@ -74,29 +97,27 @@ def compare(store: Store, first_id: str, second_id: str) -> Comparison:
     one, two = runs
     if one["script_id"] != two["script_id"]:
         raise CannotCompare(
-            f"Only runs of one script compare question by question: {one['id']} is "
-            f"{one['script_id']}, {two['id']} is {two['script_id']}."
+            f"These are runs of different scripts ({described(one)}, {described(two)}): "
+            "only runs of one script compare question by question."
         )
-    unfinished = [c["id"] for c in runs if c["status"] != "completed"]
+    unfinished = [described(c) for c in runs if c["status"] != "completed"]
     if unfinished:
         raise CannotCompare(
-            f"Only completed runs compare: {', '.join(unfinished)} is not finished."
+            f"{' and '.join(unfinished)} is still in progress: only completed runs compare."
         )
-    answers = [
-        {a["step_id"]: a for a in store.answers(c["id"])}  # latest answer per step wins
-        for c in runs
-    ]
+    fetched = [store.answers(c["id"]) for c in runs]
+    answers = [_step_texts(given) for given in fetched]
+    # The question as the later run asked it (the latest asking of a step wins).
+    questions = {a["step_id"]: a["question"] for given in fetched for a in given}
     order = list(answers[0]) + [step for step in answers[1] if step not in answers[0]]
     rows = []
     for step in order:
-        a, b = answers[0].get(step), answers[1].get(step)
-        question = (b or a or {}).get("question", step)  # type: ignore[union-attr]
         rows.append(
             Row(
                 step_id=step,
-                question=str(question),
-                first=None if a is None else _text(a),
-                second=None if b is None else _text(b),
+                question=questions.get(step, step),
+                first=answers[0].get(step),
+                second=answers[1].get(step),
             )
         )
     return Comparison(one, two, rows)

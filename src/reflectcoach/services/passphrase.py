@@ -141,3 +141,34 @@ def new_key(fd: int | None = None, file: Path | None = None) -> Key:
     if file is not None:
         return Key.from_passphrase(from_file(file))
     return Key.from_passphrase(ask("New passphrase: ", confirm=True))
+
+
+def strength(text: str) -> str:
+    """How strong a new passphrase is, in words, as password tools say it: a rough count of
+    the guesses it takes (length times the kinds of character used, a repeated or
+    sequential one counted once), never the passphrase itself."""
+    import math
+
+    kinds = 0
+    if any(c.islower() for c in text):
+        kinds += 26
+    if any(c.isupper() for c in text):
+        kinds += 26
+    if any(c.isdigit() for c in text):
+        kinds += 10
+    if any(not c.isalnum() for c in text):
+        kinds += 33
+    distinct = len(set(text))
+    bits = min(len(text), distinct * 2) * math.log2(max(kinds, 2))
+    if bits < 28:
+        verdict = "very weak: guessed in moments"
+    elif bits < 45:
+        verdict = "weak: guessed in hours by a patient attacker"
+    elif bits < 64:
+        verdict = "fair"
+    else:
+        verdict = "strong"
+    advice = (
+        "" if bits >= 64 else " Four or five random words make a strong one that is easy to type."
+    )
+    return f"Passphrase strength: {verdict} ({len(text)} characters).{advice}"

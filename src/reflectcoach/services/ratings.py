@@ -64,6 +64,15 @@ def re_raters(scripts: Iterable[Script]) -> dict[StepKey, list[StepKey]]:
     return found
 
 
+def is_rating(scripts: Mapping[str, Script], key: StepKey) -> bool:
+    """Only a scale question is a rating: a number ("how many months should this run?")
+    is a count, not a point on a scale. A step no loaded script declares is kept (its
+    script is gone; the store does not say which it was)."""
+    script = scripts.get(key[0])
+    step = None if script is None else script.steps.get(key[1])
+    return step is None or step.type is QuestionType.SCALE
+
+
 def scale_of(scripts: Mapping[str, Script], key: StepKey) -> tuple[float | None, float | None]:
     script = scripts.get(key[0])
     step = None if script is None else script.steps.get(key[1])
@@ -75,7 +84,7 @@ def scale_of(scripts: Mapping[str, Script], key: StepKey) -> tuple[float | None,
 def mentorship_ratings(
     store: Store, scripts: Mapping[str, Script], mentorship: str
 ) -> list[RatingSeries]:
-    """Every numeric question answered in `mentorship` (even once), re-ratings joined to
+    """Every rating (scale question) answered in `mentorship` (even once), re-ratings joined to
     what they re-rate, in script and step order. One read of the mentorship's points; each
     series' question is read at its first and last point, and all its wordings only when
     those two differ (so one asked as A, then B, then A again reads as unchanged)."""
@@ -86,7 +95,11 @@ def mentorship_ratings(
         key = (script_id, step_id)
         first = ends[key][0] if key in ends else (conversation_id, seq)
         ends[key] = (first, (conversation_id, seq))
-    rows: list[Row] = [(s, step, at, value, "") for s, step, at, value, _, _ in raw]
+    rows: list[Row] = [
+        (s, step, at, value, "")
+        for s, step, at, value, _, _ in raw
+        if is_rating(scripts, (s, step))
+    ]
     result = []
     for series in _grouped(rows, scripts, name):
         first, last = ends[series.key]

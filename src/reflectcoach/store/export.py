@@ -63,6 +63,12 @@ def _stream(
             progress(done)
 
 
+FORMAT = "reflectcoach"
+# 1: a list of conversations, its last element `{commitments, commitment_events}` (until 0.x).
+# 2: one object, `{"format": "reflectcoach", "version": 2, "conversations": [...], ...}`.
+VERSION = 2
+
+
 def write_json(
     store: Store,
     fp: TextIO,
@@ -70,17 +76,32 @@ def write_json(
     progress: Progress | None = None,
     **filters: Unpack[Filters],
 ) -> int:
-    """A JSON list, one conversation per line, oldest first. Answers carry `seq` and include
-    those beyond `position` (kept after back()), and a conversation with drafts (text typed,
-    not yet answered) carries them as `drafts`, so an import restores exactly.
-
-    The whole export is that one list (`json_conversations`); a further section would be
-    written by a function of its own."""
-    fp.write("[")
-    written, conversations = json_conversations(store, fp, progress=progress, **filters)
-    _json_commitments(store, fp, filters, ",\n" if conversations else "\n")
-    fp.write("\n]\n")
+    """One JSON object (docs/architecture.md "The JSON export"): `format`, `version`, then
+    `conversations`, one per line, oldest first, and the sections beside them
+    (`commitments`, `commitment_events`, `mentorships`), each a list, always present.
+    Answers carry `seq` and include those beyond `position` (kept after back()), and a
+    conversation with drafts (text typed, not yet answered) carries them as `drafts`, so an
+    import restores exactly."""
+    fp.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n"conversations": [')
+    written, _conversations = json_conversations(store, fp, progress=progress, **filters)
+    fp.write("\n]")
+    part = commitments_io.json_part(store.db, filters) or {
+        commitments_io.KEY: [],
+        commitments_io.EVENTS_KEY: [],
+    }
+    for key, rows in part.items():
+        fp.write(f',\n"{key}": ' + json_text(rows))
+    for key, rows in _sections(store, filters).items():
+        fp.write(f',\n"{key}": ' + json_text(rows))
+    fp.write("}\n")
     return written
+
+
+def _sections(store: Store, filters: Filters) -> dict[str, list[Any]]:
+    """The export's further sections, by key (each the store's own writer)."""
+    from . import mentorship_io
+
+    return mentorship_io.json_sections(store.db, filters)
 
 
 def _object(pairs: Sequence[tuple[str, str]]) -> str:
@@ -177,14 +198,6 @@ def json_conversations(
         if progress is not None:
             progress(done)
     return written, done
-
-
-def _json_commitments(store: Store, fp: TextIO, filters: Filters, separator: str) -> None:
-    """After the conversations: the commitments they made (store/commitments_io.py)."""
-    part = commitments_io.json_part(store.db, filters)
-    if part is not None:
-        fp.write(separator)
-        fp.write(json_text(part))
 
 
 # The document's outline: "# Reflections", a conversation "## Title", its record's own

@@ -34,11 +34,13 @@ class CommitmentAsk(ModalScreen[str | None]):
         self.today = today  # None: a reason, else a date counted from this day
 
     def compose(self) -> ComposeResult:
+        from reflectcoach.script.dates import examples
+
         with Vertical(id="ask-dialog") as dialog:
             dialog.border_title = clean(self.title_text)
             yield Label(plain(self.label))
             placeholder = (
-                "friday, in 2 weeks, 2026-12-04, then Enter"
+                f"{examples(self.today, short=True)}, then Enter"
                 if self.today is not None
                 else "optional, then Enter"
             )

@@ -17,8 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import cell
 from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
@@ -99,7 +100,7 @@ class CommitmentsScreen(Screen[None]):
         table.add_columns("Due", "Status", "Mentorship", "What")
         yield table
         yield Static("", id="commitments-empty", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -8,13 +8,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import one_line
 from reflectcoach.core.text import clean
 
@@ -35,6 +37,22 @@ def pick_pair(
     """The two conversations to compare: the two marked, else the highlighted one and its
     script's completed run before it; a sentence saying what to do when there are none."""
     if len(marked) == 2:
+        found = {e.id: e for e in entries}
+        pair = [found.get(i) for i in marked]
+        if None in pair:
+            return marked[0], marked[1]  # not on this page: compare() says what is wrong
+        one, two = sorted((e for e in pair if e is not None), key=lambda e: e.started_at)
+        if one.script_id != two.script_id:
+            return (
+                f"These are runs of different scripts ({_named(one)}, {_named(two)}): only "
+                "runs of one script compare question by question. Mark two of one script."
+            )
+        unfinished = [_named(e) for e in (one, two) if e.status != "completed"]
+        if unfinished:
+            return (
+                f"{' and '.join(unfinished)} is still in progress: only completed runs "
+                "compare. Finish it first, or mark another."
+            )
         return marked[0], marked[1]
     if current is None or current.status != "completed":
         return PICK
@@ -50,8 +68,13 @@ def pick_pair(
     return before[-1].id, current.id
 
 
+def _named(entry: TimelineEntry) -> str:
+    return f"{one_line(entry.title)} of {entry.started_at[:10]}"
+
+
 def _cell(text: str | None, style: str = "") -> Text:
-    return Text(clean(text or ""), style=style, end="")
+    # Cut with an ellipsis, never mid-word without a sign: the pane below reads it whole.
+    return Text(clean(text or ""), style=style, end="", no_wrap=True, overflow="ellipsis")
 
 
 class CompareScreen(Screen[None]):
@@ -60,6 +83,13 @@ class CompareScreen(Screen[None]):
     AUTO_FOCUS = "#compare-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="compare.back", tooltip="Back to the mentorship"),
+        Binding(
+            "up,down",
+            "",
+            "Question",
+            show=False,
+            tooltip="The highlighted question and both answers are shown whole below",
+        ),
     ]
 
     if TYPE_CHECKING:
@@ -76,7 +106,9 @@ class CompareScreen(Screen[None]):
         yield Header()
         yield Static("Loading…", id="compare-about", markup=False)
         yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        with VerticalScroll(id="compare-detail-box"):
+            yield Static("", id="compare-detail", markup=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -112,11 +144,13 @@ class CompareScreen(Screen[None]):
         )
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        width = max((self.size.width - 36) // 2, 12)
+        # What is left beside the mark and question columns, their padding and a scrollbar.
+        width = max((self.size.width - 44) // 2, 12)
         table.add_column("", key="mark", width=11)
         table.add_column("Question", key="question", width=20)
-        table.add_column(one["started_at"][:10], key="first", width=width)
-        table.add_column(two["started_at"][:10], key="second", width=width)
+        for run, key in ((one, "first"), (two, "second")):
+            header = f"{run['started_at'][:10]} · {one_line(run['title'])}"
+            table.add_column(_cell(header), key=key, width=width)
         from reflectcoach.services.compare import NOT_ASKED
 
         for row in comparison.rows:
@@ -131,6 +165,25 @@ class CompareScreen(Screen[None]):
                 _cell("(same)" if row.same else one_line(second), style),
                 key=row.step_id,
             )
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_whole(event.row_key.value)
+
+    def _show_whole(self, step_id: str | None) -> None:
+        """The highlighted question and both answers, whole, under the table."""
+        comparison = self.comparison
+        row = (
+            next((r for r in comparison.rows if r.step_id == step_id), None) if comparison else None
+        )
+        if comparison is None or row is None:
+            return
+        from reflectcoach.services.compare import NOT_ASKED
+
+        lines = [f"{row.mark}  {row.question}"]
+        for run, answer in ((comparison.first, row.first), (comparison.second, row.second)):
+            lines.append(f"{run['started_at'][:10]}: {NOT_ASKED if answer is None else answer}")
+        self.query_one("#compare-detail", Static).update(clean("\n".join(lines)))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

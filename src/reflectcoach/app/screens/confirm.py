@@ -17,22 +17,19 @@ from reflectcoach.app.widgets.content import plain
 from reflectcoach.core.text import clean
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ModalScreen[bool | None]):
     """Dismisses with True only for Yes; No, escape and `n` all keep things as they are.
 
     `message` is plain text (cleaned, never markup): it may quote a person's own words.
+    When both answers do something (`escape_cancels`, "Continue" or "Read it"), escape
+    closes the dialog with None and does neither.
     """
 
     CSS_PATH = "confirm.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Do what it asks"),
-        Binding(
-            "n,escape",
-            "answer(False)",
-            "No",
-            id="confirm.no",
-            tooltip="Keep things as they are",
-        ),
+        Binding("n", "answer(False)", "No", id="confirm.no", tooltip="Keep things as they are"),
+        Binding("escape", "cancel", "Close", id="confirm.close", tooltip="Close this dialog"),
         Binding("left", "app.focus_previous", "Previous button", show=False),
         Binding("right", "app.focus_next", "Next button", show=False),
     ]
@@ -45,6 +42,7 @@ class ConfirmScreen(ModalScreen[bool]):
         yes: str = "Yes",
         no: str = "No",
         harmless: bool = False,
+        escape_cancels: bool = False,
     ) -> None:
         super().__init__()
         self.message = message
@@ -53,6 +51,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no_label = no
         # Yes loses nothing (quitting when everything is kept): Enter may take it.
         self.harmless = harmless
+        self.escape_cancels = escape_cancels
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog") as dialog:
@@ -75,6 +74,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None if self.escape_cancels else False)
 
 
 def confirm_replace(screen: Screen[Any], path: Path, decided: Callable[[bool], None]) -> None:

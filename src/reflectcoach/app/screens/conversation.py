@@ -46,7 +46,7 @@ from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, 
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.keys_footer import KeysFooter
-from reflectcoach.core.editor import EditorError, edit, editor_command
+from reflectcoach.core.editor import EditorError, edit, find_editor
 from reflectcoach.core.text import clean
 from reflectcoach.engine.answers import AnswerError
 from reflectcoach.services import session as sessions
@@ -392,8 +392,11 @@ class ConversationScreen(Screen[None]):
     def open_editor(self, text: str) -> None:
         """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
         try:
-            if editor_command() is None:
+            found = find_editor()
+            if found is None:
                 edit(text)  # raises the message saying how to set one
+            elif found[1] is not None:
+                self.notify(found[1], title="Editor", markup=False)  # which, and why
             self.keep_draft()  # kept before the app steps aside, in case it never returns
             with self.app.suspend():
                 edited = edit(text)

@@ -24,15 +24,15 @@ from textual.worker import get_current_worker
 
 from reflectcoach.app.export_target import (
     FORMAT_LABELS,
-    SUFFIXES,
     Target,
+    default_name,
     format_of,
     resolve,
     with_format,
 )
 from reflectcoach.app.screens.confirm import confirm_replace
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.app.widgets.format_choice import FormatChoice
+from reflectcoach.app.widgets.format_choice import FormatButton, FormatChoice
 from reflectcoach.core import settings
 from reflectcoach.core.text import clean
 
@@ -58,8 +58,8 @@ def export_folder(remembered: str | None) -> str:
     return "~"
 
 
-def default_path(fmt: str, day: dt.date, folder: str = "~") -> str:
-    return f"{folder.rstrip('/') or '/'}/reflectcoach-export-{day.isoformat()}{SUFFIXES[fmt]}"
+def default_path(fmt: str, day: dt.date, folder: str = "~", subject: str = "export") -> str:
+    return default_name(fmt, day.isoformat(), folder, subject)
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class ExportSelection:
     description: str
     ids: tuple[str, ...] | None = None
     filters: Mapping[str, Any] = field(default_factory=dict)
+    subject: str = "export"  # in the suggested file name: a script id for one conversation
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -103,10 +104,13 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Label("Format", classes="export-label")
             with FormatChoice(id="export-format"):
                 for fmt, label in FORMAT_LABELS.items():
-                    yield RadioButton(label, value=fmt == self.format, id=f"export-{fmt}")
+                    yield FormatButton(label, value=fmt == self.format, id=f"export-{fmt}")
             yield Label("File", classes="export-label")
             # The app's clock, not date.today(): tests fix it so snapshots stay still.
-            yield Input(default_path(self.format, self.app.today(), folder), id="export-path")
+            yield Input(
+                default_path(self.format, self.app.today(), folder, self.selection.subject),
+                id="export-path",
+            )
             yield Static(plain(HOW_FORMAT), id="export-how")
             yield Static("", id="export-message")
             with Horizontal(id="export-buttons"):
@@ -117,7 +121,8 @@ class ExportScreen(ModalScreen[Path | None]):
         path = self.query_one("#export-path", Input)
         if self.app.is_headless:
             path.cursor_blink = False
-        path.focus()
+        # The format first (arrows choose it), then Tab to the name: Enter exports from either.
+        self.query_one(FormatChoice).focus()
 
     def _say(self, message: str) -> None:
         self.query_one("#export-message", Static).update(plain(message))

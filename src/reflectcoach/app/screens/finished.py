@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import Button, Header, Input, Label, Markdown, Static
 
+from reflectcoach.app.clipboard import copy_record
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.core.text import clean
-from reflectcoach.engine.records import copied_message
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -49,12 +50,13 @@ class FinishedScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def default_path(self) -> str:
+        from reflectcoach.app.export_target import default_name
         from reflectcoach.app.screens.export import export_folder
         from reflectcoach.core import settings
 
         day = self.rc_app.today().isoformat()
         folder = export_folder(self.rc_app.settings.get(settings.EXPORT_FOLDER))
-        return f"{folder.rstrip('/') or '/'}/reflectcoach-{self.session.script.id}-{day}.md"
+        return default_name("markdown", day, folder, self.session.script.id)
 
     def compose(self) -> ComposeResult:
         conv = self.session.conversation
@@ -75,7 +77,7 @@ class FinishedScreen(Screen[None]):
             yield Label(plain("Export to"), markup=False)
             yield Input(self.default_path(), id="export-path")
             yield Button(plain("Export (e)"), id="export-button", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         path_input = self.query_one("#export-path", Input)
@@ -157,9 +159,11 @@ class FinishedScreen(Screen[None]):
         record = conversation.record_share()
         if not record:
             return
-        self.app.copy_to_clipboard(clean(record))
-        self.notify(
-            copied_message(conversation.record_markdown() or ""), title="Copied", markup=False
+        copy_record(
+            self.app,
+            clean(record),
+            conversation.record_markdown() or "",
+            f"record-{self.session.id}",
         )
 
     async def action_review(self) -> None:

@@ -25,6 +25,8 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reflectcoach.app.notices import NoticeLine, take_warnings
+from reflectcoach.app.widgets.content import balanced
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
@@ -48,13 +50,22 @@ class ScriptEntry:
         haystack = f"{self.title} {self.summary} {self.id} {self.audience}".casefold()
         return all(word in haystack for word in words)
 
-    def prompt(self) -> Content:
+    def prompt(self, width: int = 0) -> Content:
+        """The title, then the summary indented under it: wrapped here, at `width` (the
+        list's), so its later lines keep the indent and the lines come out even, with no
+        word left alone on the last one. 0: one line, wrapped by the list."""
+        summary = clean(self.summary)
+        lines = balanced(summary, width - SUMMARY_INDENT) if width > 20 else [summary]
+        indent = " " * SUMMARY_INDENT
         return Content.assemble(
             (clean(self.title), "bold"),
             (f"  {AUDIENCE.get(self.audience, 'for ' + clean(self.audience))}", "$text-muted"),
             "\n",
-            (f"  {clean(self.summary)}", "$text-muted"),
+            ("\n".join(indent + line for line in lines), "$text-muted"),
         )
+
+
+SUMMARY_INDENT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +168,22 @@ class HomeScreen(Screen[None]):
             tooltip="Mark what is due (done, not yet...)",
             show=False,
         ),
+        Binding(
+            "b",
+            "brief",
+            "Brief",
+            id="brief",
+            tooltip="One page for the next meeting of this mentorship",
+            show=False,
+        ),
+        Binding(
+            "n",
+            "note",
+            "Note",
+            id="note",
+            tooltip="A talking point for this mentorship's next meeting",
+            show=False,
+        ),
         Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
         Binding("i", "app.insights", "Insights", id="insights", tooltip="Trends over time"),
         Binding("q", "app.quit", "Quit", id="quit-home", show=False),
@@ -166,6 +193,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.scripts: list[ScriptEntry] = []
         self.shown: list[ScriptEntry] = []
+        self._summary_width = 0  # the width the summaries were wrapped at
         self.running: list[RunningEntry] = []
         self.built = False
         self.shown_once = False  # the lists were drawn from some data (quick or full)
@@ -184,6 +212,7 @@ class HomeScreen(Screen[None]):
         # bare Textual app does.
         yield Header()
         yield Vertical(id="home")
+        yield NoticeLine()  # notices here, not as toasts over the lists
         yield KeysFooter()
 
     def form(self) -> list[Widget]:
@@ -238,6 +267,7 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def on_screen_resume(self) -> None:
+        take_warnings(self)
         # Coming back, Textual gives the focus to whatever had it: after a script was started
         # from the filter that is the filter, where `c` or `r` would be typed as letters and
         # the footer loses the lists' keys. The lists are where home's keys work.
@@ -301,8 +331,9 @@ class HomeScreen(Screen[None]):
     def read(self) -> HomeData:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
         from reflectcoach.script import index
-        from reflectcoach.services.due import due_lines
+        from reflectcoach.services.due import due_lines, nudge_lines
         from reflectcoach.store import StoreError
+        from reflectcoach.store.nudges import nudges
 
         app = self.rc_app
         fresh = self.scripts_broken or index.cached_listing(app.script_dirs) is None
@@ -319,6 +350,7 @@ class HomeScreen(Screen[None]):
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
                 today = app.today()
                 data.due = due_lines(store.commitments.due_summary(today), today)
+                data.due += nudge_lines(nudges(store.db, today))
         except StoreError as error:
             data.problem = str(error)
         else:
@@ -369,12 +401,29 @@ class HomeScreen(Screen[None]):
         listing = self.query_one("#scripts", OptionList)
         keep = listing.highlighted_option.id if listing.highlighted_option else None
         self.shown = [s for s in self.scripts if s.matches(words)]
-        listing.set_options(Option(s.prompt(), id=s.id) for s in self.shown)
+        # The list's width less its padding and a scrollbar's room: the summary's lines.
+        width = listing.content_size.width - 2
+        self._summary_width = width
+        listing.set_options(Option(s.prompt(width), id=s.id) for s in self.shown)
+        if width <= 20:
+            self.call_after_refresh(self._rewrap)  # not laid out yet
         if not self.shown:
             listing.add_option(Option(Content("No script matches the filter."), disabled=True))
             return
         ids = [s.id for s in self.shown]
         listing.highlighted = ids.index(keep) if keep in ids else 0
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._rewrap)
+
+    def _rewrap(self) -> None:
+        """The summaries again when the list's width changed (laid out, or resized)."""
+        found = self.query("#scripts")
+        if not found or not self.shown:
+            return
+        width = found.first(OptionList).content_size.width - 2
+        if width > 20 and width != self._summary_width:
+            self.show_scripts()
 
     def show_running(self) -> None:
         listing = self.query_one("#running", OptionList)
@@ -476,6 +525,26 @@ class HomeScreen(Screen[None]):
                 self.rc_app.open_mentorship(entry.mentorship)
                 return
         self.rc_app.open_mentorship(self.mentorship)
+
+    def chosen_mentorship(self) -> str | None:
+        """The resume list's highlighted conversation's mentorship when the list has the
+        focus, else the name under Who, else the due list's highlighted one."""
+        running = next(self.query("#running").results(OptionList), None)
+        if running is not None and running.has_focus and running.highlighted is not None:
+            entry = self.running[running.highlighted]
+            if entry.mentorship:
+                return entry.mentorship
+        if self.mentorship:
+            return self.mentorship
+        due = next(self.query(DueList).results(DueList), None)
+        line = due.chosen() if due is not None else None
+        return line.mentorship if line is not None else None
+
+    def action_brief(self) -> None:
+        self.rc_app.open_brief(self.chosen_mentorship())
+
+    def action_note(self) -> None:
+        self.rc_app.add_note(self.chosen_mentorship())
 
     def action_follow_up(self) -> None:
         due = next(self.query(DueList).results(DueList), None)

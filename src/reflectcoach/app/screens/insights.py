@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Select, Static
+from textual.widgets import Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.content import plain
@@ -30,6 +30,7 @@ from reflectcoach.app.widgets.insights_questions import (
     question_key,
 )
 from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.core.text import clean
 from reflectcoach.services.ratings import RatingSeries, question_series, re_raters
@@ -132,7 +133,7 @@ class InsightsScreen(Screen[None]):
                 classes="insights-heading",
             )
             yield MonthlyCounts(id="insights-counts")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         select = self.query_one("#insights-mentorship", Select)

@@ -15,10 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.mentorship_commitments import MentorshipCommitments
 from reflectcoach.app.widgets.mentorship_ratings import RatingList
 from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
@@ -40,6 +41,22 @@ class MentorshipScreen(Screen[None]):
     AUTO_FOCUS = "#mentorship-timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="mentorship.back", tooltip="Back to where you were"),
+        Binding(
+            "b",
+            "brief",
+            "Brief",
+            id="mentorship.brief",
+            tooltip="One page for the next meeting",
+            show=False,  # the footer is full at 80 columns; help lists it
+        ),
+        Binding(
+            "n",
+            "note",
+            "Note",
+            id="mentorship.note",
+            tooltip="A talking point for the next meeting",
+            show=False,
+        ),
         Binding(
             "space",
             "mark",
@@ -70,6 +87,14 @@ class MentorshipScreen(Screen[None]):
             tooltip="This mentorship's commitments, to mark them",
         ),
         Binding(
+            "p",
+            "partner",
+            "Partner",
+            id="mentorship.partner",
+            show=False,
+            tooltip="Share with your partner, receive what they shared, link them",
+        ),
+        Binding(
             "o",
             "reopen",
             "Reopen",
@@ -94,27 +119,36 @@ class MentorshipScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Content(one_line(self.mentorship_name)), id="mentorship-header")
+        # What the agreement says is due (store/nudges.py), in words; hidden when nothing.
+        yield Static(id="mentorship-nudges", markup=False)
         with VerticalScroll(id="mentorship-body"):
             yield Static("Conversations", id="mentorship-timeline-heading", classes="heading")
             yield MentorshipTimeline(id="mentorship-timeline")
             yield Static("Commitments", classes="heading")
             yield MentorshipCommitments(id="mentorship-commitments")
+            # The partner's side (services/exchange.py), only once one is linked.
+            yield Static(id="mentorship-partner-heading", classes="heading", markup=False)
+            yield Static(id="mentorship-partner", markup=False)
             yield Static("Ratings over time", id="mentorship-ratings-heading", classes="heading")
             yield Static(id="mentorship-no-ratings", markup=False)
             with Horizontal(id="mentorship-ratings"):
                 yield RatingList(id="mentorship-rating-list")
                 yield SeriesPanel(id="mentorship-series")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#mentorship-nudges").display = False
+        self.query_one("#mentorship-partner-heading").display = False
+        self.query_one("#mentorship-partner").display = False
         self.query_one(SeriesPanel).show_message(LOADING)
         self.load()
 
     @work(thread=True, exclusive=True, group="mentorship-load")
     def load(self) -> None:
-        from reflectcoach.services import mentorship_view
+        from reflectcoach.services import exchange, mentorship_view
         from reflectcoach.services.ratings import mentorship_ratings
         from reflectcoach.store import StoreError
+        from reflectcoach.store.nudges import nudges
 
         worker = get_current_worker()
         try:
@@ -124,6 +158,14 @@ class MentorshipScreen(Screen[None]):
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._show, view)
+                said = [
+                    n
+                    for n in nudges(store.db, self.app.today())
+                    if n.mentorship == view.mentorship.name
+                ]
+                self.app.call_from_thread(self._show_nudges, said[0].parts if said else ())
+                partner = exchange.partner_lines(store, view.mentorship.name)
+                self.app.call_from_thread(self._show_partner, partner)
                 scripts = self.app.catalog().scripts
                 ratings = mentorship_ratings(store, scripts, view.mentorship.name)
                 titles = store.insights.script_titles()
@@ -153,6 +195,26 @@ class MentorshipScreen(Screen[None]):
         self.refresh_bindings()
         # Focusing the table scrolls the page to it: the heading above belongs in view too.
         self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
+
+    def _show_nudges(self, parts: tuple[str, ...]) -> None:
+        """ "Due: midpoint review in 3 days, no check-in for 40 days": words, not colour."""
+        if not self.is_attached:
+            return
+        nudge = self.query_one("#mentorship-nudges", Static)
+        nudge.display = bool(parts)
+        nudge.update(Content(clean("Due: " + ", ".join(parts))))
+
+    def _show_partner(self, lines: list[str]) -> None:
+        """ "From NAME": what the partner last shared, their words apart from the person's."""
+        if not self.is_attached:
+            return
+        heading = self.query_one("#mentorship-partner-heading", Static)
+        body = self.query_one("#mentorship-partner", Static)
+        heading.display = body.display = bool(lines)
+        if lines:
+            first, *rest = lines
+            heading.update(Content(clean(first.rstrip(":"))))
+            body.update(Content(clean("\n".join(line.removeprefix("  ") for line in rest))))
 
     def _timeline_heading(self) -> None:
         timeline = self.query_one(MentorshipTimeline)
@@ -207,6 +269,20 @@ class MentorshipScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_brief(self) -> None:
+        self.rc_app_open("open_brief")
+
+    def action_note(self) -> None:
+        self.reread = True
+        self.rc_app_open("add_note")
+
+    def rc_app_open(self, what: str) -> None:
+        getattr(self.app, what)(self.mentorship_name)
+
+    def action_partner(self) -> None:
+        self.reread = True
+        self.app.open_partner(self.mentorship_name)
 
     def action_commitments(self) -> None:
         self.reread = True

@@ -18,12 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.notices import NoticeLine, take_warnings
 from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, ReviewDetail
 from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
 from reflectcoach.app.widgets.review_format import count_words, describe
@@ -127,9 +129,10 @@ class ReviewScreen(Screen[None]):
             yield ReviewTable(id="review-table")
             yield ReviewDetail(id="review-detail")
         yield Static(Content(EMPTY_STORE), id="review-empty")
+        yield NoticeLine()  # notices here, not as toasts over the table
         # This screen has the most keys: the palette (ctrl+p, listed in help) gives up its
         # footer slot so the row's own keys fit in 80 columns.
-        yield Footer(show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     @property
     def table(self) -> ReviewTable:
@@ -148,6 +151,7 @@ class ReviewScreen(Screen[None]):
         self._load_choices()
 
     def on_screen_resume(self) -> None:
+        take_warnings(self)
         # Back from another screen with the focus in a filter box, the row keys (e, d, c)
         # would be typed into it: the table is where they work. Dialogs leave the table be.
         if self.loaded and isinstance(self.focused, Input):
@@ -354,8 +358,8 @@ class ReviewScreen(Screen[None]):
         def chosen(resume: bool | None) -> None:
             if resume:
                 self._resume(row["id"])
-            else:
-                self._open(row["id"])
+            elif resume is False:
+                self._open(row["id"])  # None: escape closed the dialog
 
         self.app.push_screen(
             ConfirmScreen(
@@ -364,6 +368,7 @@ class ReviewScreen(Screen[None]):
                 title="Continue this reflection?",
                 yes="Continue",
                 no="Read it",
+                escape_cancels=True,
             ),
             chosen,
         )

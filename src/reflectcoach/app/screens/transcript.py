@@ -11,11 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.clipboard import copy_record
 from reflectcoach.app.screens.confirm import delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
+from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import (
     count_words,
     describe,
@@ -27,7 +29,7 @@ from reflectcoach.app.widgets.review_format import (
 )
 from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
 from reflectcoach.core.text import clean
-from reflectcoach.engine.records import copied_message, share_text
+from reflectcoach.engine.records import share_text
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -71,7 +73,7 @@ class TranscriptScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="transcript-body"):
             yield Static("Loading…", id="transcript-title")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         # Back from a continued conversation the stored state has moved on; back from a
@@ -179,8 +181,8 @@ class TranscriptScreen(Screen[None]):
         record = self._record()
         if record is None:
             return
-        self.app.copy_to_clipboard(clean(share_text(record)))
-        self.notify(copied_message(record), title="Copied", markup=False)
+        assert self.row is not None
+        copy_record(self.app, clean(share_text(record)), record, f"record-{self.row['id']}")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -191,7 +193,11 @@ class TranscriptScreen(Screen[None]):
             return
         self.app.push_screen(
             ExportScreen(
-                ExportSelection(f"This reflection: {describe(self.row)}.", ids=(self.row["id"],))
+                ExportSelection(
+                    f"This reflection: {describe(self.row)}.",
+                    ids=(self.row["id"],),
+                    subject=self.row["script_id"],
+                )
             )
         )
 

@@ -25,12 +25,17 @@ if TYPE_CHECKING:
     from reflectcoach.store.key import Key
 
 NO_KEYRING = "No keyring on this machine: the passphrase will be asked each time."
+HINT = (
+    "Type the passphrase it was encrypted with (reflectcoach encrypt), then Enter. "
+    "Esc leaves without reading anything."
+)
+LEFT = "Left without unlocking: nothing was read or changed."
 
 
 class UnlockScreen(Screen["Key"]):
     CSS_PATH = "unlock.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.quit", "Quit", id="unlock.quit"),
+        Binding("escape", "leave", "Quit", id="unlock.quit", tooltip="Leave without unlocking"),
     ]
 
     def __init__(self, keyring: bool) -> None:
@@ -46,12 +51,15 @@ class UnlockScreen(Screen["Key"]):
         with Vertical(id="unlock-dialog") as dialog:
             dialog.border_title = "Encrypted reflections"
             yield Static(plain(f"{self.rc_app.db_path} is encrypted."), id="unlock-path")
+            yield Static(plain(HINT), id="unlock-hint")
             yield Label("Passphrase")
-            yield Input(id="unlock-passphrase", password=True, placeholder="passphrase")
-            yield Checkbox(
-                "Remember on this machine", id="unlock-remember", disabled=not self.keyring
+            yield Input(
+                id="unlock-passphrase", password=True, placeholder="the passphrase, then Enter"
             )
-            if not self.keyring:
+            if self.keyring:
+                yield Checkbox("Remember on this machine", id="unlock-remember")
+            else:
+                # Said instead of a disabled box just above it, which read as a contradiction.
                 yield Static(NO_KEYRING, id="unlock-no-keyring")
             yield Static("", id="unlock-problem")
 
@@ -66,7 +74,8 @@ class UnlockScreen(Screen["Key"]):
         field = self.query_one("#unlock-passphrase", Input)
         field.disabled = True
         self.say("Checking…")
-        remember = self.query_one("#unlock-remember", Checkbox).value
+        boxes = self.query("#unlock-remember")
+        remember = bool(boxes) and boxes.first(Checkbox).value
         self.check(event.value, remember)
 
     @work(thread=True, exclusive=True, group="unlock")
@@ -91,6 +100,10 @@ class UnlockScreen(Screen["Key"]):
             salt = salt_of(self.rc_app.db_path)
             saved = salt is not None and keyring.remember(self.rc_app.db_path, key, salt)
         self.app.call_from_thread(self.unlocked, key, remember and not saved)
+
+    def action_leave(self) -> None:
+        """Esc: leave, saying so on the terminal (it quit without a word before)."""
+        self.app.exit(message=LEFT)
 
     def say(self, message: str) -> None:
         self.query_one("#unlock-problem", Static).update(plain(message))

@@ -3,6 +3,7 @@ saying how to answer, and the messages a screen hears (`Submitted`, `Problem`, `
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
@@ -10,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static, TextArea
 
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.core import clock
 from reflectcoach.engine.answers import display, instructions
 
 if TYPE_CHECKING:
@@ -78,7 +80,11 @@ class AnswerInput(Vertical):
     @property
     def how(self) -> str:
         """The line under the input telling how to answer."""
-        return instructions(self.step, self.labels)
+        return instructions(self.step, self.labels, self.today())
+
+    def today(self) -> dt.date:
+        today = getattr(self.app, "today", clock.today)
+        return today()
 
     def how_line(self, extra: str = "") -> Static:
         words = " ".join(part for part in (self.how, extra) if part)

@@ -11,8 +11,7 @@ from textual.widgets import Input, Static
 
 from reflectcoach.app.widgets.answer_text import TextAnswer
 from reflectcoach.app.widgets.content import plain
-from reflectcoach.core import clock
-from reflectcoach.engine.answers import AnswerError, date_value
+from reflectcoach.engine.answers import AnswerError, date_bounds, date_value
 from reflectcoach.script import dates
 
 
@@ -36,7 +35,7 @@ class DateInput(TextAnswer):
     def compose(self) -> ComposeResult:
         yield Input(
             value=self.starting_text,
-            placeholder="A date, then Enter: friday, in 2 weeks, 2026-12-04",
+            placeholder=f"A date, then Enter: {self.examples()}",
             max_length=100,
             classes="answer-control",
         )
@@ -47,9 +46,10 @@ class DateInput(TextAnswer):
         super().on_mount()
         self.preview(self.value())
 
-    def today(self) -> dt.date:
-        today = getattr(self.app, "today", clock.today)
-        return today()
+    def examples(self) -> str:
+        """Three words to try, all inside the question's bounds today."""
+        today = self.today()
+        return dates.examples(today, *date_bounds(self.step, today), short=True)
 
     def resolved(self, text: str) -> dt.date:
         """The day `text` means today, within the step's bounds; AnswerError otherwise."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.validation import Number
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, TextArea
 
 from reflectcoach.app.widgets.answer_base import AnswerInput, steady
-from reflectcoach.engine.answers import MAX_TEXT, instructions
+from reflectcoach.engine.answers import MAX_TEXT, AnswerError, normalise
 
 
 class TextAnswer(AnswerInput):
@@ -60,7 +60,7 @@ class LongTextAnswer(AnswerInput):
             id="editor",
             priority=True,
             show=False,  # the line under the box says it; the footer has no room at 80
-            tooltip="Write this answer in your own editor ($VISUAL or $EDITOR)",
+            tooltip="Write this answer in your own editor ($VISUAL, $EDITOR, else nano or vi)",
         ),
     ]
 
@@ -120,20 +120,16 @@ class LongTextAnswer(AnswerInput):
 
 
 class NumberAnswer(TextAnswer):
-    """A single-line answer with a Number validator: problems show while typing."""
+    """A single-line answer checked by the engine's own rule as it is typed: every key
+    shows (a number-only Input dropped letters without a word, so "six" showed nothing),
+    and what it takes is said at once ("'six' is not a number: type digits, like 6")."""
 
     def compose(self) -> ComposeResult:
         yield Input(
             value=self.starting_text,
-            placeholder="A number, then Enter",
-            type="number",
-            validators=[
-                Number(
-                    minimum=self.step.min,
-                    maximum=self.step.max,
-                    failure_description=instructions(self.step, self.labels),
-                )
-            ],
+            placeholder="A number in digits, then Enter",
+            max_length=40,
+            validators=[NumberRule(self.step)],  # the red border; the words come from below
             validate_on=["changed", "submitted"],
             classes="answer-control",
         )
@@ -142,8 +138,34 @@ class NumberAnswer(TextAnswer):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        result = event.validation_result
-        if result is None or result.is_valid or not event.value.strip():
-            self.post_message(self.Problem(None))
-        else:
-            self.post_message(self.Problem(instructions(self.step, self.labels)))
+        self.post_message(self.Problem(number_problem(self.step, event.value)))
+
+
+class NumberRule(Validator):
+    """The engine's rule for a number answer, as a Textual validator (number_problem)."""
+
+    def __init__(self, step: Any) -> None:
+        super().__init__()
+        self.step = step
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = number_problem(self.step, value)
+        return self.success() if problem is None else self.failure(problem)
+
+
+def number_problem(step: Any, text: str) -> str | None:
+    """What is wrong with `text` as this number question's answer, as it is typed; None
+    when it is fine (or empty, or a sign or point still being typed)."""
+    word = text.strip()
+    if not word or word in ("-", "+", ".", "-.", "+."):
+        return None
+    try:
+        normalise(step, word, {})
+    except AnswerError as problem:
+        try:
+            float(word.replace("_", ""))
+        except ValueError:
+            shown = word if len(word) <= 20 else word[:19] + "…"
+            return f"'{shown}' is not a number: type it in digits, like 6 or 2.5. {problem}"
+        return str(problem)
+    return None

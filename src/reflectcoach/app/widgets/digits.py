@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-# Long enough to reach for a second digit, short enough that a lone one does not feel stuck.
-CONFIRM_AFTER = 0.8  # seconds
+# Long enough to reach for a second digit (and read the hint that says so), short enough that
+# a lone one does not feel stuck. The hint names the pause: "another digit, or Enter (or
+# wait)"; Backspace cancels it.
+CONFIRM_AFTER = 1.5  # seconds
 
 
 class Typed(Enum):

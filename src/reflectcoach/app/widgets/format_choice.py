@@ -14,6 +14,16 @@ from textual.message import Message
 from textual.widgets import RadioButton, RadioSet
 
 
+class FormatButton(RadioButton):
+    """A radio button whose mark shows only when chosen (RadioButton draws the same `●` for
+    both, in two colours: without colour every format looked chosen)."""
+
+    @property
+    def _button(self):  # type: ignore[override]
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super()._button
+
+
 class FormatChoice(RadioSet):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,right", "choose(1)", "Next format", show=False),

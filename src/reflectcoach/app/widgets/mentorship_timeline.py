@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 MARK = "✓"
 PAGE = 100
+TITLE_MIN = 24  # the conversation column never narrower; wider when titles need it and
+RECORD_MIN = 30  # the record keeps this much
 
 
 class MentorshipTimeline(DataTable[object]):
@@ -51,6 +53,29 @@ class MentorshipTimeline(DataTable[object]):
                 cell(entry.first_line),
                 key=entry.id,
             )
+        self.fit_title()
+
+    def on_resize(self) -> None:
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        """The conversation column as wide as its longest title, out of the spare width (at
+        140 columns a title is no longer cut beside sixty empty ones)."""
+        from textual.widgets.data_table import ColumnKey
+
+        if ColumnKey("title") not in self.columns or self.size.width <= 0:
+            return
+        need = max((len(e.title) for e in self.entries), default=TITLE_MIN)
+        # Beside it: mark, date and status (and two cells of padding per column), a scrollbar.
+        spare = self.size.width - (1 + 10 + 11) - 5 * 2 * self.cell_padding - 2 - RECORD_MIN
+        width = max(TITLE_MIN, min(need, spare))
+        column = self.columns[ColumnKey("title")]
+        if column.width != width:
+            column.width = width
+            # As review_table.fit_columns does: what add_column sets to work widths out again.
+            self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh()
 
     @property
     def hidden(self) -> int:
