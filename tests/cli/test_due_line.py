@@ -55,7 +55,7 @@ def seed(path: Path) -> None:
 
 
 # Plaintext: on an encrypted file `due` reads only with a remembered key, never the
-# passphrase file (see the test just below for what it does without one).
+# passphrase file (test_an_encrypted_database_without_a_remembered_key_prints_nothing).
 @pytest.mark.plaintext
 def test_one_line_for_a_shell_prompt(tmp_path: Path) -> None:
     seed(tmp_path / "r.db")
@@ -71,7 +71,7 @@ def test_nothing_due_prints_nothing(tmp_path: Path) -> None:
 
 
 # Plaintext: on an encrypted file `due` reads only with a remembered key, never the
-# passphrase file (see the test just below for what it does without one).
+# passphrase file (test_an_encrypted_database_without_a_remembered_key_prints_nothing).
 @pytest.mark.plaintext
 def test_the_due_path_imports_no_sqlite_utils(tmp_path: Path) -> None:
     seed(tmp_path / "r.db")
@@ -104,7 +104,7 @@ def test_an_encrypted_database_without_a_remembered_key_prints_nothing(tmp_path:
 
 
 # Plaintext: on an encrypted file `due` reads only with a remembered key, never the
-# passphrase file (see the test just below for what it does without one).
+# passphrase file (test_an_encrypted_database_without_a_remembered_key_prints_nothing).
 @pytest.mark.plaintext
 def test_notify_says_why_it_cannot(tmp_path: Path) -> None:
     seed(tmp_path / "r.db")
