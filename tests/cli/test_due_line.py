@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reflectcoach.engine.followup import Made
 from reflectcoach.engine.sets import SetValue
 from reflectcoach.store import Store
@@ -52,6 +54,9 @@ def seed(path: Path) -> None:
         )
 
 
+# Plaintext: on an encrypted file `due` reads only with a remembered key, never the
+# passphrase file (test_an_encrypted_database_without_a_remembered_key_prints_nothing).
+@pytest.mark.plaintext
 def test_one_line_for_a_shell_prompt(tmp_path: Path) -> None:
     seed(tmp_path / "r.db")
     done = run(tmp_path)
@@ -65,6 +70,9 @@ def test_nothing_due_prints_nothing(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 
 
+# Plaintext: on an encrypted file `due` reads only with a remembered key, never the
+# passphrase file (test_an_encrypted_database_without_a_remembered_key_prints_nothing).
+@pytest.mark.plaintext
 def test_the_due_path_imports_no_sqlite_utils(tmp_path: Path) -> None:
     seed(tmp_path / "r.db")
     check = (
@@ -95,6 +103,9 @@ def test_an_encrypted_database_without_a_remembered_key_prints_nothing(tmp_path:
     assert (done.returncode, done.stdout) == (0, "")
 
 
+# Plaintext: on an encrypted file `due` reads only with a remembered key, never the
+# passphrase file (test_an_encrypted_database_without_a_remembered_key_prints_nothing).
+@pytest.mark.plaintext
 def test_notify_says_why_it_cannot(tmp_path: Path) -> None:
     seed(tmp_path / "r.db")
     env = env_for(tmp_path)

@@ -145,31 +145,14 @@ def _local_day(stamp: str | None) -> dt.date | None:
         return None
 
 
-HEADER = b"SQLite format 3\x00"
-
-
-def _clean(path: Path) -> bool:
-    """store/peek.py's rule: a plaintext file exactly as our last clean close left it."""
-    from . import integrity, rawfile
-
-    try:
-        # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
-        if rawfile.head(path, len(HEADER))[0] != HEADER:
-            return False
-    except OSError:
-        return False
-    for suffix in ("-wal", "-journal"):
-        if path.with_name(path.name + suffix).exists():
-            return False
-    return not integrity.needs_check(path)
-
-
 def peek_nudges(path: Path, today: dt.date) -> list[Nudge] | None:
     """`nudges` read with the standard library's sqlite3 alone, read-only, when the file is
     a plaintext reflectcoach database (store/peek.py's rules: the header read through
     rawfile, never a plain open()); None when only `Store.open` may read it (encrypted, or
     not as our last clean close left it)."""
-    if not _clean(path):
+    from .peek import clean  # only this path reads without the Store
+
+    if not clean(path):
         return None
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
