@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint format lock bench snapshots screenshots clean check-consumers
+.PHONY: run test lint format lock bench snapshots screenshots clean check-consumers sync-check
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@$(BIN)/python -m compileall -q src scripts > /dev/null
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 # Newest versions within pyproject's ranges, for every platform, with hashes; commit the result.
 lock:
@@ -90,3 +90,17 @@ KILL_POINTS ?= 300
 .PHONY: crash-encryption
 crash-encryption: $(STAMP)
 	KILL_POINTS=$(KILL_POINTS) $(BIN)/pytest -q tests/cli/test_encryption_kill.py
+
+# Two real Syncthing instances on 127.0.0.1 carry one folder between two databases (not in CI):
+# installs Debian's syncthing when it is missing and this can, else says why not.
+sync-check: $(STAMP)
+	@command -v syncthing > /dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q syncthing > /dev/null; \
+		elif command -v sudo > /dev/null && command -v apt-get > /dev/null; then \
+			sudo apt-get install -y -q syncthing > /dev/null; \
+		else \
+			echo "sync-check needs syncthing: no apt-get here (or no root): install it and run again"; \
+			exit 2; \
+		fi; }
+	$(BIN)/python scripts/sync_check.py

@@ -1,9 +1,9 @@
 """Time a terminal program as a person sees it: spawn it in a pseudo-terminal, read what it
 writes, and stop the clock when given text is on the screen. No help from the program.
 
-The child gets a 100x30 pty (stdlib `pty.fork`); what it writes goes through `Screen`, a small
-terminal emulator (cursor moves, erases, text; colours and modes skipped), and after every read
-each pending `Mark` checks the screen's text. Used by scripts/bench.py (`pty` group):
+The child gets a 100x30 pty (stdlib `pty.fork`); what it writes goes through pyte, a terminal
+emulator, and after every read each pending `Mark` checks the screen's text. Used by
+scripts/bench/ (`pty` group):
 
     python scripts/bench_pty.py -- reflectcoach            # print the screen after 3 s
 """
@@ -15,122 +15,33 @@ import contextlib
 import fcntl
 import os
 import pty
-import re
 import select
 import signal
 import struct
 import sys
 import termios
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import pyte
+
 COLUMNS, LINES = 100, 30
-
-# One escape sequence: CSI (with its parameters), OSC/DCS/APC strings (ended by BEL or ST),
-# or a two-character escape. Whatever is not matched is text or a control character.
-_ESCAPE = re.compile(
-    r"\x1b\[([0-?]*)([ -/]*)([@-~])"  # CSI params intermediates final
-    r"|\x1b[\]P_^X][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC, DCS, APC, PM, SOS
-    r"|\x1b[()*+][0-~]"  # charset designation
-    r"|\x1b[ -~]"  # other two-character escapes
-)
-
-
-def _width(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 class Screen:
-    """The text on a terminal screen of `columns` x `lines` cells."""
+    """The text on a terminal screen of `columns` x `lines` cells: pyte's emulator fed the
+    child's bytes as they come (UTF-8 split across reads included)."""
 
     def __init__(self, columns: int = COLUMNS, lines: int = LINES) -> None:
-        self.columns, self.lines = columns, lines
-        self.cells = [[" "] * columns for _ in range(lines)]
-        self.x = self.y = 0
-        self.pending = ""  # an escape sequence cut in two by a read
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
 
-    def feed(self, data: str) -> None:
-        data = self.pending + data
-        self.pending = ""
-        tail = data.rfind("\x1b")
-        if tail != -1 and not _ESCAPE.match(data, tail) and len(data) - tail < 4096:
-            data, self.pending = data[:tail], data[tail:]
-        position = 0
-        for found in _ESCAPE.finditer(data):
-            self._text(data[position : found.start()])
-            if found.group(3) is not None:
-                self._csi(found.group(1), found.group(3))
-            position = found.end()
-        self._text(data[position:])
-
-    def _text(self, text: str) -> None:
-        for ch in text:
-            if ch == "\r":
-                self.x = 0
-            elif ch == "\n":
-                self.y = min(self.y + 1, self.lines - 1)
-            elif ch == "\b":
-                self.x = max(self.x - 1, 0)
-            elif ch < " " or ch == "\x7f":
-                continue
-            else:
-                width = _width(ch)
-                if width == 0 or self.x >= self.columns:
-                    continue
-                self.cells[self.y][self.x] = ch
-                if width == 2 and self.x + 1 < self.columns:
-                    self.cells[self.y][self.x + 1] = ""
-                self.x += width
-
-    def _csi(self, params: str, final: str) -> None:
-        if params.startswith(("?", ">", "<", "=")):
-            return  # private modes and queries: nothing drawn
-        numbers = [int(p) if p.isdigit() else 0 for p in params.split(";")] if params else []
-
-        def arg(index: int, default: int = 1) -> int:
-            value = numbers[index] if index < len(numbers) else 0
-            return value or default
-
-        if final in "Hf":
-            self.y = min(max(arg(0) - 1, 0), self.lines - 1)
-            self.x = min(max(arg(1) - 1, 0), self.columns - 1)
-        elif final == "A":
-            self.y = max(self.y - arg(0), 0)
-        elif final == "B":
-            self.y = min(self.y + arg(0), self.lines - 1)
-        elif final == "C":
-            self.x = min(self.x + arg(0), self.columns - 1)
-        elif final == "D":
-            self.x = max(self.x - arg(0), 0)
-        elif final == "G":
-            self.x = min(max(arg(0) - 1, 0), self.columns - 1)
-        elif final == "d":
-            self.y = min(max(arg(0) - 1, 0), self.lines - 1)
-        elif final == "K":
-            mode = arg(0, 0)
-            row = self.cells[self.y]
-            start, end = {0: (self.x, self.columns), 1: (0, self.x + 1)}.get(
-                mode, (0, self.columns)
-            )
-            row[start:end] = [" "] * (end - start)
-        elif final == "J":
-            mode = arg(0, 0)
-            if mode == 0:
-                self.cells[self.y][self.x :] = [" "] * (self.columns - self.x)
-                rows = range(self.y + 1, self.lines)
-            elif mode == 1:
-                rows = range(0, self.y)
-            else:
-                rows = range(self.lines)
-            for y in rows:
-                self.cells[y] = [" "] * self.columns
+    def feed(self, data: bytes) -> None:
+        self.stream.feed(data)
 
     def text(self) -> str:
-        return "\n".join("".join(row) for row in self.cells)
+        return "\n".join(self.screen.display)
 
 
 @dataclass
@@ -201,24 +112,24 @@ def run(
     times: dict[str, float] = {}
     cpu: dict[str, float] = {}
     waiting = list(marks)
-    decode = _decoder()
     deadline = started + timeout
     try:
         while waiting:
             left = deadline - time.perf_counter()
             if left <= 0:
                 break
-            readable, _, _ = select.select([master], [], [], left)
-            if not readable:
-                continue
-            try:
-                chunk = os.read(master, 1 << 16)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
+            # A quiet screen is checked again now and then: a mark may be about time alone.
+            readable, _, _ = select.select([master], [], [], min(left, 0.25))
+            if readable:
+                try:
+                    chunk = os.read(master, 1 << 16)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
             now = time.perf_counter()
-            screen.feed(decode(chunk))
+            if readable:
+                screen.feed(chunk)
             text = screen.text()
             used = None
             for mark in list(waiting):
@@ -235,13 +146,6 @@ def run(
             + screen.text()
         )
     return Run(times, cpu, screen.text())
-
-
-def _decoder() -> Callable[[bytes], str]:
-    import codecs
-
-    incremental = codecs.getincrementaldecoder("utf-8")("replace")
-    return lambda chunk: incremental.decode(chunk)
 
 
 def _stop(pid: int, master: int, quit_keys: bytes) -> None:

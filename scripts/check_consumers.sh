@@ -147,11 +147,35 @@ with Store.open(Path(sys.argv[1])) as store:
         commitments.insert_made(db, conversation["id"], made, store.clock())
 PYTHON
     mkdir -p "$XDG_CONFIG_HOME/khal" "$WORK/calendar" # khal reads nothing without a config
-    printf '[calendars]\n[[reflectcoach]]\npath = %s\ntype = calendar\n' "$WORK/calendar" \
-        > "$XDG_CONFIG_HOME/khal/config"
+    printf '[calendars]\n[[reflectcoach]]\npath = %s\ntype = calendar\n[locale]\n%s\n' \
+        "$WORK/calendar" 'dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+timeformat = %H:%M
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M' > "$XDG_CONFIG_HOME/khal/config"
     "$RC" --db "$DB" commitments --ics "$WORK/due.ics" 2> /dev/null &&
         khal printics "$WORK/due.ics" > "$WORK/khal.txt" 2>&1 &&
         grep -qF 'Call Ana -- about $5, @Sam' "$WORK/khal.txt" && passed+=(khal) || failed+=(khal)
+    # The round trip a calendar lives by: imported, the commitment marked done, exported and
+    # imported again: khal shows that event CANCELLED (same UID, higher SEQUENCE), not twice.
+    id=$("$PY" -c 'import sys; from reflectcoach.store import Store
+with Store.open(sys.argv[1]) as s: print(s.commitments.all()[0].id)' "$DB")
+    if khal import --batch "$WORK/due.ics" > /dev/null 2>&1 &&
+        khal list 2026-12-01 30d > "$WORK/khal-before.txt" 2>&1 &&
+        grep -qF 'Call Ana -- about $5, @Sam' "$WORK/khal-before.txt" &&
+        "$RC" --db "$DB" commitment done "$id" > /dev/null 2>&1 &&
+        "$RC" --db "$DB" commitments --ics "$WORK/due.ics" > /dev/null 2>&1 &&
+        grep -q '^STATUS:CANCELLED' "$WORK/due.ics" &&
+        khal import --batch "$WORK/due.ics" > /dev/null 2>&1 &&
+        khal list 2026-12-01 30d > "$WORK/khal-after.txt" 2>&1 &&
+        grep -q 'CANCELLED.*Call Ana' "$WORK/khal-after.txt" &&
+        [ "$(grep -c 'Call Ana' "$WORK/khal-after.txt")" = 1 ]; then
+        passed+=("khal round trip (import, done, re-import: CANCELLED)")
+        sed 's/^/    /' "$WORK/khal-after.txt"
+    else
+        failed+=("khal round trip")
+        cat "$WORK/khal-before.txt" "$WORK/khal-after.txt" 2> /dev/null
+    fi
 else
     skipped+=("khal (not installed; on Debian: apt-get install khal)")
 fi

@@ -296,7 +296,7 @@ class Harness:
             env=self.env, check=True, capture_output=True, timeout=120,
         )  # fmt: skip
         exported = json.loads(self.import_file.read_text())
-        self.import_ids = [item["id"] for item in exported if "script_id" in item]
+        self.import_ids = [item["id"] for item in exported["conversations"]]
         self.seed()
 
     def seed(self) -> None:

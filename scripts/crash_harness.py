@@ -156,7 +156,7 @@ class Harness:
             env=self.env, check=True, capture_output=True,
         )  # fmt: skip
         self.durations["export"] = time.monotonic() - started
-        self.import_count = len(json.loads(self.import_file.read_text()))
+        self.import_count = len(json.loads(self.import_file.read_text())["conversations"])
         self.empty_db = self.work / "empty.db"
         Store.open(self.empty_db).close()
         target = self.work / "timing.db"
@@ -365,7 +365,7 @@ class Harness:
         self.outcomes["export: old bytes kept" if after == before else "export: new export"] += 1
         if after != before:
             try:
-                exported = json.loads(after)
+                exported = json.loads(after)["conversations"]
                 with Store.open(self.db) as store:
                     (count,) = store.db.execute("SELECT count(*) FROM conversations").fetchone()
                 if len(exported) != count:

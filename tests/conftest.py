@@ -38,7 +38,7 @@ from typing import Any
 
 import pytest
 
-FLOORS = {"store", "engine", "cli", "files"}  # tests/<floor>/: those with a database
+FLOORS = {"store", "engine", "cli", "files", "sync"}  # tests/<floor>/: those with a database
 FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "reflectcoach"
-FLOORS = ("core", "script", "engine", "store", "services", "app", "cli")
+FLOORS = ("core", "script", "engine", "store", "services", "sync", "app", "cli")
 
 
 def mapped() -> dict[str, set[str]]:
@@ -46,3 +46,13 @@ def test_every_floor_says_what_it_is() -> None:
     for floor in FLOORS:
         init = (PACKAGE / floor / "__init__.py").read_text(encoding="utf-8")
         assert init.startswith('"""'), floor
+
+
+def test_no_module_is_over_600_lines() -> None:
+    # Past that a module holds more than one thing (issue 20): split it along its seams.
+    long = {
+        path.relative_to(PACKAGE).as_posix(): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert long == {}

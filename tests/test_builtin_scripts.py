@@ -80,10 +80,12 @@ class Walk:
         answers: Mapping[Any, Any],
         recalled: Recalled | None = None,
         follow_ups: tuple[Open, ...] = (),
+        state: Mapping[str, tuple[Any, str]] | None = None,
     ) -> None:
         self.answers = dict(answers)
         self.recalled = recalled
         self.follow_ups = follow_ups
+        self.state = state  # the mentorship's state ({mentorship.FIELD}), by field
 
 
 def _load(script_id: str) -> Script:
@@ -120,7 +122,13 @@ def _recall(recalled: Recalled | None):
 
 
 def drive(script: Script, walk: Walk) -> Conversation:
-    conv = Conversation(script, recall=_recall(walk.recalled), follow_ups=walk.follow_ups)
+    state = walk.state
+    conv = Conversation(
+        script,
+        recall=_recall(walk.recalled),
+        follow_ups=walk.follow_ups,
+        state=None if state is None else state.get,
+    )
     drive_on(conv, walk)
     return conv
 
@@ -170,6 +178,12 @@ def taken_edges(script: Script, conv: Conversation) -> set[tuple[str, str]]:
 HOPES = "Grow into a confident team lead"
 GOAL = "Run the weekly planning meeting on my own by June"
 FIRST_MEETING_RECALL: Recalled = {("first_meeting", "hopes"): (HOPES, HOPES)}
+REAIMED_GOAL = "Run the planning meeting and the quarterly review on my own by July"
+# The mentorship's state after a midpoint review re-aimed the goal set in goal setting.
+REAIMED: Mapping[str, tuple[Any, str]] = {
+    "goal": (REAIMED_GOAL, REAIMED_GOAL),
+    "first_goal": (GOAL, GOAL),
+}
 ALL_RECALL: Recalled = {
     **FIRST_MEETING_RECALL,
     ("goal_setting", "goal"): (GOAL, GOAL),
@@ -550,6 +564,8 @@ CLOSING = [
         ALL_RECALL,
         OPEN,
     ),
+    # The goal was re-aimed at the midpoint review: closing says so and judges against it.
+    Walk({"role": "mentee", "rerate": "8", "goal_met": "yes"}, ALL_RECALL, state=REAIMED),
 ]
 
 FIND_A_MENTOR = [
@@ -1120,6 +1136,24 @@ def test_closing_recalls_the_goal_and_rates_before_and_after(scripts: dict[str, 
     assert "| 2 | 5 |" in record
 
 
+def test_closing_judges_the_goal_as_it_stands_after_a_re_aim(
+    scripts: dict[str, Script],
+) -> None:
+    script = scripts["closing"]
+    walk = Walk({"role": "mentee", "rerate": "8", "goal_met": "yes"}, ALL_RECALL, state=REAIMED)
+    conv = drive(script, walk)
+    assert "goal_reaimed" in conv.path
+    record = conv.record_text() or ""
+    assert f"**The goal, as it stands:** {REAIMED_GOAL}" in record
+    assert f"**As first set:** {GOAL}" in record
+    assert f"**The goal:** {GOAL}" not in record
+    # Not re-aimed: the goal as it stands, and no "as first set".
+    conv = drive(script, Walk({"role": "mentee"}, ALL_RECALL, state={"goal": (GOAL, GOAL)}))
+    assert "goal_reaimed" not in conv.path and "goal_recall" in conv.path
+    record = conv.record_text() or ""
+    assert f"**The goal, as it stands:** {GOAL}" in record and "As first set" not in record
+
+
 # -- facts asked once: prefilled from earlier conversations and the mentorship -------------
 
 
@@ -1440,13 +1474,14 @@ def test_dates_render_readably_and_become_commitments(scripts: dict[str, Script]
 
 
 def test_a_check_in_follows_up_goal_settings_commitment(
-    scripts: dict[str, Script], tmp_path: Path
+    scripts: dict[str, Script], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Store.open(tmp_path / "r.db") as store:
         goal = session.start(store, scripts["goal_setting"], "Ben")
         drive_on(goal.conversation, GOAL_SETTING[0])
         [made] = store.commitments.all(mentorship="Ben")
         assert (made.text, made.due) == ("Ask Priya in person on Monday", dt.date(2026, 12, 8))
+        monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-12-03")
 
         check_in = session.start(store, scripts["check_in"], "Ben")
         conv = check_in.conversation

@@ -39,7 +39,9 @@ class Terminal:
             stdin=child,
             stdout=child,
             stderr=child,
-            env={**env, "TERM": "xterm-256color"},
+            # The pty's size is the app's size: pytest-xdist's workers export COLUMNS=80 and
+            # LINES=24, which Textual would take over the terminal's own.
+            env={**_without_size(env), "TERM": "xterm-256color"},
             start_new_session=True,
         )
         os.close(child)
@@ -126,6 +128,10 @@ class Terminal:
             self.proc.wait(timeout=30)
         with contextlib.suppress(OSError):  # kill() closed it already
             os.close(self.fd)
+
+
+def _without_size(env: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in env.items() if name not in ("COLUMNS", "LINES")}
 
 
 def app_env(tmp_path: Path) -> dict[str, str]:

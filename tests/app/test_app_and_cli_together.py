@@ -65,7 +65,8 @@ def stored_elsewhere(env: dict[str, str]) -> list[tuple[str, object]]:
         timeout=60,
         check=True,
     )
-    (conversation,) = [c for c in json.loads(done.stdout) if c["script_id"] == "check_in"]
+    exported = json.loads(done.stdout)["conversations"]
+    (conversation,) = [c for c in exported if c["script_id"] == "check_in"]
     return [(a["step"], a["answer"]) for a in conversation["answers"]]
 
 

@@ -16,22 +16,12 @@ import pytest
 from reflectcoach.app.screens.conversation import ConversationScreen
 from reflectcoach.app.screens.home import HomeScreen
 
+from .terminal import unlinked_database_files
+
 pytestmark = [
     pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc"),
     pytest.mark.encrypted_too,  # SQLCipher's locks too
 ]
-
-
-def unlinked(db: Path) -> list[str]:
-    found = []
-    for entry in os.scandir("/proc/self/fd"):
-        try:
-            target = os.readlink(entry.path)
-        except OSError:
-            continue
-        if target.startswith(str(db)) and target.endswith("(deleted)"):
-            found.append(target)
-    return found
 
 
 def answers_seen_elsewhere(db: Path, conversation_id: str) -> int:
@@ -60,7 +50,7 @@ async def test_every_screen_keeps_the_locks_and_the_answers(fixture_app, drive, 
 
         async def elsewhere(where: str) -> None:
             seen = await asyncio.to_thread(answers_seen_elsewhere, db_path, conversation)
-            assert unlinked(db_path) == [], where
+            assert unlinked_database_files(os.getpid(), db_path) == [], where
             assert seen == acknowledged, where
 
         await d.answer("Ana")

@@ -101,7 +101,8 @@ def stored_values(db_path: Path) -> dict[str, object]:
 async def test_typing_1_then_0_on_goal_setting_baseline_saves_10(
     make_app, drive, db_path: Path
 ) -> None:
-    app = make_app(start="goal_setting")
+    # goal_setting is bound to a mentorship: without one the app would ask which first.
+    app = make_app(start="goal_setting", mentorship="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         d = drive(pilot)
         await d.settle()

@@ -68,7 +68,7 @@ async def test_end_screen_writes_json_for_a_json_name(fixture_app, drive, home: 
         screen.query_one("#export-path", Input).value = "~/fm.json"
         await pilot.press("e")
         await drive(pilot).settle()
-        data = json.loads((home / "fm.json").read_text(encoding="utf-8"))
+        data = json.loads((home / "fm.json").read_text(encoding="utf-8"))["conversations"]
         assert [c["id"] for c in data] == [screen.session.id]
 
 
@@ -135,7 +135,7 @@ async def test_arrowing_to_json_and_enter_exports_json(filled_db, review_app, tm
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
-        data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+        data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["conversations"]
         assert len(data) == len(filled_db)
         assert not (tmp_path / "all.md").exists()
 
@@ -152,7 +152,7 @@ async def test_a_json_name_chooses_json(filled_db, review_app, tmp_path) -> None
         field.focus()
         await pilot.press("enter")
         await settle(pilot)
-        data = json.loads((tmp_path / "fm.json").read_text(encoding="utf-8"))
+        data = json.loads((tmp_path / "fm.json").read_text(encoding="utf-8"))["conversations"]
         assert len(data) == len(filled_db)
 
 

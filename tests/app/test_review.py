@@ -346,7 +346,7 @@ async def test_export_marked_rows_as_json(filled_db, review_app, tmp_path) -> No
         assert isinstance(dialog, ExportScreen)
         target = tmp_path / "marked.json"
         await export_to(pilot, target, "json")
-        data = json.loads(target.read_text(encoding="utf-8"))
+        data = json.loads(target.read_text(encoding="utf-8"))["conversations"]
         assert {c["id"] for c in data} == ids_of(filled_db, "markup1", "rust")
         answers = {a["answer_text"] for c in data for a in c["answers"]}
         assert "[bold red]x[/]" in answers

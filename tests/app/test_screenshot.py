@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
@@ -81,6 +82,19 @@ def test_a_link_at_the_name_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "shot.svg").symlink_to(target)
     saved = screenshot.save("<svg/>", "shot.svg", tmp_path)
     assert saved.name == "shot-2.svg" and target.read_text(encoding="utf-8") == "kept"
+
+
+def test_missing_parents_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    """`mkdir(mode=0o700, parents=True)` gave the parents it made the umask's mode (0777
+    under `umask 000`): every folder a screenshot makes is 0700, the file 0600."""
+    old = os.umask(0)
+    try:
+        saved = screenshot.save("<svg/>", "shot.svg", tmp_path / "a" / "b" / "c")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
 
 
 def test_file_names_have_no_awkward_characters() -> None:

@@ -124,12 +124,13 @@ def test_a_plan_starts_from_earlier_conversations_commitments_and_a_date(
           - {text: Call Ana, due: 2026-12-01}
         answers:
           - {role: mentee, partner: Sam, moment: after, covered: yes, helped: the example}
+          - {after_follow_up: [partly, the rest, 2026-12-18]}
           - {decided: ~, next_step: Draft it, next_date: friday, sure: 8, next_meeting: ~}
         expect:
-          path: [welcome, role, partner, moment, covered, helped, decided, next_step,
-                 next_date, sure, next_meeting, done]
+          path: [welcome, role, partner, moment, covered, after_follow_up, raised, helped,
+                 decided, next_step, next_date, sure, next_meeting, done]
           record: [Plan the launch, "By: Friday 11 December 2026"]
-          mentorship: [open · Call Ana · due Tuesday 1 December 2026 (overdue)]
+          mentorship: [partly done · Call Ana · due Friday 18 December 2026]
         """,
     )
     [result] = run(path, scripts)

@@ -190,7 +190,7 @@ def test_export_and_import_round_trip(cli, tmp_path: Path) -> None:
     out = tmp_path / "all.json"
     result = cli("export", "--format", "json", "-o", str(out))
     assert result.exit_code == 0, result.output
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data = json.loads(out.read_text(encoding="utf-8"))["conversations"]
     assert len(data) == 2
     other = tmp_path / "other.db"
     runner = CliRunner()

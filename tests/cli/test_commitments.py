@@ -183,8 +183,17 @@ def test_the_calendar_parses_and_keeps_its_uids_after_a_change(planned: Path) ->
     run(planned, "commitment", "done", known["Read the book"])
     assert run(planned, "commitments", "--ics", str(target)).returncode == 0
     second = events(target)
-    assert list(second) == [f"{known['Call Ana']}@reflectcoach"]
     assert second[f"{known['Call Ana']}@reflectcoach"][0] == dt.date(2026, 12, 10)
+    # A finished one stays, cancelled, so a calendar that imported it takes it off; each
+    # change raises SEQUENCE, so the calendar applies the new version (issue 21).
+    calendar = Calendar.from_ical(target.read_bytes())
+    found = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    book, ana = (
+        found[f"{known['Read the book']}@reflectcoach"],
+        found[f"{known['Call Ana']}@reflectcoach"],
+    )
+    assert (str(book["status"]), int(book["sequence"])) == ("CANCELLED", 1)
+    assert (str(ana["status"]), int(ana["sequence"])) == ("CONFIRMED", 1)
     to_stdout = run(planned, "commitments", "--ics", "-")
     assert Calendar.from_ical(to_stdout.stdout.encode()).walk("VEVENT")
 
@@ -226,3 +235,40 @@ def test_a_new_date_of_thousands_of_digits_is_too_far(planned: Path) -> None:
     assert result.returncode == 1
     assert "too far" in result.stderr and "unexpected problem" not in result.stderr
     assert stored(planned)["Call Ana"] == ("open", dt.date(2026, 12, 4))
+
+
+def test_the_calendar_reminds_and_keeps_the_meeting_rhythm(planned: Path) -> None:
+    from reflectcoach.engine.sets import SetValue
+
+    with Store.open(planned / "r.db") as store:
+        with store.transaction() as db:
+            from reflectcoach.store import mentorship_state
+
+            mentorship_state.apply(
+                db,
+                "sam",
+                None,
+                [SetValue("rhythm", "fortnightly", "every two weeks")],
+                "2026-11-01T09:00:00.000000Z",
+            )
+        store.state.add_point("Sam", "Ask about the budget")
+        store.state.add_point("Sam", "Mine alone", private=True)
+    target = planned / "due.ics"
+    plain = run(planned, "commitments", "--ics", str(target), "--alarm", "2")
+    assert plain.returncode == 0, plain.stderr
+    calendar = Calendar.from_ical(target.read_bytes())
+    meetings = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("rhythm-")]
+    [meeting] = meetings
+    assert dict(meeting["rrule"]) == {"FREQ": ["WEEKLY"], "INTERVAL": [2]}
+    assert "Ask about the budget" not in str(meeting["description"])  # only when asked
+    alarms = [a for e in calendar.walk("VEVENT") for a in e.walk("VALARM")]
+    assert alarms and all(a.decoded("trigger") == -dt.timedelta(days=2) for a in alarms)
+    asked = run(planned, "commitments", "--ics", str(target), "--talking-points")
+    assert asked.returncode == 0, asked.stderr
+    [meeting] = [
+        e
+        for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+        if str(e["uid"]).startswith("rhythm-")
+    ]
+    described = str(meeting["description"])
+    assert "Ask about the budget" in described and "Mine alone" not in described

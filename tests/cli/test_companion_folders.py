@@ -54,7 +54,7 @@ async def test_the_app_says_so_and_keeps_running(tmp_path: Path, suffix: str) ->
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(50):
             await pilot.pause()
-            said = [n.message for n in app._notifications if "is not a file" in n.message]
+            said = [n.message for n in app.notices_said if "is not a file" in n.message]
             if said:
                 break
         assert said and f"r.db{suffix}, where SQLite keeps" in said[0]

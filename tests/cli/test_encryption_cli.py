@@ -138,7 +138,7 @@ def test_every_command_works_on_an_encrypted_database(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "Imported 1 conversation" in imported.stdout
     with Store.open(other / "r.db", key=Key.from_passphrase(PASSPHRASE)) as store:
-        assert store.count() == len(data)
+        assert store.count() == len(data["conversations"])
 
 
 def test_an_export_from_an_encrypted_database_says_it_is_not_encrypted(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def exported(tmp_path: Path, answers: list[Any] = ANSWERS) -> list[dict[str, Any
             running.conversation.answer(answer)
         out = io.StringIO()
         write_json(store, out)
-    return json.loads(out.getvalue())
+    return json.loads(out.getvalue())["conversations"]
 
 
 def reflectcoach(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:

@@ -118,7 +118,7 @@ def nobody_reading(
         (("list", "--limit", "5000"), b"ID  "),
         (("search", "team", "--limit", "5000"), b""),
         (("export", "--format", "markdown"), b"# Reflections"),
-        (("export", "--format", "json"), b"["),
+        (("export", "--format", "json"), b'{"format": "reflectcoach"'),
         (("export", "--format", "csv"), b"conversation_id,"),
         (("graph", "long_one"), b"---"),
     ],

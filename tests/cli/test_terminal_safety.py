@@ -53,7 +53,7 @@ def test_a_pipe_and_a_file_keep_a_data_formats_exact_text(db: Path, fmt: str) ->
     assert result.exit_code == 0, result.output
     for data in (piped.stdout.decode("utf-8"), out.read_text(encoding="utf-8")):
         if fmt == "json":
-            assert HOSTILE in [a["answer"] for a in json.loads(data)[0]["answers"]]
+            assert HOSTILE in [a["answer"] for a in json.loads(data)["conversations"][0]["answers"]]
             assert not UNSAFE.search(data)  # as \u escapes: the same text, inert on any screen
         else:
             assert HOSTILE in data

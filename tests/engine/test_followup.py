@@ -140,6 +140,7 @@ def walk_three(conv: Conversation) -> list[tuple[str | None, str | None, str]]:
         ("c2", "due"): "2026-12-10",
         ("c1", "status"): "partly",
         ("c1", "reason"): "The second call",
+        ("c1", "due"): "2026-12-17",
         ("c3", "status"): "4",
         ("c3", "reason"): "No time left",
     }
@@ -159,23 +160,28 @@ def test_three_commitments_oldest_due_first_undated_last_with_their_parts() -> N
         ("c2", "due"),
         ("c1", "status"),
         ("c1", "reason"),
+        ("c1", "due"),
         ("c3", "status"),
         ("c3", "reason"),
     ]
     assert asked[1][2] == "By when now?"
     assert asked[3][2] == "What is left?"
-    assert asked[5][2] == "What made you let it go?"
-    assert "by **" in asked[4][2]  # an undated commitment: its due reads as nothing
+    # "Partly" gets a new date too, so it never stays overdue (issue 21).
+    assert asked[4][2] == "By when now?"
+    assert asked[6][2] == "What made you let it go?"
+    assert "by **" in asked[5][2]  # an undated commitment: its due reads as nothing
     # Each part is its own answer row of the one step, as the known question kinds.
     rows = [kw for name, kw in journal.calls if name == "answered"]
-    assert [r["seq"] for r in rows] == [0, 1, 2, 3, 4, 5]
-    assert [r["qtype"] for r in rows] == ["choice", "date", "choice", "text", "choice", "text"]
+    assert [r["seq"] for r in rows] == [0, 1, 2, 3, 4, 5, 6]
+    assert [r["qtype"] for r in rows] == [
+        *("choice", "date", "choice", "text", "date", "choice", "text"),
+    ]
     assert {r["step_id"] for r in rows} == {"last_time"}
     conv.answer("2")
     conv.answer("Next")
     conv.skip()
     assert sorted(journal.finished["outcomes"], key=lambda o: o.commitment_id) == [
-        Outcome("c1", "partly", reason="The second call"),
+        Outcome("c1", "partly", due="2026-12-17", reason="The second call"),
         Outcome("c2", "not_yet", due="2026-12-10"),
         Outcome("c3", "dropped", reason="No time left"),
     ]
@@ -202,7 +208,7 @@ def test_back_through_a_follow_up_offers_each_part_again_and_a_new_status_drops_
     journal = Journal()
     conv = Conversation(script("check_in"), journal=journal, follow_ups=ordered(THREE))
     walk_three(conv)
-    for _ in range(6):
+    for _ in range(7):
         conv.back()
     q = conv.turn.question
     assert q is not None and (q.commitment, q.part, q.offered) == ("c2", "status", "not_yet")
@@ -295,3 +301,51 @@ def test_when_reads_whole_with_or_without_a_date() -> None:
     assert field(dated, "when") == "by Friday 4 December 2026"
     assert field(undated, "when") == "with no date set"
     assert field(undated, "due") == ""
+
+
+def test_partly_asks_by_when_now_like_not_yet() -> None:
+    journal = Journal()
+    conv = Conversation(script("check_in"), journal=journal, follow_ups=ordered(THREE[:1]))
+    conv.answer("partly")
+    q = conv.turn.question
+    assert q is not None and q.part == "reason"
+    conv.skip()
+    q = conv.turn.question
+    assert q is not None and (q.part, q.text) == ("due", "By when now?")
+    assert not q.step.optional  # outside a closing, a date is needed
+    conv.answer("2026-12-24")
+
+
+CLOSING = """
+id: close_it
+title: Close
+summary: s
+audience: mentee
+closes_mentorship: true
+steps:
+  open:
+    type: follow_up
+    ask: "You said {commitment.text}. Where is it?"
+"""
+
+
+def test_at_closing_partly_gets_a_date_or_is_carried_on_as_ones_own() -> None:
+    from reflectcoach.script.loader import load_text
+
+    closing = load_text(CLOSING).script
+    assert closing is not None
+    journal = Journal()
+    conv = Conversation(closing, journal=journal, follow_ups=ordered(THREE[:2]))
+    conv.answer("partly")
+    conv.answer("The last chapter")
+    q = conv.turn.question
+    assert q is not None and q.part == "due" and q.step.optional
+    assert q.hint is not None and "carry it on as your own" in q.hint
+    conv.skip()  # carried on as my own: no date, never overdue
+    conv.answer("not_yet")
+    conv.answer("2027-01-10")
+    assert conv.finished
+    found = {o.commitment_id: o for o in journal.finished["outcomes"]}
+    first, second = (o.id for o in ordered(THREE[:2]))
+    assert found[first].carried and found[first].due is None
+    assert not found[second].carried and found[second].due == "2027-01-10"

@@ -101,13 +101,19 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
         "'prefill' does not apply to a follow_up step",
     ),
     (
-        "a hole naming a follow_up step",
-        script(FOLLOW_UP + "e:\n  say: You said {f}."),
+        "a condition naming a follow_up step",
+        script(FOLLOW_UP + "  next:\n    - if: f\n      go: e\n    - go: e\ne:\n  say: Hi."),
         10,
-        20,
+        13,
         "step 'f' is a follow_up step; it has no single answer",
     ),
 ]
+
+
+def test_a_text_may_name_a_follow_up_step_for_its_outcomes() -> None:
+    # Issue 21: follow-up outcomes can be named in records (and say steps), in words.
+    result = load(script(FOLLOW_UP + "e:\n  say: You said {f}."))
+    assert result.script is not None, [str(d) for d in result.diagnostics]
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ def test_dash_means_standard_output(history: Path, tmp_path: Path) -> None:
         env=env_for(tmp_path),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(b"[\n{") and not (tmp_path / "-").exists()
+    assert result.stdout.startswith(b'{"format": "reflectcoach"') and not (tmp_path / "-").exists()
 
 
 def test_dev_null_stays_a_device(history: Path, tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_sigkill_during_export_never_leaves_the_target_half_written(
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         data = target.read_bytes()
-        finished = data.endswith(b"\n]\n") and data.startswith(b"[\n{")
+        finished = data.endswith(b"]}\n") and data.startswith(b'{"format": "reflectcoach"')
         assert hashlib.sha256(data).hexdigest() == old or finished
         assert stat.S_IMODE(target.stat().st_mode) in (0o600, 0o644)
     # The next export cleans up what the killed ones left, and finishes the job.
@@ -113,5 +113,5 @@ def test_sigkill_during_export_never_leaves_the_target_half_written(
     )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["backup.json"]
-    assert target.read_bytes().endswith(b"\n]\n")
+    assert target.read_bytes().endswith(b"]}\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

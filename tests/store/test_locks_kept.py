@@ -15,23 +15,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from app.terminal import unlinked_database_files
 
 from reflectcoach.store import Store, files, integrity, peek, wal
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-
-
-def unlinked(db: Path) -> list[str]:
-    """This process's descriptors that point at a deleted database file or companion."""
-    found = []
-    for entry in os.scandir("/proc/self/fd"):
-        try:
-            target = os.readlink(entry.path)
-        except OSError:
-            continue
-        if target.startswith(str(db)) and target.endswith("(deleted)"):
-            found.append(target)
-    return found
 
 
 def other_process_lists(db: Path) -> str:
@@ -100,7 +88,7 @@ def test_a_raw_read_beside_an_open_store_keeps_its_locks(
     other_process_lists(db)
     assert wal.log_path(db).exists(), "the other process deleted our write-ahead log"
     assert db.with_name(db.name + "-shm").exists()
-    assert unlinked(db) == []
+    assert unlinked_database_files(os.getpid(), db) == []
     start(store, "after")
     assert "after" in other_process_lists(db)  # what we wrote went into the file it reads
 

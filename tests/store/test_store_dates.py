@@ -24,7 +24,7 @@ def test_a_date_is_iso_in_json_and_readable_in_markdown(fresh_store: Store) -> N
     run(fresh_store, PLAN)
     out = io.StringIO()
     write_json(fresh_store, out)
-    (item,) = json.loads(out.getvalue())
+    (item,) = json.loads(out.getvalue())["conversations"]
     answer = next(a for a in item["answers"] if a["step"] == "next_date")
     assert (answer["type"], answer["answer"]) == ("date", "2026-12-04")
     markdown = io.StringIO()

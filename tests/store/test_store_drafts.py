@@ -98,7 +98,7 @@ def test_json_carries_drafts_and_an_import_restores_them(
     plain = run(fresh_store, WEEKLY)
     out = io.StringIO()
     write_json(fresh_store, out)
-    data = {item["id"]: item for item in json.loads(out.getvalue())}
+    data = {item["id"]: item for item in json.loads(out.getvalue())["conversations"]}
     assert "drafts" not in data[plain]  # conversations without drafts look as they did
     ((draft),) = data[cid]["drafts"]
     assert (draft["seq"], draft["step"], draft["text"]) == (1, "win", TYPED)
@@ -119,7 +119,7 @@ def test_bad_drafts_in_an_import_are_refused(fresh_store: Store) -> None:
     fresh_store.drafts.save(cid, seq=1, step_id="win", text=TYPED)
     out = io.StringIO()
     write_json(fresh_store, out)
-    (item,) = json.loads(out.getvalue())
+    (item,) = json.loads(out.getvalue())["conversations"]
     item["id"] = "0" * 12
     item["drafts"][0]["text"] = 5
     with pytest.raises(StoreError, match="draft 1: 'text' must be text"):

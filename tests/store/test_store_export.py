@@ -43,7 +43,7 @@ ODD = [
 def export_json(store: Store, **filters: Any) -> tuple[list[dict[str, Any]], int]:
     out = io.StringIO()
     count = write_json(store, out, **filters)
-    return json.loads(out.getvalue()), count
+    return json.loads(out.getvalue())["conversations"], count
 
 
 def test_json_export_content(fresh_store: Store) -> None:
@@ -111,7 +111,7 @@ def test_json_filters_and_progress(fresh_store: Store, clock: Clock) -> None:
     out = io.StringIO()
     assert write_json(fresh_store, out, progress=seen.append) == 2 * len(WEEKLY)
     assert seen == [1, 2]
-    assert [c["id"] for c in json.loads(out.getvalue())] == [first, second]
+    assert [c["id"] for c in json.loads(out.getvalue())["conversations"]] == [first, second]
     assert [c["id"] for c in export_json(fresh_store, mentorship="Grace")[0]] == [second]
     assert [c["id"] for c in export_json(fresh_store, since="2026-02")[0]] == [second]
     assert [c["id"] for c in export_json(fresh_store, ids=[first])[0]] == [first]
@@ -265,7 +265,7 @@ def test_import_never_overwrites(tmp_path: Path) -> None:
         conversation_id = run(store, WEEKLY)
         out = io.StringIO()
         write_json(store, out)
-        data = json.loads(out.getvalue())
+        data = json.loads(out.getvalue())["conversations"]
         data[0]["answers"][1]["answer"] = data[0]["answers"][1]["answer_text"] = "rewritten"
         assert import_json(store, io.StringIO(json.dumps(data))) == (0, 1)
         assert store.answers(conversation_id)[1]["value"] == "Shipped the release with the team"
@@ -276,7 +276,7 @@ def test_import_never_overwrites(tmp_path: Path) -> None:
     [
         ("{not json", "not valid JSON"),
         ("", "not valid JSON"),
-        ('{"id": "x"}', "a list of conversations"),
+        ('{"id": "x"}', "list of conversations"),
         ("[1]", "must be an object"),
         ('[{"id": "XYZ"}]', "'id' must be 12 lowercase hex"),
         ("[" * 100_000, "not"),

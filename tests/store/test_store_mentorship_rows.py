@@ -87,7 +87,7 @@ def test_json_round_trip_carries_status_without_duplicates(
     run(fresh_store, WEEKLY, mentorship="Kim")
     out = io.StringIO()
     write_json(fresh_store, out)
-    items = json.loads(out.getvalue())
+    items = json.loads(out.getvalue())["conversations"]
     assert items[0]["mentorship_status"]["status"] == "closed"
     before = fresh_store.mentorships.all()
     with Store.open(tmp_path / "other.db") as other:
@@ -105,7 +105,7 @@ def test_import_refuses_a_bad_status(fresh_store: Store) -> None:
     run(fresh_store, WEEKLY, mentorship="Sam")
     out = io.StringIO()
     write_json(fresh_store, out)
-    items = json.loads(out.getvalue())
+    items = json.loads(out.getvalue())["conversations"]
     items[0]["mentorship_status"] = {"status": "paused", "closed_at": None}
     with pytest.raises(StoreError, match="mentorship_status"):
         import_json(fresh_store, io.StringIO(json.dumps(items)))

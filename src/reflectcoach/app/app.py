@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from reflectcoach.app import asking, background
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
@@ -197,6 +197,7 @@ class ReflectCoachApp(App[None]):
         # without a key, once the unlock screen has one.
         self._ask_key_if_needed()
         self._painted.set()
+        self.run_worker(self._sync_after_first_paint(), group="sync", exit_on_error=False)
         if self.settings.problem:
             self.notify(
                 clean(self.settings.problem),
@@ -290,7 +291,23 @@ class ReflectCoachApp(App[None]):
             return  # it asks, and quits itself if the person says so
         self.exit()
 
+    # -- syncing with the person's other devices (sync/) ----------------------------------
+
+    async def _sync_after_first_paint(self) -> None:
+        """When syncing is set up: a sync in a thread once the first frame is out (home's
+        speed budget stands), said in one notice."""
+        if not await self.first_paint():
+            return
+        self.run_worker(self._sync_in_thread, thread=True, group="sync", exit_on_error=False)
+
+    def _sync_in_thread(self) -> None:
+        background.sync_in_thread(self)
+
+    def _sync_on_quit(self) -> None:
+        background.sync_on_quit(self)
+
     def on_unmount(self) -> None:
+        self._sync_on_quit()
         self.worker_store.close()
         if self._store is not None:
             self._store.close()
@@ -316,27 +333,10 @@ class ReflectCoachApp(App[None]):
         path: str | None = None,
         time_format: str | None = None,
     ) -> str | None:
-        """The palette's Screenshot (and `action_screenshot`): saved by `screenshot.save`,
-        private and into a folder that exists, and the path said in a notice."""
-        from reflectcoach.app import screenshot
+        """The palette's Screenshot (and `action_screenshot`): app/screenshot.py's deliver."""
+        from reflectcoach.app import screenshot  # only when a screenshot is taken
 
-        name = filename or screenshot.file_name(self.title, dt.datetime.now(), time_format)
-        folder = Path(path).expanduser() if path else None
-        try:
-            # Without Rich's web font: opening it fetches nothing (screenshot.offline).
-            svg = screenshot.offline(self.export_screenshot())
-            written = screenshot.save(svg, name, folder)
-        except OSError as problem:
-            where = folder or screenshot.downloads_dir()
-            self.notify(
-                clean(f"Could not save the screenshot in {where}: {problem.strerror or problem}"),
-                title="Screenshot",
-                severity="error",
-                markup=False,
-            )
-            return None
-        self.notify(clean(f"Saved the screenshot to {written}"), title="Screenshot", markup=False)
-        return os.fspath(written)
+        return screenshot.deliver(self, filename, path, time_format)
 
     # -- what to open first ----------------------------------------------------------------
 
@@ -370,10 +370,12 @@ class ReflectCoachApp(App[None]):
         mentorship: str | None = None,
         resume: str | None = None,
         take_over: bool = False,
+        closed_asked: bool = False,
     ) -> None:
         """Start `script_id` (for `mentorship`), or resume `resume` ("" = the latest in
         progress), and show it. Problems become a notification, never a crash; a
-        conversation another session holds is offered to read or take over."""
+        conversation another session holds is offered to read or take over. A conversation
+        started on a closed mentorship says so first: reopen it, or go on on its own."""
         from reflectcoach.app.screens.conversation import ConversationScreen
         from reflectcoach.engine.conversation import ResumeError
         from reflectcoach.services import session
@@ -396,6 +398,14 @@ class ReflectCoachApp(App[None]):
                         markup=False,
                     )
                     return
+                if not mentorship and not closed_asked and session.mentorship_bound(script):
+                    self.ask_which(script.id, script.title)
+                    return
+                if mentorship and not closed_asked and not script.closes_mentorship:
+                    found = store.mentorships.get(mentorship)
+                    if found is not None and found.closed:
+                        self.ask_if_closed(script.id, found.name, found.closed_at)
+                        return
                 running = session.start(store, script, mentorship, catalog=self.catalog())
         except ConversationHeld as held:
             self.offer_held(held)
@@ -426,68 +436,15 @@ class ReflectCoachApp(App[None]):
             )
         self.push_screen(ConversationScreen(running, resumed=resume is not None))
 
+    def ask_which(self, script_id: str, title: str) -> None:
+        asking.ask_which(self, script_id, title)
+
+    def ask_if_closed(self, script_id: str, name: str, closed_at: str | None) -> None:
+        asking.ask_if_closed(self, script_id, name, closed_at)
+
     def open_tryout(self) -> None:
         """The tried script's conversation; with --watch, the file looked at twice a second."""
-        from reflectcoach.app.screens.conversation import ConversationScreen
-
-        assert self.tryout is not None
-        script, errors = self.tryout.load()
-        if script is None:
-            self._tried_errors(errors)
-        else:
-            self.push_screen(ConversationScreen(self.tryout.start(self.main_store(), script)))
-        if self.watch:
-            self.set_interval(0.5, self._check_tryout, name="try --watch")
-
-    def _tried_errors(self, lines: list[str], *, running: bool = False) -> None:
-        from reflectcoach.services.tryout import STILL_RUNNING
-
-        self.notify(
-            clean("\n".join(lines)),
-            title=STILL_RUNNING if running else "The script has errors",
-            severity="error",
-            timeout=60,
-            markup=False,
-        )
-
-    def _check_tryout(self) -> None:
-        """The file changed: run it again with the answers so far, and say what changed (or,
-        with errors, keep the conversation as it is and show them with their line:col)."""
-        from reflectcoach.app.screens.conversation import ConversationScreen
-        from reflectcoach.app.screens.finished import FinishedScreen
-
-        tryout = self.tryout
-        if tryout is None or not tryout.changed():
-            return
-        current = self.screen
-        running = getattr(current, "session", None)
-        if running is None:  # nothing running yet (the first load had errors)
-            self.clear_notifications()
-            script, errors = tryout.load()
-            if script is None:
-                self._tried_errors(errors)
-                return
-            self.push_screen(ConversationScreen(tryout.start(self.main_store(), script)))
-            said = f"Reloaded {tryout.path.name}."
-            self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
-            return
-        done = tryout.reload(self.main_store(), running)
-        if done.session is None:
-            self._tried_errors(done.lines, running=True)
-            return
-        self.clear_notifications()
-        fresh = (
-            FinishedScreen(done.session)
-            if done.session.conversation.finished
-            else ConversationScreen(done.session)
-        )
-        if isinstance(current, ConversationScreen | FinishedScreen):
-            self.switch_screen(fresh)
-        else:
-            self.push_screen(fresh)
-        # Once the new screen is up: its notice line says it.
-        said = clean("\n".join(done.lines))
-        self.call_after_refresh(lambda: self.notify(said, title="Reloaded", markup=False))
+        background.open_tryout(self)
 
     def offer_held(self, held: ConversationHeld) -> None:
         """Another session holds the conversation: read it, take it over, or leave it."""
@@ -547,6 +504,30 @@ class ReflectCoachApp(App[None]):
             return
         self.push_screen(MentorshipScreen(name))
 
+    def open_brief(self, name: str | None) -> None:
+        """The brief for `name`'s next meeting, or a word on how to choose a mentorship."""
+        from reflectcoach.app.screens.brief import BriefScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(BriefScreen(name))
+
+    def add_note(self, name: str | None) -> None:
+        """A talking point for `name`'s next meeting (the dialog), or a word on choosing."""
+        from reflectcoach.app.screens.note import NoteScreen
+
+        if not name or not name.strip():
+            self.notify(
+                "Choose a mentorship first: a conversation with one, or a name under Who.",
+                markup=False,
+            )
+            return
+        self.push_screen(NoteScreen(name))
+
     def open_partner(self, name: str) -> None:
         """The Partner screen of the mentorship `name`: sharing with the other person."""
         from reflectcoach.app.screens.partner import PartnerScreen
@@ -586,41 +567,8 @@ class ReflectCoachApp(App[None]):
             self.push_screen(HelpScreen([type(s) for s in reversed(self.screen_stack)]))
 
     def action_export_all(self) -> None:
-        from reflectcoach.app.screens.confirm import confirm_replace
-        from reflectcoach.app.screens.export import default_path, export_folder
-
-        folder = export_folder(self.settings.get(saved.EXPORT_FOLDER))
-        target = Path(default_path("markdown", self.today(), folder)).expanduser()
-        if target.exists() or target.is_symlink():
-            # Twice on one day is the same name: replacing the first one always asks.
-            confirm_replace(
-                self.screen, target, lambda yes: self.export_all(target) if yes else None
-            )
-            return
-        self.export_all(target)
+        background.ask_export_all(self)
 
     @work(thread=True, exclusive=True, group="export-all")
     def export_all(self, target: Path) -> None:
-        from reflectcoach.store import StoreError
-        from reflectcoach.store.export import write_file
-
-        try:
-            with self.worker_store() as store:
-                count = write_file(store, target, "markdown")
-        except (OSError, StoreError) as problem:
-            message = getattr(problem, "strerror", None) or str(problem)
-            self.call_from_thread(
-                self.notify,
-                clean(f"Could not write {target}: {message}"),
-                title="Not exported",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.call_from_thread(
-            self.notify,
-            clean(f"Wrote {count:,} answers to {target}"),
-            title="Exported",
-            markup=False,
-        )
-        self.call_from_thread(self.remember, saved.EXPORT_FOLDER, str(target.parent))
+        background.export_all(self, target)

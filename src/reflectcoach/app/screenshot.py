@@ -3,7 +3,8 @@
 Textual writes it into the Downloads folder with the umask's mode (usually 0644) and fails
 when that folder is missing. Here the folder is made when missing (0700), the data folder is
 used when it cannot be, and the file is created new, for its owner only (0600), never
-written through a link or over an existing file. Standard library and platformdirs only.
+written through a link or over an existing file. `deliver` is the app's Screenshot: the
+file saved and the path said in a notice.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reflectcoach.core import paths
+from reflectcoach.core.private import create_private, make_dirs
+from reflectcoach.core.text import clean
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 MAX_TRIES = 100  # names -2, -3, ... when two screenshots land in the same second
 
@@ -33,7 +40,7 @@ def offline(svg: str) -> str:
 
 
 def downloads_dir() -> Path:
-    import platformdirs
+    import platformdirs  # only when a screenshot is saved
 
     return Path(platformdirs.user_downloads_dir())
 
@@ -64,23 +71,43 @@ def save(svg: str, name: str, folder: Path | None = None) -> Path:
 
 
 def _write_new(folder: Path, name: str, svg: str) -> Path:
-    if not folder.is_dir():
-        folder.mkdir(mode=0o700, parents=True)
+    make_dirs(folder)  # each missing folder 0700, its parents too, whatever the umask
     stem, suffix = os.path.splitext(name)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for attempt in range(1, MAX_TRIES + 1):
         path = folder / (name if attempt == 1 else f"{stem}-{attempt}{suffix}")
         try:
-            fd = os.open(path, flags, 0o600)
+            fd = create_private(path)
         except FileExistsError:
             continue
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fp:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(fp.fileno(), 0o600)  # whatever the umask
                 fp.write(svg)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
         return path
     raise FileExistsError(f"{folder / name} and {MAX_TRIES - 1} numbered names exist")
+
+
+def deliver(
+    app: App[Any], filename: str | None, path: str | None, time_format: str | None
+) -> str | None:
+    """The app's Screenshot: saved by `save`, private and into a folder that exists, and the
+    path said in a notice; None when it could not be saved (the notice says why)."""
+    name = filename or file_name(app.title, dt.datetime.now(), time_format)
+    folder = Path(path).expanduser() if path else None
+    try:
+        # Without Rich's web font: opening it fetches nothing (offline).
+        svg = offline(app.export_screenshot())
+        written = save(svg, name, folder)
+    except OSError as problem:
+        where = folder or downloads_dir()
+        app.notify(
+            clean(f"Could not save the screenshot in {where}: {problem.strerror or problem}"),
+            title="Screenshot",
+            severity="error",
+            markup=False,
+        )
+        return None
+    app.notify(clean(f"Saved the screenshot to {written}"), title="Screenshot", markup=False)
+    return os.fspath(written)

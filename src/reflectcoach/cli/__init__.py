@@ -9,6 +9,8 @@ from reflectcoach.cli import (
     history,
     mentorships,
     scripts,
+    sync,
+    thread,
 )
 from reflectcoach.cli.base import main
 
@@ -22,4 +24,6 @@ __all__ = [
     "main",
     "mentorships",
     "scripts",
+    "sync",
+    "thread",
 ]

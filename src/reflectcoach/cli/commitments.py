@@ -12,6 +12,8 @@ import click
 from reflectcoach.cli.base import TYPED, Settings, clean, fail, main, pass_settings
 
 if TYPE_CHECKING:
+    from reflectcoach.store import Store
+    from reflectcoach.store.calendar import Rhythm
     from reflectcoach.store.commitments import Commitment
 
 WEEK = 7
@@ -26,7 +28,16 @@ WEEK = 7
 @click.option(
     "--ics",
     type=click.Path(allow_dash=True, path_type=Path),
-    help="Write the open ones as an iCalendar file (-: standard output), one all-day event each.",
+    help="Write them as an iCalendar file (-: standard output), one all-day event each; "
+    "finished ones as cancelled, and each mentorship's meeting rhythm as a recurring event.",
+)
+@click.option(
+    "--alarm", type=click.IntRange(0, 365), help="With --ics: a reminder DAYS before each."
+)
+@click.option(
+    "--talking-points",
+    is_flag=True,
+    help="With --ics: the open talking points (never private ones) in the meeting event.",
 )
 @pass_settings
 def list_commitments(
@@ -37,6 +48,8 @@ def list_commitments(
     show_all: bool,
     as_json: bool,
     ics: Path | None,
+    alarm: int | None,
+    talking_points: bool,
 ) -> None:
     """What you said you would do: open ones (open, partly done, not yet done) by date,
     oldest first, undated last.
@@ -52,17 +65,21 @@ def list_commitments(
     if due and overdue:
         fail("Use --due or --overdue, not both.")
     if ics is not None and (as_json or show_all):
-        fail("--ics writes the open commitments; it does not go with --json or --all.")
+        fail("--ics writes every commitment (finished ones cancelled); not with --json or --all.")
+    if ics is None and (alarm is not None or talking_points):
+        fail("--alarm and --talking-points go with --ics.")
     day = today()
     before = day if overdue else (day + dt.timedelta(days=WEEK + 1) if due else None)
     with settings.store() as store:
         found = store.commitments.all(
             mentorship=mentorship,
-            statuses=STATUSES if show_all and ics is None else OPEN,
+            statuses=STATUSES if (show_all or ics is not None) else OPEN,
             due_before=before,
         )
+        if ics is not None:
+            extra = calendar_extras(store, found, mentorship, day, talking_points)
     if ics is not None:
-        _write_calendar(found, ics, settings.db_path)
+        _write_calendar(found, ics, settings.db_path, alarm=alarm, **extra)
     elif as_json:
         _write_json(found, day)
     elif not found:
@@ -109,12 +126,57 @@ def _write_json(found: list[Commitment], day: dt.date) -> None:
     out.flush()
 
 
-def _write_calendar(found: list[Commitment], target: Path, db: Path) -> None:
+def calendar_extras(
+    store: Store, found: list[Commitment], mentorship: str | None, day: dt.date, points: bool
+) -> dict[str, object]:
+    """Each commitment's SEQUENCE (its changes), and the rhythm events of active mentorships."""
+    from reflectcoach.store.calendar import RHYTHM_RULES, Rhythm
+
+    counts: dict[str, int] = {}
+    for event in store.commitments.events():
+        counts[event["commitment_id"]] = counts.get(event["commitment_id"], 0) + 1
+    sequences = {c.id: max(counts.get(c.id, 1) - 1, 0) for c in found}
+    rhythms = []
+    for row in store.mentorships.all():
+        if row.closed or (mentorship and store.mentorships.get(mentorship) != row):
+            continue
+        fields = store.state.fields(row.name)
+        rhythm = fields.get("rhythm")
+        if rhythm is None or rhythm.value not in RHYTHM_RULES:
+            continue
+        start = _first_day(fields, row.started)
+        said = [p.text for p in store.state.points(row.name) if not p.private] if points else []
+        rhythms.append(Rhythm(row.key, row.name, rhythm.value, start, said))
+    return {"sequences": sequences, "rhythms": rhythms}
+
+
+def _first_day(fields: dict, started: str) -> dt.date:  # type: ignore[type-arg]
+    """The rhythm's first meeting: the next one agreed, else the mentorship's first day."""
+    found = fields.get("next_meeting")
+    try:
+        if found is not None and isinstance(found.value, str):
+            return dt.date.fromisoformat(found.value)
+        return dt.date.fromisoformat(started)
+    except ValueError:
+        return dt.date.fromisoformat(started[:10])
+
+
+def _write_calendar(
+    found: list[Commitment],
+    target: Path,
+    db: Path,
+    *,
+    alarm: int | None = None,
+    sequences: dict[str, int] | None = None,
+    rhythms: list[Rhythm] | None = None,
+) -> None:
     from reflectcoach.core import outfile
     from reflectcoach.store.calendar import build
     from reflectcoach.store.export import refuse_database
 
-    data, undated = build(found, dt.datetime.now(dt.UTC))
+    data, undated = build(
+        found, dt.datetime.now(dt.UTC), sequences=sequences, alarm_days=alarm, rhythms=rhythms or ()
+    )
     text = data.decode("utf-8")
     if target == Path("-"):
         from reflectcoach.core.terminal import for_terminal
@@ -130,7 +192,8 @@ def _write_calendar(found: list[Commitment], target: Path, db: Path) -> None:
         except OSError as problem:
             fail(f"could not write {target}: {problem.strerror or problem}")
     for item in undated:
-        click.echo(clean(f"Left out (no date): {item.id}  {item.text}"), err=True)
+        if item.status in ("open", "partly", "not_yet"):
+            click.echo(clean(f"Left out (no date): {item.id}  {item.text}"), err=True)
     if target != Path("-"):
         written = len(found) - len(undated)
         click.echo(

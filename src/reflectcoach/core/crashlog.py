@@ -11,7 +11,6 @@ No Textual here: the app calls `report` from its exception hook; any front end m
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import platform
@@ -22,11 +21,9 @@ from pathlib import Path
 
 from reflectcoach import __version__
 from reflectcoach.core.paths import state_dir
-from reflectcoach.core.private import make_dirs
+from reflectcoach.core.private import FOLDER_MODE, create_private, make_dirs
 
 STOPPED = "reflectcoach hit a problem and stopped; nothing you answered was lost."
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
 
 def log_dir() -> Path:
@@ -46,7 +43,7 @@ def report(error: BaseException, folder: Path | None = None) -> str:
 def write(error: BaseException, folder: Path) -> Path:
     """A new file `crash-<UTC time>-<pid>.log` in `folder` (made private if it is not),
     created exclusively and never through a symlink."""
-    _private_folder(folder.parent, create_parents=True)
+    _private_folder(folder.parent)
     _private_folder(folder)
     now = dt.datetime.now(dt.UTC)
     stem = f"crash-{now:%Y%m%dT%H%M%SZ}-{os.getpid()}"
@@ -60,27 +57,22 @@ def write(error: BaseException, folder: Path) -> Path:
     for attempt in range(100):
         path = folder / (stem + (f"-{attempt}" if attempt else "") + ".log")
         try:
-            handle = os.open(path, _FLAGS, 0o600)
+            handle = create_private(path)
         except FileExistsError:
             continue
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as fp:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fp.fileno(), 0o600)  # whatever the umask
             fp.write(text)
         return path
     raise FileExistsError(f"{folder} already holds a hundred logs named {stem}")
 
 
-def _private_folder(folder: Path, *, create_parents: bool = False) -> None:
+def _private_folder(folder: Path) -> None:
     """`folder` exists, is a real folder of this user's, and only they can read it."""
-    if create_parents:
-        make_dirs(folder.parent)  # 0700 whatever the umask
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(folder, 0o700)
+    make_dirs(folder)  # what is missing, 0700 whatever the umask
     info = os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode):  # a symlink or a file where the folder should be
         raise NotADirectoryError(f"{folder} is not a folder")
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         raise PermissionError(f"{folder} belongs to someone else")
     if stat.S_IMODE(info.st_mode) & 0o077:
-        os.chmod(folder, 0o700)
+        os.chmod(folder, FOLDER_MODE)

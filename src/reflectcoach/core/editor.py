@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reflectcoach.core.errors import UserError
+from reflectcoach.core.private import create_private
 
 NO_EDITOR = (
     "No editor is set and none was found (editor, sensible-editor, nano, vi). Set VISUAL or "
@@ -73,7 +74,7 @@ def edit(text: str, env: Mapping[str, str] | None = None) -> str:
     command = found[0]
     with tempfile.TemporaryDirectory(prefix="reflectcoach-") as folder:
         path = Path(folder) / "answer.md"  # .md: most editors then wrap prose
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_private(path)
         with os.fdopen(fd, "w", encoding="utf-8") as fp:
             fp.write(text)
         try:

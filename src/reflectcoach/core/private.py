@@ -14,6 +14,9 @@ from pathlib import Path
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
+# Created new or not at all, never through a link, and not inherited by programs we start.
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+_NEW |= getattr(os, "O_CLOEXEC", 0)
 
 
 def make_dirs(folder: Path) -> list[Path]:
@@ -38,6 +41,21 @@ def make_dirs(folder: Path) -> list[Path]:
     return created
 
 
+def create_private(path: Path) -> int:
+    """Create `path` as a new file for its owner only (0600 whatever the umask) and return
+    its descriptor, open for writing. FileExistsError when anything is at `path` already,
+    a link included."""
+    fd = os.open(path, _NEW, FILE_MODE)
+    try:
+        if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+            os.fchmod(fd, FILE_MODE)  # whatever the umask
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    return fd
+
+
 def write_private(path: Path, text: str) -> None:
     """Replace `path` with `text`, readable by its owner only, all at once (fsynced, renamed
     into place). Missing folders are made (0700). Raises OSError with no temp file left."""
@@ -48,13 +66,12 @@ def write_private_bytes(path: Path, data: bytes) -> None:
     """`write_private` for bytes (a share bundle)."""
     make_dirs(path.parent)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(temp, flags, FILE_MODE)
+        fd = create_private(temp)
     except FileExistsError:
         # Left by a run that crashed with this pid: it is only ever our own temp file.
         temp.unlink()
-        fd = os.open(temp, flags, FILE_MODE)
+        fd = create_private(temp)
     try:
         with os.fdopen(fd, "wb") as fp:
             os.fchmod(fp.fileno(), FILE_MODE)  # whatever the umask

@@ -80,7 +80,7 @@ _MAILTO = re.compile(r"(?<![^\W_])mailto\Z", re.IGNORECASE)
 # extension looks for `local@domain` in the text once escapes and entities are resolved
 # (`a@b\.co`, `a\@b.co`, `a&#64;b.co` are all linked). An empty HTML comment between the
 # local part and the "@" splits that text in two and shows as nothing (GitHub, Textual's
-# Markdown, markdown-it); `records.inline_text` drops it from plain text.
+# Markdown, markdown-it); `records.plain_text` drops it from plain text.
 NO_AUTOLINK = "<!---->"
 _LOCAL_PART = frozenset("._+-")
 # Every character `_escape_inline` may put a backslash (or NO_AUTOLINK) before.

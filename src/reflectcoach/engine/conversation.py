@@ -12,19 +12,21 @@ before the next question is returned.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from functools import partial
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
 from transitions import Machine
 
 from reflectcoach.core import sharing
-from reflectcoach.core.errors import UserError
 from reflectcoach.core.text import markdown_escape
-from reflectcoach.engine import followup, stored_path
+from reflectcoach.engine import followup, sets, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
-from reflectcoach.engine.followup import Made, Outcome, Pending
+from reflectcoach.engine.followup import Made, Pending
 from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
+from reflectcoach.engine.sets import SetValue
+from reflectcoach.engine.steps import DONE, longest_remaining, transitions
+from reflectcoach.engine.turns import Entry, Journal, Question, ResumeError, Say, Turn, same_slot
+from reflectcoach.script.mentorship_fields import PREFIX as MENTORSHIP_PREFIX
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
     Condition,
@@ -39,87 +41,8 @@ from reflectcoach.script.privacy import IsPrivate
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
 
-DONE = "_done"  # step ids are [a-z]..., so this never collides
 
 Recall = Callable[[str, str], "tuple[Any, str] | None"]
-
-
-class ResumeError(UserError):
-    """The stored conversation no longer fits its script. str() is user-facing."""
-
-
-class Journal(Protocol):
-    def answered(
-        self,
-        *,
-        step_id: str,
-        question: str,
-        qtype: str,
-        text: str | None,
-        value: Any,
-        skipped: bool,
-        seq: int,
-        position: int,
-        current_step: str,
-        discard_from: int | None,
-    ) -> None: ...
-
-    def moved(self, *, position: int, current_step: str) -> None: ...
-
-    def completed(
-        self,
-        *,
-        record: str | None,
-        position: int,
-        current_step: str,
-        made: Sequence[Made] = (),
-        outcomes: Sequence[Outcome] = (),
-        closes_mentorship: bool = False,
-    ) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One answer (or skip) at one place in the path."""
-
-    step_id: str
-    value: Any
-    text: str
-    question: str
-    skipped: bool = False
-    # A follow_up step's answer: about which commitment, and which part (followup.py).
-    commitment: str | None = None
-    part: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    step_id: str
-    text: str
-    markdown: str  # answers inside are Markdown-escaped
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    step: Step
-    text: str
-    markdown: str
-    hint: str | None
-    options: tuple[tuple[str, str], ...]  # (value, rendered label)
-    offered: Any = None  # the earlier answer, offered again after back() or on resume
-    number: int = 1  # 1-based position of this question in the path
-    prefilled: bool = False  # `offered` came from the step's `prefill`, not this conversation
-    # Asked by a follow_up step: the commitment it is about and the part (followup.py).
-    commitment: str | None = None
-    part: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """What a front end shows next: coach text, then a question (None when finished)."""
-
-    says: tuple[Say, ...]
-    question: Question | None
 
 
 class Conversation:
@@ -140,6 +63,8 @@ class Conversation:
         mentorship: str | None = None,
         follow_ups: Sequence[Pending] = (),
         private: IsPrivate | None = None,
+        state: Callable[[str], tuple[Any, str] | None] | None = None,
+        points: Sequence[Pending] = (),
     ) -> None:
         """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
         completed conversation of that script; `recall_anywhere` the same from any
@@ -147,15 +72,20 @@ class Conversation:
         feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
         commitments, which a `follow_up` step asks about, in order. `private(script_id,
         step_id)`: whether that answer is just for me (script/privacy.py; without it, only
-        this script's own steps are known)."""
+        this script's own steps are known). `state(field)` gives (value, text) of this
+        mentorship's `{mentorship.FIELD}` (store/mentorship_state.py); `points` are its open
+        talking points, which an `about: talking_points` follow_up step walks."""
         self.script = script
         self.follow_ups = tuple(follow_ups)
+        # The mentorship's open talking points, walked by `about: talking_points` steps.
+        self.points = tuple(points)
         self._following: Pending | None = None  # what `{commitment.text}` is about now
         self._recall = recall
         self._recall_anywhere = recall_anywhere
         self._private = private
         self.mentorship = mentorship
         self._recall_cache: dict[str, tuple[Any, str] | None] = {}
+        self._state = state
         self.journal = journal
         self.entries: list[Entry] = list(entries)
         self.position = position
@@ -174,7 +104,7 @@ class Conversation:
         self.machine = Machine(
             model=self,
             states=[*script.steps, DONE],
-            transitions=_transitions(script, self._holds),
+            transitions=transitions(script, self._holds),
             initial=start,
             auto_transitions=False,
             after_state_change=self._entered,
@@ -183,7 +113,7 @@ class Conversation:
         if fit.problem is not None and fit.kept:
             self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
         self._anchor = self.state
-        self._remaining = _longest_remaining(script)
+        self._remaining = longest_remaining(script)
         self.turn = self._settle()
         if fit.problem is not None:
             self.notice = f"{fit.problem}. {self._continuing()}"
@@ -234,14 +164,47 @@ class Conversation:
         return self.position, self.position + left
 
     def lookup_value(self, name: str) -> Any:
-        found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
+        found = self._found(name)
         return None if found is None else found[0]
 
     def lookup_text(self, name: str) -> str:
         if name.startswith(COMMITMENT_PREFIX):
             return followup.field(self._following, name[len(COMMITMENT_PREFIX) :])
-        found = self._recalled(name) if name.startswith("recall.") else self._latest(name)
+        found = self._found(name)
         return "" if found is None else found[1]
+
+    def _found(self, name: str) -> tuple[Any, str] | None:
+        if name.startswith("recall."):
+            return self._recalled(name)
+        if name.startswith(MENTORSHIP_PREFIX):
+            return self._mentorship_field(name)
+        step = self.script.steps.get(name)
+        if step is not None and step.type is QuestionType.FOLLOW_UP:  # its outcomes, in words
+            return followup.said(step, self.history, self.follow_ups, self.points)
+        return self._latest(name)
+
+    def _pending(self, step: Step) -> tuple[Pending, ...]:
+        """What a follow_up step walks: the open talking points or the open commitments."""
+        return self.points if step.about == followup.POINTS else self.follow_ups
+
+    def _mentorship_field(self, name: str) -> tuple[Any, str] | None:
+        """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it when it has
+        given one (the state it will leave), else the store's, read once per name (it changes
+        only when a conversation completes)."""
+        field_name = name[len(MENTORSHIP_PREFIX) :]
+        if field_name not in ("talking_points", "goal_reached", "goal_history"):
+            for item in reversed(self.sets()):
+                if item.field == field_name:
+                    return item.value, item.text
+        if self._state is None:
+            return None
+        if name not in self._recall_cache:
+            self._recall_cache[name] = self._state(name[len(MENTORSHIP_PREFIX) :])
+        return self._recall_cache[name]
+
+    def sets(self) -> list[SetValue]:
+        """What this conversation's `sets:` answers write to its mentorship."""
+        return sets.collect(self.script, self.history)
 
     def render(self, template: Template) -> tuple[str, str]:
         """The template as plain text and as Markdown with the answers escaped."""
@@ -265,7 +228,7 @@ class Conversation:
         lands, so that it renders exactly as typed; just-for-me parts between their markers."""
         return self._record_from(
             lambda part, shared: part.render_placed(
-                lambda name, before: markdown_escape(self._record_lookup(shared)(name), before),
+                lambda name, before: self._placed(name, before, self._record_lookup(shared)),
                 drop_empty_lines=True,
             )
         )
@@ -328,7 +291,15 @@ class Conversation:
         return None if markdown is None else share_text(markdown)
 
     def _escaped(self, name: str, before: str) -> str:
-        return markdown_escape(self.lookup_text(name), before)
+        return self._placed(name, before, self.lookup_text)
+
+    def _placed(self, name: str, before: str, lookup: Callable[[str], str]) -> str:
+        """An answer escaped where it lands; a follow_up step's outcomes at the start of a
+        line are a Markdown list of their own, each item's words escaped."""
+        step = self.script.steps.get(name)
+        if step is not None and step.type is QuestionType.FOLLOW_UP and not before.strip():
+            return followup.said_markdown(step, self.history, self.follow_ups, self.points)
+        return markdown_escape(lookup(name), before)
 
     # -- acting ----------------------------------------------------------------------------
 
@@ -411,7 +382,7 @@ class Conversation:
                 self._anchor = self.state
                 turn = self._settle()
             discard_from: int | None = None
-            if future and turn.question is not None and _same_slot(future[0], turn.question):
+            if future and turn.question is not None and same_slot(future[0], turn.question):
                 self.entries.extend(future)
                 turn = Turn(turn.says, self._ask(self.script.steps[turn.question.step.id]))
             elif future:
@@ -444,9 +415,9 @@ class Conversation:
         """Store the finished conversation with its record (also used when resuming one
         that was killed between its last answer and this)."""
         if self.journal is not None:
-            follow_ups = {
-                s.id for s in self.script.steps.values() if s.type is QuestionType.FOLLOW_UP
-            }
+            walks = [s for s in self.script.steps.values() if s.type is QuestionType.FOLLOW_UP]
+            follow_ups = {s.id for s in walks if s.about != followup.POINTS}
+            points = {s.id for s in walks if s.about == followup.POINTS}
             self.journal.completed(
                 record=self.record_markdown(),
                 position=self.position,
@@ -456,6 +427,8 @@ class Conversation:
                     self.history, follow_ups, {c.id for c in self.follow_ups}
                 ),
                 closes_mentorship=self.script.closes_mentorship,
+                sets=self.sets(),
+                points=followup.point_outcomes(self.history, points, {p.id for p in self.points}),
             )
 
     def made(self) -> list[Made]:
@@ -490,7 +463,15 @@ class Conversation:
         step = self.script.steps.get(step_id)
         if step is None or step.type is not QuestionType.FOLLOW_UP:
             return False
-        return followup.next_part(step_id, self.follow_ups, self.history) is not None
+        return (
+            followup.next_part(
+                step_id,
+                self._pending(step),
+                self.history,
+                points=step.about == followup.POINTS,
+            )
+            is not None
+        )
 
     def _settle(self) -> Turn:
         """Walk through say steps to the next question (or the end), collecting the says."""
@@ -511,16 +492,26 @@ class Conversation:
     def _ask(self, step: Step) -> Question:
         if step.type is not QuestionType.FOLLOW_UP:
             return self._ask_plain(step, (None, None))
-        found = followup.next_part(step.id, self.follow_ups, self.history)
+        found = followup.next_part(
+            step.id, self._pending(step), self.history, points=step.about == followup.POINTS
+        )
         assert found is not None, "a follow_up step is asked only while it has a part left"
         pending, part = found
         self._following = pending
         status = followup.run(step.id, self.history).get(pending.id, {}).get(followup.STATUS)
-        asked = followup.question_step(step, part, None if status is None else status.value)
+        asked = followup.question_step(
+            step,
+            part,
+            None if status is None else status.value,
+            closing=self.script.closes_mentorship,
+        )
         question = self._ask_plain(asked, (pending.id, part))
         if part == followup.STATUS:
             return question
-        return replace(question, hint=f"About: {pending.text}")
+        about = f"About: {pending.text}"
+        return replace(
+            question, hint=about if question.hint is None else f"{about}. {question.hint}"
+        )
 
     def _ask_plain(self, step: Step, slot: tuple[str | None, str | None]) -> Question:
         text, markdown = self.render(step.text)
@@ -570,6 +561,9 @@ class Conversation:
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":
             return self.mentorship
+        if source.kind == "state":
+            state = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
+            return None if state is None else state[0]
         # `anywhere.` is for facts about the person whoever it is about; this mentorship's
         # own answer, where there is one, comes first.
         found = self._recalled(f"recall.{source.script}.{source.step}")
@@ -602,58 +596,3 @@ class Conversation:
             _, script_id, step_id = name.split(".", 2)
             self._recall_cache[name] = self._recall(script_id, step_id)
         return self._recall_cache[name]
-
-
-def _same_slot(entry: Entry, question: Question) -> bool:
-    """A stored row beyond the path answers this question (same step, and for a follow_up,
-    the same commitment and part)."""
-    return (entry.step_id, entry.commitment, entry.part) == (
-        question.step.id,
-        question.commitment,
-        question.part,
-    )
-
-
-def _transitions(script: Script, holds: Callable[[Condition], bool]) -> list[dict[str, Any]]:
-    result: list[dict[str, Any]] = []
-    for step in script.steps.values():
-        if step.end or not step.branches:
-            result.append({"trigger": "advance", "source": step.id, "dest": DONE})
-            continue
-        for branch in step.branches:
-            spec: dict[str, Any] = {"trigger": "advance", "source": step.id, "dest": branch.go}
-            if branch.condition is not None:
-                spec["conditions"] = [partial(holds, branch.condition)]
-            result.append(spec)
-    return result
-
-
-def _longest_remaining(script: Script) -> dict[str, int]:
-    """Questions on the longest way from each step to an end, ignoring loops back.
-
-    Iterative depth-first search: a 500-step chain must not hit the recursion limit.
-    """
-    steps = script.steps
-    memo: dict[str, int] = {}
-
-    def nexts(step: Step) -> list[str]:
-        return [] if step.end else [b.go for b in step.branches if b.go in steps]
-
-    for root in steps:
-        if root in memo:
-            continue
-        stack = [(root, iter(nexts(steps[root])))]
-        on_stack = {root}
-        while stack:
-            step_id, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                on_stack.discard(step_id)
-                step = steps[step_id]
-                ahead = max((memo.get(c, 0) for c in nexts(step)), default=0)
-                memo[step_id] = ahead + (1 if step.is_question else 0)
-            elif child not in memo and child not in on_stack:
-                on_stack.add(child)
-                stack.append((child, iter(nexts(steps[child]))))
-    return memo

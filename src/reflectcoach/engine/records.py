@@ -2,32 +2,31 @@
 into plain text to paste where Markdown is not rendered.
 
 Records are short documents in the Markdown that scripts use: headings, paragraphs, lists,
-emphasis, a table, a thematic break. This reads that subset line by line; it needs no Markdown
-library (markdown-it-py checks it in the tests). It also reads records stored before escaping
-became minimal (`on\\-call`): a backslash escape is a backslash escape.
+emphasis, a table, a thematic break. Placing them (demoting headings, dropping empty sections)
+works on their lines; reading them as plain text walks markdown-it-py's syntax tree (CommonMark
+with GFM tables and strikethrough), so escapes, entities and emphasis resolve as any renderer
+resolves them, records stored before escaping became minimal (`on\\-call`) included.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reflectcoach.core.sharing import CLOSE, OPEN, has_private, is_marker, shared, unmarked
 from reflectcoach.core.text import NO_AUTOLINK
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
+
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"([ ]{0,3})(#{1,6})(?=[ \t]|$)")
-_ATX_PARTS = re.compile(r"[ ]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_THEMATIC = re.compile(r"[ ]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_SETEXT = re.compile(r"[ ]{0,3}(=+|-+)[ \t]*$")
+_QUOTE_MARKER = re.compile(r"[ ]{0,3}>[ ]?")
 _ITEM = re.compile(r"([ \t]*)([-+*]|\d{1,9}[.)])(?:[ \t]+|$)(.*)")
-_QUOTE = re.compile(r"[ ]{0,3}>[ ]?(.*)")
-_TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_INLINE_LINK = re.compile(r"!?\[([^\]\\]*(?:\\.[^\]\\]*)*)\]\(([^()\s]*)\)")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 
 
 def demote_headings(markdown: str, levels: int) -> str:
@@ -141,119 +140,159 @@ def plain_text(markdown: str) -> str:
     the first level, `-` below), bullets as "- ", numbered items kept, emphasis, escapes and
     entities resolved, a table as aligned columns, line breaks as line breaks. Just-for-me
     parts are kept (`share_text` leaves them out); their markers are not shown."""
-    lines = unmarked(markdown).split("\n")
-    out: list[str] = []
-    # The block the previous line belongs to: a "---" under paragraph text makes it a heading,
-    # under a list item it is a thematic break.
-    block = ""
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        fence = _FENCE.match(line)
-        if fence:
-            closing = fence.group(1)[0] * 3
-            while index < len(lines) and not lines[index].lstrip(" ").startswith(closing):
-                out.append(lines[index])
-                index += 1
-            index += 1
-            block = ""
-            continue
-        if not line.strip():
-            out.append("")
-            block = ""
-            continue
-        setext = _SETEXT.match(line)
-        if setext and block == "paragraph":
-            title = out.pop()
-            _heading(out, title.strip(), 1 if setext.group(1)[0] == "=" else 2)
-            block = ""
-            continue
-        if _THEMATIC.match(line):
-            _blank_before(out)
-            out.extend(["-" * 20, ""])
-            block = ""
-            continue
-        heading = _ATX_PARTS.match(line) if _ATX.match(line) else None
-        if heading:
-            _heading(out, inline_text(heading.group(2) or ""), len(heading.group(1)))
-            block = ""
-            continue
-        if "|" in line and index < len(lines) and _TABLE_DELIMITER.match(lines[index]):
-            rows = [line]
-            index += 1
-            while index < len(lines) and lines[index].strip() and "|" in lines[index]:
-                rows.append(lines[index])
-                index += 1
-            out.extend(_table(rows))
-            block = ""
-            continue
-        quote = _QUOTE.match(line)
-        item = None if quote else _ITEM.match(line)
-        if quote:
-            first, lead, block = quote.group(1), "> ", "quote"
-        elif item:
-            indent, marker, rest = item.groups()
-            first, lead, block = rest, f"{indent}{'-' if marker in '-+*' else marker} ", "item"
-        else:
-            first, lead, block = line, "", block or "paragraph"
-        # Inline Markdown (emphasis above all) may run over the lines of its paragraph.
-        gathered = [first]
-        while index < len(lines) and lines[index].strip():
-            following = lines[index]
-            if quote:
-                inside = _QUOTE.match(following)
-                if inside is None:
-                    break
-                following = inside.group(1)
-            elif _starts_block(following, lines[index + 1 : index + 2]):
-                break
-            gathered.append(following)
-            index += 1
-        texts = _paragraph(gathered)
-        out.append((lead + texts[0]).rstrip())
-        out.extend((("> " if quote else "") + text).rstrip() for text in texts[1:])
-    text = "\n".join(part.rstrip() for part in out)
+    source = unmarked(markdown)
+    writer = _Writer(source.split("\n"))
+    writer.blocks(_tree(source).children)
+    text = "\n".join(part.rstrip() for part in writer.out)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
-def _blank_before(out: list[str]) -> None:
-    if out and out[-1].strip():
-        out.append("")
+@functools.cache
+def _parser() -> MarkdownIt:
+    # CommonMark with GFM tables and strikethrough: the Markdown records are written in.
+    from markdown_it import MarkdownIt  # about 50 ms: only records turned into plain text need it
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 
-def _heading(out: list[str], title: str, level: int) -> None:
-    _blank_before(out)
-    out.extend([title, ("=" if level == 1 else "-") * max(3, _width(title)), ""])
+def _tree(markdown: str) -> SyntaxTreeNode:
+    from markdown_it.tree import SyntaxTreeNode  # with _parser(): not at start-up
+
+    return SyntaxTreeNode(_parser().parse(markdown))
 
 
-def _width(text: str) -> int:
-    """Columns on a terminal: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+class _Writer:
+    """Block nodes -> lines. Each nesting level (a quote, a list item) adds its lead to the
+    lines inside it: "> " on each, or "- " on an item's first line and spaces after it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.source = lines
+        self.out: list[str] = []
+        self.leads: list[list[str]] = []  # per level: [first line's lead, later lines' lead]
+        self.last = 0  # the source line after the last block written
+        self.gapped = False  # whether the last line written is a gap
+
+    def line(self, text: str) -> None:
+        lead = ""
+        for level in self.leads:
+            lead += level[0]
+            level[0] = level[1]
+        self.out.append(lead + text)
+        self.gapped = False
+
+    def gap(self) -> None:
+        """A blank line; inside a quote, a line with only its marker keeps the quote whole."""
+        self.out.append("".join(level[1] for level in self.leads).rstrip())
+        self.gapped = True
+
+    def blank(self) -> None:
+        """A gap, unless the last line is one already (or nothing is written yet)."""
+        if self.out and not self.gapped:
+            self.gap()
+
+    def start(self, node: SyntaxTreeNode) -> None:
+        """A blank line before a block where the source has one (a new paragraph, a loose
+        list's next item)."""
+        if node.map is None:
+            return
+        begin, end = node.map
+        if any(not _unquoted(line).strip() for line in self.source[self.last : begin]):
+            self.blank()
+        self.last = end
+
+    def blocks(self, nodes: Sequence[SyntaxTreeNode]) -> None:
+        for node in nodes:
+            self.block(node)
+
+    def block(self, node: SyntaxTreeNode) -> None:
+        kind = node.type
+        if kind == "blockquote":
+            self.inside(node, "> ", "> ")
+        elif kind in ("bullet_list", "ordered_list"):
+            for item in node.children:
+                marker = "-" if kind == "bullet_list" else f"{item.info}{item.markup}"
+                self.inside(item, marker + " ", " " * (len(marker) + 1))
+        else:
+            self.start(node)
+            self.leaf(node)
+
+    def inside(self, node: SyntaxTreeNode, first: str, later: str) -> None:
+        """A quote's or a list item's blocks, each line led by `first`, then by `later`."""
+        self.leads.append([first, later])
+        self.blocks(node.children)
+        if self.leads[-1][0] != later:
+            self.line("")  # an empty item: its marker alone
+        self.leads.pop()
+
+    def leaf(self, node: SyntaxTreeNode) -> None:
+        kind = node.type
+        if kind == "paragraph":
+            self.paragraph(node)
+        elif kind in ("heading", "hr"):
+            self.blank()
+            if kind == "heading":
+                title = _inline(node.children[0]).replace("\n", " ")
+                self.line(title)
+                self.line(("=" if node.tag == "h1" else "-") * max(3, _width(title)))
+            else:
+                self.line("-" * 20)
+            self.gap()
+        elif kind == "table":
+            for text in _table_lines(node):
+                self.line(text)
+        elif kind in ("fence", "code_block", "html_block"):
+            for text in node.content.removesuffix("\n").split("\n"):
+                self.line(text)
+
+    def paragraph(self, node: SyntaxTreeNode) -> None:
+        """A paragraph's lines, each indented as it was typed: markdown-it drops the spaces
+        before a paragraph's lines, and a person's indented sub-point should stay indented."""
+        texts = _inline(node.children[0]).split("\n")
+        begin, end = node.map or (0, 0)
+        # A line break inside a code span is a space: then the lines no longer match up.
+        typed = self.source[begin:end] if end - begin == len(texts) else [""] * len(texts)
+        for text, source in zip(texts, typed, strict=True):
+            opening = any(first != later for first, later in self.leads)  # an item's marker
+            self.line(text if opening else self.indent(source) + text)
+
+    def indent(self, source: str) -> str:
+        """The spaces a source line has beyond the lead its quotes and list items give it."""
+        for first, _later in self.leads:
+            if first == "> ":
+                source = _QUOTE_MARKER.sub("", source, count=1)
+        spaces = source[: len(source) - len(source.lstrip(" \t"))]
+        return spaces[sum(len(later) for _first, later in self.leads if later != "> ") :]
 
 
-def _starts_block(line: str, following: list[str]) -> bool:
-    """Whether `line` starts a block of its own rather than going on with a paragraph."""
-    if "|" in line and following and _TABLE_DELIMITER.match(following[0]):
-        return True
-    return any(pattern.match(line) for pattern in (_FENCE, _ATX, _THEMATIC, _SETEXT, _ITEM, _QUOTE))
+def _unquoted(line: str) -> str:
+    """A source line without its quote markers: `>` alone is a blank line inside a quote."""
+    return line.lstrip(" >")
 
 
-def _paragraph(lines: list[str]) -> list[str]:
-    """A paragraph's lines as text: hard breaks (a trailing backslash or two spaces) dropped,
-    as each line stays a line here; leading spaces (a list item's continuation) kept."""
-    bodies: list[str] = []
-    for line in lines:
-        body = line.rstrip(" \t")
-        trailing = len(body) - len(body.rstrip("\\"))
-        if trailing % 2:  # an odd run: the last backslash is the break, not an escaped one
-            body = body[:-1].rstrip(" \t")
-        bodies.append(body)
-    return inline_text("\n".join(bodies)).split("\n")
+def _inline(node: SyntaxTreeNode) -> str:
+    """Inline nodes as the text a reader sees."""
+    kind = node.type
+    if kind == "html_inline" and node.content == NO_AUTOLINK:
+        return ""  # splits an address so nothing links it; a reader sees nothing
+    if kind in ("text", "code_inline", "html_inline"):
+        return node.content
+    if kind in ("softbreak", "hardbreak"):
+        return "\n"
+    if kind == "image":
+        return "".join(_inline(child) for child in node.children)
+    label = "".join(_inline(child) for child in node.children)
+    if kind == "link":
+        url = _parser().normalizeLinkText(str(node.attrs.get("href", "")))
+        return label if not url or url == label or node.markup == "autolink" else f"{label} ({url})"
+    return label
 
 
-def _table(rows: list[str]) -> list[str]:
-    cells = [[inline_text(cell.strip()) for cell in _cells(row)] for row in rows]
+def _table_lines(node: SyntaxTreeNode) -> list[str]:
+    rows = [row for part in node.children for row in part.children]
+    cells = [
+        [_inline(cell.children[0]).strip() if cell.children else "" for cell in row.children]
+        for row in rows
+    ]
     columns = max(len(row) for row in cells)
     for row in cells:
         row.extend([""] * (columns - len(row)))
@@ -265,142 +304,6 @@ def _table(rows: list[str]) -> list[str]:
     return lines
 
 
-def _cells(row: str) -> list[str]:
-    """A table row split at its unescaped pipes, outer pipes dropped."""
-    row = row.strip()
-    cells: list[str] = []
-    current: list[str] = []
-    i = 0
-    while i < len(row):
-        if row[i] == "\\" and i + 1 < len(row) and row[i + 1] == "|":
-            current.append("\\|")
-            i += 2
-            continue
-        if row[i] == "|":
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(row[i])
-        i += 1
-    cells.append("".join(current))
-    if row.startswith("|"):
-        cells = cells[1:]
-    if row.endswith("|") and not row.endswith("\\|"):
-        cells = cells[:-1]
-    return cells
-
-
-def inline_text(text: str) -> str:
-    """Inline Markdown as the text a reader sees: escapes and entities resolved, code spans
-    and emphasis markers dropped, `[text](url)` as "text (url)"."""
-    # Pieces: (text, literal). Escaped characters, code and entities are literal: they can
-    # never be emphasis markers.
-    pieces: list[tuple[str, bool]] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\" and i + 1 < n and text[i + 1] in _ASCII_PUNCTUATION:
-            pieces.append((text[i + 1], True))
-            i += 2
-            continue
-        if char == "`":
-            end = i
-            while end < n and text[end] == "`":
-                end += 1
-            ticks = text[i:end]
-            close = text.find(ticks, end)
-            while close >= 0 and close + len(ticks) < n and text[close + len(ticks)] == "`":
-                close = text.find(ticks, close + len(ticks) + 1)
-            if close >= 0:
-                pieces.append((text[end:close], True))
-                i = close + len(ticks)
-            else:
-                pieces.append((ticks, True))
-                i = end
-            continue
-        if char == "&":
-            entity = _ENTITY.match(text, i)
-            if entity:
-                pieces.append((html.unescape(entity.group()), True))
-                i = entity.end()
-                continue
-        if char in "[!":
-            link = _INLINE_LINK.match(text, i)
-            if link:
-                label, url = inline_text(link.group(1)), link.group(2)
-                shown = label if char == "!" or not url or url == label else f"{label} ({url})"
-                pieces.append((shown, True))
-                i = link.end()
-                continue
-        if char == "<":
-            if text.startswith(NO_AUTOLINK, i):  # shows as nothing (text.NO_AUTOLINK)
-                i += len(NO_AUTOLINK)
-                continue
-            autolink = _AUTOLINK.match(text, i)
-            if autolink:
-                pieces.append((autolink.group(1), True))
-                i = autolink.end()
-                continue
-        pieces.append((char, False))
-        i += 1
-    return _drop_emphasis(pieces)
-
-
-def _drop_emphasis(pieces: list[tuple[str, bool]]) -> str:
-    """Remove the `*`, `_` and `~~` runs that pair up as emphasis (CommonMark's flanking
-    rules, without the rule of three: enough for the Markdown records are written in)."""
-    chars = [c for c, _ in pieces]
-    literal = [lit for _, lit in pieces]
-    runs: list[list[int]] = []  # [start, length, can_open, can_close]
-    i = 0
-    while i < len(chars):
-        if literal[i] or chars[i] not in "*_~":
-            i += 1
-            continue
-        end = i
-        while end < len(chars) and chars[end] == chars[i] and not literal[end]:
-            end += 1
-        left = chars[i - 1][-1:] if i else " "
-        right = chars[end][:1] if end < len(chars) else " "
-        left, right = left or " ", right or " "
-        left_flanking = not right.isspace() and (
-            not _punctuation(right) or left.isspace() or _punctuation(left)
-        )
-        right_flanking = not left.isspace() and (
-            not _punctuation(left) or right.isspace() or _punctuation(right)
-        )
-        if chars[i] == "_":
-            can_open = left_flanking and (not right_flanking or _punctuation(left))
-            can_close = right_flanking and (not left_flanking or _punctuation(right))
-        else:
-            can_open, can_close = left_flanking, right_flanking
-        if chars[i] != "~" or end - i == 2:
-            runs.append([i, end - i, can_open, can_close])
-        i = end
-    drop = [False] * len(chars)
-    openers: list[list[int]] = []
-    for run in runs:
-        start, length, can_open, can_close = run
-        if can_close:
-            for k in range(len(openers) - 1, -1, -1):
-                opener = openers[k]
-                if chars[opener[0]] == chars[start] and opener[1] > 0:
-                    used = min(opener[1], length)
-                    for j in range(opener[0] + opener[1] - used, opener[0] + opener[1]):
-                        drop[j] = True
-                    for j in range(start, start + used):
-                        drop[j] = True
-                    opener[1] -= used
-                    start, length = start + used, length - used
-                    del openers[k + 1 :]
-                    if opener[1] == 0:
-                        openers.pop()
-                    break
-        if can_open and length > 0:
-            openers.append([start, length])
-    return "".join(c for c, gone in zip(chars, drop, strict=True) if not gone)
-
-
-def _punctuation(char: str) -> bool:
-    return char in _ASCII_PUNCTUATION or unicodedata.category(char)[0] in "PS"
+def _width(text: str) -> int:
+    """Columns on a terminal: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

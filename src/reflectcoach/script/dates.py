@@ -10,14 +10,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# How a day reads lives one floor down (core/days.py), where the store uses it too.
+from reflectcoach.core.days import readable as readable
+
 # `in N days`: far enough for any plan, short of date's own limits and of typing mistakes.
 MAX_COUNT = 9999
-UNITS = ("day", "week", "month")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July"),
-    *("August", "September", "October", "November", "December"),
-)
 OFFSET_EXAMPLES = "today, tomorrow, in 3 days, in 2 weeks, in 1 month or 2026-12-04"
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
@@ -42,7 +40,7 @@ class Offset:
     ISO date (`fixed`). `text` is what was written, for messages."""
 
     text: str
-    unit: str = "day"  # one of UNITS
+    unit: str = "day"  # "day", "week" or "month"
     count: int = 0
     fixed: dt.date | None = None
 
@@ -195,18 +193,6 @@ def examples(
             else [*fitting[:2], iso.isoformat()]
         )
     return ", ".join([iso.isoformat(), *fitting[:6]])
-
-
-def readable(day: dt.date) -> str:
-    """`Friday 4 December 2026`: day and month names in the locale's language (LC_TIME, when
-    a front end has set it), English when the locale gives none."""
-    try:
-        weekday, month = day.strftime("%A"), day.strftime("%B")
-    except (ValueError, UnicodeError):
-        weekday, month = "", ""
-    if not weekday.strip() or not month.strip():
-        weekday, month = WEEKDAYS[day.weekday()].title(), MONTHS[day.month - 1]
-    return f"{weekday} {day.day} {month} {day.year}"
 
 
 def from_iso(value: object) -> dt.date | None:

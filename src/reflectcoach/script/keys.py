@@ -135,6 +135,16 @@ QUESTION = (
         {"type": "string", "pattern": "^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$"},
         "SCRIPT_ID.STEP_ID: asks again what that scale rated",
     ),
+    Key(
+        "about",
+        {"enum": ["commitments", "talking_points"]},
+        "a follow_up step: what it walks, the open commitments (default) or talking points",
+    ),
+    Key(
+        "sets",
+        {"type": "string", "pattern": "^mentorship\\.[a-z][a-z0-9_]*$"},
+        "mentorship.FIELD: the answer becomes that field of the mentorship on completion",
+    ),
 )
 STEP = (
     Key("say", TEXT, "what the coach says (Markdown); no answer"),

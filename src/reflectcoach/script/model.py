@@ -21,6 +21,8 @@ RECALL_PREFIX = "recall."
 # `{commitment.text}` and friends: the commitment a follow_up step is asking about.
 COMMITMENT = re.compile(r"commitment\.(text|due|when|goal)\Z")
 COMMITMENT_PREFIX = "commitment."
+# `{mentorship.goal}` and friends: the mentorship's state (script/mentorship_fields.py).
+MENTORSHIP_FIELD = re.compile(r"mentorship\.[a-z][a-z0-9_]*\Z")
 
 
 def parse_recall(name: str) -> tuple[str, str] | None:
@@ -39,6 +41,8 @@ def name_problem(name: str) -> str | None:
             f"'{shown}' is not known; write commitment.text, commitment.due, commitment.when "
             "or commitment.goal"
         )
+    if MENTORSHIP_FIELD.match(name):
+        return None
     if name == "recall" or name.startswith(RECALL_PREFIX) or "." in name:
         if RECALL.match(name):
             return None
@@ -129,7 +133,7 @@ class Prefill:
     mentorship's latest completed conversation of `script`) or `anywhere` (the same, in any
     mentorship)."""
 
-    kind: str  # "mentorship" | "recall" | "anywhere"
+    kind: str  # "mentorship" | "state" (mentorship.FIELD) | "recall" | "anywhere"
     pos: Pos
     script: str = ""
     step: str = ""
@@ -137,6 +141,8 @@ class Prefill:
     @property
     def source(self) -> str:
         """As written in the script."""
+        if self.kind == "state":
+            return f"mentorship.{self.step}"
         return self.kind if self.kind == "mentorship" else f"{self.kind}.{self.script}.{self.step}"
 
 
@@ -190,6 +196,10 @@ class Step:
     prefill: tuple[Prefill, ...] = ()
     commitment: CommitmentSpec | None = None
     re_rates: ReRate | None = None
+    # `sets: mentorship.FIELD`: the field (without its prefix) this answer sets on completion.
+    sets: str | None = None
+    # A follow_up step walks the open commitments, or the open talking points.
+    about: str = "commitments"
 
     @property
     def is_question(self) -> bool:

@@ -4,6 +4,7 @@ name, so facts are asked once and kept with Enter.
     prefill: mentorship                       # the name chosen on home ("Who is this about?")
     prefill: anywhere.first_meeting.name      # your name, from any mentorship
     prefill: [recall.first_meeting.partner, mentorship]   # first with a value wins
+    prefill: mentorship.goal                  # the mentorship's goal as it stands
 
 `recall.SCRIPT_ID.STEP_ID` reads exactly what `{recall.SCRIPT_ID.STEP_ID}` inserts: that step's
 answer in the latest completed conversation of SCRIPT_ID in this mentorship. `anywhere.` reads
@@ -19,6 +20,9 @@ from reflectcoach.script.model import Pos, Prefill, QuestionType
 MENTORSHIP = "mentorship"
 SCOPES = ("recall", "anywhere")
 SOURCES_HINT = "mentorship, recall.SCRIPT_ID.STEP_ID or anywhere.SCRIPT_ID.STEP_ID"
+# `mentorship.goal`: a field of the mentorship's state, as `{mentorship.goal}` reads it.
+STATE = "state"
+_FIELD = re.compile(r"mentorship\.([a-z][a-z0-9_]*)\Z")
 _DOTTED = re.compile(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
 # Types whose answers can stand for each other: both kinds of text hold a string.
 _SAME = {QuestionType.LONG_TEXT: QuestionType.TEXT}
@@ -33,6 +37,9 @@ def parse(text: str, pos: Pos) -> Prefill:
     word = text.strip()
     if word == MENTORSHIP:
         return Prefill(MENTORSHIP, pos)
+    field = _FIELD.match(word)
+    if field:  # the mentorship's state (script/mentorship_fields.py), checked by the loader
+        return Prefill(STATE, pos, step=field.group(1))
     match = _DOTTED.match(word)
     if match and match.group(1) in SCOPES:
         return Prefill(match.group(1), pos, match.group(2), match.group(3))

@@ -9,6 +9,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "abandon",
         "Set a conversation aside: off the resume list, still readable; `resume ID` takes it up.",
     ),
+    (
+        "brief",
+        "One page for the next meeting: the goal as it stands, ratings, open commitments, "
+        "talking points, what was decided last, the next dates and what is overdue.",
+    ),
     ("commitment", "Change what became of a commitment: done, partly, drop, not-yet."),
     (
         "commitments",
@@ -22,6 +27,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("decrypt", "Turn an encrypted database back into a plaintext one."),
     ("delete", "Delete a conversation and its answers (asks first)."),
+    (
+        "due",
+        'One short line of what is due ("Sam: 1 overdue, midpoint review in 3 days"), or '
+        "nothing: fast enough for a shell prompt or a timer.",
+    ),
     ("encrypt", "Encrypt the database with a passphrase (SQLCipher)."),
     ("export", "Export conversations as JSON, Markdown, CSV or a spreadsheet (xlsx)."),
     ("graph", "Print a conversation as a Mermaid state diagram (SCRIPT is an id or a file)."),
@@ -32,6 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("list", "List conversations, newest first."),
     ("mentorship", "The people your conversations are about."),
+    ("note", "Add a talking point to a mentorship: the next check-in offers it on its agenda."),
     (
         "outbox",
         "Mark a completed conversation's record to go with the next share to its mentorship's "
@@ -41,6 +52,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     (
         "passphrase",
         "Change an encrypted database's passphrase (it is re-encrypted under the new one).",
+    ),
+    (
+        "programme",
+        "A programme lead's view, aggregate only: status cards of counts and dates (never a "
+        "word you wrote), written into a folder the lead collects.",
     ),
     (
         "receive",
@@ -63,6 +79,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("show", "Print a conversation's transcript, exactly as it was asked (Markdown)."),
     ("start", "Start a conversation (SCRIPT is an id from `reflectcoach scripts`, or a file)."),
+    (
+        "sync",
+        "Sync with your other devices through a folder you already sync (Syncthing, Dropbox, "
+        "a USB stick): `sync init DIR` once, then `sync` (the app also syncs when it starts "
+        "and when it quits).",
+    ),
     (
         "test",
         "Run test plans (the built-ins' own by default) and report each failure as "

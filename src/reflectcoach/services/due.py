@@ -14,6 +14,7 @@ from reflectcoach.script.dates import readable
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
     from reflectcoach.store.commitments import Commitment, DueGroup
+    from reflectcoach.store.nudges import Nudge
 
 CHECK_IN = "check_in"  # the built-in follow-up conversation, when the catalog has it
 NOBODY = "No mentorship"
@@ -42,6 +43,20 @@ def due_lines(groups: Iterable[DueGroup], today: dt.date) -> list[DueLine]:
         if len(due) > PER_MENTORSHIP:
             more = f"{group.mentorship or NOBODY}: and {len(due) - PER_MENTORSHIP:,} more (k)"
             lines.append(DueLine("", group.mentorship, more, False))
+    return lines
+
+
+def nudge_lines(nudges: Iterable[Nudge]) -> list[DueLine]:
+    """What the agreement says beyond the commitments listed (store/nudges.py): midpoint
+    review, no check-in for longer than the rhythm, planned end, a closed mentorship's
+    leftovers; one line per mentorship, in words. (Overdue commitments have lines of
+    their own.)"""
+    lines = []
+    for nudge in nudges:
+        parts = [p for p in nudge.parts if not p.endswith(" overdue")]
+        if parts:
+            text = f"{nudge.mentorship}: {', '.join(parts)}"
+            lines.append(DueLine("", nudge.mentorship, text, "due (" in text))
     return lines
 
 

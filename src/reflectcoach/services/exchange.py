@@ -212,7 +212,7 @@ def counts_text(counts: dict[str, int]) -> str:
 
 
 def commitment_line(item: dict[str, Any], today: dt.date | None = None) -> str:
-    from reflectcoach.store.commitments import readable
+    from reflectcoach.core.days import readable
 
     due = item["due"]
     when = ""

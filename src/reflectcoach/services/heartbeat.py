@@ -1,47 +1,60 @@
-"""Keeping an idle session's lease alive while the person thinks (plain mode).
+"""Keeping an idle session's lease alive while the person thinks, for both front ends.
 
 Writes renew the lease (store/leases.py), but a person may think for longer than its
 expiry between two answers; without renewals another session would judge this one gone and
-take the conversation. So a daemon thread renews it every `HEARTBEAT_S` through its own Store
-(sqlite3 connections stay on one thread). The app does the same from a timer and a worker.
+take the conversation. So a daemon thread renews it every `HEARTBEAT_S`, through a Store the
+caller opens for that thread (sqlite3 connections stay on one thread): plain mode runs it
+around the conversation with a Store of its own, the app's conversation screen from mount
+until it leaves, through the app's worker store.
 
-A renewal that fails (the database busy, or the lease taken) changes nothing here: the next
-write checks the lease itself and says what happened.
+A renewal that fails for now (the database busy or unreadable) changes nothing: the next beat
+tries again, and the next write checks the lease itself. A lease another session has taken
+ends the beating, and `on_lost` hears who holds it (the app says so at once).
 """
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import TracebackType
 
 from reflectcoach.store import Store, StoreError
-from reflectcoach.store.key import Key
-from reflectcoach.store.leases import HEARTBEAT_S, Lease
+from reflectcoach.store.leases import HEARTBEAT_S, Lease, LeaseLost
 
 
 class Heartbeat:
-    """`with Heartbeat(path, conversation_id, lease):` renews the lease until the block ends."""
+    """`with Heartbeat(open_store, conversation_id, lease):` (or `start()` ... `stop()`)
+    renews the lease until the block ends. `open_store` opens a Store for the calling thread."""
 
     def __init__(
         self,
-        path: Path,
+        open_store: Callable[[], AbstractContextManager[Store]],
         conversation_id: str,
         lease: Lease,
+        *,
+        on_lost: Callable[[LeaseLost], object] | None = None,
         every: float = HEARTBEAT_S,
-        key: Key | None = None,
     ) -> None:
-        self.path = path
-        self.key = key
+        self.open_store = open_store
         self.conversation_id = conversation_id
         self.lease = lease
+        self.on_lost = on_lost
         self.every = every
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name="lease-heartbeat", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="lease-heartbeat", daemon=True)
 
-    def __enter__(self) -> Heartbeat:
+    def start(self) -> Heartbeat:
         self._thread.start()
         return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        # Not joined: a renewal waiting on another program's lock must not hold up leaving;
+        # the thread is a daemon and does nothing once stopped.
+
+    def __enter__(self) -> Heartbeat:
+        return self.start()
 
     def __exit__(
         self,
@@ -49,15 +62,24 @@ class Heartbeat:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        # Not joined: a renewal waiting on another program's lock must not hold up leaving;
-        # the thread is a daemon and does nothing once stopped.
+        self.stop()
 
-    def _beat(self) -> None:
+    def beat(self) -> LeaseLost | None:
+        """One renewal: the LeaseLost to report once another session has taken the lease;
+        None while it is ours, or while the database cannot say (busy: the next beat tries)."""
+        try:
+            with self.open_store() as store:
+                if store.leases.renew(self.conversation_id, self.lease):
+                    return None
+                holder = store.leases.holder(self.conversation_id)
+        except StoreError:
+            return None
+        return LeaseLost(self.conversation_id, holder)
+
+    def _run(self) -> None:
         while not self._stop.wait(self.every):
-            try:
-                with Store.open(self.path, key=self.key) as store:
-                    if not store.leases.renew(self.conversation_id, self.lease):
-                        return  # taken by another session: the next write says so
-            except StoreError:
-                continue  # busy or unreadable for now: try again at the next beat
+            lost = self.beat()
+            if lost is not None:
+                if self.on_lost is not None and not self._stop.is_set():
+                    self.on_lost(lost)
+                return

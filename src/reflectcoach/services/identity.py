@@ -229,7 +229,34 @@ def load_or_create(store: Store) -> Identity:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     made = Identity(pyrage.x25519.Identity.generate(), Ed25519PrivateKey.generate(), "keyring")
-    age_secret, signing_secret = str(made.age), b64(_raw_private(made.signing))
+    return _keep(store, str(made.age), b64(_raw_private(made.signing)))
+
+
+def adopt(store: Store, age_secret: str, signing_secret: str) -> Identity:
+    """Keep the identity another device of this person carried here (sync pairing): the same
+    person, so the same keys. IdentityProblem when this device already has another one."""
+    try:
+        carried = _secrets(age_secret, signing_secret, "keyring")
+    except Exception:  # pyrage's and cryptography's own errors for a key that is not one
+        raise IdentityProblem(
+            "The identity carried from your other device is not readable."
+        ) from None
+    found = load(store)
+    if found is not None:
+        if found.public == carried.public:
+            return found
+        raise IdentityProblem(
+            "This device already has an identity of its own (made for sharing with a partner "
+            "here), not the one your other device carries. Pair into a database without one, "
+            "or replace it first: reflectcoach id --new (partners linked to it must then link "
+            "the new line)."
+        )
+    return _keep(store, age_secret, signing_secret)
+
+
+def _keep(store: Store, age_secret: str, signing_secret: str) -> Identity:
+    """Secret keys in the OS keyring where there is one, else in the database."""
+    made = _secrets(age_secret, signing_secret, "keyring")
     public = made.public
     kept = False
     if remember.available():

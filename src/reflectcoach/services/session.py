@@ -8,11 +8,13 @@ leaves: `start` takes it with the new conversation, `resume` before anything is 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from reflectcoach.core.clock import today
 from reflectcoach.engine.conversation import Conversation, Entry, ResumeError, followup
 from reflectcoach.script import privacy
 from reflectcoach.script.model import QuestionType
@@ -54,7 +56,25 @@ def _earlier(
         "recall_anywhere": partial(store.recall, mentorship=None),
         "mentorship": mentorship,
         "private": privacy.lookup(script, scripts),
+        "state": partial(store.state.lookup, mentorship),
+        "points": _open_points(store, mentorship),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A talking point as a follow_up step walks it (engine.followup.Pending)."""
+
+    id: str
+    text: str
+    due: dt.date | None = None
+    goal: str | None = None
+
+
+def _open_points(store: Store, mentorship: str | None) -> list[_Point]:
+    if mentorship is None:
+        return []
+    return [_Point(p.id, p.text) for p in store.state.points(mentorship)]
 
 
 def _open_commitments(
@@ -66,17 +86,54 @@ def _open_commitments(
 ) -> list[Commitment]:
     """What a `follow_up` step asks about: the mentorship's commitments open when the
     conversation started (on resume: made before it started and open now, or already asked
-    about in it), oldest due first, undated last."""
+    about in it), oldest due first, undated last. A new conversation leaves out those already
+    followed up today (a check-in before the meeting has asked; the one after need not)."""
     if mentorship is None or not any(s.type is QuestionType.FOLLOW_UP for s in script.questions):
         return []
     found = {
         c.id: c
         for c in store.commitments.all(mentorship=mentorship, statuses=OPEN)
-        if started_at is None or c.created_at <= started_at
+        if (
+            c.created_at <= started_at
+            if started_at is not None
+            else c.updated_at == c.created_at or not _today(c.updated_at)
+        )
     }
     for item in store.commitments.by_id(asked):
         found.setdefault(item.id, item)
     return sorted(found.values(), key=sort_key)
+
+
+def mentorship_bound(script: Script) -> bool:
+    """Whether a conversation of `script` is about a mentorship: it follows commitments up,
+    makes them, sets or reads the mentorship's state, offers its name, or recalls its earlier
+    answers. Started without one, the front ends ask which (issue 21)."""
+    from reflectcoach.script.model import QuestionType
+
+    for step in script.steps.values():
+        if step.type is QuestionType.FOLLOW_UP or step.sets or step.commitment:
+            return True
+        if any(p.kind in ("mentorship", "state", "recall") for p in step.prefill):
+            return True
+    return bool(script.recalls)
+
+
+def closed_notice(name: str, closed_at: str | None) -> str:
+    """What a conversation started on a closed mentorship says first."""
+    when = f" on {closed_at[:10]}" if closed_at else ""
+    return (
+        f"The mentorship with {name} was closed{when}. Reopen it, or go on as a reflection "
+        "on its own (not filed under it)?"
+    )
+
+
+def _today(stamp: str) -> bool:
+    """Whether a stored time falls on today, the local day (REFLECTCOACH_TODAY when set)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return False
+    return moment.date() == today()
 
 
 def start(

@@ -119,20 +119,6 @@ class DueGroup:
     later: tuple[Commitment, ...]
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July"),
-    *("August", "September", "October", "November", "December"),
-)
-
-
-def readable(day: dt.date | None) -> str:
-    """`Friday 4 December 2026` (empty for no date), for exports and lists."""
-    if day is None:
-        return ""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def new_id() -> str:
     return uuid.uuid4().hex[:ID_LENGTH]
 
@@ -309,10 +295,12 @@ def change(
     source: str,
     conversation_id: str | None,
     now: str,
+    carried: bool = False,
 ) -> Commitment:
     """Set a commitment's status (inside a transaction), keeping the change as an event.
     `not_yet` needs the new due date, which replaces the old; `reason` is kept for dropped
-    and partly, cleared otherwise."""
+    and partly, cleared otherwise. `carried`: no new date at closing, the date is cleared
+    (carried on as the person's own, never overdue)."""
     if status not in STATUSES:
         raise StoreError(f"Unknown commitment status {status!r}: use {', '.join(STATUSES)}.")
     if source not in SOURCES:
@@ -321,10 +309,10 @@ def change(
     if not rows:
         raise StoreError(f"There is no commitment {commitment_id!r} in the database.")
     before = from_row(rows[0])
-    if status == "not_yet" and due is None:
+    if status == "not_yet" and due is None and not carried:
         raise StoreError("A commitment that is not done yet needs a new date (--date).")
     old_due = None if before.due is None else before.due.isoformat()
-    new_due = due if due is not None else old_due
+    new_due = None if carried else (due if due is not None else old_due)
     kept = reason if status in ("dropped", "partly") else None
     db.execute(
         "UPDATE commitments SET status = ?, due = ?, reason = ?, updated_at = ? WHERE id = ?",

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
 
+from reflectcoach.core.days import readable
 from reflectcoach.core.text import markdown_escape
 
 from .commitments import COLUMNS, EVENT_COLUMNS, SOURCES, STATUSES, Commitment, from_row
@@ -75,7 +75,7 @@ def by_conversation(db: Database, filters: Filters) -> dict[str, list[Commitment
     return found
 
 
-def markdown_part(items: list[Commitment], readable: Callable[[dt.date | None], str]) -> str:
+def markdown_part(items: list[Commitment]) -> str:
     if not items:
         return ""
     lines = ["\n### Commitments\n\n"]

@@ -8,14 +8,24 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlite_utils import Database
 
-from . import commitments, files, integrity, leases, leftover, mentorship_rows, rawfile, wal
+from . import (
+    commitments,
+    files,
+    integrity,
+    leases,
+    leftover,
+    mentorship_rows,
+    mentorship_state,
+    rawfile,
+    wal,
+)
 from .commitments import Commitments, Made, Outcome
 from .drafts import Drafts, clear_drafts
 from .errors import DatabaseBusy, StoreError, guarded, translate
@@ -26,7 +36,8 @@ from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .partners import Partners
 from .queries import Queries
-from .rows import ID_LENGTH, STATUSES, encode_value, utc_now
+from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now
+from .sync_rows import SyncRows
 
 
 def new_id() -> str:
@@ -53,13 +64,15 @@ class Store(Queries):
         self.path = path
         self.db = db
         self.key = key
-        self.clock = utc_now
+        self.clock = stamp_now
         self.notices = []
         self.mentorships = Mentorships(self)
         self.commitments = Commitments(self)
         self.drafts = Drafts(self)
         self.leases = Leases(self)
         self.insights = Insights(self)
+        self.sync = SyncRows(self)
+        self.state = mentorship_state.MentorshipState(self)
         self.partners = Partners(self)
         self._held: rawfile.Inode | None = None  # this connection's hold (store/rawfile.py)
 
@@ -386,6 +399,8 @@ class ConversationJournal:
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
+        sets: Sequence[mentorship_state.SetLike] = (),
+        points: Mapping[str, str] | None = None,
     ) -> None:
         """Finished: stored with its record, the commitments it makes, its follow-ups'
         statuses and the lease given back, all in one transaction. Its mentorship's role is
@@ -405,6 +420,7 @@ class ConversationJournal:
                     source="conversation",
                     conversation_id=self.conversation_id,
                     now=now,
+                    carried=outcome.carried,
                 )
             if self.lease is not None:
                 leases.release(db, self.conversation_id, self.lease)
@@ -422,5 +438,9 @@ class ConversationJournal:
             ).fetchone()
             if found is not None and found[0] is not None:
                 mentorship_rows.completed(db, found[0], self.conversation_id)
+                mentorship_state.apply(db, found[0], self.conversation_id, sets, now)
                 if closes_mentorship:
                     mentorship_rows.set_closed(db, found[0], now)
+            for point_id, status in (points or {}).items():
+                if status in ("discussed", "dropped"):  # "carried": it stays open
+                    mentorship_state.set_point(db, point_id, status, now)

@@ -23,7 +23,6 @@ from reflectcoach.core.text import clean, json_safe, json_text, markdown_escape
 from reflectcoach.engine.records import demote_headings
 
 from . import commitments_io, rawfile
-from .commitments import readable
 from .db import Store
 from .errors import StoreError
 from .queries import CONVERSATION_COLUMNS, where_clause
@@ -64,6 +63,12 @@ def _stream(
             progress(done)
 
 
+FORMAT = "reflectcoach"
+# 1: a list of conversations, its last element `{commitments, commitment_events}` (until 0.x).
+# 2: one object, `{"format": "reflectcoach", "version": 2, "conversations": [...], ...}`.
+VERSION = 2
+
+
 def write_json(
     store: Store,
     fp: TextIO,
@@ -71,17 +76,32 @@ def write_json(
     progress: Progress | None = None,
     **filters: Unpack[Filters],
 ) -> int:
-    """A JSON list, one conversation per line, oldest first. Answers carry `seq` and include
-    those beyond `position` (kept after back()), and a conversation with drafts (text typed,
-    not yet answered) carries them as `drafts`, so an import restores exactly.
-
-    The whole export is that one list (`json_conversations`); a further section would be
-    written by a function of its own."""
-    fp.write("[")
-    written, conversations = json_conversations(store, fp, progress=progress, **filters)
-    _json_commitments(store, fp, filters, ",\n" if conversations else "\n")
-    fp.write("\n]\n")
+    """One JSON object (docs/architecture.md "The JSON export"): `format`, `version`, then
+    `conversations`, one per line, oldest first, and the sections beside them
+    (`commitments`, `commitment_events`, `mentorships`), each a list, always present.
+    Answers carry `seq` and include those beyond `position` (kept after back()), and a
+    conversation with drafts (text typed, not yet answered) carries them as `drafts`, so an
+    import restores exactly."""
+    fp.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n"conversations": [')
+    written, _conversations = json_conversations(store, fp, progress=progress, **filters)
+    fp.write("\n]")
+    part = commitments_io.json_part(store.db, filters) or {
+        commitments_io.KEY: [],
+        commitments_io.EVENTS_KEY: [],
+    }
+    for key, rows in part.items():
+        fp.write(f',\n"{key}": ' + json_text(rows))
+    for key, rows in _sections(store, filters).items():
+        fp.write(f',\n"{key}": ' + json_text(rows))
+    fp.write("}\n")
     return written
+
+
+def _sections(store: Store, filters: Filters) -> dict[str, list[Any]]:
+    """The export's further sections, by key (each the store's own writer)."""
+    from . import mentorship_io
+
+    return mentorship_io.json_sections(store.db, filters)
 
 
 def _object(pairs: Sequence[tuple[str, str]]) -> str:
@@ -180,14 +200,6 @@ def json_conversations(
     return written, done
 
 
-def _json_commitments(store: Store, fp: TextIO, filters: Filters, separator: str) -> None:
-    """After the conversations: the commitments they made (store/commitments_io.py)."""
-    part = commitments_io.json_part(store.db, filters)
-    if part is not None:
-        fp.write(separator)
-        fp.write(json_text(part))
-
-
 # The document's outline: "# Reflections", a conversation "## Title", its record's own
 # headings two levels down (a record's "# Goal card" is "### Goal card"), then
 # "### Questions and answers" with a "#### question" for each.
@@ -250,7 +262,7 @@ def write_markdown(
                 parts.append("> _(skipped)_\n")
             else:
                 parts.append("> " + markdown_escape(answer["answer_text"] or "", "> ") + "\n")
-        parts.append(commitments_io.markdown_part(made.get(conversation["id"], []), readable))
+        parts.append(commitments_io.markdown_part(made.get(conversation["id"], [])))
         written += _answered(conversation)
         fp.write("".join(parts))
     return written

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from reflectcoach.core.private import make_dirs
+from reflectcoach.core.paths import data_dir
+from reflectcoach.core.private import FILE_MODE, FOLDER_MODE, create_private, make_dirs
 
 from . import rawfile
 from .errors import ELSEWHERE, StoreError, damaged, read_only
@@ -66,7 +67,7 @@ def prepare(path: Path, *, encrypted: bool = False) -> list[str]:
     _check_kind(path)
     _make_dirs(path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_private(path)
     except FileExistsError:
         pass
     except PermissionError:
@@ -74,10 +75,7 @@ def prepare(path: Path, *, encrypted: bool = False) -> list[str]:
     except OSError as exc:
         raise StoreError(f"Cannot create the reflection database {path}: {exc.strerror}.") from exc
     else:
-        try:
-            os.fchmod(fd, 0o600)
-        finally:
-            os.close(fd)
+        os.close(fd)
     _check_writable(path)
     _check_header(path, encrypted)
     return _tighten(path)
@@ -94,9 +92,9 @@ def _tighten(path: Path) -> list[str]:
     """
     changed: list[str] = []
     targets = [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))]
-    modes = [(target, 0o600) for target in targets]
+    modes = [(target, FILE_MODE) for target in targets]
     if _is_default_folder(path.parent):
-        modes.append((path.parent, 0o700))
+        modes.append((path.parent, FOLDER_MODE))
     for target, wanted in modes:
         try:
             info = os.stat(target)
@@ -119,8 +117,6 @@ def _tighten(path: Path) -> list[str]:
 
 
 def _is_default_folder(folder: Path) -> bool:
-    from reflectcoach.core.paths import data_dir
-
     try:
         return folder.resolve() == data_dir().resolve()
     except OSError:
@@ -288,11 +284,11 @@ def read_schema(
     hot_journal = path.with_name(path.name + "-journal").exists()
     query = "?mode=ro" if wal else "?mode=ro&immutable=1"
     if key is not None:
-        from .cipher import connect as cipher_connect
+        from .cipher import connect as cipher_connect  # SQLCipher only for encrypted files
 
         conn = cipher_connect(path, key, timeout=BUSY_TIMEOUT_S, query=query)
     elif library == "sqlcipher":
-        from .cipher import plain_connect
+        from .cipher import plain_connect  # SQLCipher's SQLite only when asked for
 
         conn = plain_connect(path, timeout=BUSY_TIMEOUT_S, query=query)
     else:
@@ -332,11 +328,11 @@ def connect(
     from any thread, one at a time (the caller serialises: app/workers.py)."""
     seconds = busy_timeout() if timeout is None else timeout
     if key is not None:
-        from .cipher import connect as cipher_connect
+        from .cipher import connect as cipher_connect  # SQLCipher only for encrypted files
 
         conn = cipher_connect(path, key, timeout=seconds, shared=shared)
     elif library == "sqlcipher":
-        from .cipher import plain_connect
+        from .cipher import plain_connect  # SQLCipher's SQLite only when asked for
 
         conn = plain_connect(path, timeout=seconds, shared=shared)
     else:

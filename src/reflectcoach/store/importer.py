@@ -1,5 +1,9 @@
 """Restoring a JSON export (export.write_json) into a database, all or nothing.
 
+Every export ever written imports: the versioned object (`{"format": "reflectcoach",
+"version": 2, ...}`, docs/architecture.md "The JSON export") and the list earlier versions
+wrote (conversations, the last element `{commitments, commitment_events}`).
+
 Conversations already present (same id) are left exactly as they are: an import never
 overwrites. The whole file is validated before anything is written, then written in one
 transaction.
@@ -17,7 +21,8 @@ from sqlite_utils import Database
 
 from reflectcoach.core.numbers import MAX_NUMBER_WORDS, within
 
-from . import commitments_io, mentorship_rows
+from . import commitments_io, mentorship_io, mentorship_rows
+from . import export as export_format
 from .db import Store
 from .errors import StoreError, guarded
 from .mentorship_rows import MENTORSHIP_STATUSES
@@ -179,6 +184,15 @@ def _conversation(item: Any) -> Rows:
     return row, answers, drafts
 
 
+def conversation_rows(item: Any) -> Rows:
+    """One export object checked by the import's rules, as rows; StoreError saying what is
+    wrong (sync reads conversations from other devices through this)."""
+    try:
+        return _conversation(item)
+    except _Invalid as exc:
+        raise StoreError(str(exc)) from None
+
+
 def _mentorship_status(value: Any) -> tuple[str, str | None] | None:
     """The exported mentorship's status: (status, closed_at), or None (an older export)."""
     if value is None:
@@ -207,7 +221,7 @@ def _check_path(row: dict[str, Any], seqs: set[int]) -> None:
         raise _Invalid(f"'position' is {row['position']}, past its {len(seqs)} answers")
 
 
-def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:
+def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any] | dict[str, Any]:
     try:
         data = json.load(fp)
     except json.JSONDecodeError as exc:
@@ -219,12 +233,46 @@ def _load(fp: IO[str] | IO[bytes], source: str) -> list[Any]:
         raise StoreError(
             f"Cannot import {source}: it is not a readable JSON file ({exc}). Nothing was imported."
         ) from None
+    if isinstance(data, dict) and data.get("format") == export_format.FORMAT:
+        version = data.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 2:
+            raise StoreError(
+                f"Cannot import {source}: its 'version' must be a whole number, 2 or more. "
+                "Nothing was imported."
+            )
+        if version > export_format.VERSION:
+            raise StoreError(
+                f"Cannot import {source}: it was written by a newer reflectcoach (export "
+                f"version {version}; this one reads up to {export_format.VERSION}). Upgrade "
+                "reflectcoach to import it. Nothing was imported."
+            )
+        return data
     if not isinstance(data, list):
         raise StoreError(
-            f"Cannot import {source}: expected a reflectcoach JSON export (a list of "
-            "conversations). Nothing was imported."
+            f"Cannot import {source}: expected a reflectcoach JSON export (an object with "
+            '"format": "reflectcoach", or an earlier export\'s list of conversations). '
+            "Nothing was imported."
         )
     return data
+
+
+def _sections(data: dict[str, Any], source: str) -> tuple[list[Any], list[Any]]:
+    """A versioned export as the list an earlier one was: its conversations, then its
+    commitments part; and its mentorships section."""
+    conversations = data.get("conversations", [])
+    mentorships = data.get(mentorship_io.KEY, [])
+    if not isinstance(conversations, list) or not isinstance(mentorships, list):
+        raise StoreError(
+            f"Cannot import {source}: 'conversations' and 'mentorships' must be lists. "
+            "Nothing was imported."
+        )
+    items = list(conversations)
+    part = {
+        key: data[key] for key in (commitments_io.KEY, commitments_io.EVENTS_KEY) if key in data
+    }
+    if part.get(commitments_io.KEY):
+        items.append(part)
+    return items, mentorships
 
 
 @guarded
@@ -233,6 +281,7 @@ def _write(
     items: list[Rows],
     commitments: Sequence[commitments_io.Part] = (),
     elsewhere: dict[str, str] | None = None,
+    mentorships: Sequence[mentorship_io.Part] = (),
 ) -> tuple[int, int]:
     added: list[Rows] = []
     with store.transaction() as db:
@@ -281,6 +330,7 @@ def _write(
             state = states.get(key)
             if state is not None:
                 mentorship_rows.set_closed(db, key, state[1])
+        mentorship_io.write_section(db, list(mentorships), store.clock())
     return len(added), len(items) - len(added)
 
 
@@ -302,7 +352,12 @@ def _match_mentorships(db: Database, rows: list[dict[str, Any]]) -> None:
 def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
     """Import an export; returns (conversations added, conversations already present)."""
     source = str(getattr(fp, "name", "the file"))
-    data = _load(fp, source)
+    loaded = _load(fp, source)
+    data, sections = _sections(loaded, source) if isinstance(loaded, dict) else (loaded, [])
+    try:
+        mentorships = mentorship_io.read_section(sections)
+    except mentorship_io.Invalid as exc:
+        raise StoreError(f"Cannot import {source}: {exc}. Nothing was imported.") from None
     items = []
     commitments: list[commitments_io.Part] = []
     for index, item in enumerate(data):
@@ -327,6 +382,6 @@ def import_json(store: Store, fp: IO[str] | IO[bytes]) -> tuple[int, int]:
     except commitments_io.Invalid as exc:
         raise StoreError(f"Cannot import {source}: {exc}. Nothing was imported.") from None
     try:
-        return _write(store, items, commitments, elsewhere)
+        return _write(store, items, commitments, elsewhere, mentorships)
     except StoreError as exc:
         raise StoreError(f"Cannot import {source}: {exc} Nothing was imported.") from exc

@@ -19,6 +19,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from reflectcoach.core.private import create_private
+
 SUFFIX = ".converting"
 COMPANIONS = ("-journal", "-wal", "-shm")
 
@@ -30,9 +32,8 @@ def temp_path(db: Path) -> Path:
 def claim(temp: Path) -> int:
     """Create the copy (0600, O_EXCL) and lock it as a live conversion's; the descriptor
     returned is closed by `release` once the copy is renamed or removed."""
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    fd = create_private(temp)
     try:
-        os.fchmod(fd, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BaseException:
         os.close(fd)

@@ -120,6 +120,8 @@ def forget_if_empty(db: Database, key: str) -> None:
         refresh(db, key)
     else:
         db.execute("DELETE FROM mentorships WHERE mentorship_key = ?", [key])
+        for table in ("mentorship_fields", "goal_revisions", "talking_points"):
+            db.execute(f"DELETE FROM {table} WHERE mentorship_key = ?", [key])
 
 
 def set_closed(db: Database, key: str, closed_at: str | None) -> bool:

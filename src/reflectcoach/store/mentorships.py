@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import mentorship_rows
+from . import mentorship_rows, mentorship_state
 from .errors import StoreError, guarded
 from .facet import Facet
 from .mentorship_rows import Mentorship
@@ -149,6 +149,7 @@ class Mentorships(Facet):
                 [shown, new_key, old_key],
             )
             mentorship_rows.merge(db, old_key, new_key)
+            mentorship_state.move(db, old_key, new_key)
             from .partners import follow_rename  # partners.py matches names by this module
 
             follow_rename(db, old_key, new_key)

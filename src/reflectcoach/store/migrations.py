@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import mentorship_rows
+from . import mentorship_rows, mentorship_state
 from .errors import StoreError, damaged
 from .files import Library, read_schema
 from .mentorships import mentorship_key
@@ -243,6 +243,14 @@ def m008_mentorships(db: Database) -> None:
 
 
 @migrations()
+def m009_mentorship_state(db: Database) -> None:
+    # What a mentorship agreed and where it stands (store/mentorship_state.py): fields,
+    # goals with their revisions, talking points; backfilled from the built-ins' answers.
+    mentorship_state.create_tables(db)
+    mentorship_state.backfill(db)
+
+
+@migrations()
 def m010_exchange(db: Database) -> None:
     # The exchange with a partner (store/partners.py): this person's identity (public keys;
     # the secret keys only where no keyring exists), the partner linked to each mentorship,
@@ -297,6 +305,45 @@ def m010_exchange(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_sync(db: Database) -> None:
+    # Devices of one person converging over a folder they sync (store/sync_rows.py): every
+    # version of a conversation seen in the change log, what each local row was last
+    # written or merged at, the change-log files already read, and this device's settings.
+    db["sync_settings"].create({"name": str, "value": str}, pk="name", not_null={"value"})
+    db["sync_versions"].create(
+        {
+            "conversation_id": str,
+            "version": str,
+            "parent": str,
+            "content": str,
+            "device": str,
+            "at": str,
+            "completed": int,
+            "data": str,
+        },
+        pk=("conversation_id", "version"),
+        not_null={"conversation_id", "version", "content", "device", "at", "completed"},
+    )
+    db["sync_versions"].create_index(["parent"], index_name="sync_versions_parent")
+    db["sync_local"].create(
+        {
+            "conversation_id": str,
+            "version": str,
+            "content": str,
+            "copy_of": str,
+            "fingerprint": str,
+        },
+        pk="conversation_id",
+        not_null={"conversation_id", "version", "content"},
+    )
+    db["sync_files"].create(
+        {"name": str, "sha256": str, "read_at": str},
+        pk="name",
+        not_null={"name", "sha256", "read_at"},
+    )
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -308,7 +355,9 @@ KNOWN = [
         m006_leases,
         m007_commitments,
         m008_mentorships,
+        m009_mentorship_state,
         m010_exchange,
+        m011_sync,
     )
 ]
 

@@ -28,7 +28,9 @@ HEADER = b"SQLite format 3\x00"
 MENTORSHIP_KEYS = 4  # the schema version (m004) that added conversations.mentorship_key
 
 
-def _clean(path: Path) -> bool:
+def clean(path: Path) -> bool:
+    """A plaintext file exactly as our last clean close left it: what a stdlib read-only
+    connection may read without the Store (here and in store/nudges.py)."""
     try:
         # docs/architecture.md, "Touching a database outside SQLite": never a plain open().
         if rawfile.head(path, len(HEADER))[0] != HEADER:
@@ -45,7 +47,7 @@ def home_lists(path: Path, *, limit: int = 50) -> tuple[list[str], list[Conversa
     """The mentorship names (`Store.mentorships`) and the conversations in progress, most
     recently updated first (`Store.conversations(status="in_progress", by="updated_at")`),
     or None when only `Store.open` may read this file."""
-    if not _clean(path):
+    if not clean(path):
         return None
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
+from reflectcoach.core.clock import today
+
 from .errors import StoreError
 
 STATUSES = ("in_progress", "completed", "abandoned")
@@ -96,6 +98,18 @@ class MonthCount(TypedDict):
 
 def utc_now() -> str:
     return format_time(dt.datetime.now(dt.UTC))
+
+
+def stamp_now() -> str:
+    """When something is stored (the Store's clock): now, on the day `REFLECTCOACH_TODAY`
+    fixes when it is set (core/clock.py), so a simulated relationship's conversations,
+    commitments and ratings are dated the day its questions were asked on. Leases keep the
+    real time (`utc_now`): they measure how long a session has been gone."""
+    now = dt.datetime.now().astimezone()
+    day = today()
+    if day != now.date():
+        now = now.replace(year=day.year, month=day.month, day=day.day)
+    return format_time(now.astimezone(dt.UTC))
 
 
 def format_time(moment: dt.datetime) -> str:

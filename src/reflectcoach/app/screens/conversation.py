@@ -31,7 +31,7 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -41,16 +41,18 @@ from textual.worker import get_current_worker
 
 from reflectcoach.app.drafts import DraftKeeper
 from reflectcoach.app.notices import NoticeLine
+from reflectcoach.app.screens.confirm import ConfirmScreen
 from reflectcoach.app.widgets.answer_inputs import AnswerInput, LongTextAnswer, answer_input
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.keys_footer import KeysFooter
+from reflectcoach.core.editor import EditorError, edit, find_editor
 from reflectcoach.core.text import clean
 from reflectcoach.engine.answers import AnswerError
 from reflectcoach.services import session as sessions
+from reflectcoach.services.heartbeat import Heartbeat
 from reflectcoach.store import DatabaseBusy, LeaseLost, StoreError
 from reflectcoach.store.files import busy_timeout
-from reflectcoach.store.leases import HEARTBEAT_S
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -89,6 +91,13 @@ class ConversationScreen(Screen[None]):
         self.title = clean(session.script.title)
         self.sub_title = clean(f"with {session.mentorship}") if session.mentorship else ""
         self.drafts = DraftKeeper(self, session.id, session.lease)
+        # Renewed while the person thinks, from mount until the conversation is left.
+        self.renewals = Heartbeat(
+            lambda: self.rc_app.worker_store(),
+            session.id,
+            session.lease,
+            on_lost=self.lost_elsewhere,
+        )
         self._done_with = False  # left or quit: nothing more to keep
         # An action the database was too busy to take, kept until it is written.
         self.pending: tuple[str, Any] | None = None
@@ -114,7 +123,7 @@ class ConversationScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.take_notices()
         self.query_one("#waiting", Static).display = False
-        self.set_interval(HEARTBEAT_S, self.heartbeat, name="lease")
+        self.renewals.start()
         transcript = self.query_one("#transcript", VerticalScroll)
         transcript.anchor()
         history = self.conversation.history
@@ -211,6 +220,7 @@ class ConversationScreen(Screen[None]):
         problem.display = bool(text)
 
     async def finish(self, turn: Turn) -> None:
+        # The end screen brings Textual's Markdown widget: loaded when a conversation ends.
         from reflectcoach.app.screens.finished import FinishedScreen
 
         closing = [say.markdown for say in turn.says]
@@ -325,21 +335,10 @@ class ConversationScreen(Screen[None]):
                 markup=False,
             )
 
-    def heartbeat(self) -> None:
-        """The timer: renew the lease from a worker while the person thinks."""
-        if self._done_with or self.lost is not None:
-            return
-        self.run_worker(self._renew, thread=True, group="lease", exit_on_error=False)
-
-    def _renew(self) -> None:
-        try:
-            with self.rc_app.worker_store() as store:
-                if store.leases.renew(self.session.id, self.session.lease):
-                    return
-                holder = store.leases.holder(self.session.id)
-        except StoreError:
-            return  # busy or unreadable for now: the next beat, or the next write, tells
-        self.app.call_from_thread(self.lease_lost, LeaseLost(self.session.id, holder))
+    def lost_elsewhere(self, lost: LeaseLost) -> None:
+        """The heartbeat's thread found the lease taken: say so on the app's thread."""
+        with contextlib.suppress(RuntimeError):  # the app has stopped meanwhile
+            self.app.call_from_thread(self.lease_lost, lost)
 
     async def add_exchange(self, exchange: Exchange) -> None:
         """Append to the transcript's last run of exchanges (a new run after a say)."""
@@ -392,10 +391,6 @@ class ConversationScreen(Screen[None]):
 
     def open_editor(self, text: str) -> None:
         """ctrl+e: the person's editor on the answer so far; what it saves is the draft."""
-        from textual.app import SuspendNotSupported
-
-        from reflectcoach.core.editor import EditorError, edit, find_editor
-
         try:
             found = find_editor()
             if found is None:
@@ -489,7 +484,7 @@ class ConversationScreen(Screen[None]):
         self._done_with = True
         # Waiting for the database, renewing the lease: not any more.
         self.workers.cancel_group(self, "db-wait")
-        self.workers.cancel_group(self, "lease")
+        self.renewals.stop()
         try:
             self.keep_draft()
             store = self.rc_app.main_store()
@@ -507,8 +502,6 @@ class ConversationScreen(Screen[None]):
     def confirm_quit(self) -> bool:
         """ctrl+q (app.action_quit asks): True to quit at once, when nothing is at stake;
         else ask, saying what is kept, and quit if the person says so."""
-        from reflectcoach.app.screens.confirm import ConfirmScreen
-
         self.keep_draft()
         if not self.at_stake:
             self.close_conversation()

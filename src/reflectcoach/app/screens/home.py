@@ -26,6 +26,7 @@ from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflectcoach.app.notices import NoticeLine, take_warnings
+from reflectcoach.app.widgets.content import balanced
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.script_problems import ScriptProblems
@@ -65,24 +66,6 @@ class ScriptEntry:
 
 
 SUMMARY_INDENT = 2
-
-
-def balanced(text: str, width: int) -> list[str]:
-    """`text` wrapped in as few lines as at `width`, each as short as that allows: the
-    narrowest width giving the same number of lines (so the last is never one lone word)."""
-    import textwrap
-
-    lines = textwrap.wrap(text, width)
-    if len(lines) <= 1:
-        return lines
-    lo, hi = max(len(word) for word in text.split()), width
-    while lo < hi:  # fewer-or-equal lines is monotonic in the width: halve
-        mid = (lo + hi) // 2
-        if len(textwrap.wrap(text, mid)) <= len(lines):
-            hi = mid
-        else:
-            lo = mid + 1
-    return textwrap.wrap(text, lo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +166,22 @@ class HomeScreen(Screen[None]):
             "Commitments",
             id="commitments",
             tooltip="Mark what is due (done, not yet...)",
+            show=False,
+        ),
+        Binding(
+            "b",
+            "brief",
+            "Brief",
+            id="brief",
+            tooltip="One page for the next meeting of this mentorship",
+            show=False,
+        ),
+        Binding(
+            "n",
+            "note",
+            "Note",
+            id="note",
+            tooltip="A talking point for this mentorship's next meeting",
             show=False,
         ),
         Binding("r", "app.review", "Review", id="review", tooltip="Browse past conversations"),
@@ -332,8 +331,9 @@ class HomeScreen(Screen[None]):
     def read(self) -> HomeData:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
         from reflectcoach.script import index
-        from reflectcoach.services.due import due_lines
+        from reflectcoach.services.due import due_lines, nudge_lines
         from reflectcoach.store import StoreError
+        from reflectcoach.store.nudges import nudges
 
         app = self.rc_app
         fresh = self.scripts_broken or index.cached_listing(app.script_dirs) is None
@@ -350,6 +350,7 @@ class HomeScreen(Screen[None]):
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
                 today = app.today()
                 data.due = due_lines(store.commitments.due_summary(today), today)
+                data.due += nudge_lines(nudges(store.db, today))
         except StoreError as error:
             data.problem = str(error)
         else:
@@ -524,6 +525,26 @@ class HomeScreen(Screen[None]):
                 self.rc_app.open_mentorship(entry.mentorship)
                 return
         self.rc_app.open_mentorship(self.mentorship)
+
+    def chosen_mentorship(self) -> str | None:
+        """The resume list's highlighted conversation's mentorship when the list has the
+        focus, else the name under Who, else the due list's highlighted one."""
+        running = next(self.query("#running").results(OptionList), None)
+        if running is not None and running.has_focus and running.highlighted is not None:
+            entry = self.running[running.highlighted]
+            if entry.mentorship:
+                return entry.mentorship
+        if self.mentorship:
+            return self.mentorship
+        due = next(self.query(DueList).results(DueList), None)
+        line = due.chosen() if due is not None else None
+        return line.mentorship if line is not None else None
+
+    def action_brief(self) -> None:
+        self.rc_app.open_brief(self.chosen_mentorship())
+
+    def action_note(self) -> None:
+        self.rc_app.add_note(self.chosen_mentorship())
 
     def action_follow_up(self) -> None:
         due = next(self.query(DueList).results(DueList), None)

@@ -42,6 +42,22 @@ class MentorshipScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="mentorship.back", tooltip="Back to where you were"),
         Binding(
+            "b",
+            "brief",
+            "Brief",
+            id="mentorship.brief",
+            tooltip="One page for the next meeting",
+            show=False,  # the footer is full at 80 columns; help lists it
+        ),
+        Binding(
+            "n",
+            "note",
+            "Note",
+            id="mentorship.note",
+            tooltip="A talking point for the next meeting",
+            show=False,
+        ),
+        Binding(
             "space",
             "mark",
             "Mark",
@@ -103,6 +119,8 @@ class MentorshipScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Content(one_line(self.mentorship_name)), id="mentorship-header")
+        # What the agreement says is due (store/nudges.py), in words; hidden when nothing.
+        yield Static(id="mentorship-nudges", markup=False)
         with VerticalScroll(id="mentorship-body"):
             yield Static("Conversations", id="mentorship-timeline-heading", classes="heading")
             yield MentorshipTimeline(id="mentorship-timeline")
@@ -119,6 +137,7 @@ class MentorshipScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#mentorship-nudges").display = False
         self.query_one("#mentorship-partner-heading").display = False
         self.query_one("#mentorship-partner").display = False
         self.query_one(SeriesPanel).show_message(LOADING)
@@ -129,6 +148,7 @@ class MentorshipScreen(Screen[None]):
         from reflectcoach.services import exchange, mentorship_view
         from reflectcoach.services.ratings import mentorship_ratings
         from reflectcoach.store import StoreError
+        from reflectcoach.store.nudges import nudges
 
         worker = get_current_worker()
         try:
@@ -138,6 +158,12 @@ class MentorshipScreen(Screen[None]):
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._show, view)
+                said = [
+                    n
+                    for n in nudges(store.db, self.app.today())
+                    if n.mentorship == view.mentorship.name
+                ]
+                self.app.call_from_thread(self._show_nudges, said[0].parts if said else ())
                 partner = exchange.partner_lines(store, view.mentorship.name)
                 self.app.call_from_thread(self._show_partner, partner)
                 scripts = self.app.catalog().scripts
@@ -169,6 +195,14 @@ class MentorshipScreen(Screen[None]):
         self.refresh_bindings()
         # Focusing the table scrolls the page to it: the heading above belongs in view too.
         self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
+
+    def _show_nudges(self, parts: tuple[str, ...]) -> None:
+        """ "Due: midpoint review in 3 days, no check-in for 40 days": words, not colour."""
+        if not self.is_attached:
+            return
+        nudge = self.query_one("#mentorship-nudges", Static)
+        nudge.display = bool(parts)
+        nudge.update(Content(clean("Due: " + ", ".join(parts))))
 
     def _show_partner(self, lines: list[str]) -> None:
         """ "From NAME": what the partner last shared, their words apart from the person's."""
@@ -235,6 +269,16 @@ class MentorshipScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_brief(self) -> None:
+        self.rc_app_open("open_brief")
+
+    def action_note(self) -> None:
+        self.reread = True
+        self.rc_app_open("add_note")
+
+    def rc_app_open(self, what: str) -> None:
+        getattr(self.app, what)(self.mentorship_name)
 
     def action_partner(self) -> None:
         self.reread = True

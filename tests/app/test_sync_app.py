@@ -1,0 +1,39 @@
+"""The app syncs after its first frame and when it quits, when syncing is set up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.helpers import WEEKLY, run
+
+from reflectcoach.store import Store
+from reflectcoach.sync import device as sync_device
+
+
+async def test_the_app_syncs_after_the_first_paint_and_on_quit(
+    make_app, drive, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Sync"
+    other = tmp_path / "other.db"
+    with Store.open(other) as first:
+        sync_device.init(first, folder)
+        code = sync_device.pair(first)
+        run(first, WEEKLY, mentorship="From the laptop")
+        sync_device.run(first)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with Store.open(db_path) as here:
+        sync_device.join(here, folder, code)
+        assert here.sync.current() != {}
+        run(here, WEEKLY[:2], complete=False, mentorship="Started in the app's database")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        await app.workers.wait_for_complete()
+        await d.settle()
+    # On quit it wrote this device's change for the others.
+    with Store.open(other) as first:
+        report = sync_device.run(first)
+        assert report.files_read == 1
+        names = {c["mentorship"] for c in first.sync.current().values()}
+    assert "Started in the app's database" in names
