@@ -240,3 +240,23 @@ async def test_the_dialog_starts_on_the_format_and_names_as_the_end_screen(
         await settle(pilot)
         name = Path(app.screen.query_one("#export-path", Input).value).name
         assert name == "reflectcoach-check_in-2026-03-14.md"  # as the end screen names it
+
+
+async def test_review_says_what_the_export_wrote(filled_db, review_app, tmp_path) -> None:
+    from textual.widgets import Static
+
+    from reflectcoach.app.notices import NoticeLine
+
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(pilot)
+        field = dialog.query_one("#export-path", Input)
+        field.value = str(tmp_path / "said.md")
+        field.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        line = app.screen.query_one(NoticeLine)
+        assert isinstance(line, Static)
+        shown = str(line.render())
+        assert shown.startswith("Exported: Wrote") and str(tmp_path / "said.md") in shown

@@ -222,8 +222,15 @@ class ExportScreen(ModalScreen[Path | None]):
         from reflectcoach.store.export import NOT_ENCRYPTED
 
         self.writing = False
-        self.app.notify(clean(f"Wrote {count:,} answers to {path}"), title="Exported", markup=False)
-        if encrypted:
-            self.app.notify(NOT_ENCRYPTED, title="Not encrypted", severity="warning", markup=False)
-        self.app.remember(settings.EXPORT_FOLDER, str(path.parent))
+        app = self.app
+        app.remember(settings.EXPORT_FOLDER, str(path.parent))
         self.dismiss(path)
+
+        # Said once the dialog has gone: said while it was up, the words went with it (the
+        # screen beneath drops the information it finds on its return as already seen).
+        def say() -> None:
+            app.notify(clean(f"Wrote {count:,} answers to {path}"), title="Exported", markup=False)
+            if encrypted:
+                app.notify(NOT_ENCRYPTED, title="Not encrypted", severity="warning", markup=False)
+
+        app.call_after_refresh(say)
