@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -125,6 +126,13 @@ def _flag(item: dict[str, Any], key: str) -> int:
     return int(value)
 
 
+def _one_of(item: dict[str, Any], key: str, allowed: Sequence[str], default: Any = None) -> str:
+    value = item.get(key, default)
+    if value not in allowed:
+        raise Invalid(f"{key!r} must be one of {', '.join(allowed)}")
+    return str(value)
+
+
 def _list(item: dict[str, Any], key: str) -> list[Any]:
     value = item.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -155,9 +163,7 @@ def _mentorship(item: Any) -> Part:
     key = mentorship_key(name)
     if key is None:
         raise Invalid("'name' must not be empty")
-    status = item.get("status", "active")
-    if status not in MENTORSHIP_STATUSES:
-        raise Invalid(f"'status' must be one of {', '.join(MENTORSHIP_STATUSES)}")
+    status = _one_of(item, "status", MENTORSHIP_STATUSES, "active")
     fields = []
     for row in _list(item, "fields"):
         fields.append(
@@ -173,14 +179,13 @@ def _mentorship(item: Any) -> Part:
         )
     revisions = []
     for row in _list(item, "goal_revisions"):
-        if row.get("kind") not in mentorship_state.REVISION_KINDS:
-            raise Invalid(f"'kind' must be one of {', '.join(mentorship_state.REVISION_KINDS)}")
+        kind = _one_of(row, "kind", mentorship_state.REVISION_KINDS)
         revisions.append(
             {
                 "id": _text(row, "id"),
                 "mentorship_key": key,
                 "goal_id": _text(row, "goal_id"),
-                "kind": row["kind"],
+                "kind": kind,
                 "text": _text(row, "text", optional=True),
                 "reason": _text(row, "reason", optional=True),
                 "private": _flag(row, "private"),
@@ -190,14 +195,13 @@ def _mentorship(item: Any) -> Part:
         )
     points = []
     for row in _list(item, "talking_points"):
-        if row.get("status") not in mentorship_state.POINT_STATUSES:
-            raise Invalid(f"'status' must be one of {', '.join(mentorship_state.POINT_STATUSES)}")
+        point_status = _one_of(row, "status", mentorship_state.POINT_STATUSES)
         points.append(
             {
                 "id": _text(row, "id"),
                 "mentorship_key": key,
                 "text": _text(row, "text"),
-                "status": row["status"],
+                "status": point_status,
                 "private": _flag(row, "private"),
                 "conversation_id": _text(row, "conversation_id", optional=True),
                 "created_at": _time(row, "created_at"),
