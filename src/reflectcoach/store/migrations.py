@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import mentorship_rows, mentorship_state
+from . import mentorship_rows, mentorship_state, rows
 from .errors import StoreError, damaged
 from .files import Library, read_schema
 from .mentorships import mentorship_key
@@ -366,6 +366,10 @@ KNOWN = [
 # sqlite-utils' table of applied migrations: any SQLite tool shows it, and a file from a newer
 # version is refused even if that version recorded its migrations differently.
 SCHEMA_VERSION = len(KNOWN)
+if SCHEMA_VERSION != rows.SCHEMA_VERSION:  # a new migration must move both
+    raise RuntimeError(
+        f"rows.SCHEMA_VERSION is {rows.SCHEMA_VERSION}; migrations know {SCHEMA_VERSION}"
+    )
 
 
 def check_file(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
@@ -18,6 +19,9 @@ from .errors import StoreError
 
 STATUSES = ("in_progress", "completed", "abandoned")
 ID_LENGTH = 12
+# The schema this version writes (migrations.KNOWN, one number per migration): here, so that
+# the reads without sqlite-utils (readonly.py) know it without importing the migrations.
+SCHEMA_VERSION = 11
 
 
 class Filters(TypedDict, total=False):
@@ -175,3 +179,20 @@ def answer_row(row: dict[str, Any]) -> Answer:
         "answered_at": row["answered_at"],
         "commitment_id": row.get("commitment_id"),
     }
+
+
+# One rule for when two mentorship names mean the same person (mentorships.py says why).
+def display_name(name: str | None) -> str | None:
+    """The name as written, with runs of whitespace made one space; None when blank."""
+    if name is None:
+        return None
+    return " ".join(name.split()) or None
+
+
+def mentorship_key(name: str | None) -> str | None:
+    """What names are matched on: NFKC (so a full-width or ligature spelling is the same
+    letters), whitespace collapsed, then Unicode casefold ("Straße" matches "STRASSE")."""
+    shown = display_name(name)
+    if shown is None:
+        return None
+    return " ".join(unicodedata.normalize("NFKC", shown).split()).casefold()

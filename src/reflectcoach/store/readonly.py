@@ -1,0 +1,133 @@
+"""The command line's lists, `reflectcoach list` and `reflectcoach commitments`, read with the
+standard library's sqlite3 alone, as `reflectcoach due` reads (store/nudges.py).
+
+`Store.open` imports sqlite-utils and checks the file (a log a crash left, integrity, the
+schema, a conversion's leftover): most of what `list` cost on a long history, and nothing a
+read needs when the file is exactly as our last clean close left it (`peek.clean`), at the
+schema this version writes, with no conversion's leftover beside it. Anything else returns
+None and the caller opens the Store, which migrates, checks, asks for a passphrase or says
+what is wrong, as before. An encrypted file never passes `peek.clean` (no SQLite header).
+
+The file is opened `immutable`, as peek.py does (no `-wal` or `-shm` created, so the next
+`Store.open` still finds it clean), and `clean` is asked again after the read: a writer that
+started meanwhile sends the caller to the Store rather than trusting what was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, Unpack
+
+from . import leftover
+from .peek import clean
+from .queries import conversations_sql, dicts
+from .queries import where_clause as conversations_where
+from .rows import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from .commitments import Commitment
+    from .rows import Conversation, Filters
+
+T = TypeVar("T")
+
+
+@contextmanager
+def _connected(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to `path`, or None when only the Store may read it."""
+    if not clean(path) or leftover.temp_path(path).exists():
+        yield None
+        return
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        yield None
+        return
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        yield conn if version == SCHEMA_VERSION else None
+    finally:
+        conn.close()
+
+
+def _read(path: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    try:
+        with _connected(path) as conn:
+            if conn is None:
+                return None
+            found = read(conn)
+    except sqlite3.Error:
+        return None
+    # A writer that began while we read: what was read may be torn; the Store reads instead.
+    return found if clean(path) else None
+
+
+def conversations(
+    path: Path, *, limit: int | None, **filters: Unpack[Filters]
+) -> tuple[list[Conversation], int] | None:
+    """`Store.conversations(limit=..., **filters)` (newest first) and how many match in all
+    (`Store.count`), or None when only `Store.open` may read the file. No `query`: the
+    Store picks a search's plan."""
+    if filters.get("query") is not None:
+        return None
+
+    def read(conn: sqlite3.Connection) -> tuple[list[Conversation], int]:
+        found = conversations_sql(limit=limit, **filters)
+        where = conversations_where(**filters)
+        if found is None or where is None:
+            return [], 0
+        rows: list[Conversation] = list(dicts(conn.execute(*found)))  # type: ignore[arg-type]
+        if limit is None or len(rows) < limit:
+            return rows, len(rows)
+        clause, params = where
+        (total,) = conn.execute(f"SELECT count(*) FROM conversations c{clause}", params).fetchone()
+        return rows, int(total)
+
+    return _read(path, read)
+
+
+def commitments(
+    path: Path,
+    *,
+    mentorship: str | None,
+    statuses: Collection[str],
+    due_before: dt.date | None,
+    limit: int | None,
+) -> tuple[list[Commitment], int] | None:
+    """`Store.commitments.all(...)` (oldest due first, undated last), at most `limit` of
+    them, and how many match in all; None when only `Store.open` may read the file."""
+    from .commitments import ORDER, SELECT, from_row, where_clause  # not for `list`
+
+    where, params = where_clause(mentorship=mentorship, statuses=statuses, due_before=due_before)
+    mine, key = "", []  # the mentorship's own clause, for the dated read below
+    if mentorship is not None:
+        mine, key = where_clause(mentorship=mentorship)
+        mine = mine.removeprefix(" WHERE ")
+
+    def read(conn: sqlite3.Connection) -> tuple[list[Commitment], int]:
+        sql = f"{SELECT}{where} ORDER BY {ORDER} LIMIT ?"
+        values = [*params, -1 if limit is None else limit]
+        if due_before is not None and limit is not None:
+            # Every row is dated, so `due IS NULL` leaves the order: each status is then a
+            # range of commitments_status_due read in order and cut at `limit`, instead of
+            # every match read and sorted (a lifetime's thousands of overdue ones).
+            dated = ORDER.removeprefix("due IS NULL, ")
+            one = (
+                f"SELECT * FROM ({SELECT} WHERE status = ? AND due IS NOT NULL AND due < ?"
+                f"{' AND ' + mine if mine else ''} ORDER BY {dated} LIMIT ?)"
+            )
+            sql = " UNION ALL ".join(one for _ in statuses) + f" ORDER BY {dated} LIMIT ?"
+            values = [
+                *(v for status in statuses for v in (status, due_before.isoformat(), *key, limit)),
+                limit,
+            ]
+        found = [from_row(row) for row in conn.execute(sql, values).fetchall()]
+        if limit is None or len(found) < limit:
+            return found, len(found)
+        (total,) = conn.execute(f"SELECT count(*) FROM commitments{where}", params).fetchone()
+        return found, int(total)
+
+    return _read(path, read)
