@@ -21,7 +21,7 @@ STATUSES = ("in_progress", "completed", "abandoned")
 ID_LENGTH = 12
 # The schema this version writes (migrations.KNOWN, one number per migration): here, so that
 # the reads without sqlite-utils (readonly.py) know it without importing the migrations.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class Filters(TypedDict, total=False):
@@ -159,6 +159,14 @@ def encode_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise StoreError(f"This answer cannot be saved: {exc}.") from exc
+
+
+def stored_value(answer_json: str, answer_text: str | None) -> str | None:
+    """What `answers.answer_value` holds (m012): None when the value's JSON is the text's own
+    (the column `answer_json` then computes it: `json_quote(answer_text)`, which writes a
+    string exactly as `encode_value` does), else the value's JSON."""
+    own = "null" if answer_text is None else encode_value(answer_text)
+    return None if answer_json == own else answer_json
 
 
 def decode_value(answer_json: str | None) -> Any:
