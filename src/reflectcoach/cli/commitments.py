@@ -93,7 +93,7 @@ def list_commitments(
         from reflectcoach.store import readonly
 
         # sqlite3 alone when the file allows; else the Store (checks, migrations, passphrase).
-        quick = readonly.commitments(settings.db_path, limit=bound, **wanted)  # type: ignore[arg-type]
+        quick = settings.read_alone(readonly.commitments, limit=bound, **wanted)
     if quick is not None:
         found, total = quick
     else:

@@ -62,7 +62,9 @@ def list_command(
 
     # Read with sqlite3 alone when the file allows (no sqlite-utils, no checks to run), else
     # through the Store, which migrates, checks and asks for a passphrase as it must.
-    found = readonly.conversations(settings.db_path, limit=None if show_all else limit, **filters)
+    found = settings.read_alone(
+        readonly.conversations, limit=None if show_all else limit, **filters
+    )
     if found is not None:
         rows, total = found
     else:

@@ -6,7 +6,8 @@ schema, a conversion's leftover): most of what `list` cost on a long history, an
 read needs when the file is exactly as our last clean close left it (`peek.clean`), at the
 schema this version writes, with no conversion's leftover beside it. Anything else returns
 None and the caller opens the Store, which migrates, checks, asks for a passphrase or says
-what is wrong, as before. An encrypted file never passes `peek.clean` (no SQLite header).
+what is wrong, as before. An encrypted file is read so too, through SQLCipher, when the
+caller has its key (an unlocked session's, a remembered one: no derivation).
 
 The file is opened `immutable`, as peek.py does (no `-wal` or `-shm` created, so the next
 `Store.open` still finds it clean), and `clean` is asked again after the read: a writer that
@@ -22,7 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Unpack
 
-from . import leftover
+from . import integrity, leftover
+from .errors import StoreError
 from .peek import clean
 from .queries import conversations_sql, dicts
 from .queries import where_clause as conversations_where
@@ -30,20 +32,29 @@ from .rows import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from .commitments import Commitment
+    from .key import Key
+    from .nudges import Nudge
     from .rows import Conversation, Filters
 
 T = TypeVar("T")
 
 
 @contextmanager
-def _connected(path: Path) -> Iterator[sqlite3.Connection | None]:
-    """A read-only connection to `path`, or None when only the Store may read it."""
-    if not clean(path) or leftover.temp_path(path).exists():
+def _connected(path: Path, key: Key | None) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to `path` (through SQLCipher with `key`), or None when only
+    the Store may read it."""
+    if not _untouched(path, key):
         yield None
         return
+    query = "?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
+        if key is None:
+            conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True)
+        else:  # the only library this process opens the file with (store/rawfile.py)
+            from .cipher import connect
+
+            conn = connect(path, key, timeout=0, query=query)
+    except (sqlite3.Error, StoreError):  # a wrong key: the Store says so
         yield None
         return
     try:
@@ -53,20 +64,32 @@ def _connected(path: Path) -> Iterator[sqlite3.Connection | None]:
         conn.close()
 
 
-def _read(path: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
+def _untouched(path: Path, key: Key | None) -> bool:
+    """As our last clean close left it, with no conversion's leftover beside it: `peek.clean`,
+    whose SQLite header an encrypted file has not (its first bytes are its salt)."""
+    if leftover.temp_path(path).exists():
+        return False
+    if key is None:
+        return clean(path)
+    if any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
+        return False
+    return path.is_file() and not integrity.needs_check(path)
+
+
+def _read(path: Path, key: Key | None, read: Callable[[sqlite3.Connection], T]) -> T | None:
     try:
-        with _connected(path) as conn:
+        with _connected(path, key) as conn:
             if conn is None:
                 return None
             found = read(conn)
     except sqlite3.Error:
         return None
     # A writer that began while we read: what was read may be torn; the Store reads instead.
-    return found if clean(path) else None
+    return found if _untouched(path, key) else None
 
 
 def conversations(
-    path: Path, *, limit: int | None, **filters: Unpack[Filters]
+    path: Path, *, limit: int | None, key: Key | None = None, **filters: Unpack[Filters]
 ) -> tuple[list[Conversation], int] | None:
     """`Store.conversations(limit=..., **filters)` (newest first) and how many match in all
     (`Store.count`), or None when only `Store.open` may read the file. No `query`: the
@@ -86,7 +109,7 @@ def conversations(
         (total,) = conn.execute(f"SELECT count(*) FROM conversations c{clause}", params).fetchone()
         return rows, int(total)
 
-    return _read(path, read)
+    return _read(path, key, read)
 
 
 def commitments(
@@ -96,15 +119,16 @@ def commitments(
     statuses: Collection[str],
     due_before: dt.date | None,
     limit: int | None,
+    key: Key | None = None,
 ) -> tuple[list[Commitment], int] | None:
     """`Store.commitments.all(...)` (oldest due first, undated last), at most `limit` of
     them, and how many match in all; None when only `Store.open` may read the file."""
     from .commitments import ORDER, SELECT, from_row, where_clause  # not for `list`
 
     where, params = where_clause(mentorship=mentorship, statuses=statuses, due_before=due_before)
-    mine, key = "", []  # the mentorship's own clause, for the dated read below
+    mine, named = "", []  # the mentorship's own clause, for the dated read below
     if mentorship is not None:
-        mine, key = where_clause(mentorship=mentorship)
+        mine, named = where_clause(mentorship=mentorship)
         mine = mine.removeprefix(" WHERE ")
 
     def read(conn: sqlite3.Connection) -> tuple[list[Commitment], int]:
@@ -120,14 +144,20 @@ def commitments(
                 f"{' AND ' + mine if mine else ''} ORDER BY {dated} LIMIT ?)"
             )
             sql = " UNION ALL ".join(one for _ in statuses) + f" ORDER BY {dated} LIMIT ?"
-            values = [
-                *(v for status in statuses for v in (status, due_before.isoformat(), *key, limit)),
-                limit,
-            ]
+            day = due_before.isoformat()
+            values = [*(v for s in statuses for v in (s, day, *named, limit)), limit]
         found = [from_row(row) for row in conn.execute(sql, values).fetchall()]
         if limit is None or len(found) < limit:
             return found, len(found)
         (total,) = conn.execute(f"SELECT count(*) FROM commitments{where}", params).fetchone()
         return found, int(total)
 
-    return _read(path, read)
+    return _read(path, key, read)
+
+
+def nudges(path: Path, today: dt.date, key: Key) -> list[Nudge] | None:
+    """`reflectcoach due`'s nudges of an encrypted file read with its key (a plaintext one is
+    nudges.peek_nudges'); None when only `Store.open` may read it."""
+    from .nudges import nudges as said
+
+    return _read(path, key, lambda conn: said(conn, today))
