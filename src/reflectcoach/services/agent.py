@@ -39,6 +39,7 @@ LOCK = b"lock\n"
 _CRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
 DEFAULT_SECONDS = 15 * 60
 MAX_SECONDS = 24 * 60 * 60
+SOCKET_PATH_MAX = 108  # sun_path, with its terminating NUL: Linux's limit
 
 
 class AgentError(Exception):
@@ -51,7 +52,7 @@ def socket_path(db: Path) -> Path | None:
     if not runtime or not os.path.isabs(runtime):
         return None
     name = hashlib.sha256(str(db.expanduser().resolve()).encode("utf-8", "surrogateescape"))
-    return Path(runtime) / FOLDER / f"agent-{name.hexdigest()[:24]}.sock"
+    return Path(runtime) / FOLDER / f"agent-{name.hexdigest()[:16]}.sock"
 
 
 def _ours(path: Path, kind: int) -> bool:
@@ -135,6 +136,10 @@ def start(db: Path, raw: bytes, seconds: int) -> Path:
         raise AgentError(
             "No private runtime folder (XDG_RUNTIME_DIR is not set): an unlocked session "
             "needs one, so nothing was started."
+        )
+    if len(os.fsencode(path)) >= SOCKET_PATH_MAX:
+        raise AgentError(
+            f"The runtime folder's path is too long for a socket ({path}): nothing was started."
         )
     folder = path.parent
     try:
