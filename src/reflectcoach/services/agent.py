@@ -23,22 +23,23 @@ its memory or dump it (PR_SET_DUMPABLE 0); root can, as always.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import socket
 import stat
 import struct
 import sys
 import time
+import zlib
 from pathlib import Path
 
 KEY_BYTES = 32
 FOLDER = "reflectcoach"
-ASK = b"key\n"
+ASK = b"key\0"  # then the database's path and a newline: an agent answers for its own only
 LOCK = b"lock\n"
 _CRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
 DEFAULT_SECONDS = 15 * 60
 MAX_SECONDS = 24 * 60 * 60
+MAX_PATH = 4096  # PATH_MAX: the longest database path an agent is given
 SOCKET_PATH_MAX = 108  # sun_path, with its terminating NUL: Linux's limit
 
 
@@ -46,13 +47,20 @@ class AgentError(Exception):
     """A session could not be started, said for a person."""
 
 
+def _named(db: Path) -> bytes:
+    return os.fsencode(db.expanduser().resolve())
+
+
 def socket_path(db: Path) -> Path | None:
-    """Where the agent for `db` listens; None without a runtime folder (XDG_RUNTIME_DIR)."""
+    """Where the agent for `db` listens; None without a runtime folder (XDG_RUNTIME_DIR).
+    (Named by two checksums of the path, not a hash: hashlib costs every command 4 ms, and
+    an agent answers only for its own path whatever its socket is called.)"""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if not runtime or not os.path.isabs(runtime):
         return None
-    name = hashlib.sha256(str(db.expanduser().resolve()).encode("utf-8", "surrogateescape"))
-    return Path(runtime) / FOLDER / f"agent-{name.hexdigest()[:16]}.sock"
+    named = _named(db)
+    name = f"{zlib.crc32(named):08x}{zlib.adler32(named):08x}"
+    return Path(runtime) / FOLDER / f"agent-{name}.sock"
 
 
 def _ours(path: Path, kind: int) -> bool:
@@ -96,7 +104,7 @@ def _talk(db: Path, request: bytes, size: int) -> bytes | None:
 
 def recall(db: Path) -> bytes | None:
     """The raw key the unlocked session of `db` holds, or None."""
-    found = _talk(db, ASK, KEY_BYTES)
+    found = _talk(db, ASK + _named(db) + b"\n", KEY_BYTES)
     return found if found is not None and len(found) == KEY_BYTES else None
 
 
@@ -162,7 +170,7 @@ def start(db: Path, raw: bytes, seconds: int) -> Path:
     )
     assert agent.stdin is not None and agent.stdout is not None
     try:
-        agent.stdin.write(raw)  # through a pipe: never in a file, argv or the environment
+        agent.stdin.write(raw + _named(db))  # a pipe: never a file, argv or the environment
         agent.stdin.close()
         ready = agent.stdout.readline()
     finally:
@@ -187,8 +195,9 @@ def serve(path: Path, seconds: int) -> None:
     """The agent: read the key from stdin, listen on `path` until `seconds` have passed or a
     caller of this user says `lock`, giving the key to each caller of this user."""
     _private_memory()
-    raw = sys.stdin.buffer.read(KEY_BYTES + 1)
-    if len(raw) != KEY_BYTES:
+    given = sys.stdin.buffer.read(KEY_BYTES + MAX_PATH)
+    raw, named = given[:KEY_BYTES], given[KEY_BYTES:]
+    if len(raw) != KEY_BYTES or not named:
         return
     deadline = time.monotonic() + seconds
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -210,7 +219,7 @@ def serve(path: Path, seconds: int) -> None:
             except TimeoutError:
                 break
             with conn:
-                if _answer(conn, raw):
+                if _answer(conn, raw, ASK + named + b"\n"):
                     break
     finally:
         listener.close()
@@ -219,14 +228,20 @@ def serve(path: Path, seconds: int) -> None:
                 path.unlink()
 
 
-def _answer(conn: socket.socket, raw: bytes) -> bool:
-    """One caller; True when it asked the session to end."""
+def _answer(conn: socket.socket, raw: bytes, asked: bytes) -> bool:
+    """One caller; True when it asked the session to end. `asked`: the request for our key
+    (with our database's path)."""
     try:
         conn.settimeout(2.0)
         if _peer_uid(conn) != os.getuid():
             return False  # another user: not a byte
-        request = conn.recv(len(LOCK))
-        if request == ASK:
+        request = b""
+        while len(request) <= len(asked) and not request.endswith(b"\n"):
+            chunk = conn.recv(len(asked) + 1 - len(request))
+            if not chunk:
+                break
+            request += chunk
+        if request == asked:
             conn.sendall(raw)
         elif request == LOCK:
             conn.sendall(b"ok")
