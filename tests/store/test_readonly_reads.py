@@ -123,3 +123,26 @@ def test_an_older_schema_goes_to_the_store(tmp_path: Path) -> None:
     with Store.open(path) as store:  # migrates the number back
         assert len(store.conversations(limit=5)) == 3
     assert readonly.conversations(path, limit=5) is not None
+
+
+def test_a_write_that_came_and_went_during_the_read_sends_it_to_the_store(tmp_path: Path) -> None:
+    """A writer that opened, wrote and closed cleanly while the read ran (the file clean
+    again at the end): what was read may be torn, so the Store reads instead."""
+    path = tmp_path / "r.db"
+    make_history(path, conversations=5, answers_per=2, seed=1)
+
+    def read_while_written(conn: sqlite3.Connection) -> int:
+        (before,) = conn.execute("SELECT count(*) FROM conversations").fetchone()
+        with Store.open(path) as store:
+            store.start(
+                script_id="weekly",
+                script_version=1,
+                script_sha256="",
+                title="Weekly",
+                mentorship=None,
+                current_step="q0",
+            )
+        return int(before)
+
+    assert readonly._read(path, None, read_while_written) is None
+    assert readonly.conversations(path, limit=None) is not None  # clean again, and read

@@ -10,8 +10,9 @@ what is wrong, as before. An encrypted file is read so too, through SQLCipher, w
 caller has its key (an unlocked session's, a remembered one: no derivation).
 
 The file is opened `immutable`, as peek.py does (no `-wal` or `-shm` created, so the next
-`Store.open` still finds it clean), and `clean` is asked again after the read: a writer that
-started meanwhile sends the caller to the Store rather than trusting what was read.
+`Store.open` still finds it clean), and asked again after the read, with the file's inode,
+size and mtime: a writer that started meanwhile sends the caller to the Store rather than
+trusting what was read.
 """
 
 from __future__ import annotations
@@ -78,14 +79,21 @@ def _untouched(path: Path, key: Key | None) -> bool:
 
 def _read(path: Path, key: Key | None, read: Callable[[sqlite3.Connection], T]) -> T | None:
     try:
+        before = _identity(path)
         with _connected(path, key) as conn:
             if conn is None:
                 return None
             found = read(conn)
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         return None
-    # A writer that began while we read: what was read may be torn; the Store reads instead.
-    return found if _untouched(path, key) else None
+    # A writer that began (or came and went) while we read: what was read may be torn, so
+    # the Store reads instead.
+    return found if _untouched(path, key) and _identity(path) == before else None
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def conversations(
