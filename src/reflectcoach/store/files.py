@@ -116,6 +116,25 @@ def _tighten(path: Path) -> list[str]:
     ]
 
 
+def settled(path: Path) -> bool:
+    """Whether `prepare` would find nothing to say about this existing database: a regular
+    file, private already (or not ours to tighten), readable and writable, in a writable
+    folder that, if it is the default one, is private too. A read without the Store
+    (readonly.py) asks this first, so that it never skips one of prepare's notices."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            return False
+        targets = [(path, info), (path.parent, os.stat(path.parent))]
+        if not _is_default_folder(path.parent):
+            targets.pop()
+        if any(t.st_mode & 0o077 and t.st_uid == os.geteuid() for _, t in targets):
+            return False
+        return os.access(path, os.R_OK) and _writable(path) and _writable(path.parent)
+    except OSError:
+        return False
+
+
 def _is_default_folder(folder: Path) -> bool:
     try:
         return folder.resolve() == data_dir().resolve()

@@ -4,7 +4,8 @@ standard library's sqlite3 alone, as `reflectcoach due` reads (store/nudges.py).
 `Store.open` imports sqlite-utils and checks the file (a log a crash left, integrity, the
 schema, a conversion's leftover): most of what `list` cost on a long history, and nothing a
 read needs when the file is exactly as our last clean close left it (`peek.clean`), at the
-schema this version writes, with no conversion's leftover beside it. Anything else returns
+schema this version writes, with no conversion's leftover beside it and nothing for
+`files.prepare` to tighten or refuse (`files.settled`). Anything else returns
 None and the caller opens the Store, which migrates, checks, asks for a passphrase or says
 what is wrong, as before. An encrypted file is read so too, through SQLCipher, when the
 caller has its key (an unlocked session's, a remembered one: no derivation).
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Unpack
 
-from . import integrity, leftover
+from . import files, integrity, leftover
 from .errors import StoreError
 from .peek import clean
 from .queries import conversations_sql, dicts
@@ -68,12 +69,14 @@ def _connected(path: Path, key: Key | None) -> Iterator[sqlite3.Connection | Non
 def _untouched(path: Path, key: Key | None) -> bool:
     """As our last clean close left it, with no conversion's leftover beside it: `peek.clean`,
     whose SQLite header an encrypted file has not (its first bytes are its salt)."""
-    if leftover.temp_path(path).exists():
+    if leftover.temp_path(path).exists() or not files.settled(path):
+        return False
+    # No companion at all: a clean close leaves none, and anything there (even a folder
+    # where the -shm goes) is the Store's to check and report.
+    if any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm", "-journal")):
         return False
     if key is None:
         return clean(path)
-    if any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
-        return False
     return path.is_file() and not integrity.needs_check(path)
 
 
