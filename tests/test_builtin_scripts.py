@@ -367,7 +367,7 @@ CAREER_CONVERSATION = [
             "values_moment": "The week I ran the onboarding for three new analysts",
             "more_of": "Seeing someone get it",
             "strengths": "Untangling messy data, and explaining it to people",
-            "strength_use": "2",
+            "strength_use": "little",
             "strength_gap": "Routine reporting",
             "directions": "Lead a team\nGo deeper as a data specialist\nMove into product",
             "pick": PICK,
@@ -387,7 +387,7 @@ CAREER_CONVERSATION = [
             "mentor_part": "vouch,ask",
             "opening": "I want to talk about where I am going. I would like your help with it.",
             "not_say": "My doubts about the reorganisation",
-            "ready": "2",
+            "ready": "not_yet",
             "ready_help": "A rehearsal with Ben",
         },
         state={"goal": (GOAL, GOAL)},
@@ -396,11 +396,11 @@ CAREER_CONVERSATION = [
         {
             "role": "mentee",
             "values": "craft",
-            "strength_use": "4",
+            "strength_use": "most",
             "direction_fit": "fits",
             "as_goal": "later",
             "manager_knows": "plenty",
-            "ready": "4",
+            "ready": "ready",
         }
     ),
     Walk(
@@ -412,7 +412,7 @@ CAREER_CONVERSATION = [
             "manager_knows": "nothing",
             "manager_worry": SKIP,
             "not_say": SKIP,
-            "ready": "3",
+            "ready": "nearly",
         }
     ),
     # A mentor who also manages the mentee prepares their own part.
@@ -425,11 +425,11 @@ CAREER_CONVERSATION = [
             "m_directions": "Product, from how she questions what we build",
             "purpose": "A stretch project Lee and Ana both believe in",
             "mentor_offer": "vouch,listen",
-            "ready": "4",
+            "ready": "ready",
         },
         state={"manages": (True, "yes")},
     ),
-    Walk({"role": "mentor", "ready": "1", "not_say": SKIP}),
+    Walk({"role": "mentor", "ready": "not_yet", "not_say": SKIP}),
 ]
 
 TOUGH_CONVERSATION = [
