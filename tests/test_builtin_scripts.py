@@ -354,6 +354,7 @@ GOAL_SETTING = [
 ]
 
 PICK = "Move into product management"
+SKILL = "Presenting to senior people"
 CAREER_GOAL = "Shadow two product managers and decide by June whether to apply"
 CAREER_CONVERSATION = [
     # A mentee whose mentorship already has a goal: the direction becomes a second one.
@@ -367,6 +368,7 @@ CAREER_CONVERSATION = [
             "values_moment": "The week I ran the onboarding for three new analysts",
             "more_of": "Seeing someone get it",
             "strengths": "Untangling messy data, and explaining it to people",
+            "skill_link": "On its way: explaining is the easy half",
             "strength_use": "little",
             "strength_gap": "Routine reporting",
             "directions": "Lead a team\nGo deeper as a data specialist\nMove into product",
@@ -390,6 +392,7 @@ CAREER_CONVERSATION = [
             "ready": "not_yet",
             "ready_help": "A rehearsal with Ben",
         },
+        {("goal_setting", "skill"): (SKILL, SKILL)},
         state={"goal": (GOAL, GOAL)},
     ),
     Walk(
@@ -1494,6 +1497,11 @@ def test_career_conversation_branches_change_what_is_asked_and_recorded(
     shown = stretch.render(script.steps["more_of"].ask)[0]  # type: ignore[arg-type]
     assert 'You wrote: "The week I ran the onboarding for three new analysts"' in shown
     assert "goal_beside" in stretch.path and "goal_beside" not in unsure.path
+    # ... and what they said before in this mentorship, only when they said it.
+    shown = stretch.render(script.steps["skill_link"].ask)[0]  # type: ignore[arg-type]
+    assert f'you named the skill you are building: "{SKILL}"' in shown
+    assert "skill_link" in stretch.path and "skill_link" not in fits.path
+    assert "**The skill I'm building, beside them:** On its way" in record
     # The worries, what stays out of the room and readiness are mine.
     share = stretch.record_share() or ""
     for private in ("wanting to leave her team", "reorganisation", "A rehearsal with Ben"):
