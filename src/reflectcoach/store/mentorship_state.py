@@ -17,7 +17,9 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from reflectcoach.core.sharing import KEPT_PRIVATE
 
 from . import mentorships
 from .facet import Facet
@@ -487,9 +489,33 @@ def history_lines(goal: Goal) -> list[str]:
     return lines
 
 
-def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
-    """`{mentorship.NAME}` for a conversation of the mentorship `key`: (value, text), or
-    None when the mentorship has no such value. Never reads another mentorship."""
+class StateValue(NamedTuple):
+    """`{mentorship.NAME}`: its value, its text, and the text a record part that may be sent
+    shows: `KEPT_PRIVATE` for what a just-for-me answer set, a list without its private
+    items (those stay in the person's own parts)."""
+
+    value: Any
+    text: str
+    shared: str
+
+
+def _value(value: Any, text: str, private: bool = False) -> StateValue:
+    return StateValue(value, text, KEPT_PRIVATE if private and text else text)
+
+
+def _bullets(items: Sequence[Goal] | Sequence[TalkingPoint]) -> StateValue | None:
+    def lines(chosen: Iterable[Goal] | Iterable[TalkingPoint]) -> str:
+        return "\n".join(f"- {' '.join(item.text.split())}" for item in chosen)
+
+    if not items:
+        return None
+    text = lines(items)
+    return StateValue(text, text, lines(i for i in items if not i.private))
+
+
+def lookup(db: Database, key: str | None, name: str) -> StateValue | None:
+    """`{mentorship.NAME}` for a conversation of the mentorship `key`, or None when the
+    mentorship has no such value. Never reads another mentorship."""
     if key is None:
         return None
     if name in ("goal", "first_goal", "goal_history"):
@@ -497,19 +523,15 @@ def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
         if goal is None:
             return None
         if name == "goal":
-            return goal.text, goal.text
+            return _value(goal.text, goal.text, goal.private)
         if name == "first_goal":  # only when re-aimed since: "as first set"
-            return (goal.first, goal.first) if goal.reaimed else None
+            return _value(goal.first, goal.first, goal.private) if goal.reaimed else None
         text = "; ".join(history_lines(goal))
-        return text, text
+        return _value(text, text, goal.private)
     if name == "goals":
-        found_goals = open_goals(db, key)
-        text = "\n".join(f"- {' '.join(g.text.split())}" for g in found_goals)
-        return (text, text) if found_goals else None
+        return _bullets(open_goals(db, key))
     if name == "talking_points":
-        found = points(db, key)
-        text = "\n".join(f"- {' '.join(p.text.split())}" for p in found)
-        return (text, text) if found else None
+        return _bullets(points(db, key))
     row = db.execute(
         "SELECT name, role, started, status FROM mentorships WHERE mentorship_key = ?", [key]
     ).fetchone()
@@ -517,11 +539,11 @@ def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
         if row is None:
             return None
         value = dict(zip(("name", "role", "started", "status"), row, strict=True))[name]
-        return (None, "") if value is None else (value, str(value))
+        return _value(None, "") if value is None else _value(value, str(value))
     found_field = fields(db, key).get(name)
     if found_field is None:
         return None
-    return found_field.value, found_field.text
+    return _value(found_field.value, found_field.text, found_field.private)
 
 
 class MentorshipState(Facet):
@@ -548,7 +570,7 @@ class MentorshipState(Facet):
     def points(self, name: str, *, statuses: Iterable[str] = ("open",)) -> list[TalkingPoint]:
         return points(self.db, self.key(name), statuses=statuses)
 
-    def lookup(self, name: str | None, field_name: str) -> tuple[Any, str] | None:
+    def lookup(self, name: str | None, field_name: str) -> StateValue | None:
         return lookup(self.db, mentorships.mentorship_key(name), field_name)
 
     def add_point(self, name: str, text: str, *, private: bool = False) -> str:
