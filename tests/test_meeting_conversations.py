@@ -169,18 +169,26 @@ def test_prepare_record_reads_as_sent(prepare: Script) -> None:
     assert "What should I do?" not in share
     for private in ("Lisbon, if I am honest", "running away", "Ask what makes them think"):
         assert private not in share and private in (mentee.record_plain() or "")
-    # A mentor's notes: what they think the mentee wants, and a choice written as a sentence,
-    # never its label.
+    # A mentor's notes: a choice written as a sentence, never its label; their guess at what
+    # the mentee wants, and how they'll check it, are their script for the meeting: their own.
     mentor = drive(prepare, PREPARE_FOR_A_MEETING[1])
     share = mentor.record_share() or ""
     assert share.startswith("Before meeting Ana: an offer to weigh up\n")
-    assert "What I think Ana wants from it" in share and "What I want to leave with" not in share
+    assert "What I want to leave with" not in share
+    assert "Permission to leave" not in share and "worth it?" not in share
+    full = mentor.record_plain() or ""
+    assert "- What I think Ana wants from it: Permission to leave" in full
+    assert "- What I'll ask first, to check: What would make this hour worth it?" in full
     assert "- Before the deadline: a short call; I'll ask Ana for it." in share
     assert "- Which hat I'm wearing: I will say I am here as her mentor today" in share
     labels = [o.label.source for s in prepare.steps.values() for o in s.options]
     assert not [label for label in labels if label in share]
     for private in ("Stay another year", "miss working with her", "Ask her what she needs"):
         assert private not in share
+    # Something else, not a decision: what has been tried has its own heading.
+    other = drive(prepare, PREPARE_FOR_A_MEETING[11]).record_share() or ""
+    assert "What has been tried so far\n" in other and "The decision" not in other
+    assert "Two talks with her manager" in other
 
 
 # -- after_a_session -----------------------------------------------------------------------
