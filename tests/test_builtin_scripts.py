@@ -1058,6 +1058,11 @@ PREPARE_FOR_A_MEETING = [
         {"role": "mentor", "kind": "other", "tried": "Two talks with her manager"},
         state={"manages": (True, "yes")},
     ),
+    Walk({"role": "mentee", "kind": "promotion", "which_hat": "manager"}, state=PREP_STATE),
+    Walk(
+        {"role": "mentee", "kind": "other", "which_hat": "both"}, state={"manages": (True, "yes")}
+    ),
+    Walk({"role": "mentee", "kind": "setback", "which_hat": "mentor"}, state=PREP_STATE),
 ]
 
 # after_a_session: the talking points are walked; a meeting rated low asks what will make

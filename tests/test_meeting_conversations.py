@@ -124,6 +124,24 @@ def test_prepare_offers_what_the_mentorship_already_holds(prepare: Script) -> No
     assert f"- The goal it moves on: {GOAL}" in (conv.record_share() or "")
 
 
+def test_prepare_a_mentee_managed_by_their_mentor_says_which_hat(prepare: Script) -> None:
+    managed = {"manages": (True, "yes")}
+    plain = drive(prepare, Walk({"role": "mentee", "partner": "Ben"}))
+    assert "which_hat" not in plain.path and "What I'm asking of" not in (
+        plain.record_share() or ""
+    )
+    conv = drive(
+        prepare, Walk({"role": "mentee", "partner": "Ben", "which_hat": "manager"}, state=managed)
+    )
+    assert _asked(conv, "which_hat").startswith("Ben also manages you")
+    share = conv.record_share() or ""
+    assert "- What I'm asking of Ben: a manager's view, as it is partly theirs to decide" in share
+    assert "it's partly theirs" not in share  # the label is not the sentence
+    # The mentor who manages is asked about their own hats instead.
+    mentor = drive(prepare, Walk({"role": "mentor"}, state=managed))
+    assert "hat" in mentor.path and "which_hat" not in mentor.path
+
+
 def test_prepare_reflects_back_in_the_persons_own_words(prepare: Script) -> None:
     conv = drive(prepare, PREPARE_FOR_A_MEETING[0])
     read_backs = [e.question for e in conv.history if e.step_id == "read_back"]
