@@ -1933,3 +1933,18 @@ def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Sc
     mentor = drive(script, MIDPOINT_REVIEW[4])
     assert "rerate" not in mentor.path
     assert "**My view as mentor, today:** 7 out of 10" in (mentor.record_markdown() or "")
+
+
+@pytest.mark.parametrize("script_id", ["career_conversation", "after_a_session"])
+def test_a_role_said_in_a_newer_builtin_is_offered_by_the_others(
+    scripts: dict[str, Script], tmp_path: Path, script_id: str
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = session.start(store, scripts[script_id], "Sam")
+        assert _first_question(first).step.id == "role"
+        drive_on(first.conversation, WALKS[script_id][-1])
+        assert first.conversation.finished
+        said = first.conversation.lookup_value("role")
+        check_in = session.start(store, scripts["check_in"], "Sam")
+        role = _first_question(check_in)
+        assert (role.offered, role.prefilled) == (said, True)
