@@ -10,12 +10,15 @@ import base64
 from pathlib import Path
 
 import pyrage
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from reflectcoach.services import exchange, identity
 from reflectcoach.store import Store
 
 from .exchange_sides import PRIVATE_WORDS, Side, digest, make_sides
+
+pytestmark = pytest.mark.encrypted_too  # secret keys kept in an encrypted database, two of them
 
 
 def _secret(side: Side) -> identity.Identity:
