@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from reflectcoach.core.errors import UserError
 from reflectcoach.core.sharing import shared
-from reflectcoach.services import identity
+from reflectcoach.services import agreement, identity, shared_points
 from reflectcoach.services.bundle_form import Bad as _Bad
 from reflectcoach.services.bundle_form import SectionKind
 from reflectcoach.services.bundle_form import day as _day
@@ -127,8 +127,9 @@ STATUS_WORDS = {
 
 def counts_text(counts: dict[str, int]) -> str:
     """ "1 commitment, 2 records, 1 feedback": what a bundle holds, in words."""
-    one = {"commitments": "commitment", "records": "record"}
-    parts = [f"{n} {one.get(name, name) if n == 1 else name}" for name, n in counts.items() if n]
+    words = {"talking_points": ("talking point", "talking points")}
+    words |= {"commitments": ("commitment", "commitments"), "records": ("record", "records")}
+    parts = [f"{n} {words.get(name, (name, name))[n != 1]}" for name, n in counts.items() if n]
     return ", ".join(parts) or "nothing marked to send yet"
 
 
@@ -230,6 +231,8 @@ SECTIONS: dict[str, SectionKind] = {
             lambda body: _items(body, _check_record),
             _record_lines,
         ),
+        agreement.SECTION,
+        shared_points.SECTION,
     )
 }
 
@@ -482,6 +485,10 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
             shown = [line for line in shown if not line.startswith("    ")]
         lines.append(f"  {kind.title}:")
         lines.extend(f"    {line}" if line else "" for line in shown)
+    accepted = agreement.status_lines(agreement.standing(store, name))
+    if accepted:
+        lines.append("  The agreement, as it stands here:")
+        lines.extend(f"    {line}" for line in accepted)
     return lines
 
 

@@ -474,9 +474,19 @@ def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
         text = "; ".join(history_lines(goal))
         return text, text
     if name == "talking_points":
+        from .partners import their_points
+
         found = points(db, key)
-        text = "\n".join(f"- {' '.join(p.text.split())}" for p in found)
-        return (text, text) if found else None
+        lines = [f"- {' '.join(p.text.split())}" for p in found]
+        theirs = their_points(db, key)
+        if theirs:
+            # The partner's points offered as theirs, after the person's own.
+            who = db.execute(
+                "SELECT name FROM mentorships WHERE mentorship_key = ?", [key]
+            ).fetchone()
+            lines += [f"- From {who[0] if who else 'your partner'}: {t}" for t in theirs if t]
+        text = "\n".join(lines)
+        return (text, text) if lines else None
     row = db.execute(
         "SELECT name, role, started, status FROM mentorships WHERE mentorship_key = ?", [key]
     ).fetchone()
@@ -532,6 +542,12 @@ class MentorshipState(Facet):
             shown = mentorships.first_written(db, key) or " ".join(name.split())
             mentorship_rows.ensure(db, key, shown, now)
             return add_point(db, key, text, now, private=private)
+
+    def keep(self, name: str, field_name: str, value: Any, text: str) -> None:
+        """A field the person sets outside a conversation (the agreement's acceptance)."""
+        key = self.key(name)
+        with self.transaction() as db:
+            set_field(db, key, SetValue(field_name, value, text), self.clock(), None)
 
     def set_point(self, point_id: str, status: str) -> bool:
         with self.transaction() as db:

@@ -322,3 +322,20 @@ def follow_rename(db: Any, old_key: str, new_key: str) -> None:
     else:
         db.execute("DELETE FROM partner_sections WHERE mentorship_key = ?", [old_key])
         db.execute("DELETE FROM partners WHERE mentorship_key = ?", [old_key])
+
+
+def their_points(db: Any, key: str) -> list[str]:
+    """The open talking points the partner of the mentorship `key` last shared, as text:
+    read for the agenda offer beside (never among) the person's own."""
+    row = db.execute(
+        "SELECT body_json FROM partner_sections WHERE mentorship_key = ? "
+        "AND section = 'talking_points'",
+        [key],
+    ).fetchone()
+    if row is None:
+        return []
+    try:
+        found = json.loads(row[0]).get("items", [])
+    except (ValueError, AttributeError):
+        return []
+    return [" ".join(str(i.get("text", "")).split()) for i in found if isinstance(i, dict)]
