@@ -144,3 +144,24 @@ async def test_opened_from_the_palette_a_refused_bundle_is_said(
         await _submit(pilot, "#partner-receive-path", str(junk))
         messages = [n.message for n in app._notifications]
     assert any("not a reflectcoach bundle" in m for m in messages), messages
+
+
+async def test_ctrl_g_accepts_the_agreement_on_the_partner_screen(make_app, db_path: Path) -> None:
+    from reflectcoach.services import agreement
+
+    with Store.open(db_path) as store:
+        run(store, ROLE, mentorship="Sam")
+        store.state.keep("Sam", "rhythm", "monthly", "once a month")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(PartnerScreen("Sam"))
+        await settle(pilot)
+        shown = text(app.screen.query_one("#partner-agreement", Static))
+        assert "meeting: once a month" in shown and "not accepted by you yet" in shown
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert "accepted by you on " in text(app.screen.query_one("#partner-agreement", Static))
+    with Store.open(db_path) as store:
+        now = agreement.standing(store, "Sam")
+    assert now.mine is not None and now.mine.digest == now.digest
