@@ -164,7 +164,7 @@ HOSTILE = [
         "unknown-term",
         "bad-digest",
         "bad-point-id",
-    ],  # fmt: skip
+    ],
 )
 def test_a_hostile_payload_signed_by_the_partner_is_refused(world, sections) -> None:
     alex_id, sam_id, _eve_id = world["ids"]
