@@ -17,6 +17,17 @@ from reflectcoach.store import Store
 
 from .exchange_sides import PRIVATE_WORDS, Side, digest, make_sides
 
+# feedback_on_us in plain mode: the mentee, for Sam (kept), their preference said, what
+# works, more of something (SBI), the opening as written, a date, yes, and what Alex keeps
+# to themself (private marker words).
+FEEDBACK_ON_US = (
+    "1\n\n1\nYour questions before advice\n\nWhen you asked what I had tried\n1\n"
+    "Time to think before we decide\nOur Tuesday meeting\nYou asked me to pick on the spot\n"
+    "I picked one I now doubt\n\nYour questions help me most. Could we leave a day?\n\n1\n"
+    "2026-12-18\nyes\nMARGAY I sometimes dread the meetings\n\nZEBRINE he will think I am "
+    "ungrateful\n3\n"
+)
+
 
 def _secret(side: Side) -> identity.Identity:
     with Store.open(side.db) as store:
@@ -227,6 +238,30 @@ def test_the_agreement_accepted_by_both_and_talking_points_on_both_agendas(
     _trade(sam, alex, "Alex", tmp_path / "s2.bundle")
     shown = alex.ok("agreement", "show", "-m", "Sam")
     assert "needs a new acceptance" not in shown and "accepted by Sam on " in shown
+
+    # Alex's stated feedback preference is known on Sam's side, as Alex's: feedback_on_us
+    # (and any script reading {mentorship.partner_feedback}) uses it.
+    with Store.open(sam.db) as store:
+        assert store.state.lookup("Alex", "partner_feedback") == (
+            "Straight, in private",
+            "Straight, in private",
+        )
+
+    # Alex's feedback_on_us, walked in plain mode, goes as feedback with no outbox step.
+    done = alex.ok("start", "feedback_on_us", "-m", "Sam", "--plain", stdin=FEEDBACK_ON_US)
+    assert "(feedback, completed " in alex.ok("outbox")
+    record = alex.ok("show", alex.conversation_id(done), "--record")
+    assert "Your questions before advice" in record and "MARGAY" not in record
+    got = _trade(alex, sam, "Sam", tmp_path / "a3.bundle")
+    assert "1 feedback" in got
+    theirs = sam.ok("partner", "show", "Alex")
+    records, feedback = theirs.split("Feedback for you:")
+    assert "Feedback for Sam, on how we work together" in feedback
+    assert "- What I saw or heard: You asked me to pick on the spot" in feedback
+    assert '"Your questions help me most. Could we leave a day?"' in feedback
+    assert "how we work together" not in records.split("Records they sent:")[1]
+    _no_private_word(theirs)
+    assert "feedback they gave you (1): " in sam.ok("brief", "-m", "Alex")
 
     # An older bundle is refused, and changes nothing.
     before = digest(sam.db)

@@ -496,6 +496,12 @@ def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
         value = dict(zip(("name", "role", "started", "status"), row, strict=True))[name]
         return (None, "") if value is None else (value, str(value))
     found_field = fields(db, key).get(name)
+    if found_field is None and name == "partner_feedback" and row is not None:
+        # Not said on this side: the preference the partner stated in their agreement.
+        from .partners import their_term
+
+        other = {"mentee": "mentor", "mentor": "mentee"}.get(row[1] or "")
+        return their_term(db, key, f"{other}_feedback") if other else None
     if found_field is None:
         return None
     return found_field.value, found_field.text

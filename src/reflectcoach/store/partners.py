@@ -339,3 +339,19 @@ def their_points(db: Any, key: str) -> list[str]:
     except (ValueError, AttributeError):
         return []
     return [" ".join(str(i.get("text", "")).split()) for i in found if isinstance(i, dict)]
+
+
+def their_term(db: Any, key: str, term: str) -> tuple[Any, str] | None:
+    """One term of the agreement the partner of the mentorship `key` last shared (their
+    feedback preference, say), as (value, text), or None."""
+    row = db.execute(
+        "SELECT body_json FROM partner_sections WHERE mentorship_key = ? AND section = 'agreement'",
+        [key],
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        found = json.loads(row[0])["terms"][term]
+        return found["value"], str(found["text"])
+    except (ValueError, KeyError, TypeError):
+        return None
