@@ -11,9 +11,10 @@ refused by them), a per-sender sequence number `seq` (a bundle not newer than th
 received from that partner changes nothing) and `sections`: named, versioned parts,
 `{"commitments": {"version": 1, "body": {...}}, ...}`. Each section kind in `SECTIONS` says
 how to build its body from the store, how to check one received (strictly: unknown keys, wrong
-types and oversized text refused) and how to show it. A new kind of shared state (the
-agreement and who accepted it, talking points, the goal) is one more entry: older versions
-leave a section they do not know aside and say so.
+types and oversized text refused: services/bundle_form.py) and how to show it. A new kind of
+shared state is one more entry, in a module of its own (the agreement and who accepted it:
+services/agreement.py; talking points: services/shared_points.py): older versions leave a
+section they do not know aside and say so.
 
 What is shared is only ever the share copy: records through `core.sharing.shared()` (never a
 just-for-me part), commitments as text, due date and status.
