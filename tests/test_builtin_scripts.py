@@ -988,7 +988,10 @@ FEEDBACK_ON_US = [
         state={"partner_feedback": ("straight", "straight out, as soon as it's noticed")},
     ),
     Walk({"pref_ask": "asked", "held_back": SKIP, "worry": SKIP}),
-    Walk({"pref_ask": SKIP}),
+    Walk(
+        {"pref_ask": SKIP},
+        {("check_in", "helped"): ("The worked example", "The worked example")},
+    ),
 ]
 
 WALKS = {
