@@ -33,6 +33,7 @@ BUILTIN = (
     "mentor_readiness",
     "first_meeting",
     "goal_setting",
+    "career_conversation",
     "check_in",
     "midpoint_review",
     "tough_conversation",
@@ -40,7 +41,7 @@ BUILTIN = (
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 40, 50, 60, 65, 70, 90)
+NUMBERS = (10, 15, 20, 30, 35, 40, 50, 60, 65, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
 TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
 
@@ -351,6 +352,88 @@ GOAL_SETTING = [
         FIRST_MEETING_RECALL,
     ),
     *(Walk({"smart": _smart_answer(missing), "commitment": "10"}) for missing in SMART_MISSING[2:]),
+]
+
+PICK = "Move into product management"
+SKILL = "Presenting to senior people"
+CAREER_GOAL = "Shadow two product managers and decide by June whether to apply"
+CAREER_CONVERSATION = [
+    # A mentee whose mentorship already has a goal: the direction becomes a second one.
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "manager": "Priya",
+            "values": "learning,balance,people",
+            "balance_guard": "No more evenings than now",
+            "values_moment": "The week I ran the onboarding for three new analysts",
+            "more_of": "Seeing someone get it",
+            "strengths": "Untangling messy data, and explaining it to people",
+            "skill_link": "On its way: explaining is the easy half",
+            "strength_use": "little",
+            "strength_gap": "Routine reporting",
+            "directions": "Lead a team\nGo deeper as a data specialist\nMove into product",
+            "pick": PICK,
+            "direction_why": "I like deciding what gets built, not only measuring it",
+            "direction_fit": "stretch",
+            "missing": "Saying no to stakeholders",
+            "experiment": "Shadow Sam's sprint planning",
+            "experiment_date": "in 3 weeks",
+            "as_goal": "beside",
+            "career_goal": CAREER_GOAL,
+            "manager_knows": "nothing",
+            "manager_worry": "That Priya hears it as wanting to leave her team",
+            "ask_manager": "stretch,feedback",
+            "ask_detail": "Could I run the Q3 planning, with you reviewing my plan by May?",
+            "purpose": "An agreed stretch project and a date to review it",
+            "three_way_date": "2027-01-12",
+            "mentor_part": "vouch,ask",
+            "opening": "I want to talk about where I am going. I would like your help with it.",
+            "not_say": "My doubts about the reorganisation",
+            "ready": "not_yet",
+            "ready_help": "A rehearsal with Ben",
+        },
+        {("goal_setting", "skill"): (SKILL, SKILL)},
+        state={"goal": (GOAL, GOAL)},
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "values": "craft",
+            "strength_use": "most",
+            "direction_fit": "fits",
+            "as_goal": "later",
+            "manager_knows": "plenty",
+            "ready": "ready",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "direction_fit": "unsure",
+            "find_out": "Dee, who moved to product last year",
+            "as_goal": "beside",
+            "manager_knows": "nothing",
+            "manager_worry": SKIP,
+            "not_say": SKIP,
+            "ready": "nearly",
+        }
+    ),
+    # A mentor who also manages the mentee prepares their own part.
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "manager": "Lee",
+            "m_seen": "Ana rebuilt the churn report in a week and walked the board through it",
+            "m_directions": "Product, from how she questions what we build",
+            "purpose": "A stretch project Lee and Ana both believe in",
+            "mentor_offer": "vouch,listen",
+            "ready": "ready",
+        },
+        state={"manages": (True, "yes")},
+    ),
+    Walk({"role": "mentor", "ready": "not_yet", "not_say": SKIP}),
 ]
 
 TOUGH_CONVERSATION = [
@@ -1001,6 +1084,7 @@ WALKS = {
     "receiving_feedback": RECEIVING_FEEDBACK,
     "first_meeting": FIRST_MEETING,
     "goal_setting": GOAL_SETTING,
+    "career_conversation": CAREER_CONVERSATION,
     "check_in": CHECK_IN,
     "midpoint_review": MIDPOINT_REVIEW,
     "tough_conversation": TOUGH_CONVERSATION,
@@ -1224,7 +1308,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 7  # feedback_on_us asks it too
+    assert len(orders) >= 8  # career_conversation and feedback_on_us ask it too
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -1423,6 +1507,83 @@ def test_the_welcome_states_a_true_time(scripts: dict[str, Script], script_id: s
         assert taken <= high * 1.1 + 0.5, (script_id, round(taken, 1))
         if conv.path[-2] == main_end:
             assert taken >= low * 0.9 - 0.5, (script_id, round(taken, 1))
+
+
+def test_career_conversation_states_the_mentors_own_time(scripts: dict[str, Script]) -> None:
+    script = scripts["career_conversation"]
+    welcome = " ".join(script.steps["welcome"].say.source.split())  # type: ignore[union-attr]
+    stated = re.search(
+        r"a mentor preparing their own part of the three-way, (\d+) to (\d+)", welcome
+    )
+    assert stated, welcome
+    low, high = int(stated.group(1)), int(stated.group(2))
+    mentors = [w for w in CAREER_CONVERSATION if w.answers.get("role") == "mentor"]
+    assert mentors
+    for walk in mentors:
+        conv = drive(script, walk)
+        assert conv.path[-2] == "mentor_done"
+        assert low * 0.9 - 0.5 <= minutes(conv) <= high * 1.1 + 0.5, minutes(conv)
+
+
+def test_career_conversation_branches_change_what_is_asked_and_recorded(
+    scripts: dict[str, Script],
+) -> None:
+    script = scripts["career_conversation"]
+    stretch, fits, unsure, mentor, _ = (drive(script, w) for w in CAREER_CONVERSATION)
+    # The mentor prepares their own part: what they have seen, not the mentee's values.
+    assert "m_seen" in mentor.path and "values" not in mentor.path
+    assert "also_manager" in mentor.path and "also_manager" not in stretch.path
+    assert "mentor_offer" in mentor.path and "mentor_part" not in mentor.path
+    record = mentor.record_markdown() or ""
+    assert record.startswith("# Preparing a three-way conversation about Ana's career")
+    assert "**My part:** speak to what I've seen you do well, mostly listen" in record
+    # A mentee: what is asked follows the fit, the values and how much the week uses.
+    assert {"missing", "balance_guard", "strength_gap", "manager_worry"} <= set(stretch.path)
+    assert not {"missing", "find_out", "balance_guard", "strength_gap"} & set(fits.path)
+    assert "find_out" in unsure.path
+    record = stretch.record_markdown() or ""
+    assert "**What it needs that I don't have yet:** Saying no to stakeholders" in record
+    assert f"**Now a goal of our mentorship:** {CAREER_GOAL}" in record
+    assert "**What Priya knows of this so far:** nothing yet." in record
+    assert "**Your part, Ben:** speak to what you've seen me do well, ask the questions" in record
+    assert "**Fit:** it uses what I'm already good at" in (fits.record_markdown() or "")
+    assert "Not yet: the small test comes first." in (fits.record_markdown() or "")
+    # The person's own words come back to them.
+    shown = stretch.render(script.steps["more_of"].ask)[0]  # type: ignore[arg-type]
+    assert 'You wrote: "The week I ran the onboarding for three new analysts"' in shown
+    assert "goal_beside" in stretch.path and "goal_beside" not in unsure.path
+    # ... and what they said before in this mentorship, only when they said it.
+    shown = stretch.render(script.steps["skill_link"].ask)[0]  # type: ignore[arg-type]
+    assert f'you named the skill you are building: "{SKILL}"' in shown
+    assert "skill_link" in stretch.path and "skill_link" not in fits.path
+    assert "**The skill I'm building, beside them:** On its way" in record
+    # The worries, what stays out of the room and readiness are mine.
+    share = stretch.record_share() or ""
+    for private in ("wanting to leave her team", "reorganisation", "A rehearsal with Ben"):
+        assert private in (stretch.record_markdown() or "") and private not in share
+
+
+def test_career_conversation_adds_a_direction_as_a_second_goal(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    from reflectcoach.services import brief
+
+    with Store.open(tmp_path / "r.db") as store:
+        store.state.set_goal("Sam", GOAL)
+        running = session.start(store, scripts["career_conversation"], "Sam")
+        drive_on(running.conversation, CAREER_CONVERSATION[0])
+        says = [s.text for t in [running.conversation.turn] for s in t.says]
+        assert says and "put Tuesday 22 December 2026 in your calendar" in says[-1]
+        worked_on, second = store.state.goals("Sam")
+        assert (worked_on.text, second.text) == (GOAL, CAREER_GOAL)
+        assert second.revisions[0].conversation_id == running.id
+        assert store.state.current_goal("Sam").text == GOAL  # check-ins stay with the first
+        lines = "\n".join(brief.lines(brief.load(store, scripts, "Sam")))
+        assert f"Goals:\n  {GOAL}\n  also: {CAREER_GOAL}" in lines
+        # "Not yet": no goal is added.
+        later = session.start(store, scripts["career_conversation"], "Jo")
+        drive_on(later.conversation, CAREER_CONVERSATION[1])
+        assert store.state.goals("Jo") == []
 
 
 def test_first_meeting_rematch_drafts_a_note_not_an_agreement(scripts: dict[str, Script]) -> None:
