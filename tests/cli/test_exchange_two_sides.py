@@ -203,6 +203,7 @@ def test_the_agreement_accepted_by_both_and_talking_points_on_both_agendas(
     assert "accepted by you on " in brief and "accepted by Alex on " in brief
     assert "needs a new acceptance" not in brief
     assert "From Alex" in brief and "Ask about the promotion panel" in brief
+    assert len(brief.splitlines()) <= 24  # both sides, still one page
     own, theirs = brief.split("From Alex")
     assert "Bring the org chart" in own and "Ask about the promotion panel" not in own
     assert "their talking points (1): Ask about the promotion panel" in theirs
