@@ -58,7 +58,10 @@ class Acceptance:
 
     @property
     def when(self) -> str:
-        return readable(dt.date.fromisoformat(self.on))
+        try:
+            return readable(dt.date.fromisoformat(self.on))
+        except ValueError:  # an acceptance imported from a damaged export: said as it is
+            return self.on or "an unknown day"
 
 
 @dataclass(frozen=True, slots=True)
