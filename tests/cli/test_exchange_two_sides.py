@@ -190,6 +190,8 @@ def test_the_agreement_accepted_by_both_and_talking_points_on_both_agendas(
     assert "meeting: once a month" in accepted
     assert "the mentee's feedback preference: Straight, in private" in accepted
     assert "accepted by you on " in accepted and "not accepted by Sam yet" in accepted
+    shown = alex.ok("mentorship", "show", "Sam")  # the mentorship seen whole says so too
+    assert "nothing received yet" in shown and "not accepted by Sam yet" in shown
 
     # Alex's terms and acceptance, and Alex's shareable point, reach Sam as Alex's.
     got = _trade(alex, sam, "Sam", tmp_path / "a1.bundle")

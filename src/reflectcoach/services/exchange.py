@@ -471,7 +471,8 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
     if partner is None:
         return []
     if not partner.received_seq:
-        return [f"From {partner.name}: linked on {partner.linked_at[:10]}; nothing received yet."]
+        lines = [f"From {partner.name}: linked on {partner.linked_at[:10]}; nothing received yet."]
+        return lines + _agreement_lines(store, name)
     lines = [
         f"From {partner.name} (shared {partner.made_at or '?'}, received "
         f"{(partner.received_at or '')[:10]}; their words, not yours):"
@@ -486,11 +487,15 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
             shown = [line for line in shown if not line.startswith("    ")]
         lines.append(f"  {kind.title}:")
         lines.extend(f"    {line}" if line else "" for line in shown)
+    return lines + _agreement_lines(store, name)
+
+
+def _agreement_lines(store: Store, name: str) -> list[str]:
+    """Where the agreement's acceptances stand on this side (nothing when nothing is agreed)."""
     accepted = agreement.status_lines(agreement.standing(store, name))
-    if accepted:
-        lines.append("  The agreement, as it stands here:")
-        lines.extend(f"    {line}" for line in accepted)
-    return lines
+    return (
+        ["  The agreement, as it stands here:", *(f"    {a}" for a in accepted)] if accepted else []
+    )
 
 
 def default_name() -> str:
