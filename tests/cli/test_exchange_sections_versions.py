@@ -69,3 +69,24 @@ def test_a_newer_version_of_the_agreement_is_left_aside(tmp_path: Path) -> None:
     assert any("'agreement', which this version" in n for n in got.notices)
     assert "agreement" not in kept
     assert kept["talking_points"].body["items"][0]["text"] == "Bring the chart"
+
+
+def test_a_private_term_and_a_private_point_never_travel(tmp_path: Path) -> None:
+    from reflectcoach.services import agreement
+    from reflectcoach.store.mentorship_state import SetValue, set_field
+
+    alex, sam = _pair(tmp_path)
+    with Store.open(alex) as store:
+        key = store.state.key("Sam")
+        with store.state.transaction() as db:
+            set_field(db, key, SetValue("rhythm", "weekly", "ZEBRINE weekly", True), "t", None)
+            set_field(db, key, SetValue("end", "2027-06-30", "30 June 2027"), "t", None)
+        store.state.add_point("Sam", "QUOKKA private point", private=True)
+        assert set(agreement.own_terms(store, "Sam")) == {"end"}
+        data = exchange.make(store, "Sam").data
+    with Store.open(sam) as store:
+        exchange.open_bundle(store, data)
+        kept = store.partners.sections("Alex")
+    assert set(kept["agreement"].body["terms"]) == {"end"}
+    assert [i["text"] for i in kept["talking_points"].body["items"]] == ["Ask about the panel"]
+    assert "ZEBRINE" not in repr(kept) and "QUOKKA" not in repr(kept)
