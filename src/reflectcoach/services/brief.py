@@ -335,7 +335,8 @@ def lines(
     )
     theirs = brief.theirs
     if theirs is not None and not share:  # theirs to send, not the person's
-        out += ["", head(f"From {theirs.name} (their side, shared {theirs.shared})")]
+        heading = f"From {theirs.name} (their side, shared {theirs.shared})"
+        out += ["", head(esc(heading, "## "))]
         for title, texts in (
             ("their open commitments", theirs.commitments),
             ("their talking points", theirs.points),
