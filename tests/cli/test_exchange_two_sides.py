@@ -206,6 +206,9 @@ def test_the_agreement_accepted_by_both_and_talking_points_on_both_agendas(
     assert "needs a new acceptance" not in brief
     assert "From Alex" in brief and "Ask about the promotion panel" in brief
     assert len(brief.splitlines()) <= 24  # both sides, still one page
+    assert "## From Alex (their side, shared " in sam.ok("brief", "-m", "Alex", "--markdown")
+    shared_copy = sam.ok("brief", "-m", "Alex", "--share")  # Sam's copy to send: Sam's side
+    assert "From Alex" not in shared_copy and "accepted by Alex on " in shared_copy
     own, theirs = brief.split("From Alex")
     assert "Bring the org chart" in own and "Ask about the promotion panel" not in own
     assert "their talking points (1): Ask about the promotion panel" in theirs
