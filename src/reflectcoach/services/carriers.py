@@ -276,13 +276,15 @@ def wormhole_receive(code: str, max_bytes: int, timeout: float = 600) -> bytes:
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         refused: str | None = None
+        answered = False
         lines: list[str] = []
         try:
             for line in process.stdout:
                 lines.append(line)
-                offer = offer_size(line)
-                if offer is None:
+                offer = None if answered else offer_size(line)
+                if offer is None:  # answered once: a later look-alike line (a text) is text
                     continue
+                answered = True
                 kind, least = offer
                 if kind != "file":
                     refused = "Your partner offered a folder, not a bundle: it was declined."
@@ -292,13 +294,13 @@ def wormhole_receive(code: str, max_bytes: int, timeout: float = 600) -> bytes:
                         f"{max_bytes // (1024 * 1024)} MiB): it was declined before any of it "
                         "was sent."
                     )
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError, ValueError):
                     process.stdin.write("n\n" if refused else "y\n")
                     process.stdin.close()
             code_back = process.wait()
         finally:
             timer.cancel()
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 process.stdin.close()
             if process.poll() is None:
                 process.kill()
