@@ -205,4 +205,4 @@ def test_an_offer_s_size_line_is_read_as_no_more_than_it_can_mean(size: int) -> 
     found = offer_size(line)
     assert found is not None and found[0] == "file"
     assert found[1] <= size  # never declines a file that fits
-    assert size - found[1] <= size * 0.05 + 1  # and by no more than its rounding
+    assert size - found[1] <= size * 0.1 + 1  # by no more than its rounding (under 0.1 unit)
