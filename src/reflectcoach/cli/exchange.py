@@ -1,5 +1,6 @@
 """Commands for the exchange with a partner: your identity, linking a partner, choosing the
-records that go, sharing a bundle (a file, or by magic-wormhole) and receiving one."""
+records that go, sharing a bundle (a file, or by magic-wormhole), receiving one, and the
+agreement accepted by both."""
 
 from __future__ import annotations
 
