@@ -123,13 +123,25 @@ def _recall(recalled: Recalled | None):
     return lambda script_id, step_id: recalled.get((script_id, step_id))
 
 
+def _state(given: Mapping[str, tuple[Any, str]] | None):
+    """A walk's mentorship state, (value, text), as the engine reads it: nothing in it is
+    private, so a part that may be sent shows the same text."""
+    if given is None:
+        return None
+
+    def state(name: str) -> tuple[Any, str, str] | None:
+        found = given.get(name)
+        return None if found is None else (*found, found[1])
+
+    return state
+
+
 def drive(script: Script, walk: Walk) -> Conversation:
-    state = walk.state
     conv = Conversation(
         script,
         recall=_recall(walk.recalled),
         follow_ups=walk.follow_ups,
-        state=None if state is None else state.get,
+        state=_state(walk.state),
     )
     drive_on(conv, walk)
     return conv

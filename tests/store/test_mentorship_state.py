@@ -164,7 +164,7 @@ def test_a_second_goal_waits_beside_the_one_being_worked_on(tmp_path: Path) -> N
         assert store.state.current_goal("Sam").text == "Lead a meeting by April"
         assert (
             store.state.lookup("Sam", "goals")
-            == ("- Lead a meeting by April\n- Explore product management",) * 2
+            == ("- Lead a meeting by April\n- Explore product management",) * 3
         )
         # Re-aiming re-aims the goal being worked on, and only it.
         run(store, "reaim", "Sam", ["Lead two meetings by May", None])
@@ -219,3 +219,23 @@ def test_the_brief_lists_every_open_goal_and_share_leaves_a_private_one_out(
         assert "Quietly look around" not in shared
         markdown = "\n".join(brief.lines(found, markdown=True))
         assert "## Goals\n- Lead a meeting by April\n- also: Explore product management" in markdown
+
+
+def test_a_private_value_of_the_state_stays_private_in_a_record_to_send(tmp_path: Path) -> None:
+    """What a just-for-me answer set, and a talking point noted as private, show in a later
+    record's just-for-me parts only: a part that may be sent reads "(kept private)" or
+    leaves the private point out (issue 21, item 1)."""
+    with Store.open(tmp_path / "r.db") as store:
+        run(store, "agree", "Sam", ["Sam Lee", "2026-04-01", "Lead a meeting", "WORRYWORD"])
+        store.state.add_point("Sam", "Ask about the budget")
+        store.state.add_point("Sam", "POINTWORD my own doubts", private=True)
+        running = session.start(store, script("shows_state"), "Sam")
+        conv = running.conversation
+        conv.answer(conv.turn.question.offered)  # the worry, offered and kept
+        assert conv.finished
+        whole = conv.record_plain() or ""
+        shared = conv.record_share() or ""
+    assert "Mine: WORRYWORD" in whole and "POINTWORD" in whole
+    assert "Worry: (kept private)" in shared and "Offered: (kept private)" in shared
+    assert "Ask about the budget" in shared and "Partner: Sam Lee" in shared
+    assert "WORRYWORD" not in shared and "POINTWORD" not in shared

@@ -63,7 +63,7 @@ class Conversation:
         mentorship: str | None = None,
         follow_ups: Sequence[Pending] = (),
         private: IsPrivate | None = None,
-        state: Callable[[str], tuple[Any, str] | None] | None = None,
+        state: Callable[[str], tuple[Any, str, str] | None] | None = None,
         points: Sequence[Pending] = (),
     ) -> None:
         """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
@@ -72,7 +72,7 @@ class Conversation:
         feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
         commitments, which a `follow_up` step asks about, in order. `private(script_id,
         step_id)`: whether that answer is just for me (script/privacy.py; without it, only
-        this script's own steps are known). `state(field)` gives (value, text) of this
+        this script's own steps are known). `state(field)` gives (value, text, shared text) of this
         mentorship's `{mentorship.FIELD}` (store/mentorship_state.py); `points` are its open
         talking points, which an `about: talking_points` follow_up step walks."""
         self.script = script
@@ -85,6 +85,7 @@ class Conversation:
         self._private = private
         self.mentorship = mentorship
         self._recall_cache: dict[str, tuple[Any, str] | None] = {}
+        self._state_cache: dict[str, tuple[Any, str, str] | None] = {}
         self._state = state
         self.journal = journal
         self.entries: list[Entry] = list(entries)
@@ -177,7 +178,8 @@ class Conversation:
         if name.startswith("recall."):
             return self._recalled(name)
         if name.startswith(MENTORSHIP_PREFIX):
-            return self._mentorship_field(name)
+            state = self._mentorship_field(name)
+            return None if state is None else (state[0], state[1])
         step = self.script.steps.get(name)
         if step is not None and step.type is QuestionType.FOLLOW_UP:  # its outcomes, in words
             return followup.said(step, self.history, self.follow_ups, self.points)
@@ -187,20 +189,22 @@ class Conversation:
         """What a follow_up step walks: the open talking points or the open commitments."""
         return self.points if step.about == followup.POINTS else self.follow_ups
 
-    def _mentorship_field(self, name: str) -> tuple[Any, str] | None:
-        """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it when it has
-        given one (the state it will leave), else the store's, read once per name (it changes
-        only when a conversation completes)."""
+    def _mentorship_field(self, name: str) -> tuple[Any, str, str] | None:
+        """`{mentorship.FIELD}` as (value, text, the text a part that may be sent shows):
+        this conversation's own `sets:` answer to it when it has given one (the state it
+        will leave), else the store's, read once per name (it changes only when a
+        conversation completes)."""
         field_name = name[len(MENTORSHIP_PREFIX) :]
         if field_name not in ("talking_points", "goal_reached", "goal_history"):
             for item in reversed(self.sets()):
                 if item.field == field_name:
-                    return item.value, item.text
+                    shared = sharing.KEPT_PRIVATE if item.private and item.text else item.text
+                    return item.value, item.text, shared
         if self._state is None:
             return None
-        if name not in self._recall_cache:
-            self._recall_cache[name] = self._state(name[len(MENTORSHIP_PREFIX) :])
-        return self._recall_cache[name]
+        if name not in self._state_cache:
+            self._state_cache[name] = self._state(field_name)
+        return self._state_cache[name]
 
     def sets(self) -> list[SetValue]:
         """What this conversation's `sets:` answers write to its mentorship."""
@@ -254,6 +258,9 @@ class Conversation:
             return self.lookup_text
 
         def lookup(name: str) -> str:
+            if name.startswith(MENTORSHIP_PREFIX):
+                found = self._mentorship_field(name)
+                return "" if found is None else found[2]
             text = self.lookup_text(name)
             if text and self._kept_private(name):
                 return sharing.KEPT_PRIVATE
@@ -555,9 +562,16 @@ class Conversation:
                 value = normalise(step, found, labels)
             except AnswerError:
                 continue
-            private = source.kind != "mentorship" and self._is_private(source.script, source.step)
-            return value, private
+            return value, self._source_private(source)
         return None
+
+    def _source_private(self, source: Prefill) -> bool:
+        if source.kind == "mentorship":
+            return False
+        if source.kind == "state":
+            found = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
+            return found is not None and found[1] != found[2]
+        return self._is_private(source.script, source.step)
 
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":

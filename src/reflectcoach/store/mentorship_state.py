@@ -25,6 +25,8 @@ from .facet import Facet
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from .mentorship_lookup import StateValue
+
 REVISION_KINDS = ("set", "re-aimed", "reached", "dropped")
 POINT_STATUSES = ("open", "discussed", "dropped")
 FIELD_COLUMNS = ("mentorship_key", "field", "value_json", "text", "private", "conversation_id")
@@ -511,7 +513,7 @@ class MentorshipState(Facet):
     def points(self, name: str, *, statuses: Iterable[str] = ("open",)) -> list[TalkingPoint]:
         return points(self.db, self.key(name), statuses=statuses)
 
-    def lookup(self, name: str | None, field_name: str) -> tuple[Any, str] | None:
+    def lookup(self, name: str | None, field_name: str) -> StateValue | None:
         from .mentorship_lookup import lookup
 
         return lookup(self.db, mentorships.mentorship_key(name), field_name)
