@@ -220,7 +220,12 @@ def test_the_agreement_accepted_by_both_and_talking_points_on_both_agendas(
             "QUOKKA hunch about Alex",
         ]  # Sam's own points, untouched: Alex's never join them
     assert offer is not None
-    assert offer[1].splitlines()[-1] == "- From Alex: Ask about the promotion panel"
+    assert offer.text.splitlines()[-1] == "- From Alex: Ask about the promotion panel"
+    # In a part that may be sent: Alex's point (Alex shared it), never Sam's private one.
+    assert offer.shared.splitlines() == [
+        "- Bring the org chart",
+        "- From Alex: Ask about the promotion panel",
+    ]
 
     # Sam's acceptance and point go back: both accepted, each agenda with both sides.
     _trade(sam, alex, "Alex", tmp_path / "s1.bundle")
@@ -248,10 +253,9 @@ def test_the_agreement_accepted_by_both_and_talking_points_on_both_agendas(
     # Alex's stated feedback preference is known on Sam's side, as Alex's: feedback_on_us
     # (and any script reading {mentorship.partner_feedback}) uses it.
     with Store.open(sam.db) as store:
-        assert store.state.lookup("Alex", "partner_feedback") == (
-            "Straight, in private",
-            "Straight, in private",
-        )
+        found = store.state.lookup("Alex", "partner_feedback")
+    assert found is not None
+    assert (found.value, found.text) == ("Straight, in private", "Straight, in private")
 
     # Alex's feedback_on_us, walked in plain mode, goes as feedback with no outbox step.
     done = alex.ok("start", "feedback_on_us", "-m", "Sam", "--plain", stdin=FEEDBACK_ON_US)
