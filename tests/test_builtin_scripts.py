@@ -35,13 +35,15 @@ BUILTIN = (
     "goal_setting",
     "career_conversation",
     "check_in",
+    "prepare_for_a_meeting",
+    "after_a_session",
     "midpoint_review",
     "tough_conversation",
     "feedback_on_us",
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 35, 40, 50, 60, 65, 70, 90)
+NUMBERS = (10, 15, 20, 30, 35, 40, 43, 46, 50, 60, 65, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
 TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
 
@@ -83,11 +85,13 @@ class Walk:
         recalled: Recalled | None = None,
         follow_ups: tuple[Open, ...] = (),
         state: Mapping[str, tuple[Any, str]] | None = None,
+        points: tuple[Open, ...] = (),
     ) -> None:
         self.answers = dict(answers)
         self.recalled = recalled
         self.follow_ups = follow_ups
         self.state = state  # the mentorship's state ({mentorship.FIELD}), by field
+        self.points = points  # its open talking points, which `about: talking_points` walks
 
 
 def _load(script_id: str) -> Script:
@@ -142,6 +146,7 @@ def drive(script: Script, walk: Walk) -> Conversation:
         recall=_recall(walk.recalled),
         follow_ups=walk.follow_ups,
         state=_state(walk.state),
+        points=walk.points,
     )
     drive_on(conv, walk)
     return conv
@@ -1036,6 +1041,164 @@ MIDPOINT_REVIEW = [
     Walk({"decision": "end", "exit_when": "friday", "unsaid_raise": "no"}),
 ]
 
+# prepare_for_a_meeting: the mentorship's goal, whether the mentor manages the mentee, and
+# open talking points change what is asked; so do the kind of meeting and its deadline.
+PREP_GOAL: Mapping[str, tuple[Any, str]] = {"goal": (GOAL, GOAL)}
+PREP_POINTS = "- Ask about the budget\n- The conference in March"
+PREP_STATE: Mapping[str, tuple[Any, str]] = {
+    "goal": (GOAL, GOAL),
+    "manages": (True, "yes"),
+    "talking_points": (PREP_POINTS, PREP_POINTS),
+}
+PREP_WANT = "Knowing whether to take the Lisbon offer before Friday"
+PREP_QUESTION = "What would you weigh that I am not weighing?"
+
+PREPARE_FOR_A_MEETING = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "kind": "decision",
+            "meeting_date": "friday",
+            "about": "Whether to move teams",
+            "want": PREP_WANT,
+            "options": "Stay, move to Lisbon, or ask for a hybrid role",
+            "deadline_known": "yes",
+            "deadline": "in 2 weeks",
+            "leaning": "Lisbon, if I am honest",
+            "key_question": Each("What should I do?", PREP_QUESTION),
+            "read_back": Each("sharpen", "yes"),
+            "bring": "The offer letter",
+            "fear": "That I am running away",
+            "fear_reply": "Ask what makes them think so",
+            "send_ahead": "The offer letter",
+            "send_by": "thursday",
+            "ready": "4",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "kind": "offer",
+            "meeting_date": "in 2 weeks",
+            "mentor_about": "An offer from a rival firm, she says",
+            "hat": "I will say I am here as her mentor today",
+            "goal_link": "moves",
+            "their_want": "Permission to leave",
+            "check_first": "What would make this hour worth it?",
+            "options": "Take it, or stay and ask for more",
+            "deadline_known": "yes",
+            "deadline": "friday",
+            "too_late": "call",
+            "mentor_view": "Stay another year",
+            "key_question": "What does she want from me on this?",
+            "bring": "My own story of leaving",
+            "also": "The conference in March",
+            "unsaid": "That I would miss working with her",
+            "send_ahead": SKIP,
+            "ready": "2",
+            "readier": "Ask her what she needs first",
+        },
+        state=PREP_STATE,
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "kind": "promotion",
+            "goal_link": "changes",
+            "evidence": "Ran the spring launch; it shipped a week early",
+            "gap": "I have never managed anyone",
+            "also": SKIP,
+            "fear": SKIP,
+            "send_ahead": SKIP,
+        },
+        state={"goal": (GOAL, GOAL), "talking_points": (PREP_POINTS, PREP_POINTS)},
+    ),
+    Walk({"role": "mentor", "kind": "promotion", "unsaid": SKIP}),
+    Walk({"role": "mentee", "kind": "setback", "tried": SKIP, "meeting_date": SKIP}),
+    Walk(
+        {"role": "mentor", "kind": "decision", "deadline_known": "no", "goal_link": "beside"},
+        state={"goal": (GOAL, GOAL), "manages": (False, "no")},
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "kind": "offer",
+            "meeting_date": SKIP,
+            "deadline": "friday",
+            "deadline_known": "yes",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "kind": "decision",
+            "meeting_date": SKIP,
+            "deadline": "friday",
+            "deadline_known": "yes",
+        }
+    ),
+    Walk({"role": "mentor", "kind": "decision", "deadline": "in 2 weeks", "deadline_known": "yes"}),
+    Walk(
+        {
+            "role": "mentee",
+            "kind": "offer",
+            "meeting_date": "in 3 weeks",
+            "deadline": "friday",
+            "deadline_known": "yes",
+        }
+    ),
+    Walk({"role": "mentee", "kind": "decision", "deadline_known": "no"}),
+    Walk(
+        {"role": "mentor", "kind": "other", "tried": "Two talks with her manager"},
+        state={"manages": (True, "yes")},
+    ),
+    Walk({"role": "mentee", "kind": "promotion", "which_hat": "manager"}, state=PREP_STATE),
+    Walk(
+        {"role": "mentee", "kind": "other", "which_hat": "both"}, state={"manages": (True, "yes")}
+    ),
+    Walk({"role": "mentee", "kind": "setback", "which_hat": "mentor"}, state=PREP_STATE),
+]
+
+# after_a_session: the talking points are walked; a meeting rated low asks what will make
+# the next one more useful, instead of the usual follow-up.
+POINT = Open("p1", PREP_QUESTION)
+AFTER_STATE: Mapping[str, tuple[Any, str]] = {"partner": ("Ben", "Ben"), "name": ("Ben", "Ben")}
+
+AFTER_A_SESSION = [
+    Walk(
+        {
+            "role": "mentee",
+            "useful": "4",
+            "raised": Each("discussed"),
+            "noticed": "I relaxed once we got to the numbers",
+            "heard": "Ask the hiring manager what the first year looks like",
+            "unsaid": "That I am scared of moving",
+            "follow_up": "Email the hiring manager",
+            "follow_date": "friday",
+        },
+        state=AFTER_STATE,
+        points=(POINT, Open("p2", "The conference in March")),
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "useful": "2",
+            "mentor_noticed": "Ana kept saying she was not ready",
+            "told": "I told her to take the job",
+            "better_q": "What would you need to feel ready?",
+            "follow_up_low": "Send an agenda the day before",
+            "follow_date": "in 2 weeks",
+        },
+        state={"name": ("Ana", "Ana")},
+    ),
+    Walk({"role": "mentor", "useful": "4", "told": SKIP, "follow_up": SKIP}),
+    Walk({"role": "mentor", "useful": "1", "told": SKIP, "follow_up_low": SKIP}),
+    Walk({"role": "mentee", "useful": "2", "unsaid": SKIP}),
+    Walk({"role": "mentor", "useful": "5", "raised": "carried"}, points=(POINT,)),
+]
+
 # Their preference as the partner's shared agreement (or first_meeting) stated it.
 ASKED_FIRST: Mapping[str, tuple[Any, str]] = {
     "partner_feedback": ("asked", 'asked first ("can I give you some feedback?")'),
@@ -1098,6 +1261,8 @@ WALKS = {
     "goal_setting": GOAL_SETTING,
     "career_conversation": CAREER_CONVERSATION,
     "check_in": CHECK_IN,
+    "prepare_for_a_meeting": PREPARE_FOR_A_MEETING,
+    "after_a_session": AFTER_A_SESSION,
     "midpoint_review": MIDPOINT_REVIEW,
     "tough_conversation": TOUGH_CONVERSATION,
     "closing": CLOSING,
@@ -1320,7 +1485,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) >= 8  # career_conversation and feedback_on_us ask it too
+    assert len(orders) == 10  # feedback_on_us asks it too
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -1823,3 +1988,18 @@ def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Sc
     mentor = drive(script, MIDPOINT_REVIEW[4])
     assert "rerate" not in mentor.path
     assert "**My view as mentor, today:** 7 out of 10" in (mentor.record_markdown() or "")
+
+
+@pytest.mark.parametrize("script_id", ["career_conversation", "after_a_session"])
+def test_a_role_said_in_a_newer_builtin_is_offered_by_the_others(
+    scripts: dict[str, Script], tmp_path: Path, script_id: str
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = session.start(store, scripts[script_id], "Sam")
+        assert _first_question(first).step.id == "role"
+        drive_on(first.conversation, WALKS[script_id][-1])
+        assert first.conversation.finished
+        said = first.conversation.lookup_value("role")
+        check_in = session.start(store, scripts["check_in"], "Sam")
+        role = _first_question(check_in)
+        assert (role.offered, role.prefilled) == (said, True)

@@ -239,3 +239,18 @@ def test_a_private_value_of_the_state_stays_private_in_a_record_to_send(tmp_path
     assert "Worry: (kept private)" in shared and "Offered: (kept private)" in shared
     assert "Ask about the budget" in shared and "Partner: Sam Lee" in shared
     assert "WORRYWORD" not in shared and "POINTWORD" not in shared
+
+
+def test_the_same_talking_point_noted_twice_is_one_point(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = store.state.add_point("Sam", "Ask about the  budget")
+        again = store.state.add_point("Sam", "ask about the budget ")
+        other = store.state.add_point("Sam", "Ask about the team")
+        assert again == first and other != first
+        assert [p.text for p in store.state.points("Sam")] == [
+            "Ask about the  budget",
+            "Ask about the team",
+        ]
+        # Once discussed, the same words make a new point.
+        assert store.state.set_point(first, "discussed")
+        assert store.state.add_point("Sam", "Ask about the budget") != first

@@ -363,6 +363,13 @@ def add_point(
     *,
     private: bool = False,
 ) -> str:
+    """The new point's id; or, when an open point of this mentorship already says the same
+    (spacing and case aside), that one's: noting it twice, or preparing the same meeting
+    again, keeps one point to discuss."""
+    same = " ".join(text.split()).casefold()
+    for point in points(db, key):
+        if " ".join(point.text.split()).casefold() == same:
+            return point.id
     point_id = new_id()
     db.table("talking_points").insert(
         {
