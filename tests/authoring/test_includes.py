@@ -123,7 +123,7 @@ def test_the_builtins_share_the_role_question_and_coverage_lists_it_once(
 ) -> None:
     folder = builtin_dir()
     including = [p.name for p in script_files(folder) if "include: role.part.yaml" in p.read_text()]
-    assert len(including) == 8  # the three new built-ins ask it too
+    assert len(including) == 9  # the four new built-ins ask it too
     assert "role.part.yaml" not in [p.name for p in script_files(folder)]
     catalog = load_catalog([folder])
     part = str(folder / "role.part.yaml")
