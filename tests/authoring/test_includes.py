@@ -135,4 +135,4 @@ def test_the_builtins_share_the_role_question_and_coverage_lists_it_once(
     # No plan at all: the shared step is listed once, at the part, not once per script.
     report = testplan.coverage(sharing, [])
     listed = [m.where for c in report for m in c.missed if "step 'role'" in m.what]
-    assert len(listed) == 1 and listed[0].endswith("role.part.yaml:6:3")
+    assert len(listed) == 1 and listed[0].endswith("role.part.yaml:5:3")
