@@ -22,9 +22,10 @@ from reflectcoach.core.text import markdown_escape
 from reflectcoach.engine import followup, sets, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
 from reflectcoach.engine.followup import Made, Pending
+from reflectcoach.engine.progress import Progress, measure
 from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
 from reflectcoach.engine.sets import SetValue
-from reflectcoach.engine.steps import DONE, longest_remaining, transitions
+from reflectcoach.engine.steps import DONE, transitions
 from reflectcoach.engine.turns import Entry, Journal, Question, ResumeError, Say, Turn, same_slot
 from reflectcoach.script.mentorship_fields import PREFIX as MENTORSHIP_PREFIX
 from reflectcoach.script.model import (
@@ -113,7 +114,6 @@ class Conversation:
         if fit.problem is not None and fit.kept:
             self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
         self._anchor = self.state
-        self._remaining = longest_remaining(script)
         self.turn = self._settle()
         if fit.problem is not None:
             self.notice = f"{fit.problem}. {self._continuing()}"
@@ -158,10 +158,9 @@ class Conversation:
         return {e.step_id: e.value for e in self.history}
 
     @property
-    def progress(self) -> tuple[int, int]:
-        """(questions done, done + the longest way to an end from here)."""
-        left = 0 if self.finished else self._remaining.get(self.state, 0)
-        return self.position, self.position + left
+    def progress(self) -> Progress:
+        """Questions done, and the fewest still to come: never backwards (engine/progress.py)."""
+        return measure(self.script, self.state, self.position, self._pending, self.history)
 
     def lookup_value(self, name: str) -> Any:
         found = self._found(name)
