@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -120,7 +121,7 @@ def test_shown_progress_never_goes_backwards(script_id: str, data: st.DataObject
             step = question.step
             fallback = step.options[0].value if step.options else "2"
             conv.answer("tomorrow" if step.type is QuestionType.DATE else fallback)
-    for (n, m, exact, text), (n2, m2, _, text2) in zip(shown, shown[1:], strict=False):
+    for (n, m, exact, text), (n2, m2, _, text2) in pairwise(shown):
         assert n2 == n + 1, (text, text2)
         assert m2 >= m, f"the total went back: {text} -> {text2}"
         assert not exact or m2 == m, f"said exactly {m}, then {m2}: {text} -> {text2}"
