@@ -650,6 +650,7 @@ MENTOR_READINESS = [
         }
     ),
     Walk({"stage": "programme", "hesitation": SKIP, "mentored_unhelpful": SKIP}),
+    Walk({"review": "yes", "manager_plan": "rule,talk", "manager_rule": "Reviews stay apart"}),
 ]
 
 REHEARSED: Recalled = {
@@ -1438,6 +1439,37 @@ def test_first_meeting_offers_back_the_mentors_intentions(
             conv.answer(answer)
     assert offered["mentor_why"] == "Someone did this for me ten years ago"
     assert offered["mentor_learn"] == "How new analysts use the data tools"
+
+
+def test_first_meeting_offers_back_the_mentors_months_rule_and_intention(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    """Carry-over before re-asking: what mentor_readiness collected (months, the rule that
+    keeps managing and mentoring apart, the intention) is offered, not asked afresh."""
+    ready_answers = {
+        "months": "9",
+        "review": "yes",
+        "manager_plan": "rule",
+        "manager_rule": "Nothing said in mentoring goes into your review",
+        "intention": "I am here to ask good questions and open a few doors",
+    }
+    with Store.open(tmp_path / "r.db") as store:
+        ready = session.start(store, scripts["mentor_readiness"], "Ana")
+        drive_on(ready.conversation, Walk(ready_answers))
+        conv = session.start(store, scripts["first_meeting"], "Ana").conversation
+        given = {"role": "mentor", "manages": "yes", "manager_plan": "rules"}
+        offered: dict[str, Any] = {}
+        while (question := conv.turn.question) is not None:
+            offered[question.step.id] = question.offered
+            answer = given.get(question.step.id, question.offered or _default(question.step))
+            conv.answer(answer)
+        record = conv.record_markdown() or ""
+    assert offered["months"] == 9
+    assert offered["manager_rules"] == "Nothing said in mentoring goes into your review"
+    assert offered["mentor_intention"] == "I am here to ask good questions and open a few doors"
+    assert "**Time frame:** 9 months" in record
+    assert "keeps the two roles apart: Nothing said in mentoring goes into your review" in record
+    assert "**My intention as your mentor:** I am here to ask good questions" in record
 
 
 # -- dates and commitments in the built-ins ------------------------------------------------

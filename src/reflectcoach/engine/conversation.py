@@ -17,7 +17,7 @@ from typing import Any
 
 from transitions import Machine
 
-from reflectcoach.core import sharing
+from reflectcoach.core import clock, sharing
 from reflectcoach.core.text import markdown_escape
 from reflectcoach.engine import followup, sets, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
@@ -27,6 +27,7 @@ from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_t
 from reflectcoach.engine.sets import SetValue
 from reflectcoach.engine.steps import DONE, transitions
 from reflectcoach.engine.turns import Entry, Journal, Question, ResumeError, Say, Turn, same_slot
+from reflectcoach.script.dates import months_ahead
 from reflectcoach.script.mentorship_fields import PREFIX as MENTORSHIP_PREFIX
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
@@ -38,6 +39,7 @@ from reflectcoach.script.model import (
     Template,
     parse_recall,
 )
+from reflectcoach.script.prefill import COUNTED
 from reflectcoach.script.privacy import IsPrivate
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
@@ -187,9 +189,8 @@ class Conversation:
         return self.points if step.about == followup.POINTS else self.follow_ups
 
     def _mentorship_field(self, name: str) -> tuple[Any, str] | None:
-        """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it when it has
-        given one (the state it will leave), else the store's, read once per name (it changes
-        only when a conversation completes)."""
+        """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it (the state it
+        will leave), else the store's, read once per name (it changes only on completion)."""
         field_name = name[len(MENTORSHIP_PREFIX) :]
         if field_name not in ("talking_points", "goal_reached", "goal_history"):
             for item in reversed(self.sets()):
@@ -462,15 +463,8 @@ class Conversation:
         step = self.script.steps.get(step_id)
         if step is None or step.type is not QuestionType.FOLLOW_UP:
             return False
-        return (
-            followup.next_part(
-                step_id,
-                self._pending(step),
-                self.history,
-                points=step.about == followup.POINTS,
-            )
-            is not None
-        )
+        pending, points = self._pending(step), step.about == followup.POINTS
+        return followup.next_part(step_id, pending, self.history, points=points) is not None
 
     def _settle(self) -> Turn:
         """Walk through say steps to the next question (or the end), collecting the says."""
@@ -538,13 +532,13 @@ class Conversation:
         )
 
     def _prefilled(self, step: Step, labels: dict[str, str]) -> Any:
-        """The first of the step's prefill sources with a value that still fits the question
-        (a recalled option may since have left the script; a number its range)."""
+        """The first prefill source's value that still fits the question (see `_offer`)."""
         offer = self._offer(step, labels)
         return None if offer is None else offer[0]
 
     def _offer(self, step: Step, labels: dict[str, str]) -> tuple[Any, bool] | None:
-        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None."""
+        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None. A
+        value that no longer fits (an option since removed, a number's range) is passed over."""
         for source in step.prefill:
             found = self._source(source)
             if found is None:
@@ -560,6 +554,10 @@ class Conversation:
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":
             return self.mentorship
+        if source.kind in COUNTED:  # in_months.STEP / halfway.STEP: a date from today
+            months, half = self.lookup_value(source.step), source.kind == "halfway"
+            day = months_ahead(clock.today(), months, halfway=half)
+            return None if day is None else day.isoformat()
         if source.kind == "state":
             state = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
             return None if state is None else state[0]
@@ -587,8 +585,7 @@ class Conversation:
         return None
 
     def _recalled(self, name: str) -> tuple[Any, str] | None:
-        # Other conversations do not change while this one runs: ask the store once per name,
-        # not on every render and condition.
+        # Other conversations do not change while this one runs: ask the store once per name.
         if self._recall is None:
             return None
         if name not in self._recall_cache:
