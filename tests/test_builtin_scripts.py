@@ -566,6 +566,12 @@ CLOSING = [
     ),
     # The goal was re-aimed at the midpoint review: closing says so and judges against it.
     Walk({"role": "mentee", "rerate": "8", "goal_met": "yes"}, ALL_RECALL, state=REAIMED),
+    # Set and re-aimed at the midpoint review, with no goal card: the skill is asked.
+    Walk(
+        {"role": "mentee", "skill_ask": "Chairing meetings", "baseline_ask": "3", "rerate": "7"},
+        FIRST_MEETING_RECALL,
+        state=REAIMED,
+    ),
 ]
 
 FIND_A_MENTOR = [
@@ -1153,6 +1159,36 @@ def test_closing_judges_the_goal_as_it_stands_after_a_re_aim(
     assert "goal_reaimed" not in conv.path and "goal_recall" in conv.path
     record = conv.record_text() or ""
     assert f"**The goal, as it stands:** {GOAL}" in record and "As first set" not in record
+
+
+def test_re_ratings_name_the_skill_and_the_goal_as_it_stands(scripts: dict[str, Script]) -> None:
+    """The baseline rated a named skill behind a goal: the midpoint review's and closing's
+    re-ratings name that skill (offered from the goal card) and the goal as it stands now,
+    re-aimed or not, so the two numbers are about the same thing."""
+    card = {
+        **ALL_RECALL,
+        ("goal_setting", "skill"): ("Chairing meetings", "Chairing meetings"),
+        ("first_meeting", "success"): ("Delegation", "Delegation"),
+    }
+    for script_id in ("midpoint_review", "closing"):
+        conv = drive(
+            scripts[script_id], Walk({"role": "mentee", "rerate": "7"}, card, state=REAIMED)
+        )
+        offered = next(e for e in conv.history if e.step_id == "skill_ask")
+        assert offered.text == "Default answer for skill_ask"  # the walk typed its own
+        asked = next(e.question for e in conv.history if e.step_id == "rerate")
+        assert asked.startswith(
+            {
+                "midpoint_review": 'On "Default answer for skill_ask", the skill behind',
+                "closing": 'And today, where is "Default answer for skill_ask", the skill',
+            }[script_id]
+        ), asked
+        assert f'"{REAIMED_GOAL}"' in asked and GOAL not in asked, asked
+        # Kept with Enter, the goal card's own words name it.
+        kept = Conversation(scripts[script_id], recall=_recall(card), state=REAIMED.get)
+        while (question := kept.turn.question) is not None and question.step.id != "skill_ask":
+            kept.answer({"role": "mentee"}.get(question.step.id, _default(question.step)))
+        assert question is not None and question.offered == "Chairing meetings", script_id
 
 
 # -- facts asked once: prefilled from earlier conversations and the mentorship -------------
