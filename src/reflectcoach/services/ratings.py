@@ -2,7 +2,8 @@
 `reflectcoach mentorship show`.
 
 A series is one script step in one mentorship, labelled by its question as last asked (and
-saying so when its wording changed). A scale step that `re_rates` another (closing's
+saying so when its wording changed), or, for the skill behind the mentorship's goal, by the
+goal as it stands (re-aimed from its earlier words). A scale step that `re_rates` another (closing's
 re-rating of goal_setting's baseline) is not a series of its own: its points join the step
 it re-rates, in the same mentorship, on one line. The scale is the script's (1-10 is drawn
 1-10); a step no loaded script declares is drawn from its data.
