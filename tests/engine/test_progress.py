@@ -107,7 +107,11 @@ def test_shown_progress_never_goes_backwards(script_id: str, data: st.DataObject
         mentorship="Sam",
         follow_ups=[Open(f"c{i}", f"Commitment {i}") for i in range(commitments)],
         points=[Open(f"p{i}", f"Point {i}") for i in range(points)],
-        state=lambda field: recall("first_meeting", "partner") if field != "goal" else None,
+        state=lambda field: (
+            ("Earlier words",) * 3
+            if field in ("goal", "first_goal", "partner") and data.draw(st.booleans())
+            else None
+        ),
     )
     shown: list[tuple[int, int, bool, str]] = []
     while (question := conv.turn.question) is not None and len(shown) < 300:

@@ -66,7 +66,7 @@ class Conversation:
         mentorship: str | None = None,
         follow_ups: Sequence[Pending] = (),
         private: IsPrivate | None = None,
-        state: Callable[[str], tuple[Any, str] | None] | None = None,
+        state: Callable[[str], tuple[Any, str, str] | None] | None = None,
         points: Sequence[Pending] = (),
     ) -> None:
         """`recall(script_id, step_id)` gives (value, text) from this mentorship's latest
@@ -75,7 +75,7 @@ class Conversation:
         feed `{recall...}`, conditions and `prefill`. `follow_ups`: the mentorship's open
         commitments, which a `follow_up` step asks about, in order. `private(script_id,
         step_id)`: whether that answer is just for me (script/privacy.py; without it, only
-        this script's own steps are known). `state(field)` gives (value, text) of this
+        this script's own steps are known). `state(field)` gives (value, text, shared text) of this
         mentorship's `{mentorship.FIELD}` (store/mentorship_state.py); `points` are its open
         talking points, which an `about: talking_points` follow_up step walks."""
         self.script = script
@@ -88,6 +88,7 @@ class Conversation:
         self._private = private
         self.mentorship = mentorship
         self._recall_cache: dict[str, tuple[Any, str] | None] = {}
+        self._state_cache: dict[str, tuple[Any, str, str] | None] = {}
         self._state = state
         self.journal = journal
         self.entries: list[Entry] = list(entries)
@@ -178,7 +179,8 @@ class Conversation:
         if name.startswith("recall."):
             return self._recalled(name)
         if name.startswith(MENTORSHIP_PREFIX):
-            return self._mentorship_field(name)
+            state = self._mentorship_field(name)
+            return None if state is None else (state[0], state[1])
         step = self.script.steps.get(name)
         if step is not None and step.type is QuestionType.FOLLOW_UP:  # its outcomes, in words
             return followup.said(step, self.history, self.follow_ups, self.points)
@@ -188,19 +190,22 @@ class Conversation:
         """What a follow_up step walks: the open talking points or the open commitments."""
         return self.points if step.about == followup.POINTS else self.follow_ups
 
-    def _mentorship_field(self, name: str) -> tuple[Any, str] | None:
-        """`{mentorship.FIELD}`: this conversation's own `sets:` answer to it (the state it
-        will leave), else the store's, read once per name (it changes only on completion)."""
+    def _mentorship_field(self, name: str) -> tuple[Any, str, str] | None:
+        """`{mentorship.FIELD}` as (value, text, the text a part that may be sent shows):
+        this conversation's own `sets:` answer to it when it has given one (the state it
+        will leave), else the store's, read once per name (it changes only when a
+        conversation completes)."""
         field_name = name[len(MENTORSHIP_PREFIX) :]
         if field_name not in ("talking_points", "goal_reached", "goal_history"):
             for item in reversed(self.sets()):
                 if item.field == field_name:
-                    return item.value, item.text
+                    shared = sharing.KEPT_PRIVATE if item.private and item.text else item.text
+                    return item.value, item.text, shared
         if self._state is None:
             return None
-        if name not in self._recall_cache:
-            self._recall_cache[name] = self._state(name[len(MENTORSHIP_PREFIX) :])
-        return self._recall_cache[name]
+        if name not in self._state_cache:
+            self._state_cache[name] = self._state(field_name)
+        return self._state_cache[name]
 
     def sets(self) -> list[SetValue]:
         """What this conversation's `sets:` answers write to its mentorship."""
@@ -254,6 +259,9 @@ class Conversation:
             return self.lookup_text
 
         def lookup(name: str) -> str:
+            if name.startswith(MENTORSHIP_PREFIX):
+                found = self._mentorship_field(name)
+                return "" if found is None else found[2]
             text = self.lookup_text(name)
             if text and self._kept_private(name):
                 return sharing.KEPT_PRIVATE
@@ -432,31 +440,8 @@ class Conversation:
             )
 
     def made(self) -> list[Made]:
-        """The commitments this conversation makes: each answered commitment step on the
-        path, due on its date step's answer (None when skipped), with its goal's words. A
-        step answered again after a loop back was revised ("what would make it an 8?"):
-        its last answer is the one promise."""
-        last = {entry.step_id: seq for seq, entry in enumerate(self.history)}
-        result = []
-        for seq, entry in enumerate(self.history):
-            step = self.script.steps.get(entry.step_id)
-            spec = None if step is None else step.commitment
-            if spec is None or last[entry.step_id] != seq:
-                continue
-            if entry.skipped or not entry.text.strip():
-                continue
-            due = self.lookup_value(spec.due)
-            goal = self.lookup_text(spec.goal).strip() if spec.goal else ""
-            result.append(
-                Made(
-                    text=entry.text,
-                    due=followup.iso_date(due),
-                    goal=goal or None,
-                    step_id=entry.step_id,
-                    seq=seq,
-                )
-            )
-        return result
+        """The commitments this conversation makes (followup.made)."""
+        return followup.made(self.script, self.history, self.lookup_value, self.lookup_text)
 
     def _walking(self, step_id: str) -> bool:
         """Whether a follow_up step has more to ask about after the answer just recorded."""
@@ -547,9 +532,16 @@ class Conversation:
                 value = normalise(step, found, labels)
             except AnswerError:
                 continue
-            private = source.kind != "mentorship" and self._is_private(source.script, source.step)
-            return value, private
+            return value, self._source_private(source)
         return None
+
+    def _source_private(self, source: Prefill) -> bool:
+        if source.kind == "mentorship":
+            return False
+        if source.kind == "state":
+            found = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
+            return found is not None and found[1] != found[2]
+        return self._is_private(source.script, source.step)
 
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":

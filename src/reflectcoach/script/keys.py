@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reflectcoach.script.mentorship_fields import WRITABLE
 from reflectcoach.script.model import Audience, QuestionType
 
 ID_PATTERN = "^[a-z][a-z0-9_]*$"
@@ -142,8 +143,9 @@ QUESTION = (
     ),
     Key(
         "sets",
-        {"type": "string", "pattern": "^mentorship\\.[a-z][a-z0-9_]*$"},
-        "mentorship.FIELD: the answer becomes that field of the mentorship on completion",
+        {"enum": [f"mentorship.{name}" for name in WRITABLE]},
+        "mentorship.FIELD: the answer becomes that field of the mentorship on completion "
+        "(mentorship.new_goal adds a goal beside the open ones)",
     ),
 )
 STEP = (

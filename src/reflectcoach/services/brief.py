@@ -57,6 +57,8 @@ class Brief:
     rhythm: str | None
     today: dt.date
     overdue: list[mentorship_view.CommitmentLine] = field(default_factory=list)
+    # The other open goals, waiting beside `goal` (the one being worked on), oldest first.
+    also: list[Goal] = field(default_factory=list)
 
 
 def _day(value: object) -> dt.date | None:
@@ -122,6 +124,7 @@ def load(
         rhythm=fields["rhythm"].text if "rhythm" in fields else None,
         today=day,
         overdue=[c for c in open_ones if c.overdue],
+        also=store.state.open_goals(key_name)[1:],
     )
 
 
@@ -202,15 +205,24 @@ def lines(
         who.append(f"meeting {brief.rhythm}")
     out.append(esc(" · ".join(who)))
 
-    goal = brief.goal
-    if goal is not None and not (share and goal.private):
+    goal = brief.goal if brief.goal is not None and not (share and brief.goal.private) else None
+    also = [g for g in brief.also if not (share and g.private)]
+    if goal is not None or also:
+        out += ["", head("Goals" if also else "Goal")]
+    if goal is not None:
         from reflectcoach.store.mentorship_state import history_lines
 
         ended = "" if goal.status == "open" else f" ({goal.status})"
-        out += ["", head("Goal"), item + esc(" ".join(goal.text.split()) + ended, item)]
+        out.append(item + esc(" ".join(goal.text.split()) + ended, item))
         if goal.reaimed or len(goal.revisions) > 1:
             history = history_lines(goal)
             out += [item + esc(h, item) for h in history[-shown:]]
+    # Every open goal is listed: the ones waiting beside the goal being worked on, too.
+    out += _more(
+        [item + esc(f"also: {' '.join(g.text.split())}", item) for g in also[:shown]],
+        len(also),
+        item,
+    )
 
     if brief.ratings and not share:
         out += ["", head("Ratings")]
