@@ -15,6 +15,7 @@ import pytest
 from reflectcoach.script.registry import builtin_dir, load_catalog
 from reflectcoach.services.ratings import mentorship_ratings, question_series
 from reflectcoach.store import Store
+from reflectcoach.store.mentorship_state import add_goal
 
 from .test_follow_through import drive
 
@@ -85,3 +86,27 @@ def test_a_goal_kept_labels_its_series_by_the_goal(tmp_path: Path, day) -> None:
         [series] = [s for s in found_all if s.key == ("goal_setting", "baseline")]
         assert (series.label, series.goal_was) == (FIRST, ())
         assert series.question.startswith("On the skill behind this goal")  # still kept
+
+
+def test_a_second_goal_beside_it_does_not_take_the_label(tmp_path: Path, day) -> None:
+    """career_conversation may add a goal beside the first (`sets: mentorship.new_goal`):
+    the baseline still rates the skill behind the goal its own conversation set."""
+    scripts = load_catalog([builtin_dir()]).scripts
+    with Store.open(tmp_path / "r.db") as store:
+        relationship(store, day, reaim=True)
+        with store.transaction() as db:
+            add_goal(
+                db,
+                store.state.key("Sam"),
+                "Lead a team of my own by 2027",
+                "2026-05-01",
+                None,
+                None,
+            )
+        assert len(store.state.goals("Sam")) == 2
+        [series] = [
+            s
+            for s in mentorship_ratings(store, scripts, "Sam")
+            if s.key == ("goal_setting", "baseline")
+        ]
+        assert series.label == f"{NEW} (re-aimed from: {FIRST})"

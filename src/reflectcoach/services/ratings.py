@@ -125,18 +125,25 @@ def mentorship_ratings(
             found = store.insights.question_wordings(series.script_id, series.step_id, mentorship)
             said = (*(w for w in found if w != question), question)
         result.append(replace(series, question=question, wordings=said))
-    return [_with_goal(store, scripts, series, name) for series in result]
+    return [_with_goal(store, scripts, s, name, ends[s.key][0][0]) for s in result]
 
 
 def _with_goal(
-    store: Store, scripts: Mapping[str, Script], series: RatingSeries, mentorship: str | None
+    store: Store,
+    scripts: Mapping[str, Script],
+    series: RatingSeries,
+    mentorship: str | None,
+    rated_in: str | None = None,
 ) -> RatingSeries:
     """A series of the goal's skill takes the goal's words as they stand (re-aimed at the
-    midpoint review, say), and its earlier words: one series, labelled by what it is now."""
+    midpoint review, say), and its earlier words: one series, labelled by what it is now.
+    The goal is the one the conversation of its first rating set (`rated_in`); without it,
+    the mentorship's only goal. With several goals and none known, the question stays."""
     if mentorship is None or not is_goal_series(scripts, series.key):
         return series
     goals = store.state.goals(mentorship)
-    goal = store.state.current_goal(mentorship) or (goals[-1] if goals else None)
+    found = [g for g in goals if any(r.conversation_id == rated_in for r in g.revisions)]
+    goal = found[0] if rated_in and found else (goals[0] if len(goals) == 1 else None)
     if goal is None or not goal.text:
         return series
     earlier: list[str] = []
