@@ -39,10 +39,11 @@ BUILTIN = (
     "after_a_session",
     "midpoint_review",
     "tough_conversation",
+    "feedback_on_us",
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 35, 40, 43, 46, 50, 60, 70, 90)
+NUMBERS = (10, 15, 20, 30, 35, 40, 43, 46, 50, 60, 65, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
 TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
 
@@ -1205,7 +1206,61 @@ AFTER_A_SESSION = [
     Walk({"role": "mentor", "useful": "5", "raised": "carried"}, points=(POINT,)),
 ]
 
+# Their preference as the partner's shared agreement (or first_meeting) stated it.
+ASKED_FIRST: Mapping[str, tuple[Any, str]] = {
+    "partner_feedback": ("asked", 'asked first ("can I give you some feedback?")'),
+}
+FEEDBACK_ON_US = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "pref_ask": "written",
+            "working": "Your questions before advice",
+            "working_moment": "When you asked what I had tried before telling me",
+            "want": "more",
+            "more_of": "Time to think before we decide",
+            "situation": "Our Tuesday meeting about the reorg",
+            "behaviour": "You proposed three options and asked me to pick one on the spot",
+            "impact": "I picked one I now doubt, and felt rushed",
+            "opening": "Your questions help me most. Could we leave a day before deciding?",
+            "hear_it": "fine",
+            "when": "friday",
+            "ask_back": "yes",
+            "held_back": "I sometimes dread the meetings",
+            "worry": "That Ben will think I am ungrateful",
+            "ready": "3",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "want": "less",
+            "less_of": "Fewer last-minute reschedules",
+            "situation": "The last two Mondays",
+            "behaviour": "You moved our meeting an hour before it started",
+            "impact": "I had cleared the time and lost it",
+            "opening": "You always cancel.",
+            "hear_it": "verdict",
+            "rewrite": "I value our hour. Could we move it a day ahead when we need to?",
+            "ask_back": "no",
+        },
+        state=ASKED_FIRST,
+    ),
+    Walk(
+        {"want": "nothing", "hear_it": "soft", "working_moment": SKIP, "when": SKIP},
+        state={"partner_feedback": ("straight", "straight out, as soon as it's noticed")},
+    ),
+    Walk({"pref_ask": "asked", "held_back": SKIP, "worry": SKIP}),
+    Walk(
+        {"pref_ask": SKIP},
+        {("check_in", "helped"): ("The worked example", "The worked example")},
+    ),
+]
+
 WALKS = {
+    "feedback_on_us": FEEDBACK_ON_US,
     "find_a_mentor": FIND_A_MENTOR,
     "mentor_readiness": MENTOR_READINESS,
     "receiving_feedback": RECEIVING_FEEDBACK,
@@ -1467,7 +1522,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 9
+    assert len(orders) == 10  # feedback_on_us asks it too
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -2001,3 +2056,18 @@ def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Sc
     mentor = drive(script, MIDPOINT_REVIEW[4])
     assert "rerate" not in mentor.path
     assert "**My view as mentor, today:** 7 out of 10" in (mentor.record_markdown() or "")
+
+
+@pytest.mark.parametrize("script_id", ["career_conversation", "after_a_session"])
+def test_a_role_said_in_a_newer_builtin_is_offered_by_the_others(
+    scripts: dict[str, Script], tmp_path: Path, script_id: str
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = session.start(store, scripts[script_id], "Sam")
+        assert _first_question(first).step.id == "role"
+        drive_on(first.conversation, WALKS[script_id][-1])
+        assert first.conversation.finished
+        said = first.conversation.lookup_value("role")
+        check_in = session.start(store, scripts["check_in"], "Sam")
+        role = _first_question(check_in)
+        assert (role.offered, role.prefilled) == (said, True)

@@ -26,6 +26,9 @@ from reflectcoach.store import Store
 
 from .test_plain import env_for
 
+# Every front end of a relationship finds the key: plain mode, note, brief.
+pytestmark = pytest.mark.encrypted_too
+
 FIRST_GOAL = "Run the planning meeting on my own by 30 April"
 NEW_GOAL = "Run the planning meeting and the review on my own by 31 May"
 

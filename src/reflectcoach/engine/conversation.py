@@ -435,6 +435,7 @@ class Conversation:
                     self.history, follow_ups, {c.id for c in self.follow_ups}
                 ),
                 closes_mentorship=self.script.closes_mentorship,
+                delivers=self.script.delivers,
                 sets=self.sets(),
                 points=followup.point_outcomes(self.history, points, {p.id for p in self.points}),
             )

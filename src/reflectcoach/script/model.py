@@ -258,6 +258,9 @@ class Script:
     recalls: tuple[RecallRef, ...] = ()
     # `closes_mentorship: true`: completing it closes the conversation's mentorship.
     closes_mentorship: bool = False
+    # `delivers: feedback | record`: completing it marks the record to go with the next
+    # share to the partner, as that (store/partners.py's outbox), in the same transaction.
+    delivers: str | None = None
     # Steps named only in the record's just-for-me parts (script/privacy.py).
     private_steps: frozenset[str] = frozenset()
 
