@@ -17,14 +17,16 @@ from typing import Any
 
 from transitions import Machine
 
-from reflectcoach.core import sharing
+from reflectcoach.core import clock, sharing
 from reflectcoach.engine import followup, sets, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
 from reflectcoach.engine.followup import Made, Pending
+from reflectcoach.engine.progress import Progress, measure
 from reflectcoach.engine.record_parts import RecordParts
 from reflectcoach.engine.sets import SetValue
-from reflectcoach.engine.steps import DONE, longest_remaining, transitions
+from reflectcoach.engine.steps import DONE, transitions
 from reflectcoach.engine.turns import Entry, Journal, Question, ResumeError, Say, Turn, same_slot
+from reflectcoach.script.dates import months_ahead
 from reflectcoach.script.mentorship_fields import PREFIX as MENTORSHIP_PREFIX
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
@@ -35,6 +37,7 @@ from reflectcoach.script.model import (
     Step,
     Template,
 )
+from reflectcoach.script.prefill import COUNTED
 from reflectcoach.script.privacy import IsPrivate
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
@@ -112,7 +115,6 @@ class Conversation(RecordParts):
         if fit.problem is not None and fit.kept:
             self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
         self._anchor = self.state
-        self._remaining = longest_remaining(script)
         self.turn = self._settle()
         if fit.problem is not None:
             self.notice = f"{fit.problem}. {self._continuing()}"
@@ -157,10 +159,9 @@ class Conversation(RecordParts):
         return {e.step_id: e.value for e in self.history}
 
     @property
-    def progress(self) -> tuple[int, int]:
-        """(questions done, done + the longest way to an end from here)."""
-        left = 0 if self.finished else self._remaining.get(self.state, 0)
-        return self.position, self.position + left
+    def progress(self) -> Progress:
+        """Questions done, and the fewest still to come: never backwards (engine/progress.py)."""
+        return measure(self.script, self.state, self.position, self._pending, self.history)
 
     def lookup_value(self, name: str) -> Any:
         found = self._found(name)
@@ -352,46 +353,16 @@ class Conversation(RecordParts):
             )
 
     def made(self) -> list[Made]:
-        """The commitments this conversation makes: each answered commitment step on the
-        path, due on its date step's answer (None when skipped), with its goal's words. A
-        step answered again after a loop back was revised ("what would make it an 8?"):
-        its last answer is the one promise."""
-        last = {entry.step_id: seq for seq, entry in enumerate(self.history)}
-        result = []
-        for seq, entry in enumerate(self.history):
-            step = self.script.steps.get(entry.step_id)
-            spec = None if step is None else step.commitment
-            if spec is None or last[entry.step_id] != seq:
-                continue
-            if entry.skipped or not entry.text.strip():
-                continue
-            due = self.lookup_value(spec.due)
-            goal = self.lookup_text(spec.goal).strip() if spec.goal else ""
-            result.append(
-                Made(
-                    text=entry.text,
-                    due=followup.iso_date(due),
-                    goal=goal or None,
-                    step_id=entry.step_id,
-                    seq=seq,
-                )
-            )
-        return result
+        """The commitments this conversation makes (followup.made)."""
+        return followup.made(self.script, self.history, self.lookup_value, self.lookup_text)
 
     def _walking(self, step_id: str) -> bool:
         """Whether a follow_up step has more to ask about after the answer just recorded."""
         step = self.script.steps.get(step_id)
         if step is None or step.type is not QuestionType.FOLLOW_UP:
             return False
-        return (
-            followup.next_part(
-                step_id,
-                self._pending(step),
-                self.history,
-                points=step.about == followup.POINTS,
-            )
-            is not None
-        )
+        pending, points = self._pending(step), step.about == followup.POINTS
+        return followup.next_part(step_id, pending, self.history, points=points) is not None
 
     def _settle(self) -> Turn:
         """Walk through say steps to the next question (or the end), collecting the says."""
@@ -459,13 +430,13 @@ class Conversation(RecordParts):
         )
 
     def _prefilled(self, step: Step, labels: dict[str, str]) -> Any:
-        """The first of the step's prefill sources with a value that still fits the question
-        (a recalled option may since have left the script; a number its range)."""
+        """The first prefill source's value that still fits the question (see `_offer`)."""
         offer = self._offer(step, labels)
         return None if offer is None else offer[0]
 
     def _offer(self, step: Step, labels: dict[str, str]) -> tuple[Any, bool] | None:
-        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None."""
+        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None. A
+        value that no longer fits (an option since removed, a number's range) is passed over."""
         for source in step.prefill:
             found = self._source(source)
             if found is None:
@@ -488,6 +459,10 @@ class Conversation(RecordParts):
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":
             return self.mentorship
+        if source.kind in COUNTED:  # in_months.STEP / halfway.STEP: a date from today
+            months, half = self.lookup_value(source.step), source.kind == "halfway"
+            day = months_ahead(clock.today(), months, halfway=half)
+            return None if day is None else day.isoformat()
         if source.kind == "state":
             state = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
             return None if state is None else state[0]
@@ -515,8 +490,7 @@ class Conversation(RecordParts):
         return None
 
     def _recalled(self, name: str) -> tuple[Any, str] | None:
-        # Other conversations do not change while this one runs: ask the store once per name,
-        # not on every render and condition.
+        # Other conversations do not change while this one runs: ask the store once per name.
         if self._recall is None:
             return None
         if name not in self._recall_cache:

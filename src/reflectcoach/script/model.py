@@ -133,7 +133,9 @@ class Prefill:
     mentorship's latest completed conversation of `script`) or `anywhere` (the same, in any
     mentorship)."""
 
-    kind: str  # "mentorship" | "state" (mentorship.FIELD) | "recall" | "anywhere"
+    # "mentorship" | "state" (mentorship.FIELD) | "recall" | "anywhere" | "in_months" |
+    # "halfway" (a date counted from today by a number answer of this script)
+    kind: str
     pos: Pos
     script: str = ""
     step: str = ""
@@ -143,6 +145,8 @@ class Prefill:
         """As written in the script."""
         if self.kind == "state":
             return f"mentorship.{self.step}"
+        if self.kind in ("in_months", "halfway"):  # a number step of this script
+            return f"{self.kind}.{self.step}"
         return self.kind if self.kind == "mentorship" else f"{self.kind}.{self.script}.{self.step}"
 
 

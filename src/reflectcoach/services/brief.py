@@ -279,8 +279,7 @@ def lines(
     if brief.ratings and not share:
         out += ["", head("Ratings")]
         series = [
-            f"{item}{esc(' '.join(s.question.split()), item)}: {trajectory(s)}"
-            for s in brief.ratings
+            f"{item}{esc(' '.join(s.label.split()), item)}: {trajectory(s)}" for s in brief.ratings
         ]
         out += _more(series[:shown], len(series), item)
 
