@@ -52,7 +52,7 @@ def typed(step: Any, value: Any, stored: Any) -> list[str]:
         return [":skip"]
     kind = step.type
     if kind is QuestionType.DATE:
-        return [str(stored), ""]  # the day is shown back; Enter keeps it
+        return [str(stored)]  # a piped date is taken as typed: no confirmation to answer
     if kind is QuestionType.LONG_TEXT:
         return [str(value), ""]
     if kind is QuestionType.MULTI:
