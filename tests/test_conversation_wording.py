@@ -605,3 +605,17 @@ def test_closing_agenda_numbers_run_on_with_nothing_left_open(scripts: dict[str,
     agenda = share.split("Agenda for our last meeting")[1]
     numbers = [line.split(".")[0] for line in agenda.splitlines() if line[:1].isdigit()]
     assert numbers == ["1", "2", "3", "4", "5"]
+
+
+def test_closing_shows_the_midpoint_rating_between_start_and_now(
+    scripts: dict[str, Script],
+) -> None:
+    """Issue 22: "ratings show the midpoint (4 -> 6 -> 8)" in the closing letter too."""
+    script = scripts["closing"]
+    with_midpoint = {**ALL_RECALL, ("midpoint_review", "rerate"): (6, "6")}
+    record = drive(script, Walk({"rerate": "8"}, with_midpoint)).record_markdown() or ""
+    assert "| | At the start | At the midpoint | Now |" in record
+    assert "| Skill behind the goal (1 to 10) | 4 | 6 | 8 |" in record
+    without = drive(script, Walk({"rerate": "8"}, ALL_RECALL)).record_markdown() or ""
+    assert "| | At the start | Now |" in without
+    assert "| Skill behind the goal (1 to 10) | 4 | 8 |" in without
