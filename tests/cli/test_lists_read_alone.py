@@ -18,6 +18,9 @@ from .test_plain import env_for
 
 TODAY = "2100-01-01"  # every dated commitment of the history is overdue
 
+# Encrypted too: there the lists are read through SQLCipher with the key (readonly.py).
+pytestmark = pytest.mark.encrypted_too
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:

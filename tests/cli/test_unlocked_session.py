@@ -215,11 +215,13 @@ def ask_as(uid: int, path: Path) -> int:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.settimeout(10)
                 conn.connect(str(path))
-                conn.sendall(b"key\n")
                 try:
+                    conn.sendall(b"key\n")
                     got = len(conn.recv(64))
-                except ConnectionResetError:  # closed on it, its request unread: nothing
+                except (ConnectionResetError, BrokenPipeError):  # closed on it: nothing
                     got = 0
+        except BaseException as exc:  # said on stderr: why it could not ask
+            os.write(2, f"ask_as: {exc!r}\n".encode())
         finally:
             os.write(write_end, str(got).encode())
             os._exit(0)
