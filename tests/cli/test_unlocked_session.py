@@ -48,7 +48,15 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     (tmp_path / "pw").write_text(PASSPHRASE + "\n")
     yield path
-    agent.lock(path)  # whatever the test left running
+    # Whatever the test left running ends, even after a test that failed while the socket
+    # was made another user's or its folders opened.
+    for folder in (runtime, runtime / "reflectcoach"):
+        if folder.exists():
+            folder.chmod(0o700)
+    for sock in runtime.rglob("*.sock"):
+        os.chown(sock, os.getuid(), os.getgid())
+        sock.chmod(0o600)
+    agent.lock(path)
     shutil.rmtree(runtime, ignore_errors=True)
 
 
