@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 
 from reflectcoach.store import Store, mentorship_rows
 from reflectcoach.store.mentorships import mentorship_key
+from reflectcoach.store.rows import stored_value
 
 COMMON_WORD = "team"  # in about 80% of text answers
 RARE_WORD = "kintsugi"  # in about 1 answer in 10,000
@@ -157,7 +158,7 @@ def _rows(
                     "question": question,
                     "type": qtype,
                     "answer_text": display,
-                    "answer_json": json.dumps(value, ensure_ascii=False),
+                    "answer_value": stored_value(json.dumps(value, ensure_ascii=False), display),
                     "skipped": int(skipped),
                     "answered_at": _stamp(at),
                 }

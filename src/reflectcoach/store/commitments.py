@@ -13,15 +13,15 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import StoreError, guarded
 from .facet import Facet
 from .fts import match_expression
-from .mentorships import mentorship_key
-from .rows import ID_LENGTH
+from .rows import ID_LENGTH, mentorship_key
+
+if TYPE_CHECKING:  # `reflectcoach commitments` reads without sqlite-utils (readonly.py)
+    from sqlite_utils import Database
 
 STATUSES = ("open", "done", "partly", "not_yet", "dropped")
 # "Open" in lists and follow-ups: not finished with, one way or the other.
@@ -164,7 +164,7 @@ def sort_key(item: Commitment) -> tuple[bool, dt.date, str, str, int, str]:
 
 # Oldest due first, undated last; then in the order they were made.
 ORDER = "due IS NULL, due, created_at, conversation_id, seq, id"
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM commitments"
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM commitments"
 
 
 def select(
@@ -177,6 +177,26 @@ def select(
     conversation_id: str | None = None,
     limit: int | None = None,
 ) -> list[Commitment]:
+    clause, params = where_clause(
+        mentorship=mentorship,
+        statuses=statuses,
+        due_before=due_before,
+        created_before=created_before,
+        conversation_id=conversation_id,
+    )
+    sql = f"{SELECT}{clause} ORDER BY {ORDER} LIMIT ?"
+    return [from_row(row) for row in db.execute(sql, [*params, -1 if limit is None else limit])]
+
+
+def where_clause(
+    *,
+    mentorship: str | None = None,
+    statuses: Collection[str] | None = None,
+    due_before: dt.date | None = None,
+    created_before: str | None = None,
+    conversation_id: str | None = None,
+) -> tuple[str, list[Any]]:
+    """SQL ` WHERE ...` (possibly empty) for `select`, and its parameters."""
     clauses: list[str] = []
     params: list[Any] = []
     if mentorship is not None:
@@ -200,10 +220,7 @@ def select(
     if conversation_id is not None:
         clauses.append("conversation_id = ?")
         params.append(conversation_id)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"{_SELECT}{where} ORDER BY {ORDER} LIMIT ?"
-    params.append(-1 if limit is None else limit)
-    return [from_row(row) for row in db.execute(sql, params).fetchall()]
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 def by_ids(db: Database, ids: Iterable[str]) -> list[Commitment]:
@@ -211,7 +228,7 @@ def by_ids(db: Database, ids: Iterable[str]) -> list[Commitment]:
     if not wanted:
         return []
     marks = ", ".join("?" for _ in wanted)
-    rows = db.execute(f"{_SELECT} WHERE id IN ({marks}) ORDER BY {ORDER}", wanted).fetchall()
+    rows = db.execute(f"{SELECT} WHERE id IN ({marks}) ORDER BY {ORDER}", wanted).fetchall()
     return [from_row(row) for row in rows]
 
 
@@ -221,7 +238,7 @@ def resolve(db: Database, prefix: str) -> Commitment:
     if not wanted or any(ch not in "0123456789abcdef" for ch in wanted):
         raise StoreError(f"No commitment has the id {prefix!r} (ids are hex, like 3f9a2c).")
     rows = db.execute(
-        f"{_SELECT} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", [wanted, wanted + "g"]
+        f"{SELECT} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", [wanted, wanted + "g"]
     ).fetchall()
     if not rows:
         raise StoreError(f"No commitment has an id starting with {wanted!r}.")
@@ -305,7 +322,7 @@ def change(
         raise StoreError(f"Unknown commitment status {status!r}: use {', '.join(STATUSES)}.")
     if source not in SOURCES:
         raise StoreError(f"Unknown source {source!r} for a commitment change.")
-    rows = db.execute(f"{_SELECT} WHERE id = ?", [commitment_id]).fetchall()
+    rows = db.execute(f"{SELECT} WHERE id = ?", [commitment_id]).fetchall()
     if not rows:
         raise StoreError(f"There is no commitment {commitment_id!r} in the database.")
     before = from_row(rows[0])
@@ -330,7 +347,7 @@ def change(
         new_due,
         kept,
     )
-    return from_row(db.execute(f"{_SELECT} WHERE id = ?", [commitment_id]).fetchone())
+    return from_row(db.execute(f"{SELECT} WHERE id = ?", [commitment_id]).fetchone())
 
 
 def _event(
@@ -412,6 +429,22 @@ class Commitments(Facet):
         `due_before`: only dated ones due before that day."""
         return select(
             self.db, mentorship=mentorship, statuses=statuses, due_before=due_before, limit=limit
+        )
+
+    @guarded
+    def count(
+        self,
+        *,
+        mentorship: str | None = None,
+        statuses: Collection[str] | None = None,
+        due_before: dt.date | None = None,
+    ) -> int:
+        """How many `all(...)` with the same filters would return without a limit."""
+        clause, params = where_clause(
+            mentorship=mentorship, statuses=statuses, due_before=due_before
+        )
+        return int(
+            self.db.execute(f"SELECT count(*) FROM commitments{clause}", params).fetchone()[0]
         )
 
     @guarded

@@ -36,7 +36,7 @@ from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .partners import Partners
 from .queries import Queries
-from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now
+from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now, stored_value
 from .sync_rows import SyncRows
 
 
@@ -355,6 +355,7 @@ class ConversationJournal:
         conversation on; with `discard_from` (> seq), drop the answers at seq >= it. The
         draft at `seq` (and any from `discard_from` on) goes in the same transaction."""
         answer_json = encode_value(None if skipped else value)
+        shown = None if skipped else (text if text is not None else "")
         now = self.store.clock()
         with self.store.transaction() as db:
             self._hold(db)
@@ -366,8 +367,8 @@ class ConversationJournal:
                     "seq": seq,
                     "question": question,
                     "type": qtype,
-                    "answer_text": None if skipped else (text if text is not None else ""),
-                    "answer_json": answer_json,
+                    "answer_text": shown,
+                    "answer_value": stored_value(answer_json, shown),
                     "skipped": int(skipped),
                     "answered_at": now,
                     "commitment_id": commitment,

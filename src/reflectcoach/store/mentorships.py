@@ -10,7 +10,6 @@ in use merges the two, in one transaction, every row kept.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,25 +17,10 @@ from . import mentorship_rows, mentorship_state
 from .errors import StoreError, guarded
 from .facet import Facet
 from .mentorship_rows import Mentorship
+from .rows import display_name, mentorship_key
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
     from sqlite_utils import Database
-
-
-def display_name(name: str | None) -> str | None:
-    """The name as written, with runs of whitespace made one space; None when blank."""
-    if name is None:
-        return None
-    return " ".join(name.split()) or None
-
-
-def mentorship_key(name: str | None) -> str | None:
-    """What names are matched on: NFKC (so a full-width or ligature spelling is the same
-    letters), whitespace collapsed, then Unicode casefold ("Straße" matches "STRASSE")."""
-    shown = display_name(name)
-    if shown is None:
-        return None
-    return " ".join(unicodedata.normalize("NFKC", shown).split()).casefold()
 
 
 def first_written(db: Database, key: str) -> str | None:

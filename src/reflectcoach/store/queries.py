@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from .errors import StoreError, guarded, guarded_iter
 from .fts import MARKS, Span, match_expression, unmark, unused_marks
-from .mentorships import mentorship_key
 from .rows import (
     STATUSES,
     Answer,
@@ -22,6 +21,7 @@ from .rows import (
     Filters,
     SearchHit,
     answer_row,
+    mentorship_key,
     time_bound,
 )
 
