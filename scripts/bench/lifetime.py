@@ -7,7 +7,7 @@ import time
 from tests.store.history import make_history
 
 from .common import INFO, Budget, Context, Row, Stat
-from .history import query_rows
+from .history import query_rows, screen_rows
 
 
 def group_lifetime(ctx: Context) -> None:
@@ -18,7 +18,9 @@ def group_lifetime(ctx: Context) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"  generating a lifetime: {conversations:,} conversations ...", flush=True)
     start = time.perf_counter()
-    summary = make_history(path, conversations=conversations, answers_per=31, seed=4)
+    summary = make_history(
+        path, conversations=conversations, answers_per=31, seed=4, commitments=True
+    )
     took = (time.perf_counter() - start) * 1000
     ctx.add(
         Row(
@@ -33,4 +35,5 @@ def group_lifetime(ctx: Context) -> None:
         )
     )
     query_rows(ctx, "lifetime", path, dict(summary), size_budget=Budget("ratio", 1.5))
+    screen_rows(ctx, "lifetime", path, screen_budget=Budget("below", 100))
     path.unlink()
