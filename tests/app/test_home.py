@@ -306,31 +306,67 @@ def app_class(base: type[ReflectCoachApp] = ReflectCoachApp) -> type[ReflectCoac
     return type("TestApp", (base,), {"CSS_PATH": str(css)})
 
 
-async def test_first_frame_is_the_frame_and_loading_starts_after_it(
+async def test_first_frame_is_home_composed_once_and_loading_starts_after_it(
     fixture_dir: Path, db_path: Path, drive
 ) -> None:
+    # No cache yet (a first start): the first frame is the whole form, the scripts list
+    # saying it is loading; the catalog is read only after that frame.
     seen: dict[str, object] = {}
 
     class FirstFrame(app_class()):  # type: ignore[misc]
         def on_ready(self) -> None:  # runs before the app's own on_ready
             home = self.screen
             assert isinstance(home, HomeScreen)
-            seen["widgets"] = [type(w).__name__ for w in home.query("#home *")]
+            seen["fields"] = [w.id for w in home.query("#home Input")]
+            seen["lists"] = [w.id for w in home.query("#home OptionList")]
             seen["catalog"] = self.loaded_catalog
-            # Keys that need the fields do nothing yet; nothing breaks.
-            home.action_focus_filter()
-            home.action_focus_who()
-            seen["who"] = home.mentorship
             seen["continue"] = home.check_action("continue", ())
 
     app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
-        assert seen == {"widgets": [], "catalog": None, "who": None, "continue": False}
+        assert seen == {
+            "fields": ["mentorship", "filter"],
+            "lists": ["due-list", "scripts", "running"],
+            "catalog": None,
+            "continue": False,
+        }
         home = app.screen
         assert isinstance(home, HomeScreen) and home.loaded
         assert option_ids(home.query_one("#scripts", OptionList)) == ["every_type"]
         assert home.query_one("#scripts").has_focus
+
+
+@pytest.mark.plaintext  # the quick fill (store/peek.py) reads plaintext files only
+async def test_a_second_start_is_usable_in_its_first_frame(
+    fixture_dir: Path, db_path: Path, drive, seed
+) -> None:
+    # With the script index written (by the first start) and the file closed clean, the
+    # first frame already lists the scripts and what is in progress: nothing is mounted
+    # into home after it (one compose, one layout).
+    kept = seed("every_type", "Sam", answers=1)
+    first = app_class()(db_path=db_path, script_dirs=[fixture_dir])
+    async with first.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+    seen: dict[str, object] = {}
+
+    class FirstFrame(app_class()):  # type: ignore[misc]
+        def on_ready(self) -> None:
+            home = self.screen
+            assert isinstance(home, HomeScreen)
+            seen["scripts"] = option_ids(home.query_one("#scripts", OptionList))
+            seen["running"] = option_ids(home.query_one("#running", OptionList))
+            seen["catalog"] = self.loaded_catalog
+            seen["widgets"] = len(home.query("#home *"))
+
+    app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        home = app.screen
+        assert isinstance(home, HomeScreen) and home.loaded
+        assert seen["widgets"] == len(home.query("#home *"))  # none mounted later
+    assert seen["scripts"] == ["every_type"] and seen["running"] == [kept]
+    assert seen["catalog"] is None
 
 
 async def test_quitting_at_the_first_frame_loads_nothing(
