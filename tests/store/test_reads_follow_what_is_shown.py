@@ -5,6 +5,7 @@ or answer is what made these reads grow with a lifetime of reflections."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,24 @@ def test_a_names_empty_store_reads_nothing(tmp_path: Path) -> None:
     with Store.open(tmp_path / "empty.db") as empty:
         assert empty.mentorships.names() == []
         assert empty.insights.script_titles() == {}
+
+
+def latest_day(store: Store) -> dt.date:
+    """A day inside the history, where some commitments are overdue and some due soon."""
+    (due,) = store.db.execute(
+        "SELECT due FROM commitments WHERE status = 'open' ORDER BY due DESC LIMIT 1 OFFSET 5"
+    ).fetchone()
+    return dt.date.fromisoformat(due) - dt.timedelta(days=3)
+
+
+def test_home_due_list_reads_what_it_shows(stores: tuple[Store, Store]) -> None:
+    from reflectcoach.services.due import PER_MENTORSHIP, due_lines
+
+    for store in stores:
+        today = latest_day(store)
+        whole = due_lines(store.commitments.due_summary(today), today)
+        assert due_lines(store.commitments.due_soon(today, PER_MENTORSHIP), today) == whole
+        assert any("more (k)" in line.text for line in whole)
+    follows_what_is_shown(
+        stores, lambda s: s.commitments.due_soon(latest_day(stores[0]), PER_MENTORSHIP)
+    )

@@ -315,7 +315,7 @@ class HomeScreen(Screen[None]):
     def read(self) -> HomeData:
         """The catalog and the store's in-progress conversations (in a thread: blocking)."""
         from reflectcoach.script import index
-        from reflectcoach.services.due import due_lines, nudge_lines
+        from reflectcoach.services.due import PER_MENTORSHIP, due_lines, nudge_lines
         from reflectcoach.store import StoreError
         from reflectcoach.store.nudges import nudges
 
@@ -333,7 +333,7 @@ class HomeScreen(Screen[None]):
                 data.names = store.mentorships.names()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
                 today = app.today()
-                data.due = due_lines(store.commitments.due_summary(today), today)
+                data.due = due_lines(store.commitments.due_soon(today, PER_MENTORSHIP), today)
                 data.due += nudge_lines(nudges(store.db, today))
         except StoreError as error:
             data.problem = str(error)
