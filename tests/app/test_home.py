@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.conversation import ConversationScreen
-from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.screens.home import HomeData, HomeScreen
 from reflectcoach.script.registry import builtin_dir, load_catalog
 from reflectcoach.store import Store
 
@@ -480,3 +480,44 @@ async def test_notices_on_home_and_review_cover_nothing(filled_db, review_app) -
             assert line.display and "Something to say." in str(line.render())
             await app.push_screen(ReviewScreen())
             await settle(pilot)
+
+
+async def test_home_reads_again_only_when_the_file_changed(
+    fixture_app, drive, seed, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Back from a screen that only read, home keeps its lists (no full read competing with
+    # the next key); a write by anyone (here another program's connection) is read again.
+    from reflectcoach.app.screens.review import ReviewScreen
+
+    kept = seed("every_type", "Sam", answers=1)
+    aside = seed("every_type", "Jo", answers=2)
+    full_reads: list[HomeData] = []
+    fill = HomeScreen.fill
+
+    def counted(self: HomeScreen, data: HomeData, *, full: bool = False) -> None:
+        if full:
+            full_reads.append(data)
+        fill(self, data, full=full)
+
+    monkeypatch.setattr(HomeScreen, "fill", counted)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+
+        async def review_and_back() -> None:
+            await pilot.press("r")
+            await d.wait_for(lambda: isinstance(app.screen, ReviewScreen), "review")
+            await d.settle()
+            await pilot.press("escape")
+            await d.wait_for(lambda: isinstance(app.screen, HomeScreen), "home")
+            await d.settle()
+
+        await d.settle()
+        assert len(full_reads) == 1
+        await review_and_back()
+        assert len(full_reads) == 1
+        with Store.open(db_path) as other:
+            other.set_status(aside, "abandoned")
+        await review_and_back()
+        assert len(full_reads) == 2
+        assert option_ids(app.screen.query_one("#running", OptionList)) == [kept]

@@ -197,6 +197,7 @@ class HomeScreen(Screen[None]):
         self._summary_width = 0  # the width the summaries were wrapped at
         self.running: list[RunningEntry] = []
         self.quick: HomeData | None = None  # the caches' lists, read in compose
+        self.read_mark: object = None  # the file and the day the full read saw (`read`)
         self.shown_once = False  # the lists were drawn from some data (quick or full)
         self.loaded = False  # ... from the catalog and the Store (not only caches)
         # Some script had errors: read the folders again each time home is back, so the
@@ -263,6 +264,7 @@ class HomeScreen(Screen[None]):
         if isinstance(self.focused, Input):
             self.query_one("#scripts").focus()
         # Back from a conversation: the in-progress list and the names may have changed.
+        # (The full read is skipped when nothing was written since: `read`.)
         if self.loaded:
             self.load()
 
@@ -286,7 +288,9 @@ class HomeScreen(Screen[None]):
         if self.shown_once:
             await self.painted()
         loop = asyncio.get_running_loop()
-        self.fill(await loop.run_in_executor(None, self.read), full=True)
+        data = await loop.run_in_executor(None, self.read)
+        if data is not None:
+            self.fill(data, full=True)
 
     async def painted(self) -> None:
         """Until the frame with the latest changes has been drawn."""
@@ -312,8 +316,11 @@ class HomeScreen(Screen[None]):
         scripts = [ScriptEntry(s["id"], s["title"], s["summary"], s["audience"]) for s in listing]
         return HomeData(scripts, names, [running_entry(row) for row in rows])
 
-    def read(self) -> HomeData:
-        """The catalog and the store's in-progress conversations (in a thread: blocking)."""
+    def read(self) -> HomeData | None:
+        """The catalog and the store's in-progress conversations (in a thread: blocking);
+        None when what home shows was read from the file as it still is, on the same day
+        (a return to home after reading alone: its lists stay, nothing competes with the
+        next key)."""
         from reflectcoach.script import index
         from reflectcoach.services.due import PER_MENTORSHIP, due_lines, nudge_lines
         from reflectcoach.store import StoreError
@@ -330,11 +337,17 @@ class HomeScreen(Screen[None]):
         data = HomeData(scripts, diagnostics=list(catalog.diagnostics))
         try:
             with app.worker_store() as store:
+                today = app.today()
+                # Taken before reading: a commit while this reads makes the next visit
+                # read again.
+                mark = (store, store.change_mark(), today)  # marks of one connection
+                if not fresh and mark == self.read_mark and data.scripts == self.scripts:
+                    return None
                 data.names = store.mentorships.names()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
-                today = app.today()
                 data.due = due_lines(store.commitments.due_soon(today, PER_MENTORSHIP), today)
                 data.due += nudge_lines(nudges(store.db, today))
+                self.read_mark = mark
         except StoreError as error:
             data.problem = str(error)
         else:
