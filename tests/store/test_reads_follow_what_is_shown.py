@@ -106,3 +106,12 @@ def test_home_due_list_reads_what_it_shows(stores: tuple[Store, Store]) -> None:
     follows_what_is_shown(
         stores, lambda s: s.commitments.due_soon(latest_day(stores[0]), PER_MENTORSHIP)
     )
+
+
+def test_the_insights_question_list_follows_the_questions(stores: tuple[Store, Store]) -> None:
+    from reflectcoach.store import numeric_summary
+
+    for store in stores:
+        store.insights.numeric_questions()  # after a bulk load the first read rebuilds it
+        assert numeric_summary.is_current(store.db)
+    follows_what_is_shown(stores, lambda s: s.insights.numeric_questions())
