@@ -13,7 +13,7 @@ from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.home import HomeScreen
 from reflectcoach.app.screens.insights import InsightsScreen
 from reflectcoach.app.screens.mentorship import MentorshipScreen
-from reflectcoach.app.screens.review import ReviewScreen
+from reflectcoach.app.screens.review import COUNT_LIMIT, ReviewScreen
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.insights_series import SeriesPanel
 from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
@@ -271,11 +271,19 @@ def query_rows(
                     Budget("below", 100),
                 ),
                 (
-                    f"review search total: count(query={word!r})",
-                    lambda w=word: store.count(query=w),
+                    f"review search total: count(query={word!r}, at_most={COUNT_LIMIT + 1:,}) "
+                    "(review says 'more than' beyond)",
+                    lambda w=word: store.count(query=w, at_most=COUNT_LIMIT + 1),
                     "raw FTS: count every match",
                     raw(fts_all, phrase),
                     Budget("below", 100),
+                ),
+                (
+                    f"count(query={word!r}), every match (CLI, export)",
+                    lambda w=word: store.count(query=w),
+                    "raw FTS: count every match",
+                    raw(fts_all, phrase),
+                    INFO,
                 ),
             ]
         cases += [

@@ -254,12 +254,17 @@ class Queries:
         return self._rows(*found)  # type: ignore[return-value]
 
     @guarded
-    def count(self, **filters: Unpack[Filters]) -> int:
-        """How many conversations match (same filters as conversations/iter_conversations)."""
+    def count(self, *, at_most: int | None = None, **filters: Unpack[Filters]) -> int:
+        """How many conversations match (same filters as conversations/iter_conversations).
+        `at_most`: stop counting there (a common word's search walks the conversations
+        until that many match, not the whole history); the caller says "more than"."""
         where = where_clause(few_matches=self._few_matches(filters.get("query")), **filters)
         if where is None:
             return 0
         clause, params = where
+        if at_most is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM conversations c{clause} LIMIT ?)"
+            return int(self.db.execute(sql, [*params, at_most]).fetchone()[0])
         return int(
             self.db.execute(f"SELECT count(*) FROM conversations c{clause}", params).fetchone()[0]
         )
