@@ -115,3 +115,10 @@ def test_the_insights_question_list_follows_the_questions(stores: tuple[Store, S
         store.insights.numeric_questions()  # after a bulk load the first read rebuilds it
         assert numeric_summary.is_current(store.db)
     follows_what_is_shown(stores, lambda s: s.insights.numeric_questions())
+
+
+def test_review_count_of_a_common_word_stops_at_its_limit(stores: tuple[Store, Store]) -> None:
+    from .history import COMMON_WORD
+
+    assert all(s.count(query=COMMON_WORD) > 100 for s in stores)
+    follows_what_is_shown(stores, lambda s: s.count(query=COMMON_WORD, at_most=30))

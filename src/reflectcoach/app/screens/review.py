@@ -30,6 +30,7 @@ from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, Revie
 from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
 from reflectcoach.app.widgets.review_format import count_words, describe
 from reflectcoach.app.widgets.review_table import ReviewTable
+from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
@@ -246,20 +247,15 @@ class ReviewScreen(Screen[None]):
         self._update_status()
         self._load_more(self.filters, self.generation, table.row_count)
 
-    @work(thread=True, exclusive=True, group="review-more")
     def _load_more(self, filters: Filters, generation: int, offset: int) -> None:
-        from reflectcoach.store import StoreError
-
-        worker = get_current_worker()
-        try:
-            with self.app.worker_store() as store:
-                rows = store.conversations(**filters.store_kwargs(), limit=PAGE_SIZE, offset=offset)
-        except StoreError as problem:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_problem, generation, str(problem))
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_more, generation, list(rows))
+        kwargs = filters.store_kwargs()
+        read_in_worker(
+            self,
+            lambda store: list(store.conversations(**kwargs, limit=PAGE_SIZE, offset=offset)),
+            lambda rows: self._show_more(generation, rows),
+            lambda problem: self._show_problem(generation, problem),
+            group="review-more",
+        )
 
     def _show_more(self, generation: int, rows: list[Mapping[str, Any]]) -> None:
         if generation != self.generation or not self.is_attached:
@@ -276,19 +272,14 @@ class ReviewScreen(Screen[None]):
         self._update_status()
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="review-choices")
     def _load_choices(self) -> None:
-        from reflectcoach.store import StoreError
-
-        worker = get_current_worker()
-        try:
-            with self.app.worker_store() as store:
-                scripts = list(store.insights.script_titles().items())
-                mentorships = store.mentorships.names()
-        except StoreError:
-            return  # the table's own load reports the problem
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_choices, scripts, mentorships)
+        # A problem here is the table's own load's to report.
+        read_in_worker(
+            self,
+            lambda store: (list(store.insights.script_titles().items()), store.mentorships.names()),
+            lambda found: self._show_choices(*found),
+            group="review-choices",
+        )
 
     def _show_choices(self, scripts: list[tuple[str, str]], mentorships: list[str]) -> None:
         if not self.is_attached:
