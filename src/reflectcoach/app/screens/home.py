@@ -67,6 +67,7 @@ class ScriptEntry:
 
 
 SUMMARY_INDENT = 2
+FOOTER_FRAMES = 5  # frames the full read waits at most for the footer's keys to be drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +287,14 @@ class HomeScreen(Screen[None]):
         if not await self.rc_app.first_paint():
             return
         if self.shown_once:
-            await self.painted()
+            # Textual draws the footer's keys a frame after the first: the read (YAML,
+            # sqlite-utils' imports) waits for them, so it does not hold the GIL while the
+            # last of home is drawn.
+            footer = self.query_one(KeysFooter)
+            for _ in range(FOOTER_FRAMES):
+                await self.painted()
+                if footer.children:
+                    break
         loop = asyncio.get_running_loop()
         data = await loop.run_in_executor(None, self.read)
         if data is not None:
