@@ -67,6 +67,7 @@ class ScriptEntry:
 
 
 SUMMARY_INDENT = 2
+SCRIPTS_MARGIN = 6  # the screen's width less the scripts list's content width (home.tcss)
 FOOTER_FRAMES = 5  # frames the full read waits at most for the footer's keys to be drawn
 
 
@@ -407,7 +408,11 @@ class HomeScreen(Screen[None]):
         keep = listing.highlighted_option.id if listing.highlighted_option else None
         self.shown = [s for s in self.scripts if s.matches(words)]
         # The list's width less its padding and a scrollbar's room: the summary's lines.
-        width = listing.content_size.width - 2
+        # Before the first layout (the fill in the first frame) the list is as wide as the
+        # screen less home's padding and the list's own (SCRIPTS_MARGIN), so the first frame
+        # is wrapped right and not laid out a second time; `_rewrap` checks it once laid out.
+        laid_out = listing.content_size.width
+        width = (laid_out or self.app.size.width - SCRIPTS_MARGIN) - 2
         self._summary_width = width
         listing.set_options(Option(s.prompt(width), id=s.id) for s in self.shown)
         if width <= 20:
