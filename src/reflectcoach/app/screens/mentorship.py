@@ -7,8 +7,6 @@ Everything is read in one thread worker (mentorship_view.load, the same reading 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -35,7 +33,6 @@ if TYPE_CHECKING:
 
 LOADING = "Loading…"
 NO_RATINGS = "No ratings yet: a question asking for a number or a rating shows here."
-PAINT_WAIT_S = 1.0  # the ratings wait at most this long for the timeline's frame
 
 
 class MentorshipScreen(Screen[None]):
@@ -161,11 +158,6 @@ class MentorshipScreen(Screen[None]):
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._show, view)
-                # The rest is read once that frame is out: the ratings' read (every rating
-                # of the mentorship) holds the GIL for its rows while Textual paints.
-                self.app.call_from_thread(self._painted)
-                if worker.is_cancelled:
-                    return
                 said = [
                     n
                     for n in nudges(store.db, self.app.today())
@@ -203,14 +195,6 @@ class MentorshipScreen(Screen[None]):
         self.refresh_bindings()
         # Focusing the table scrolls the page to it: the heading above belongs in view too.
         self.call_after_refresh(self.query_one("#mentorship-body").scroll_home, animate=False)
-
-    async def _painted(self) -> None:
-        """Until the frame with the latest changes has been drawn (the app's: this screen
-        may have gone meanwhile; and never longer than PAINT_WAIT_S, as a worker waits)."""
-        drawn = asyncio.Event()
-        self.app.call_after_refresh(drawn.set)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(drawn.wait(), PAINT_WAIT_S)
 
     def _show_nudges(self, parts: tuple[str, ...]) -> None:
         """ "Due: midpoint review in 3 days, no check-in for 40 days": words, not colour."""
