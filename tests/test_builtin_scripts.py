@@ -33,13 +33,17 @@ BUILTIN = (
     "mentor_readiness",
     "first_meeting",
     "goal_setting",
+    "career_conversation",
     "check_in",
+    "prepare_for_a_meeting",
+    "after_a_session",
     "midpoint_review",
     "tough_conversation",
+    "feedback_on_us",
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 40, 50, 60, 70, 90)
+NUMBERS = (10, 15, 20, 30, 35, 40, 43, 46, 50, 60, 65, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
 TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
 
@@ -81,11 +85,13 @@ class Walk:
         recalled: Recalled | None = None,
         follow_ups: tuple[Open, ...] = (),
         state: Mapping[str, tuple[Any, str]] | None = None,
+        points: tuple[Open, ...] = (),
     ) -> None:
         self.answers = dict(answers)
         self.recalled = recalled
         self.follow_ups = follow_ups
         self.state = state  # the mentorship's state ({mentorship.FIELD}), by field
+        self.points = points  # its open talking points, which `about: talking_points` walks
 
 
 def _load(script_id: str) -> Script:
@@ -121,13 +127,26 @@ def _recall(recalled: Recalled | None):
     return lambda script_id, step_id: recalled.get((script_id, step_id))
 
 
+def _state(given: Mapping[str, tuple[Any, str]] | None):
+    """A walk's mentorship state, (value, text), as the engine reads it: nothing in it is
+    private, so a part that may be sent shows the same text."""
+    if given is None:
+        return None
+
+    def state(name: str) -> tuple[Any, str, str] | None:
+        found = given.get(name)
+        return None if found is None else (*found, found[1])
+
+    return state
+
+
 def drive(script: Script, walk: Walk) -> Conversation:
-    state = walk.state
     conv = Conversation(
         script,
         recall=_recall(walk.recalled),
         follow_ups=walk.follow_ups,
-        state=None if state is None else state.get,
+        state=_state(walk.state),
+        points=walk.points,
     )
     drive_on(conv, walk)
     return conv
@@ -352,6 +371,88 @@ GOAL_SETTING = [
     *(Walk({"smart": _smart_answer(missing), "commitment": "10"}) for missing in SMART_MISSING[2:]),
 ]
 
+PICK = "Move into product management"
+SKILL = "Presenting to senior people"
+CAREER_GOAL = "Shadow two product managers and decide by June whether to apply"
+CAREER_CONVERSATION = [
+    # A mentee whose mentorship already has a goal: the direction becomes a second one.
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "manager": "Priya",
+            "values": "learning,balance,people",
+            "balance_guard": "No more evenings than now",
+            "values_moment": "The week I ran the onboarding for three new analysts",
+            "more_of": "Seeing someone get it",
+            "strengths": "Untangling messy data, and explaining it to people",
+            "skill_link": "On its way: explaining is the easy half",
+            "strength_use": "little",
+            "strength_gap": "Routine reporting",
+            "directions": "Lead a team\nGo deeper as a data specialist\nMove into product",
+            "pick": PICK,
+            "direction_why": "I like deciding what gets built, not only measuring it",
+            "direction_fit": "stretch",
+            "missing": "Saying no to stakeholders",
+            "experiment": "Shadow Sam's sprint planning",
+            "experiment_date": "in 3 weeks",
+            "as_goal": "beside",
+            "career_goal": CAREER_GOAL,
+            "manager_knows": "nothing",
+            "manager_worry": "That Priya hears it as wanting to leave her team",
+            "ask_manager": "stretch,feedback",
+            "ask_detail": "Could I run the Q3 planning, with you reviewing my plan by May?",
+            "purpose": "An agreed stretch project and a date to review it",
+            "three_way_date": "2027-01-12",
+            "mentor_part": "vouch,ask",
+            "opening": "I want to talk about where I am going. I would like your help with it.",
+            "not_say": "My doubts about the reorganisation",
+            "ready": "not_yet",
+            "ready_help": "A rehearsal with Ben",
+        },
+        {("goal_setting", "skill"): (SKILL, SKILL)},
+        state={"goal": (GOAL, GOAL)},
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "values": "craft",
+            "strength_use": "most",
+            "direction_fit": "fits",
+            "as_goal": "later",
+            "manager_knows": "plenty",
+            "ready": "ready",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "direction_fit": "unsure",
+            "find_out": "Dee, who moved to product last year",
+            "as_goal": "beside",
+            "manager_knows": "nothing",
+            "manager_worry": SKIP,
+            "not_say": SKIP,
+            "ready": "nearly",
+        }
+    ),
+    # A mentor who also manages the mentee prepares their own part.
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "manager": "Lee",
+            "m_seen": "Ana rebuilt the churn report in a week and walked the board through it",
+            "m_directions": "Product, from how she questions what we build",
+            "purpose": "A stretch project Lee and Ana both believe in",
+            "mentor_offer": "vouch,listen",
+            "ready": "ready",
+        },
+        state={"manages": (True, "yes")},
+    ),
+    Walk({"role": "mentor", "ready": "not_yet", "not_say": SKIP}),
+]
+
 TOUGH_CONVERSATION = [
     Walk(
         {
@@ -566,6 +667,12 @@ CLOSING = [
     ),
     # The goal was re-aimed at the midpoint review: closing says so and judges against it.
     Walk({"role": "mentee", "rerate": "8", "goal_met": "yes"}, ALL_RECALL, state=REAIMED),
+    # Set and re-aimed at the midpoint review, with no goal card: the skill is asked.
+    Walk(
+        {"role": "mentee", "skill_ask": "Chairing meetings", "baseline_ask": "3", "rerate": "7"},
+        FIRST_MEETING_RECALL,
+        state=REAIMED,
+    ),
 ]
 
 FIND_A_MENTOR = [
@@ -650,6 +757,7 @@ MENTOR_READINESS = [
         }
     ),
     Walk({"stage": "programme", "hesitation": SKIP, "mentored_unhelpful": SKIP}),
+    Walk({"review": "yes", "manager_plan": "rule,talk", "manager_rule": "Reviews stay apart"}),
 ]
 
 REHEARSED: Recalled = {
@@ -940,13 +1048,228 @@ MIDPOINT_REVIEW = [
     Walk({"decision": "end", "exit_when": "friday", "unsaid_raise": "no"}),
 ]
 
+# prepare_for_a_meeting: the mentorship's goal, whether the mentor manages the mentee, and
+# open talking points change what is asked; so do the kind of meeting and its deadline.
+PREP_GOAL: Mapping[str, tuple[Any, str]] = {"goal": (GOAL, GOAL)}
+PREP_POINTS = "- Ask about the budget\n- The conference in March"
+PREP_STATE: Mapping[str, tuple[Any, str]] = {
+    "goal": (GOAL, GOAL),
+    "manages": (True, "yes"),
+    "talking_points": (PREP_POINTS, PREP_POINTS),
+}
+PREP_WANT = "Knowing whether to take the Lisbon offer before Friday"
+PREP_QUESTION = "What would you weigh that I am not weighing?"
+
+PREPARE_FOR_A_MEETING = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "kind": "decision",
+            "meeting_date": "friday",
+            "about": "Whether to move teams",
+            "want": PREP_WANT,
+            "options": "Stay, move to Lisbon, or ask for a hybrid role",
+            "deadline_known": "yes",
+            "deadline": "in 2 weeks",
+            "leaning": "Lisbon, if I am honest",
+            "key_question": Each("What should I do?", PREP_QUESTION),
+            "read_back": Each("sharpen", "yes"),
+            "bring": "The offer letter",
+            "fear": "That I am running away",
+            "fear_reply": "Ask what makes them think so",
+            "send_ahead": "The offer letter",
+            "send_by": "thursday",
+            "ready": "4",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "kind": "offer",
+            "meeting_date": "in 2 weeks",
+            "mentor_about": "An offer from a rival firm, she says",
+            "hat": "I will say I am here as her mentor today",
+            "goal_link": "moves",
+            "their_want": "Permission to leave",
+            "check_first": "What would make this hour worth it?",
+            "options": "Take it, or stay and ask for more",
+            "deadline_known": "yes",
+            "deadline": "friday",
+            "too_late": "call",
+            "mentor_view": "Stay another year",
+            "key_question": "What does she want from me on this?",
+            "bring": "My own story of leaving",
+            "also": "The conference in March",
+            "unsaid": "That I would miss working with her",
+            "send_ahead": SKIP,
+            "ready": "2",
+            "readier": "Ask her what she needs first",
+        },
+        state=PREP_STATE,
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "kind": "promotion",
+            "goal_link": "changes",
+            "evidence": "Ran the spring launch; it shipped a week early",
+            "gap": "I have never managed anyone",
+            "also": SKIP,
+            "fear": SKIP,
+            "send_ahead": SKIP,
+        },
+        state={"goal": (GOAL, GOAL), "talking_points": (PREP_POINTS, PREP_POINTS)},
+    ),
+    Walk({"role": "mentor", "kind": "promotion", "unsaid": SKIP}),
+    Walk({"role": "mentee", "kind": "setback", "tried": SKIP, "meeting_date": SKIP}),
+    Walk(
+        {"role": "mentor", "kind": "decision", "deadline_known": "no", "goal_link": "beside"},
+        state={"goal": (GOAL, GOAL), "manages": (False, "no")},
+    ),
+    Walk(
+        {
+            "role": "mentee",
+            "kind": "offer",
+            "meeting_date": SKIP,
+            "deadline": "friday",
+            "deadline_known": "yes",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "kind": "decision",
+            "meeting_date": SKIP,
+            "deadline": "friday",
+            "deadline_known": "yes",
+        }
+    ),
+    Walk({"role": "mentor", "kind": "decision", "deadline": "in 2 weeks", "deadline_known": "yes"}),
+    Walk(
+        {
+            "role": "mentee",
+            "kind": "offer",
+            "meeting_date": "in 3 weeks",
+            "deadline": "friday",
+            "deadline_known": "yes",
+        }
+    ),
+    Walk({"role": "mentee", "kind": "decision", "deadline_known": "no"}),
+    Walk(
+        {"role": "mentor", "kind": "other", "tried": "Two talks with her manager"},
+        state={"manages": (True, "yes")},
+    ),
+    Walk({"role": "mentee", "kind": "promotion", "which_hat": "manager"}, state=PREP_STATE),
+    Walk(
+        {"role": "mentee", "kind": "other", "which_hat": "both"}, state={"manages": (True, "yes")}
+    ),
+    Walk({"role": "mentee", "kind": "setback", "which_hat": "mentor"}, state=PREP_STATE),
+]
+
+# after_a_session: the talking points are walked; a meeting rated low asks what will make
+# the next one more useful, instead of the usual follow-up.
+POINT = Open("p1", PREP_QUESTION)
+AFTER_STATE: Mapping[str, tuple[Any, str]] = {"partner": ("Ben", "Ben"), "name": ("Ben", "Ben")}
+
+AFTER_A_SESSION = [
+    Walk(
+        {
+            "role": "mentee",
+            "useful": "4",
+            "raised": Each("discussed"),
+            "noticed": "I relaxed once we got to the numbers",
+            "heard": "Ask the hiring manager what the first year looks like",
+            "unsaid": "That I am scared of moving",
+            "follow_up": "Email the hiring manager",
+            "follow_date": "friday",
+        },
+        state=AFTER_STATE,
+        points=(POINT, Open("p2", "The conference in March")),
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "useful": "2",
+            "mentor_noticed": "Ana kept saying she was not ready",
+            "told": "I told her to take the job",
+            "better_q": "What would you need to feel ready?",
+            "follow_up_low": "Send an agenda the day before",
+            "follow_date": "in 2 weeks",
+        },
+        state={"name": ("Ana", "Ana")},
+    ),
+    Walk({"role": "mentor", "useful": "4", "told": SKIP, "follow_up": SKIP}),
+    Walk({"role": "mentor", "useful": "1", "told": SKIP, "follow_up_low": SKIP}),
+    Walk({"role": "mentee", "useful": "2", "unsaid": SKIP}),
+    Walk({"role": "mentor", "useful": "5", "raised": "carried"}, points=(POINT,)),
+]
+
+# Their preference as the partner's shared agreement (or first_meeting) stated it.
+ASKED_FIRST: Mapping[str, tuple[Any, str]] = {
+    "partner_feedback": ("asked", 'asked first ("can I give you some feedback?")'),
+}
+FEEDBACK_ON_US = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "pref_ask": "written",
+            "working": "Your questions before advice",
+            "working_moment": "When you asked what I had tried before telling me",
+            "want": "more",
+            "more_of": "Time to think before we decide",
+            "situation": "Our Tuesday meeting about the reorg",
+            "behaviour": "You proposed three options and asked me to pick one on the spot",
+            "impact": "I picked one I now doubt, and felt rushed",
+            "opening": "Your questions help me most. Could we leave a day before deciding?",
+            "hear_it": "fine",
+            "when": "friday",
+            "ask_back": "yes",
+            "held_back": "I sometimes dread the meetings",
+            "worry": "That Ben will think I am ungrateful",
+            "ready": "3",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "want": "less",
+            "less_of": "Fewer last-minute reschedules",
+            "situation": "The last two Mondays",
+            "behaviour": "You moved our meeting an hour before it started",
+            "impact": "I had cleared the time and lost it",
+            "opening": "You always cancel.",
+            "hear_it": "verdict",
+            "rewrite": "I value our hour. Could we move it a day ahead when we need to?",
+            "ask_back": "no",
+        },
+        state=ASKED_FIRST,
+    ),
+    Walk(
+        {"want": "nothing", "hear_it": "soft", "working_moment": SKIP, "when": SKIP},
+        state={"partner_feedback": ("straight", "straight out, as soon as it's noticed")},
+    ),
+    Walk({"pref_ask": "asked", "held_back": SKIP, "worry": SKIP}),
+    Walk(
+        {"pref_ask": SKIP},
+        {("check_in", "helped"): ("The worked example", "The worked example")},
+    ),
+]
+
 WALKS = {
+    "feedback_on_us": FEEDBACK_ON_US,
     "find_a_mentor": FIND_A_MENTOR,
     "mentor_readiness": MENTOR_READINESS,
     "receiving_feedback": RECEIVING_FEEDBACK,
     "first_meeting": FIRST_MEETING,
     "goal_setting": GOAL_SETTING,
+    "career_conversation": CAREER_CONVERSATION,
     "check_in": CHECK_IN,
+    "prepare_for_a_meeting": PREPARE_FOR_A_MEETING,
+    "after_a_session": AFTER_A_SESSION,
     "midpoint_review": MIDPOINT_REVIEW,
     "tough_conversation": TOUGH_CONVERSATION,
     "closing": CLOSING,
@@ -1154,6 +1477,36 @@ def test_closing_judges_the_goal_as_it_stands_after_a_re_aim(
     assert f"**The goal, as it stands:** {GOAL}" in record and "As first set" not in record
 
 
+def test_re_ratings_name_the_skill_and_the_goal_as_it_stands(scripts: dict[str, Script]) -> None:
+    """The baseline rated a named skill behind a goal: the midpoint review's and closing's
+    re-ratings name that skill (offered from the goal card) and the goal as it stands now,
+    re-aimed or not, so the two numbers are about the same thing."""
+    card = {
+        **ALL_RECALL,
+        ("goal_setting", "skill"): ("Chairing meetings", "Chairing meetings"),
+        ("first_meeting", "success"): ("Delegation", "Delegation"),
+    }
+    for script_id in ("midpoint_review", "closing"):
+        conv = drive(
+            scripts[script_id], Walk({"role": "mentee", "rerate": "7"}, card, state=REAIMED)
+        )
+        offered = next(e for e in conv.history if e.step_id == "skill_ask")
+        assert offered.text == "Default answer for skill_ask"  # the walk typed its own
+        asked = next(e.question for e in conv.history if e.step_id == "rerate")
+        assert asked.startswith(
+            {
+                "midpoint_review": 'On "Default answer for skill_ask", the skill behind',
+                "closing": 'And today, where is "Default answer for skill_ask", the skill',
+            }[script_id]
+        ), asked
+        assert f'"{REAIMED_GOAL}"' in asked and GOAL not in asked, asked
+        # Kept with Enter, the goal card's own words name it.
+        kept = Conversation(scripts[script_id], recall=_recall(card), state=_state(REAIMED))
+        while (question := kept.turn.question) is not None and question.step.id != "skill_ask":
+            kept.answer({"role": "mentee"}.get(question.step.id, _default(question.step)))
+        assert question is not None and question.offered == "Chairing meetings", script_id
+
+
 # -- facts asked once: prefilled from earlier conversations and the mentorship -------------
 
 
@@ -1169,7 +1522,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 6
+    assert len(orders) == 10  # feedback_on_us asks it too
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -1370,6 +1723,83 @@ def test_the_welcome_states_a_true_time(scripts: dict[str, Script], script_id: s
             assert taken >= low * 0.9 - 0.5, (script_id, round(taken, 1))
 
 
+def test_career_conversation_states_the_mentors_own_time(scripts: dict[str, Script]) -> None:
+    script = scripts["career_conversation"]
+    welcome = " ".join(script.steps["welcome"].say.source.split())  # type: ignore[union-attr]
+    stated = re.search(
+        r"a mentor preparing their own part of the three-way, (\d+) to (\d+)", welcome
+    )
+    assert stated, welcome
+    low, high = int(stated.group(1)), int(stated.group(2))
+    mentors = [w for w in CAREER_CONVERSATION if w.answers.get("role") == "mentor"]
+    assert mentors
+    for walk in mentors:
+        conv = drive(script, walk)
+        assert conv.path[-2] == "mentor_done"
+        assert low * 0.9 - 0.5 <= minutes(conv) <= high * 1.1 + 0.5, minutes(conv)
+
+
+def test_career_conversation_branches_change_what_is_asked_and_recorded(
+    scripts: dict[str, Script],
+) -> None:
+    script = scripts["career_conversation"]
+    stretch, fits, unsure, mentor, _ = (drive(script, w) for w in CAREER_CONVERSATION)
+    # The mentor prepares their own part: what they have seen, not the mentee's values.
+    assert "m_seen" in mentor.path and "values" not in mentor.path
+    assert "also_manager" in mentor.path and "also_manager" not in stretch.path
+    assert "mentor_offer" in mentor.path and "mentor_part" not in mentor.path
+    record = mentor.record_markdown() or ""
+    assert record.startswith("# Preparing a three-way conversation about Ana's career")
+    assert "**My part:** speak to what I've seen you do well, mostly listen" in record
+    # A mentee: what is asked follows the fit, the values and how much the week uses.
+    assert {"missing", "balance_guard", "strength_gap", "manager_worry"} <= set(stretch.path)
+    assert not {"missing", "find_out", "balance_guard", "strength_gap"} & set(fits.path)
+    assert "find_out" in unsure.path
+    record = stretch.record_markdown() or ""
+    assert "**What it needs that I don't have yet:** Saying no to stakeholders" in record
+    assert f"**Now a goal of our mentorship:** {CAREER_GOAL}" in record
+    assert "**What Priya knows of this so far:** nothing yet." in record
+    assert "**Your part, Ben:** speak to what you've seen me do well, ask the questions" in record
+    assert "**Fit:** it uses what I'm already good at" in (fits.record_markdown() or "")
+    assert "Not yet: the small test comes first." in (fits.record_markdown() or "")
+    # The person's own words come back to them.
+    shown = stretch.render(script.steps["more_of"].ask)[0]  # type: ignore[arg-type]
+    assert 'You wrote: "The week I ran the onboarding for three new analysts"' in shown
+    assert "goal_beside" in stretch.path and "goal_beside" not in unsure.path
+    # ... and what they said before in this mentorship, only when they said it.
+    shown = stretch.render(script.steps["skill_link"].ask)[0]  # type: ignore[arg-type]
+    assert f'you named the skill you are building: "{SKILL}"' in shown
+    assert "skill_link" in stretch.path and "skill_link" not in fits.path
+    assert "**The skill I'm building, beside them:** On its way" in record
+    # The worries, what stays out of the room and readiness are mine.
+    share = stretch.record_share() or ""
+    for private in ("wanting to leave her team", "reorganisation", "A rehearsal with Ben"):
+        assert private in (stretch.record_markdown() or "") and private not in share
+
+
+def test_career_conversation_adds_a_direction_as_a_second_goal(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    from reflectcoach.services import brief
+
+    with Store.open(tmp_path / "r.db") as store:
+        store.state.set_goal("Sam", GOAL)
+        running = session.start(store, scripts["career_conversation"], "Sam")
+        drive_on(running.conversation, CAREER_CONVERSATION[0])
+        says = [s.text for t in [running.conversation.turn] for s in t.says]
+        assert says and "put Tuesday 22 December 2026 in your calendar" in says[-1]
+        worked_on, second = store.state.goals("Sam")
+        assert (worked_on.text, second.text) == (GOAL, CAREER_GOAL)
+        assert second.revisions[0].conversation_id == running.id
+        assert store.state.current_goal("Sam").text == GOAL  # check-ins stay with the first
+        lines = "\n".join(brief.lines(brief.load(store, scripts, "Sam")))
+        assert f"Goals:\n  {GOAL}\n  also: {CAREER_GOAL}" in lines
+        # "Not yet": no goal is added.
+        later = session.start(store, scripts["career_conversation"], "Jo")
+        drive_on(later.conversation, CAREER_CONVERSATION[1])
+        assert store.state.goals("Jo") == []
+
+
 def test_first_meeting_rematch_drafts_a_note_not_an_agreement(scripts: dict[str, Script]) -> None:
     rematch = drive(scripts["first_meeting"], FIRST_MEETING[3])
     record = rematch.record_markdown() or ""
@@ -1438,6 +1868,37 @@ def test_first_meeting_offers_back_the_mentors_intentions(
             conv.answer(answer)
     assert offered["mentor_why"] == "Someone did this for me ten years ago"
     assert offered["mentor_learn"] == "How new analysts use the data tools"
+
+
+def test_first_meeting_offers_back_the_mentors_months_rule_and_intention(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    """Carry-over before re-asking: what mentor_readiness collected (months, the rule that
+    keeps managing and mentoring apart, the intention) is offered, not asked afresh."""
+    ready_answers = {
+        "months": "9",
+        "review": "yes",
+        "manager_plan": "rule",
+        "manager_rule": "Nothing said in mentoring goes into your review",
+        "intention": "I am here to ask good questions and open a few doors",
+    }
+    with Store.open(tmp_path / "r.db") as store:
+        ready = session.start(store, scripts["mentor_readiness"], "Ana")
+        drive_on(ready.conversation, Walk(ready_answers))
+        conv = session.start(store, scripts["first_meeting"], "Ana").conversation
+        given = {"role": "mentor", "manages": "yes", "manager_plan": "rules"}
+        offered: dict[str, Any] = {}
+        while (question := conv.turn.question) is not None:
+            offered[question.step.id] = question.offered
+            answer = given.get(question.step.id, question.offered or _default(question.step))
+            conv.answer(answer)
+        record = conv.record_markdown() or ""
+    assert offered["months"] == 9
+    assert offered["manager_rules"] == "Nothing said in mentoring goes into your review"
+    assert offered["mentor_intention"] == "I am here to ask good questions and open a few doors"
+    assert "**Time frame:** 9 months" in record
+    assert "keeps the two roles apart: Nothing said in mentoring goes into your review" in record
+    assert "**My intention as your mentor:** I am here to ask good questions" in record
 
 
 # -- dates and commitments in the built-ins ------------------------------------------------
@@ -1595,3 +2056,18 @@ def test_midpoint_review_recalls_the_agreement_and_decides(scripts: dict[str, Sc
     mentor = drive(script, MIDPOINT_REVIEW[4])
     assert "rerate" not in mentor.path
     assert "**My view as mentor, today:** 7 out of 10" in (mentor.record_markdown() or "")
+
+
+@pytest.mark.parametrize("script_id", ["career_conversation", "after_a_session"])
+def test_a_role_said_in_a_newer_builtin_is_offered_by_the_others(
+    scripts: dict[str, Script], tmp_path: Path, script_id: str
+) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = session.start(store, scripts[script_id], "Sam")
+        assert _first_question(first).step.id == "role"
+        drive_on(first.conversation, WALKS[script_id][-1])
+        assert first.conversation.finished
+        said = first.conversation.lookup_value("role")
+        check_in = session.start(store, scripts["check_in"], "Sam")
+        role = _first_question(check_in)
+        assert (role.offered, role.prefilled) == (said, True)

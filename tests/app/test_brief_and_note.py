@@ -70,3 +70,31 @@ async def test_b_and_n_on_home_use_the_name_under_who(sam, make_app) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, BriefScreen)
         assert brief_text(pilot.app.screen).startswith("Brief: Sam")
+
+
+async def test_the_brief_screen_lists_every_open_goal(sam, make_app, db_path) -> None:
+    from reflectcoach.store import mentorship_state
+
+    with Store.open(db_path) as store:
+        store.state.set_goal("Sam", "Present in the March review")
+        with store.transaction() as db:
+            key, now = store.state.key("Sam"), store.clock()
+            mentorship_state.add_goal(db, key, "Explore product management", now, None)
+            mentorship_state.add_goal(db, key, "Quietly look around", now, None, private=True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(BriefScreen("Sam"))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, BriefScreen)
+        shown = brief_text(screen)
+        assert (
+            "Goals:\n  Present in the March review\n  also: Explore product management\n"
+            "  also: Quietly look around\n"
+        ) in shown
+        await pilot.press("s")
+        await settle(pilot)
+        shared = brief_text(screen)
+        assert "also: Explore product management" in shared
+        assert "Quietly look around" not in shared

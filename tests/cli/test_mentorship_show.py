@@ -152,3 +152,24 @@ def test_show_prints_the_commitments_as_the_screen_shows_them(tmp_path: Path) ->
     assert lines[start + 1 : start + 5] == [
         f"  {line}  [{ids[text]}]" for line, text in zip(expected, texts, strict=True)
     ]
+
+
+def test_show_lists_every_goal_the_one_worked_on_first(tmp_path: Path) -> None:
+    from reflectcoach.store import mentorship_state
+
+    seed(tmp_path)
+    with Store.open(tmp_path / "r.db") as store:
+        store.state.set_goal("Sam", "Speak up in design reviews")
+        with store.transaction() as db:
+            key, now = store.state.key("Sam"), store.clock()
+            mentorship_state.add_goal(db, key, "Explore product  management", now, None)
+            mentorship_state.close_goal(db, key, "reached", now, None)
+            mentorship_state.add_goal(db, key, "Lead a team", now, None)
+    lines = cli(tmp_path, "mentorship", "show", "Sam").stdout.splitlines()
+    start = lines.index("Goals (3):")
+    assert lines[start : start + 4] == [
+        "Goals (3):",
+        "  open (worked on) · Explore product management",
+        "  open · Lead a team",
+        "  reached · Speak up in design reviews",
+    ]

@@ -27,6 +27,8 @@ def test_note_adds_a_talking_point_the_brief_shows(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert added.stdout == "Noted for Sam (1 open talking point).\n"
     assert cli(tmp_path, "note", "-m", "sam", "Mine alone", "--private").returncode == 0
+    again = cli(tmp_path, "note", "-m", "Sam", "ask about the budget")
+    assert again.stdout == "Already on the list for Sam (2 open talking points).\n"
     with Store.open(tmp_path / "r.db") as store:
         assert [p.text for p in store.state.points("Sam")] == ["Ask about the budget", "Mine alone"]
     brief = cli(tmp_path, "brief", "-m", "Sam")

@@ -81,6 +81,28 @@ def test_round_trip_carries_the_mentorship_state(tmp_path: Path) -> None:
     assert again["mentorships"] == first["mentorships"]
 
 
+def test_round_trip_carries_every_goal_and_which_one_is_worked_on(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        run(store, "agree", "Sam", ["Sam", "2026-04-01", "Lead a meeting", None])
+        run(store, "add_goal", "Sam", [None, "Explore product management", "Curious"])
+        run(store, "reaim", "Sam", ["Lead two meetings", None])
+        first = export(store)
+    with Store.open(tmp_path / "b.db") as other:
+        import_json(other, io.StringIO(json.dumps(first)))
+        worked_on, beside = other.state.goals("Sam")
+        assert [r.kind for r in worked_on.revisions] == ["set", "re-aimed"]
+        assert (beside.text, beside.revisions[0].reason) == (
+            "Explore product management",
+            "Curious",
+        )
+        assert other.state.current_goal("Sam").text == "Lead two meetings"
+        assert [g.text for g in other.state.open_goals("Sam")] == [
+            "Lead two meetings",
+            "Explore product management",
+        ]
+        assert export(other)["mentorships"] == first["mentorships"]
+
+
 def test_last_rounds_list_export_still_imports(tmp_path: Path) -> None:
     with Store.open(tmp_path / "r.db") as store, OLD_EXPORT.open(encoding="utf-8") as fp:
         assert import_json(store, fp) == (1, 0)

@@ -81,6 +81,9 @@ def test_the_validator_checks_reads_and_writes_with_positions() -> None:
     assert found[0][:2] == (7, 19) and "mentorship.nonsense" in found[0][2]
     assert found[1][:2] == (9, 11) and "date question" in found[1][2]
     assert found[2][:2] == (12, 11) and "cannot be set" in found[2][2]
+    # A goal added is read back among `goals`, and is words.
+    assert found[3][:2] == (14, 19) and "read mentorship.goals" in found[3][2]
+    assert found[4][:2] == (16, 11) and "text question, not date" in found[4][2]
 
 
 def test_rename_moves_the_state(tmp_path: Path) -> None:
@@ -142,3 +145,112 @@ def test_migration_backfills_the_state_from_stored_conversations(tmp_path: Path)
             ("set", "2026-01-20"),
             ("re-aimed", "2026-04-01"),
         ]
+
+
+# -- more than one goal: `sets: mentorship.new_goal` ------------------------------------------
+
+
+def test_a_second_goal_waits_beside_the_one_being_worked_on(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        run(store, "agree", "Sam", ["Sam", "2026-04-01", "Lead a meeting by April", None])
+        added = run(store, "add_goal", "Sam", [None, "Explore product management", "Curious"])
+        first, second = store.state.goals("Sam")
+        assert (first.text, first.status) == ("Lead a meeting by April", "open")
+        assert (second.text, second.status) == ("Explore product management", "open")
+        assert [(r.kind, r.reason, r.conversation_id) for r in second.revisions] == [
+            ("set", "Curious", added.id)
+        ]
+        # `{mentorship.goal}` is still the goal being worked on; `goals` lists every open one.
+        assert store.state.current_goal("Sam").text == "Lead a meeting by April"
+        assert (
+            store.state.lookup("Sam", "goals")
+            == ("- Lead a meeting by April\n- Explore product management",) * 3
+        )
+        # Re-aiming re-aims the goal being worked on, and only it.
+        run(store, "reaim", "Sam", ["Lead two meetings by May", None])
+        first, second = store.state.goals("Sam")
+        assert [r.kind for r in first.revisions] == ["set", "re-aimed"]
+        assert [r.kind for r in second.revisions] == ["set"]
+        # An open goal's words again (either goal) add nothing.
+        run(store, "add_goal", "Sam", [None, "explore product  management", None])
+        run(store, "add_goal", "Sam", [None, "Lead two meetings by May", None])
+        assert len(store.state.goals("Sam")) == 2
+        # Reached: only the goal being worked on; the one beside it becomes the goal.
+        later = run(store, "add_goal", "Sam", ["yes", None, None]).conversation
+        assert later.turn is not None
+        first, second = store.state.goals("Sam")
+        assert (first.status, second.status) == ("reached", "open")
+        assert store.state.current_goal("Sam").text == "Explore product management"
+        reader = session.start(store, script("reaim"), "Sam").conversation
+        (say,) = reader.turn.says
+        assert say.text == "Your goal: Explore product management. With Sam."
+
+
+def test_a_goal_added_when_none_is_open_becomes_the_goal(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        run(store, "add_goal", "Sam", [None, "Speak at the all-hands", None])
+        assert store.state.current_goal("Sam").text == "Speak at the all-hands"
+        running = session.start(store, script("add_goal"), "Sam").conversation
+        (say,) = running.turn.says
+        assert say.text == "Working on: Speak at the all-hands. Open: - Speak at the all-hands"
+
+
+def test_the_brief_lists_every_open_goal_and_share_leaves_a_private_one_out(
+    tmp_path: Path,
+) -> None:
+    from reflectcoach.services import brief
+    from reflectcoach.store import mentorship_state
+
+    with Store.open(tmp_path / "r.db") as store:
+        run(store, "agree", "Sam", ["Sam", "2026-04-01", "Lead a meeting by April", None])
+        run(store, "add_goal", "Sam", [None, "Explore product management", None])
+        # A goal from a just-for-me answer is private.
+        with store.transaction() as db:
+            key, now = store.state.key("Sam"), store.clock()
+            mentorship_state.add_goal(db, key, "Quietly look around", now, None, private=True)
+        found = brief.load(store, {}, "Sam")
+        text = "\n".join(brief.lines(found))
+        assert (
+            "Goals:\n  Lead a meeting by April\n  also: Explore product management\n"
+            "  also: Quietly look around\n"
+        ) in text + "\n"
+        shared = "\n".join(brief.lines(found, share=True))
+        assert "also: Explore product management" in shared
+        assert "Quietly look around" not in shared
+        markdown = "\n".join(brief.lines(found, markdown=True))
+        assert "## Goals\n- Lead a meeting by April\n- also: Explore product management" in markdown
+
+
+def test_a_private_value_of_the_state_stays_private_in_a_record_to_send(tmp_path: Path) -> None:
+    """What a just-for-me answer set, and a talking point noted as private, show in a later
+    record's just-for-me parts only: a part that may be sent reads "(kept private)" or
+    leaves the private point out (issue 21, item 1)."""
+    with Store.open(tmp_path / "r.db") as store:
+        run(store, "agree", "Sam", ["Sam Lee", "2026-04-01", "Lead a meeting", "WORRYWORD"])
+        store.state.add_point("Sam", "Ask about the budget")
+        store.state.add_point("Sam", "POINTWORD my own doubts", private=True)
+        running = session.start(store, script("shows_state"), "Sam")
+        conv = running.conversation
+        conv.answer(conv.turn.question.offered)  # the worry, offered and kept
+        assert conv.finished
+        whole = conv.record_plain() or ""
+        shared = conv.record_share() or ""
+    assert "Mine: WORRYWORD" in whole and "POINTWORD" in whole
+    assert "Worry: (kept private)" in shared and "Offered: (kept private)" in shared
+    assert "Ask about the budget" in shared and "Partner: Sam Lee" in shared
+    assert "WORRYWORD" not in shared and "POINTWORD" not in shared
+
+
+def test_the_same_talking_point_noted_twice_is_one_point(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        first = store.state.add_point("Sam", "Ask about the  budget")
+        again = store.state.add_point("Sam", "ask about the budget ")
+        other = store.state.add_point("Sam", "Ask about the team")
+        assert again == first and other != first
+        assert [p.text for p in store.state.points("Sam")] == [
+            "Ask about the  budget",
+            "Ask about the team",
+        ]
+        # Once discussed, the same words make a new point.
+        assert store.state.set_point(first, "discussed")
+        assert store.state.add_point("Sam", "Ask about the budget") != first

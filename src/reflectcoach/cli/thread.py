@@ -28,12 +28,14 @@ def note(settings: Settings, mentorship: str, text: str, private: bool) -> None:
     if not words:
         raise click.UsageError("The talking point is empty: write what you want to raise.")
     with settings.store() as store:
-        store.state.add_point(mentorship, words, private=private)
+        before = {p.id for p in store.state.points(mentorship)}
+        new = store.state.add_point(mentorship, words, private=private) not in before
         found = store.mentorships.get(mentorship)
         shown = found.name if found is not None else mentorship
         count = len(store.state.points(shown))
     many = "s" if count != 1 else ""
-    click.echo(clean(f"Noted for {shown} ({count} open talking point{many})."))
+    said = "Noted for" if new else "Already on the list for"
+    click.echo(clean(f"{said} {shown} ({count} open talking point{many})."))
 
 
 @main.command("brief")

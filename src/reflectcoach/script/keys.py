@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reflectcoach.script.mentorship_fields import WRITABLE
 from reflectcoach.script.model import Audience, QuestionType
 
 ID_PATTERN = "^[a-z][a-z0-9_]*$"
@@ -96,6 +97,11 @@ TOP = (
     Key("record", RECORD_VALUE, "the Markdown kept when the conversation completes"),
     Key("closes_mentorship", FLAG, "completing it closes the mentorship"),
     Key(
+        "delivers",
+        {"enum": ["feedback", "record"]},
+        "completing it marks its record to go with the next share, as feedback or a record",
+    ),
+    Key(
         "steps",
         {"type": "object", "minProperties": 1, "propertyNames": {"pattern": ID_PATTERN}},
         "step id -> step, in the order they run",
@@ -142,8 +148,9 @@ QUESTION = (
     ),
     Key(
         "sets",
-        {"type": "string", "pattern": "^mentorship\\.[a-z][a-z0-9_]*$"},
-        "mentorship.FIELD: the answer becomes that field of the mentorship on completion",
+        {"enum": [f"mentorship.{name}" for name in WRITABLE]},
+        "mentorship.FIELD: the answer becomes that field of the mentorship on completion "
+        "(mentorship.new_goal adds a goal beside the open ones)",
     ),
 )
 STEP = (

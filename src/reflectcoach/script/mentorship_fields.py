@@ -24,9 +24,12 @@ WRITABLE: dict[str, frozenset[QuestionType]] = {
     "my_feedback": _WORDS,
     "partner_feedback": _WORDS,
     "manages": frozenset({QuestionType.YES_NO, QuestionType.CHOICE}),
-    # The mentorship's goal: set the first time, re-aimed when the answer differs.
+    # The mentorship's goal: set the first time, re-aimed when the answer differs. With
+    # several open, the first still open (the goal being worked on): later ones wait beside it.
     "goal": _TEXT,
-    # Why the goal changed (joined to this conversation's goal revision).
+    # Another goal beside the open ones (the words of an open goal add nothing).
+    "new_goal": _TEXT,
+    # Why the goal changed or was added (joined to this conversation's goal revisions).
     "goal_reason": _TEXT,
     # Yes (or a choice whose value is "yes"): the current goal is reached.
     "goal_reached": frozenset({QuestionType.YES_NO, QuestionType.CHOICE}),
@@ -43,8 +46,12 @@ READ_ONLY = (
     "status",
     "first_goal",
     "goal_history",
+    # Every open goal, one per line, the goal being worked on first.
+    "goals",
 )
-READABLE = (*WRITABLE, *READ_ONLY)
+# Written only: what a conversation adds is read back as one of `goals`.
+WRITE_ONLY = ("new_goal",)
+READABLE = (*(f for f in WRITABLE if f not in WRITE_ONLY), *READ_ONLY)
 
 
 def field_of(name: str) -> str | None:
@@ -58,8 +65,10 @@ def read_problem(name: str) -> str | None:
     found = field_of(name)
     if found is None:
         return f"'{name}' is not a mentorship field; write mentorship.FIELD"
-    if found in READABLE or found == "goal_reason":
+    if found in READABLE:
         return None
+    if found in WRITE_ONLY:
+        return f"'{name}' is written, not read: read mentorship.goals (every open goal)"
     return f"'{name}' is not known; a script reads mentorship.{', mentorship.'.join(READABLE)}"
 
 

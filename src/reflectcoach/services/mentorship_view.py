@@ -1,5 +1,7 @@
 """A mentorship seen whole, read once for both front ends: who and since when, every
-conversation in order, its commitments, and every rating over time.
+conversation in order, its commitments, and every rating over time; `mentorship show` also
+lists its goals (every open one, the goal being worked on first, then those reached or
+dropped).
 
 The app's mentorship screen shows a `MentorshipView`; `reflectcoach mentorship show NAME`
 prints `plain_lines(view)`. Both read through `load`, so they always show the same.
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from reflectcoach.script.model import Script
     from reflectcoach.store import Store
     from reflectcoach.store.mentorship_rows import Mentorship
+    from reflectcoach.store.mentorship_state import Goal
     from reflectcoach.store.mentorships import TimelineEntry
 
 NO_COMMITMENTS = "Commitments: none recorded yet."
@@ -99,6 +102,7 @@ class MentorshipView:
     timeline: list[TimelineEntry]
     commitments: list[CommitmentLine]
     ratings: list[RatingSeries]
+    goals: tuple[Goal, ...] = ()  # open ones first, the goal being worked on first of all
 
 
 def commitments_for(
@@ -160,7 +164,14 @@ def load_head(store: Store, name: str, today: dt.date | None = None) -> Mentorsh
         timeline=store.mentorships.timeline(mentorship.name),
         commitments=commitments_for(store, mentorship, today),
         ratings=[],
+        goals=tuple(sorted(store.state.goals(mentorship.name), key=lambda g: g.status != "open")),
     )
+
+
+def goal_text(goal: Goal, first: bool) -> str:
+    """`open (worked on) · Lead the planning meeting by May`: the status in words."""
+    status = "open (worked on)" if first and goal.status == "open" else goal.status
+    return f"{status} · {_flat(goal.text)}"
 
 
 def role_text(mentorship: Mentorship) -> str:
@@ -196,7 +207,7 @@ def timeline_line(entry: TimelineEntry) -> str:
 def series_heading(series: RatingSeries, titles: Mapping[str, str]) -> str:
     title = titles.get(series.script_id, series.script_id)
     reworded = " (wording changed)" if series.reworded else ""
-    return f"{series.question}{reworded} — {title}, {scale_text(series)}"
+    return f"{series.label}{reworded} — {title}, {scale_text(series)}"
 
 
 def plain_lines(view: MentorshipView, titles: Mapping[str, str]) -> list[str]:
@@ -204,6 +215,10 @@ def plain_lines(view: MentorshipView, titles: Mapping[str, str]) -> list[str]:
     lines = [header_text(view.mentorship), "", f"Conversations ({len(view.timeline)}):"]
     lines += [f"  {timeline_line(entry)}" for entry in view.timeline] or ["  none yet"]
     lines.append("")
+    if view.goals:
+        lines.append(f"Goals ({len(view.goals)}):")
+        lines += [f"  {goal_text(g, n == 0)}" for n, g in enumerate(view.goals)]
+        lines.append("")
     if view.commitments:
         lines.append(f"Commitments ({len(view.commitments)}):")
         shown, more = shown_commitments(view.commitments)

@@ -1,7 +1,8 @@
 """What a mentorship agreed and where it stands (m009): its fields (partner, rhythm,
 midpoint, end, feedback preferences, whether one manages the other), its goals with every
 revision (set, re-aimed, reached, dropped: when, why, which conversation), and its talking
-points (open, discussed, dropped).
+points (open, discussed, dropped). Several goals may be open: the first set is the goal being
+worked on (`{mentorship.goal}`), the others wait beside it (`{mentorship.goals}` lists all).
 
 Scripts write it by declaring `sets: mentorship.FIELD` on a question (script/
 mentorship_fields.py): the answers are applied when the conversation completes, in the
@@ -12,7 +13,6 @@ Reading is always by one mentorship's key.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable, Sequence
@@ -24,6 +24,8 @@ from .facet import Facet
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from .mentorship_lookup import StateValue
 
 REVISION_KINDS = ("set", "re-aimed", "reached", "dropped")
 POINT_STATUSES = ("open", "discussed", "dropped")
@@ -227,14 +229,17 @@ def apply(
 ) -> None:
     """A completed conversation's `sets:` answers, in the order answered. `goal` sets the
     first goal or re-aims the current one (when the words differ), with `goal_reason` as the
-    why; `goal_reached` (yes) marks it reached; `talking_points` adds one point per line;
-    every other field keeps its latest value."""
+    why; `new_goal` adds a goal beside the open ones; `goal_reached` (yes) marks the current
+    one reached; `talking_points` adds one point per line; every other field keeps its
+    latest value."""
     reason = next((v.text for v in values if v.field == "goal_reason" and v.text), None)
     for item in values:
         if item.value is None or item.field == "goal_reason":
             continue
         if item.field == "goal":
             set_goal(db, key, item.text, now, conversation_id, reason, private=item.private)
+        elif item.field == "new_goal":
+            add_goal(db, key, item.text, now, conversation_id, reason, private=item.private)
         elif item.field == "goal_reached":
             if item.value is True or item.value == "yes":
                 close_goal(db, key, "reached", now, conversation_id)
@@ -315,6 +320,25 @@ def set_goal(
         )
 
 
+def add_goal(
+    db: Database,
+    key: str,
+    text: str,
+    now: str,
+    conversation_id: str | None,
+    reason: str | None = None,
+    *,
+    private: bool = False,
+) -> str | None:
+    """A goal beside the open ones (the current goal stays current): its id, or None when
+    the words are empty or those of an open goal, so that asking again adds nothing."""
+    if not text.strip() or any(_same(g.text, text) for g in open_goals(db, key)):
+        return None
+    goal_id = new_id()
+    _revise(db, key, goal_id, "set", text, now, conversation_id, reason, private=private)
+    return goal_id
+
+
 def close_goal(
     db: Database,
     key: str,
@@ -339,6 +363,13 @@ def add_point(
     *,
     private: bool = False,
 ) -> str:
+    """The new point's id; or, when an open point of this mentorship already says the same
+    (spacing and case aside), that one's: noting it twice, or preparing the same meeting
+    again, keeps one point to discuss."""
+    same = " ".join(text.split()).casefold()
+    for point in points(db, key):
+        if " ".join(point.text.split()).casefold() == same:
+            return point.id
     point_id = new_id()
     db.table("talking_points").insert(
         {
@@ -417,10 +448,17 @@ def goals(db: Database, key: str) -> list[Goal]:
     return [Goal(goal_id, tuple(revisions)) for goal_id, revisions in found.items()]
 
 
+def open_goals(db: Database, key: str) -> list[Goal]:
+    """The open goals, the current one first, then in the order they were set."""
+    return [g for g in goals(db, key) if g.status == "open"]
+
+
 def current_goal(db: Database, key: str) -> Goal | None:
-    """The goal that stands: the most recently changed open one, else None."""
-    open_goals = [g for g in goals(db, key) if g.status == "open"]
-    return max(open_goals, key=lambda g: g.revisions[-1].at) if open_goals else None
+    """The goal being worked on: the first set of the open ones, else None. A goal added
+    beside it (`new_goal`) waits until it is reached or dropped, so adding one never moves
+    what check-ins, the midpoint review and closing judge; `goal` re-aims this one."""
+    found = open_goals(db, key)
+    return found[0] if found else None
 
 
 def points(db: Database, key: str, *, statuses: Iterable[str] = ("open",)) -> list[TalkingPoint]:
@@ -458,46 +496,6 @@ def history_lines(goal: Goal) -> list[str]:
     return lines
 
 
-def lookup(db: Database, key: str | None, name: str) -> tuple[Any, str] | None:
-    """`{mentorship.NAME}` for a conversation of the mentorship `key`: (value, text), or
-    None when the mentorship has no such value. Never reads another mentorship."""
-    if key is None:
-        return None
-    if name in ("goal", "first_goal", "goal_history"):
-        goal = current_goal(db, key)
-        if goal is None:
-            return None
-        if name == "goal":
-            return goal.text, goal.text
-        if name == "first_goal":  # only when re-aimed since: "as first set"
-            return (goal.first, goal.first) if goal.reaimed else None
-        text = "; ".join(history_lines(goal))
-        return text, text
-    if name == "talking_points":
-        found = points(db, key)
-        text = "\n".join(f"- {' '.join(p.text.split())}" for p in found)
-        return (text, text) if found else None
-    row = db.execute(
-        "SELECT name, role, started, status FROM mentorships WHERE mentorship_key = ?", [key]
-    ).fetchone()
-    if name in ("name", "role", "started", "status"):
-        if row is None:
-            return None
-        value = dict(zip(("name", "role", "started", "status"), row, strict=True))[name]
-        return (None, "") if value is None else (value, str(value))
-    found_field = fields(db, key).get(name)
-    if found_field is None:
-        return None
-    return found_field.value, found_field.text
-
-
-def due_day(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 class MentorshipState(Facet):
     """`store.state`: one mentorship's agreement, goals and talking points."""
 
@@ -516,10 +514,15 @@ class MentorshipState(Facet):
     def current_goal(self, name: str) -> Goal | None:
         return current_goal(self.db, self.key(name))
 
+    def open_goals(self, name: str) -> list[Goal]:
+        return open_goals(self.db, self.key(name))
+
     def points(self, name: str, *, statuses: Iterable[str] = ("open",)) -> list[TalkingPoint]:
         return points(self.db, self.key(name), statuses=statuses)
 
-    def lookup(self, name: str | None, field_name: str) -> tuple[Any, str] | None:
+    def lookup(self, name: str | None, field_name: str) -> StateValue | None:
+        from .mentorship_lookup import lookup
+
         return lookup(self.db, mentorships.mentorship_key(name), field_name)
 
     def add_point(self, name: str, text: str, *, private: bool = False) -> str:
@@ -532,6 +535,12 @@ class MentorshipState(Facet):
             shown = mentorships.first_written(db, key) or " ".join(name.split())
             mentorship_rows.ensure(db, key, shown, now)
             return add_point(db, key, text, now, private=private)
+
+    def keep(self, name: str, field_name: str, value: Any, text: str) -> None:
+        """A field the person sets outside a conversation (the agreement's acceptance)."""
+        key = self.key(name)
+        with self.transaction() as db:
+            set_field(db, key, SetValue(field_name, value, text), self.clock(), None)
 
     def set_point(self, point_id: str, status: str) -> bool:
         with self.transaction() as db:
