@@ -82,7 +82,8 @@ class RecordParts:
         def lookup(name: str) -> str:
             if name.startswith(MENTORSHIP_PREFIX):
                 found = self._mentorship_field(name)
-                return "" if found is None else found[2]
+                if found is not None and found[2] != found[1]:  # private, or with private items
+                    return found[2]
             text = self.lookup_text(name)
             if text and self._kept_private(name):
                 return sharing.KEPT_PRIVATE

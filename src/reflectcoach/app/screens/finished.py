@@ -122,13 +122,13 @@ class FinishedScreen(Screen[None]):
         from reflectcoach.app.export_target import FORMAT_LABELS
         from reflectcoach.core import settings
         from reflectcoach.core.private import make_dirs
+        from reflectcoach.services.export_file import write
         from reflectcoach.store import StoreError
-        from reflectcoach.store.export import write_file
 
         try:
             with self.rc_app.worker_store() as store:
                 make_dirs(target.path.parent)  # 0700 whatever the umask
-                write_file(store, target.path, target.format, ids=[self.session.id])
+                write(store, target.path, target.format, ids=[self.session.id])
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)
             self.app.call_from_thread(
