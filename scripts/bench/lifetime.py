@@ -8,7 +8,7 @@ from tests.store.history import make_history
 
 from .cli_rows import against_version
 from .common import INFO, Budget, Context, Row, Stat
-from .history import query_rows
+from .history import query_rows, screen_rows
 
 
 def group_lifetime(ctx: Context) -> None:
@@ -37,4 +37,5 @@ def group_lifetime(ctx: Context) -> None:
     )
     query_rows(ctx, "lifetime", path, dict(summary), size_budget=Budget("ratio", 1.5))
     against_version(ctx, "lifetime", path, "the lifetime")
+    screen_rows(ctx, "lifetime", path, screen_budget=Budget("below", 100))
     path.unlink()

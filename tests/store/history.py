@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 from typing import Any, TypedDict
 
-from reflectcoach.store import Store, mentorship_rows
+from reflectcoach.store import Store, mentorship_rows, numeric_summary
 from reflectcoach.store.mentorships import mentorship_key
 from reflectcoach.store.rows import stored_value
 
@@ -281,6 +281,8 @@ def make_history(
                 db.table("commitment_events").insert_all(events, batch_size=1000)
             # The mentorships' own rows, as Store.start would have made them one by one.
             mentorship_rows.backfill(db)
+            # Insights' question list, as the triggers would have kept it one by one.
+            numeric_summary.rebuild(db)
             for sql in triggers:
                 db.execute(sql)
         return {

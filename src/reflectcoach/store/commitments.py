@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import StoreError, guarded
@@ -108,6 +108,10 @@ class Outcome(Protocol):
     def reason(self) -> str | None: ...
 
 
+# ORDER's columns (all but `due IS NULL`: due_soon reads dated ones only), by position.
+_ORDER_AT = [COLUMNS.index(n) for n in ("due", "created_at", "conversation_id", "seq", "id")]
+
+
 @dataclass(frozen=True, slots=True)
 class DueGroup:
     """One mentorship's open commitments, for home: overdue, due within a week, the rest
@@ -117,6 +121,7 @@ class DueGroup:
     overdue: tuple[Commitment, ...]
     this_week: tuple[Commitment, ...]
     later: tuple[Commitment, ...]
+    more: int = 0  # overdue or this week, beyond those read (`Commitments.due_soon`)
 
 
 def new_id() -> str:
@@ -500,3 +505,57 @@ class Commitments(Facet):
     @guarded
     def due_summary(self, today: dt.date) -> list[DueGroup]:
         return summary(select(self.db, statuses=OPEN), today)
+
+    @guarded
+    def due_soon(self, today: dt.date, first: int) -> list[DueGroup]:
+        """What home's due list shows, read as shown: per mentorship, the `first` open
+        commitments overdue or due within a week (in due order) and how many more there are
+        (`more`), groups in `due_summary`'s order (that order depends on those alone); no
+        `later` ones. Each mentorship is sought in commitments_key (mentorship_key, status,
+        due): a few rows read per status and a count from the index, not every open
+        commitment of fifty years made into objects. A due date not written as YYYY-MM-DD
+        (no writer of ours leaves one) counts as none, as `due_summary` counts an unreadable
+        one."""
+        week = (today + dt.timedelta(days=WEEK)).isoformat()
+        keys = [
+            key
+            for (key,) in self.db.execute(
+                "WITH RECURSIVE k(key) AS (SELECT min(mentorship_key) FROM commitments "
+                "UNION ALL SELECT (SELECT min(mentorship_key) FROM commitments "
+                "WHERE mentorship_key > k.key) FROM k WHERE k.key IS NOT NULL) "
+                "SELECT key FROM k WHERE key IS NOT NULL"
+            )
+        ]
+        if self.db.execute(
+            "SELECT 1 FROM commitments WHERE mentorship_key IS NULL LIMIT 1"
+        ).fetchone():
+            keys.append(None)
+        due = (
+            "due <= ? AND due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(due) = due"
+        )
+        items: list[Commitment] = []
+        totals: dict[str | None, int] = {}
+        for key in keys:
+            which = "mentorship_key IS ?"
+            found = []
+            for status in OPEN:
+                found += self.db.execute(
+                    f"{SELECT} INDEXED BY commitments_key WHERE {which} AND status = ? "
+                    f"AND {due} ORDER BY {ORDER} LIMIT ?",
+                    [key, status, week, first],
+                ).fetchall()
+            if not found:
+                continue
+            # The three statuses' rows merged in ORDER (SQLite sorts NULL first).
+            found.sort(key=lambda row: [(row[i] is not None, row[i]) for i in _ORDER_AT])
+            (totals[key],) = self.db.execute(
+                f"SELECT count(*) FROM commitments INDEXED BY commitments_key WHERE {which} "
+                f"AND status IN ({', '.join('?' for _ in OPEN)}) AND {due}",
+                [key, *OPEN, week],
+            ).fetchone()
+            items += [from_row(row) for row in found[:first]]
+        groups = []
+        for group in summary(items, today):
+            read = len(group.overdue) + len(group.this_week)
+            groups.append(replace(group, more=totals[mentorship_key(group.mentorship)] - read))
+        return groups

@@ -243,6 +243,15 @@ class Store(Queries):
         return True
 
     @guarded
+    def change_mark(self) -> tuple[int, int]:
+        """Equal between two calls exactly when nothing was committed to the file meanwhile,
+        by this connection (`total_changes`) or any other, in this process or another
+        (`PRAGMA data_version`): what lets a screen keep what it read instead of reading it
+        again."""
+        (version,) = self.db.execute("PRAGMA data_version").fetchone()
+        return int(version), self.db.conn.total_changes
+
+    @guarded
     def set_status(self, conversation_id: str, status: str) -> None:
         """Set the status; `completed` stamps completed_at (kept if already set), the others
         clear it. StoreError for an unknown status or conversation."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import mentorship_rows, mentorship_state, rows
+from . import mentorship_rows, mentorship_state, numeric_summary, rows
 from .errors import StoreError, damaged
 from .files import Library, read_schema
 from .mentorships import mentorship_key
@@ -395,6 +395,14 @@ def m012_answers_stored_once(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations()
+def m013_numeric_summary(db: Database) -> None:
+    # Insights' question list kept per question for settled conversations, by triggers,
+    # and filled from the history here, in the migration's transaction
+    # (store/numeric_summary.py).
+    numeric_summary.create(db)
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -410,6 +418,7 @@ KNOWN = [
         m010_exchange,
         m011_sync,
         m012_answers_stored_once,
+        m013_numeric_summary,
     )
 ]
 

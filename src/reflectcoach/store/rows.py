@@ -21,7 +21,7 @@ STATUSES = ("in_progress", "completed", "abandoned")
 ID_LENGTH = 12
 # The schema this version writes (migrations.KNOWN, one number per migration): here, so that
 # the reads without sqlite-utils (readonly.py) know it without importing the migrations.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class Filters(TypedDict, total=False):
