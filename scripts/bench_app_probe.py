@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_floor_app import PAINTED, exit_on_first_paint
+from bench_floor_app import HEADLESS_SIZE, PAINTED, exit_on_first_paint
 
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.home import HomeScreen
@@ -74,7 +74,7 @@ def main() -> None:
     from reflectcoach.script.registry import builtin_dir
 
     app = ProbeApp(until=args.until, db_path=args.db, script_dirs=[builtin_dir()])
-    result = app.run(headless=True)
+    result = app.run(headless=True, size=HEADLESS_SIZE)
     if not result or result < 0:
         raise SystemExit(f"the app did not paint its home screen (result {result!r})")
     print(json.dumps(PAINTED))

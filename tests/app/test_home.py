@@ -521,3 +521,37 @@ async def test_home_reads_again_only_when_the_file_changed(
         await review_and_back()
         assert len(full_reads) == 2
         assert option_ids(app.screen.query_one("#running", OptionList)) == [kept]
+
+
+async def test_a_height_that_comes_and_goes_does_not_rewrap_for_ever(make_app, drive) -> None:
+    """With no terminal, Textual says 80x24 and Rich 80x25: home rewrapped its summaries on
+    each, which showed or hid the list's scrollbar and resized again, for ever (the bench's
+    headless probe never exited). Only a new width rewraps."""
+    from textual.events import Resize
+    from textual.geometry import Size
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+        await d.settle()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        rewraps = 0
+        rewrap = home._rewrap
+
+        def counted() -> None:
+            nonlocal rewraps
+            rewraps += 1
+            rewrap()
+
+        home._rewrap = counted  # type: ignore[method-assign]
+        for height in (25, 24, 25, 24, 25, 24):
+            size = Size(80, height)
+            home.post_message(Resize(size, size))
+            await pilot.pause()
+        assert rewraps == 0
+        wider = Size(100, 24)
+        home.post_message(Resize(wider, wider))
+        await pilot.pause()
+        await pilot.pause()
+        assert rewraps == 1

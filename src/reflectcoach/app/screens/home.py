@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Key
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -197,6 +197,7 @@ class HomeScreen(Screen[None]):
         self.scripts: list[ScriptEntry] = []
         self.shown: list[ScriptEntry] = []
         self._summary_width = 0  # the width the summaries were wrapped at
+        self._resized_width = -1  # the screen's width at its last resize
         self.running: list[RunningEntry] = []
         self.quick: HomeData | None = None  # the caches' lists, read in compose
         self.read_mark: object = None  # the file and the day the full read saw (`read`)
@@ -423,8 +424,13 @@ class HomeScreen(Screen[None]):
         ids = [s.id for s in self.shown]
         listing.highlighted = ids.index(keep) if keep in ids else 0
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._rewrap)
+    def on_resize(self, event: Resize) -> None:
+        # Only a new width can change how the summaries wrap. A height that alternates (when
+        # Textual and Rich disagree on the terminal's size: 80x24 and 80x25 with no terminal)
+        # would otherwise rewrap, show or hide the list's scrollbar and resize again, for ever.
+        if event.size.width != self._resized_width:
+            self._resized_width = event.size.width
+            self.call_after_refresh(self._rewrap)
 
     def _rewrap(self) -> None:
         """The summaries again when the list's width changed (laid out, or resized)."""
