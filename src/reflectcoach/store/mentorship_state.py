@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from reflectcoach.core.sharing import KEPT_PRIVATE
 
-from . import mentorships
+from . import mentorship_rows, mentorships
 from .facet import Facet
 
 if TYPE_CHECKING:
@@ -582,8 +582,6 @@ class MentorshipState(Facet):
 
     def add_point(self, name: str, text: str, *, private: bool = False) -> str:
         """A talking point for the mentorship `name` (created if new, like `start`)."""
-        from . import mentorship_rows
-
         key = self.key(name)
         now = self.clock()
         with self.transaction() as db:
