@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from reflectcoach.core import clock
 from reflectcoach.core.sharing import shared
+from reflectcoach.core.text import markdown_escape
 from reflectcoach.script.dates import readable
 from reflectcoach.services import mentorship_view
 from reflectcoach.services.ratings import RatingSeries, mentorship_ratings, number
+from reflectcoach.store.mentorship_state import history_lines
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -184,7 +186,6 @@ def lines(
     """The brief as lines of text (plain, or Markdown with `markdown`); the caller makes them
     safe for a terminal. `share` leaves out every private part (a private goal, talking
     point or decision, and the ratings, which are the person's own)."""
-    from reflectcoach.core.text import markdown_escape
 
     def esc(text: str, before: str = "") -> str:
         return markdown_escape(text, before) if markdown else text
@@ -210,8 +211,6 @@ def lines(
     if goal is not None or also:
         out += ["", head("Goals" if also else "Goal")]
     if goal is not None:
-        from reflectcoach.store.mentorship_state import history_lines
-
         ended = "" if goal.status == "open" else f" ({goal.status})"
         out.append(item + esc(" ".join(goal.text.split()) + ended, item))
         if goal.reaimed or len(goal.revisions) > 1:
