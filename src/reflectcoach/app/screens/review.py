@@ -31,6 +31,7 @@ from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
 from reflectcoach.app.widgets.review_format import count_words, describe
 from reflectcoach.app.widgets.review_table import ReviewTable
 from reflectcoach.core.text import clean
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -174,8 +175,6 @@ class ReviewScreen(Screen[None]):
     def _load(
         self, filters: Filters, generation: int, limit: int, pause: bool, keep: str | None
     ) -> None:
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         if pause:
             time.sleep(SEARCH_PAUSE_S)
@@ -240,8 +239,6 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-more")
     def _load_more(self, filters: Filters, generation: int, offset: int) -> None:
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
@@ -265,8 +262,6 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-choices")
     def _load_choices(self) -> None:
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
