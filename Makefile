@@ -59,7 +59,7 @@ lock:
 		--custom-compile-command 'make lock' -o $(LOCK)
 
 # Every output opened by the program that reads it: mermaid-cli, pandoc, cmark-gfm,
-# LibreOffice, khal (scripts/check_consumers.sh). Installs what it can (apt-get as root, npm);
+# LibreOffice, khal, age, tmux (scripts/check_consumers.sh). Installs what it can (apt-get as root, npm);
 # names every check it skipped. NO_INSTALL=1 installs nothing.
 check-consumers: $(STAMP)
 	scripts/check_consumers.sh

@@ -6,6 +6,9 @@
 #   cmark-gfm    the same export read by GitHub's CommonMark: the answers come back as typed
 #   LibreOffice  an `export --format xlsx` opened and saved as CSV: every cell as typed
 #   khal         `commitments --ics` read by a calendar program: every commitment an event
+#   age          a share bundle opened by Debian's age with the partner's key (the pytest
+#                test that skips without it)
+#   tmux         Copy record inside a real tmux pane lands in its paste buffer (same)
 #
 # A program that is missing is installed where this can (Debian's apt-get, as root; npm for
 # mermaid-cli); otherwise its check is skipped and named in the summary: a skip is never
@@ -178,6 +181,31 @@ with Store.open(sys.argv[1]) as s: print(s.commitments.all()[0].id)' "$DB")
     fi
 else
     skipped+=("khal (not installed; on Debian: apt-get install khal)")
+fi
+
+# -- age and tmux: the suite's tests that need them, run where they are ------------------------
+# run_skipping NAME TEST...: the tests pass and none of them was skipped.
+run_skipping() {
+    local name=$1
+    shift
+    local out
+    out=$("$ROOT/.venv/bin/pytest" -q -p no:cacheprovider -rs "$@" 2>&1)
+    local status=$?
+    echo "$out" | tail -n 1
+    if [ $status -ne 0 ]; then failed+=("$name"); echo "$out" | tail -n 20
+    elif echo "$out" | grep -q "SKIPPED"; then failed+=("$name (skipped although installed)")
+    else passed+=("$name"); fi
+}
+if have age age; then
+    run_skipping "age opens a share bundle" \
+        tests/cli/test_exchange_builtins.py::test_a_bundle_is_a_plain_age_file_the_age_tool_opens
+else
+    skipped+=("age (not installed; on Debian: apt-get install age)")
+fi
+if have tmux tmux; then
+    run_skipping "tmux paste buffer" tests/app/test_copy_honest.py -k tmux
+else
+    skipped+=("tmux (not installed; on Debian: apt-get install tmux)")
 fi
 
 echo

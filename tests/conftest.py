@@ -14,14 +14,18 @@ With `--storage encrypted`:
   databases encrypted;
 - `Store.open(path)` without a `key` uses that key in this process (test code opens stores
   directly); an explicit `key=None` still means plaintext;
-- only tests under tests/store, engine, cli and files run (the others never open a
-  database), with the app tests marked `@pytest.mark.encrypted_too`: those where the
-  storage kind changes what the app does (its locks beside another process, two sessions,
-  drafts written from a thread). The other app tests read and write through the same
-  `Store.open` the store tests cover twice; running them again with a key showed nothing
-  new and doubled the suite (issue 20). Tests marked `@pytest.mark.plaintext` are left out:
-  those about plaintext bytes (SQLite's header, pages damaged by hand, a file or a lock made
-  with the stdlib sqlite3) and those that choose their own keys.
+- only tests under tests/store, engine, files and sync run (the others never open a
+  database, or open it only through `Store.open`), with the app and CLI tests marked
+  `@pytest.mark.encrypted_too`: those where the storage kind changes what a front end does
+  (the app's locks beside another process, two sessions, drafts written from a thread; the
+  commands that read the file on the stdlib path, `due`, `list`, `commitments --due`; two
+  processes on one file; plain mode, `note` and `brief` finding the key through a whole
+  relationship; identities kept in the database). The other app and CLI tests read and
+  write through the same `Store.open` the store tests cover twice; running them again with
+  a key showed nothing new and doubled the suite (issue 20). Tests marked
+  `@pytest.mark.plaintext` are left out: those about plaintext bytes (SQLite's header,
+  pages damaged by hand, a file or a lock made with the stdlib sqlite3) and those that
+  choose their own keys.
 
 The key is a raw key (SQLCipher's x'...' syntax, accepted in the passphrase file): the
 deliberately slow derivation of a typed passphrase (a quarter of a second) would otherwise run
@@ -38,7 +42,7 @@ from typing import Any
 
 import pytest
 
-FLOORS = {"store", "engine", "cli", "files", "sync"}  # tests/<floor>/: those with a database
+FLOORS = {"store", "engine", "files", "sync"}  # tests/<floor>/: all run encrypted too
 FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"
 
 
@@ -59,7 +63,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "encrypted_too: an app test that --storage encrypted runs as well (see the docstring)",
+        "encrypted_too: an app or CLI test --storage encrypted runs as well (see the docstring)",
     )
 
 

@@ -39,10 +39,11 @@ BUILTIN = (
     "after_a_session",
     "midpoint_review",
     "tough_conversation",
+    "feedback_on_us",
     "receiving_feedback",
     "closing",
 )
-NUMBERS = (10, 15, 20, 30, 35, 40, 43, 46, 50, 60, 70, 90)
+NUMBERS = (10, 15, 20, 30, 35, 40, 43, 46, 50, 60, 65, 70, 90)
 SKIP = object()  # in a walk: skip this (optional) question
 TODAY = "2026-12-01"  # a Tuesday: "friday" is 2026-12-04
 
@@ -666,6 +667,12 @@ CLOSING = [
     ),
     # The goal was re-aimed at the midpoint review: closing says so and judges against it.
     Walk({"role": "mentee", "rerate": "8", "goal_met": "yes"}, ALL_RECALL, state=REAIMED),
+    # Set and re-aimed at the midpoint review, with no goal card: the skill is asked.
+    Walk(
+        {"role": "mentee", "skill_ask": "Chairing meetings", "baseline_ask": "3", "rerate": "7"},
+        FIRST_MEETING_RECALL,
+        state=REAIMED,
+    ),
 ]
 
 FIND_A_MENTOR = [
@@ -750,6 +757,7 @@ MENTOR_READINESS = [
         }
     ),
     Walk({"stage": "programme", "hesitation": SKIP, "mentored_unhelpful": SKIP}),
+    Walk({"review": "yes", "manager_plan": "rule,talk", "manager_rule": "Reviews stay apart"}),
 ]
 
 REHEARSED: Recalled = {
@@ -1198,7 +1206,61 @@ AFTER_A_SESSION = [
     Walk({"role": "mentor", "useful": "5", "raised": "carried"}, points=(POINT,)),
 ]
 
+# Their preference as the partner's shared agreement (or first_meeting) stated it.
+ASKED_FIRST: Mapping[str, tuple[Any, str]] = {
+    "partner_feedback": ("asked", 'asked first ("can I give you some feedback?")'),
+}
+FEEDBACK_ON_US = [
+    Walk(
+        {
+            "role": "mentee",
+            "partner": "Ben",
+            "pref_ask": "written",
+            "working": "Your questions before advice",
+            "working_moment": "When you asked what I had tried before telling me",
+            "want": "more",
+            "more_of": "Time to think before we decide",
+            "situation": "Our Tuesday meeting about the reorg",
+            "behaviour": "You proposed three options and asked me to pick one on the spot",
+            "impact": "I picked one I now doubt, and felt rushed",
+            "opening": "Your questions help me most. Could we leave a day before deciding?",
+            "hear_it": "fine",
+            "when": "friday",
+            "ask_back": "yes",
+            "held_back": "I sometimes dread the meetings",
+            "worry": "That Ben will think I am ungrateful",
+            "ready": "3",
+        }
+    ),
+    Walk(
+        {
+            "role": "mentor",
+            "partner": "Ana",
+            "want": "less",
+            "less_of": "Fewer last-minute reschedules",
+            "situation": "The last two Mondays",
+            "behaviour": "You moved our meeting an hour before it started",
+            "impact": "I had cleared the time and lost it",
+            "opening": "You always cancel.",
+            "hear_it": "verdict",
+            "rewrite": "I value our hour. Could we move it a day ahead when we need to?",
+            "ask_back": "no",
+        },
+        state=ASKED_FIRST,
+    ),
+    Walk(
+        {"want": "nothing", "hear_it": "soft", "working_moment": SKIP, "when": SKIP},
+        state={"partner_feedback": ("straight", "straight out, as soon as it's noticed")},
+    ),
+    Walk({"pref_ask": "asked", "held_back": SKIP, "worry": SKIP}),
+    Walk(
+        {"pref_ask": SKIP},
+        {("check_in", "helped"): ("The worked example", "The worked example")},
+    ),
+]
+
 WALKS = {
+    "feedback_on_us": FEEDBACK_ON_US,
     "find_a_mentor": FIND_A_MENTOR,
     "mentor_readiness": MENTOR_READINESS,
     "receiving_feedback": RECEIVING_FEEDBACK,
@@ -1415,6 +1477,36 @@ def test_closing_judges_the_goal_as_it_stands_after_a_re_aim(
     assert f"**The goal, as it stands:** {GOAL}" in record and "As first set" not in record
 
 
+def test_re_ratings_name_the_skill_and_the_goal_as_it_stands(scripts: dict[str, Script]) -> None:
+    """The baseline rated a named skill behind a goal: the midpoint review's and closing's
+    re-ratings name that skill (offered from the goal card) and the goal as it stands now,
+    re-aimed or not, so the two numbers are about the same thing."""
+    card = {
+        **ALL_RECALL,
+        ("goal_setting", "skill"): ("Chairing meetings", "Chairing meetings"),
+        ("first_meeting", "success"): ("Delegation", "Delegation"),
+    }
+    for script_id in ("midpoint_review", "closing"):
+        conv = drive(
+            scripts[script_id], Walk({"role": "mentee", "rerate": "7"}, card, state=REAIMED)
+        )
+        offered = next(e for e in conv.history if e.step_id == "skill_ask")
+        assert offered.text == "Default answer for skill_ask"  # the walk typed its own
+        asked = next(e.question for e in conv.history if e.step_id == "rerate")
+        assert asked.startswith(
+            {
+                "midpoint_review": 'On "Default answer for skill_ask", the skill behind',
+                "closing": 'And today, where is "Default answer for skill_ask", the skill',
+            }[script_id]
+        ), asked
+        assert f'"{REAIMED_GOAL}"' in asked and GOAL not in asked, asked
+        # Kept with Enter, the goal card's own words name it.
+        kept = Conversation(scripts[script_id], recall=_recall(card), state=_state(REAIMED))
+        while (question := kept.turn.question) is not None and question.step.id != "skill_ask":
+            kept.answer({"role": "mentee"}.get(question.step.id, _default(question.step)))
+        assert question is not None and question.offered == "Chairing meetings", script_id
+
+
 # -- facts asked once: prefilled from earlier conversations and the mentorship -------------
 
 
@@ -1430,7 +1522,7 @@ def test_role_options_are_in_the_same_order_everywhere(scripts: dict[str, Script
         for script_id, script in scripts.items()
         if "role" in script.steps
     }
-    assert len(orders) == 9
+    assert len(orders) == 10  # feedback_on_us asks it too
     assert set(map(tuple, orders.values())) == {
         (("mentee", "the mentee"), ("mentor", "the mentor"))
     }
@@ -1776,6 +1868,37 @@ def test_first_meeting_offers_back_the_mentors_intentions(
             conv.answer(answer)
     assert offered["mentor_why"] == "Someone did this for me ten years ago"
     assert offered["mentor_learn"] == "How new analysts use the data tools"
+
+
+def test_first_meeting_offers_back_the_mentors_months_rule_and_intention(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    """Carry-over before re-asking: what mentor_readiness collected (months, the rule that
+    keeps managing and mentoring apart, the intention) is offered, not asked afresh."""
+    ready_answers = {
+        "months": "9",
+        "review": "yes",
+        "manager_plan": "rule",
+        "manager_rule": "Nothing said in mentoring goes into your review",
+        "intention": "I am here to ask good questions and open a few doors",
+    }
+    with Store.open(tmp_path / "r.db") as store:
+        ready = session.start(store, scripts["mentor_readiness"], "Ana")
+        drive_on(ready.conversation, Walk(ready_answers))
+        conv = session.start(store, scripts["first_meeting"], "Ana").conversation
+        given = {"role": "mentor", "manages": "yes", "manager_plan": "rules"}
+        offered: dict[str, Any] = {}
+        while (question := conv.turn.question) is not None:
+            offered[question.step.id] = question.offered
+            answer = given.get(question.step.id, question.offered or _default(question.step))
+            conv.answer(answer)
+        record = conv.record_markdown() or ""
+    assert offered["months"] == 9
+    assert offered["manager_rules"] == "Nothing said in mentoring goes into your review"
+    assert offered["mentor_intention"] == "I am here to ask good questions and open a few doors"
+    assert "**Time frame:** 9 months" in record
+    assert "keeps the two roles apart: Nothing said in mentoring goes into your review" in record
+    assert "**My intention as your mentor:** I am here to ask good questions" in record
 
 
 # -- dates and commitments in the built-ins ------------------------------------------------

@@ -6,6 +6,7 @@ The walks, `drive` and the recalled answers are those of test_builtin_scripts.py
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -23,6 +24,7 @@ from test_builtin_scripts import (
     TODAY,
     Each,
     Walk,
+    _default,
     _load,
     _recall,
     drive,
@@ -30,7 +32,8 @@ from test_builtin_scripts import (
     minutes,
 )
 
-from reflectcoach.engine.conversation import Conversation, Turn
+from reflectcoach.core.days import readable
+from reflectcoach.engine.conversation import AnswerError, Conversation, Turn
 from reflectcoach.script.model import Script
 
 BUILTIN = (
@@ -128,12 +131,19 @@ def test_mentor_readiness_asks_everyone_where_the_hour_goes(scripts: dict[str, S
 
 def test_mentor_readiness_manager_plan_is_several_sentences(scripts: dict[str, Script]) -> None:
     script = scripts["mentor_readiness"]
-    share = _share(script, {"mentee": "Jordan", "review": "yes", "manager_plan": "rule,talk"})
+    plan = {"mentee": "Jordan", "review": "yes", "manager_plan": "rule,talk"}
+    share = _share(script, {**plan, "manager_rule": SKIP})
     assert (
         "- Because I have a say in Jordan's review:\n"
         "  - We'll agree a clear rule that mentoring stays out of reviews.\n"
         "  - I'll raise it openly at our first meeting.\n"
     ) in share
+    # The rule, once written, is in the sentence (and first_meeting offers it back).
+    ruled = _share(script, {**plan, "manager_rule": "Nothing said here goes into your review"})
+    assert (
+        "  - We'll agree a clear rule that mentoring stays out of reviews: Nothing said here "
+        "goes into your review\n"
+    ) in ruled
     assert "If I'll have a say" not in share and "programme lead" not in share
     assert "review" not in _share(script, {"mentee": "Jordan", "review": "no"}).split("## ")[0]
 
@@ -141,16 +151,33 @@ def test_mentor_readiness_manager_plan_is_several_sentences(scripts: dict[str, S
 # -- first_meeting -------------------------------------------------------------------------
 
 
-def test_first_meeting_every_agreement_has_a_midpoint(scripts: dict[str, Script]) -> None:
+def test_first_meeting_every_agreement_has_a_midpoint_and_an_end(
+    scripts: dict[str, Script],
+) -> None:
+    """Both are days, for every agreement: halfway through the months and their end are
+    offered (TODAY is Tuesday 1 December 2026); the mid-point is never left as "halfway"."""
     script = scripts["first_meeting"]
-    for months in ("6", "2"):
-        conv = drive(script, Walk({"months": months, "midpoint": SKIP}))
-        assert "midpoint" in conv.path, months
+    for months, middle, end in (
+        ("6", "2027-03-02", "2027-06-01"),
+        ("2", "2027-01-01", "2027-02-01"),
+    ):
+        conv = Conversation(script)
+        offered = {}
+        while (question := conv.turn.question) is not None:
+            step = question.step
+            offered[step.id] = question.offered
+            if step.id in ("midpoint", "end_date"):
+                if step.id == "midpoint":  # every agreement has one; an end may be left open
+                    with pytest.raises(AnswerError):
+                        conv.skip()
+                conv.answer(question.offered)
+            else:
+                conv.answer({"months": months, "manages": "no"}.get(step.id, _default(step)))
+        assert (offered["midpoint"], offered["end_date"]) == (middle, end), months
         share = conv.record_share() or ""
-        assert (
-            f"Mid-point review: halfway through the {months} months, on a day we set at the "
-            "first meeting"
-        ) in share
+        assert "halfway through" not in share
+        assert f"Mid-point review: {readable(dt.date.fromisoformat(middle))}" in share
+        assert f"Planned end: {readable(dt.date.fromisoformat(end))}" in share
     dated = _share(script, {"months": "6", "midpoint": "in 3 months"})
     assert "Mid-point review: Monday 1 March 2027" in dated
 
@@ -578,3 +605,17 @@ def test_closing_agenda_numbers_run_on_with_nothing_left_open(scripts: dict[str,
     agenda = share.split("Agenda for our last meeting")[1]
     numbers = [line.split(".")[0] for line in agenda.splitlines() if line[:1].isdigit()]
     assert numbers == ["1", "2", "3", "4", "5"]
+
+
+def test_closing_shows_the_midpoint_rating_between_start_and_now(
+    scripts: dict[str, Script],
+) -> None:
+    """Issue 22: "ratings show the midpoint (4 -> 6 -> 8)" in the closing letter too."""
+    script = scripts["closing"]
+    with_midpoint = {**ALL_RECALL, ("midpoint_review", "rerate"): (6, "6")}
+    record = drive(script, Walk({"rerate": "8"}, with_midpoint)).record_markdown() or ""
+    assert "| | At the start | At the midpoint | Now |" in record
+    assert "| Skill behind the goal (1 to 10) | 4 | 6 | 8 |" in record
+    without = drive(script, Walk({"rerate": "8"}, ALL_RECALL)).record_markdown() or ""
+    assert "| | At the start | Now |" in without
+    assert "| Skill behind the goal (1 to 10) | 4 | 8 |" in without

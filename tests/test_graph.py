@@ -202,7 +202,8 @@ def test_labels_are_cut_at_word_boundaries_with_an_ellipsis() -> None:
         ("*em* **strong** _u_ snake_case", "\\*em\\* \\*\\*strong\\*\\* \\_u\\_ snake_case"),
         ("C:\\new \\*", "C#58;\\\\new \\\\\\*"),
         ("costs $5, $$x$$", "costs $5, $#8288;$x$#8288;$"),
-        ("a direction LR and Direction tb", "a direction#32;LR and Direction#32;tb"),
+        ("a direction LR and Direction tb", "a directio#110; LR and Directio#110; tb"),
+        ("either direction: a mentee", "either directio#110;#58; a mentee"),
     ],
 )
 def test_label_text_is_written_so_mermaid_shows_it_as_typed(text: str, line: str) -> None:

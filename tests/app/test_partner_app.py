@@ -144,3 +144,58 @@ async def test_opened_from_the_palette_a_refused_bundle_is_said(
         await _submit(pilot, "#partner-receive-path", str(junk))
         messages = [n.message for n in app._notifications]
     assert any("not a reflectcoach bundle" in m for m in messages), messages
+
+
+async def test_ctrl_g_accepts_the_agreement_on_the_partner_screen(make_app, db_path: Path) -> None:
+    from reflectcoach.services import agreement
+
+    with Store.open(db_path) as store:
+        run(store, ROLE, mentorship="Sam")
+        store.state.keep("Sam", "rhythm", "monthly", "once a month")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(PartnerScreen("Sam"))
+        await settle(pilot)
+        shown = text(app.screen.query_one("#partner-agreement", Static))
+        assert "meeting: once a month" in shown and "not accepted by you yet" in shown
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert "accepted by you on " in text(app.screen.query_one("#partner-agreement", Static))
+    with Store.open(db_path) as store:
+        now = agreement.standing(store, "Sam")
+    assert now.mine is not None and now.mine.digest == now.digest
+
+
+async def test_the_brief_screen_shows_the_partner_s_side_as_theirs(
+    make_app, db_path: Path, alex: Path
+) -> None:
+    from reflectcoach.app.screens.brief import BriefScreen
+    from reflectcoach.services import agreement
+
+    with Store.open(db_path) as store:  # Sam's database, the app's
+        run(store, [("role", "Which are you?", "choice", "mentor", "the mentor")],
+            mentorship="Alex")  # fmt: skip
+        store.state.add_point("Alex", "Bring the org chart")
+        sam_id = identity.load_or_create(store).public
+    with Store.open(alex) as store:
+        alex_id = identity.load(store)
+        assert alex_id is not None
+        store.partners.link("Sam", sam_id.age_recipient, sam_id.signing_public)
+        store.state.add_point("Sam", "Ask about the [b]panel[/b]")
+        store.state.keep("Sam", "rhythm", "monthly", "once a month")
+        agreement.accept(store, "Sam")
+        data = exchange.make(store, "Sam").data
+    with Store.open(db_path) as store:
+        store.partners.link("Alex", alex_id.public.age_recipient, alex_id.public.signing_public)
+        exchange.open_bundle(store, data)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(BriefScreen("Alex"))
+        await settle(pilot)
+        shown = text(app.screen.query_one("#brief-text", Static))
+    own, theirs = shown.split("From Alex (their side, shared ")
+    assert "Bring the org chart" in own and "panel" not in own
+    assert "their talking points (1): Ask about the [b]panel[/b]" in theirs  # as typed
+    assert "not accepted by you yet" in own and "accepted by Alex on " in own

@@ -123,7 +123,7 @@ def test_the_builtins_share_the_role_question_and_coverage_lists_it_once(
 ) -> None:
     folder = builtin_dir()
     including = [p.name for p in script_files(folder) if "include: role.part.yaml" in p.read_text()]
-    assert len(including) == 8  # the three new built-ins ask it too
+    assert len(including) == 9  # the four new built-ins ask it too
     assert "role.part.yaml" not in [p.name for p in script_files(folder)]
     catalog = load_catalog([folder])
     part = str(folder / "role.part.yaml")
@@ -135,4 +135,4 @@ def test_the_builtins_share_the_role_question_and_coverage_lists_it_once(
     # No plan at all: the shared step is listed once, at the part, not once per script.
     report = testplan.coverage(sharing, [])
     listed = [m.where for c in report for m in c.missed if "step 'role'" in m.what]
-    assert len(listed) == 1 and listed[0].endswith("role.part.yaml:6:3")
+    assert len(listed) == 1 and listed[0].endswith("role.part.yaml:5:3")

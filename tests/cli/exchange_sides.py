@@ -56,6 +56,31 @@ steps:
     ask: What are you holding back?
 """
 
+AGREE = """\
+id: agree
+title: Our agreement
+summary: s
+audience: anyone
+record: "# Our agreement\\n\\nWe meet {rhythm}. Feedback: {feedback_me}."
+steps:
+  role:
+    ask: Which are you?
+    type: choice
+    options:
+      - {value: mentee, label: the mentee}
+      - {value: mentor, label: the mentor}
+  rhythm:
+    ask: How often do we meet?
+    type: choice
+    options:
+      - {value: monthly, label: once a month}
+      - {value: fortnightly, label: every two weeks}
+    sets: mentorship.rhythm
+  feedback_me:
+    ask: How do you like feedback?
+    sets: mentorship.my_feedback
+"""
+
 # Words only ever typed into just-for-me parts: never in any bundle.
 PRIVATE_WORDS = ("ZEBRINE", "QUOKKA", "MARGAY", "just for me")
 
@@ -109,6 +134,7 @@ def make_sides(tmp_path: Path) -> tuple[Side, Side]:
     scripts.mkdir()
     (scripts / "meeting.yaml").write_text(MEETING, encoding="utf-8")
     (scripts / "feedback_note.yaml").write_text(FEEDBACK, encoding="utf-8")
+    (scripts / "agree.yaml").write_text(AGREE, encoding="utf-8")
     alex, sam = Side(tmp_path / "alex", scripts), Side(tmp_path / "sam", scripts)
     alex.folder.mkdir()
     sam.folder.mkdir()

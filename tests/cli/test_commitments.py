@@ -16,6 +16,8 @@ from reflectcoach.store import Store
 
 from .test_plain import env_for
 
+pytestmark = pytest.mark.encrypted_too  # commitments --due and --ics read on their own path
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "commitments"
 TODAY = "2026-12-01"
 

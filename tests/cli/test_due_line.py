@@ -16,6 +16,8 @@ from reflectcoach.store import Store
 
 from .test_plain import env_for
 
+pytestmark = pytest.mark.encrypted_too  # the stdlib read path opens an encrypted file itself
+
 TODAY = "2026-04-12"
 
 

@@ -277,3 +277,25 @@ def test_decrypt_at_a_terminal_may_try_again(tmp_path: Path) -> None:
     finally:
         term.close()
     assert (tmp_path / "r.db").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_changing_the_passphrase_says_its_strength_and_what_is_missing(tmp_path: Path) -> None:
+    answered(tmp_path)
+    old = secret_file(tmp_path, "old", PASSPHRASE)
+    # A passphrase given for scripts says nothing about a plaintext file: nothing to change.
+    plain = cli(tmp_path, "passphrase", file=old)
+    assert plain.returncode != 0
+    assert "is not encrypted: use `reflectcoach encrypt`" in plain.stderr
+    assert "is encrypted" not in plain.stderr
+    assert cli(tmp_path, "encrypt", file=old).returncode == 0
+    # No new passphrase given and no terminal: it is the new one that cannot be asked for.
+    unasked = cli(tmp_path, "passphrase", file=old)
+    assert unasked.returncode != 0
+    assert "There is no terminal to ask for the new passphrase" in unasked.stderr
+    assert "--new-passphrase-file FILE" in unasked.stderr
+    weak = secret_file(tmp_path, "weak", "ab")
+    changed = cli(tmp_path, "passphrase", "--new-passphrase-file", str(weak), file=old)
+    assert changed.returncode == 0, changed.stderr
+    assert "Passphrase strength: very weak" in changed.stderr
+    assert "ab" not in changed.stderr.split()
+    assert export_hash(tmp_path, file=weak)  # opens with the new one

@@ -145,3 +145,16 @@ def test_the_partner_s_commitments_say_overdue_in_words(monkeypatch: pytest.Monk
         "partly done: No date",
         "done: Done one, due Tuesday 1 December 2026",
     ]
+
+
+def test_agreement_says_when_nothing_is_agreed(cli) -> None:
+    shown = cli("agreement", "show", "-m", "Sam")
+    assert shown.exit_code == 0 and "Nothing is agreed for Sam yet." in shown.output
+    refused = cli("agreement", "accept", "-m", "Sam")
+    assert refused.exit_code == 1
+    assert "Nothing is agreed for 'Sam' yet" in refused.output
+    assert "Traceback" not in refused.output
+    unknown = cli("agreement", "accept", "-m", "Nobody")
+    assert unknown.exit_code == 1 and "Nobody" in unknown.output
+    with Store.open(cli.db) as store:
+        assert "agreement_accepted" not in store.state.fields("Sam")

@@ -144,13 +144,27 @@ HOSTILE = [
         }
     },
     {"mentorship": {"version": 1, "body": {"role": "boss", "started": None, "status": "active"}}},
-]
+    {"agreement": {"version": 1, "body": {"terms": {"salary": {"value": 1, "text": "1"}},
+                                          "accepted": None}}},
+    {"agreement": {"version": 1, "body": {"terms": {}, "accepted": {"digest": "x" * 64,
+                                                                   "on": "2026-12-06"}}}},
+    {"talking_points": {"version": 1, "body": {"items": [{"id": "ab", "text": "t",
+                                                          "created_at": "x"}]}}},
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "sections",
     HOSTILE,
-    ids=["bad-commitment", "items-not-a-list", "text-too-long", "unknown-role"],
+    ids=[
+        "bad-commitment",
+        "items-not-a-list",
+        "text-too-long",
+        "unknown-role",
+        "unknown-term",
+        "bad-digest",
+        "bad-point-id",
+    ],
 )
 def test_a_hostile_payload_signed_by_the_partner_is_refused(world, sections) -> None:
     alex_id, sam_id, _eve_id = world["ids"]

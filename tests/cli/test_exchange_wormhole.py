@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from store.helpers import run
 
 from reflectcoach.services import identity
@@ -133,3 +135,74 @@ def test_a_code_phrase_that_is_not_one_is_refused(tmp_path: Path) -> None:
     done = alex.run("receive", "--wormhole", "rm -rf /")
     assert done.returncode == 1
     assert "is not a wormhole code phrase" in done.stderr
+
+
+def test_an_offer_over_the_bound_is_declined_before_it_is_sent(
+    tmp_path: Path, loopback_servers: dict[str, str]
+) -> None:
+    """Someone sends a file larger than a bundle may be: `receive --wormhole` reads the
+    offer's size and declines it, so the file is never transferred, nothing is written and
+    the database is as it was."""
+    from reflectcoach.services import exchange
+
+    from .exchange_sides import digest
+
+    alex, sam = make_sides(tmp_path)
+    with Store.open(alex.db) as store:
+        identity.load_or_create(store)
+    big = tmp_path / "big.bundle"
+    with big.open("wb") as fp:
+        fp.truncate(exchange.MAX_BUNDLE + 200_000)
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "wormhole", "send", "--no-qr", "--hide-progress", "--no-listen",
+         str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**sam.env(), **loopback_servers},
+        cwd=sam.folder,
+    )  # fmt: skip
+    try:
+        assert sender.stdout is not None
+        code = None
+        for line in sender.stdout:
+            if "Wormhole code is: " in line:
+                code = line.split("Wormhole code is: ")[1].split()[0]
+                break
+        assert code
+        before = digest(alex.db)
+        received = subprocess.run(
+            [sys.executable, "-m", "reflectcoach", "--db", str(alex.db), "receive",
+             "--wormhole", code],
+            capture_output=True,
+            text=True,
+            env={**alex.env(), **loopback_servers},
+            cwd=alex.folder,
+            timeout=120,
+        )  # fmt: skip
+        assert received.returncode == 1
+        assert "too large to be a reflectcoach bundle" in received.stderr
+        assert "declined before any of it was sent" in received.stderr
+        assert "Traceback" not in received.stderr
+        assert digest(alex.db) == before
+        rest, _ = sender.communicate(timeout=60)
+        assert sender.returncode != 0  # the sender was told no: nothing went
+        assert "rejected" in rest
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+            sender.wait()
+    assert list(alex.folder.glob("bundle*")) == []
+
+
+@given(st.integers(min_value=0, max_value=10**18))
+def test_an_offer_s_size_line_is_read_as_no_more_than_it_can_mean(size: int) -> None:
+    from humanize import naturalsize
+
+    from reflectcoach.services.carriers import offer_size
+
+    line = f"Receiving file ({naturalsize(size)}) into: 'bundle'"
+    found = offer_size(line)
+    assert found is not None and found[0] == "file"
+    assert found[1] <= size  # never declines a file that fits
+    assert size - found[1] <= size * 0.1 + 1  # by no more than its rounding (under 0.1 unit)

@@ -13,6 +13,8 @@ from reflectcoach.store import Store
 
 from .test_plain import env_for
 
+pytestmark = pytest.mark.encrypted_too  # list reads on its own path, encrypted files included
+
 HEADER = 1
 
 

@@ -26,6 +26,9 @@ from reflectcoach.store import Store
 
 from .test_plain import env_for
 
+# Every front end of a relationship finds the key: plain mode, note, brief.
+pytestmark = pytest.mark.encrypted_too
+
 FIRST_GOAL = "Run the planning meeting on my own by 30 April"
 NEW_GOAL = "Run the planning meeting and the review on my own by 31 May"
 
@@ -49,7 +52,7 @@ def typed(step: Any, value: Any, stored: Any) -> list[str]:
         return [":skip"]
     kind = step.type
     if kind is QuestionType.DATE:
-        return [str(stored), ""]  # the day is shown back; Enter keeps it
+        return [str(stored)]  # a piped date is taken as typed: no confirmation to answer
     if kind is QuestionType.LONG_TEXT:
         return [str(value), ""]
     if kind is QuestionType.MULTI:

@@ -14,7 +14,10 @@ from reflectcoach.store import Store
 
 from .test_plain import FIXTURES, env_for, read_until, run, stored
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pids, SIGKILL, select on pipes")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="pids, SIGKILL, select on pipes"),
+    pytest.mark.encrypted_too,  # two processes' connections to one encrypted file
+]
 
 WAITING = b"Waiting for the database (another program is writing to it)"
 

@@ -356,11 +356,17 @@ def test_a_failing_journal_leaves_the_conversation_unchanged(script: Script) -> 
     assert conv.turn.question is not None and conv.turn.question.step.id == "name"
 
 
-def test_progress_counts_done_and_the_longest_way_left(script: Script) -> None:
+def test_progress_counts_done_and_the_fewest_left(script: Script) -> None:
     conv = Conversation(script)
-    assert conv.progress == (0, 8)  # name role hopes blockers confidence make_room sure hours
+    # name role hopes blockers confidence sure hours; make_room and the loop back may add more
+    assert conv.progress == (0, 7, False) and conv.progress.plain() == "[1/7+]"
     conv.answer("Ana")
-    assert conv.progress == (1, 8)
+    assert conv.progress == (1, 7, False)
+    for answer in ("mentee", "x", "time", "4", "y"):
+        conv.answer(answer)
+    assert conv.progress == (6, 7, True) and conv.progress.words() == "Question 7 of 7"
+    conv.answer("3")
+    assert conv.progress == (7, 7, True)
 
 
 def test_script_strings_never_reach_transitions_as_callbacks(script: Script) -> None:

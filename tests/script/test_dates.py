@@ -12,6 +12,7 @@ from reflectcoach.script.dates import (
     DateError,
     Offset,
     add_months,
+    months_ahead,
     parse_date,
     parse_offset,
     readable,
@@ -224,3 +225,32 @@ def test_parse_date_only_ever_raises_date_error(text: str, today: dt.date) -> No
         resolve(parse_offset(text), today)
     except DateError as err:
         assert err.message
+
+
+@given(
+    today=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)),
+    months=st.one_of(st.integers(-5, 400), st.floats(-5, 400, allow_nan=False)),
+)
+def test_months_ahead_is_the_agreements_end_and_halfway_its_midpoint(
+    today: dt.date, months: float
+) -> None:
+    """in_months.STEP / halfway.STEP: the end is calendar months on (a fraction in days of
+    30), the mid-point halfway there in whole days; no count of months, no day."""
+    end = months_ahead(today, months)
+    middle = months_ahead(today, months, halfway=True)
+    if months <= 0:
+        assert end is None and middle is None
+        return
+    assert end is not None and middle is not None
+    assert today <= middle <= end  # a sliver of a month may round to no days at all
+    assert (middle - today).days == (end - today).days // 2
+    if float(months).is_integer():
+        assert end == add_months(today, int(months))
+
+
+def test_months_ahead_takes_only_a_number() -> None:
+    today = dt.date(2026, 1, 31)
+    assert months_ahead(today, 1) == dt.date(2026, 2, 28)
+    assert months_ahead(today, 6, halfway=True) == dt.date(2026, 5, 1)  # 181 days // 2
+    for value in ("6", None, True, [6], 10**6):
+        assert months_ahead(today, value) is None

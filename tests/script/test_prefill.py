@@ -19,7 +19,8 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
         8,
         14,
         "unknown prefill source 'mentorsip' (did you mean 'mentorship'?); use mentorship, "
-        "recall.SCRIPT_ID.STEP_ID or anywhere.SCRIPT_ID.STEP_ID",
+        "recall.SCRIPT_ID.STEP_ID, anywhere.SCRIPT_ID.STEP_ID, or for a date in_months.STEP "
+        "or halfway.STEP",
     ),
     (
         "a bare step id says how to name an earlier answer",
@@ -47,8 +48,8 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
         script("q:\n  ask: Who?\n  prefill: {from: demo.q}"),
         8,
         14,
-        "'prefill' must be mentorship, recall.SCRIPT_ID.STEP_ID or anywhere.SCRIPT_ID.STEP_ID,"
-        " or a list of them, not a mapping",
+        "'prefill' must be mentorship, recall.SCRIPT_ID.STEP_ID, anywhere.SCRIPT_ID.STEP_ID, "
+        "or for a date in_months.STEP or halfway.STEP, or a list of them, not a mapping",
     ),
     (
         "empty list",
@@ -97,6 +98,37 @@ ERRORS: list[tuple[str, str, int, int, str]] = [
         14,
         "step 'role' of script 'demo' is a choice question; its answers do not fit this text "
         "question",
+    ),
+    (
+        "a date counted from months, on a text question",
+        script("m:\n  ask: Months?\n  type: number\nq:\n  ask: When?\n  prefill: halfway.m"),
+        11,
+        14,
+        "'prefill: halfway.m' gives a date, which does not fit this text question",
+    ),
+    (
+        "a date counted from a step that is not a number",
+        script("m:\n  ask: Months?\nq:\n  ask: When?\n  type: date\n  prefill: in_months.m"),
+        11,
+        14,
+        "'in_months.m' counts months from a number question; 'm' is a text question",
+    ),
+    (
+        "a date counted from a step that does not exist",
+        script(
+            "months:\n  ask: Months?\n  type: number\n"
+            "q:\n  ask: When?\n  type: date\n  prefill: in_months.month"
+        ),
+        12,
+        14,
+        "no step named 'month' (did you mean 'months'?)",
+    ),
+    (
+        "a date counted from a say step",
+        script("m:\n  say: Hi\nq:\n  ask: When?\n  type: date\n  prefill: halfway.m"),
+        11,
+        14,
+        "step 'm' is a say step; it has no answer",
     ),
 ]
 
@@ -155,4 +187,19 @@ def test_prefills_from_other_scripts_are_checked_against_the_catalog(tmp_path: P
         "its answers do not fit this text question",
         f"{filler}:8:47: warning: no script 'nothing' is loaded, so this prefill is empty",
         f"{filler}:11:14: error: script 'goal_setting' has no step 'nme' (did you mean 'name'?)",
+    ]
+
+
+def test_a_date_counted_from_a_number_of_months_loads() -> None:
+    result = load(
+        script(
+            "months:\n  ask: Months?\n  type: number\n"
+            "q:\n  ask: When?\n  type: date\n  prefill: [halfway.months, in_months.months]"
+        )
+    )
+    assert result.script is not None, [str(d) for d in result.diagnostics]
+    sources = result.script.steps["q"].prefill
+    assert [(p.kind, p.step, p.source) for p in sources] == [
+        ("halfway", "months", "halfway.months"),
+        ("in_months", "months", "in_months.months"),
     ]

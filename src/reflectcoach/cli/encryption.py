@@ -77,7 +77,9 @@ def encrypt(settings: Settings, remember: bool) -> None:
     _need_plaintext(settings)
     text = passphrase.given(settings.passphrase_fd)
     if text is None:
-        text = passphrase.ask("New passphrase: ", confirm=True)
+        text = passphrase.ask(
+            "New passphrase: ", confirm=True, how=f"with --passphrase-fd N or {passphrase.FILE_ENV}"
+        )
     click.echo(passphrase.strength(text), err=True)  # said, never the passphrase itself
     key = passphrase.Key.from_passphrase(text)
     done = convert(settings.db_path, None, key)
@@ -146,12 +148,17 @@ def change_passphrase(
     from reflectcoach.services import passphrase
     from reflectcoach.services import remember as keyring
     from reflectcoach.store.convert import convert
+    from reflectcoach.store.files import looks_encrypted
 
     _clear_leftover(settings)
-    old = settings.key()
+    # A passphrase given for scripts (REFLECTCOACH_PASSPHRASE_FILE) says nothing about this
+    # file: a plaintext one has no passphrase to change.
+    old = settings.key() if looks_encrypted(settings.db_path) else None
     if old is None:
         fail(f"{settings.db_path} is not encrypted: use `reflectcoach encrypt`.")
-    new = passphrase.new_key(new_passphrase_fd, new_passphrase_file)
+    text = passphrase.new_passphrase(new_passphrase_fd, new_passphrase_file)
+    click.echo(passphrase.strength(text), err=True)  # said, never the passphrase itself
+    new = passphrase.Key.from_passphrase(text)
     done = convert(settings.db_path, old, new)
     keyring.forget(done.path)
     click.echo(clean(f"Changed the passphrase of {done.path}: {_summary(done)}."))

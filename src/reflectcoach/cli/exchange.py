@@ -1,5 +1,6 @@
 """Commands for the exchange with a partner: your identity, linking a partner, choosing the
-records that go, sharing a bundle (a file, or by magic-wormhole) and receiving one."""
+records that go, sharing a bundle (a file, or by magic-wormhole), receiving one, and the
+agreement accepted by both."""
 
 from __future__ import annotations
 
@@ -216,3 +217,44 @@ def receive(settings: Settings, source: str, wormhole: bool) -> None:
             f"See it with: reflectcoach partner show {got.partner.name!r}"
         )
     )
+
+
+@main.group("agreement")
+def agreement_group() -> None:
+    """The agreement accepted by both: see where it stands, accept it as it is now."""
+
+
+@agreement_group.command("show")
+@click.option("--mentorship", "-m", type=TYPED, required=True, help="Which mentorship.")
+@pass_settings
+def agreement_show(settings: Settings, mentorship: str) -> None:
+    """The agreement of a mentorship and who has accepted it (and whether it changed since)."""
+    from reflectcoach.services import agreement
+
+    with settings.store() as store:
+        name = store.mentorships.find(mentorship).name
+        now = agreement.standing(store, name)
+    if not now.terms:
+        click.echo(clean(f"Nothing is agreed for {name} yet."))
+        return
+    click.echo(clean(f"The agreement for {name}:"))
+    for line in agreement.terms_lines(now.terms) + agreement.status_lines(now):
+        click.echo(clean(f"  {line}"))
+
+
+@agreement_group.command("accept")
+@click.option("--mentorship", "-m", type=TYPED, required=True, help="Which mentorship.")
+@pass_settings
+def agreement_accept(settings: Settings, mentorship: str) -> None:
+    """Accept the agreement as it is now (dated, with a digest of exactly what you accepted):
+    your next share carries your acceptance. A change after it needs a new one."""
+    from reflectcoach.services import agreement
+
+    with settings.store() as store:
+        name = store.mentorships.find(mentorship).name
+        now = agreement.accept(store, name)
+    click.echo(clean(f"You accepted the agreement for {name}:"))
+    for line in agreement.terms_lines(now.terms) + agreement.status_lines(now):
+        click.echo(clean(f"  {line}"))
+    if now.partner is not None:
+        click.echo(clean(f"Your next share tells them: reflectcoach share {name!r}"))

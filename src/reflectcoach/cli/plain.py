@@ -305,9 +305,8 @@ class PlainRunner:
 
     def show_question(self, question: Question) -> None:
         step = question.step
-        done, total = self.conversation.progress
         self.say()
-        self.say(f"[{done + 1}/{max(total, done + 1)}] {question.text.strip()}")
+        self.say(f"{self.conversation.progress.plain()} {question.text.strip()}")
         if question.hint:
             self.say(f"  {question.hint.strip()}")
         for number, (_, label) in enumerate(question.options, start=1):

@@ -17,15 +17,16 @@ from typing import Any
 
 from transitions import Machine
 
-from reflectcoach.core import sharing
-from reflectcoach.core.text import markdown_escape
+from reflectcoach.core import clock, sharing
 from reflectcoach.engine import followup, sets, stored_path
 from reflectcoach.engine.answers import AnswerError, display, fits, normalise
 from reflectcoach.engine.followup import Made, Pending
-from reflectcoach.engine.records import drop_empty_sections, join_parts, plain_text, share_text
+from reflectcoach.engine.progress import Progress, measure
+from reflectcoach.engine.record_parts import RecordParts
 from reflectcoach.engine.sets import SetValue
-from reflectcoach.engine.steps import DONE, longest_remaining, transitions
+from reflectcoach.engine.steps import DONE, transitions
 from reflectcoach.engine.turns import Entry, Journal, Question, ResumeError, Say, Turn, same_slot
+from reflectcoach.script.dates import months_ahead
 from reflectcoach.script.mentorship_fields import PREFIX as MENTORSHIP_PREFIX
 from reflectcoach.script.model import (
     COMMITMENT_PREFIX,
@@ -35,8 +36,8 @@ from reflectcoach.script.model import (
     Script,
     Step,
     Template,
-    parse_recall,
 )
+from reflectcoach.script.prefill import COUNTED
 from reflectcoach.script.privacy import IsPrivate
 
 __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeError", "Say"]
@@ -45,7 +46,7 @@ __all__ = ["DONE", "AnswerError", "Conversation", "Entry", "Question", "ResumeEr
 Recall = Callable[[str, str], "tuple[Any, str] | None"]
 
 
-class Conversation:
+class Conversation(RecordParts):
     """The machine's model: holds the answers and the current step (`self.state`)."""
 
     state: str
@@ -114,7 +115,6 @@ class Conversation:
         if fit.problem is not None and fit.kept:
             self.advance()  # type: ignore[attr-defined]  # trigger added by transitions
         self._anchor = self.state
-        self._remaining = longest_remaining(script)
         self.turn = self._settle()
         if fit.problem is not None:
             self.notice = f"{fit.problem}. {self._continuing()}"
@@ -159,10 +159,9 @@ class Conversation:
         return {e.step_id: e.value for e in self.history}
 
     @property
-    def progress(self) -> tuple[int, int]:
-        """(questions done, done + the longest way to an end from here)."""
-        left = 0 if self.finished else self._remaining.get(self.state, 0)
-        return self.position, self.position + left
+    def progress(self) -> Progress:
+        """Questions done, and the fewest still to come: never backwards (engine/progress.py)."""
+        return measure(self.script, self.state, self.position, self._pending, self.history)
 
     def lookup_value(self, name: str) -> Any:
         found = self._found(name)
@@ -217,96 +216,10 @@ class Conversation:
             return text, text
         return text, template.render_placed(self._escaped)
 
-    def record_text(self) -> str | None:
-        """The script's record with this conversation's answers as typed, inside the script's
-        Markdown; lines whose answers are all empty (skipped, or on another branch) are left
-        out, and so are headings left with nothing under them. To read or paste,
-        `record_markdown` or `record_plain`. Another conversation's just-for-me answer shows
-        only in just-for-me parts (`sharing.KEPT_PRIVATE` elsewhere)."""
-        return self._record_from(
-            lambda part, shared: part.render_filled(self._record_lookup(shared))
-        )
-
-    def record_markdown(self) -> str | None:
-        """The record as Markdown (what is stored): each answer escaped for the place it
-        lands, so that it renders exactly as typed; just-for-me parts between their markers."""
-        return self._record_from(
-            lambda part, shared: part.render_placed(
-                lambda name, before: self._placed(name, before, self._record_lookup(shared)),
-                drop_empty_lines=True,
-            )
-        )
-
-    def _record_from(self, render: Callable[[Any, bool], str]) -> str | None:
-        record = self.script.record
-        if record is None:
-            return None
-        if not self.script.record_parts:
-            return drop_empty_sections(render(record, True))
-        pieces = []
-        for part in self.script.record_parts:
-            if part.condition is not None and not part.condition.evaluate(self.lookup_value):
-                continue
-            text = render(part.template, not part.private)
-            pieces.append(sharing.mark(text) if part.private else text)
-        return drop_empty_sections(join_parts(pieces))
-
-    def _record_lookup(self, shared: bool) -> Callable[[str], str]:
-        """`lookup_text` for a record part; in one that may be shared, a just-for-me answer
-        of another conversation (or one offered from it and kept) as `KEPT_PRIVATE`."""
-        if not shared:
-            return self.lookup_text
-
-        def lookup(name: str) -> str:
-            if name.startswith(MENTORSHIP_PREFIX):
-                found = self._mentorship_field(name)
-                return "" if found is None else found[2]
-            text = self.lookup_text(name)
-            if text and self._kept_private(name):
-                return sharing.KEPT_PRIVATE
-            return text
-
-        return lookup
-
     def _is_private(self, script_id: str, step_id: str) -> bool:
         if self._private is not None:
             return self._private(script_id, step_id)
         return script_id == self.script.id and step_id in self.script.private_steps
-
-    def _kept_private(self, name: str) -> bool:
-        """Whether the answer `name` stands for must stay out of shared parts: a recall of a
-        just-for-me step, or a step of this conversation whose answer is what a prefill
-        offered from one (kept with Enter, or typed the same)."""
-        recall = parse_recall(name)
-        if recall is not None:
-            return self._is_private(*recall)
-        step = self.script.steps.get(name)
-        latest = self._latest(name)
-        if step is None or not step.prefill or latest is None:
-            return False
-        offer = self._offer(step, self._option_labels(step))
-        return offer is not None and offer[1] and offer[0] == latest[0]
-
-    def record_plain(self) -> str | None:
-        """The whole record as plain text, just-for-me parts included: to read."""
-        markdown = self.record_markdown()
-        return None if markdown is None else plain_text(markdown)
-
-    def record_share(self) -> str | None:
-        """The record as plain text without its just-for-me parts: to copy and send."""
-        markdown = self.record_markdown()
-        return None if markdown is None else share_text(markdown)
-
-    def _escaped(self, name: str, before: str) -> str:
-        return self._placed(name, before, self.lookup_text)
-
-    def _placed(self, name: str, before: str, lookup: Callable[[str], str]) -> str:
-        """An answer escaped where it lands; a follow_up step's outcomes at the start of a
-        line are a Markdown list of their own, each item's words escaped."""
-        step = self.script.steps.get(name)
-        if step is not None and step.type is QuestionType.FOLLOW_UP and not before.strip():
-            return followup.said_markdown(step, self.history, self.follow_ups, self.points)
-        return markdown_escape(lookup(name), before)
 
     # -- acting ----------------------------------------------------------------------------
 
@@ -434,51 +347,22 @@ class Conversation:
                     self.history, follow_ups, {c.id for c in self.follow_ups}
                 ),
                 closes_mentorship=self.script.closes_mentorship,
+                delivers=self.script.delivers,
                 sets=self.sets(),
                 points=followup.point_outcomes(self.history, points, {p.id for p in self.points}),
             )
 
     def made(self) -> list[Made]:
-        """The commitments this conversation makes: each answered commitment step on the
-        path, due on its date step's answer (None when skipped), with its goal's words. A
-        step answered again after a loop back was revised ("what would make it an 8?"):
-        its last answer is the one promise."""
-        last = {entry.step_id: seq for seq, entry in enumerate(self.history)}
-        result = []
-        for seq, entry in enumerate(self.history):
-            step = self.script.steps.get(entry.step_id)
-            spec = None if step is None else step.commitment
-            if spec is None or last[entry.step_id] != seq:
-                continue
-            if entry.skipped or not entry.text.strip():
-                continue
-            due = self.lookup_value(spec.due)
-            goal = self.lookup_text(spec.goal).strip() if spec.goal else ""
-            result.append(
-                Made(
-                    text=entry.text,
-                    due=followup.iso_date(due),
-                    goal=goal or None,
-                    step_id=entry.step_id,
-                    seq=seq,
-                )
-            )
-        return result
+        """The commitments this conversation makes (followup.made)."""
+        return followup.made(self.script, self.history, self.lookup_value, self.lookup_text)
 
     def _walking(self, step_id: str) -> bool:
         """Whether a follow_up step has more to ask about after the answer just recorded."""
         step = self.script.steps.get(step_id)
         if step is None or step.type is not QuestionType.FOLLOW_UP:
             return False
-        return (
-            followup.next_part(
-                step_id,
-                self._pending(step),
-                self.history,
-                points=step.about == followup.POINTS,
-            )
-            is not None
-        )
+        pending, points = self._pending(step), step.about == followup.POINTS
+        return followup.next_part(step_id, pending, self.history, points=points) is not None
 
     def _settle(self) -> Turn:
         """Walk through say steps to the next question (or the end), collecting the says."""
@@ -546,13 +430,13 @@ class Conversation:
         )
 
     def _prefilled(self, step: Step, labels: dict[str, str]) -> Any:
-        """The first of the step's prefill sources with a value that still fits the question
-        (a recalled option may since have left the script; a number its range)."""
+        """The first prefill source's value that still fits the question (see `_offer`)."""
         offer = self._offer(step, labels)
         return None if offer is None else offer[0]
 
     def _offer(self, step: Step, labels: dict[str, str]) -> tuple[Any, bool] | None:
-        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None."""
+        """(the value `_prefilled` offers, whether it is a just-for-me answer), or None. A
+        value that no longer fits (an option since removed, a number's range) is passed over."""
         for source in step.prefill:
             found = self._source(source)
             if found is None:
@@ -575,6 +459,10 @@ class Conversation:
     def _source(self, source: Prefill) -> Any:
         if source.kind == "mentorship":
             return self.mentorship
+        if source.kind in COUNTED:  # in_months.STEP / halfway.STEP: a date from today
+            months, half = self.lookup_value(source.step), source.kind == "halfway"
+            day = months_ahead(clock.today(), months, halfway=half)
+            return None if day is None else day.isoformat()
         if source.kind == "state":
             state = self._mentorship_field(MENTORSHIP_PREFIX + source.step)
             return None if state is None else state[0]
@@ -602,8 +490,7 @@ class Conversation:
         return None
 
     def _recalled(self, name: str) -> tuple[Any, str] | None:
-        # Other conversations do not change while this one runs: ask the store once per name,
-        # not on every render and condition.
+        # Other conversations do not change while this one runs: ask the store once per name.
         if self._recall is None:
             return None
         if name not in self._recall_cache:

@@ -13,13 +13,13 @@ a resume land exactly. Nothing changes in the store until the conversation compl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from reflectcoach.core.text import markdown_escape
 from reflectcoach.script import dates, templates
-from reflectcoach.script.model import Option, QuestionType, Step
+from reflectcoach.script.model import Option, QuestionType, Script, Step
 
 STATUS = "status"
 DUE = "due"
@@ -99,6 +99,19 @@ class Part(Protocol):
 
     @property
     def part(self) -> str | None: ...
+
+
+class Answered(Protocol):
+    """An answer on a conversation's path (engine.Entry is one)."""
+
+    @property
+    def step_id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def skipped(self) -> bool: ...
 
 
 def part_of_type(qtype: str) -> str | None:
@@ -317,3 +330,35 @@ def said_markdown(
         return point_lines(marked, points, markdown=True)
     found = outcomes(history, {step.id}, {c.id for c in follow_ups})
     return outcome_lines(found, follow_ups, markdown=True)
+
+
+def made(
+    script: Script,
+    history: Sequence[Answered],
+    value: Callable[[str], Any],
+    text: Callable[[str], str],
+) -> list[Made]:
+    """The commitments a completing conversation makes: each answered commitment step on the
+    path, due on its date step's answer (None when skipped), with its goal's words (`value`
+    and `text` read a step's answer as the conversation does). A step answered again after a
+    loop back was revised ("what would make it an 8?"): its last answer is the one promise."""
+    last = {entry.step_id: seq for seq, entry in enumerate(history)}
+    result = []
+    for seq, entry in enumerate(history):
+        step = script.steps.get(entry.step_id)
+        spec = None if step is None else step.commitment
+        if spec is None or last[entry.step_id] != seq:
+            continue
+        if entry.skipped or not entry.text.strip():
+            continue
+        goal = text(spec.goal).strip() if spec.goal else ""
+        result.append(
+            Made(
+                text=entry.text,
+                due=iso_date(value(spec.due)),
+                goal=goal or None,
+                step_id=entry.step_id,
+                seq=seq,
+            )
+        )
+    return result

@@ -52,8 +52,10 @@ _MARKDOWN: Final = re.compile(r"[\\*]|(?<![^\W_])_|_(?![^\W_])")
 _DOUBLE_DOLLAR: Final = re.compile(r"\$(?=\$)")
 WORD_JOINER: Final = "\u2060"
 # Mermaid's lexer takes any line containing `direction TB` (or BT, RL, LR) as a direction
-# statement, wherever it appears, even inside a quoted label.
-_DIRECTION_WORD: Final = re.compile(r"(direction)(\s)", re.IGNORECASE)
+# statement, wherever it appears, even inside a quoted label. The word's last letter is
+# written as an entity, so no text follows "direction" in the lexer's eyes, whatever comes
+# after it ("direction: a" has its colon escaped too).
+_DIRECTION_WORD: Final = re.compile(r"(directio)(n)", re.IGNORECASE)
 # Characters a YAML double-quoted scalar may not hold raw (outside YAML's printable set), or
 # that YAML 1.1 reads as line breaks (U+2028, U+2029), or as a byte-order mark (U+FEFF).
 _NOT_YAML_PRINTABLE: Final = re.compile(

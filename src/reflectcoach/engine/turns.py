@@ -45,6 +45,7 @@ class Journal(Protocol):
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
+        delivers: str | None = None,
         sets: Sequence[SetValue] = (),
         points: Mapping[str, str] | None = None,
     ) -> None: ...

@@ -82,6 +82,22 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
+def months_ahead(today: dt.date, months: object, *, halfway: bool = False) -> dt.date | None:
+    """`today` moved by a number of months (a fraction counted in days of 30), or halfway
+    there: the end and the mid-point an agreement of that many months sets. None when
+    `months` is not a number of months from 1 day to MAX_COUNT months."""
+    if isinstance(months, bool) or not isinstance(months, int | float):
+        return None
+    if not 0 < months <= MAX_COUNT:
+        return None
+    whole = int(months)
+    try:
+        end = add_months(today, whole) + dt.timedelta(days=round((months - whole) * 30))
+    except (DateError, OverflowError):
+        return None
+    return today + dt.timedelta(days=(end - today).days // 2) if halfway else end
+
+
 def _move(today: dt.date, unit: str, count: int) -> dt.date:
     try:
         if unit == "month":

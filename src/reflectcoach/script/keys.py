@@ -97,6 +97,11 @@ TOP = (
     Key("record", RECORD_VALUE, "the Markdown kept when the conversation completes"),
     Key("closes_mentorship", FLAG, "completing it closes the mentorship"),
     Key(
+        "delivers",
+        {"enum": ["feedback", "record"]},
+        "completing it marks its record to go with the next share, as feedback or a record",
+    ),
+    Key(
         "steps",
         {"type": "object", "minProperties": 1, "propertyNames": {"pattern": ID_PATTERN}},
         "step id -> step, in the order they run",

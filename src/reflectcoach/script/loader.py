@@ -138,5 +138,6 @@ def _check(parser: Parser, data: bytes) -> Script | None:
         id_pos=Pos(header.id_node.line, header.id_node.col),
         recalls=tuple(sorted(parser.recalls, key=lambda r: (r.pos.line, r.pos.col))),
         closes_mentorship=header.closes_mentorship,
+        delivers=header.delivers,
         private_steps=privacy.private_steps(parser.record_parts),
     )

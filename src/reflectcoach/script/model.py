@@ -133,7 +133,9 @@ class Prefill:
     mentorship's latest completed conversation of `script`) or `anywhere` (the same, in any
     mentorship)."""
 
-    kind: str  # "mentorship" | "state" (mentorship.FIELD) | "recall" | "anywhere"
+    # "mentorship" | "state" (mentorship.FIELD) | "recall" | "anywhere" | "in_months" |
+    # "halfway" (a date counted from today by a number answer of this script)
+    kind: str
     pos: Pos
     script: str = ""
     step: str = ""
@@ -143,6 +145,8 @@ class Prefill:
         """As written in the script."""
         if self.kind == "state":
             return f"mentorship.{self.step}"
+        if self.kind in ("in_months", "halfway"):  # a number step of this script
+            return f"{self.kind}.{self.step}"
         return self.kind if self.kind == "mentorship" else f"{self.kind}.{self.script}.{self.step}"
 
 
@@ -254,6 +258,9 @@ class Script:
     recalls: tuple[RecallRef, ...] = ()
     # `closes_mentorship: true`: completing it closes the conversation's mentorship.
     closes_mentorship: bool = False
+    # `delivers: feedback | record`: completing it marks the record to go with the next
+    # share to the partner, as that (store/partners.py's outbox), in the same transaction.
+    delivers: str | None = None
     # Steps named only in the record's just-for-me parts (script/privacy.py).
     private_steps: frozenset[str] = frozenset()
 

@@ -15,6 +15,8 @@ from reflectcoach.script.yamlsafe import Map, Node, Scalar, Seq, compose, descri
 
 # Which keys each mapping holds: one table (script/keys.py), which the JSON Schema reads too.
 TOP_KEYS = keys.names(keys.TOP)
+# What `delivers:` may say: how a completed record goes to the partner (store/partners.py).
+DELIVERIES = ("feedback", "record")
 RECORD_PART_KEYS = keys.names(keys.RECORD_PART)
 TOP_REQUIRED = keys.required(keys.TOP)
 STEP_KEYS = keys.names(keys.STEP)
@@ -36,6 +38,7 @@ class Header:
     version: int
     record: templates.Template | None
     closes_mentorship: bool
+    delivers: str | None = None
 
 
 class Parser:
@@ -80,10 +83,24 @@ class Parser:
         closes = "closes_mentorship" in top and self.reader.flag(
             "closes_mentorship", top["closes_mentorship"]
         )
+        delivers = self.delivers(top.get("delivers"))
         if "steps" in top:
             self.read_steps(top["steps"])
         id_node = top.get("id")
-        return Header(script_id, id_node, title, summary, audience, version, record, closes)
+        return Header(
+            script_id, id_node, title, summary, audience, version, record, closes, delivers
+        )
+
+    def delivers(self, node: Node | None) -> str | None:
+        text = None if node is None else self.reader.text("delivers", node)
+        if text is None or node is None:
+            return None
+        if text not in DELIVERIES:
+            self.report.error_at(
+                node, f"'delivers' must be feedback or record, not '{short(text)}'"
+            )
+            return None
+        return text
 
     def identifier(self, node: Node | None) -> str | None:
         text = self.reader.text("id", node)

@@ -5,6 +5,8 @@ name, so facts are asked once and kept with Enter.
     prefill: anywhere.first_meeting.name      # your name, from any mentorship
     prefill: [recall.first_meeting.partner, mentorship]   # first with a value wins
     prefill: mentorship.goal                  # the mentorship's goal as it stands
+    prefill: in_months.months                 # a date question: today + that many months
+    prefill: halfway.months                   # a date question: halfway to that day
 
 `recall.SCRIPT_ID.STEP_ID` reads exactly what `{recall.SCRIPT_ID.STEP_ID}` inserts: that step's
 answer in the latest completed conversation of SCRIPT_ID in this mentorship. `anywhere.` reads
@@ -19,11 +21,18 @@ from reflectcoach.script.model import Pos, Prefill, QuestionType
 
 MENTORSHIP = "mentorship"
 SCOPES = ("recall", "anywhere")
-SOURCES_HINT = "mentorship, recall.SCRIPT_ID.STEP_ID or anywhere.SCRIPT_ID.STEP_ID"
+SOURCES_HINT = (
+    "mentorship, recall.SCRIPT_ID.STEP_ID, anywhere.SCRIPT_ID.STEP_ID, or for a date "
+    "in_months.STEP or halfway.STEP"
+)
 # `mentorship.goal`: a field of the mentorship's state, as `{mentorship.goal}` reads it.
 STATE = "state"
 _FIELD = re.compile(r"mentorship\.([a-z][a-z0-9_]*)\Z")
 _DOTTED = re.compile(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\Z")
+# A date counted from today by a number answer of this script: `in_months.STEP` is that
+# many months ahead, `halfway.STEP` halfway there (a mid-point review).
+COUNTED = ("in_months", "halfway")
+_COUNTED = re.compile(r"(in_months|halfway)\.([a-z][a-z0-9_]*)\Z")
 # Types whose answers can stand for each other: both kinds of text hold a string.
 _SAME = {QuestionType.LONG_TEXT: QuestionType.TEXT}
 
@@ -40,6 +49,9 @@ def parse(text: str, pos: Pos) -> Prefill:
     field = _FIELD.match(word)
     if field:  # the mentorship's state (script/mentorship_fields.py), checked by the loader
         return Prefill(STATE, pos, step=field.group(1))
+    counted = _COUNTED.match(word)
+    if counted:  # checked by the loader: a date question, a number step of this script
+        return Prefill(counted.group(1), pos, step=counted.group(2))
     match = _DOTTED.match(word)
     if match and match.group(1) in SCOPES:
         return Prefill(match.group(1), pos, match.group(2), match.group(3))
@@ -72,3 +84,17 @@ def mismatch(script: str, step: str, given: QuestionType, filled: QuestionType) 
         f"step '{step}' of script '{script}' is a {given} question; its answers do not fit "
         f"this {filled} question"
     )
+
+
+def counted_problem(
+    source: str, step: str, target: QuestionType | None, filled: QuestionType
+) -> str | None:
+    """What is wrong with `in_months.STEP` / `halfway.STEP` on a `filled` question whose
+    STEP is a `target` question of the same script (None: no such step), or None."""
+    if filled is not QuestionType.DATE:
+        return f"'prefill: {source}' gives a date, which does not fit this {filled} question"
+    if target is None:
+        return None  # the caller names the missing step, with a suggestion
+    if target is not QuestionType.NUMBER:
+        return f"'{source}' counts months from a number question; '{step}' is a {target} question"
+    return None

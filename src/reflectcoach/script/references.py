@@ -64,6 +64,19 @@ def check_prefills(p: Parser) -> None:
                         f"{draft.type} question (only text questions)",
                     )
                 continue
+            if source.kind in prefill.COUNTED:
+                target = p.steps.get(source.step)
+                if target is None:
+                    hint = suggest(source.step, p.steps)
+                    p.report.error_at(node, f"no step named '{source.step}'{hint}")
+                    continue
+                kind = None if not target.is_question else target.type
+                problem = prefill.counted_problem(source.source, source.step, kind, draft.type)
+                if problem is None and not target.is_question:
+                    problem = f"step '{source.step}' is a say step; it has no answer"
+                if problem is not None:
+                    p.report.error_at(node, problem)
+                continue
             if source.kind == prefill.STATE:
                 problem = mentorship_fields.read_problem(source.source)
                 if problem is not None:

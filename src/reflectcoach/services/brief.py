@@ -1,8 +1,10 @@
 """A brief for the next meeting, for both front ends: the goal as it stands (with its
 revisions), the rating trajectory on its scale (4 -> 6 -> 8), open commitments with status and
 dates, open talking points, what the last conversation decided, the agreement's next dates
-(midpoint, end, next meeting by rhythm) and what is overdue. One page: each list shows a few
-and says "and N more".
+(midpoint, end, next meeting by rhythm) and what is overdue; once a partner is linked, where
+the agreement's acceptances stand and the partner's side as they last shared it (their open
+commitments, talking points and feedback to the person: one line each, clearly theirs). One
+page: each list shows a few and says "and N more".
 
 `reflectcoach brief -m NAME` prints `lines(...)` (plain or `markdown=True`; `share=True`
 leaves out every private part); the app's BriefScreen shows the same lines.
@@ -19,7 +21,7 @@ from reflectcoach.core import clock
 from reflectcoach.core.sharing import shared
 from reflectcoach.core.text import markdown_escape
 from reflectcoach.script.dates import readable
-from reflectcoach.services import mentorship_view
+from reflectcoach.services import agreement, mentorship_view
 from reflectcoach.services.ratings import RatingSeries, mentorship_ratings, number
 from reflectcoach.store.mentorship_state import history_lines
 
@@ -61,6 +63,19 @@ class Brief:
     overdue: list[mentorship_view.CommitmentLine] = field(default_factory=list)
     # The other open goals, waiting beside `goal` (the one being worked on), oldest first.
     also: list[Goal] = field(default_factory=list)
+    agreement: list[str] = field(default_factory=list)  # where each acceptance stands
+    theirs: Theirs | None = None  # what the partner last shared
+
+
+@dataclass(frozen=True, slots=True)
+class Theirs:
+    """The partner's side as they last shared it: their words, never the person's own."""
+
+    name: str
+    shared: str  # when they made the bundle
+    commitments: list[str]  # open ones, in words, with status and due date
+    points: list[str]
+    feedback: list[str]  # the titles (and dates) of feedback they gave
 
 
 def _day(value: object) -> dt.date | None:
@@ -126,7 +141,42 @@ def load(
         rhythm=fields["rhythm"].text if "rhythm" in fields else None,
         today=day,
         overdue=[c for c in open_ones if c.overdue],
+        agreement=_agreement(store, key_name),
+        theirs=_theirs(store, key_name, day),
         also=store.state.open_goals(key_name)[1:],
+    )
+
+
+def _agreement(store: Store, name: str) -> list[str]:
+    """Where the acceptances stand, once there is a partner or an acceptance to speak of."""
+    now = agreement.standing(store, name)
+    return agreement.status_lines(now) if now.partner or now.mine else []
+
+
+def _theirs(store: Store, name: str, today: dt.date) -> Theirs | None:
+    from reflectcoach.services.exchange import commitment_line
+    from reflectcoach.store.commitments import OPEN
+
+    partner = store.partners.get(name)
+    if partner is None or not partner.received_seq:
+        return None
+    sections = {k: s.body for k, s in store.partners.sections(name).items()}
+    commitments = sorted(
+        (c for c in (sections.get("commitments") or {}).get("items", []) if c["status"] in OPEN),
+        key=lambda c: c["due"] or "9999",
+    )
+    return Theirs(
+        name=partner.name,
+        shared=(partner.made_at or "")[:10],
+        commitments=[commitment_line(c, today) for c in commitments],
+        points=[
+            " ".join(p["text"].split())
+            for p in (sections.get("talking_points") or {}).get("items", [])
+        ],
+        feedback=[
+            f"{(f['completed_at'] or '')[:10]} {' '.join(f['title'].split())}"
+            for f in (sections.get("feedback") or {}).get("items", [])
+        ],
     )
 
 
@@ -226,8 +276,7 @@ def lines(
     if brief.ratings and not share:
         out += ["", head("Ratings")]
         series = [
-            f"{item}{esc(' '.join(s.question.split()), item)}: {trajectory(s)}"
-            for s in brief.ratings
+            f"{item}{esc(' '.join(s.label.split()), item)}: {trajectory(s)}" for s in brief.ratings
         ]
         out += _more(series[:shown], len(series), item)
 
@@ -256,6 +305,9 @@ def lines(
         if decided and not (share and private):
             out.append(item + esc(f"decided: {decided}", item))
 
+    if brief.agreement:
+        out += ["", head("Agreement")] + [item + esc(a, item) for a in brief.agreement]
+
     dates = brief.dates
     due = []
     if dates.midpoint:
@@ -277,6 +329,18 @@ def lines(
         ],
         "nothing",
     )
+    theirs = brief.theirs
+    if theirs is not None and not share:  # theirs to send, not the person's
+        heading = f"From {theirs.name} (their side, shared {theirs.shared})"
+        out += ["", head(esc(heading, "## "))]
+        for title, texts in (
+            ("their open commitments", theirs.commitments),
+            ("their talking points", theirs.points),
+            ("feedback they gave you", theirs.feedback),
+        ):
+            if texts:  # one line each: the count and the first (their side stays bounded)
+                more = f" (and {len(texts) - 1} more)" if len(texts) > 1 else ""
+                out.append(item + esc(f"{title} ({len(texts)}): {texts[0]}{more}", item))
     if markdown:
         return out
     # On a terminal, one page: sections follow each other without blank lines between.

@@ -24,12 +24,14 @@ servers (the tests run both on 127.0.0.1).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,8 +234,26 @@ def wormhole_send(data: bytes, name: str, say: Callable[[str], None], timeout: f
     return "Sent: your partner has the bundle."
 
 
+# What `wormhole receive` says of a file offer before it asks "ok? (Y/n)": its size as
+# humanize.naturalsize writes it (decimal units, one decimal: "8.4 MB", or "999 Bytes").
+OFFER = re.compile(r"Receiving (file|directory) \((\d+(?:\.\d)?) (Bytes?|[kMGTPEZYRQ]B)\)")
+UNITS = {"Byte": 1, "Bytes": 1} | {f"{p}B": 1000 ** (n + 1) for n, p in enumerate("kMGTPEZYRQ")}
+
+
+def offer_size(line: str) -> tuple[str, int] | None:
+    """("file" or "directory", the fewest bytes the offer's size line can mean), or None."""
+    found = OFFER.search(line)
+    if found is None:
+        return None
+    kind, number, unit = found.groups()
+    rounding = 0.05 if "." in number else 0  # "8.4 MB" is at least 8.35 MB
+    return kind, int((float(number) - rounding) * UNITS[unit])
+
+
 def wormhole_receive(code: str, max_bytes: int, timeout: float = 600) -> bytes:
-    """The file sent with the code phrase `code`, at most `max_bytes`."""
+    """The file sent with the code phrase `code`, at most `max_bytes`. The offer is
+    answered only once its size is read: a file larger than `max_bytes` (or a folder, or
+    anything else) is declined before a byte of it is transferred."""
     if not CODE.fullmatch(code.strip()):
         raise WormholeProblem(
             f"{code!r} is not a wormhole code phrase (a number and words: 7-guitarist-revenge)."
@@ -242,20 +262,55 @@ def wormhole_receive(code: str, max_bytes: int, timeout: float = 600) -> bytes:
         os.chmod(folder, 0o700)
         target = Path(folder) / "bundle"
         make_dirs(Path(folder))
+        process = subprocess.Popen(
+            [*_wormhole(), "receive", "--hide-progress", "--no-listen", "-o", str(target),
+             code.strip()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=folder,
+        )  # fmt: skip
+        assert process.stdin is not None and process.stdout is not None
+        # A watchdog: reading the offer line by line has no timeout of its own.
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        refused: str | None = None
+        answered = False
+        lines: list[str] = []
         try:
-            done = subprocess.run(
-                [*_wormhole(), "receive", "--accept-file", "--hide-progress", "--no-listen",
-                 "-o", str(target), code.strip()],
-                capture_output=True,
-                text=True,
-                stdin=subprocess.DEVNULL,
-                timeout=timeout,
-                cwd=folder,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            raise WormholeProblem("The bundle did not arrive in time.") from None
-        if done.returncode != 0 or not target.is_file():
-            last = (done.stderr or done.stdout).strip().splitlines()
+            for line in process.stdout:
+                lines.append(line)
+                offer = None if answered else offer_size(line)
+                if offer is None:  # answered once: a later look-alike line (a text) is text
+                    continue
+                answered = True
+                kind, least = offer
+                if kind != "file":
+                    refused = "Your partner offered a folder, not a bundle: it was declined."
+                elif least > max_bytes:
+                    refused = (
+                        "The file offered is too large to be a reflectcoach bundle (over "
+                        f"{max_bytes // (1024 * 1024)} MiB): it was declined before any of it "
+                        "was sent."
+                    )
+                with contextlib.suppress(OSError, ValueError):
+                    process.stdin.write("n\n" if refused else "y\n")
+                    process.stdin.close()
+            code_back = process.wait()
+        finally:
+            timer.cancel()
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.close()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if refused is not None:
+            raise WormholeProblem(refused)
+        if code_back < 0:
+            raise WormholeProblem("The bundle did not arrive in time.")
+        if code_back != 0 or not target.is_file():
+            last = [line.strip() for line in lines if line.strip()]
             raise WormholeProblem(
                 "magic-wormhole could not receive the bundle: " + (last[-1] if last else "")
             )

@@ -10,6 +10,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "Set a conversation aside: off the resume list, still readable; `resume ID` takes it up.",
     ),
     (
+        "agreement",
+        "The agreement accepted by both: see where it stands, accept it as it is now.",
+    ),
+    (
         "brief",
         "One page for the next meeting: the goal as it stands, ratings, open commitments, "
         "talking points, what was decided last, the next dates and what is overdue.",

@@ -11,9 +11,10 @@ refused by them), a per-sender sequence number `seq` (a bundle not newer than th
 received from that partner changes nothing) and `sections`: named, versioned parts,
 `{"commitments": {"version": 1, "body": {...}}, ...}`. Each section kind in `SECTIONS` says
 how to build its body from the store, how to check one received (strictly: unknown keys, wrong
-types and oversized text refused) and how to show it. A new kind of shared state (the
-agreement and who accepted it, talking points, the goal) is one more entry: older versions
-leave a section they do not know aside and say so.
+types and oversized text refused: services/bundle_form.py) and how to show it. A new kind of
+shared state is one more entry, in a module of its own (the agreement and who accepted it:
+services/agreement.py; talking points: services/shared_points.py): older versions leave a
+section they do not know aside and say so.
 
 What is shared is only ever the share copy: records through `core.sharing.shared()` (never a
 just-for-me part), commitments as text, due date and status.
@@ -25,7 +26,6 @@ import base64
 import binascii
 import datetime as dt
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,7 +39,17 @@ from reflectcoach.core.days import readable
 from reflectcoach.core.errors import UserError
 from reflectcoach.core.sharing import shared
 from reflectcoach.engine.records import plain_text
-from reflectcoach.services import identity
+from reflectcoach.services import agreement, identity, shared_points
+from reflectcoach.services.bundle_form import Bad as _Bad
+from reflectcoach.services.bundle_form import SectionKind
+from reflectcoach.services.bundle_form import day as _day
+from reflectcoach.services.bundle_form import ident as _id
+from reflectcoach.services.bundle_form import items as _items
+from reflectcoach.services.bundle_form import no_constants as _no_constants
+from reflectcoach.services.bundle_form import no_duplicates as _no_duplicates
+from reflectcoach.services.bundle_form import obj as _obj
+from reflectcoach.services.bundle_form import text as _text
+from reflectcoach.services.bundle_form import whole as _int
 from reflectcoach.store.commitments import OPEN, STATUSES
 from reflectcoach.store.partners import Older, Partner
 
@@ -49,8 +59,6 @@ if TYPE_CHECKING:
 MAGIC = b"reflectcoach-bundle/1\n"
 AGE_MAGIC = b"age-encryption.org/v1\n"
 MAX_BUNDLE = 8 * 1024 * 1024  # bytes, encrypted or not
-MAX_TEXT = 100_000  # characters in one text
-MAX_ITEMS = 2_000  # items in one section
 FORMAT = "reflectcoach-bundle"
 VERSION = 1
 
@@ -59,93 +67,7 @@ class Refused(UserError):
     """A bundle that is not taken: the message says why; nothing was changed."""
 
 
-class _Bad(ValueError):
-    """Inside the checks: what is wrong with a payload."""
-
-
-# -- checking what a partner sent --------------------------------------------------------------
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Bad(f"the key {key!r} twice")
-        out[key] = value
-    return out
-
-
-def _no_constants(name: str) -> Any:
-    raise _Bad(f"{name} is not a number JSON allows")
-
-
-def _obj(value: Any, keys: set[str], optional: set[str] = frozenset(), where: str = "") -> dict:  # type: ignore[assignment]
-    if not isinstance(value, dict):
-        raise _Bad(f"{where or 'a part'} is not an object")
-    unknown = set(value) - keys - optional
-    missing = keys - set(value)
-    if unknown or missing:
-        raise _Bad(f"{where or 'a part'} has {'unknown' if unknown else 'missing'} fields")
-    return value
-
-
-def _text(value: Any, limit: int = MAX_TEXT, *, none: bool = False) -> str | None:
-    if value is None and none:
-        return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise _Bad("a text is not text or too long")
-    return value
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
-        raise _Bad("a number is out of range")
-    return value
-
-
-_ID = re.compile(r"[0-9a-f]{6,32}")
-
-
-def _id(value: Any) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise _Bad("an id is not an id")
-    return value
-
-
-def _day(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) != 10:
-        raise _Bad("a date is not a date")
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise _Bad("a date is not a date") from None
-    return value
-
-
-def _items(body: Any, check: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    _obj(body, {"items"}, where="a section")
-    items = body["items"]
-    if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        raise _Bad("a section's items are not a list, or too many")
-    return {"items": [check(item) for item in items]}
-
-
 # -- the sections --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SectionKind:
-    """One named part of a bundle: `build` it from the sender's store, `check` one received
-    (returns the body to keep; raises ValueError), `lines` to show it under "From NAME"."""
-
-    name: str
-    version: int
-    title: str
-    build: Callable[[Store, str], Any]
-    check: Callable[[Any], Any]
-    lines: Callable[[Any], list[str]]
 
 
 def _build_mentorship(store: Store, name: str) -> dict[str, Any]:
@@ -211,8 +133,9 @@ STATUS_WORDS = {
 
 def counts_text(counts: dict[str, int]) -> str:
     """ "1 commitment, 2 records, 1 feedback": what a bundle holds, in words."""
-    one = {"commitments": "commitment", "records": "record"}
-    parts = [f"{n} {one.get(name, name) if n == 1 else name}" for name, n in counts.items() if n]
+    words = {"talking_points": ("talking point", "talking points")}
+    words |= {"commitments": ("commitment", "commitments"), "records": ("record", "records")}
+    parts = [f"{n} {words.get(name, (name, name))[n != 1]}" for name, n in counts.items() if n]
     return ", ".join(parts) or "nothing marked to send yet"
 
 
@@ -308,6 +231,8 @@ SECTIONS: dict[str, SectionKind] = {
             lambda body: _items(body, _check_record),
             _record_lines,
         ),
+        agreement.SECTION,
+        shared_points.SECTION,
     )
 }
 
@@ -541,7 +466,8 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
     if partner is None:
         return []
     if not partner.received_seq:
-        return [f"From {partner.name}: linked on {partner.linked_at[:10]}; nothing received yet."]
+        lines = [f"From {partner.name}: linked on {partner.linked_at[:10]}; nothing received yet."]
+        return lines + _agreement_lines(store, name)
     lines = [
         f"From {partner.name} (shared {partner.made_at or '?'}, received "
         f"{(partner.received_at or '')[:10]}; their words, not yours):"
@@ -556,7 +482,15 @@ def partner_lines(store: Store, name: str, *, full: bool = True) -> list[str]:
             shown = [line for line in shown if not line.startswith("    ")]
         lines.append(f"  {kind.title}:")
         lines.extend(f"    {line}" if line else "" for line in shown)
-    return lines
+    return lines + _agreement_lines(store, name)
+
+
+def _agreement_lines(store: Store, name: str) -> list[str]:
+    """Where the agreement's acceptances stand on this side (nothing when nothing is agreed)."""
+    accepted = agreement.status_lines(agreement.standing(store, name))
+    return (
+        ["  The agreement, as it stands here:", *(f"    {a}" for a in accepted)] if accepted else []
+    )
 
 
 def default_name() -> str:

@@ -207,7 +207,7 @@ def timeline_line(entry: TimelineEntry) -> str:
 def series_heading(series: RatingSeries, titles: Mapping[str, str]) -> str:
     title = titles.get(series.script_id, series.script_id)
     reworded = " (wording changed)" if series.reworded else ""
-    return f"{series.question}{reworded} — {title}, {scale_text(series)}"
+    return f"{series.label}{reworded} — {title}, {scale_text(series)}"
 
 
 def plain_lines(view: MentorshipView, titles: Mapping[str, str]) -> list[str]:

@@ -90,9 +90,14 @@ def can_ask() -> bool:
         return False
 
 
-def ask(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
-    """Typed on the terminal, never echoed; `confirm` asks twice (a new passphrase)."""
+def ask(prompt: str = "Passphrase: ", *, confirm: bool = False, how: str = "") -> str:
+    """Typed on the terminal, never echoed; `confirm` asks twice (a new passphrase), and
+    `how` says where else a new one may come from when there is no terminal."""
     if not can_ask():
+        if confirm:
+            raise PassphraseError(
+                f"There is no terminal to ask for the new passphrase: give it {how}."
+            )
         raise PassphraseError(
             "The reflection database is encrypted and there is no terminal to ask for its "
             f"passphrase: give it with --passphrase-fd N or {FILE_ENV}."
@@ -133,13 +138,14 @@ def key_for(db: Path, fd: int | None = None, *, interactive: bool = True) -> Key
     return Key.from_passphrase(ask(f"Passphrase for {db}: "))
 
 
-def new_key(fd: int | None = None, file: Path | None = None) -> Key:
+def new_passphrase(fd: int | None = None, file: Path | None = None) -> str:
     """A new passphrase: from `fd` or `file` if given, else typed twice on the terminal."""
     if fd is not None:
-        return Key.from_passphrase(from_fd(fd))
+        return from_fd(fd)
     if file is not None:
-        return Key.from_passphrase(from_file(file))
-    return Key.from_passphrase(ask("New passphrase: ", confirm=True))
+        return from_file(file)
+    how = "with --new-passphrase-fd N or --new-passphrase-file FILE"
+    return ask("New passphrase: ", confirm=True, how=how)
 
 
 def strength(text: str) -> str:

@@ -2,7 +2,8 @@
 `reflectcoach mentorship show`.
 
 A series is one script step in one mentorship, labelled by its question as last asked (and
-saying so when its wording changed). A scale step that `re_rates` another (closing's
+saying so when its wording changed), or, for the skill behind the mentorship's goal, by the
+goal as it stands (re-aimed from its earlier words). A scale step that `re_rates` another (closing's
 re-rating of goal_setting's baseline) is not a series of its own: its points join the step
 it re-rates, in the same mentorship, on one line. The scale is the script's (1-10 is drawn
 1-10); a step no loaded script declares is drawn from its data.
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from reflectcoach.store import Store
 
 StepKey = tuple[str, str]  # (script_id, step_id)
+GOAL_FIELD = "goal"  # `sets: mentorship.goal`
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,24 @@ class RatingSeries:
     low: float | None  # the declared scale; None for a number question or an unknown step
     high: float | None
     points: tuple[RatingPoint, ...]  # oldest first
+    # The goal this series rates the skill behind (a re-rated step of a script that sets the
+    # mentorship's goal), as it stands now, and its earlier wordings when it was re-aimed.
+    goal: str = ""
+    goal_was: tuple[str, ...] = ()
 
     @property
     def key(self) -> StepKey:
         return self.script_id, self.step_id
+
+    @property
+    def label(self) -> str:
+        """What the series is called: the goal as it stands ("Run X by July (re-aimed from:
+        Run X by June)"), else the question as last asked."""
+        if not self.goal:
+            return self.question
+        if not self.goal_was:
+            return self.goal
+        return f"{self.goal} (re-aimed from: {' / '.join(self.goal_was)})"
 
     @property
     def reworded(self) -> bool:
@@ -109,7 +125,41 @@ def mentorship_ratings(
             found = store.insights.question_wordings(series.script_id, series.step_id, mentorship)
             said = (*(w for w in found if w != question), question)
         result.append(replace(series, question=question, wordings=said))
-    return result
+    return [_with_goal(store, scripts, s, name, ends[s.key][0][0]) for s in result]
+
+
+def _with_goal(
+    store: Store,
+    scripts: Mapping[str, Script],
+    series: RatingSeries,
+    mentorship: str | None,
+    rated_in: str | None = None,
+) -> RatingSeries:
+    """A series of the goal's skill takes the goal's words as they stand (re-aimed at the
+    midpoint review, say), and its earlier words: one series, labelled by what it is now.
+    The goal is the one the conversation of its first rating set (`rated_in`); without it,
+    the mentorship's only goal. With several goals and none known, the question stays."""
+    if mentorship is None or not is_goal_series(scripts, series.key):
+        return series
+    goals = store.state.goals(mentorship)
+    found = [g for g in goals if any(r.conversation_id == rated_in for r in g.revisions)]
+    goal = found[0] if rated_in and found else (goals[0] if len(goals) == 1 else None)
+    if goal is None or not goal.text:
+        return series
+    earlier: list[str] = []
+    for revision in goal.revisions:
+        if revision.text and revision.text != goal.text and revision.text not in earlier:
+            earlier.append(revision.text)
+    return replace(series, goal=goal.text, goal_was=tuple(earlier))
+
+
+def is_goal_series(scripts: Mapping[str, Script], key: StepKey) -> bool:
+    """A scale that later conversations re-rate, in a script that sets the mentorship's goal
+    (goal_setting's baseline): it rates the skill behind that goal."""
+    script = scripts.get(key[0])
+    if script is None or key not in re_raters(scripts.values()):
+        return False
+    return any(step.sets == GOAL_FIELD for step in script.steps.values())
 
 
 def question_series(
@@ -132,7 +182,7 @@ def question_series(
         return None
     said = store.insights.question_wordings(key[0], key[1], name)
     said = [w for w in said if w != found.question] + [found.question]
-    return replace(found, wordings=tuple(said))
+    return _with_goal(store, scripts, replace(found, wordings=tuple(said)), mentorship)
 
 
 Row = tuple[str, str, str, "int | float", str]  # script_id, step_id, answered_at, value, question

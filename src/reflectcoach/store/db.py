@@ -399,12 +399,14 @@ class ConversationJournal:
         made: Sequence[Made] = (),
         outcomes: Sequence[Outcome] = (),
         closes_mentorship: bool = False,
+        delivers: str | None = None,
         sets: Sequence[mentorship_state.SetLike] = (),
         points: Mapping[str, str] | None = None,
     ) -> None:
         """Finished: stored with its record, the commitments it makes, its follow-ups'
         statuses and the lease given back, all in one transaction. Its mentorship's role is
         refreshed, and with `closes_mentorship` (the script's key) the mentorship is closed,
+        and with `delivers` the record is queued in the outbox (as feedback or a record),
         in it too."""
         now = self.store.clock()
         with self.store.transaction() as db:
@@ -441,6 +443,14 @@ class ConversationJournal:
                 mentorship_state.apply(db, found[0], self.conversation_id, sets, now)
                 if closes_mentorship:
                     mentorship_rows.set_closed(db, found[0], now)
+                if delivers is not None and record:
+                    # Queued in the completion's own transaction: no completed record of
+                    # such a script is ever left out of the outbox by a crash between them.
+                    db.execute(
+                        "INSERT OR IGNORE INTO outbox (conversation_id, kind, marked_at) "
+                        "VALUES (?, ?, ?)",
+                        [self.conversation_id, delivers, now],
+                    )
             for point_id, status in (points or {}).items():
                 if status in ("discussed", "dropped"):  # "carried": it stays open
                     mentorship_state.set_point(db, point_id, status, now)

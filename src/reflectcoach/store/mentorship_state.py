@@ -17,15 +17,15 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
-
-from reflectcoach.core.sharing import KEPT_PRIVATE
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import mentorship_rows, mentorships
 from .facet import Facet
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from .mentorship_lookup import StateValue
 
 REVISION_KINDS = ("set", "re-aimed", "reached", "dropped")
 POINT_STATUSES = ("open", "discussed", "dropped")
@@ -496,63 +496,6 @@ def history_lines(goal: Goal) -> list[str]:
     return lines
 
 
-class StateValue(NamedTuple):
-    """`{mentorship.NAME}`: its value, its text, and the text a record part that may be sent
-    shows: `KEPT_PRIVATE` for what a just-for-me answer set, a list without its private
-    items (those stay in the person's own parts)."""
-
-    value: Any
-    text: str
-    shared: str
-
-
-def _value(value: Any, text: str, private: bool = False) -> StateValue:
-    return StateValue(value, text, KEPT_PRIVATE if private and text else text)
-
-
-def _bullets(items: Sequence[Goal] | Sequence[TalkingPoint]) -> StateValue | None:
-    def lines(chosen: Iterable[Goal] | Iterable[TalkingPoint]) -> str:
-        return "\n".join(f"- {' '.join(item.text.split())}" for item in chosen)
-
-    if not items:
-        return None
-    text = lines(items)
-    return StateValue(text, text, lines(i for i in items if not i.private))
-
-
-def lookup(db: Database, key: str | None, name: str) -> StateValue | None:
-    """`{mentorship.NAME}` for a conversation of the mentorship `key`, or None when the
-    mentorship has no such value. Never reads another mentorship."""
-    if key is None:
-        return None
-    if name in ("goal", "first_goal", "goal_history"):
-        goal = current_goal(db, key)
-        if goal is None:
-            return None
-        if name == "goal":
-            return _value(goal.text, goal.text, goal.private)
-        if name == "first_goal":  # only when re-aimed since: "as first set"
-            return _value(goal.first, goal.first, goal.private) if goal.reaimed else None
-        text = "; ".join(history_lines(goal))
-        return _value(text, text, goal.private)
-    if name == "goals":
-        return _bullets(open_goals(db, key))
-    if name == "talking_points":
-        return _bullets(points(db, key))
-    row = db.execute(
-        "SELECT name, role, started, status FROM mentorships WHERE mentorship_key = ?", [key]
-    ).fetchone()
-    if name in ("name", "role", "started", "status"):
-        if row is None:
-            return None
-        value = dict(zip(("name", "role", "started", "status"), row, strict=True))[name]
-        return _value(None, "") if value is None else _value(value, str(value))
-    found_field = fields(db, key).get(name)
-    if found_field is None:
-        return None
-    return _value(found_field.value, found_field.text, found_field.private)
-
-
 class MentorshipState(Facet):
     """`store.state`: one mentorship's agreement, goals and talking points."""
 
@@ -578,6 +521,8 @@ class MentorshipState(Facet):
         return points(self.db, self.key(name), statuses=statuses)
 
     def lookup(self, name: str | None, field_name: str) -> StateValue | None:
+        from .mentorship_lookup import lookup  # cycle: it builds on this module's readers
+
         return lookup(self.db, mentorships.mentorship_key(name), field_name)
 
     def add_point(self, name: str, text: str, *, private: bool = False) -> str:
@@ -588,6 +533,12 @@ class MentorshipState(Facet):
             shown = mentorships.first_written(db, key) or " ".join(name.split())
             mentorship_rows.ensure(db, key, shown, now)
             return add_point(db, key, text, now, private=private)
+
+    def keep(self, name: str, field_name: str, value: Any, text: str) -> None:
+        """A field the person sets outside a conversation (the agreement's acceptance)."""
+        key = self.key(name)
+        with self.transaction() as db:
+            set_field(db, key, SetValue(field_name, value, text), self.clock(), None)
 
     def set_point(self, point_id: str, status: str) -> bool:
         with self.transaction() as db:

@@ -322,3 +322,36 @@ def follow_rename(db: Any, old_key: str, new_key: str) -> None:
     else:
         db.execute("DELETE FROM partner_sections WHERE mentorship_key = ?", [old_key])
         db.execute("DELETE FROM partners WHERE mentorship_key = ?", [old_key])
+
+
+def their_points(db: Any, key: str) -> list[str]:
+    """The open talking points the partner of the mentorship `key` last shared, as text:
+    read for the agenda offer beside (never among) the person's own."""
+    row = db.execute(
+        "SELECT body_json FROM partner_sections WHERE mentorship_key = ? "
+        "AND section = 'talking_points'",
+        [key],
+    ).fetchone()
+    if row is None:
+        return []
+    try:
+        found = json.loads(row[0]).get("items", [])
+    except (ValueError, AttributeError):
+        return []
+    return [" ".join(str(i.get("text", "")).split()) for i in found if isinstance(i, dict)]
+
+
+def their_term(db: Any, key: str, term: str) -> tuple[Any, str] | None:
+    """One term of the agreement the partner of the mentorship `key` last shared (their
+    feedback preference, say), as (value, text), or None."""
+    row = db.execute(
+        "SELECT body_json FROM partner_sections WHERE mentorship_key = ? AND section = 'agreement'",
+        [key],
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        found = json.loads(row[0])["terms"][term]
+        return found["value"], str(found["text"])
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -185,12 +185,8 @@ class ConversationScreen(Screen[None]):
         await self.ask(turn.question)
 
     async def ask(self, question: Question) -> None:
-        # Branches make the length an estimate (the longest way from here), so "about".
-        _, total = self.conversation.progress
-        total = max(total, question.number)
-        self.query_one("#progress", Static).update(
-            plain(f"Question {question.number} of about {total}")
-        )
+        # The fewest questions still to come: "of at least M" while answers may add more.
+        self.query_one("#progress", Static).update(plain(self.conversation.progress.words()))
         self.query_one("#question", Static).update(plain(question.text))
         hint = self.query_one("#hint", Static)
         hint.update(plain(question.hint or ""))

@@ -24,7 +24,7 @@ from reflectcoach.core.errors import UserError
 from reflectcoach.core.paths import data_dir
 from reflectcoach.core.private import write_private_bytes
 from reflectcoach.core.text import clean
-from reflectcoach.services import exchange, identity
+from reflectcoach.services import agreement, exchange, identity
 from reflectcoach.services.carriers import copy_text
 from reflectcoach.services.exchange import default_name
 from reflectcoach.store import StoreError
@@ -60,6 +60,13 @@ class PartnerScreen(Screen[None]):
             id="partner.receive",
             tooltip="Receive a bundle your partner sent: type its path, then Enter",
         ),
+        Binding(
+            "ctrl+g",
+            "accept",
+            "Accept agreement",
+            id="partner.accept",
+            tooltip="Accept the agreement as it is now: your next share tells your partner",
+        ),
     ]
 
     if TYPE_CHECKING:
@@ -80,6 +87,8 @@ class PartnerScreen(Screen[None]):
             yield Static(Content("Loading…"), id="partner-mine")
             yield Static("Your partner", classes="heading")
             yield Static(Content(""), id="partner-linked")
+            yield Static("The agreement (ctrl+g accepts it as it is now)", classes="heading")
+            yield Static(Content(""), id="partner-agreement")
             yield Input(placeholder="Paste their line: reflectcoach-id:1:…", id="partner-identity")
             yield Static("Share with them (ctrl+s writes this file)", classes="heading")
             yield Input(value=str(Path.home() / default_name()), id="partner-share-path")
@@ -99,6 +108,8 @@ class PartnerScreen(Screen[None]):
                 me = identity.load_or_create(store)
                 partner = store.partners.get(found.name)
                 side = exchange.partner_lines(store, found.name)
+                now = agreement.standing(store, found.name)
+                agreed = agreement.terms_lines(now.terms) + agreement.status_lines(now)
         except StoreError as problem:  # IdentityProblem too: both are UserErrors
             self.app.call_from_thread(self._say, str(problem), "error")
             return
@@ -110,15 +121,17 @@ class PartnerScreen(Screen[None]):
         else:
             public = identity.PublicIdentity(partner.age_recipient, partner.signing_public)
             linked = f"Linked on {partner.linked_at[:10]} (fingerprint {public.short()})."
-        self.app.call_from_thread(self._show, found.name, me.public.line(), linked, side)
+        agreed = agreed or ["Nothing agreed yet: first_meeting agrees it."]
+        self.app.call_from_thread(self._show, found.name, me.public.line(), linked, side, agreed)
 
-    def _show(self, name: str, line: str, linked: str, side: list[str]) -> None:
+    def _show(self, name: str, line: str, linked: str, side: list[str], agreed: list[str]) -> None:
         if not self.is_attached:
             return
         self.mentorship_name = name
         self.my_line = line
         self.query_one("#partner-mine", Static).update(Content(line))
         self.query_one("#partner-linked", Static).update(Content(clean(linked)))
+        self.query_one("#partner-agreement", Static).update(Content(clean("\n".join(agreed))))
         self.query_one("#partner-side", Static).update(
             Content(clean("\n".join(side)) if side else "")
         )
@@ -223,4 +236,17 @@ class PartnerScreen(Screen[None]):
             )
         else:
             self.app.call_from_thread(self._say, f"Received from {got.partner.name}.")
+        self.app.call_from_thread(self.load)
+
+    @work(thread=True, group="partner-write")
+    def action_accept(self) -> None:
+        try:
+            with self.app.worker_store() as store:
+                agreement.accept(store, self.mentorship_name)
+        except UserError as problem:
+            self.app.call_from_thread(self._say, str(problem), "error")
+            return
+        self.app.call_from_thread(
+            self._say, "You accepted the agreement as it is now: your next share says so."
+        )
         self.app.call_from_thread(self.load)

@@ -106,7 +106,7 @@ class SeriesPanel(Vertical):
         ]
         points = [(point.at, value) for point, value in kept]
         values = [value for _, value in points]
-        self.query_one(".series-question", Static).update(Content(one_line(series.question)))
+        self.query_one(".series-question", Static).update(Content(one_line(series.label)))
         self.query_one(".series-about", Static).update(
             Content(about_text(script_title, series.mentorship, values, series))
         )

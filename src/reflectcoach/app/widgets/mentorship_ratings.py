@@ -22,7 +22,7 @@ def prompt(series: RatingSeries, title: str) -> Content:
             "wording changed" if series.reworded else "",
         ]
     )
-    return Content.assemble((one_line(series.question), "bold"), "\n", (about, "$text-muted"))
+    return Content.assemble((one_line(series.label), "bold"), "\n", (about, "$text-muted"))
 
 
 class RatingList(OptionList):
