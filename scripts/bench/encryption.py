@@ -14,6 +14,7 @@ from reflectcoach.store.export import write_json
 from reflectcoach.store.key import KDF_ITERATIONS, Key
 
 from . import SCRIPTS
+from .cli_rows import encrypted_against_plaintext, unlocked_session
 from .common import (
     INFO,
     PYTHON,
@@ -175,6 +176,37 @@ def group_encryption(ctx: Context) -> None:
     finally:
         enc_store.close()
         plain_store.close()
+    # The command line: an unlocked session's key (reflectcoach unlock) against plaintext;
+    # then a passphrase derived in every process, as before sessions existed.
+    with unlocked_session(ctx, secret, raw.raw_for(b"")) as session:
+        encrypted_against_plaintext(
+            ctx,
+            "encryption",
+            secret,
+            plain,
+            env=session,
+            label="unlocked session",
+            budget=Budget("ratio", 1.3),
+        )
+    derived = ctx.tmp / "enc" / "derived.db"
+    with opened(plain) as store:
+        store.db.execute("VACUUM INTO ?", [str(derived)])
+    convert(derived, None, Key.from_passphrase("a bench passphrase"))
+    words = ctx.tmp / "enc" / "passphrase.txt"
+    words.write_text("a bench passphrase\n")
+    encrypted_against_plaintext(
+        ctx,
+        "encryption",
+        derived,
+        plain,
+        env=ctx.env(
+            REFLECTCOACH_PASSPHRASE_FILE=str(words),
+            PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        ),
+        label="passphrase, derived in each process",
+        budget=INFO,
+        commands=[("list",)],
+    )
     # Cold start to first paint with the key remembered (raw key in the passphrase file: the
     # same path as the keyring's, no derivation), against the same plaintext database.
     key_file = ctx.tmp / "enc" / "raw.key"

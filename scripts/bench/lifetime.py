@@ -6,8 +6,9 @@ import time
 
 from tests.store.history import make_history
 
+from .cli_rows import against_version
 from .common import INFO, Budget, Context, Row, Stat
-from .history import query_rows
+from .history import query_rows, screen_rows
 
 
 def group_lifetime(ctx: Context) -> None:
@@ -18,7 +19,9 @@ def group_lifetime(ctx: Context) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"  generating a lifetime: {conversations:,} conversations ...", flush=True)
     start = time.perf_counter()
-    summary = make_history(path, conversations=conversations, answers_per=31, seed=4)
+    summary = make_history(
+        path, conversations=conversations, answers_per=31, seed=4, commitments=True
+    )
     took = (time.perf_counter() - start) * 1000
     ctx.add(
         Row(
@@ -29,8 +32,10 @@ def group_lifetime(ctx: Context) -> None:
             "—",
             None,
             INFO,
-            "one run (make_history, seed 4, 31 questions a conversation)",
+            "one run (make_history, seed 4, 31 questions a conversation, with commitments)",
         )
     )
     query_rows(ctx, "lifetime", path, dict(summary), size_budget=Budget("ratio", 1.5))
+    against_version(ctx, "lifetime", path, "the lifetime")
+    screen_rows(ctx, "lifetime", path, screen_budget=Budget("below", 100))
     path.unlink()

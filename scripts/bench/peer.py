@@ -52,3 +52,38 @@ def group_peer(ctx: Context) -> None:
             f"(journal {journal.stat().st_size / MB:.0f} MB); budget: at least 1.5x faster",
         )
     )
+
+    # The other tasks a person does from a shell, each against jrnl's nearest: the newest
+    # entries listed (`list`, 100 rows, against `-n 100 --short`, titles only), a word
+    # searched (`search team`, its first 20 hits, against `-contains team -n 20`), and
+    # `--version`. Budget: faster than jrnl.
+    tasks = [
+        ("list: the newest 100", ["list"], ["-n", "100", "--short"]),
+        ("search 'team': the first 20", ["search", "team"], ["-contains", "team", "-n", "20"]),
+        ("--version", ["--version"], ["--version"]),
+    ]
+    for label, ours_args, peer_args in tasks:
+        mine = [
+            REFLECTCOACH,
+            *(["--db", str(big)] if ours_args[0] != "--version" else []),
+            *ours_args,
+        ]
+        theirs = [str(jrnl), "--config-file", str(config), *peer_args]
+        done = interleaved(
+            {"jrnl": lambda t=theirs: run_child(t, env), "ours": lambda m=mine: run_child(m, env)},
+            ctx.process_runs,
+        )
+        pairs = [j.wall_ms / o.wall_ms for j, o in zip(done["jrnl"], done["ours"], strict=True)]
+        ctx.add(
+            Row(
+                "export",
+                f"peer: {label}, whole process",
+                "ms",
+                wall(done["ours"]),
+                f"jrnl {JRNL_VERSION} {' '.join(peer_args)}",
+                wall(done["jrnl"]),
+                Budget("ratio", 1.0),
+                f"jrnl takes {statistics.median(pairs):.2f}x as long, pair by pair "
+                f"(min {min(pairs):.2f}, max {max(pairs):.2f}); budget: faster than jrnl",
+            )
+        )

@@ -260,3 +260,28 @@ async def test_review_says_what_the_export_wrote(filled_db, review_app, tmp_path
         assert isinstance(line, Static)
         shown = str(line.render())
         assert shown.startswith("Exported: Wrote") and str(tmp_path / "said.md") in shown
+
+
+async def test_a_spreadsheet_from_the_dialog_opens_with_every_answer_as_a_cell(
+    filled_db, review_app, tmp_path
+) -> None:
+    """Issue 27 left xlsx to the CLI: a name ending in .xlsx chooses Spreadsheet here too."""
+    from openpyxl import load_workbook
+
+    assert format_of("a.XLSX") == "xlsx"
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(pilot)
+        dialog.query_one("#export-path", Input).value = str(tmp_path / "all.xlsx")
+        await settle(pilot)
+        assert dialog.query_one("#export-xlsx", RadioButton).value
+        dialog.query_one("#export-path", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+    sheet = load_workbook(tmp_path / "all.xlsx", read_only=True)["answers"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "conversation_id"
+    written = {row[0] for row in rows[1:]}
+    assert written and written <= set(filled_db.values())
+    assert oct((tmp_path / "all.xlsx").stat().st_mode & 0o777) == "0o600"

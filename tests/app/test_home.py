@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.conversation import ConversationScreen
-from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.screens.home import HomeData, HomeScreen
 from reflectcoach.script.registry import builtin_dir, load_catalog
 from reflectcoach.store import Store
 
@@ -306,31 +306,67 @@ def app_class(base: type[ReflectCoachApp] = ReflectCoachApp) -> type[ReflectCoac
     return type("TestApp", (base,), {"CSS_PATH": str(css)})
 
 
-async def test_first_frame_is_the_frame_and_loading_starts_after_it(
+async def test_first_frame_is_home_composed_once_and_loading_starts_after_it(
     fixture_dir: Path, db_path: Path, drive
 ) -> None:
+    # No cache yet (a first start): the first frame is the whole form, the scripts list
+    # saying it is loading; the catalog is read only after that frame.
     seen: dict[str, object] = {}
 
     class FirstFrame(app_class()):  # type: ignore[misc]
         def on_ready(self) -> None:  # runs before the app's own on_ready
             home = self.screen
             assert isinstance(home, HomeScreen)
-            seen["widgets"] = [type(w).__name__ for w in home.query("#home *")]
+            seen["fields"] = [w.id for w in home.query("#home Input")]
+            seen["lists"] = [w.id for w in home.query("#home OptionList")]
             seen["catalog"] = self.loaded_catalog
-            # Keys that need the fields do nothing yet; nothing breaks.
-            home.action_focus_filter()
-            home.action_focus_who()
-            seen["who"] = home.mentorship
             seen["continue"] = home.check_action("continue", ())
 
     app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
     async with app.run_test(size=(80, 24)) as pilot:
         await drive(pilot).settle()
-        assert seen == {"widgets": [], "catalog": None, "who": None, "continue": False}
+        assert seen == {
+            "fields": ["mentorship", "filter"],
+            "lists": ["due-list", "scripts", "running"],
+            "catalog": None,
+            "continue": False,
+        }
         home = app.screen
         assert isinstance(home, HomeScreen) and home.loaded
         assert option_ids(home.query_one("#scripts", OptionList)) == ["every_type"]
         assert home.query_one("#scripts").has_focus
+
+
+@pytest.mark.plaintext  # the quick fill (store/peek.py) reads plaintext files only
+async def test_a_second_start_is_usable_in_its_first_frame(
+    fixture_dir: Path, db_path: Path, drive, seed
+) -> None:
+    # With the script index written (by the first start) and the file closed clean, the
+    # first frame already lists the scripts and what is in progress: nothing is mounted
+    # into home after it (one compose, one layout).
+    kept = seed("every_type", "Sam", answers=1)
+    first = app_class()(db_path=db_path, script_dirs=[fixture_dir])
+    async with first.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+    seen: dict[str, object] = {}
+
+    class FirstFrame(app_class()):  # type: ignore[misc]
+        def on_ready(self) -> None:
+            home = self.screen
+            assert isinstance(home, HomeScreen)
+            seen["scripts"] = option_ids(home.query_one("#scripts", OptionList))
+            seen["running"] = option_ids(home.query_one("#running", OptionList))
+            seen["catalog"] = self.loaded_catalog
+            seen["widgets"] = len(home.query("#home *"))
+
+    app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drive(pilot).settle()
+        home = app.screen
+        assert isinstance(home, HomeScreen) and home.loaded
+        assert seen["widgets"] == len(home.query("#home *"))  # none mounted later
+    assert seen["scripts"] == ["every_type"] and seen["running"] == [kept]
+    assert seen["catalog"] is None
 
 
 async def test_quitting_at_the_first_frame_loads_nothing(
@@ -444,3 +480,44 @@ async def test_notices_on_home_and_review_cover_nothing(filled_db, review_app) -
             assert line.display and "Something to say." in str(line.render())
             await app.push_screen(ReviewScreen())
             await settle(pilot)
+
+
+async def test_home_reads_again_only_when_the_file_changed(
+    fixture_app, drive, seed, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Back from a screen that only read, home keeps its lists (no full read competing with
+    # the next key); a write by anyone (here another program's connection) is read again.
+    from reflectcoach.app.screens.review import ReviewScreen
+
+    kept = seed("every_type", "Sam", answers=1)
+    aside = seed("every_type", "Jo", answers=2)
+    full_reads: list[HomeData] = []
+    fill = HomeScreen.fill
+
+    def counted(self: HomeScreen, data: HomeData, *, full: bool = False) -> None:
+        if full:
+            full_reads.append(data)
+        fill(self, data, full=full)
+
+    monkeypatch.setattr(HomeScreen, "fill", counted)
+    app = fixture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = drive(pilot)
+
+        async def review_and_back() -> None:
+            await pilot.press("r")
+            await d.wait_for(lambda: isinstance(app.screen, ReviewScreen), "review")
+            await d.settle()
+            await pilot.press("escape")
+            await d.wait_for(lambda: isinstance(app.screen, HomeScreen), "home")
+            await d.settle()
+
+        await d.settle()
+        assert len(full_reads) == 1
+        await review_and_back()
+        assert len(full_reads) == 1
+        with Store.open(db_path) as other:
+            other.set_status(aside, "abandoned")
+        await review_and_back()
+        assert len(full_reads) == 2
+        assert option_ids(app.screen.query_one("#running", OptionList)) == [kept]

@@ -464,3 +464,25 @@ async def test_the_plot_is_drawn_on_the_declared_scale(filled_db, review_app) ->
         await settle(pilot)
         assert plot.y_limits is not None and plot.y_limits[0] == 0
         assert plot.y_limits[1] == max(plot.values)
+
+
+async def test_a_long_series_shows_its_newest_points_and_says_so(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fifty years of weekly ratings are thousands of points: the newest SHOWN_POINTS are
+    # plotted and written out, the panel says how many of how many; the about line still
+    # counts them all.
+    from reflectcoach.app.widgets import insights_series
+
+    monkeypatch.setattr(insights_series, "SHOWN_POINTS", 2)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        questions = screen.query_one(QuestionList)
+        questions.highlighted = 3  # energy, Ada: 3 answers
+        await settle(pilot)
+        seen = shown(screen)
+        assert seen["about"].startswith("Weekly check-in · Ada · 3 answers")
+        assert str(seen["values"]).startswith("The newest 2 of 3:")
+        assert len(str(seen["values"]).split(":   ", 1)[1].split("   ")) == 2
+        assert len(seen["plot"]) == 2

@@ -579,3 +579,35 @@ async def test_escape_on_continue_this_reflection_closes_the_dialog(filled_db, r
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen  # neither the transcript nor the conversation
+
+
+async def test_a_common_word_is_counted_up_to_a_limit_and_said_so(
+    db_path: Path, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counting every conversation a common word matches walks the whole history; review
+    # counts up to COUNT_LIMIT, says "more than", and learns the total from the last page.
+    from store.history import COMMON_WORD, make_history
+
+    from reflectcoach.app.screens import review
+
+    make_history(db_path, conversations=300, answers_per=6, seed=3)
+    with Store.open(db_path) as store:
+        matching = store.count(query=COMMON_WORD)
+        assert 2 * PAGE_SIZE < matching < 3 * PAGE_SIZE
+        assert store.count(query=COMMON_WORD, at_most=121) == 121
+    monkeypatch.setattr(review, "COUNT_LIMIT", 120)
+    app = review_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_review(pilot, COMMON_WORD)
+        await settle(pilot)
+        grid = table(screen)
+        assert grid.row_count == PAGE_SIZE
+        assert status(screen).startswith(f"Showing {PAGE_SIZE} of more than 120 reflections")
+        grid.focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert status(screen).startswith(f"Showing {2 * PAGE_SIZE} of more than")
+        await pilot.press("m")
+        await settle(pilot)
+        assert grid.row_count == matching
+        assert status(screen) == f"{matching} reflections match"

@@ -14,8 +14,9 @@ import random
 from pathlib import Path
 from typing import Any, TypedDict
 
-from reflectcoach.store import Store, mentorship_rows
+from reflectcoach.store import Store, mentorship_rows, numeric_summary
 from reflectcoach.store.mentorships import mentorship_key
+from reflectcoach.store.rows import stored_value
 
 COMMON_WORD = "team"  # in about 80% of text answers
 RARE_WORD = "kintsugi"  # in about 1 answer in 10,000
@@ -157,7 +158,7 @@ def _rows(
                     "question": question,
                     "type": qtype,
                     "answer_text": display,
-                    "answer_json": json.dumps(value, ensure_ascii=False),
+                    "answer_value": stored_value(json.dumps(value, ensure_ascii=False), display),
                     "skipped": int(skipped),
                     "answered_at": _stamp(at),
                 }
@@ -280,6 +281,8 @@ def make_history(
                 db.table("commitment_events").insert_all(events, batch_size=1000)
             # The mentorships' own rows, as Store.start would have made them one by one.
             mentorship_rows.backfill(db)
+            # Insights' question list, as the triggers would have kept it one by one.
+            numeric_summary.rebuild(db)
             for sql in triggers:
                 db.execute(sql)
         return {

@@ -103,7 +103,14 @@ def test_upgrade_from_v1_keeps_everything(tmp_path: Path) -> None:
         assert names == KNOWN
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         # nothing lost, nothing changed (less the column m007 adds: commitment_id, empty)
-        after = store.db.execute("SELECT * FROM answers ORDER BY conversation_id, seq").fetchall()
+        # (m012 keeps a value apart only when it is not its text's own JSON: answer_value)
+        old_columns = (
+            "conversation_id, step_id, seq, question, type, answer_text, answer_json, skipped, "
+            "answered_at"
+        )
+        after = store.db.execute(
+            f"SELECT {old_columns}, commitment_id FROM answers ORDER BY conversation_id, seq"
+        ).fetchall()
         assert [row[:-1] for row in after] == before_answers
         assert {row[-1] for row in after} == {None}
         # (less the columns later migrations add: record, mentorship_key)

@@ -66,3 +66,14 @@ def test_the_plan_follows_how_many_answers_match(
     assert not store._few_matches(COMMON_WORD)
     assert not store._few_matches(None)
     assert walked(store, RARE_WORD), "the seeded history has the rare word"
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_a_count_up_to_a_limit_is_the_count_or_the_limit(store: Store, word: str) -> None:
+    # Review's count (at_most): from the matches, until that many conversations; the same
+    # answers as the walk, for every word and with the other filters.
+    for filters in ({}, {"mentorship": "Ada"}, {"status": "completed"}):
+        every = len(walked(store, word, **filters))
+        for at_most in (1, 7, every, every + 1, 10**6):
+            counted = store.count(query=word, at_most=at_most, **filters)
+            assert counted == min(every, at_most), (filters, at_most)

@@ -197,7 +197,8 @@ class ReflectCoachApp(App[None]):
         # without a key, once the unlock screen has one.
         self._ask_key_if_needed()
         self._painted.set()
-        self.run_worker(self._sync_after_first_paint(), group="sync", exit_on_error=False)
+        # The method, not a coroutine made now: an app that ends first leaves none unawaited.
+        self.run_worker(self._sync_after_first_paint, group="sync", exit_on_error=False)
         if self.settings.problem:
             self.notify(
                 clean(self.settings.problem),

@@ -1,7 +1,8 @@
 """Where an export from the app goes and in which format: the rules both export places (the
 review dialog and the end of a conversation) share.
 
-The file name decides the format when it ends in one of ours (.md / .markdown, .json, .csv):
+The file name decides the format when it ends in one of ours (.md / .markdown, .json, .csv,
+.xlsx):
 a name that says `.json` never receives Markdown. Any other name takes the format chosen in
 the dialog (Markdown at the end of a conversation). Standard library only.
 """
@@ -11,9 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT_LABELS = {"markdown": "Markdown", "json": "JSON", "csv": "CSV"}
-SUFFIXES = {"markdown": ".md", "json": ".json", "csv": ".csv"}
-FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv"}
+FORMAT_LABELS = {"markdown": "Markdown", "json": "JSON", "csv": "CSV", "xlsx": "Spreadsheet"}
+SUFFIXES = {"markdown": ".md", "json": ".json", "csv": ".csv", "xlsx": ".xlsx"}
+FORMAT_OF_SUFFIX = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
 
 
 def format_of(name: str | Path) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -17,11 +17,15 @@ from reflectcoach import __version__
 from reflectcoach.core.errors import UserError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reflectcoach.script.registry import Catalog
     from reflectcoach.store import Store
     from reflectcoach.store.key import Key
 
 DEBUG_ENV = "REFLECTCOACH_DEBUG"
+PASSPHRASE_FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"  # services/passphrase.py: FILE_ENV
+T = TypeVar("T")
 
 
 class Settings:
@@ -68,6 +72,24 @@ class Settings:
             self._key = key_for(self.db_path, self.passphrase_fd, interactive=interactive)
             self._key_asked = True
         return self._key
+
+    def read_alone(self, read: Callable[..., T | None], **kwargs: Any) -> T | None:
+        """What `read` (store/readonly.py) finds without opening the Store: a plaintext file
+        as it is; an encrypted one with its key, found as for the Store (once per process);
+        None when only the Store may read it. A passphrase given for a plaintext file goes to
+        the Store, which refuses it as before."""
+        # passphrase.FILE_ENV, named here: importing passphrase.py costs every `list` 5 ms.
+        given = self.passphrase_fd is not None or bool(os.environ.get(PASSPHRASE_FILE_ENV))
+        if not given:
+            found = read(self.db_path, **kwargs)
+            if found is not None:
+                return found
+            from reflectcoach.store.files import looks_encrypted
+
+            if not looks_encrypted(self.db_path):
+                return None
+        key = self.key()
+        return None if key is None else read(self.db_path, key=key, **kwargs)
 
     def store(self) -> Store:
         from reflectcoach.store import Store

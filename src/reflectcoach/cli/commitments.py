@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from reflectcoach.store.commitments import Commitment
 
 WEEK = 7
+SHOWN = 100  # lines printed unless --limit says otherwise
+MAX_LIMIT = 1_000_000_000  # as `list`: well inside what SQLite can bind
 
 
 @main.command("commitments")
@@ -25,6 +27,11 @@ WEEK = 7
 @click.option("--overdue", is_flag=True, help="Only those past their date.")
 @click.option("--all", "show_all", is_flag=True, help="Finished ones too (done, dropped).")
 @click.option("--json", "as_json", is_flag=True, help="As JSON, one object per commitment.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=MAX_LIMIT),
+    help=f"At most this many, the first in order (lines: {SHOWN:,} unless given; --json: all).",
+)
 @click.option(
     "--ics",
     type=click.Path(allow_dash=True, path_type=Path),
@@ -47,6 +54,7 @@ def list_commitments(
     overdue: bool,
     show_all: bool,
     as_json: bool,
+    limit: int | None,
     ics: Path | None,
     alarm: int | None,
     talking_points: bool,
@@ -58,6 +66,7 @@ def list_commitments(
     Each line: id, due date, status, mentorship, what; overdue ones say so:
       3f9a2c1d0e4b  Friday 4 December 2026 (overdue)  open  Sam  Call Ana
     Change one with `reflectcoach commitment done ID` (or partly, drop, not-yet).
+    When more match than --limit, a line on standard error says how many there are.
     """
     from reflectcoach.core.clock import today
     from reflectcoach.store.commitments import OPEN, STATUSES
@@ -68,16 +77,33 @@ def list_commitments(
         fail("--ics writes every commitment (finished ones cancelled); not with --json or --all.")
     if ics is None and (alarm is not None or talking_points):
         fail("--alarm and --talking-points go with --ics.")
+    if ics is not None and limit is not None:
+        fail("--ics writes every commitment; not with --limit.")
     day = today()
     before = day if overdue else (day + dt.timedelta(days=WEEK + 1) if due else None)
-    with settings.store() as store:
-        found = store.commitments.all(
-            mentorship=mentorship,
-            statuses=STATUSES if (show_all or ics is not None) else OPEN,
-            due_before=before,
-        )
-        if ics is not None:
-            extra = calendar_extras(store, found, mentorship, day, talking_points)
+    wanted = {
+        "mentorship": mentorship,
+        "statuses": STATUSES if (show_all or ics is not None) else OPEN,
+        "due_before": before,
+    }
+    # Lines are for a person: a lifetime's commitments are bounded, and the bound said.
+    bound = limit if limit is not None else (None if as_json or ics is not None else SHOWN)
+    quick = None
+    if ics is None:
+        from reflectcoach.store import readonly
+
+        # sqlite3 alone when the file allows; else the Store (checks, migrations, passphrase).
+        quick = settings.read_alone(readonly.commitments, limit=bound, **wanted)
+    if quick is not None:
+        found, total = quick
+    else:
+        with settings.store() as store:
+            found = store.commitments.all(limit=bound, **wanted)  # type: ignore[arg-type]
+            total = len(found)
+            if bound is not None and total == bound:
+                total = store.commitments.count(**wanted)  # type: ignore[arg-type]
+            if ics is not None:
+                extra = calendar_extras(store, found, mentorship, day, talking_points)
     if ics is not None:
         _write_calendar(found, ics, settings.db_path, alarm=alarm, **extra)
     elif as_json:
@@ -87,6 +113,12 @@ def list_commitments(
     else:
         for item in found:
             click.echo(_line(item, day))
+    if ics is None and total > len(found):
+        click.echo(
+            f"Showing the first {len(found):,} of {total:,} (oldest due first); "
+            "use --limit N to see more.",
+            err=True,
+        )
 
 
 def _line(item: Commitment, day: dt.date) -> str:

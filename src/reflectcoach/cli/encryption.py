@@ -1,4 +1,5 @@
-"""Commands that encrypt a database, decrypt it, or change its passphrase (store/convert.py).
+"""Commands that encrypt a database, decrypt it, or change its passphrase (store/convert.py),
+and that unlock one for a while (services/agent.py) or lock it again.
 
 The passphrase to encrypt with, and the current one, come as for every command (passphrase.py:
 --passphrase-fd, REFLECTCOACH_PASSPHRASE_FILE, the keyring, the terminal); a new passphrase
@@ -121,6 +122,7 @@ def decrypt(settings: Settings) -> None:
                 passphrase.ask(f"Passphrase for {settings.db_path}: ")
             )
     remember.forget(done.path)
+    _end_session(done.path)
     click.echo(clean(f"Decrypted {done.path}: {_summary(done)}. It is now plaintext."))
 
 
@@ -161,6 +163,66 @@ def change_passphrase(
     new = passphrase.Key.from_passphrase(text)
     done = convert(settings.db_path, old, new)
     keyring.forget(done.path)
+    _end_session(done.path)
     click.echo(clean(f"Changed the passphrase of {done.path}: {_summary(done)}."))
     if remember:
         _remember(done.path, new)
+
+
+def _end_session(db: Path) -> None:
+    """The key an unlocked session holds opens the file no more: the session ends."""
+    from reflectcoach.services import agent
+
+    if agent.lock(db):
+        click.echo("The unlocked session has ended (its key is the old one).", err=True)
+
+
+@main.command()
+@click.option(
+    "--for",
+    "duration",
+    default="15m",
+    show_default=True,
+    help="How long: 90s, 15m, 1h, 1h30m (at most 24h).",
+)
+@pass_settings
+def unlock(settings: Settings, duration: str) -> None:
+    """Unlock an encrypted database for a while: its key is derived once and kept by a small
+    process of yours, so the commands that follow skip the slow derivation until the time is
+    up or `reflectcoach lock`. Only you can ask it (a unix socket in your runtime folder,
+    checked by the kernel); the key is never written to disk."""
+    from reflectcoach.services import agent
+    from reflectcoach.store.cipher import salt_of
+    from reflectcoach.store.files import looks_encrypted
+
+    try:
+        seconds = agent.parse_duration(duration)
+    except agent.AgentError as problem:
+        fail(str(problem))
+    db = settings.db_path
+    if not db.exists() or not looks_encrypted(db):
+        fail(f"{db} is not encrypted: there is nothing to unlock.")
+    with settings.store():  # the key opens it (else the Store says why), before it is kept
+        pass
+    key = settings.key()
+    salt = salt_of(db)
+    assert key is not None and salt is not None
+    try:
+        agent.start(db, key.raw_for(salt), seconds)
+    except agent.AgentError as problem:
+        fail(str(problem))
+    minutes, rest = divmod(seconds, 60)
+    said = f"{minutes} min" + (f" {rest} s" if rest else "") if minutes else f"{seconds} s"
+    click.echo(clean(f"Unlocked {db} for {said}; `reflectcoach lock` ends it sooner."))
+
+
+@main.command()
+@pass_settings
+def lock(settings: Settings) -> None:
+    """End the unlocked session of the database (`reflectcoach unlock`) now."""
+    from reflectcoach.services import agent
+
+    if agent.lock(settings.db_path):
+        click.echo(clean(f"Locked {settings.db_path}: its key is asked for again."))
+    else:
+        click.echo(clean(f"{settings.db_path} has no unlocked session."))

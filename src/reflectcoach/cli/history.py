@@ -61,9 +61,19 @@ def list_command(
         "since": _date(since),
     }
     filtered = any(value is not None for value in filters.values())
-    with settings.store() as store:
-        rows = store.conversations(limit=None if show_all else limit, **filters)
-        total = store.count(**filters) if len(rows) == limit and not show_all else len(rows)
+    from reflectcoach.store import readonly
+
+    # Read with sqlite3 alone when the file allows (no sqlite-utils, no checks to run), else
+    # through the Store, which migrates, checks and asks for a passphrase as it must.
+    found = settings.read_alone(
+        readonly.conversations, limit=None if show_all else limit, **filters
+    )
+    if found is not None:
+        rows, total = found
+    else:
+        with settings.store() as store:
+            rows = store.conversations(limit=None if show_all else limit, **filters)
+            total = store.count(**filters) if len(rows) == limit and not show_all else len(rows)
     if not rows:
         click.echo("No conversations yet." if not filtered else "No conversations match.")
         return

@@ -93,7 +93,7 @@ def due(settings: Settings, notify: bool) -> None:
 def _nudges_through_the_store(path: Path, day: dt.date) -> list[Nudge]:
     """An encrypted file (with the remembered key, or nothing), or one not as our last clean
     close left it: the Store reads it. Any problem: nothing (a prompt must not break)."""
-    from reflectcoach.store import Store, StoreError
+    from reflectcoach.store.errors import StoreError
     from reflectcoach.store.nudges import STATE_SCHEMA, nudges
     from reflectcoach.store.peek import HEADER
     from reflectcoach.store.rawfile import head
@@ -102,11 +102,21 @@ def _nudges_through_the_store(path: Path, day: dt.date) -> list[Nudge]:
     try:
         # docs/architecture.md, "Touching a database outside SQLite": through rawfile.
         if head(path, len(HEADER))[0] != HEADER:
-            from reflectcoach.services import remember
+            from reflectcoach.services import agent, remember
+            from reflectcoach.store.key import Key
 
-            key = remember.recall(path)
+            unlocked = agent.recall(path)
+            key = Key(raw=unlocked) if unlocked is not None else remember.recall(path)
             if key is None:
                 return []
+        if key is not None:
+            from reflectcoach.store import readonly
+
+            found = readonly.nudges(path, day, key)  # SQLCipher alone, when the file allows
+            if found is not None:
+                return found
+        from reflectcoach.store import Store
+
         with Store.open(path, key=key) as store:
             return nudges(store.db, day, state=STATE_SCHEMA > 0)
     except (StoreError, OSError):

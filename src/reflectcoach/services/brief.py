@@ -22,7 +22,9 @@ from reflectcoach.core.sharing import shared
 from reflectcoach.core.text import markdown_escape
 from reflectcoach.script.dates import readable
 from reflectcoach.services import agreement, mentorship_view
+from reflectcoach.services.exchange import commitment_line
 from reflectcoach.services.ratings import RatingSeries, mentorship_ratings, number
+from reflectcoach.store.commitments import OPEN
 from reflectcoach.store.mentorship_state import history_lines
 
 if TYPE_CHECKING:
@@ -154,9 +156,6 @@ def _agreement(store: Store, name: str) -> list[str]:
 
 
 def _theirs(store: Store, name: str, today: dt.date) -> Theirs | None:
-    from reflectcoach.services.exchange import commitment_line
-    from reflectcoach.store.commitments import OPEN
-
     partner = store.partners.get(name)
     if partner is None or not partner.received_seq:
         return None

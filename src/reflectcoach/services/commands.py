@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "Restore conversations from a JSON export (ones already here are left as they are).",
     ),
     ("list", "List conversations, newest first."),
+    ("lock", "End the unlocked session of the database (`reflectcoach unlock`) now."),
     ("mentorship", "The people your conversations are about."),
     ("note", "Add a talking point to a mentorship: the next check-in offers it on its agenda."),
     (
@@ -95,6 +96,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "plan.yaml:line:col; --coverage lists the branches no plan took.",
     ),
     ("try", "Try a script while writing it: an unsaved run against a scratch database."),
+    (
+        "unlock",
+        "Unlock an encrypted database for a while: its key is derived once and kept by a "
+        "small process of yours, so the commands that follow skip the slow derivation until "
+        "the time is up or `reflectcoach lock`.",
+    ),
     (
         "validate",
         "Check script files (or folders of them) and report every problem as file:line:col.",

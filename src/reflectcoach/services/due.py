@@ -41,8 +41,9 @@ def due_lines(groups: Iterable[DueGroup], today: dt.date) -> list[DueLine]:
             lines.append(
                 DueLine(item.id, group.mentorship, line_text(item, today), item.overdue(today))
             )
-        if len(due) > PER_MENTORSHIP:
-            more = f"{group.mentorship or NOBODY}: and {len(due) - PER_MENTORSHIP:,} more (k)"
+        beyond = len(due) - PER_MENTORSHIP + group.more
+        if beyond > 0:
+            more = f"{group.mentorship or NOBODY}: and {beyond:,} more (k)"
             lines.append(DueLine("", group.mentorship, more, False))
     return lines
 

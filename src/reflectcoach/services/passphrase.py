@@ -1,10 +1,10 @@
 """Getting a database's passphrase, the same way for every front end.
 
 From, in order: a file descriptor (`--passphrase-fd N`), the file REFLECTCOACH_PASSPHRASE_FILE
-names, the key remembered in the OS keyring (remember.py), or the terminal (getpass: never
-echoed). There is deliberately no environment variable holding the passphrase itself: the
-environment of a process can be read by others (`ps e`, /proc/PID/environ) and is inherited
-by every program it starts.
+names, an unlocked session's key (agent.py: `reflectcoach unlock`), the key remembered in the
+OS keyring (remember.py), or the terminal (getpass: never echoed). There is deliberately no
+environment variable holding the passphrase itself: the environment of a process can be read
+by others (`ps e`, /proc/PID/environ) and is inherited by every program it starts.
 
 A passphrase given by fd or file is used even for a new database, which is then created
 encrypted. The terminal is only asked when the file looks encrypted.
@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from reflectcoach.services import remember
+from reflectcoach.services import agent, remember
 from reflectcoach.store.errors import StoreError
 from reflectcoach.store.files import looks_encrypted
 from reflectcoach.store.key import Key
@@ -130,6 +130,9 @@ def key_for(db: Path, fd: int | None = None, *, interactive: bool = True) -> Key
         return Key.from_passphrase(text)
     if not looks_encrypted(db):
         return None
+    unlocked = agent.recall(db)  # a session the person started: `reflectcoach unlock`
+    if unlocked is not None:
+        return Key(raw=unlocked)
     remembered = remember.recall(db)
     if remembered is not None:
         return remembered

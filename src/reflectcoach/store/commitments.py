@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
-
-from sqlite_utils import Database
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import StoreError, guarded
 from .facet import Facet
 from .fts import match_expression
-from .mentorships import mentorship_key
-from .rows import ID_LENGTH
+from .rows import ID_LENGTH, mentorship_key
+
+if TYPE_CHECKING:  # `reflectcoach commitments` reads without sqlite-utils (readonly.py)
+    from sqlite_utils import Database
 
 STATUSES = ("open", "done", "partly", "not_yet", "dropped")
 # "Open" in lists and follow-ups: not finished with, one way or the other.
@@ -108,6 +108,10 @@ class Outcome(Protocol):
     def reason(self) -> str | None: ...
 
 
+# ORDER's columns (all but `due IS NULL`: due_soon reads dated ones only), by position.
+_ORDER_AT = [COLUMNS.index(n) for n in ("due", "created_at", "conversation_id", "seq", "id")]
+
+
 @dataclass(frozen=True, slots=True)
 class DueGroup:
     """One mentorship's open commitments, for home: overdue, due within a week, the rest
@@ -117,6 +121,7 @@ class DueGroup:
     overdue: tuple[Commitment, ...]
     this_week: tuple[Commitment, ...]
     later: tuple[Commitment, ...]
+    more: int = 0  # overdue or this week, beyond those read (`Commitments.due_soon`)
 
 
 def new_id() -> str:
@@ -164,7 +169,7 @@ def sort_key(item: Commitment) -> tuple[bool, dt.date, str, str, int, str]:
 
 # Oldest due first, undated last; then in the order they were made.
 ORDER = "due IS NULL, due, created_at, conversation_id, seq, id"
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM commitments"
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM commitments"
 
 
 def select(
@@ -177,6 +182,26 @@ def select(
     conversation_id: str | None = None,
     limit: int | None = None,
 ) -> list[Commitment]:
+    clause, params = where_clause(
+        mentorship=mentorship,
+        statuses=statuses,
+        due_before=due_before,
+        created_before=created_before,
+        conversation_id=conversation_id,
+    )
+    sql = f"{SELECT}{clause} ORDER BY {ORDER} LIMIT ?"
+    return [from_row(row) for row in db.execute(sql, [*params, -1 if limit is None else limit])]
+
+
+def where_clause(
+    *,
+    mentorship: str | None = None,
+    statuses: Collection[str] | None = None,
+    due_before: dt.date | None = None,
+    created_before: str | None = None,
+    conversation_id: str | None = None,
+) -> tuple[str, list[Any]]:
+    """SQL ` WHERE ...` (possibly empty) for `select`, and its parameters."""
     clauses: list[str] = []
     params: list[Any] = []
     if mentorship is not None:
@@ -200,10 +225,7 @@ def select(
     if conversation_id is not None:
         clauses.append("conversation_id = ?")
         params.append(conversation_id)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"{_SELECT}{where} ORDER BY {ORDER} LIMIT ?"
-    params.append(-1 if limit is None else limit)
-    return [from_row(row) for row in db.execute(sql, params).fetchall()]
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 def by_ids(db: Database, ids: Iterable[str]) -> list[Commitment]:
@@ -211,7 +233,7 @@ def by_ids(db: Database, ids: Iterable[str]) -> list[Commitment]:
     if not wanted:
         return []
     marks = ", ".join("?" for _ in wanted)
-    rows = db.execute(f"{_SELECT} WHERE id IN ({marks}) ORDER BY {ORDER}", wanted).fetchall()
+    rows = db.execute(f"{SELECT} WHERE id IN ({marks}) ORDER BY {ORDER}", wanted).fetchall()
     return [from_row(row) for row in rows]
 
 
@@ -221,7 +243,7 @@ def resolve(db: Database, prefix: str) -> Commitment:
     if not wanted or any(ch not in "0123456789abcdef" for ch in wanted):
         raise StoreError(f"No commitment has the id {prefix!r} (ids are hex, like 3f9a2c).")
     rows = db.execute(
-        f"{_SELECT} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", [wanted, wanted + "g"]
+        f"{SELECT} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", [wanted, wanted + "g"]
     ).fetchall()
     if not rows:
         raise StoreError(f"No commitment has an id starting with {wanted!r}.")
@@ -305,7 +327,7 @@ def change(
         raise StoreError(f"Unknown commitment status {status!r}: use {', '.join(STATUSES)}.")
     if source not in SOURCES:
         raise StoreError(f"Unknown source {source!r} for a commitment change.")
-    rows = db.execute(f"{_SELECT} WHERE id = ?", [commitment_id]).fetchall()
+    rows = db.execute(f"{SELECT} WHERE id = ?", [commitment_id]).fetchall()
     if not rows:
         raise StoreError(f"There is no commitment {commitment_id!r} in the database.")
     before = from_row(rows[0])
@@ -330,7 +352,7 @@ def change(
         new_due,
         kept,
     )
-    return from_row(db.execute(f"{_SELECT} WHERE id = ?", [commitment_id]).fetchone())
+    return from_row(db.execute(f"{SELECT} WHERE id = ?", [commitment_id]).fetchone())
 
 
 def _event(
@@ -415,6 +437,22 @@ class Commitments(Facet):
         )
 
     @guarded
+    def count(
+        self,
+        *,
+        mentorship: str | None = None,
+        statuses: Collection[str] | None = None,
+        due_before: dt.date | None = None,
+    ) -> int:
+        """How many `all(...)` with the same filters would return without a limit."""
+        clause, params = where_clause(
+            mentorship=mentorship, statuses=statuses, due_before=due_before
+        )
+        return int(
+            self.db.execute(f"SELECT count(*) FROM commitments{clause}", params).fetchone()[0]
+        )
+
+    @guarded
     def get(self, prefix: str) -> Commitment:
         return resolve(self.db, prefix)
 
@@ -467,3 +505,57 @@ class Commitments(Facet):
     @guarded
     def due_summary(self, today: dt.date) -> list[DueGroup]:
         return summary(select(self.db, statuses=OPEN), today)
+
+    @guarded
+    def due_soon(self, today: dt.date, first: int) -> list[DueGroup]:
+        """What home's due list shows, read as shown: per mentorship, the `first` open
+        commitments overdue or due within a week (in due order) and how many more there are
+        (`more`), groups in `due_summary`'s order (that order depends on those alone); no
+        `later` ones. Each mentorship is sought in commitments_key (mentorship_key, status,
+        due): a few rows read per status and a count from the index, not every open
+        commitment of fifty years made into objects. A due date not written as YYYY-MM-DD
+        (no writer of ours leaves one) counts as none, as `due_summary` counts an unreadable
+        one."""
+        week = (today + dt.timedelta(days=WEEK)).isoformat()
+        keys = [
+            key
+            for (key,) in self.db.execute(
+                "WITH RECURSIVE k(key) AS (SELECT min(mentorship_key) FROM commitments "
+                "UNION ALL SELECT (SELECT min(mentorship_key) FROM commitments "
+                "WHERE mentorship_key > k.key) FROM k WHERE k.key IS NOT NULL) "
+                "SELECT key FROM k WHERE key IS NOT NULL"
+            )
+        ]
+        if self.db.execute(
+            "SELECT 1 FROM commitments WHERE mentorship_key IS NULL LIMIT 1"
+        ).fetchone():
+            keys.append(None)
+        due = (
+            "due <= ? AND due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(due) = due"
+        )
+        items: list[Commitment] = []
+        totals: dict[str | None, int] = {}
+        for key in keys:
+            which = "mentorship_key IS ?"
+            found = []
+            for status in OPEN:
+                found += self.db.execute(
+                    f"{SELECT} INDEXED BY commitments_key WHERE {which} AND status = ? "
+                    f"AND {due} ORDER BY {ORDER} LIMIT ?",
+                    [key, status, week, first],
+                ).fetchall()
+            if not found:
+                continue
+            # The three statuses' rows merged in ORDER (SQLite sorts NULL first).
+            found.sort(key=lambda row: [(row[i] is not None, row[i]) for i in _ORDER_AT])
+            (totals[key],) = self.db.execute(
+                f"SELECT count(*) FROM commitments INDEXED BY commitments_key WHERE {which} "
+                f"AND status IN ({', '.join('?' for _ in OPEN)}) AND {due}",
+                [key, *OPEN, week],
+            ).fetchone()
+            items += [from_row(row) for row in found[:first]]
+        groups = []
+        for group in summary(items, today):
+            read = len(group.overdue) + len(group.this_week)
+            groups.append(replace(group, more=totals[mentorship_key(group.mentorship)] - read))
+        return groups

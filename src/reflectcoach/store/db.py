@@ -36,7 +36,7 @@ from .mentorships import Mentorships, stored_name
 from .migrations import check, check_file, upgrade
 from .partners import Partners
 from .queries import Queries
-from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now
+from .rows import ID_LENGTH, STATUSES, encode_value, stamp_now, stored_value
 from .sync_rows import SyncRows
 
 
@@ -243,6 +243,15 @@ class Store(Queries):
         return True
 
     @guarded
+    def change_mark(self) -> tuple[int, int]:
+        """Equal between two calls exactly when nothing was committed to the file meanwhile,
+        by this connection (`total_changes`) or any other, in this process or another
+        (`PRAGMA data_version`): what lets a screen keep what it read instead of reading it
+        again."""
+        (version,) = self.db.execute("PRAGMA data_version").fetchone()
+        return int(version), self.db.conn.total_changes
+
+    @guarded
     def set_status(self, conversation_id: str, status: str) -> None:
         """Set the status; `completed` stamps completed_at (kept if already set), the others
         clear it. StoreError for an unknown status or conversation."""
@@ -355,6 +364,7 @@ class ConversationJournal:
         conversation on; with `discard_from` (> seq), drop the answers at seq >= it. The
         draft at `seq` (and any from `discard_from` on) goes in the same transaction."""
         answer_json = encode_value(None if skipped else value)
+        shown = None if skipped else (text if text is not None else "")
         now = self.store.clock()
         with self.store.transaction() as db:
             self._hold(db)
@@ -366,8 +376,8 @@ class ConversationJournal:
                     "seq": seq,
                     "question": question,
                     "type": qtype,
-                    "answer_text": None if skipped else (text if text is not None else ""),
-                    "answer_json": answer_json,
+                    "answer_text": shown,
+                    "answer_value": stored_value(answer_json, shown),
                     "skipped": int(skipped),
                     "answered_at": now,
                     "commitment_id": commitment,

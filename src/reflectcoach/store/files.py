@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from reflectcoach.core.paths import data_dir
+from reflectcoach.core.paths import APP, data_dir
 from reflectcoach.core.private import FILE_MODE, FOLDER_MODE, create_private, make_dirs
 
 from . import rawfile
@@ -114,6 +114,28 @@ def _tighten(path: Path) -> list[str]:
         + ", ".join(changed)
         + "."
     ]
+
+
+def settled(path: Path) -> bool:
+    """Whether `prepare` would find nothing to say about this existing database: a regular
+    file, private already (or not ours to tighten), readable and writable, in a writable
+    folder that, if it is the default one, is private too. A read without the Store
+    (readonly.py) asks this first, so that it never skips one of prepare's notices."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            return False
+        folder = os.stat(path.parent)
+        loose = [t for t in (info, folder) if t.st_mode & 0o077 and t.st_uid == os.geteuid()]
+        # A loose folder matters only if it is the default one, which is named APP on every
+        # platform: asked before finding the default folder, which imports platformdirs
+        # (5 ms of every `list` with --db in a folder others may read).
+        named = APP in (path.parent.name, path.parent.resolve().name)
+        if info in loose or (loose and named and _is_default_folder(path.parent)):
+            return False
+        return os.access(path, os.R_OK) and _writable(path) and _writable(path.parent)
+    except OSError:
+        return False
 
 
 def _is_default_folder(folder: Path) -> bool:

@@ -27,7 +27,7 @@ from .db import Store
 from .errors import StoreError, guarded
 from .mentorship_rows import MENTORSHIP_STATUSES
 from .mentorships import display_name, first_written, mentorship_key
-from .rows import ID_LENGTH, STATUSES, encode_value, format_time
+from .rows import ID_LENGTH, STATUSES, encode_value, format_time, stored_value
 
 _ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}\Z")
 
@@ -97,14 +97,15 @@ def _answer(item: Any, index: int, conversation_id: str) -> dict[str, Any]:
             raise _Invalid(
                 f"'answer' is a number beyond ±{MAX_NUMBER_WORDS}, the largest an answer holds"
             )
+        shown = None if skipped else (text or "")
         return {
             "conversation_id": conversation_id,
             "step_id": _str(item, "step", empty=False),
             "seq": _whole(item, "seq", index),
             "question": _str(item, "question"),
             "type": kind,
-            "answer_text": None if skipped else (text or ""),
-            "answer_json": _unicode(encode_value(value), "answer"),
+            "answer_text": shown,
+            "answer_value": stored_value(_unicode(encode_value(value), "answer"), shown),
             "skipped": int(skipped),
             "answered_at": _time(_str(item, "answered_at"), "answered_at"),
             "commitment_id": _commitment_id(item),

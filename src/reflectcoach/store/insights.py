@@ -11,29 +11,22 @@ of one question.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any, TypedDict
 
-from reflectcoach.core.numbers import MAX_NUMBER_SQL, within
+from reflectcoach.core.numbers import within
 
-from .errors import guarded
+from . import numeric_summary
+from .errors import StoreError, guarded
 from .facet import Facet
 from .mentorships import mentorship_key
+from .numeric_summary import POINT
 from .queries import mentorship_clause, where_clause
 from .rows import MonthCount, Series
 
 SeriesKey = tuple[str, str, str | None]  # script_id, step_id, mentorship
 
-# A point: a scale or number answer, not skipped, whose stored JSON is a number. The first
-# two terms are the partial index's own WHERE (so SQLite can use it); the GLOB keeps out
-# true/false, strings, lists and null without parsing JSON (a JSON number starts with - or
-# a digit, anything else does not).
-# The last term leaves out a number beyond what an answer may hold (numbers.py; an old row
-# or an import): as REAL it would overflow the plot, or be drawn wrong. CAST reads '1e400'
-# as Inf, which fails the test too.
-_POINT = (
-    "a.type IN ('scale', 'number') AND a.skipped = 0 AND a.answer_json GLOB '[-0-9]*' "
-    f"AND a.seq < c.position AND abs(CAST(a.answer_json AS REAL)) <= {MAX_NUMBER_SQL}"
-)
+_POINT = POINT
 # Every (mentorship, script) group's numeric questions answered in more than one
 # conversation, as one JSON value: [[mentorship, script_id, [[step_id, points, last
 # answered_at, question], ...]], ...]. One statement returning one row: a worker thread
@@ -94,11 +87,16 @@ class Insights(Facet):
         """Each script id in the store -> the title its newest conversation showed, in id
         order. Stored titles, not a catalog's: they are what the person saw, even for a
         script since removed or renamed."""
+        # A skip-scan of conversations_script (script_id, started_at): each step seeks the
+        # next script, then its newest row, so the cost follows the scripts, not the
+        # history (0.02 ms instead of 78 ms for 26,000 conversations).
         sql = (
-            "SELECT script_id, title FROM ("
-            " SELECT script_id, title, row_number() OVER ("
-            "  PARTITION BY script_id ORDER BY started_at DESC, rowid DESC) AS n"
-            " FROM conversations) WHERE n = 1 ORDER BY script_id"
+            "WITH RECURSIVE s(id) AS (SELECT min(script_id) FROM conversations "
+            "UNION ALL SELECT (SELECT min(script_id) FROM conversations WHERE script_id > s.id) "
+            "FROM s WHERE s.id IS NOT NULL) "
+            "SELECT s.id, (SELECT title FROM conversations INDEXED BY conversations_script "
+            "WHERE script_id = s.id ORDER BY started_at DESC, rowid DESC LIMIT 1) "
+            "FROM s WHERE s.id IS NOT NULL ORDER BY 1"
         )
         return dict(self.db.execute(sql).fetchall())
 
@@ -114,22 +112,36 @@ class Insights(Facet):
         """Every (script_id, step_id, mentorship) that `numeric_series` has a series for
         (only `mentorship`'s when given, as there), sorted like it, with the number of
         points, the latest answer's time and the question as last asked; no points are
-        read."""
+        read. From the summary kept for settled conversations (store/numeric_summary.py)
+        and the conversations in progress: what it reads follows the questions, not the
+        history. A stale summary is rebuilt first; where nothing may be written (another
+        program holds the write lock), every numeric answer is read instead, as before."""
         key = mentorship_key(mentorship)
         if mentorship is None:
+            where: tuple[str, list[Any]] | None = None
             sql, params = _QUESTIONS.format(where=""), []
         elif key is None:
+            where = ("{m}.mentorship IS NULL", [])
             sql, params = _QUESTIONS.format(where=" WHERE mentorship IS NULL"), []
         else:
             # Matched by key; every conversation of a mentorship shows the same name
             # (store/mentorships.py), so the name found first selects the whole group and
             # the walk keeps to conversations_series.
-            where = (
-                " WHERE mentorship = (SELECT mentorship FROM conversations "
-                "WHERE mentorship_key = ? LIMIT 1)"
-            )
-            sql, params = _QUESTIONS.format(where=where), [key]
-        (found_json,) = self.db.execute(sql, params).fetchone()
+            name = "(SELECT mentorship FROM conversations WHERE mentorship_key = ? LIMIT 1)"
+            where = ("{m}.mentorship = " + name, [key])
+            sql, params = _QUESTIONS.format(where=f" WHERE mentorship = {name}"), [key]
+        parts = numeric_summary.rows(self.db, where)
+        if parts is None and self._rebuilt():
+            parts = numeric_summary.rows(self.db, where)
+        if parts is not None:
+            found_rows = numeric_summary.merged(parts)
+        else:
+            (found_json,) = self.db.execute(sql, params).fetchone()
+            found_rows = [
+                (name, script_id, step_id, points, last_answered_at, question)
+                for name, script_id, steps in json.loads(found_json)
+                for step_id, points, last_answered_at, question in steps
+            ]
         found: list[NumericQuestion] = [
             {
                 "script_id": script_id,
@@ -139,11 +151,20 @@ class Insights(Facet):
                 "count": points,
                 "last_answered_at": last_answered_at,
             }
-            for name, script_id, steps in json.loads(found_json)
-            for step_id, points, last_answered_at, question in steps
+            for name, script_id, step_id, points, last_answered_at, question in found_rows
         ]
         found.sort(key=lambda q: _series_order((q["script_id"], q["step_id"], q["mentorship"])))
         return found
+
+    def _rebuilt(self) -> bool:
+        """Rebuild a stale numeric summary; False when no write can happen now."""
+        try:
+            with self.transaction() as db:
+                if not numeric_summary.is_current(db):
+                    numeric_summary.rebuild(db)
+        except (sqlite3.OperationalError, StoreError):
+            return False
+        return True
 
     @guarded
     def numeric_series(

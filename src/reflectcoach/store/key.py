@@ -6,7 +6,6 @@ the plaintext path must never load sqlcipher3 (start-up time).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 
@@ -61,6 +60,8 @@ class Key:
             return self._raw
         derived = self._derived.get(salt)
         if derived is None:
+            import hashlib  # here: a raw key (a session's, a remembered one) never needs it
+
             assert self._passphrase is not None
             derived = hashlib.pbkdf2_hmac(
                 "sha512", self._passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES

@@ -10,7 +10,6 @@ in use merges the two, in one transaction, every row kept.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,25 +17,10 @@ from . import mentorship_rows, mentorship_state
 from .errors import StoreError, guarded
 from .facet import Facet
 from .mentorship_rows import Mentorship
+from .rows import display_name, mentorship_key
 
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
     from sqlite_utils import Database
-
-
-def display_name(name: str | None) -> str | None:
-    """The name as written, with runs of whitespace made one space; None when blank."""
-    if name is None:
-        return None
-    return " ".join(name.split()) or None
-
-
-def mentorship_key(name: str | None) -> str | None:
-    """What names are matched on: NFKC (so a full-width or ligature spelling is the same
-    letters), whitespace collapsed, then Unicode casefold ("Straße" matches "STRASSE")."""
-    shown = display_name(name)
-    if shown is None:
-        return None
-    return " ".join(unicodedata.normalize("NFKC", shown).split()).casefold()
 
 
 def first_written(db: Database, key: str) -> str | None:
@@ -58,9 +42,17 @@ def stored_name(db: Database, name: str | None) -> tuple[str | None, str | None]
     return first_written(db, key) or display_name(name), key
 
 
+# One lookup per mentorship, not a pass over every conversation: the distinct keys by a
+# skip-scan of conversations_mentorship_key (each step seeks the next key), then one row's
+# name each (every conversation of a mentorship shows the same name). 0.02 ms instead of
+# 44 ms for 26,000 conversations: home and review read it on every visit.
 MENTORSHIP_NAMES = (
-    "SELECT min(mentorship) FROM conversations WHERE mentorship_key IS NOT NULL "
-    "GROUP BY mentorship_key ORDER BY 1"
+    "WITH RECURSIVE k(key) AS ("
+    "SELECT min(mentorship_key) FROM conversations WHERE mentorship_key IS NOT NULL "
+    "UNION ALL SELECT (SELECT min(mentorship_key) FROM conversations "
+    "WHERE mentorship_key > k.key) FROM k WHERE k.key IS NOT NULL) "
+    "SELECT (SELECT mentorship FROM conversations WHERE mentorship_key = k.key LIMIT 1) "
+    "FROM k WHERE k.key IS NOT NULL ORDER BY 1"
 )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import mentorship_rows, mentorship_state
+from . import mentorship_rows, mentorship_state, numeric_summary, rows
 from .errors import StoreError, damaged
 from .files import Library, read_schema
 from .mentorships import mentorship_key
@@ -344,6 +344,65 @@ def m011_sync(db: Database) -> None:
     )
 
 
+# m012: the answers table, every text answer stored once. Its value used to be stored a second
+# time as JSON (`answer_json` = json_quote(answer_text): a third of a lifetime's file). Now
+# `answer_value` holds the JSON only when it is not the text's own, and `answer_json` is a
+# virtual column computed from the two, so every reader reads what it read before.
+ANSWERS_M012 = """
+CREATE TABLE "answers_m012" (
+   "conversation_id" TEXT NOT NULL REFERENCES "conversations"("id"),
+   "step_id" TEXT NOT NULL,
+   "seq" INTEGER NOT NULL,
+   "question" TEXT NOT NULL,
+   "type" TEXT NOT NULL,
+   "answer_text" TEXT,
+   "answer_value" TEXT,
+   "answer_json" TEXT NOT NULL
+      GENERATED ALWAYS AS (coalesce("answer_value", json_quote("answer_text"))) VIRTUAL,
+   "skipped" INTEGER NOT NULL,
+   "answered_at" TEXT NOT NULL,
+   "commitment_id" TEXT,
+   PRIMARY KEY ("conversation_id", "seq")
+)
+"""
+_KEPT = (
+    "conversation_id, step_id, seq, question, type, answer_text, skipped, answered_at, "
+    "commitment_id"
+)
+
+
+@migrations()
+def m012_answers_stored_once(db: Database) -> None:
+    # The rows keep their rowids, which the FTS index (external content: the answers table
+    # itself) refers to, and their question and answer_text, which it indexed: the index stays
+    # as it is. The triggers and indexes on the table go with it and are made again.
+    schema = [
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'answers' "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    db.execute(ANSWERS_M012)
+    db.execute(
+        f"INSERT INTO answers_m012 (rowid, {_KEPT}, answer_value) SELECT rowid, {_KEPT}, "
+        "CASE WHEN answer_json = json_quote(answer_text) THEN NULL ELSE answer_json END "
+        "FROM answers"
+    )
+    db.execute("DROP TABLE answers")
+    db.execute("ALTER TABLE answers_m012 RENAME TO answers")
+    for sql in schema:
+        db.execute(sql)
+
+
+@migrations()
+def m013_numeric_summary(db: Database) -> None:
+    # Insights' question list kept per question for settled conversations, by triggers,
+    # and filled from the history here, in the migration's transaction
+    # (store/numeric_summary.py).
+    numeric_summary.create(db)
+
+
 KNOWN = [
     m.__name__
     for m in (
@@ -358,6 +417,8 @@ KNOWN = [
         m009_mentorship_state,
         m010_exchange,
         m011_sync,
+        m012_answers_stored_once,
+        m013_numeric_summary,
     )
 ]
 
@@ -366,6 +427,10 @@ KNOWN = [
 # sqlite-utils' table of applied migrations: any SQLite tool shows it, and a file from a newer
 # version is refused even if that version recorded its migrations differently.
 SCHEMA_VERSION = len(KNOWN)
+if SCHEMA_VERSION != rows.SCHEMA_VERSION:  # a new migration must move both
+    raise RuntimeError(
+        f"rows.SCHEMA_VERSION is {rows.SCHEMA_VERSION}; migrations know {SCHEMA_VERSION}"
+    )
 
 
 def check_file(

@@ -20,7 +20,6 @@ import sqlite3
 from pathlib import Path
 
 from . import integrity, rawfile
-from .mentorships import MENTORSHIP_NAMES
 from .queries import conversations_sql, dicts
 from .rows import Conversation
 
@@ -47,6 +46,8 @@ def home_lists(path: Path, *, limit: int = 50) -> tuple[list[str], list[Conversa
     """The mentorship names (`Store.mentorships`) and the conversations in progress, most
     recently updated first (`Store.conversations(status="in_progress", by="updated_at")`),
     or None when only `Store.open` may read this file."""
+    from .mentorships import MENTORSHIP_NAMES  # not for `clean` alone (readonly.py, nudges.py)
+
     if not clean(path):
         return None
     try:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from .errors import StoreError, guarded, guarded_iter
 from .fts import MARKS, Span, match_expression, unmark, unused_marks
-from .mentorships import mentorship_key
 from .rows import (
     STATUSES,
     Answer,
@@ -22,6 +21,7 @@ from .rows import (
     Filters,
     SearchHit,
     answer_row,
+    mentorship_key,
     time_bound,
 )
 
@@ -254,15 +254,42 @@ class Queries:
         return self._rows(*found)  # type: ignore[return-value]
 
     @guarded
-    def count(self, **filters: Unpack[Filters]) -> int:
-        """How many conversations match (same filters as conversations/iter_conversations)."""
-        where = where_clause(few_matches=self._few_matches(filters.get("query")), **filters)
+    def count(self, *, at_most: int | None = None, **filters: Unpack[Filters]) -> int:
+        """How many conversations match (same filters as conversations/iter_conversations).
+        `at_most`: stop counting there (a common word's search walks the conversations
+        until that many match, not the whole history); the caller says "more than"."""
+        query = filters.get("query")
+        if at_most is not None and query is not None:
+            return self._count_matched(query, at_most, filters)
+        where = where_clause(few_matches=self._few_matches(query), **filters)
         if where is None:
             return 0
         clause, params = where
+        if at_most is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM conversations c{clause} LIMIT ?)"
+            return int(self.db.execute(sql, [*params, at_most]).fetchone()[0])
         return int(
             self.db.execute(f"SELECT count(*) FROM conversations c{clause}", params).fetchone()[0]
         )
+
+    def _count_matched(self, query: str, at_most: int, filters: Filters) -> int:
+        """`count(query=..., at_most=...)` from the matches: the distinct conversations of
+        the matching answers in index order, until `at_most` (a common word meets them in
+        its first few thousand matches, where the walk first builds the set of every match:
+        17 ms instead of 122 ms at 26,000 conversations)."""
+        expression = match_expression(query)
+        rest = where_clause(**{k: v for k, v in filters.items() if k != "query"})
+        if expression is None or rest is None:
+            return 0
+        clause, params = rest
+        sql = (
+            "SELECT count(*) FROM (SELECT DISTINCT c.id FROM answers_fts "
+            "CROSS JOIN answers a ON a.rowid = answers_fts.rowid "
+            "CROSS JOIN conversations c ON c.id = a.conversation_id "
+            "WHERE answers_fts MATCH ? AND a.skipped = 0 AND a.seq < c.position"
+            f"{clause.replace(' WHERE ', ' AND ', 1)} LIMIT ?)"
+        )
+        return int(self.db.execute(sql, [expression, *params, at_most]).fetchone()[0])
 
     @guarded
     def search(

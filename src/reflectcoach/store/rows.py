@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
@@ -18,6 +19,9 @@ from .errors import StoreError
 
 STATUSES = ("in_progress", "completed", "abandoned")
 ID_LENGTH = 12
+# The schema this version writes (migrations.KNOWN, one number per migration): here, so that
+# the reads without sqlite-utils (readonly.py) know it without importing the migrations.
+SCHEMA_VERSION = 13
 
 
 class Filters(TypedDict, total=False):
@@ -157,6 +161,14 @@ def encode_value(value: Any) -> str:
         raise StoreError(f"This answer cannot be saved: {exc}.") from exc
 
 
+def stored_value(answer_json: str, answer_text: str | None) -> str | None:
+    """What `answers.answer_value` holds (m012): None when the value's JSON is the text's own
+    (the column `answer_json` then computes it: `json_quote(answer_text)`, which writes a
+    string exactly as `encode_value` does), else the value's JSON."""
+    own = "null" if answer_text is None else encode_value(answer_text)
+    return None if answer_json == own else answer_json
+
+
 def decode_value(answer_json: str | None) -> Any:
     return None if answer_json is None else json.loads(answer_json)
 
@@ -175,3 +187,20 @@ def answer_row(row: dict[str, Any]) -> Answer:
         "answered_at": row["answered_at"],
         "commitment_id": row.get("commitment_id"),
     }
+
+
+# One rule for when two mentorship names mean the same person (mentorships.py says why).
+def display_name(name: str | None) -> str | None:
+    """The name as written, with runs of whitespace made one space; None when blank."""
+    if name is None:
+        return None
+    return " ".join(name.split()) or None
+
+
+def mentorship_key(name: str | None) -> str | None:
+    """What names are matched on: NFKC (so a full-width or ligature spelling is the same
+    letters), whitespace collapsed, then Unicode casefold ("Straße" matches "STRASSE")."""
+    shown = display_name(name)
+    if shown is None:
+        return None
+    return " ".join(unicodedata.normalize("NFKC", shown).split()).casefold()

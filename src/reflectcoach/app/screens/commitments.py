@@ -25,6 +25,7 @@ from reflectcoach.app.widgets.review_format import cell
 from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
 from reflectcoach.script.dates import readable
+from reflectcoach.store.commitments import OPEN, STATUSES
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -111,8 +112,6 @@ class CommitmentsScreen(Screen[None]):
     # -- reading ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        from reflectcoach.store.commitments import OPEN, STATUSES
-
         mentorship, statuses = self.mentorship or None, STATUSES if self.show_all else OPEN
         read_in_worker(
             self,

@@ -1,7 +1,8 @@
 """The export dialog: choose a format and a file, then write it in a worker.
 
 The format and the file name agree at all times: choosing a format changes the name's ending
-(when it is one of ours), and typing a name ending in .md, .json or .csv chooses that format.
+(when it is one of ours), and typing a name ending in .md, .json, .csv or .xlsx chooses that
+format.
 A name with any other ending gets the format chosen here. Replacing a file always asks.
 """
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY_S = 0.1
 HOW_FORMAT = (
-    "The file's ending chooses the format (.md, .json, .csv); a name ending otherwise "
+    "The file's ending chooses the format (.md, .json, .csv, .xlsx); a name ending otherwise "
     "gets the format chosen above."
 )
 
@@ -182,7 +183,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _write(self, path: Path, fmt: str) -> None:
-        from reflectcoach.store.export import write_file
+        from reflectcoach.services.export_file import write
 
         worker = get_current_worker()
         last = time.monotonic()
@@ -199,7 +200,7 @@ class ExportScreen(ModalScreen[Path | None]):
         try:
             with self.app.worker_store() as store:
                 encrypted = store.encrypted
-                count = write_file(
+                count = write(
                     store,
                     path,
                     fmt,

@@ -121,12 +121,12 @@ class FinishedScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, target: Target) -> None:
-        from reflectcoach.store.export import write_file
+        from reflectcoach.services.export_file import write
 
         try:
             with self.rc_app.worker_store() as store:
                 make_dirs(target.path.parent)  # 0700 whatever the umask
-                write_file(store, target.path, target.format, ids=[self.session.id])
+                write(store, target.path, target.format, ids=[self.session.id])
         except (OSError, StoreError) as problem:
             message = getattr(problem, "strerror", None) or str(problem)
             self.app.call_from_thread(

@@ -1,10 +1,11 @@
 """Home: choose who this is about, pick a conversation to start, or one to pick up again.
 
 Imports only Textual and the standard library (and `reflectcoach.core.text`, which is pure
-standard library), and its first frame is only the header and footer, so the first paint is
-as quick as a bare Textual app's. Right after it, the fields and lists are mounted and filled
-from caches (the script index, a read-only stdlib sqlite3 query); then the catalog (YAML) and
-the Store (sqlite-utils) load in a thread and refresh them (`HomeScreen.load`).
+standard library). It is composed once, whole: the fields and lists are in the first frame,
+already filled from caches (the script index, a read-only stdlib sqlite3 query: a few ms),
+so home is usable with its first frame and Textual styles and lays it out once, not a frame
+and then a form mounted into it. Once that frame is out, the catalog (YAML) and the Store
+(sqlite-utils) load in a thread and refresh the lists if they differ (`HomeScreen.load`).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class ScriptEntry:
 
 
 SUMMARY_INDENT = 2
+SCRIPTS_MARGIN = 6  # the screen's width less the scripts list's content width (home.tcss)
+FOOTER_FRAMES = 5  # frames the full read waits at most for the footer's keys to be drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +198,8 @@ class HomeScreen(Screen[None]):
         self.shown: list[ScriptEntry] = []
         self._summary_width = 0  # the width the summaries were wrapped at
         self.running: list[RunningEntry] = []
-        self.built = False
+        self.quick: HomeData | None = None  # the caches' lists, read in compose
+        self.read_mark: object = None  # the file and the day the full read saw (`read`)
         self.shown_once = False  # the lists were drawn from some data (quick or full)
         self.loaded = False  # ... from the catalog and the Store (not only caches)
         # Some script had errors: read the folders again each time home is back, so the
@@ -207,11 +211,11 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        # The first frame is only the frame: the fields and lists are mounted right after it
-        # (`build`), while the scripts and the store load, so the app shows up as soon as a
-        # bare Textual app does.
+        # Composed once, filled: what the caches vouch for is read here, on the UI thread
+        # (no thread may start before the first paint: asyncio waits for them at exit).
+        self.quick = self.quick_read()
         yield Header()
-        yield Vertical(id="home")
+        yield Vertical(*self.form(), id="home")
         yield NoticeLine()  # notices here, not as toasts over the lists
         yield KeysFooter()
 
@@ -249,21 +253,9 @@ class HomeScreen(Screen[None]):
             nothing,
         ]
 
-    async def build(self, data: HomeData | None = None) -> None:
-        """Mount the form, filled with `data` if there is some: one frame, not two."""
-        if self.built:
-            if data is not None:
-                self.fill(data)
-            return
-        self.built = True
-        with self.app.batch_update():
-            await self.query_one("#home").mount_all(self.form())
-            if self.focused is None:  # what AUTO_FOCUS does for a screen composed whole
-                self.query_one("#scripts").focus()
-            if data is not None:
-                self.fill(data)
-
     def on_mount(self) -> None:
+        if self.quick is not None:
+            self.fill(self.quick)
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -272,8 +264,9 @@ class HomeScreen(Screen[None]):
         # from the filter that is the filter, where `c` or `r` would be typed as letters and
         # the footer loses the lists' keys. The lists are where home's keys work.
         if isinstance(self.focused, Input):
-            self.query("#scripts").focus()  # nothing to focus before `build`
+            self.query_one("#scripts").focus()
         # Back from a conversation: the in-progress list and the names may have changed.
+        # (The full read is skipped when nothing was written since: `read`.)
         if self.loaded:
             self.load()
 
@@ -281,28 +274,32 @@ class HomeScreen(Screen[None]):
 
     @work(exclusive=True, group="home-load")
     async def load(self) -> None:
-        """Once the first frame is out: mount the form with its lists filled, then read
-        everything again properly and refresh them if that changed anything.
+        """Once the first frame is out, read everything properly and refresh the lists if
+        that changed anything.
 
-        The first fill comes from what needs neither YAML nor sqlite-utils (`quick_read`):
-        the script index's cached listing and a read-only stdlib sqlite3 query
-        (`store.peek`). The full read (`read`: catalog, Store.open with its checks and
-        notices) waits until the filled frame is out, so its imports do not hold the GIL
-        while home paints; it also leaves the catalog and the Store modules loaded for the
-        first conversation. Started on mount, so waiting for workers covers it; no thread
-        starts before the first paint (asyncio waits for executor threads at shutdown)."""
+        The first frame is filled from what needs neither YAML nor sqlite-utils
+        (`quick_read`, in `compose`): the script index's cached listing and a read-only
+        stdlib sqlite3 query (`store.peek`). The full read (`read`: catalog, Store.open with
+        its checks and notices, the due list) waits until that frame is out, so its imports
+        do not hold the GIL while home paints; it also leaves the catalog and the Store
+        modules loaded for the first conversation. Started on mount, so waiting for workers
+        covers it; no thread starts before the first paint (asyncio waits for executor
+        threads at shutdown)."""
         if not await self.rc_app.first_paint():
             return
+        if self.shown_once:
+            # Textual draws the footer's keys a frame after the first: the read (YAML,
+            # sqlite-utils' imports) waits for them, so it does not hold the GIL while the
+            # last of home is drawn.
+            footer = self.query_one(KeysFooter)
+            for _ in range(FOOTER_FRAMES):
+                await self.painted()
+                if footer.children:
+                    break
         loop = asyncio.get_running_loop()
-        quick = await loop.run_in_executor(None, self.quick_read)  # a few ms
-        if quick is None:  # no cache to trust: read while the form mounts
-            reading = loop.run_in_executor(None, self.read)
-            await self.build()
-            self.fill(await reading, full=True)
-            return
-        await self.build(quick)
-        await self.painted()
-        self.fill(await loop.run_in_executor(None, self.read), full=True)
+        data = await loop.run_in_executor(None, self.read)
+        if data is not None:
+            self.fill(data, full=True)
 
     async def painted(self) -> None:
         """Until the frame with the latest changes has been drawn."""
@@ -328,10 +325,13 @@ class HomeScreen(Screen[None]):
         scripts = [ScriptEntry(s["id"], s["title"], s["summary"], s["audience"]) for s in listing]
         return HomeData(scripts, names, [running_entry(row) for row in rows])
 
-    def read(self) -> HomeData:
-        """The catalog and the store's in-progress conversations (in a thread: blocking)."""
+    def read(self) -> HomeData | None:
+        """The catalog and the store's in-progress conversations (in a thread: blocking);
+        None when what home shows was read from the file as it still is, on the same day
+        (a return to home after reading alone: its lists stay, nothing competes with the
+        next key)."""
         from reflectcoach.script import index
-        from reflectcoach.services.due import due_lines, nudge_lines
+        from reflectcoach.services.due import PER_MENTORSHIP, due_lines, nudge_lines
         from reflectcoach.store import StoreError
         from reflectcoach.store.nudges import nudges
 
@@ -346,11 +346,17 @@ class HomeScreen(Screen[None]):
         data = HomeData(scripts, diagnostics=list(catalog.diagnostics))
         try:
             with app.worker_store() as store:
+                today = app.today()
+                # Taken before reading: a commit while this reads makes the next visit
+                # read again.
+                mark = (store, store.change_mark(), today)  # marks of one connection
+                if not fresh and mark == self.read_mark and data.scripts == self.scripts:
+                    return None
                 data.names = store.mentorships.names()
                 rows = store.conversations(status="in_progress", by="updated_at", limit=50)
-                today = app.today()
-                data.due = due_lines(store.commitments.due_summary(today), today)
+                data.due = due_lines(store.commitments.due_soon(today, PER_MENTORSHIP), today)
                 data.due += nudge_lines(nudges(store.db, today))
+                self.read_mark = mark
         except StoreError as error:
             data.problem = str(error)
         else:
@@ -402,7 +408,11 @@ class HomeScreen(Screen[None]):
         keep = listing.highlighted_option.id if listing.highlighted_option else None
         self.shown = [s for s in self.scripts if s.matches(words)]
         # The list's width less its padding and a scrollbar's room: the summary's lines.
-        width = listing.content_size.width - 2
+        # Before the first layout (the fill in the first frame) the list is as wide as the
+        # screen less home's padding and the list's own (SCRIPTS_MARGIN), so the first frame
+        # is wrapped right and not laid out a second time; `_rewrap` checks it once laid out.
+        laid_out = listing.content_size.width
+        width = (laid_out or self.app.size.width - SCRIPTS_MARGIN) - 2
         self._summary_width = width
         listing.set_options(Option(s.prompt(width), id=s.id) for s in self.shown)
         if width <= 20:
@@ -436,15 +446,12 @@ class HomeScreen(Screen[None]):
 
     @property
     def mentorship(self) -> str | None:
-        found = self.query("#mentorship").results(Input)  # none before `build`
-        who = next(found, None)
-        return (who.value.strip() or None) if who is not None else None
+        return self.query_one("#mentorship", Input).value.strip() or None
 
     def starting_with(self) -> str | None:
         """Who a conversation started now is about, kept as the next start's default."""
         who = self.mentorship
-        if self.built:
-            self.rc_app.remember(settings.MENTORSHIP, who)
+        self.rc_app.remember(settings.MENTORSHIP, who)
         return who
 
     # -- acting ----------------------------------------------------------------------------
@@ -504,10 +511,10 @@ class HomeScreen(Screen[None]):
         return True
 
     def action_focus_filter(self) -> None:
-        self.query("#filter").focus()  # nothing to focus before `build`
+        self.query_one("#filter").focus()
 
     def action_focus_who(self) -> None:
-        self.query("#mentorship").focus()
+        self.query_one("#mentorship").focus()
 
     def action_continue(self) -> None:
         option = self.query_one("#running", OptionList).highlighted_option

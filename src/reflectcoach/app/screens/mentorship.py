@@ -25,6 +25,7 @@ from reflectcoach.app.widgets.mentorship_ratings import RatingList
 from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
 from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.core.text import clean
+from reflectcoach.services import exchange, mentorship_view
 from reflectcoach.services.mentorship_view import header_text
 from reflectcoach.services.ratings import mentorship_ratings
 from reflectcoach.store import StoreError
@@ -149,8 +150,6 @@ class MentorshipScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="mentorship-load")
     def load(self) -> None:
-        from reflectcoach.services import exchange, mentorship_view
-
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:

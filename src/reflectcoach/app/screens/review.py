@@ -30,6 +30,7 @@ from reflectcoach.app.widgets.review_detail import MATCH_END, MATCH_START, Revie
 from reflectcoach.app.widgets.review_filters import Filters, ReviewFilterBar
 from reflectcoach.app.widgets.review_format import count_words, describe
 from reflectcoach.app.widgets.review_table import ReviewTable
+from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
 from reflectcoach.store import StoreError
 
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 100
 SEARCH_PAUSE_S = 0.15  # typing pause before a search runs; a newer key press cancels it
+# A search counts its matches up to here, and says "more than" beyond: a common word's
+# count walks the conversations until this many match, not fifty years of them.
+COUNT_LIMIT = 1_000
 HIT_LIMIT = 500  # search hits fetched for the detail panel (the table itself is not capped)
 EMPTY_STORE = (
     "No reflections yet: start one from home (press escape).\n\n"
@@ -54,6 +58,7 @@ class Page:
     hits: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     store_empty: bool = False
     keep: str | None = None  # conversation id to put the cursor back on
+    capped: bool = False  # the count stopped at COUNT_LIMIT: `total` is "more than"
 
 
 def group_hits(hits: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
@@ -116,6 +121,7 @@ class ReviewScreen(Screen[None]):
         self.filters = Filters(query=query)
         self.generation = 0
         self.total = 0
+        self.capped = False  # `total` is where the count stopped (more match)
         self.hits: dict[str, list[Mapping[str, Any]]] = {}
         self.loaded = False
         self.loading_more = False
@@ -184,7 +190,8 @@ class ReviewScreen(Screen[None]):
             with self.app.worker_store() as store:
                 kwargs = filters.store_kwargs()
                 rows = store.conversations(**kwargs, limit=limit, offset=0)
-                total = len(rows) if len(rows) < limit else store.count(**kwargs)
+                at_most = COUNT_LIMIT + 1 if filters.searching else None
+                total = len(rows) if len(rows) < limit else store.count(**kwargs, at_most=at_most)
                 hits: list[Mapping[str, Any]] = []
                 if filters.searching and rows:
                     hits = list(
@@ -201,7 +208,8 @@ class ReviewScreen(Screen[None]):
             return
         if worker.is_cancelled:
             return
-        page = Page(generation, list(rows), total, group_hits(hits), store_empty, keep)
+        capped = at_most is not None and total > COUNT_LIMIT
+        page = Page(generation, list(rows), total, group_hits(hits), store_empty, keep, capped)
         self.app.call_from_thread(self._show_page, page)
 
     def _show_page(self, page: Page) -> None:
@@ -210,6 +218,7 @@ class ReviewScreen(Screen[None]):
         self.loaded = True
         self.problem = None
         self.total = page.total
+        self.capped = page.capped
         self.hits = page.hits
         self.set_class(page.store_empty, "-empty")
         table = self.table
@@ -231,46 +240,45 @@ class ReviewScreen(Screen[None]):
 
     def action_more(self) -> None:
         table = self.table
-        if self.loading_more or table.row_count >= self.total:
+        if self.loading_more or not self.more_to_load:
             return
         self.loading_more = True
         self._update_status()
         self._load_more(self.filters, self.generation, table.row_count)
 
-    @work(thread=True, exclusive=True, group="review-more")
     def _load_more(self, filters: Filters, generation: int, offset: int) -> None:
-        worker = get_current_worker()
-        try:
-            with self.app.worker_store() as store:
-                rows = store.conversations(**filters.store_kwargs(), limit=PAGE_SIZE, offset=offset)
-        except StoreError as problem:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_problem, generation, str(problem))
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_more, generation, list(rows))
+        kwargs = filters.store_kwargs()
+        read_in_worker(
+            self,
+            lambda store: list(store.conversations(**kwargs, limit=PAGE_SIZE, offset=offset)),
+            lambda rows: self._show_more(generation, rows),
+            lambda problem: self._show_problem(generation, problem),
+            group="review-more",
+        )
 
     def _show_more(self, generation: int, rows: list[Mapping[str, Any]]) -> None:
         if generation != self.generation or not self.is_attached:
             return
         self.loading_more = False
-        if not rows:
-            self.total = self.table.row_count  # some were deleted meanwhile
         self.table.show(rows, append=True)
+        shown = self.table.row_count
+        if not rows or (self.capped and len(rows) < PAGE_SIZE):
+            # Some were deleted meanwhile, or the last page of a count that stopped at the
+            # limit: now the total is known.
+            self.total, self.capped = shown, False
+        elif self.capped:
+            self.total = max(self.total, shown + 1)  # more than shown, still
         self._update_status()
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="review-choices")
     def _load_choices(self) -> None:
-        worker = get_current_worker()
-        try:
-            with self.app.worker_store() as store:
-                scripts = list(store.insights.script_titles().items())
-                mentorships = store.mentorships.names()
-        except StoreError:
-            return  # the table's own load reports the problem
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_choices, scripts, mentorships)
+        # A problem here is the table's own load's to report.
+        read_in_worker(
+            self,
+            lambda store: (list(store.insights.script_titles().items()), store.mentorships.names()),
+            lambda found: self._show_choices(*found),
+            group="review-choices",
+        )
 
     def _show_choices(self, scripts: list[tuple[str, str]], mentorships: list[str]) -> None:
         if not self.is_attached:
@@ -300,17 +308,27 @@ class ReviewScreen(Screen[None]):
                 if self.filters.active
                 else "No reflections yet."
             )
-        elif shown >= self.total:
+        elif not self.more_to_load:
             text = count_words(self.total, "reflection")
             if self.filters.active:
                 text += " match" if self.total != 1 else " matches"
         else:
             more = "loading more…" if self.loading_more else "m or the last row loads more"
-            text = f"Showing {shown:,} of {count_words(self.total, 'reflection')} ({more})"
+            text = f"Showing {shown:,} of {self.total_words()} ({more})"
         marked = len(self.table.marked)
         if marked:
             text += f" · {marked} marked: e exports them"
         status.update(Content(text))
+
+    @property
+    def more_to_load(self) -> bool:
+        return self.table.row_count < self.total
+
+    def total_words(self) -> str:
+        """How many match, in words: "more than 1,000 reflections" where the count stopped."""
+        if self.capped:
+            return f"more than {COUNT_LIMIT:,} reflections"
+        return count_words(self.total, "reflection")
 
     def _update_detail(self) -> None:
         row = self.table.current
@@ -382,7 +400,7 @@ class ReviewScreen(Screen[None]):
         table = self.table
         row = table.current
         if action == "more":
-            return table.row_count < self.total
+            return self.more_to_load
         if action in ("mark", "delete", "export"):
             return row is not None
         if action == "resume":
@@ -409,7 +427,7 @@ class ReviewScreen(Screen[None]):
             selection = ExportSelection(f"{count_words(len(ids), 'marked reflection')}.", ids=ids)
         elif self.total:
             what = (
-                f"{count_words(self.total, 'reflection')} matching the search and filters."
+                f"{self.total_words()} matching the search and filters."
                 if self.filters.active
                 else f"All {count_words(self.total, 'reflection')}."
             )

@@ -1,6 +1,6 @@
 """Home's due list: open commitments overdue or due within a week, per mentorship, read by
-home's full read in the same store visit as its other lists (Store.due_summary). Hidden when none
-is: nothing nags, and there is no toast at start.
+home's full read in the same store visit as its other lists (Commitments.due_soon). Hidden
+when none is: nothing nags, and there is no toast at start.
 
 Imports only Textual and `reflectcoach.core.text` at module level, like home: the first frame
 must not wait for the store or the engine."""

@@ -1,5 +1,5 @@
 """One numeric question over time: its text, a plot on its declared scale (RatingPlot), and
-every value in words.
+every value in words (the newest SHOWN_POINTS of a longer series, said so).
 
 The panel is composed once and shows whichever question is chosen (`show`), or a message
 while there is none to show (`show_message`): choosing another question changes four
@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 # the list wraps.
 NBSP = "\u00a0"
 RE_RATED = " (re-rated)"
+# The newest this many are plotted and written out, and the panel says so: fifty years of
+# weekly ratings are thousands of points, which a terminal plot cannot tell apart and
+# which cost Textual and plotext time that grows with the history.
+SHOWN_POINTS = 200
 
 
 def number(value: float) -> str:
@@ -113,12 +117,14 @@ class SeriesPanel(Vertical):
         wording = self.query_one(".series-wording", Static)
         wording.update(Content(wording_text(series)))
         wording.display = series.reworded
+        newest = kept[-SHOWN_POINTS:]
         plot = self.query_one(RatingPlot)
         plot.display = True
-        plot.show(points, series.low, series.high)
-        self.query_one(".series-values", Static).update(
-            Content(values_text(points, [series.is_re_rating(p) for p, _ in kept]))
-        )
+        plot.show(points[-SHOWN_POINTS:], series.low, series.high)
+        text = values_text(points[-SHOWN_POINTS:], [series.is_re_rating(p) for p, _ in newest])
+        if len(newest) < len(kept):
+            text = f"The newest {len(newest):,} of {len(kept):,}:   {text}"
+        self.query_one(".series-values", Static).update(Content(text))
 
     def show_pending(self, question: Mapping[str, Any], script_title: str) -> None:
         """While `question`'s points are read: its text and where it was asked, no values
