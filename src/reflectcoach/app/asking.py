@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reflectcoach.core import settings
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
@@ -15,7 +16,6 @@ def ask_which(app: ReflectCoachApp, script_id: str, title: str) -> None:
     """A mentorship-bound script with no name under Who: ask which (the usual one
     offered), as plain mode does without -m."""
     from reflectcoach.app.screens.which_mentorship import CANCELLED, WhichMentorshipScreen
-    from reflectcoach.core import settings
 
     def chosen(name: str | None) -> None:
         if name == CANCELLED:

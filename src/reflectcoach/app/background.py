@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflectcoach.core import settings as saved
+from reflectcoach.core.errors import UserError
 from reflectcoach.core.text import clean
 
 if TYPE_CHECKING:
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
 
 
 def sync_in_thread(app: ReflectCoachApp) -> None:
-    from reflectcoach.core.errors import UserError
     from reflectcoach.store import StoreError
     from reflectcoach.sync import device
 

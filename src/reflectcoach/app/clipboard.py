@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reflectcoach.core.paths import data_dir
 from reflectcoach.engine.records import copied_message
+from reflectcoach.services.carriers import copy_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -15,9 +17,6 @@ if TYPE_CHECKING:
 def copy_record(app: App[object], text: str, markdown: str, name: str) -> None:
     """Put the share copy `text` of the record `markdown` where the person can paste it,
     and say where. `name`: the file's name when it has to go to a file."""
-    from reflectcoach.core.paths import data_dir
-    from reflectcoach.services.carriers import copy_text
-
     app.copy_to_clipboard(text)  # ctrl+v inside the app; the terminal's, where it honours it
     done = copy_text(
         text,

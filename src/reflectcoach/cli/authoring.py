@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reflectcoach.cli.base import Settings, clean, main, pass_settings
+from reflectcoach.cli.base import Settings, clean, fail, main, pass_settings
 
 
 def builtin_plans() -> Path:
@@ -108,7 +108,6 @@ def try_command(
     """Try a script while writing it: an unsaved run against a scratch database."""
     import tempfile
 
-    from reflectcoach.cli.base import fail
     from reflectcoach.script.testplan import load_answers
     from reflectcoach.services.tryout import STILL_RUNNING, Tryout
     from reflectcoach.store import Store

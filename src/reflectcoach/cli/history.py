@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,8 +105,6 @@ def _when(stamp: str | None) -> str:
 def _date(value: str | None) -> str | None:
     if value is None:
         return None
-    from datetime import date
-
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
@@ -121,8 +122,6 @@ def _date(value: str | None) -> str | None:
 @pass_settings
 def show(settings: Settings, conversation_id: str, as_record: bool) -> None:
     """Print a conversation's transcript, exactly as it was asked (Markdown)."""
-    import io
-
     from reflectcoach.store.export import write_markdown
 
     with settings.store() as store:
@@ -327,8 +326,6 @@ def export(
     A full export is your own backup: every answer, the parts of a record marked just for
     you included. --share writes what you can send: records only, those parts left out.
     """
-    import functools
-
     from reflectcoach.store import export as exporting
 
     if (raw or excel) and fmt != "csv":

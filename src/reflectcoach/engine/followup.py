@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from reflectcoach.core.text import markdown_escape
 from reflectcoach.script import dates, templates
 from reflectcoach.script.model import Option, QuestionType, Script, Step
 
@@ -258,8 +259,6 @@ def outcome_lines(
         text = " ".join(item.text.split())
         reason = " ".join((outcome.reason or "").split())
         if markdown:
-            from reflectcoach.core.text import markdown_escape
-
             text = markdown_escape(text, "- ")
             reason = markdown_escape(reason, "- x: y (why: ")
         extra = ""
@@ -295,8 +294,6 @@ def point_lines(
     found: dict[str, str], pending: Sequence[Pending], *, markdown: bool = False
 ) -> str:
     """`{points_step}` in words: `- Ask about the budget: discussed`."""
-    from reflectcoach.core.text import markdown_escape
-
     lines = []
     for item in pending:
         if item.id not in found:

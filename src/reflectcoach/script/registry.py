@@ -7,11 +7,15 @@ Importing this module is cheap: the CLI and the app import it on every start, of
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reflectcoach.core import paths as _paths
 from reflectcoach.core.errors import UserError
+from reflectcoach.core.sharing import KEPT_PRIVATE
+from reflectcoach.script import prefill, privacy
+from reflectcoach.script.model import SCRIPT_ID
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult
@@ -142,8 +146,6 @@ def validate_paths(paths: Sequence[Path], strict: bool = False) -> list[Diagnost
     known = {**load_catalog([builtin_dir()]).scripts, **catalog.scripts}
     catalog.diagnostics.extend(check_recalls(catalog.scripts.values(), known))
     if strict:
-        from dataclasses import replace
-
         return [replace(d, severity="error") for d in catalog.diagnostics]
     return catalog.diagnostics
 
@@ -154,11 +156,10 @@ def load_one(id_or_path: str, dirs: Sequence[Path]) -> Script:
     Raises ScriptNotFound or ScriptInvalid with a message that can be shown as it is.
     """
     from reflectcoach.script.loader import suggest
-    from reflectcoach.script.model import SCRIPT_ID
 
     if not SCRIPT_ID.match(id_or_path):
         return _load_path(Path(id_or_path), dirs)
-    from reflectcoach.script import index
+    from reflectcoach.script import index  # cycle: index reads the catalog through this module
     from reflectcoach.script.loader import load_file
 
     # A current index says which file holds a valid script with this id: load only that.
@@ -188,7 +189,6 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
     A missing step is an error; a script that is not loaded only a warning, since the
     reference then simply renders empty.
     """
-    from reflectcoach.script import prefill, privacy
     from reflectcoach.script.loader import Diagnostic, suggest
 
     found: list[Diagnostic] = []
@@ -225,7 +225,6 @@ def check_recalls(scripts: Iterable[Script], known: Mapping[str, Script]) -> lis
 
 
 def _kept_private(script: Script, ref: RecallRef) -> Diagnostic:
-    from reflectcoach.core.sharing import KEPT_PRIVATE
     from reflectcoach.script.loader import Diagnostic
 
     where = (

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reflectcoach.script.model import name_problem
+from reflectcoach.script.urls import holes_in_urls
 
 _BRACE = re.compile(r"\{\{|\}\}|[{}]")
 # An answer ending a sentence, then the template's own full stop after a closing quote or
@@ -65,8 +66,6 @@ class Template:
         A hole whose place is inside a URL (a link or image destination, an autolink, an HTML
         tag, a bare URL) is left empty: whatever it held would leave the machine when the
         Markdown is viewed. The loader refuses such templates; this holds without it."""
-        from reflectcoach.script.urls import holes_in_urls
-
         in_urls = {offset for _name, offset in holes_in_urls(self)} if self.holes else set()
         lines: list[str] = []
         line: list[str] = []

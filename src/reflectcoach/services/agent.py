@@ -23,10 +23,12 @@ its memory or dump it (PR_SET_DUMPABLE 0); root can, as always.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import socket
 import stat
 import struct
+import subprocess
 import sys
 import time
 import zlib
@@ -137,8 +139,6 @@ def parse_duration(text: str) -> int:
 def start(db: Path, raw: bytes, seconds: int) -> Path:
     """Start the agent of `db` holding `raw` for `seconds` (an earlier one ends first);
     returns its socket once it listens."""
-    import subprocess
-
     path = socket_path(db)
     if path is None:
         raise AgentError(
@@ -185,8 +185,6 @@ def _private_memory() -> None:
     """Ask the kernel to keep other processes of this user out of our memory (ptrace,
     /proc/PID/mem) and to write no core dump holding the key. Best effort."""
     with contextlib.suppress(Exception):
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
 

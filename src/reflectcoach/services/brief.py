@@ -19,9 +19,13 @@ from typing import TYPE_CHECKING
 
 from reflectcoach.core import clock
 from reflectcoach.core.sharing import shared
+from reflectcoach.core.text import markdown_escape
 from reflectcoach.script.dates import readable
-from reflectcoach.services import mentorship_view
+from reflectcoach.services import agreement, mentorship_view
+from reflectcoach.services.exchange import commitment_line
 from reflectcoach.services.ratings import RatingSeries, mentorship_ratings, number
+from reflectcoach.store.commitments import OPEN
+from reflectcoach.store.mentorship_state import history_lines
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -147,16 +151,11 @@ def load(
 
 def _agreement(store: Store, name: str) -> list[str]:
     """Where the acceptances stand, once there is a partner or an acceptance to speak of."""
-    from reflectcoach.services import agreement
-
     now = agreement.standing(store, name)
     return agreement.status_lines(now) if now.partner or now.mine else []
 
 
 def _theirs(store: Store, name: str, today: dt.date) -> Theirs | None:
-    from reflectcoach.services.exchange import commitment_line
-    from reflectcoach.store.commitments import OPEN
-
     partner = store.partners.get(name)
     if partner is None or not partner.received_seq:
         return None
@@ -236,7 +235,6 @@ def lines(
     """The brief as lines of text (plain, or Markdown with `markdown`); the caller makes them
     safe for a terminal. `share` leaves out every private part (a private goal, talking
     point or decision, and the ratings, which are the person's own)."""
-    from reflectcoach.core.text import markdown_escape
 
     def esc(text: str, before: str = "") -> str:
         return markdown_escape(text, before) if markdown else text
@@ -262,8 +260,6 @@ def lines(
     if goal is not None or also:
         out += ["", head("Goals" if also else "Goal")]
     if goal is not None:
-        from reflectcoach.store.mentorship_state import history_lines
-
         ended = "" if goal.status == "open" else f" ({goal.status})"
         out.append(item + esc(" ".join(goal.text.split()) + ended, item))
         if goal.reaimed or len(goal.revisions) > 1:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reflectcoach.script.dates import readable
+from reflectcoach.script.model import QuestionType
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -75,8 +76,6 @@ def line_text(item: Commitment, today: dt.date) -> str:
 def follow_up_script(scripts: Mapping[str, Script]) -> str | None:
     """The built-in check-in if there is one, else the first script (in catalog order)
     with a `follow_up` step; None when no script follows commitments up."""
-    from reflectcoach.script.model import QuestionType
-
     if CHECK_IN in scripts:
         return CHECK_IN
     for script_id, script in scripts.items():

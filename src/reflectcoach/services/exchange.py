@@ -32,8 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyrage
+
+from reflectcoach.core.clock import today
+from reflectcoach.core.days import readable
 from reflectcoach.core.errors import UserError
 from reflectcoach.core.sharing import shared
+from reflectcoach.engine.records import plain_text
 from reflectcoach.services import agreement, identity, shared_points
 from reflectcoach.services.bundle_form import Bad as _Bad
 from reflectcoach.services.bundle_form import SectionKind
@@ -135,8 +140,6 @@ def counts_text(counts: dict[str, int]) -> str:
 
 
 def commitment_line(item: dict[str, Any], today: dt.date | None = None) -> str:
-    from reflectcoach.core.days import readable
-
     due = item["due"]
     when = ""
     if due:
@@ -150,8 +153,6 @@ def _commitment_lines(body: dict[str, Any]) -> list[str]:
     items = sorted(body["items"], key=lambda i: (i["status"] not in OPEN, i["due"] or "9999"))
     if not items:
         return ["none"]
-    from reflectcoach.core.clock import today
-
     return [commitment_line(i, today()) for i in items]
 
 
@@ -185,8 +186,6 @@ def _check_record(item: Any) -> dict[str, Any]:
 
 
 def _record_lines(body: dict[str, Any]) -> list[str]:
-    from reflectcoach.engine.records import plain_text
-
     if not body["items"]:
         return ["none"]
     out: list[str] = []
@@ -266,8 +265,6 @@ def _now() -> str:
 
 def make(store: Store, name: str) -> Made:
     """The bundle for the partner of the mentorship `name`: signed, encrypted to them."""
-    import pyrage
-
     partner = _partner(store, name)
     me = identity.load_or_create(store)
     sections = {
@@ -310,8 +307,6 @@ class Received:
 
 
 def _decrypt(store: Store, data: bytes) -> bytes:
-    import pyrage
-
     if len(data) > MAX_BUNDLE:
         raise Refused("This file is too large to be a reflectcoach bundle; it was not read.")
     if not data.startswith(AGE_MAGIC):

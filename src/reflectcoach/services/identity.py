@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyrage
+
 from reflectcoach.core.errors import UserError
 from reflectcoach.services import remember
 
@@ -110,8 +112,6 @@ def parse(line: str) -> PublicIdentity:
 
 
 def _recipient(text: str) -> pyrage.x25519.Recipient:
-    import pyrage
-
     try:
         return pyrage.x25519.Recipient.from_str(text)
     except pyrage.RecipientError as exc:
@@ -180,7 +180,6 @@ def _raw_private(key: Ed25519PrivateKey) -> bytes:
 
 
 def _secrets(age_secret: str, signing_secret: str, where: str) -> Identity:
-    import pyrage
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     return Identity(
@@ -225,7 +224,6 @@ def load_or_create(store: Store) -> Identity:
     found = load(store)
     if found is not None:
         return found
-    import pyrage
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     made = Identity(pyrage.x25519.Identity.generate(), Ed25519PrivateKey.generate(), "keyring")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reflectcoach.core import clock
 from reflectcoach.script.dates import readable
 from reflectcoach.services.ratings import RatingSeries, mentorship_ratings, points_text, scale_text
+from reflectcoach.store.commitments import OPEN, STATUSES
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -110,8 +111,6 @@ def commitments_for(
 ) -> list[CommitmentLine]:
     """The mentorship's commitments: open ones first (overdue, due within a week, later,
     undated), then finished ones (done, dropped), each group oldest due first."""
-    from reflectcoach.store.commitments import OPEN, STATUSES
-
     day = today or clock.today()
     found = store.commitments.all(mentorship=mentorship.name, statuses=STATUSES)
     open_ones = [c for c in found if c.status in OPEN]

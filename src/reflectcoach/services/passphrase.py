@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import math
 import os
 import sys
 from pathlib import Path
 
+from reflectcoach.services import agent, remember
 from reflectcoach.store.errors import StoreError
+from reflectcoach.store.files import looks_encrypted
 from reflectcoach.store.key import Key
 
 FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"
@@ -125,12 +128,8 @@ def key_for(db: Path, fd: int | None = None, *, interactive: bool = True) -> Key
     text = given(fd)
     if text is not None:
         return Key.from_passphrase(text)
-    from reflectcoach.store.files import looks_encrypted
-
     if not looks_encrypted(db):
         return None
-    from reflectcoach.services import agent, remember
-
     unlocked = agent.recall(db)  # a session the person started: `reflectcoach unlock`
     if unlocked is not None:
         return Key(raw=unlocked)
@@ -156,8 +155,6 @@ def strength(text: str) -> str:
     """How strong a new passphrase is, in words, as password tools say it: a rough count of
     the guesses it takes (length times the kinds of character used, a repeated or
     sequential one counted once), never the passphrase itself."""
-    import math
-
     kinds = 0
     if any(c.islower() for c in text):
         kinds += 26

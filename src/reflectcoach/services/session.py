@@ -108,8 +108,6 @@ def mentorship_bound(script: Script) -> bool:
     """Whether a conversation of `script` is about a mentorship: it follows commitments up,
     makes them, sets or reads the mentorship's state, offers its name, or recalls its earlier
     answers. Started without one, the front ends ask which (issue 21)."""
-    from reflectcoach.script.model import QuestionType
-
     for step in script.steps.values():
         if step.type is QuestionType.FOLLOW_UP or step.sets or step.commitment:
             return True

@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlite_utils import Database
+
 from reflectcoach.core import clock
 from reflectcoach.engine.conversation import DONE, AnswerError, Conversation
 from reflectcoach.engine.followup import Made
 from reflectcoach.engine.records import plain_text, share_text
 from reflectcoach.script.loader import Diagnostic, load_file, suggest
 from reflectcoach.script.model import QuestionType
-from reflectcoach.script.testplan import Answer, Plan, TextCheck, Where
-from reflectcoach.services import session
+from reflectcoach.script.testplan import Answer, Plan, TextCheck, Where, load_plans
+from reflectcoach.services import mentorship_view, session
 
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
@@ -328,8 +330,6 @@ def _check(
 
 
 def _mentorship_text(store: Store, plan: Plan, scripts: Mapping[str, Script]) -> str:
-    from reflectcoach.services import mentorship_view
-
     if plan.mentorship is None:
         return ""
     view = mentorship_view.load(store, scripts, plan.mentorship, clock.today())
@@ -372,7 +372,6 @@ def _fixed_schema(conn: sqlite3.Connection, cache: dict[Any, Any]) -> Any:
     Runner rather than before every insert: every plan's database is a copy of one migrated
     file, so its schema never changes. The Store's SQL is exactly the app's; this takes away
     about half of what a plan costs (sqlite-utils asks SQLite for the schema on each write)."""
-    from sqlite_utils import Database
     from sqlite_utils.db import Table
 
     class _Table(Table):
@@ -403,8 +402,6 @@ def _fixed_schema(conn: sqlite3.Connection, cache: dict[Any, Any]) -> Any:
 
 
 def _migrated() -> sqlite3.Connection:
-    from sqlite_utils import Database
-
     from reflectcoach.store import Store
     from reflectcoach.store.migrations import upgrade
 
@@ -518,8 +515,6 @@ def run_files(
     paths: Sequence[Path], scripts: Mapping[str, Script]
 ) -> tuple[list[Result], list[Diagnostic]]:
     """Every plan in `paths` (files, or folders of *.yaml), run; and the mistakes in plan files."""
-    from reflectcoach.script.testplan import load_plans
-
     files: list[Path] = []
     for path in paths:
         if path.is_dir():

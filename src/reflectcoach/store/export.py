@@ -22,7 +22,7 @@ from reflectcoach.core.sharing import shared
 from reflectcoach.core.text import clean, json_safe, json_text, markdown_escape
 from reflectcoach.engine.records import demote_headings
 
-from . import commitments_io, rawfile
+from . import commitments_io, mentorship_io, rawfile
 from .db import Store
 from .errors import StoreError
 from .queries import CONVERSATION_COLUMNS, where_clause
@@ -99,8 +99,6 @@ def write_json(
 
 def _sections(store: Store, filters: Filters) -> dict[str, list[Any]]:
     """The export's further sections, by key (each the store's own writer)."""
-    from . import mentorship_io
-
     return mentorship_io.json_sections(store.db, filters)
 
 

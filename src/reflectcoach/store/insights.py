@@ -11,6 +11,7 @@ of one question.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any, TypedDict
 
 from reflectcoach.core.numbers import within
@@ -157,8 +158,6 @@ class Insights(Facet):
 
     def _rebuilt(self) -> bool:
         """Rebuild a stale numeric summary; False when no write can happen now."""
-        import sqlite3
-
         try:
             with self.transaction() as db:
                 if not numeric_summary.is_current(db):

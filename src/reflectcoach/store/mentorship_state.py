@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import mentorships
+from . import mentorship_rows, mentorships
 from .facet import Facet
 
 if TYPE_CHECKING:
@@ -521,14 +521,12 @@ class MentorshipState(Facet):
         return points(self.db, self.key(name), statuses=statuses)
 
     def lookup(self, name: str | None, field_name: str) -> StateValue | None:
-        from .mentorship_lookup import lookup
+        from .mentorship_lookup import lookup  # cycle: it builds on this module's readers
 
         return lookup(self.db, mentorships.mentorship_key(name), field_name)
 
     def add_point(self, name: str, text: str, *, private: bool = False) -> str:
         """A talking point for the mentorship `name` (created if new, like `start`)."""
-        from . import mentorship_rows
-
         key = self.key(name)
         now = self.clock()
         with self.transaction() as db:

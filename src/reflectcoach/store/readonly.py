@@ -169,6 +169,6 @@ def commitments(
 def nudges(path: Path, today: dt.date, key: Key) -> list[Nudge] | None:
     """`reflectcoach due`'s nudges of an encrypted file read with its key (a plaintext one is
     nudges.peek_nudges'); None when only `Store.open` may read it."""
-    from .nudges import nudges as said
+    from .nudges import nudges as said  # for `due` alone: `list` loads this module too
 
     return _read(path, key, lambda conn: said(conn, today))

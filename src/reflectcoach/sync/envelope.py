@@ -20,10 +20,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyrage
 
 from reflectcoach.core.private import FILE_MODE, make_dirs
 
@@ -83,8 +86,6 @@ def read_bounded(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise Refused(f"cannot be read ({exc.strerror})") from None
     with os.fdopen(fd, "rb") as fp:
-        import stat
-
         if not stat.S_ISREG(os.fstat(fp.fileno()).st_mode):
             raise Refused("is not a regular file")
         data = fp.read(limit + 1)
@@ -154,8 +155,6 @@ def read_card(folder: Path, device: str, person_sign: str) -> Card:
 
 
 def seal(person: Person, device: Device, seq: int, payload: dict[str, Any]) -> bytes:
-    import pyrage
-
     plain = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
     cipher = pyrage.encrypt(plain, [person.age_identity.to_public()])
     head = MAGIC + f"{device.id} {seq:010d} {len(cipher)}\n".encode("ascii")
@@ -174,8 +173,6 @@ def seq_of(name: str) -> int | None:
 
 def unseal(data: bytes, *, device: str, seq: int, card: Card, person: Person) -> dict[str, Any]:
     """The payload of a change file; Incomplete while it is arriving, Refused when not true."""
-    import pyrage
-
     if len(data) < len(MAGIC) or not data.startswith(MAGIC[: len(data)]):
         raise Refused("is not a reflectcoach change file")
     end = data.find(b"\n", len(MAGIC), len(MAGIC) + 64)

@@ -22,6 +22,8 @@ import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+import pyrage
+
 from reflectcoach.core.errors import UserError
 from reflectcoach.services import identity, remember
 
@@ -109,7 +111,6 @@ class Person:
 
     @classmethod
     def generate(cls) -> Person:
-        import pyrage
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         return cls(pyrage.x25519.Identity.generate(), Ed25519PrivateKey.generate())
@@ -127,8 +128,6 @@ class Person:
 
     @classmethod
     def from_secrets(cls, found: dict[str, str]) -> Person:
-        import pyrage
-
         try:
             return cls(pyrage.x25519.Identity.from_str(found["age"]), _signing_from(found["sign"]))
         except (KeyError, ValueError, TypeError, pyrage.IdentityError):

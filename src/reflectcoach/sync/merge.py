@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reflectcoach.store import Store, StoreError
+from reflectcoach.store import Store, StoreError, commitments_io
+from reflectcoach.store.importer import conversation_rows
 from reflectcoach.store.rows import ID_LENGTH, utc_now
 from reflectcoach.store.sync_rows import DELETED, Local, Version, canonical, content_hash
 
@@ -238,8 +239,6 @@ def _version_in(item: Any, device: str) -> Version:
             raise envelope.Refused("holds a change whose data is about another conversation")
         if content_hash(data) != content:
             raise envelope.Refused("holds a change whose data does not match its hash")
-        from reflectcoach.store.importer import conversation_rows
-
         try:
             conversation_rows(data)
         except StoreError as exc:
@@ -259,8 +258,6 @@ def _payload_parts(payload: dict[str, Any], device: str) -> tuple[list[Version],
     versions = [_version_in(item, device) for item in versions_in]
     commitments = payload.get("commitments")
     if commitments is not None:
-        from reflectcoach.store import commitments_io
-
         if not isinstance(commitments, dict) or not commitments_io.is_part(commitments):
             raise envelope.Refused("holds commitments reflectcoach does not write")
         try:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.workers import read_in_worker
+from reflectcoach.services import brief
 
 
 class BriefScreen(Screen[None]):
@@ -47,8 +48,6 @@ class BriefScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        from reflectcoach.services import brief
-
         app = self.app
         name, share = self.mentorship_name, self.share
 

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.core.text import clean
+from reflectcoach.script.dates import DateError, examples, parse_date, readable
 
 
 class CommitmentAsk(ModalScreen[str | None]):
@@ -34,8 +35,6 @@ class CommitmentAsk(ModalScreen[str | None]):
         self.today = today  # None: a reason, else a date counted from this day
 
     def compose(self) -> ComposeResult:
-        from reflectcoach.script.dates import examples
-
         with Vertical(id="ask-dialog") as dialog:
             dialog.border_title = clean(self.title_text)
             yield Label(plain(self.label))
@@ -55,8 +54,6 @@ class CommitmentAsk(ModalScreen[str | None]):
 
     def day(self, text: str) -> dt.date | str:
         """The day `text` means, or the message saying why it is not one we take."""
-        from reflectcoach.script.dates import DateError, parse_date
-
         assert self.today is not None
         try:
             day = parse_date(text, self.today)
@@ -70,8 +67,6 @@ class CommitmentAsk(ModalScreen[str | None]):
     def _typed(self, event: Input.Changed) -> None:
         if self.today is None:
             return
-        from reflectcoach.script.dates import readable
-
         preview = self.query_one("#ask-preview", Static)
         found = self.day(event.value) if event.value.strip() else ""
         preview.set_class(isinstance(found, str) and bool(found), "-problem")

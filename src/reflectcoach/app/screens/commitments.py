@@ -8,6 +8,7 @@ once (from the row the store returns) and stays until the list is read again.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -23,6 +24,8 @@ from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import cell
 from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
+from reflectcoach.script.dates import readable
+from reflectcoach.store.commitments import OPEN, STATUSES
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -109,8 +112,6 @@ class CommitmentsScreen(Screen[None]):
     # -- reading ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        from reflectcoach.store.commitments import OPEN, STATUSES
-
         mentorship, statuses = self.mentorship or None, STATUSES if self.show_all else OPEN
         read_in_worker(
             self,
@@ -166,8 +167,6 @@ class CommitmentsScreen(Screen[None]):
         self.refresh_bindings()
 
     def cells(self, item: Commitment) -> list[Text]:
-        from reflectcoach.script.dates import readable
-
         today = self.rc_app.today()
         when = readable(item.due) if item.due is not None else "no date"
         if item.overdue(today):
@@ -240,8 +239,6 @@ class CommitmentsScreen(Screen[None]):
     def change(
         self, commitment_id: str, status: str, *, due: str | None = None, reason: str | None = None
     ) -> None:
-        import datetime as dt
-
         day = None if due is None else dt.date.fromisoformat(due)
         read_in_worker(
             self,

@@ -18,7 +18,9 @@ from textual.worker import get_current_worker
 
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import one_line
+from reflectcoach.core.errors import UserError
 from reflectcoach.core.text import clean
+from reflectcoach.services.compare import NOT_ASKED, compare
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -115,9 +117,6 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="compare-load")
     def load(self) -> None:
-        from reflectcoach.core.errors import UserError
-        from reflectcoach.services.compare import compare
-
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
@@ -151,8 +150,6 @@ class CompareScreen(Screen[None]):
         for run, key in ((one, "first"), (two, "second")):
             header = f"{run['started_at'][:10]} · {one_line(run['title'])}"
             table.add_column(_cell(header), key=key, width=width)
-        from reflectcoach.services.compare import NOT_ASKED
-
         for row in comparison.rows:
             first = NOT_ASKED if row.first is None else row.first
             second = NOT_ASKED if row.second is None else row.second
@@ -178,8 +175,6 @@ class CompareScreen(Screen[None]):
         )
         if comparison is None or row is None:
             return
-        from reflectcoach.services.compare import NOT_ASKED
-
         lines = [f"{row.mark}  {row.question}"]
         for run, answer in ((comparison.first, row.first), (comparison.second, row.second)):
             lines.append(f"{run['started_at'][:10]}: {NOT_ASKED if answer is None else answer}")

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.core.text import clean
+from reflectcoach.store import StoreError
 
 
 class ConfirmScreen(ModalScreen[bool | None]):
@@ -102,8 +103,6 @@ def delete_conversation(
     description = describe(row)
 
     def delete() -> None:
-        from reflectcoach.store import StoreError
-
         try:
             with screen.app.worker_store() as store:  # type: ignore[attr-defined]
                 store.delete(row["id"])

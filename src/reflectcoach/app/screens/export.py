@@ -36,6 +36,7 @@ from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.format_choice import FormatButton, FormatChoice
 from reflectcoach.core import settings
 from reflectcoach.core.text import clean
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -183,7 +184,6 @@ class ExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="export")
     def _write(self, path: Path, fmt: str) -> None:
         from reflectcoach.services.export_file import write
-        from reflectcoach.store import StoreError
 
         worker = get_current_worker()
         last = time.monotonic()

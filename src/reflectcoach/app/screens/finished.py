@@ -12,10 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Markdown, Static
 
 from reflectcoach.app.clipboard import copy_record
+from reflectcoach.app.export_target import FORMAT_LABELS, default_name
 from reflectcoach.app.widgets.chat import CoachSays, Exchange, ExchangeLog, Note
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.keys_footer import KeysFooter
+from reflectcoach.core import settings
+from reflectcoach.core.private import make_dirs
 from reflectcoach.core.text import clean
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -50,9 +54,7 @@ class FinishedScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def default_path(self) -> str:
-        from reflectcoach.app.export_target import default_name
         from reflectcoach.app.screens.export import export_folder
-        from reflectcoach.core import settings
 
         day = self.rc_app.today().isoformat()
         folder = export_folder(self.rc_app.settings.get(settings.EXPORT_FOLDER))
@@ -119,11 +121,7 @@ class FinishedScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, target: Target) -> None:
-        from reflectcoach.app.export_target import FORMAT_LABELS
-        from reflectcoach.core import settings
-        from reflectcoach.core.private import make_dirs
         from reflectcoach.services.export_file import write
-        from reflectcoach.store import StoreError
 
         try:
             with self.rc_app.worker_store() as store:

@@ -34,6 +34,7 @@ from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.core.text import clean
 from reflectcoach.services.ratings import RatingSeries, question_series, re_raters
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -157,8 +158,6 @@ class InsightsScreen(Screen[None]):
     ) -> None:
         """The list, and the series of the question it will highlight (`keep` if listed,
         else the first), in one go; the counts and titles too the first time."""
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts
@@ -190,8 +189,6 @@ class InsightsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="insights-series")
     def _load_series(self, key: QuestionKey, generation: int) -> None:
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts

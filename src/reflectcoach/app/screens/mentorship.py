@@ -25,6 +25,11 @@ from reflectcoach.app.widgets.mentorship_ratings import RatingList
 from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
 from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.core.text import clean
+from reflectcoach.services import exchange, mentorship_view
+from reflectcoach.services.mentorship_view import header_text
+from reflectcoach.services.ratings import mentorship_ratings
+from reflectcoach.store import StoreError
+from reflectcoach.store.nudges import nudges
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -145,11 +150,6 @@ class MentorshipScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="mentorship-load")
     def load(self) -> None:
-        from reflectcoach.services import exchange, mentorship_view
-        from reflectcoach.services.ratings import mentorship_ratings
-        from reflectcoach.store import StoreError
-        from reflectcoach.store.nudges import nudges
-
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
@@ -177,8 +177,6 @@ class MentorshipScreen(Screen[None]):
             self.app.call_from_thread(self._show_ratings, ratings, titles)
 
     def _show(self, view: MentorshipView) -> None:
-        from reflectcoach.services.mentorship_view import header_text
-
         if not self.is_attached:
             return
         self.view = view
@@ -314,8 +312,6 @@ class MentorshipScreen(Screen[None]):
 
     @work(thread=True, group="mentorship-reopen")
     def action_reopen(self) -> None:
-        from reflectcoach.store import StoreError
-
         try:
             with self.app.worker_store() as store:
                 found = store.mentorships.reopen(self.mentorship_name)

@@ -20,8 +20,14 @@ from textual.widgets import Header, Input, Static
 
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.review_format import one_line
+from reflectcoach.core.errors import UserError
+from reflectcoach.core.paths import data_dir
+from reflectcoach.core.private import write_private_bytes
 from reflectcoach.core.text import clean
+from reflectcoach.services import agreement, exchange, identity
+from reflectcoach.services.carriers import copy_text
 from reflectcoach.services.exchange import default_name
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -96,9 +102,6 @@ class PartnerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="partner-load")
     def load(self) -> None:
-        from reflectcoach.services import agreement, exchange, identity
-        from reflectcoach.store import StoreError
-
         try:
             with self.app.worker_store() as store:
                 found = store.mentorships.find(self.mentorship_name)
@@ -141,9 +144,6 @@ class PartnerScreen(Screen[None]):
             self.app.pop_screen()
 
     def action_copy_identity(self) -> None:
-        from reflectcoach.core.paths import data_dir
-        from reflectcoach.services.carriers import copy_text
-
         if not self.my_line:
             return
         self.app.copy_to_clipboard(self.my_line)
@@ -161,9 +161,6 @@ class PartnerScreen(Screen[None]):
 
     @work(thread=True, group="partner-write")
     def link(self, line: str) -> None:
-        from reflectcoach.core.errors import UserError
-        from reflectcoach.services import identity
-
         try:
             public = identity.parse(line)
             with self.app.worker_store() as store:
@@ -191,9 +188,6 @@ class PartnerScreen(Screen[None]):
 
     @work(thread=True, group="partner-write")
     def share(self, where: str) -> None:
-        from reflectcoach.core.errors import UserError
-        from reflectcoach.core.private import write_private_bytes
-        from reflectcoach.services import exchange
         from reflectcoach.store.export import refuse_database
 
         target = Path(where.strip()).expanduser()
@@ -227,9 +221,6 @@ class PartnerScreen(Screen[None]):
 
     @work(thread=True, group="partner-write")
     def receive(self, where: str) -> None:
-        from reflectcoach.core.errors import UserError
-        from reflectcoach.services import exchange
-
         try:
             data = exchange.read_bundle(Path(where.strip()).expanduser(), self.app.db_path)
             with self.app.worker_store() as store:
@@ -249,9 +240,6 @@ class PartnerScreen(Screen[None]):
 
     @work(thread=True, group="partner-write")
     def action_accept(self) -> None:
-        from reflectcoach.core.errors import UserError
-        from reflectcoach.services import agreement
-
         try:
             with self.app.worker_store() as store:
                 agreement.accept(store, self.mentorship_name)

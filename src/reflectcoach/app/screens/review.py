@@ -32,6 +32,7 @@ from reflectcoach.app.widgets.review_format import count_words, describe
 from reflectcoach.app.widgets.review_table import ReviewTable
 from reflectcoach.app.workers import read_in_worker
 from reflectcoach.core.text import clean
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -180,8 +181,6 @@ class ReviewScreen(Screen[None]):
     def _load(
         self, filters: Filters, generation: int, limit: int, pause: bool, keep: str | None
     ) -> None:
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         if pause:
             time.sleep(SEARCH_PAUSE_S)

@@ -30,6 +30,7 @@ from reflectcoach.app.widgets.review_format import (
 from reflectcoach.app.widgets.transcript_entry import TranscriptEntry
 from reflectcoach.core.text import clean
 from reflectcoach.engine.records import share_text
+from reflectcoach.store import StoreError
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -84,8 +85,6 @@ class TranscriptScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="transcript-load")
     def _load(self) -> None:
-        from reflectcoach.store import StoreError
-
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:

@@ -19,6 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from reflectcoach.app.widgets.content import plain
+from reflectcoach.services import remember as keyring
+from reflectcoach.store.key import Key
 
 if TYPE_CHECKING:
     from reflectcoach.app.app import ReflectCoachApp
@@ -80,10 +82,8 @@ class UnlockScreen(Screen["Key"]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def check(self, text: str, remember: bool) -> None:
-        from reflectcoach.services import remember as keyring
         from reflectcoach.store import Store, StoreError
         from reflectcoach.store.cipher import WrongPassphrase, salt_of
-        from reflectcoach.store.key import Key
 
         key = Key.from_passphrase(text)
         del text

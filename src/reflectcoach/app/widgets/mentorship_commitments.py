@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reflectcoach.core.text import clean
+from reflectcoach.services.mentorship_view import commitment_text, shown_commitments
 
 if TYPE_CHECKING:
     from reflectcoach.services.mentorship_view import CommitmentLine
@@ -28,8 +29,6 @@ class MentorshipCommitments(Static):
         self.lines: list[CommitmentLine] = []
 
     def show(self, commitments: Sequence[CommitmentLine]) -> None:
-        from reflectcoach.services.mentorship_view import commitment_text, shown_commitments
-
         self.lines = list(commitments)
         if not commitments:
             self.update(Content(NONE_YET))
