@@ -165,7 +165,7 @@ class ReflectCoachApp(App[None]):
         store = Store.open(
             self.db_path, busy_timeout=busy_timeout, key=self.find_key(), shared=shared
         )
-        for notice in store.notices:  # notify is thread-safe: workers open stores too
+        for notice in store.notices:  # workers open stores too: notify hops to the app's thread
             self.notify(clean(notice), title="Privacy", timeout=15, markup=False)
         return store
 
@@ -251,7 +251,13 @@ class ReflectCoachApp(App[None]):
         markup: bool = True,
     ) -> None:
         """In words (no Markdown backticks); in the screen's NoticeLine if it has one, where
-        it covers nothing, else as a toast."""
+        it covers nothing, else as a toast. Any thread may call it: a worker's notice (a store
+        opened in a worker tightens a loose folder and says so) is shown by the app's own."""
+        if self._thread_id and threading.get_ident() != self._thread_id:
+            self.call_from_thread(
+                self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup
+            )
+            return
         message, title = in_words(message), in_words(title)
         seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
         notice = Notice(message, title, severity, time.monotonic() + seconds, markup)

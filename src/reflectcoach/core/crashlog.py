@@ -47,11 +47,17 @@ def write(error: BaseException, folder: Path) -> Path:
     _private_folder(folder)
     now = dt.datetime.now(dt.UTC)
     stem = f"crash-{now:%Y%m%dT%H%M%SZ}-{os.getpid()}"
+    frames = traceback.format_exception(error)  # frames and messages, no locals
+    # Textual's WorkerFailed keeps the worker's own exception apart, with the frames that
+    # say where it happened: without them the log says only what went wrong.
+    inner = getattr(error, "error", None)
+    if isinstance(inner, BaseException) and inner is not error:
+        frames += ["\nIn the worker:\n", *traceback.format_exception(inner)]
     text = "".join(
         [
             f"reflectcoach {__version__} stopped at {now.isoformat(timespec='seconds')}\n",
             f"Python {sys.version.split()[0]} on {platform.platform()}\n\n",
-            *traceback.format_exception(error),  # frames and messages, no locals
+            *frames,
         ]
     )
     for attempt in range(100):
