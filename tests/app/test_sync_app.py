@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store.helpers import WEEKLY, run
+from textual.widgets import OptionList
 
 from reflectcoach.store import Store
 from reflectcoach.sync import device as sync_device
@@ -19,6 +20,7 @@ async def test_the_app_syncs_after_the_first_paint_and_on_quit(
         sync_device.init(first, folder)
         code = sync_device.pair(first)
         run(first, WEEKLY, mentorship="From the laptop")
+        run(first, WEEKLY[:2], complete=False, mentorship="Begun on the laptop")
         sync_device.run(first)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with Store.open(db_path) as here:
@@ -31,6 +33,12 @@ async def test_the_app_syncs_after_the_first_paint_and_on_quit(
         await d.settle()
         await app.workers.wait_for_complete()
         await d.settle()
+        await app.workers.wait_for_complete()
+        await d.settle()
+        # Home shows what the start-up sync brought, without leaving it.
+        running = app.screen.query_one("#running", OptionList)
+        shown = [str(running.get_option_at_index(i).prompt) for i in range(running.option_count)]
+        assert any("Begun on the laptop" in line for line in shown), shown
     # On quit it wrote this device's change for the others.
     with Store.open(other) as first:
         report = sync_device.run(first)

@@ -33,6 +33,16 @@ def sync_in_thread(app: ReflectCoachApp) -> None:
     lines = report.lines()
     summary = " ".join(lines[1:]) if report.files_read or len(lines) > 2 else lines[0]
     app.call_from_thread(app.notify, clean(summary), title="Sync", markup=False)
+    if report.files_read:  # another device's conversations are here now: home shows them
+        app.call_from_thread(_home_reads_again, app)
+
+
+def _home_reads_again(app: ReflectCoachApp) -> None:
+    from reflectcoach.app.screens.home import HomeScreen
+
+    home = app.screen
+    if isinstance(home, HomeScreen) and home.loaded:
+        home.load()
 
 
 def sync_on_quit(app: ReflectCoachApp) -> None:
