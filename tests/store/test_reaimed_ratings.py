@@ -6,6 +6,7 @@ Driven through the built-ins, so the goal is what they store."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,9 @@ def test_a_re_aimed_goal_relabels_its_series_and_keeps_the_old_words(tmp_path: P
         assert found is not None and found.label == series.label
 
     env = {"REFLECTCOACH_TODAY": "2026-04-21", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    # The encrypted pass gives every front end its key this way (tests/conftest.py).
+    if "REFLECTCOACH_PASSPHRASE_FILE" in os.environ:
+        env["REFLECTCOACH_PASSPHRASE_FILE"] = os.environ["REFLECTCOACH_PASSPHRASE_FILE"]
     for args in (("mentorship", "show", "Sam"), ("brief", "-m", "Sam")):
         done = subprocess.run(
             [sys.executable, "-m", "reflectcoach", "--db", str(tmp_path / "r.db"), *args],
