@@ -41,9 +41,15 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(plain, "RETRY_PAUSE_S", 0)  # no pause between tries: no sleeping
     script = load_text(SCRIPT).script
     assert script is not None
-    with Store.open(tmp_path / "r.db") as store:
-        running = session.start(store, script)
-        yield PlainRunner(running, io.StringIO(""), io.StringIO(), width=80)
+    # Python's own handler, as a person's terminal gives it: a suite started in the
+    # background begins with SIGINT ignored, and "given back" would then mean ignored.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with Store.open(tmp_path / "r.db") as store:
+            running = session.start(store, script)
+            yield PlainRunner(running, io.StringIO(""), io.StringIO(), width=80)
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def test_ctrl_c_landing_in_a_finalizer_still_stops_the_wait(runner: PlainRunner) -> None:
