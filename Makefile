@@ -30,17 +30,19 @@ TEST_TMPDIR := $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 40000
 # Two test workers per core: an app test spends much of its time waiting on Textual's frames
 # and timers, which another worker's test fills (tests/app/test_conversation.py here: 42 s
 # with 2 workers, 29 s with 4, 31 s with 6). The encrypted pass, all store work, gains
-# nothing from it (51 s with 2, 57 s with 4): one worker per core.
+# nothing from it (51 s with 2, 57 s with 4): one worker per core. `worksteal` hands an idle
+# worker part of a busy one's queue, so a few long tests at the end wait for no one (the main
+# pass: 246 s with the default distribution, 197 s with it).
 TEST_WORKERS := $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	TMPDIR=$(or $(TEST_TMPDIR),$(TMPDIR)) $(BIN)/pytest -q -n $(TEST_WORKERS)
+	TMPDIR=$(or $(TEST_TMPDIR),$(TMPDIR)) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 	@# The store, engine and CLI tests again, every database encrypted, with the app tests that
 	@# storage changes (tests/conftest.py says which and why).
-	TMPDIR=$(or $(TEST_TMPDIR),$(TMPDIR)) $(BIN)/pytest -q -n auto --storage encrypted
+	TMPDIR=$(or $(TEST_TMPDIR),$(TMPDIR)) $(BIN)/pytest -q -n auto --dist worksteal --storage encrypted
 
 # The floors as a contract (pyproject's [tool.importlinter]): an upward import fails.
 lint: $(STAMP)
