@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from store.helpers import WEEKLY, run
 from textual.widgets import OptionList
 
+from reflectcoach.app import background
 from reflectcoach.store import Store
 from reflectcoach.sync import device as sync_device
 
@@ -39,9 +41,19 @@ async def test_the_app_syncs_after_the_first_paint_and_on_quit(
         running = app.screen.query_one("#running", OptionList)
         shown = [str(running.get_option_at_index(i).prompt) for i in range(running.option_count)]
         assert any("Begun on the laptop" in line for line in shown), shown
+        # A sync while home is up (the start-up one may come before home's first read, so
+        # this is the one that proves it): home reads again and shows what it brought.
+        with Store.open(other) as first:
+            run(first, WEEKLY[:2], complete=False, mentorship="Begun later on the laptop")
+            sync_device.run(first)
+        await asyncio.get_running_loop().run_in_executor(None, background.sync_in_thread, app)
+        await app.workers.wait_for_complete()
+        await d.settle()
+        running = app.screen.query_one("#running", OptionList)
+        shown = [str(running.get_option_at_index(i).prompt) for i in range(running.option_count)]
+        assert any("Begun later on the laptop" in line for line in shown), shown
     # On quit it wrote this device's change for the others.
     with Store.open(other) as first:
-        report = sync_device.run(first)
-        assert report.files_read == 1
+        sync_device.run(first)  # this device's changes, read in the block above or now
         names = {c["mentorship"] for c in first.sync.current().values()}
     assert "Started in the app's database" in names
