@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.widgets import insights_series
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
 from reflectcoach.app.widgets.insights_questions import (
@@ -66,10 +67,13 @@ def no_series_text(mentorship: str | None) -> str:
 def series_for(
     store: Store, scripts: Mapping[str, Script], key: QuestionKey
 ) -> RatingSeries | None:
-    """The points of one question in one mentorship (None: the conversations without one),
-    with its re-ratings, on its declared scale."""
+    """The newest points the panel shows of one question in one mentorship (None: the
+    conversations without one), with its re-ratings, on its declared scale; the count,
+    lowest and highest it states are of every point."""
     script_id, step_id, mentorship = key
-    return question_series(store, scripts, (script_id, step_id), mentorship)
+    return question_series(
+        store, scripts, (script_id, step_id), mentorship, newest=insights_series.SHOWN_POINTS
+    )
 
 
 @dataclass
