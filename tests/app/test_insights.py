@@ -448,6 +448,64 @@ async def test_the_list_says_it_is_loading_until_it_is_read(
         assert shown(screen)["question"] == PROGRESS
 
 
+async def test_the_monthly_table_follows_the_list_and_its_plot(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The monthly counts are read after the list and its first plot are shown: those do
+    not wait for a read that grows with the history, and the table (with its heading)
+    appears once it is read."""
+    import threading
+
+    from reflectcoach.store.insights import Insights
+
+    original = Insights.monthly_counts
+    release = threading.Event()
+
+    def slow(self, **where):
+        release.wait(timeout=30)
+        return original(self, **where)
+
+    monkeypatch.setattr(Insights, "monthly_counts", slow)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = InsightsScreen()
+        await app.push_screen(screen)
+        try:
+            for _ in range(200):
+                await pilot.pause()
+                if shown(screen)["plot"]:
+                    break
+            assert shown(screen)["question"] == PROGRESS and shown(screen)["plot"] == [6, 8]
+            assert len(listed(screen)) == 7
+            assert not visible(screen, "#insights-counts-heading")
+            assert not visible(screen, MonthlyCounts)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert visible(screen, "#insights-counts-heading") and visible(screen, MonthlyCounts)
+        assert screen.query_one(MonthlyCounts).row_count == 4
+
+
+async def test_monthly_counts_that_cannot_be_read_say_so(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.store import StoreError
+    from reflectcoach.store.insights import Insights
+
+    def failing(self, **where):
+        raise StoreError("The reflection database is [b]locked[/b].")
+
+    monkeypatch.setattr(Insights, "monthly_counts", failing)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        status = screen.query_one("#insights-status", Static)
+        assert status.display and text(status) == "⚠ The reflection database is [b]locked[/b]."
+        assert not visible(screen, "#insights-numbers") and not visible(screen, MonthlyCounts)
+        assert app.is_running
+
+
 async def test_the_plot_is_drawn_on_the_declared_scale(filled_db, review_app) -> None:
     """1-10 is drawn 1-10 whatever the answers (6 and 8 here); a number from zero."""
     app = review_app()
