@@ -4,6 +4,7 @@ written out (read only when highlighted); monthly counts."""
 from __future__ import annotations
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
@@ -95,6 +96,7 @@ async def test_questions_are_listed_and_the_first_is_plotted(filled_db, review_a
         assert text(heading) == "How your numbers moved · 5 questions"
         questions = screen.query_one(QuestionList)
         assert app.focused is questions and questions.highlighted == 1
+        assert questions.virtual_size.height == 2 + 5 * 2  # titles a line, questions two
         assert shown(screen) == {
             "question": PROGRESS,
             "about": "Goal review · Ada · 2 answers · lowest 6, highest 8 · scale 1-10",
@@ -112,6 +114,18 @@ async def test_questions_are_listed_and_the_first_is_plotted(filled_db, review_a
             }
         ]
         assert app.is_running
+
+
+def test_an_option_is_as_tall_as_its_lines_where_the_list_does_not_wrap() -> None:
+    from reflectcoach.app.widgets.insights_questions import Lines, prompt
+
+    question = {"question": "How far " * 30, "count": 3, "mentorship": "Ada"}
+    option = prompt(question)
+    assert isinstance(option, Lines)
+    assert option.get_height({"text_wrap": "nowrap"}, 20) == 2  # type: ignore[arg-type]
+    # Where lines wrap, measured as any Content is: the long question takes several.
+    wrapped = option.get_height({"text_wrap": "wrap"}, 20)  # type: ignore[arg-type]
+    assert wrapped > 2 and wrapped == Content(option.plain).get_height({}, 20)  # type: ignore[arg-type]
 
 
 async def test_choosing_another_question_plots_it(filled_db, review_app, reads) -> None:
