@@ -2,8 +2,10 @@
 reflected.
 
 The screen lists the questions that can be plotted (the store's `numeric_questions`, no
-points read) and plots only the highlighted one: its points are read in a worker when it is
-first highlighted, then kept for the life of the screen. Every value is also written out.
+points read) and plots only the highlighted one: its newest points (the panel's
+SHOWN_POINTS, with the count, lowest and highest of all of them) are read in a worker when
+it is first highlighted, then kept for the life of the screen. Every value shown is also
+written out.
 """
 
 from __future__ import annotations
@@ -116,9 +118,10 @@ class Figures:
 
 
 class InsightsScreen(Screen[None]):
-    """Opens on the (empty) question list with "Loading…" beside it; the worker's figures
-    then fill it, the list and its first plot first, then the monthly table below them
-    (its read grows with the history, and the plot need not wait for it). Sections are
+    """Opens on the question list and its first plot when the first read (started as the
+    screen is composed) is done before the first frame, else on an empty list with
+    "Loading…" beside it until it is; the monthly table below them follows (its read grows
+    with the history, and the plot need not wait for it). Sections are
     shown and hidden through their own `display`: a class on the screen would restyle every
     widget on it, which costs more than the rest of opening.
     """
