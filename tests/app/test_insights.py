@@ -520,38 +520,6 @@ async def test_monthly_counts_that_cannot_be_read_say_so(
         assert app.is_running
 
 
-async def test_figures_read_before_the_screen_is_mounted_are_shown(
-    filled_db, review_app, db_path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The first read starts as the screen is composed, and may end before on_mount: its
-    figures wait for on_mount, which shows them (no "Loading…" first)."""
-    from reflectcoach.app.screens import insights
-    from reflectcoach.store import Store
-
-    app = review_app()
-    scripts = app.catalog().scripts
-    with Store.open(db_path) as store:
-        figures = insights.read_figures(
-            store, scripts, None, None, store.insights.script_titles(), first=True
-        )
-    original = InsightsScreen.on_mount
-    loading: list[str] = []
-
-    def read_first(self: InsightsScreen) -> None:
-        self._show(self.generation, figures)  # as the worker would, before mount is done
-        original(self)
-        loading.append(shown(self)["question"])
-
-    # The worker's own result is dropped: only the early one is shown.
-    monkeypatch.setattr(InsightsScreen, "_load", lambda self, *args, **kwargs: None)
-    monkeypatch.setattr(InsightsScreen, "on_mount", read_first)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_insights(pilot)
-        assert loading == [PROGRESS]  # shown by on_mount itself
-        assert len(listed(screen)) == 7 and shown(screen)["plot"] == [6, 8]
-        assert screen.query_one(MonthlyCounts).row_count == 4
-
-
 async def test_the_plot_is_drawn_on_the_declared_scale(filled_db, review_app) -> None:
     """1-10 is drawn 1-10 whatever the answers (6 and 8 here); a number from zero."""
     app = review_app()

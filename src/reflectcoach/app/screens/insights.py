@@ -10,9 +10,8 @@ written out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -79,35 +78,6 @@ def series_for(
     )
 
 
-def read_figures(
-    store: Store,
-    scripts: Mapping[str, Script],
-    mentorship: str | None,
-    keep: QuestionKey | None,
-    titles: dict[str, str],
-    *,
-    first: bool,
-) -> Figures:
-    """The list (one mentorship's, or every one's) and the series of the question it will
-    highlight (`keep` if listed, else the first); the mentorships' names the `first` time."""
-    # A re-rating is plotted with what it re-rates, not listed on its own.
-    raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
-    numeric = [
-        q
-        for q in store.insights.numeric_questions(mentorship=mentorship)
-        if (q["script_id"], q["step_id"]) not in raters
-    ]
-    questions = in_list_order(numeric, titles)
-    keys = [question_key(q) for q in questions]
-    shown = keep if keep in keys else (keys[0] if keys else None)
-    return Figures(
-        questions=questions,
-        first=None if shown is None else (shown, series_for(store, scripts, shown)),
-        titles=titles,
-        mentorships=list(store.mentorships.names()) if first else [],
-    )
-
-
 @dataclass
 class Figures:
     questions: list[Mapping[str, Any]]
@@ -154,16 +124,8 @@ class InsightsScreen(Screen[None]):
         self.counted = False  # the monthly table is filled (read once: every mentorship's)
         self.titles: dict[str, str] = {}
         self.series: dict[QuestionKey, RatingSeries | None] = {}  # read so far
-        self.mounted = False
-        # What the first read brought before on_mount could show it (see compose).
-        self.early: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
-        # The first read starts now, not once every widget is mounted: it is usually done
-        # before the first frame, which then shows the list and its plot rather than
-        # "Loading…" (on_mount shows what arrived before it, `early`).
-        self.generation += 1
-        self._load(self.mentorship, self.generation, None, first=True)
         yield Header()
         mentorship = Select[str]([], prompt="All mentorships", id="insights-mentorship")
         mentorship.border_title = "Mentorship"
@@ -187,12 +149,8 @@ class InsightsScreen(Screen[None]):
         select = self.query_one("#insights-mentorship", Select)
         # The border belongs to the Select's inner SelectCurrent: put the title there.
         select.query_one("SelectCurrent").border_title = select.border_title
-        self.mounted = True
-        if self.early is None:
-            self.query_one(SeriesPanel).show_message(LOADING)
-        else:
-            self.early()
-            self.early = None
+        self.query_one(SeriesPanel).show_message(LOADING)
+        self._reload()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -212,9 +170,24 @@ class InsightsScreen(Screen[None]):
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts
+            # A re-rating is plotted with what it re-rates, not listed on its own.
+            raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
             with self.app.worker_store() as store:
                 titles = store.insights.script_titles() if first else self.titles
-                figures = read_figures(store, scripts, mentorship, keep, titles, first=first)
+                numeric = [
+                    q
+                    for q in store.insights.numeric_questions(mentorship=mentorship)
+                    if (q["script_id"], q["step_id"]) not in raters
+                ]
+                questions = in_list_order(numeric, titles)
+                keys = [question_key(q) for q in questions]
+                shown = keep if keep in keys else (keys[0] if keys else None)
+                figures = Figures(
+                    questions=questions,
+                    first=None if shown is None else (shown, series_for(store, scripts, shown)),
+                    titles=titles,
+                    mentorships=list(store.mentorships.names()) if first else [],
+                )
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_problem, generation, str(problem))
@@ -254,9 +227,6 @@ class InsightsScreen(Screen[None]):
 
     def _show(self, generation: int, figures: Figures) -> None:
         if generation != self.generation or not self.is_attached:
-            return
-        if not self.mounted:
-            self.early = partial(self._show, generation, figures)
             return
         if not self.loaded:
             self.loaded = True
@@ -350,9 +320,6 @@ class InsightsScreen(Screen[None]):
 
     def _show_problem(self, generation: int, message: str) -> None:
         if generation != self.generation or not self.is_attached:
-            return
-        if not self.mounted:
-            self.early = partial(self._show_problem, generation, message)
             return
         self._only_status("⚠ " + clean(message))
 
