@@ -88,12 +88,11 @@ class Figures:
 
 
 class InsightsScreen(Screen[None]):
-    """Opens on the question list and its first plot when the first read (started as the
-    screen is composed) is done before the first frame, else on an empty list with
-    "Loading…" beside it until it is; the monthly table below them follows (its read grows
-    with the history, and the plot need not wait for it). Sections are
-    shown and hidden through their own `display`: a class on the screen would restyle every
-    widget on it, which costs more than the rest of opening.
+    """Opens on the (empty) question list with "Loading…" beside it; the worker's figures
+    then fill it, the list and its first plot in one frame, then the monthly table below
+    them (its read grows with the history, and the plot need not wait for it). Sections
+    are shown and hidden through their own `display`: a class on the screen would restyle
+    every widget on it, which costs more than the rest of opening.
     """
 
     CSS_PATH = "insights.tcss"
