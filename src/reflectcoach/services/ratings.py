@@ -128,6 +128,80 @@ def mentorship_ratings(
     return [_with_goal(store, scripts, s, name, ends[s.key][0][0]) for s in result]
 
 
+@dataclass(frozen=True, slots=True)
+class ListedSeries:
+    """A series as the mentorship screen lists it before its points are read: what
+    `mentorship_ratings` gives for it but the points (`series.points` is empty), how many
+    points it has, and the steps whose points make it (its own first, then each re-rating
+    of it joined to it), for `with_points`."""
+
+    series: RatingSeries
+    count: int
+    steps: tuple[StepKey, ...]
+
+
+def rating_list(store: Store, scripts: Mapping[str, Script], mentorship: str) -> list[ListedSeries]:
+    """`mentorship_ratings` without the points: the same series, in the same order, with
+    the same labels, wordings and scales, from the store's per-question summary (counts
+    and the question as last asked) and each series' first point (its first wording, and
+    the conversation whose goal it rates); no point is read. What it reads follows the
+    series listed, where `mentorship_ratings` reads every rating of the mentorship."""
+    name = store.mentorships.name_for(mentorship)
+    found = store.insights.numeric_questions(mentorship=mentorship, min_conversations=1)
+    counts = {(q["script_id"], q["step_id"]): q["count"] for q in found}
+    last = {(q["script_id"], q["step_id"]): q["question"] for q in found}
+    keys = [key for key in counts if is_rating(scripts, key)]
+    targets = {
+        rater: target for target, raters in re_raters(scripts.values()).items() for rater in raters
+    }
+    # As _grouped: a re-rating joins its target when the target has points here.
+    owner = {key: targets[key] if targets.get(key) in counts else key for key in keys}
+    own = sorted(key for key in keys if owner[key] == key)
+    firsts = store.insights.first_points(mentorship, own)
+    listed: list[ListedSeries] = []
+    for key in own:
+        question = last[key]
+        said: tuple[str, ...] = (question,)
+        conversation_id, _, first_question = firsts.get(key, ("", 0, question))
+        if first_question != question:
+            wordings = store.insights.question_wordings(key[0], key[1], mentorship)
+            said = (*(w for w in wordings if w != question), question)
+        low, high = scale_of(scripts, key)
+        series = RatingSeries(
+            script_id=key[0],
+            step_id=key[1],
+            mentorship=name,
+            question=question,
+            wordings=said,
+            low=low,
+            high=high,
+            points=(),
+        )
+        joined = tuple(other for other in keys if owner[other] == key and other != key)
+        listed.append(
+            ListedSeries(
+                series=_with_goal(store, scripts, series, name, conversation_id or None),
+                count=sum(counts[step] for step in (key, *joined)),
+                steps=(key, *joined),
+            )
+        )
+    return listed
+
+
+def with_points(store: Store, scripts: Mapping[str, Script], listed: ListedSeries) -> RatingSeries:
+    """A listed series with its points (and its re-ratings'), oldest first, as
+    `mentorship_ratings` gives them: one read per step, of that step's points only."""
+    series = listed.series
+    mentorship = series.mentorship or ""
+    rows: list[Row] = []
+    for script_id, step_id in listed.steps:
+        found = store.insights.numeric_points(mentorship, script_id=script_id, step_id=step_id)
+        rows += [(script_id, step_id, at, value, "") for _, _, at, value, _, _ in found]
+    rows.sort(key=lambda row: row[2])
+    grouped = [s for s in _grouped(rows, scripts, series.mentorship) if s.key == series.key]
+    return replace(series, points=grouped[0].points if grouped else ())
+
+
 def _with_goal(
     store: Store,
     scripts: Mapping[str, Script],
