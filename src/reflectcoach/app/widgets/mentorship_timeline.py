@@ -1,9 +1,10 @@
 """A mentorship's conversations in order: date, script title, status, the record's first
 line. Space marks up to two, for comparing them (CompareScreen).
 
-The latest PAGE are shown, oldest first, and `earlier()` adds a page before them: a
-DataTable row costs about half a millisecond to add, so a thousand would hold the screen up
-for half a second where a real mentorship has a few dozen.
+The latest PAGE are shown, oldest first, and `earlier(page)` adds the page read before
+them: a DataTable row costs about half a millisecond to add, so a thousand would hold the
+screen up for half a second where a real mentorship has a few dozen; and only the rows shown
+are read (store `timeline(latest=, before=)`), with how many there are in all.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ RECORD_MIN = 30  # the record keeps this much
 class MentorshipTimeline(DataTable[object]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.entries: list[TimelineEntry] = []  # those shown
-        self.all_entries: list[TimelineEntry] = []
+        self.entries: list[TimelineEntry] = []  # those shown (the latest), oldest first
+        self.total = 0  # the mentorship's conversations in all
         self.marked: list[str] = []  # at most two conversation ids, in the order marked
 
     def on_mount(self) -> None:
@@ -38,11 +39,11 @@ class MentorshipTimeline(DataTable[object]):
         self.add_column("Status", key="status", width=11)
         self.add_column("Record", key="record")
 
-    def show(self, entries: Sequence[TimelineEntry], shown: int = PAGE) -> None:
-        """The latest `shown` of `entries` (all of a mentorship's, oldest first)."""
+    def show(self, entries: Sequence[TimelineEntry], total: int) -> None:
+        """`entries`, the latest of a mentorship's `total` conversations, oldest first."""
         self.clear()
-        self.all_entries = list(entries)
-        self.entries = self.all_entries[-shown:] if shown else []
+        self.entries = list(entries)
+        self.total = max(total, len(self.entries))
         self.marked = [m for m in self.marked if any(e.id == m for e in self.entries)]
         for entry in self.entries:
             self.add_row(
@@ -54,6 +55,14 @@ class MentorshipTimeline(DataTable[object]):
                 key=entry.id,
             )
         self.fit_title()
+        # The rows measured now, not when the table is next idle: the screen's next layout
+        # then gives the table its height with the rows in it, where it would otherwise lay
+        # the screen out twice (the table one line high, then with its rows).
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def on_resize(self) -> None:
         self.fit_title()
@@ -80,14 +89,17 @@ class MentorshipTimeline(DataTable[object]):
     @property
     def hidden(self) -> int:
         """Earlier conversations not shown yet."""
-        return len(self.all_entries) - len(self.entries)
+        return self.total - len(self.entries)
 
-    def earlier(self) -> None:
-        """A page more, before those shown; the cursor stays on its conversation."""
-        if not self.hidden:
-            return
+    def earlier(self, page: Sequence[TimelineEntry]) -> None:
+        """`page` (up to PAGE read before the first shown) added before those shown; the
+        cursor stays on its conversation. A short page is the first: none is left before it
+        (some were deleted since the count, say), and the count says so."""
+        known = {entry.id for entry in self.entries}
+        added = [entry for entry in page if entry.id not in known]
         current = self.current
-        self.show(self.all_entries, len(self.entries) + PAGE)
+        total = self.total if len(page) >= PAGE else len(added) + len(self.entries)
+        self.show([*added, *self.entries], total)
         if current is not None:
             self.move_cursor(row=self.entries.index(current))
 
