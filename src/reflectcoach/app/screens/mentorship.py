@@ -1,17 +1,17 @@
 """A mentorship seen whole: who and since when, every conversation in order, its
 commitments, and every rating over time on its declared scale.
 
-Read in a thread worker, in two updates: first all the first frame shows (a page of what
-`reflectcoach mentorship show` reads: the latest conversations and the first commitments,
-with how many there are; what is due; the partner's lines), then the ratings: the list of
-series (services/ratings.py `rating_list`, no points read) with the points of the one it
-highlights. Another series' points are read when it is highlighted, and kept for the life
-of the screen's reading; earlier conversations when `e` asks for them.
+Read in a thread worker started as the screen is composed, and shown in one update: a page
+of what `reflectcoach mentorship show` reads (the latest conversations and the first
+commitments, with how many there are), what is due, the partner's lines, and the ratings:
+the list of series (services/ratings.py `rating_list`, no points read) with the points of
+the one it highlights. Another series' points are read when it is highlighted, and kept for
+the life of the screen's reading; earlier conversations when `e` asks for them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -127,8 +127,13 @@ class MentorshipScreen(Screen[None]):
         self.generation = 0  # each reading's number: a series read for an earlier one is dropped
         self.series: dict[StepKey, RatingSeries] = {}  # points read so far, by series
         self.reread = False  # read again when back from the Commitments screen
+        self.mounted = False
+        self.early: tuple[Any, ...] | None = None  # read before the screen was mounted
 
     def compose(self) -> ComposeResult:
+        # Read while the screen is built and drawn empty: the lifetime's Ada (about 30 ms,
+        # half of it in SQLite) then lands by the end of that first frame, not a frame later.
+        self.load()
         yield Header()
         yield Static(Content(one_line(self.mentorship_name)), id="mentorship-header")
         # What the agreement says is due (store/nudges.py), in words; hidden when nothing.
@@ -152,8 +157,12 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-nudges").display = False
         self.query_one("#mentorship-partner-heading").display = False
         self.query_one("#mentorship-partner").display = False
-        self.query_one(SeriesPanel).show_message(LOADING)
-        self.load()
+        # The ratings' list and plot are laid out once, when they have something to show.
+        self.query_one("#mentorship-ratings").display = False
+        self.query_one("#mentorship-no-ratings", Static).update(Content(LOADING))
+        self.mounted = True
+        if self.early is not None:
+            self._show(*self.early)
 
     def load(self) -> None:
         self.generation += 1
@@ -165,8 +174,8 @@ class MentorshipScreen(Screen[None]):
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
-                # All the first frame shows, read before it is shown: each update of the
-                # screen costs a layout of all of it.
+                # All of it read before any is shown: each update of the screen costs a
+                # layout and a frame of all of it (60 ms of UI time for Ada's, two updates).
                 page = mentorship_view.load_page(
                     store,
                     self.mentorship_name,
@@ -177,9 +186,6 @@ class MentorshipScreen(Screen[None]):
                 name = page.mentorship.name
                 said = [n for n in nudges(store.db, self.app.today()) if n.mentorship == name]
                 partner = exchange.partner_lines(store, name)
-                if worker.is_cancelled:
-                    return
-                self.app.call_from_thread(self._show, page, said[0].parts if said else (), partner)
                 scripts = self.app.catalog().scripts
                 listed = rating_list(store, scripts, name)
                 titles = store.insights.script_titles()
@@ -189,7 +195,8 @@ class MentorshipScreen(Screen[None]):
                 self.app.call_from_thread(self._problem, str(problem))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_ratings, generation, listed, titles, first)
+            head = (page, said[0].parts if said else (), partner)
+            self.app.call_from_thread(self._show, generation, head, (listed, titles, first))
 
     @work(thread=True, exclusive=True, group="mentorship-series")
     def _load_series(self, listed: ListedSeries, generation: int) -> None:
@@ -219,12 +226,23 @@ class MentorshipScreen(Screen[None]):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_earlier, generation, before, page)
 
-    def _show(self, page: MentorshipPage, nudge_parts: tuple[str, ...], partner: list[str]) -> None:
-        if not self.is_attached:
+    def _show(
+        self,
+        generation: int,
+        head: tuple[MentorshipPage, tuple[str, ...], list[str]],
+        ratings: tuple[list[ListedSeries], dict[str, str], RatingSeries | None],
+    ) -> None:
+        if generation != self.generation or not self.is_attached:
             return
+        if not self.mounted:  # a small mentorship, read before its screen was: shown at mount
+            self.early = (generation, head, ratings)
+            return
+        self.early = None
+        page, nudge_parts, partner = head
         self._show_head(page)
         self._show_nudges(nudge_parts)
         self._show_partner(partner)
+        self._show_ratings(*ratings)
 
     def _show_head(self, page: MentorshipPage) -> None:
         self.page = page
@@ -244,16 +262,12 @@ class MentorshipScreen(Screen[None]):
 
     def _show_nudges(self, parts: tuple[str, ...]) -> None:
         """ "Due: midpoint review in 3 days, no check-in for 40 days": words, not colour."""
-        if not self.is_attached:
-            return
         nudge = self.query_one("#mentorship-nudges", Static)
         nudge.display = bool(parts)
         nudge.update(Content(clean("Due: " + ", ".join(parts))))
 
     def _show_partner(self, lines: list[str]) -> None:
         """ "From NAME": what the partner last shared, their words apart from the person's."""
-        if not self.is_attached:
-            return
         heading = self.query_one("#mentorship-partner-heading", Static)
         body = self.query_one("#mentorship-partner", Static)
         heading.display = body.display = bool(lines)
@@ -270,14 +284,8 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-timeline-heading", Static).update(Content(heading))
 
     def _show_ratings(
-        self,
-        generation: int,
-        listed: list[ListedSeries],
-        titles: dict[str, str],
-        first: RatingSeries | None,
+        self, listed: list[ListedSeries], titles: dict[str, str], first: RatingSeries | None
     ) -> None:
-        if generation != self.generation or not self.is_attached or self.page is None:
-            return
         self.titles = titles
         self.ratings_read = True
         if first is not None:
@@ -310,7 +318,7 @@ class MentorshipScreen(Screen[None]):
         if not self.is_attached:
             return
         self.query_one("#mentorship-header", Static).update(Content("⚠ " + clean(message)))
-        self.query_one(SeriesPanel).show_message("")
+        self.query_one("#mentorship-no-ratings", Static).update("")
 
     def _plot(self) -> None:
         """The highlighted series, once its points are read; else what it is, and a worker
