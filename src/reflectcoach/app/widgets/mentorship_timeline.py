@@ -12,17 +12,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from reflectcoach.app.widgets.review_format import cell, status_word
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.text import Text
+
     from reflectcoach.store.mentorships import TimelineEntry
 
 MARK = "✓"
 PAGE = 100
 TITLE_MIN = 24  # the conversation column never narrower; wider when titles need it and
 RECORD_MIN = 30  # the record keeps this much
+
+
+class Unmeasured:
+    """A cell drawn as the Text it holds, which does not measure itself. Every column here
+    has its width set (the record's from its longest text), yet DataTable measures each new
+    cell to size columns, and each measure asks the console for its options, and so the
+    terminal for its size: 500 cells, 8 ms of the frame that first shows a page."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
 
 
 class MentorshipTimeline(DataTable[object]):
@@ -37,7 +57,7 @@ class MentorshipTimeline(DataTable[object]):
         self.add_column("Date", key="date", width=10)
         self.add_column("Conversation", key="title", width=24)
         self.add_column("Status", key="status", width=11)
-        self.add_column("Record", key="record")
+        self.add_column("Record", key="record", width=len("Record"))
 
     def show(self, entries: Sequence[TimelineEntry], total: int) -> None:
         """`entries`, the latest of a mentorship's `total` conversations, oldest first."""
@@ -45,15 +65,20 @@ class MentorshipTimeline(DataTable[object]):
         self.entries = list(entries)
         self.total = max(total, len(self.entries))
         self.marked = [m for m in self.marked if any(e.id == m for e in self.entries)]
+        record = len("Record")
         for entry in self.entries:
+            first_line = cell(entry.first_line)
+            record = max(record, cell_len(first_line.plain))
             self.add_row(
-                cell(MARK if entry.id in self.marked else ""),
-                cell(entry.started_at[:10]),
-                cell(entry.title),
-                cell(status_word(entry.status)),
-                cell(entry.first_line),
+                Unmeasured(cell(MARK if entry.id in self.marked else "")),
+                Unmeasured(cell(entry.started_at[:10])),
+                Unmeasured(cell(entry.title)),
+                Unmeasured(cell(status_word(entry.status))),
+                Unmeasured(first_line),
                 key=entry.id,
             )
+        # As wide as its longest record, as DataTable's own measuring made it.
+        self.columns[ColumnKey("record")].width = record
         self.fit_title()
         # The rows measured now, not when the table is next idle: the screen's next layout
         # then gives the table its height with the rows in it, where it would otherwise lay
@@ -70,8 +95,6 @@ class MentorshipTimeline(DataTable[object]):
     def fit_title(self) -> None:
         """The conversation column as wide as its longest title, out of the spare width (at
         140 columns a title is no longer cut beside sixty empty ones)."""
-        from textual.widgets.data_table import ColumnKey
-
         if ColumnKey("title") not in self.columns or self.size.width <= 0:
             return
         need = max((len(e.title) for e in self.entries), default=TITLE_MIN)
@@ -118,4 +141,5 @@ class MentorshipTimeline(DataTable[object]):
         else:
             self.marked = [*self.marked, entry.id][-2:]
         for shown in self.entries:
-            self.update_cell(shown.id, "mark", cell(MARK if shown.id in self.marked else ""))
+            mark = Unmeasured(cell(MARK if shown.id in self.marked else ""))
+            self.update_cell(shown.id, "mark", mark)
