@@ -340,3 +340,18 @@ async def test_a_long_mentorship_shows_its_latest_and_says_how_many_more(
         await settle(pilot)
         assert timeline.entries == whole.timeline and timeline.current == current
         assert text(heading) == f"Conversations · {len(whole.timeline):,}"
+
+
+async def test_a_name_with_no_mentorship_says_so(sam, make_app) -> None:
+    """The read starts as the screen is composed: a failure may come before it has mounted,
+    and is shown once it has."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(MentorshipScreen("Nobody at all"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MentorshipScreen)
+        header = text(screen.query_one("#mentorship-header", Static))
+        assert header.startswith("⚠ ") and "Nobody at all" in header
+        assert text(screen.query_one("#mentorship-no-ratings", Static)) == ""

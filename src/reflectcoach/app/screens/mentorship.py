@@ -11,6 +11,7 @@ the life of the screen's reading; earlier conversations when `e` asks for them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -128,7 +129,9 @@ class MentorshipScreen(Screen[None]):
         self.series: dict[StepKey, RatingSeries] = {}  # points read so far, by series
         self.reread = False  # read again when back from the Commitments screen
         self.mounted = False
-        self.early: tuple[Any, ...] | None = None  # read before the screen was mounted
+        # What a read that finished before the screen had mounted (a small mentorship, or
+        # none by that name) shows once it has: its callback and arguments.
+        self.early: tuple[Callable[..., None], tuple[Any, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         # Read while the screen is built and drawn empty: the lifetime's Ada (about 30 ms,
@@ -162,7 +165,16 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-no-ratings", Static).update(Content(LOADING))
         self.mounted = True
         if self.early is not None:
-            self._show(*self.early)
+            callback, arguments = self.early
+            self.early = None
+            callback(*arguments)
+
+    def _when_mounted(self, callback: Callable[..., None], *arguments: Any) -> bool:
+        """False (and `callback(*arguments)` kept for on_mount) while not mounted yet."""
+        if self.mounted:
+            return True
+        self.early = (callback, arguments)
+        return False
 
     def load(self) -> None:
         self.generation += 1
@@ -234,10 +246,8 @@ class MentorshipScreen(Screen[None]):
     ) -> None:
         if generation != self.generation or not self.is_attached:
             return
-        if not self.mounted:  # a small mentorship, read before its screen was: shown at mount
-            self.early = (generation, head, ratings)
+        if not self._when_mounted(self._show, generation, head, ratings):
             return
-        self.early = None
         page, nudge_parts, partner = head
         self._show_head(page)
         self._show_nudges(nudge_parts)
@@ -315,7 +325,7 @@ class MentorshipScreen(Screen[None]):
             self.query_one(SeriesPanel).show_message("⚠ " + clean(message))
 
     def _problem(self, message: str) -> None:
-        if not self.is_attached:
+        if not self.is_attached or not self._when_mounted(self._problem, message):
             return
         self.query_one("#mentorship-header", Static).update(Content("⚠ " + clean(message)))
         self.query_one("#mentorship-no-ratings", Static).update("")
