@@ -355,3 +355,29 @@ async def test_a_name_with_no_mentorship_says_so(sam, make_app) -> None:
         header = text(screen.query_one("#mentorship-header", Static))
         assert header.startswith("⚠ ") and "Nobody at all" in header
         assert text(screen.query_one("#mentorship-no-ratings", Static)) == ""
+
+
+async def test_a_reworded_question_says_so_in_its_entry(sam, make_app, db_path) -> None:
+    """The list is shown before each question's first wording is read; the entries whose
+    wording changed say so once it is."""
+    from store.helpers import run
+
+    with Store.open(db_path) as store:
+        run(store, [("mood", "Mood?", "scale", 2, "2")], mentorship="Sam")
+        run(store, [("mood", "Mood this week?", "scale", 4, "4")], mentorship="Sam")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        ratings = screen.query_one(RatingList)
+        entries = [str(ratings.get_option_at_index(i).prompt) for i in range(3)]
+        assert [s.key[0] for s in ratings.series] == [
+            "goal_setting",
+            "tough_conversation",
+            "weekly",
+        ]
+        assert ["wording changed" in entry for entry in entries] == [False, False, True]
+        assert ratings.series[2].wordings == ("Mood?", "Mood this week?")
+        ratings.highlighted = 2
+        await settle(pilot)
+        wording = text(screen.query_one(SeriesPanel).query_one(".series-wording", Static))
+        assert wording == "The wording changed: first asked as “Mood?”."

@@ -18,6 +18,7 @@ from reflectcoach.services.ratings import (
     question_series,
     rating_list,
     with_points,
+    with_wordings,
 )
 from reflectcoach.store import Store
 
@@ -34,6 +35,11 @@ def read_whole(store: Store, scripts: Mapping[str, Script], name: str) -> list[R
     assert [item.series for item in listed] == [replace(s, points=()) for s in whole]
     assert [item.count for item in listed] == [len(s.points) for s in whole]
     assert [with_points(store, scripts, item) for item in listed] == whole
+    # The screen's way: wordings read after the list (or with a series' points), the same.
+    quick = rating_list(store, scripts, name, wordings=False)
+    assert [item.series.label for item in quick] == [s.label for s in whole]
+    assert with_wordings(store, quick) == listed
+    assert [with_points(store, scripts, item) for item in quick] == whole
     return whole
 
 
@@ -71,6 +77,16 @@ def test_a_changed_wording_is_said(fresh_store: Store) -> None:
     [series] = read_whole(fresh_store, scripts, "Sam")
     assert series.reworded and series.wordings == ("Where is the skill?", BASELINE)
     assert series.question == BASELINE
+    # The goal's series has its first point read with the list (its label may need it);
+    # another's wordings wait for with_wordings or its points.
+    [quick] = rating_list(fresh_store, scripts, "Sam", wordings=False)
+    assert quick.worded and quick.series.reworded
+    run(fresh_store, [("mood", "Mood?", "scale", 2, "2")], mentorship="Sam")
+    run(fresh_store, [("mood", "Mood now?", "scale", 4, "4")], mentorship="Sam")
+    [_, mood] = rating_list(fresh_store, scripts, "Sam", wordings=False)
+    assert (mood.worded, mood.series.wordings) == (False, ("Mood now?",))
+    assert with_wordings(fresh_store, [mood])[0].series.wordings == ("Mood?", "Mood now?")
+    read_whole(fresh_store, scripts, "Sam")
 
 
 def test_only_scale_questions_are_ratings(fresh_store: Store) -> None:

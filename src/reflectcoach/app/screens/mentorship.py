@@ -5,8 +5,10 @@ Read in a thread worker started as the screen is composed, and shown in one upda
 of what `reflectcoach mentorship show` reads (the latest conversations and the first
 commitments, with how many there are), what is due, the partner's lines, and the ratings:
 the list of series (services/ratings.py `rating_list`, no points read) with the points of
-the one it highlights. Another series' points are read when it is highlighted, and kept for
-the life of the screen's reading; earlier conversations when `e` asks for them.
+the one it highlights. Then whether each listed question's wording changed (each series'
+first point: most of what the list would cost) is read and said in its entry. Another
+series' points are read when it is highlighted, and kept for the life of the screen's
+reading; earlier conversations when `e` asks for them.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from reflectcoach.app.widgets.review_format import count_words, one_line
 from reflectcoach.core.text import clean
 from reflectcoach.services import exchange, mentorship_view
 from reflectcoach.services.mentorship_view import header_text
-from reflectcoach.services.ratings import rating_list, with_points
+from reflectcoach.services.ratings import rating_list, with_points, with_wordings
 from reflectcoach.store import StoreError
 from reflectcoach.store.nudges import nudges
 
@@ -130,8 +132,8 @@ class MentorshipScreen(Screen[None]):
         self.reread = False  # read again when back from the Commitments screen
         self.mounted = False
         # What a read that finished before the screen had mounted (a small mentorship, or
-        # none by that name) shows once it has: its callback and arguments.
-        self.early: tuple[Callable[..., None], tuple[Any, ...]] | None = None
+        # none by that name) shows once it has: callbacks and their arguments, in order.
+        self.early: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
 
     def compose(self) -> ComposeResult:
         # Read while the screen is built and drawn empty: the lifetime's Ada (about 30 ms,
@@ -164,16 +166,15 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-ratings").display = False
         self.query_one("#mentorship-no-ratings", Static).update(Content(LOADING))
         self.mounted = True
-        if self.early is not None:
-            callback, arguments = self.early
-            self.early = None
+        early, self.early = self.early, []
+        for callback, arguments in early:
             callback(*arguments)
 
     def _when_mounted(self, callback: Callable[..., None], *arguments: Any) -> bool:
         """False (and `callback(*arguments)` kept for on_mount) while not mounted yet."""
         if self.mounted:
             return True
-        self.early = (callback, arguments)
+        self.early.append((callback, arguments))
         return False
 
     def load(self) -> None:
@@ -199,16 +200,24 @@ class MentorshipScreen(Screen[None]):
                 said = [n for n in nudges(store.db, self.app.today()) if n.mentorship == name]
                 partner = exchange.partner_lines(store, name)
                 scripts = self.app.catalog().scripts
-                listed = rating_list(store, scripts, name)
+                listed = rating_list(store, scripts, name, wordings=False)
                 titles = store.insights.script_titles()
                 first = with_points(store, scripts, listed[0]) if listed else None
         except StoreError as problem:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._problem, str(problem))
             return
-        if not worker.is_cancelled:
-            head = (page, said[0].parts if said else (), partner)
-            self.app.call_from_thread(self._show, generation, head, (listed, titles, first))
+        if worker.is_cancelled:
+            return
+        head = (page, said[0].parts if said else (), partner)
+        self.app.call_from_thread(self._show, generation, head, (listed, titles, first))
+        try:
+            with self.app.worker_store() as store:
+                worded = with_wordings(store, listed)
+        except StoreError:
+            return  # the list stays as shown: its entries without "wording changed"
+        if worded is not listed and not worker.is_cancelled:
+            self.app.call_from_thread(self._reworded, generation, worded)
 
     @work(thread=True, exclusive=True, group="mentorship-series")
     def _load_series(self, listed: ListedSeries, generation: int) -> None:
@@ -310,6 +319,13 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-ratings").display = bool(listed)
         self.query_one(RatingList).show(listed, self.titles)
         self._plot()
+
+    def _reworded(self, generation: int, listed: list[ListedSeries]) -> None:
+        if generation != self.generation or not self._when_mounted(
+            self._reworded, generation, listed
+        ):
+            return
+        self.query_one(RatingList).reword(listed, self.titles)
 
     def _series_read(self, generation: int, series: RatingSeries) -> None:
         if generation != self.generation or not self.is_attached:

@@ -1,6 +1,7 @@
 """The mentorship's rating series as a list: the question, how many ratings and the scale;
 the highlighted one is plotted beside it (SeriesPanel). The list is made from the series
-as listed (services/ratings.py `rating_list`): its points are read when it is plotted."""
+as listed (services/ratings.py `rating_list`): its points are read when it is plotted, and
+whether its wording changed just after the list is shown (`reword`)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,17 @@ class RatingList(OptionList):
         )
         if self.listed:
             self.highlighted = 0
+
+    def reword(self, listed: Sequence[ListedSeries], titles: dict[str, str]) -> None:
+        """The same series with their wordings read: the entries whose wording changed say
+        so (the others are left as they are drawn)."""
+        if [item.series.key for item in listed] != [item.series.key for item in self.listed]:
+            return  # another list was shown since
+        for index, (old, new) in enumerate(zip(self.listed, listed, strict=True)):
+            if old.series.reworded != new.series.reworded:
+                title = titles.get(new.series.script_id, new.series.script_id)
+                self.replace_option_prompt_at_index(index, prompt(new, title))
+        self.listed = list(listed)
 
     def chosen(self) -> ListedSeries | None:
         index = self.highlighted
