@@ -181,8 +181,9 @@ async def _mentorship_opens(
 
 
 def first_series(store: Store, scripts: Mapping[str, Script], name: str) -> object:
-    """What the mentorship screen reads for its ratings: the list, and the first one's points."""
-    listed = rating_list(store, scripts, name)
+    """What the mentorship screen reads for its ratings before it paints them: the list (its
+    wordings are read after), and the first one's points."""
+    listed = rating_list(store, scripts, name, wordings=False)
     return with_points(store, scripts, listed[0]) if listed else None
 
 
@@ -325,7 +326,7 @@ def query_rows(
                 Budget("below", 100),
             ),
             (
-                "mentorship screen: rating_list('Ada') and its first series' points",
+                "mentorship screen: rating_list('Ada', wordings=False), its first series' points",
                 lambda: first_series(store, builtin, "Ada"),
                 "SELECT count(*) FROM answers",
                 raw(scan),
