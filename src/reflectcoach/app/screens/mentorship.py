@@ -136,8 +136,8 @@ class MentorshipScreen(Screen[None]):
         self.early: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
 
     def compose(self) -> ComposeResult:
-        # Read while the screen is built and drawn empty: the lifetime's Ada (about 30 ms,
-        # half of it in SQLite) then lands by the end of that first frame, not a frame later.
+        # Read while the screen is built: the lifetime's Ada (about 10 ms in the worker) is
+        # then often there for the screen's first layout, else for the frame after it.
         self.load()
         yield Header()
         yield Static(Content(one_line(self.mentorship_name)), id="mentorship-header")
@@ -187,8 +187,8 @@ class MentorshipScreen(Screen[None]):
         worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
-                # All of it read before any is shown: each update of the screen costs a
-                # layout and a frame of all of it (60 ms of UI time for Ada's, two updates).
+                # All the first frame shows, read before any is shown: each update of the
+                # screen costs a layout and a frame of all of it.
                 page = mentorship_view.load_page(
                     store,
                     self.mentorship_name,
