@@ -211,6 +211,10 @@ class MentorshipScreen(Screen[None]):
             return
         head = (page, said[0].parts if said else (), partner)
         self.app.call_from_thread(self._show, generation, head, (listed, titles, first))
+
+    @work(thread=True, exclusive=True, group="mentorship-wordings")
+    def _load_wordings(self, generation: int, listed: list[ListedSeries]) -> None:
+        worker = get_current_worker()
         try:
             with self.app.worker_store() as store:
                 worded = with_wordings(store, listed)
@@ -319,6 +323,9 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-ratings").display = bool(listed)
         self.query_one(RatingList).show(listed, self.titles)
         self._plot()
+        if not all(item.worded for item in listed):
+            # Once this frame is drawn: read beside it, it would hold up drawing it.
+            self.call_after_refresh(self._load_wordings, self.generation, listed)
 
     def _reworded(self, generation: int, listed: list[ListedSeries]) -> None:
         if generation != self.generation or not self._when_mounted(
