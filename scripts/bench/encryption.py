@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from reflectcoach.app.widgets.insights_series import SHOWN_POINTS
 from reflectcoach.store import Store
 from reflectcoach.store.convert import convert
 from reflectcoach.store.export import write_json
@@ -113,8 +114,8 @@ def group_encryption(ctx: Context) -> None:
 
         common = summary["common_word"]
         numeric = plain_store.db.execute(
-            "SELECT c.script_id, a.step_id FROM answers a JOIN conversations c "
-            "ON c.id = a.conversation_id WHERE a.type = 'scale' LIMIT 1"
+            "SELECT c.script_id, a.step_id, coalesce(c.mentorship, '') FROM answers a "
+            "JOIN conversations c ON c.id = a.conversation_id WHERE a.type = 'scale' LIMIT 1"
         ).fetchone()
         cases = [
             (
@@ -133,11 +134,10 @@ def group_encryption(ctx: Context) -> None:
                 lambda: plain_store.search(common, limit=50),
             ),
             (
-                "insights first plot: numeric_series",
-                lambda: enc_store.insights.numeric_series(script_id=numeric[0], step_id=numeric[1]),
-                lambda: plain_store.insights.numeric_series(
-                    script_id=numeric[0], step_id=numeric[1]
-                ),
+                # What insights reads to plot one question in one mentorship.
+                "insights first plot: question_points (newest 200, figures of all)",
+                lambda: enc_store.insights.question_points(*numeric, newest=SHOWN_POINTS),
+                lambda: plain_store.insights.question_points(*numeric, newest=SHOWN_POINTS),
             ),
         ]
         for name, real_fn, floor_fn in cases:

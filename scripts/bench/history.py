@@ -15,7 +15,7 @@ from reflectcoach.app.screens.insights import InsightsScreen
 from reflectcoach.app.screens.mentorship import MentorshipScreen
 from reflectcoach.app.screens.review import COUNT_LIMIT, ReviewScreen
 from reflectcoach.app.widgets.due_list import DueList
-from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.insights_series import SHOWN_POINTS, SeriesPanel
 from reflectcoach.app.widgets.mentorship_commitments import OPEN_SHOWN
 from reflectcoach.app.widgets.mentorship_timeline import PAGE, MentorshipTimeline
 from reflectcoach.app.widgets.rating_plot import RatingPlot
@@ -39,7 +39,7 @@ from .common import (
     wall,
 )
 from .paint import PaintWatch, composited, until
-from .screen_floor import table_floor
+from .screen_floor import PLOT_FLOOR, plot_floor, table_floor
 from .workloads import db_files_size, ensure_history, opened
 
 if TYPE_CHECKING:
@@ -228,8 +228,8 @@ def query_rows(
         script_id = store.insights.script_ids()[0]
         mentorship = store.mentorships.names()[0]
         numeric = store.db.execute(
-            "SELECT c.script_id, a.step_id FROM answers a JOIN conversations c "
-            "ON c.id = a.conversation_id WHERE a.type = 'scale' LIMIT 1"
+            "SELECT c.script_id, a.step_id, coalesce(c.mentorship, '') FROM answers a "
+            "JOIN conversations c ON c.id = a.conversation_id WHERE a.type = 'scale' LIMIT 1"
         ).fetchone()
         cases: list[tuple[str, Callable[[], object], str, Callable[[], object], Budget]] = [
             (
@@ -303,9 +303,10 @@ def query_rows(
             ]
         cases += [
             (
-                f"insights, one question: numeric_series(script_id={numeric[0]!r}, "
-                f"step_id={numeric[1]!r})",
-                lambda: store.insights.numeric_series(script_id=numeric[0], step_id=numeric[1]),
+                # What insights reads to plot one question in one mentorship.
+                f"insights, one question: question_points({numeric[0]!r}, {numeric[1]!r}, "
+                f"{numeric[2]!r}, newest={SHOWN_POINTS})",
+                lambda: store.insights.question_points(*numeric, newest=SHOWN_POINTS),
                 "SELECT count(*) FROM answers",
                 raw(scan),
                 Budget("below", 100),
@@ -379,23 +380,26 @@ def screen_rows(ctx: Context, group: str, big: Path, *, screen_budget: Budget) -
     runs = 3 if ctx.quick else 5
     # The floor before and after the app's runs, so a busier minute hits both.
     floor = asyncio.run(table_floor(big, (runs + 1) // 2))
+    plot = asyncio.run(plot_floor(big, (runs + 1) // 2))
     opens = asyncio.run(_screen_opens(big, runs))
     floor += asyncio.run(table_floor(big, runs // 2 + 1))
+    plot += asyncio.run(plot_floor(big, runs // 2 + 1))
+    floors = {"review": (TABLE_FLOOR, floor), "insights": (PLOT_FLOOR, plot)}
     for name, what, budget in (
         ("review", "its table filled", screen_budget),
         ("insights", "its first series plotted", screen_budget),
         ("mentorship timeline", "Ada's conversations", Budget("below", 100)),
         ("mentorship plot", "its first rating plotted", Budget("below", 100)),
     ):
-        review = name == "review"
+        floor_name, floor_ms = floors.get(name, ("—", None))
         ctx.add(
             Row(
                 group,
                 f"app: open {name} from home on this history -> {what} painted",
                 "ms",
                 Stat(opens[name]),
-                TABLE_FLOOR if review else "—",
-                Stat(floor) if review else None,
+                floor_name,
+                None if floor_ms is None else Stat(floor_ms),
                 budget,
             )
         )

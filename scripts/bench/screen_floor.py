@@ -12,8 +12,11 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Footer, Header, OptionList
+from textual_plotext import PlotextPlot
 
 from reflectcoach.store import Store
 
@@ -89,4 +92,92 @@ async def table_floor(db: Path, runs: int) -> list[float]:
             found.append((await watch.wait(timeout=120) - start) * 1000)
             await pilot.press("escape")
             await until(pilot, lambda: not isinstance(app.screen, TableScreen), "back")
+    return found
+
+
+PLOT_FLOOR = (
+    "bare Textual screen from a key: Header, OptionList of the same questions, "
+    "PlotextPlot of the same points, Footer"
+)
+
+
+def insights_first(db: Path) -> tuple[list[tuple[str, str]], list[float]]:
+    """Insights' list as (question, about) lines, and the values its first plot shows."""
+    from reflectcoach.app.screens.insights import series_for
+    from reflectcoach.app.widgets.insights_questions import in_list_order, question_key
+    from reflectcoach.script.registry import builtin_dir, load_catalog
+
+    scripts = load_catalog([builtin_dir()]).scripts
+    with Store.open(db) as store:
+        titles = store.insights.script_titles()
+        questions = in_list_order(store.insights.numeric_questions(), titles)
+        series = series_for(store, scripts, question_key(questions[0]))
+    lines = [(str(q["question"]), f"{q['count']} answers · {q['mentorship']}") for q in questions]
+    return lines, [] if series is None else [point.value for point in series.points]
+
+
+class PlotScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, lines: Sequence[tuple[str, str]], values: Sequence[float]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.values = values
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield OptionList(
+                *(
+                    Content.assemble((q, "bold"), "\n", (about, "$text-muted"))
+                    for q, about in self.lines
+                )
+            )
+            yield PlotextPlot()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        plt = self.query_one(PlotextPlot).plt
+        xs = list(range(len(self.values)))
+        plt.plot(xs, list(self.values), marker="braille")
+        plt.scatter(xs, list(self.values), marker="●")
+        self.query_one(OptionList).focus()
+
+
+class PlotFloorApp(App[None]):
+    CSS = "OptionList { width: 45%; height: 16; } PlotextPlot { height: 14; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("i", "open", "Open")]
+
+    def __init__(self, lines: Sequence[tuple[str, str]], values: Sequence[float]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.values = values
+
+    def action_open(self) -> None:
+        self.push_screen(PlotScreen(self.lines, self.values))
+
+
+async def plot_floor(db: Path, runs: int) -> list[float]:
+    """ms from `i` to the bare list-and-plot screen painted with its points, `runs` times."""
+    app = PlotFloorApp(*insights_first(db))
+    found: list[float] = []
+    async with app.run_test(size=(100, 40)) as pilot:
+        watch = PaintWatch(app)
+
+        def shown() -> bool:
+            screen: Any = app.screen
+            if not isinstance(screen, PlotScreen):
+                return False
+            plot = screen.query_one(PlotextPlot)
+            # Its points are given before the screen's first frame (on_mount).
+            return composited(screen, plot)
+
+        for _ in range(runs):
+            await pilot.pause()
+            watch.expect(shown)
+            start = time.perf_counter()
+            await pilot.press("i")
+            found.append((await watch.wait(timeout=120) - start) * 1000)
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, PlotScreen), "back")
     return found

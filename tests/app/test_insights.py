@@ -4,6 +4,7 @@ written out (read only when highlighted); monthly counts."""
 from __future__ import annotations
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
@@ -15,7 +16,7 @@ from reflectcoach.app.screens.insights import (
 )
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
 from reflectcoach.app.widgets.insights_questions import QuestionList
-from reflectcoach.app.widgets.insights_series import SeriesPanel
+from reflectcoach.app.widgets.insights_series import SHOWN_POINTS, SeriesPanel
 from reflectcoach.app.widgets.rating_plot import RatingPlot
 
 from .conftest import MARKUP_MENTORSHIP, settle
@@ -62,17 +63,18 @@ def visible(screen: InsightsScreen, selector: str) -> bool:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """Every store.insights.numeric_series call the app makes, with its arguments."""
+    """Every store.insights.question_points call the app makes, with its arguments."""
     from reflectcoach.store.insights import Insights
 
     calls: list[dict[str, object]] = []
-    original = Insights.numeric_series
+    original = Insights.question_points
 
-    def spy(self, **where):
-        calls.append(where)
-        return original(self, **where)
+    def spy(self, script_id, step_id, mentorship, **more):
+        calls.append({"script_id": script_id, "step_id": step_id, "mentorship": mentorship})
+        calls[-1].update(more)
+        return original(self, script_id, step_id, mentorship, **more)
 
-    monkeypatch.setattr(Insights, "numeric_series", spy)
+    monkeypatch.setattr(Insights, "question_points", spy)
     return calls
 
 
@@ -94,22 +96,36 @@ async def test_questions_are_listed_and_the_first_is_plotted(filled_db, review_a
         assert text(heading) == "How your numbers moved · 5 questions"
         questions = screen.query_one(QuestionList)
         assert app.focused is questions and questions.highlighted == 1
+        assert questions.virtual_size.height == 2 + 5 * 2  # titles a line, questions two
         assert shown(screen) == {
             "question": PROGRESS,
             "about": "Goal review · Ada · 2 answers · lowest 6, highest 8 · scale 1-10",
             "values": "2026-01-26: 6   2026-02-23: 8",
             "plot": [6, 8],
         }
-        # Only the question on show was read, never every series at once.
+        # Only the question on show was read, never every series at once, and only as
+        # many of its points as the panel shows.
         assert reads == [
             {
                 "script_id": "goal_review",
                 "step_id": "progress",
                 "mentorship": "Ada",
-                "min_conversations": 1,
+                "newest": SHOWN_POINTS,
             }
         ]
         assert app.is_running
+
+
+def test_an_option_is_as_tall_as_its_lines_where_the_list_does_not_wrap() -> None:
+    from reflectcoach.app.widgets.insights_questions import Lines, prompt
+
+    question = {"question": "How far " * 30, "count": 3, "mentorship": "Ada"}
+    option = prompt(question)
+    assert isinstance(option, Lines)
+    assert option.get_height({"text_wrap": "nowrap"}, 20) == 2  # type: ignore[arg-type]
+    # Where lines wrap, measured as any Content is: the long question takes several.
+    wrapped = option.get_height({"text_wrap": "wrap"}, 20)  # type: ignore[arg-type]
+    assert wrapped > 2 and wrapped == Content(option.plain).get_height({}, 20)  # type: ignore[arg-type]
 
 
 async def test_choosing_another_question_plots_it(filled_db, review_app, reads) -> None:
@@ -202,7 +218,7 @@ async def test_a_question_asked_without_a_mentorship(filled_db, review_app, db_p
             "script_id": "check_in",
             "step_id": "energy",
             "mentorship": "",
-            "min_conversations": 1,
+            "newest": SHOWN_POINTS,
         }
 
 
@@ -316,14 +332,14 @@ async def test_a_series_that_cannot_be_read_says_so(
     from reflectcoach.store import StoreError
     from reflectcoach.store.insights import Insights
 
-    original = Insights.numeric_series
+    original = Insights.question_points
 
-    def failing(self, **where):
-        if where.get("step_id") == "hours":
+    def failing(self, script_id, step_id, mentorship, **more):
+        if step_id == "hours":
             raise StoreError("The reflection database is [b]locked[/b].")
-        return original(self, **where)
+        return original(self, script_id, step_id, mentorship, **more)
 
-    monkeypatch.setattr(Insights, "numeric_series", failing)
+    monkeypatch.setattr(Insights, "question_points", failing)
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
@@ -446,6 +462,64 @@ async def test_the_list_says_it_is_loading_until_it_is_read(
         assert shown(screen)["question"] == PROGRESS
 
 
+async def test_the_monthly_table_follows_the_list_and_its_plot(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The monthly counts are read after the list and its first plot are shown: those do
+    not wait for a read that grows with the history, and the table (with its heading)
+    appears once it is read."""
+    import threading
+
+    from reflectcoach.store.insights import Insights
+
+    original = Insights.monthly_counts
+    release = threading.Event()
+
+    def slow(self, **where):
+        release.wait(timeout=30)
+        return original(self, **where)
+
+    monkeypatch.setattr(Insights, "monthly_counts", slow)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = InsightsScreen()
+        await app.push_screen(screen)
+        try:
+            for _ in range(200):
+                await pilot.pause()
+                if shown(screen)["plot"]:
+                    break
+            assert shown(screen)["question"] == PROGRESS and shown(screen)["plot"] == [6, 8]
+            assert len(listed(screen)) == 7
+            assert not visible(screen, "#insights-counts-heading")
+            assert not visible(screen, MonthlyCounts)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert visible(screen, "#insights-counts-heading") and visible(screen, MonthlyCounts)
+        assert screen.query_one(MonthlyCounts).row_count == 4
+
+
+async def test_monthly_counts_that_cannot_be_read_say_so(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.store import StoreError
+    from reflectcoach.store.insights import Insights
+
+    def failing(self, **where):
+        raise StoreError("The reflection database is [b]locked[/b].")
+
+    monkeypatch.setattr(Insights, "monthly_counts", failing)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        status = screen.query_one("#insights-status", Static)
+        assert status.display and text(status) == "⚠ The reflection database is [b]locked[/b]."
+        assert not visible(screen, "#insights-numbers") and not visible(screen, MonthlyCounts)
+        assert app.is_running
+
+
 async def test_the_plot_is_drawn_on_the_declared_scale(filled_db, review_app) -> None:
     """1-10 is drawn 1-10 whatever the answers (6 and 8 here); a number from zero."""
     app = review_app()
@@ -467,11 +541,12 @@ async def test_the_plot_is_drawn_on_the_declared_scale(filled_db, review_app) ->
 
 
 async def test_a_long_series_shows_its_newest_points_and_says_so(
-    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+    filled_db, review_app, reads, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Fifty years of weekly ratings are thousands of points: the newest SHOWN_POINTS are
-    # plotted and written out, the panel says how many of how many; the about line still
-    # counts them all.
+    # Fifty years of weekly ratings are thousands of points: only the newest SHOWN_POINTS
+    # are read, plotted and written out, and the panel says how many of how many; the
+    # about line still counts them all, and its lowest and highest are of them all (the
+    # lowest here is the oldest answer, which is not read).
     from reflectcoach.app.widgets import insights_series
 
     monkeypatch.setattr(insights_series, "SHOWN_POINTS", 2)
@@ -479,10 +554,17 @@ async def test_a_long_series_shows_its_newest_points_and_says_so(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_insights(pilot)
         questions = screen.query_one(QuestionList)
-        questions.highlighted = 3  # energy, Ada: 3 answers
+        questions.highlighted = 3  # energy, Ada: 3, 4 and 5
         await settle(pilot)
-        seen = shown(screen)
-        assert seen["about"].startswith("Weekly check-in · Ada · 3 answers")
-        assert str(seen["values"]).startswith("The newest 2 of 3:")
-        assert len(str(seen["values"]).split(":   ", 1)[1].split("   ")) == 2
-        assert len(seen["plot"]) == 2
+        assert shown(screen) == {
+            "question": ENERGY,
+            "about": "Weekly check-in · Ada · 3 answers · lowest 3, highest 5 · scale 1-5",
+            "values": "The newest 2 of 3:   2026-01-12: 4   2026-01-19: 5",
+            "plot": [4, 5],
+        }
+        assert reads[-1] == {
+            "script_id": "check_in",
+            "step_id": "energy",
+            "mentorship": "Ada",
+            "newest": 2,
+        }

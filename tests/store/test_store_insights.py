@@ -187,3 +187,100 @@ def test_the_index_insights_walk_is_there(history: Path) -> None:
     with Store.open(history) as store:
         columns = [row[2] for row in store.db.execute("PRAGMA index_info(conversations_series)")]
         assert columns == ["mentorship", "script_id", "id", "position"]
+
+
+def test_question_points_are_the_newest_with_figures_of_all(history: Path) -> None:
+    """question_points (insights' panel): the newest points of one question in one
+    mentorship, and the count, lowest, highest and wordings of every point, the same as
+    numeric_series reading them all."""
+    with Store.open(history) as store:
+        checked = 0
+        for question in store.insights.numeric_questions()[::5]:
+            script_id, step_id, name = (
+                question["script_id"],
+                question["step_id"],
+                question["mentorship"],
+            )
+            (whole,) = store.insights.numeric_series(
+                script_id=script_id, step_id=step_id, mentorship=name or ""
+            )
+            points = whole["points"]
+            values = [value for _, value in points]
+            wordings = store.insights.question_wordings(script_id, step_id, name or "")
+            wordings = [w for w in wordings if w != whole["question"]] + [whole["question"]]
+            for newest in (None, 3, 1):
+                found = store.insights.question_points(
+                    script_id, step_id, (name or "").lower(), newest=newest
+                )
+                assert found == {
+                    "question": whole["question"],
+                    "wordings": wordings,
+                    "count": len(points),
+                    "lowest": min(values),
+                    "highest": max(values),
+                    "points": points if newest is None else points[-newest:],
+                }
+            checked += 1
+        assert checked > 20
+
+
+def test_question_points_of_nothing(fresh_store: Store) -> None:
+    assert fresh_store.insights.question_points("weekly", "mood", "Ada", newest=5) == {
+        "question": "",
+        "wordings": [],
+        "count": 0,
+        "lowest": None,
+        "highest": None,
+        "points": [],
+    }
+
+
+def test_question_points_count_only_exact_numbers(fresh_store: Store, clock: Clock) -> None:
+    # A value another writer stored that starts like a number but is none: SQLite would
+    # read "1-2" as 1 (CAST) and "12abc" as 12, so the figures taken in SQL must leave
+    # them out, as the points do.
+    clock.set("2026-01-01T08:00:00")  # one minute per write
+    for mood, text in ((4, "Mood?"), (6, "Mood now?"), (5, "Mood?")):
+        run(fresh_store, check_in(mood, 1, text=text), mentorship="Ada")
+    for odd in ("1-2", "12abc"):
+        conversation = run(fresh_store, check_in(3, 1), mentorship="Ada")
+        fresh_store.db.execute(
+            "UPDATE answers SET answer_value = ? WHERE conversation_id = ? AND step_id = 'mood'",
+            [odd, conversation],
+        )
+    found = fresh_store.insights.question_points("weekly", "mood", "Ada", newest=2)
+    assert found == {
+        "question": "Mood?",  # as last asked
+        "wordings": ["Mood now?", "Mood?"],  # the last asked last
+        "count": 3,
+        "lowest": 4,
+        "highest": 6,
+        "points": [
+            ("2026-01-01T08:07:00.000000Z", 6),
+            ("2026-01-01T08:12:00.000000Z", 5),
+        ],
+    }
+
+
+def test_question_points_walk_indexes(history: Path) -> None:
+    """One statement per question: both its walks go through the (mentorship, script)
+    group in conversations_series and seek each conversation's answers in answers_numeric;
+    no table is scanned."""
+    with Store.open(history) as store:
+        said: list[str] = []
+        store.db.conn.set_trace_callback(said.append)
+        for name in ("", MENTORSHIPS[0]):
+            (question, *_) = store.insights.numeric_questions(mentorship=name)
+            store.insights.question_points(
+                question["script_id"], question["step_id"], name, newest=200
+            )
+        store.db.conn.set_trace_callback(None)
+        reads = [sql for sql in said if "json_group_array(json_array(question" in sql]
+        assert len(reads) == 2
+        for sql in reads:
+            plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
+            scans = [s for s in plan if s.startswith("SCAN") and "subquery" not in s]
+            assert scans == ["SCAN CONSTANT ROW"], plan
+            walks = [s for s in plan if "COVERING INDEX conversations_series" in s]
+            seeks = [s for s in plan if "INDEX answers_numeric" in s]
+            assert len(walks) == len(seeks) == 2, plan

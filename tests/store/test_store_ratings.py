@@ -13,6 +13,7 @@ from reflectcoach.script.model import Script
 from reflectcoach.script.registry import builtin_dir, load_catalog
 from reflectcoach.services.ratings import (
     RatingSeries,
+    Whole,
     mentorship_ratings,
     points_text,
     question_series,
@@ -66,6 +67,33 @@ def test_a_re_rating_joins_its_baseline_in_the_same_mentorship(fresh_store: Stor
     # Kim has no baseline: the re-rating is a series of its own, not dropped.
     [kim] = read_whole(fresh_store, scripts, "Kim")
     assert kim.key == ("closing", "rerate") and [p.value for p in kim.points] == [9]
+
+
+def test_a_series_read_newest_first_keeps_the_figures_of_all(fresh_store: Store) -> None:
+    """Insights reads only the newest points of a long series: the newest across the step
+    and its re-ratings, with the count, lowest and highest of every point (`whole`)."""
+    scripts = load_catalog([builtin_dir()]).scripts
+    _history(fresh_store)
+    run(fresh_store, [("baseline", BASELINE, "scale", 2, "2")], script_id="goal_setting",
+        mentorship="Sam")  # fmt: skip
+    [every] = mentorship_ratings(fresh_store, scripts, "Sam")
+    assert [p.value for p in every.points] == [3, 7, 2] and every.whole is None
+    found = question_series(fresh_store, scripts, ("goal_setting", "baseline"), "Sam", newest=2)
+    assert found is not None
+    assert found.points == every.points[-2:]
+    assert [found.is_re_rating(p) for p in found.points] == [True, False]
+    assert found.whole == Whole(count=3, lowest=2, highest=7)
+    assert (found.question, found.wordings, found.low, found.high) == (
+        every.question,
+        every.wordings,
+        1,
+        10,
+    )
+    # Nothing left out: the same series as read whole.
+    assert question_series(fresh_store, scripts, ("goal_setting", "baseline"), "Sam", newest=3) == (
+        every
+    )
+    assert question_series(fresh_store, scripts, ("goal_setting", "baseline"), "Kim") is None
 
 
 def test_a_changed_wording_is_said(fresh_store: Store) -> None:

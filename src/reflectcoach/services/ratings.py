@@ -33,6 +33,15 @@ class RatingPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Whole:
+    """A series' figures over all its points, where `points` holds only the newest."""
+
+    count: int
+    lowest: float
+    highest: float
+
+
+@dataclass(frozen=True, slots=True)
 class RatingSeries:
     script_id: str
     step_id: str
@@ -46,6 +55,7 @@ class RatingSeries:
     # mentorship's goal), as it stands now, and its earlier wordings when it was re-aimed.
     goal: str = ""
     goal_was: tuple[str, ...] = ()
+    whole: Whole | None = None  # None: `points` is every point of the series
 
     @property
     def key(self) -> StepKey:
@@ -283,26 +293,59 @@ def sets_goal(scripts: Mapping[str, Script], key: StepKey) -> bool:
 
 
 def question_series(
-    store: Store, scripts: Mapping[str, Script], key: StepKey, mentorship: str | None
+    store: Store,
+    scripts: Mapping[str, Script],
+    key: StepKey,
+    mentorship: str | None,
+    *,
+    newest: int | None = None,
 ) -> RatingSeries | None:
     """One question's series in one mentorship (None: the conversations without one), with
-    the re-ratings of it: insights' plot, read through `numeric_series` one step at a time."""
+    the re-ratings of it: insights' plot, read one step at a time (`question_points`).
+    `newest`: keep only that many of the newest points, with the figures of all of them in
+    `whole` (left None when nothing was left out). None when the question has no points."""
     name = "" if mentorship is None else mentorship
-    rows: list[Row] = []
-    for script_id, step_id in [key, *re_raters(scripts.values()).get(key, [])]:
-        for series in store.insights.numeric_series(
-            script_id=script_id, step_id=step_id, mentorship=name, min_conversations=1
-        ):
-            if series["mentorship"] == mentorship:
-                question = series["question"]
-                rows += [(script_id, step_id, at, v, question) for at, v in series["points"]]
-    rows.sort(key=lambda row: row[2])
-    found = next((s for s in _grouped(rows, scripts, mentorship) if s.key == key), None)
-    if found is None:
+    steps = [key, *re_raters(scripts.values()).get(key, [])]
+    found = [
+        (step, store.insights.question_points(step[0], step[1], name, newest=newest))
+        for step in steps
+    ]
+    own = found[0][1]
+    if not own["count"]:
         return None
-    said = store.insights.question_wordings(key[0], key[1], name)
-    said = [w for w in said if w != found.question] + [found.question]
-    return _with_goal(store, scripts, replace(found, wordings=tuple(said)), mentorship)
+    # Each step's newest, oldest first; a re-rating at the same moment as its target comes
+    # after it (a stable sort of the target's points first).
+    points = sorted(
+        (
+            RatingPoint(at, float(value), step[0], step[1])
+            for step, read in found
+            for at, value in read["points"]
+        ),
+        key=lambda point: point.at,
+    )
+    if newest is not None:
+        points = points[-newest:] if newest else []
+    count = sum(read["count"] for _, read in found)
+    whole = None
+    if count > len(points):
+        whole = Whole(
+            count=count,
+            lowest=float(min(r["lowest"] for _, r in found if r["lowest"] is not None)),
+            highest=float(max(r["highest"] for _, r in found if r["highest"] is not None)),
+        )
+    low, high = scale_of(scripts, key)
+    series = RatingSeries(
+        script_id=key[0],
+        step_id=key[1],
+        mentorship=mentorship,
+        question=own["question"],
+        wordings=tuple(own["wordings"]),
+        low=low,
+        high=high,
+        points=tuple(points),
+        whole=whole,
+    )
+    return _with_goal(store, scripts, series, mentorship)
 
 
 Row = tuple[str, str, str, "int | float", str]  # script_id, step_id, answered_at, value, question

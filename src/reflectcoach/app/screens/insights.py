@@ -2,8 +2,10 @@
 reflected.
 
 The screen lists the questions that can be plotted (the store's `numeric_questions`, no
-points read) and plots only the highlighted one: its points are read in a worker when it is
-first highlighted, then kept for the life of the screen. Every value is also written out.
+points read) and plots only the highlighted one: its newest points (the panel's
+SHOWN_POINTS, with the count, lowest and highest of all of them) are read in a worker when
+it is first highlighted, then kept for the life of the screen. Every value shown is also
+written out.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.widgets import insights_series
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
 from reflectcoach.app.widgets.insights_questions import (
@@ -66,10 +69,13 @@ def no_series_text(mentorship: str | None) -> str:
 def series_for(
     store: Store, scripts: Mapping[str, Script], key: QuestionKey
 ) -> RatingSeries | None:
-    """The points of one question in one mentorship (None: the conversations without one),
-    with its re-ratings, on its declared scale."""
+    """The newest points the panel shows of one question in one mentorship (None: the
+    conversations without one), with its re-ratings, on its declared scale; the count,
+    lowest and highest it states are of every point."""
     script_id, step_id, mentorship = key
-    return question_series(store, scripts, (script_id, step_id), mentorship)
+    return question_series(
+        store, scripts, (script_id, step_id), mentorship, newest=insights_series.SHOWN_POINTS
+    )
 
 
 @dataclass
@@ -77,15 +83,16 @@ class Figures:
     questions: list[Mapping[str, Any]]
     # The series of the question the list will highlight, read with the list.
     first: tuple[QuestionKey, RatingSeries | None] | None
-    counts: list[Mapping[str, Any]] | None  # None: unchanged (only the list was reloaded)
-    titles: dict[str, str]
+    titles: dict[str, str]  # none: there are no conversations at all
     mentorships: list[str]
 
 
 class InsightsScreen(Screen[None]):
     """Opens on the (empty) question list with "Loading…" beside it; the worker's figures
-    then fill it. Sections are shown and hidden through their own `display`: a class on
-    the screen would restyle every widget on it, which costs more than the rest of opening.
+    then fill it, the list and its first plot in one frame, then the monthly table below
+    them (its read grows with the history, and the plot need not wait for it). Sections
+    are shown and hidden through their own `display`: a class on the screen would restyle
+    every widget on it, which costs more than the rest of opening.
     """
 
     CSS_PATH = "insights.tcss"
@@ -111,8 +118,9 @@ class InsightsScreen(Screen[None]):
         super().__init__()
         self.mentorship: str | None = None
         self.generation = 0
-        self.loaded = False  # the first figures have arrived (counts, titles, names)
+        self.loaded = False  # the first figures have arrived (titles, names)
         self.empty = False  # ... and there were no reflections at all
+        self.counted = False  # the monthly table is filled (read once: every mentorship's)
         self.titles: dict[str, str] = {}
         self.series: dict[QuestionKey, RatingSeries | None] = {}  # read so far
 
@@ -150,21 +158,21 @@ class InsightsScreen(Screen[None]):
         self.series.clear()
         shown = self.query_one(QuestionList).question()
         keep = None if shown is None else question_key(shown)
-        self._load(self.mentorship, self.generation, keep, counts=not self.loaded)
+        self._load(self.mentorship, self.generation, keep, first=not self.loaded)
 
     @work(thread=True, exclusive=True, group="insights-load")
     def _load(
-        self, mentorship: str | None, generation: int, keep: QuestionKey | None, *, counts: bool
+        self, mentorship: str | None, generation: int, keep: QuestionKey | None, *, first: bool
     ) -> None:
         """The list, and the series of the question it will highlight (`keep` if listed,
-        else the first), in one go; the counts and titles too the first time."""
+        else the first), in one go; the titles and mentorships too the `first` time."""
         worker = get_current_worker()
         try:
             scripts = self.app.catalog().scripts
             # A re-rating is plotted with what it re-rates, not listed on its own.
             raters = {rater for found in re_raters(scripts.values()).values() for rater in found}
             with self.app.worker_store() as store:
-                titles = store.insights.script_titles() if counts else self.titles
+                titles = store.insights.script_titles() if first else self.titles
                 numeric = [
                     q
                     for q in store.insights.numeric_questions(mentorship=mentorship)
@@ -172,13 +180,12 @@ class InsightsScreen(Screen[None]):
                 ]
                 questions = in_list_order(numeric, titles)
                 keys = [question_key(q) for q in questions]
-                first = keep if keep in keys else (keys[0] if keys else None)
+                shown = keep if keep in keys else (keys[0] if keys else None)
                 figures = Figures(
                     questions=questions,
-                    first=None if first is None else (first, series_for(store, scripts, first)),
-                    counts=list(store.insights.monthly_counts()) if counts else None,
+                    first=None if shown is None else (shown, series_for(store, scripts, shown)),
                     titles=titles,
-                    mentorships=list(store.mentorships.names()) if counts else [],
+                    mentorships=list(store.mentorships.names()) if first else [],
                 )
         except StoreError as problem:
             if not worker.is_cancelled:
@@ -186,6 +193,20 @@ class InsightsScreen(Screen[None]):
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, generation, figures)
+
+    @work(thread=True, exclusive=True, group="insights-counts")
+    def _load_counts(self) -> None:
+        """Conversations started per month and script, every mentorship's: once."""
+        worker = get_current_worker()
+        try:
+            with self.app.worker_store() as store:
+                counts = list(store.insights.monthly_counts())
+        except StoreError as problem:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._counts_problem, str(problem))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_counts, counts)
 
     @work(thread=True, exclusive=True, group="insights-series")
     def _load_series(self, key: QuestionKey, generation: int) -> None:
@@ -212,11 +233,13 @@ class InsightsScreen(Screen[None]):
             select = self.query_one("#insights-mentorship", Select)
             with select.prevent(Select.Changed):
                 select.set_options([(plain(one_line(m)), m) for m in figures.mentorships])
-            if not figures.counts:
+            if not figures.titles:  # not one conversation, of any script
                 self.empty = True
                 self._only_status(NO_CONVERSATIONS)
                 return
-            self.query_one(MonthlyCounts).show(figures.counts, figures.titles)
+            # Read after this list and plot are shown: the frame that shows them does not
+            # wait for the table, nor for its read.
+            self._load_counts()
         elif self.empty:
             return
         self._sections(shown=True)  # again, after a problem reading a mentorship's list
@@ -232,15 +255,32 @@ class InsightsScreen(Screen[None]):
         if figures.first is not None:
             keep, series = figures.first
             self.series[keep] = series
-        # Highlighting posts OptionHighlighted, which plots the question (read already, or
-        # read now in a worker).
         self.query_one(QuestionList).show(figures.questions, self.titles, keep=keep)
+        # Plotted now, so the list and its plot share one layout and one frame: waiting for
+        # the OptionHighlighted the highlight posts cost a second of each (that handler
+        # then finds it shown already).
+        if keep is not None:
+            self._plot(keep)
+
+    def _show_counts(self, counts: list[Mapping[str, Any]]) -> None:
+        if not self.is_attached:
+            return
+        self.counted = True
+        self.query_one(MonthlyCounts).show(counts, self.titles)
+        if not self.query_one("#insights-status").display:  # not replaced by a problem
+            self.query_one("#insights-counts-heading").display = True
+            self.query_one(MonthlyCounts).display = True
+
+    def _counts_problem(self, message: str) -> None:
+        if self.is_attached:
+            self._only_status("⚠ " + clean(message))
 
     def _sections(self, *, shown: bool) -> None:
-        """The headings, the list and the table, or (not `shown`) only the status line."""
-        for selector in ("#insights-numbers-heading", "#insights-counts-heading"):
-            self.query_one(selector).display = shown
-        self.query_one(MonthlyCounts).display = shown
+        """The headings, the list and the table (once it is read), or (not `shown`) only
+        the status line."""
+        self.query_one("#insights-numbers-heading").display = shown
+        self.query_one("#insights-counts-heading").display = shown and self.counted
+        self.query_one(MonthlyCounts).display = shown and self.counted
         self.query_one("#insights-status").display = not shown
         if not shown:
             self.query_one("#insights-no-series").display = False
@@ -255,6 +295,8 @@ class InsightsScreen(Screen[None]):
     def _plot(self, key: QuestionKey) -> None:
         panel = self.query_one(SeriesPanel)
         series = self.series.get(key)
+        if series is not None and panel.series is series:
+            return  # on show already: plotting it again would only redraw the same
         if series is None:
             panel.show_message("Nothing to plot for this question any more.")
         else:

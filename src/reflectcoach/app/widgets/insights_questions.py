@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -36,6 +37,18 @@ def in_list_order(
     return sorted(questions, key=lambda q: rank[q["script_id"]])  # stable
 
 
+class Lines(Content):
+    """Content whose height, where the list does not wrap (insights.tcss: `text-wrap:
+    nowrap`), is its number of lines. The OptionList measures every option's height when
+    options are set, and Content measures by wrapping and formatting each line: for a
+    lifetime's few hundred questions that was most of the time the list took to fill."""
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        if rules.get("text_wrap", "wrap") == "nowrap":
+            return self.plain.count("\n") + 1
+        return super().get_height(rules, width)
+
+
 def prompt(question: Mapping[str, Any]) -> Content:
     """Two lines, never parsed as markup: the question, then how often and with whom (the
     list cuts long lines short: the count comes first, the panel beside has the rest)."""
@@ -45,7 +58,7 @@ def prompt(question: Mapping[str, Any]) -> Content:
             one_line(mentorship_label(question["mentorship"])),
         ]
     )
-    return Content.assemble((one_line(question["question"]), "bold"), "\n", (about, "$text-muted"))
+    return Lines.assemble((one_line(question["question"]), "bold"), "\n", (about, "$text-muted"))
 
 
 class QuestionList(OptionList):
@@ -75,7 +88,7 @@ class QuestionList(OptionList):
             if question["script_id"] != script_id:
                 script_id = question["script_id"]
                 title = one_line(titles.get(script_id, script_id))
-                options.append(Option(Content.styled(title, "$accent"), disabled=True))
+                options.append(Option(Lines.styled(title, "$accent"), disabled=True))
             if first is None:
                 first = len(options)
             if keep is not None and question_key(question) == keep:

@@ -1,5 +1,6 @@
 """One numeric question over time: its text, a plot on its declared scale (RatingPlot), and
-every value in words (the newest SHOWN_POINTS of a longer series, said so).
+every value in words (the newest SHOWN_POINTS of a longer series, said so; a series read
+with only its newest points carries the count, lowest and highest of all of them).
 
 The panel is composed once and shows whichever question is chosen (`show`), or a message
 while there is none to show (`show_message`): choosing another question changes four
@@ -72,13 +73,23 @@ def about_text(
     values: Sequence[float],
     series: RatingSeries | None = None,
 ) -> str:
-    """`Weekly check-in · Ada · 3 answers · lowest 3, highest 5 · scale 1-10` (plain)."""
+    """`Weekly check-in · Ada · 3 answers · lowest 3, highest 5 · scale 1-10` (plain): of
+    every point, also where `values` are only the newest (`series.whole`)."""
+    whole = None if series is None else series.whole
+    if whole is not None:
+        count, lowest, highest = whole.count, whole.lowest, whole.highest
+    elif values:
+        count, lowest, highest = len(values), min(values), max(values)
+    else:
+        count, lowest, highest = 0, None, None
     return joined(
         [
             one_line(script_title),
             one_line(mentorship_label(mentorship)),
-            count_words(len(values), "answer"),
-            f"lowest {number(min(values))}, highest {number(max(values))}" if values else "",
+            count_words(count, "answer"),
+            ""
+            if lowest is None or highest is None
+            else f"lowest {number(lowest)}, highest {number(highest)}",
             scale_text(series) if series is not None else "",
         ]
     )
@@ -122,8 +133,10 @@ class SeriesPanel(Vertical):
         plot.display = True
         plot.show(points[-SHOWN_POINTS:], series.low, series.high)
         text = values_text(points[-SHOWN_POINTS:], [series.is_re_rating(p) for p, _ in newest])
-        if len(newest) < len(kept):
-            text = f"The newest {len(newest):,} of {len(kept):,}:   {text}"
+        # The series may hold only its newest points already (`whole`: read that way).
+        total = len(kept) if series.whole is None else series.whole.count
+        if len(newest) < total:
+            text = f"The newest {len(newest):,} of {total:,}:   {text}"
         self.query_one(".series-values", Static).update(Content(text))
 
     def show_pending(self, question: Mapping[str, Any], script_title: str) -> None:
