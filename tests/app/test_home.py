@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
 
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.conversation import ConversationScreen
@@ -321,6 +323,7 @@ async def test_first_frame_is_home_composed_once_and_loading_starts_after_it(
             seen["lists"] = [w.id for w in home.query("#home OptionList")]
             seen["catalog"] = self.loaded_catalog
             seen["continue"] = home.check_action("continue", ())
+            seen["keys"] = drawn_keys(home)
 
     app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -330,7 +333,10 @@ async def test_first_frame_is_home_composed_once_and_loading_starts_after_it(
             "lists": ["due-list", "scripts", "running"],
             "catalog": None,
             "continue": False,
+            # The footer's keys are in that frame too (nothing in progress: no Continue).
+            "keys": ["Review", "Insights", "Quit", "Help", "palette"],
         }
+        assert drawn_keys(app.screen) == seen["keys"]  # and stay as they were
         home = app.screen
         assert isinstance(home, HomeScreen) and home.loaded
         assert option_ids(home.query_one("#scripts", OptionList)) == ["every_type"]
@@ -358,6 +364,7 @@ async def test_a_second_start_is_usable_in_its_first_frame(
             seen["running"] = option_ids(home.query_one("#running", OptionList))
             seen["catalog"] = self.loaded_catalog
             seen["widgets"] = len(home.query("#home *"))
+            seen["keys"] = drawn_keys(home)
 
     app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -365,8 +372,17 @@ async def test_a_second_start_is_usable_in_its_first_frame(
         home = app.screen
         assert isinstance(home, HomeScreen) and home.loaded
         assert seen["widgets"] == len(home.query("#home *"))  # none mounted later
+        # The footer's keys were drawn with the lists, those of what the lists hold.
+        assert seen["keys"] == drawn_keys(home)
     assert seen["scripts"] == ["every_type"] and seen["running"] == [kept]
     assert seen["catalog"] is None
+    keys = ["Continue", "Set aside", "Review", "Insights", "Quit", "Help", "palette"]
+    assert seen["keys"] == keys
+
+
+def drawn_keys(screen: Screen) -> list[str]:
+    """The footer's keys laid out on the screen (a key not yet drawn has no region)."""
+    return [k.description for k in screen.query(FooterKey) if k.region.width]
 
 
 async def test_quitting_at_the_first_frame_loads_nothing(
