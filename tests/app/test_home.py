@@ -385,6 +385,21 @@ def drawn_keys(screen: Screen) -> list[str]:
     return [k.description for k in screen.query(FooterKey) if k.region.width]
 
 
+def test_the_collector_waits_for_the_first_frame(fixture_dir: Path, db_path: Path) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    class AtFirstFrame(app_class()):  # type: ignore[misc]
+        def on_ready(self) -> None:
+            seen.append(gc.isenabled())
+            self.exit()
+
+    assert gc.isenabled()
+    AtFirstFrame(db_path=db_path, script_dirs=[fixture_dir]).run(headless=True, size=(80, 24))
+    assert seen == [False] and gc.isenabled()
+
+
 async def test_quitting_at_the_first_frame_loads_nothing(
     fixture_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

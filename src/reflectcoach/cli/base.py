@@ -6,6 +6,7 @@ click itself, and the plain commands never load Textual.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -256,6 +257,10 @@ def _use_locale() -> None:
 def open_app(settings: Settings, **where: Any) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe.")
+    # Importing Textual makes thousands of objects and no garbage: the collector waits until
+    # the app's first frame is out (ReflectCoachApp.run).
+    collecting = gc.isenabled()
+    gc.disable()
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.core.settings import UserSettings, default_path
 
@@ -267,6 +272,7 @@ def open_app(settings: Settings, **where: Any) -> None:
         key=settings.key(interactive=False),  # else the app's unlock screen asks
         **where,
     )
+    app.collect_after_paint = collecting
     app.run()
     if app.return_code:  # stopped by a problem (the app printed where its details are)
         sys.exit(app.return_code)
