@@ -52,7 +52,7 @@ class Settings:
         return self.db or default_db_path()
 
     def script_dirs(self) -> list[Path]:
-        from reflectcoach.script.registry import script_dirs
+        from reflectcoach.script.folders import script_dirs
 
         return script_dirs(self.scripts)
 
