@@ -68,26 +68,36 @@ class Settings:
         """The database's key (passphrase.py), found once per process: an fd is read once,
         and the slow derivation happens once however many Stores are opened."""
         if not self._key_asked:
-            from reflectcoach.services.passphrase import key_for
+            if not self.passphrase_given() and not self.looks_encrypted():
+                # What key_for finds here too, without loading its keyring, agent and
+                # terminal modules (5 ms, before the app's first frame).
+                self._key = None
+            else:
+                from reflectcoach.services.passphrase import key_for
 
-            self._key = key_for(self.db_path, self.passphrase_fd, interactive=interactive)
+                self._key = key_for(self.db_path, self.passphrase_fd, interactive=interactive)
             self._key_asked = True
         return self._key
+
+    def passphrase_given(self) -> bool:
+        # passphrase.FILE_ENV, named here: importing passphrase.py costs every `list` 5 ms.
+        return self.passphrase_fd is not None or bool(os.environ.get(PASSPHRASE_FILE_ENV))
+
+    def looks_encrypted(self) -> bool:
+        from reflectcoach.store.files import looks_encrypted
+
+        return looks_encrypted(self.db_path)
 
     def read_alone(self, read: Callable[..., T | None], **kwargs: Any) -> T | None:
         """What `read` (store/readonly.py) finds without opening the Store: a plaintext file
         as it is; an encrypted one with its key, found as for the Store (once per process);
         None when only the Store may read it. A passphrase given for a plaintext file goes to
         the Store, which refuses it as before."""
-        # passphrase.FILE_ENV, named here: importing passphrase.py costs every `list` 5 ms.
-        given = self.passphrase_fd is not None or bool(os.environ.get(PASSPHRASE_FILE_ENV))
-        if not given:
+        if not self.passphrase_given():
             found = read(self.db_path, **kwargs)
             if found is not None:
                 return found
-            from reflectcoach.store.files import looks_encrypted
-
-            if not looks_encrypted(self.db_path):
+            if not self.looks_encrypted():
                 return None
         key = self.key()
         return None if key is None else read(self.db_path, key=key, **kwargs)
