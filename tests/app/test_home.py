@@ -400,6 +400,28 @@ def test_the_collector_waits_for_the_first_frame(fixture_dir: Path, db_path: Pat
     assert seen == [False] and gc.isenabled()
 
 
+def test_reflectcoach_alone_opens_home_in_a_terminal(tmp_path: Path) -> None:
+    # The console script's own path (cli/start.py, no click): home with its lists and the
+    # footer's keys, and ctrl+q leaves with status 0.
+    from .terminal import Terminal, app_env
+
+    env = {**app_env(tmp_path), "REFLECTCOACH_DB": str(tmp_path / "r.db")}
+    term = Terminal([], env=env, size=(100, 30))
+    try:
+        term.wait_for_screen(
+            lambda screen: (
+                "Find a mentor" in screen
+                and "Nothing in progress." in screen
+                and "^q Quit" in screen
+            ),
+            "home, usable",
+        )
+        term.write(b"\x11")
+        assert term.proc.wait(timeout=30) == 0
+    finally:
+        term.close()
+
+
 async def test_quitting_at_the_first_frame_loads_nothing(
     fixture_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
