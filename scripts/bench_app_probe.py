@@ -80,7 +80,7 @@ def main() -> None:
     from reflectcoach.script.folders import builtin_dir
 
     app = ProbeApp(until=args.until, db_path=args.db, script_dirs=[builtin_dir()])
-    app.collect_after_paint = True
+    app.owns_process = True
     result = app.run(headless=True, size=HEADLESS_SIZE)
     if not result or result < 0:
         raise SystemExit(f"the app did not paint its home screen (result {result!r})")

@@ -400,6 +400,29 @@ def test_the_collector_waits_for_the_first_frame(fixture_dir: Path, db_path: Pat
     assert seen == [False] and gc.isenabled()
 
 
+def test_an_app_that_owns_its_process_freezes_what_start_up_made(tmp_path: Path) -> None:
+    # As the command line starts it (cli/start.py): the collector paused before Textual is
+    # imported, back on with the first frame, start-up's objects frozen (in a process of its
+    # own: here, the test's garbage would be frozen too).
+    code = (
+        "import gc\n"
+        "gc.disable()\n"
+        "from pathlib import Path\n"
+        "from reflectcoach.app import app as module\n"
+        "class AtFirstFrame(module.ReflectCoachApp):\n"
+        "    CSS_PATH = str(Path(module.__file__).parent / 'app.tcss')\n"
+        "    def on_ready(self):\n"
+        "        self.seen = (gc.isenabled(), gc.get_freeze_count())\n"
+        "        self.exit()\n"
+        f"app = AtFirstFrame(db_path=Path({str(tmp_path / 'r.db')!r}), script_dirs=[])\n"
+        "app.owns_process = True\n"
+        "app.run(headless=True, size=(80, 24))\n"
+        "print(app.seen[0], app.seen[1] > 10000, gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True", "True"]
+
+
 def test_reflectcoach_alone_opens_home_in_a_terminal(tmp_path: Path) -> None:
     # The console script's own path (cli/start.py, no click): home with its lists and the
     # footer's keys, and ctrl+q leaves with status 0.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reflectcoach.app import asking, background
+from reflectcoach.app.collector import PausedCollector
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
@@ -44,7 +44,7 @@ HOME_CSS = Path(__file__).parent / "screens" / "home.tcss"
 UI_BUSY_TIMEOUT_S = 0.1
 
 
-class ReflectCoachApp(App[None]):
+class ReflectCoachApp(PausedCollector, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reflectcoach"
     SUB_TITLE = "a reflection coach for mentoring"
@@ -104,7 +104,6 @@ class ReflectCoachApp(App[None]):
         self._initial_done = False
         self._stopped: str | None = None  # the line to print after a problem stopped the app
         self._painted = asyncio.Event()
-        self.collect_after_paint = False  # set by `run`, or by the CLI, which paused it first
         self._unlocked = asyncio.Event()  # the store can be opened: plaintext, or a key found
         self._toasts: list[Notice] = []  # notices shown as toasts, for a NoticeLine to take
         self.notices_said: list[Notice] = []
@@ -144,22 +143,6 @@ class ReflectCoachApp(App[None]):
             self.error_console.print(self._stopped, soft_wrap=True)
             self._stopped = None
         super()._print_error_renderables()
-
-    def run(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Textual's run, the garbage collector paused until the first frame: start-up makes
-        ~40k lasting objects and little garbage; it walked them 30 times (20-30 ms of CPU)."""
-        if gc.isenabled():
-            gc.disable()
-            self.collect_after_paint = True
-        try:
-            return super().run(**kwargs)
-        finally:
-            self._collect_again()
-
-    def _collect_again(self) -> None:
-        if self.collect_after_paint:
-            self.collect_after_paint = False
-            gc.enable()
 
     def get_default_screen(self) -> Screen:
         # Home is the bottom of the stack: every other screen leaves back to it.
@@ -213,7 +196,7 @@ class ReflectCoachApp(App[None]):
         # Ready: the first frame is out. Work that waited for it (the home screen's loading)
         # may start, unless the app is already on its way out; for an encrypted database
         # without a key, once the unlock screen has one.
-        self._collect_again()
+        self.collect_again()
         self._ask_key_if_needed()
         self._painted.set()
         # The method, not a coroutine made now: an app that ends first leaves none unawaited.

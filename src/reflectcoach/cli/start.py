@@ -199,7 +199,6 @@ def open_app(settings: Settings, **where: Any) -> None:
         )
     # Importing Textual makes thousands of objects and no garbage: the collector waits until
     # the app's first frame is out (ReflectCoachApp.run).
-    collecting = gc.isenabled()
     gc.disable()
     from reflectcoach.app.app import ReflectCoachApp
     from reflectcoach.core.settings import UserSettings, default_path
@@ -212,7 +211,7 @@ def open_app(settings: Settings, **where: Any) -> None:
         key=settings.key(interactive=False),  # else the app's unlock screen asks
         **where,
     )
-    app.collect_after_paint = collecting
+    app.owns_process = True
     app.run()
     if app.return_code:  # stopped by a problem (the app printed where its details are)
         sys.exit(app.return_code)
