@@ -16,6 +16,7 @@ Usage: python scripts/bench_app_probe.py --db PATH [--until paint|loaded]
 from __future__ import annotations
 
 import argparse
+import gc
 import inspect
 import json
 import sys
@@ -24,10 +25,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_floor_app import HEADLESS_SIZE, PAINTED, exit_on_first_paint
+# As the command line starts the app (cli/start.py's open_app): the collector paused before
+# Textual is imported, until the first frame.
+gc.disable()
 
-from reflectcoach.app.app import ReflectCoachApp
-from reflectcoach.app.screens.home import HomeScreen
+from bench_floor_app import HEADLESS_SIZE, PAINTED, exit_on_first_paint  # noqa: E402
+
+from reflectcoach.app.app import ReflectCoachApp  # noqa: E402
+from reflectcoach.app.screens.home import HomeScreen  # noqa: E402
 
 
 class ProbeApp(ReflectCoachApp):
@@ -71,9 +76,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--until", choices=("paint", "loaded"), default="paint")
     args = parser.parse_args()
-    from reflectcoach.script.registry import builtin_dir
+    # Where the command line takes it from too: registry.py would load the script model.
+    from reflectcoach.script.folders import builtin_dir
 
     app = ProbeApp(until=args.until, db_path=args.db, script_dirs=[builtin_dir()])
+    app.owns_process = True
     result = app.run(headless=True, size=HEADLESS_SIZE)
     if not result or result < 0:
         raise SystemExit(f"the app did not paint its home screen (result {result!r})")

@@ -192,10 +192,19 @@ def describe(node: ast.Import | ast.ImportFrom, importer: str) -> str:
     return f"{absolute(node, importer)} ({', '.join(alias.name for alias in node.names)})"
 
 
-# Every start loads these modules' tops: the command line's group imports each command's
-# module (`reflectcoach --version`), and the app's first paint adds the app and home.
-CLI_START = ["reflectcoach.cli"]
-APP_START = [*CLI_START, "reflectcoach.app.app", "reflectcoach.app.screens.home"]
+def command_modules() -> list[str]:
+    """The modules the group loads for any command (`reflectcoach.cli.COMMANDS`)."""
+    for node in tree_of("reflectcoach.cli").body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "COMMANDS":
+            return [f"reflectcoach.cli.{name}" for name in ast.literal_eval(node.value)]
+    raise AssertionError("reflectcoach/cli/__init__.py names no COMMANDS")
+
+
+# Every start loads these modules' tops: any command loads the group, which imports each
+# command's module (`reflectcoach --version`); `reflectcoach` alone opens the app from
+# cli/start.py without them, and its first paint loads the app and home.
+CLI_START = ["reflectcoach.cli", "reflectcoach.cli.base", *command_modules()]
+APP_START = ["reflectcoach.cli.start", "reflectcoach.app.app", "reflectcoach.app.screens.home"]
 
 
 def start_up(name: str) -> set[str] | None:

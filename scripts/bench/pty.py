@@ -22,10 +22,14 @@ BUILTIN_TITLES = (
 
 
 def _home_usable(text: str) -> bool:
-    """The built-in scripts listed (the first, that the screen shows) and the resume list
-    drawn (its entries or its "nothing")."""
-    return all(t in text for t in BUILTIN_TITLES) and (
-        "Nothing in progress." in text or "so far · updated" in text
+    """The built-in scripts listed (the first, that the screen shows), the resume list
+    drawn (its entries or its "nothing") and the footer's keys (as the floor's mark is its
+    footer's keys: a person acts on home with them)."""
+    return (
+        all(t in text for t in BUILTIN_TITLES)
+        and ("Nothing in progress." in text or "so far · updated" in text)
+        and "Quit" in text
+        and "^p palette" in text
     )
 
 
@@ -99,7 +103,7 @@ def group_pty(ctx: Context) -> None:
         (
             "home",
             "footer",
-            f"home usable: the built-in titles on screen and the resume list drawn "
+            f"home usable: the built-in titles, the resume list and the footer's keys drawn "
             f"({conversations} conversations in the data folder)",
             Budget("ratio", 1.25),
         ),

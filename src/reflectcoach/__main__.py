@@ -1,3 +1,3 @@
-from reflectcoach.cli import main
+from reflectcoach.cli.start import main
 
 main()

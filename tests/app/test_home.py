@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
 
 from reflectcoach.app.app import ReflectCoachApp
 from reflectcoach.app.screens.conversation import ConversationScreen
@@ -321,6 +323,7 @@ async def test_first_frame_is_home_composed_once_and_loading_starts_after_it(
             seen["lists"] = [w.id for w in home.query("#home OptionList")]
             seen["catalog"] = self.loaded_catalog
             seen["continue"] = home.check_action("continue", ())
+            seen["keys"] = drawn_keys(home)
 
     app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -330,7 +333,10 @@ async def test_first_frame_is_home_composed_once_and_loading_starts_after_it(
             "lists": ["due-list", "scripts", "running"],
             "catalog": None,
             "continue": False,
+            # The footer's keys are in that frame too (nothing in progress: no Continue).
+            "keys": ["Review", "Insights", "Quit", "Help", "palette"],
         }
+        assert drawn_keys(app.screen) == seen["keys"]  # and stay as they were
         home = app.screen
         assert isinstance(home, HomeScreen) and home.loaded
         assert option_ids(home.query_one("#scripts", OptionList)) == ["every_type"]
@@ -358,6 +364,7 @@ async def test_a_second_start_is_usable_in_its_first_frame(
             seen["running"] = option_ids(home.query_one("#running", OptionList))
             seen["catalog"] = self.loaded_catalog
             seen["widgets"] = len(home.query("#home *"))
+            seen["keys"] = drawn_keys(home)
 
     app = FirstFrame(db_path=db_path, script_dirs=[fixture_dir])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -365,8 +372,77 @@ async def test_a_second_start_is_usable_in_its_first_frame(
         home = app.screen
         assert isinstance(home, HomeScreen) and home.loaded
         assert seen["widgets"] == len(home.query("#home *"))  # none mounted later
+        # The footer's keys were drawn with the lists, those of what the lists hold.
+        assert seen["keys"] == drawn_keys(home)
     assert seen["scripts"] == ["every_type"] and seen["running"] == [kept]
     assert seen["catalog"] is None
+    keys = ["Continue", "Set aside", "Review", "Insights", "Quit", "Help", "palette"]
+    assert seen["keys"] == keys
+
+
+def drawn_keys(screen: Screen) -> list[str]:
+    """The footer's keys laid out on the screen (a key not yet drawn has no region)."""
+    return [k.description for k in screen.query(FooterKey) if k.region.width]
+
+
+def test_the_collector_waits_for_the_first_frame(fixture_dir: Path, db_path: Path) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    class AtFirstFrame(app_class()):  # type: ignore[misc]
+        def on_ready(self) -> None:
+            seen.append(gc.isenabled())
+            self.exit()
+
+    assert gc.isenabled()
+    AtFirstFrame(db_path=db_path, script_dirs=[fixture_dir]).run(headless=True, size=(80, 24))
+    assert seen == [False] and gc.isenabled()
+
+
+def test_an_app_that_owns_its_process_freezes_what_start_up_made(tmp_path: Path) -> None:
+    # As the command line starts it (cli/start.py): the collector paused before Textual is
+    # imported, back on with the first frame, start-up's objects frozen (in a process of its
+    # own: here, the test's garbage would be frozen too).
+    code = (
+        "import gc\n"
+        "gc.disable()\n"
+        "from pathlib import Path\n"
+        "from reflectcoach.app import app as module\n"
+        "class AtFirstFrame(module.ReflectCoachApp):\n"
+        "    CSS_PATH = str(Path(module.__file__).parent / 'app.tcss')\n"
+        "    def on_ready(self):\n"
+        "        self.seen = (gc.isenabled(), gc.get_freeze_count())\n"
+        "        self.exit()\n"
+        f"app = AtFirstFrame(db_path=Path({str(tmp_path / 'r.db')!r}), script_dirs=[])\n"
+        "app.owns_process = True\n"
+        "app.run(headless=True, size=(80, 24))\n"
+        "print(app.seen[0], app.seen[1] > 10000, gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_reflectcoach_alone_opens_home_in_a_terminal(tmp_path: Path) -> None:
+    # The console script's own path (cli/start.py, no click): home with its lists and the
+    # footer's keys, and ctrl+q leaves with status 0.
+    from .terminal import Terminal, app_env
+
+    env = {**app_env(tmp_path), "REFLECTCOACH_DB": str(tmp_path / "r.db")}
+    term = Terminal([], env=env, size=(100, 30))
+    try:
+        term.wait_for_screen(
+            lambda screen: (
+                "Find a mentor" in screen
+                and "Nothing in progress." in screen
+                and "^q Quit" in screen
+            ),
+            "home, usable",
+        )
+        term.write(b"\x11")
+        assert term.proc.wait(timeout=30) == 0
+    finally:
+        term.close()
 
 
 async def test_quitting_at_the_first_frame_loads_nothing(

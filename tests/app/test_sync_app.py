@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 from store.helpers import WEEKLY, run
@@ -57,3 +59,20 @@ async def test_the_app_syncs_after_the_first_paint_and_on_quit(
         sync_device.run(first)  # this device's changes, read in the block above or now
         names = {c["mentorship"] for c in first.sync.current().values()}
     assert "Started in the app's database" in names
+
+
+def test_without_syncing_set_up_the_app_loads_no_sync_package(tmp_path: Path) -> None:
+    # Most people never set syncing up: the start-up check asks the store, and the sync
+    # package (envelopes, keys, age encryption) stays unloaded, its time and memory unspent.
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from reflectcoach.app import background\n"
+        "from reflectcoach.app.app import ReflectCoachApp\n"
+        f"app = ReflectCoachApp(db_path=Path({str(tmp_path / 'r.db')!r}), script_dirs=[])\n"
+        "background.sync_in_thread(app)\n"
+        "app.worker_store.close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('reflectcoach.sync')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -236,6 +237,44 @@ def test_app_refuses_politely_without_a_terminal(cli) -> None:
     result = cli()
     assert result.exit_code != 0
     assert "needs a terminal" in result.output
+
+
+def bare_command(tmp_path: Path, db: Path) -> subprocess.CompletedProcess[str]:
+    """`reflectcoach` alone, as the console script runs it (cli/start.py), without a
+    terminal, the modules it loads listed on stderr (-X importtime)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTCOACH_")}
+    env |= {"REFLECTCOACH_DB": str(db), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "reflectcoach"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_reflectcoach_alone_says_what_the_group_says_without_loading_click(tmp_path) -> None:
+    done = bare_command(tmp_path, tmp_path / "r.db")
+    said = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert done.returncode == 1
+    assert said == [
+        "Error: the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe."
+    ]
+    loaded = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    assert "reflectcoach.cli.start" in loaded
+    # The app's start: no click, no command's module (22 ms of CPU before home's first frame).
+    assert [m for m in loaded if m.split(".")[0] == "click" or m == "reflectcoach.cli.base"] == []
+
+
+def test_reflectcoach_alone_leaves_a_database_click_refuses_to_the_group(tmp_path) -> None:
+    done = bare_command(tmp_path, tmp_path)  # a folder: `--db`'s type says so
+    assert done.returncode == 2
+    assert "Invalid value for '--db': File" in done.stderr and "is a directory" in done.stderr
 
 
 def test_plain_cli_never_imports_textual() -> None:

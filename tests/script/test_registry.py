@@ -198,3 +198,16 @@ def test_importing_the_registry_does_not_import_the_loader_or_yaml() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_folders_and_a_cached_listing_need_no_catalog() -> None:
+    # Every start (home's first frame, the CLI's `scripts`) reads the index before any
+    # script: the catalog's model (dataclasses, ~10 ms) loads only when one is read.
+    code = (
+        "import sys; from reflectcoach.script import folders, index; "
+        "index.cached_listing(folders.script_dirs()); "
+        "print(sorted(m for m in ('reflectcoach.script.registry', 'reflectcoach.script.model')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

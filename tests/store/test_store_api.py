@@ -535,3 +535,12 @@ def test_script_titles_are_the_newest_conversations(fresh_store) -> None:
     store.start(script_id="b", title="New name", **common)
     store.start(script_id="a", title="Alpha", **common)
     assert store.insights.script_titles() == {"a": "Alpha", "b": "New name"}
+
+
+def test_sync_configured_is_the_device_setting(fresh_store: Store) -> None:
+    # What the app asks before it loads the sync package at all (app/background.py).
+    assert fresh_store.sync.configured() is False
+    fresh_store.sync.set_settings({"device": "d1"})
+    assert fresh_store.sync.configured() is True
+    fresh_store.sync.set_settings({"device": None})
+    assert fresh_store.sync.configured() is False

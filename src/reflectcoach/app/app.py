@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reflectcoach.app import asking, background
+from reflectcoach.app.collector import PausedCollector
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
@@ -43,7 +44,7 @@ HOME_CSS = Path(__file__).parent / "screens" / "home.tcss"
 UI_BUSY_TIMEOUT_S = 0.1
 
 
-class ReflectCoachApp(App[None]):
+class ReflectCoachApp(PausedCollector, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reflectcoach"
     SUB_TITLE = "a reflection coach for mentoring"
@@ -195,6 +196,7 @@ class ReflectCoachApp(App[None]):
         # Ready: the first frame is out. Work that waited for it (the home screen's loading)
         # may start, unless the app is already on its way out; for an encrypted database
         # without a key, once the unlock screen has one.
+        self.collect_again()
         self._ask_key_if_needed()
         self._painted.set()
         # The method, not a coroutine made now: an app that ends first leaves none unawaited.

@@ -1,7 +1,9 @@
 """The `reflectcoach` group: global options, settings, and errors as messages.
 
 Imports beyond click happen inside commands: `reflectcoach --version` must start as fast as
-click itself, and the plain commands never load Textual.
+click itself, and the plain commands never load Textual. The settings and the app's start
+are in start.py, which `reflectcoach` alone loads without click; the commands' modules
+import them from here.
 """
 
 from __future__ import annotations
@@ -9,95 +11,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 
 from reflectcoach import __version__
+from reflectcoach.cli.start import DEBUG_ENV, STOPPED
+from reflectcoach.cli.start import Settings as Settings
+from reflectcoach.cli.start import open_app as open_app
+from reflectcoach.cli.start import unexpected as _unexpected
+from reflectcoach.cli.start import use_locale as _use_locale
 from reflectcoach.core.errors import UserError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from reflectcoach.script.registry import Catalog
-    from reflectcoach.store import Store
-    from reflectcoach.store.key import Key
-
-DEBUG_ENV = "REFLECTCOACH_DEBUG"
-PASSPHRASE_FILE_ENV = "REFLECTCOACH_PASSPHRASE_FILE"  # services/passphrase.py: FILE_ENV
-T = TypeVar("T")
-
-
-class Settings:
-    """The global options, shared by every command. (A plain class: `scripts` and
-    `--version` must not pay for importing dataclasses.)"""
-
-    def __init__(
-        self,
-        db: Path | None = None,
-        scripts: list[Path] | None = None,
-        passphrase_fd: int | None = None,
-    ) -> None:
-        self.db = db
-        self.scripts = scripts or []
-        self.passphrase_fd = passphrase_fd
-        self._key: Key | None = None
-        self._key_asked = False
-
-    @property
-    def db_path(self) -> Path:
-        from reflectcoach.core.paths import default_db_path
-
-        return self.db or default_db_path()
-
-    def script_dirs(self) -> list[Path]:
-        from reflectcoach.script.registry import script_dirs
-
-        return script_dirs(self.scripts)
-
-    def catalog(self) -> Catalog:
-        from reflectcoach.script.registry import load_catalog
-
-        catalog = load_catalog(self.script_dirs())
-        for problem in catalog.diagnostics:
-            click.echo(clean(str(problem)), err=True)
-        return catalog
-
-    def key(self, *, interactive: bool = True) -> Key | None:
-        """The database's key (passphrase.py), found once per process: an fd is read once,
-        and the slow derivation happens once however many Stores are opened."""
-        if not self._key_asked:
-            from reflectcoach.services.passphrase import key_for
-
-            self._key = key_for(self.db_path, self.passphrase_fd, interactive=interactive)
-            self._key_asked = True
-        return self._key
-
-    def read_alone(self, read: Callable[..., T | None], **kwargs: Any) -> T | None:
-        """What `read` (store/readonly.py) finds without opening the Store: a plaintext file
-        as it is; an encrypted one with its key, found as for the Store (once per process);
-        None when only the Store may read it. A passphrase given for a plaintext file goes to
-        the Store, which refuses it as before."""
-        # passphrase.FILE_ENV, named here: importing passphrase.py costs every `list` 5 ms.
-        given = self.passphrase_fd is not None or bool(os.environ.get(PASSPHRASE_FILE_ENV))
-        if not given:
-            found = read(self.db_path, **kwargs)
-            if found is not None:
-                return found
-            from reflectcoach.store.files import looks_encrypted
-
-            if not looks_encrypted(self.db_path):
-                return None
-        key = self.key()
-        return None if key is None else read(self.db_path, key=key, **kwargs)
-
-    def store(self) -> Store:
-        from reflectcoach.store import Store
-
-        store = Store.open(self.db_path, key=self.key())
-        for notice in store.notices:
-            click.echo(clean(notice), err=True)
-        return store
 
 
 def clean(text: str) -> str:
@@ -179,7 +103,7 @@ class Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("\nStopped. Everything answered so far is saved.", err=True)
+            click.echo(STOPPED, err=True)
             sys.exit(130)
         except UserError as problem:  # written for the person: shown as it is
             raise click.ClickException(clean(str(problem))) from None
@@ -191,19 +115,6 @@ class Group(click.Group):
             # Exports write through sys.stdout's buffer: flushed here, a closed pipe is met
             # where it is handled, not in the interpreter's exit.
             _flush_stdout()
-
-
-def _unexpected(problem: Exception) -> str:
-    """One line for a bug: the exception's name, never its message (it may quote an answer),
-    and where the traceback was written (`crashlog`, 0600), as the app does."""
-    from reflectcoach.core import crashlog
-
-    name = type(problem).__name__
-    try:
-        where = f"Details: {crashlog.write(problem, crashlog.log_dir())}"
-    except Exception:  # the net must not fail itself
-        where = f"Set {DEBUG_ENV}=1 to see the details."
-    return f"unexpected problem ({name}). Nothing you answered was lost. {where}"
 
 
 @click.group(cls=Group, invoke_without_command=True)
@@ -240,33 +151,3 @@ def main(
     _use_locale()
     if ctx.invoked_subcommand is None:
         open_app(ctx.obj)
-
-
-def _use_locale() -> None:
-    """Day and month names of date answers in the person's language (`dates.readable`, via
-    LC_TIME); English (C) when their locale is not installed."""
-    import locale
-
-    try:
-        locale.setlocale(locale.LC_TIME, "")
-    except locale.Error:
-        locale.setlocale(locale.LC_TIME, "C")
-
-
-def open_app(settings: Settings, **where: Any) -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        fail("the app needs a terminal. Use `reflectcoach start SCRIPT --plain` in a pipe.")
-    from reflectcoach.app.app import ReflectCoachApp
-    from reflectcoach.core.settings import UserSettings, default_path
-
-    saved = UserSettings.load(default_path())  # the theme and other choices made before
-    app = ReflectCoachApp(
-        db_path=settings.db_path,
-        script_dirs=settings.script_dirs(),
-        settings=saved,
-        key=settings.key(interactive=False),  # else the app's unlock screen asks
-        **where,
-    )
-    app.run()
-    if app.return_code:  # stopped by a problem (the app printed where its details are)
-        sys.exit(app.return_code)

@@ -12,12 +12,15 @@ import contextlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reflectcoach import __version__
 from reflectcoach.core import paths
 from reflectcoach.core.private import write_private
-from reflectcoach.script.registry import Catalog, load_catalog, script_files
+from reflectcoach.script.folders import script_files
+
+if TYPE_CHECKING:
+    from reflectcoach.script.registry import Catalog
 
 FORMAT = 1
 
@@ -92,6 +95,9 @@ def listing(dirs: Sequence[Path]) -> tuple[list[dict[str, Any]], list[str]]:
     cached = _read(_key(dirs))
     if cached is not None:
         return cached["scripts"], cached["diagnostics"]
+    # Only when the cache is stale: the catalog brings the model's dataclasses (~10 ms).
+    from reflectcoach.script.registry import load_catalog
+
     return remember(dirs, load_catalog(dirs))
 
 

@@ -1,7 +1,9 @@
 """Script directories -> a `Catalog` of valid scripts by id, plus everything wrong with the rest.
 
-Importing this module is cheap: the CLI and the app import it on every start, often only for
-`script_dirs()`, so the loader (and with it YAML) is imported inside the functions that load.
+Importing this module is cheap: the CLI imports it on most commands, so the loader (and with
+it YAML) is imported inside the functions that load. It does load the model's dataclasses
+(about 10 ms): where the folders are and what files they hold, which every start needs before
+any script is read, are in `folders` (re-exported here).
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from reflectcoach.core import paths as _paths
 from reflectcoach.core.errors import UserError
 from reflectcoach.core.sharing import KEPT_PRIVATE
 from reflectcoach.script import prefill, privacy
+from reflectcoach.script.folders import builtin_dir, script_files
+from reflectcoach.script.folders import script_dirs as script_dirs  # where callers look for it
 from reflectcoach.script.model import SCRIPT_ID
 
 if TYPE_CHECKING:
     from reflectcoach.script.loader import Diagnostic, LoadResult
     from reflectcoach.script.model import RecallRef, Script
-
-SUFFIXES = (".yaml", ".yml")
 
 
 class ScriptError(UserError):
@@ -59,37 +61,6 @@ class Catalog:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
-
-
-def builtin_dir() -> Path:
-    """The scripts shipped in the package (src/reflectcoach/conversations).
-
-    Package data sits beside the modules in a wheel as in a checkout; a path from `__file__`
-    avoids importing importlib.resources on every start.
-    """
-    return Path(__file__).resolve().parent.parent / "conversations"
-
-
-def script_dirs(extra: Sequence[Path] = ()) -> list[Path]:
-    """Where scripts are looked for, in order: built-in, user, $REFLECTCOACH_SCRIPTS, extra."""
-    return [builtin_dir(), _paths.user_scripts_dir(), *_paths.env_script_dirs(), *extra]
-
-
-def script_files(folder: Path) -> list[Path]:
-    """The *.yaml and *.yml files of a directory, sorted; hidden files (editor temps) and
-    parts that scripts include (`*.part.yaml`, script/includes.py) skipped."""
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return []
-    return sorted(
-        p
-        for p in entries
-        if p.suffix in SUFFIXES
-        and not p.name.startswith(".")
-        and not p.name.endswith(".part.yaml")
-        and p.is_file()
-    )
 
 
 def load_catalog(dirs: Sequence[Path]) -> Catalog:

@@ -20,7 +20,7 @@ import sqlite3
 from pathlib import Path
 
 from . import integrity, rawfile
-from .queries import conversations_sql, dicts
+from .queries import MENTORSHIP_NAMES, conversations_sql, dicts
 from .rows import Conversation
 
 HEADER = b"SQLite format 3\x00"
@@ -46,8 +46,6 @@ def home_lists(path: Path, *, limit: int = 50) -> tuple[list[str], list[Conversa
     """The mentorship names (`Store.mentorships`) and the conversations in progress, most
     recently updated first (`Store.conversations(status="in_progress", by="updated_at")`),
     or None when only `Store.open` may read this file."""
-    from .mentorships import MENTORSHIP_NAMES  # not for `clean` alone (readonly.py, nudges.py)
-
     if not clean(path):
         return None
     try:

@@ -28,6 +28,21 @@ from .rows import (
 if TYPE_CHECKING:  # sqlite-utils is imported by db.py; peek.py reads without it
     from sqlite_utils import Database
 
+# One lookup per mentorship, not a pass over every conversation: the distinct keys by a
+# skip-scan of conversations_mentorship_key (each step seeks the next key), then one row's
+# name each (every conversation of a mentorship shows the same name). 0.02 ms instead of
+# 44 ms for 26,000 conversations: home and review read it on every visit,
+# home's first frame with the standard library alone (peek.py).
+MENTORSHIP_NAMES = (
+    "WITH RECURSIVE k(key) AS ("
+    "SELECT min(mentorship_key) FROM conversations WHERE mentorship_key IS NOT NULL "
+    "UNION ALL SELECT (SELECT min(mentorship_key) FROM conversations "
+    "WHERE mentorship_key > k.key) FROM k WHERE k.key IS NOT NULL) "
+    "SELECT (SELECT mentorship FROM conversations WHERE mentorship_key = k.key LIMIT 1) "
+    "FROM k WHERE k.key IS NOT NULL ORDER BY 1"
+)
+
+
 CONVERSATION_COLUMNS = (
     "id",
     "script_id",

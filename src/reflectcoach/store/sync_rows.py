@@ -66,6 +66,10 @@ class Local:
 class SyncRows(Facet):
     # -- settings ---------------------------------------------------------------------
 
+    def configured(self) -> bool:
+        """This device is set up to sync (`sync init` or `sync join` named it)."""
+        return self.setting("device") is not None
+
     def setting(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM sync_settings WHERE name = ?", [name]).fetchone()
         return None if row is None else row[0]

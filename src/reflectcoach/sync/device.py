@@ -89,7 +89,7 @@ def join(
 
 
 def configured(store: Store) -> bool:
-    return store.sync.setting("device") is not None
+    return store.sync.configured()
 
 
 def run(store: Store) -> merge.Report:

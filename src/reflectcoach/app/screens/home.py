@@ -68,7 +68,6 @@ class ScriptEntry:
 
 SUMMARY_INDENT = 2
 SCRIPTS_MARGIN = 6  # the screen's width less the scripts list's content width (home.tcss)
-FOOTER_FRAMES = 5  # frames the full read waits at most for the footer's keys to be drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +214,14 @@ class HomeScreen(Screen[None]):
         # Composed once, filled: what the caches vouch for is read here, on the UI thread
         # (no thread may start before the first paint: asyncio waits for them at exit).
         self.quick = self.quick_read()
+        if self.quick is not None:
+            # Before the footer composes: `check_action` shows Continue and Set aside by it.
+            self.running = self.quick.running
         yield Header()
         yield Vertical(*self.form(), id="home")
         yield NoticeLine()  # notices here, not as toasts over the lists
-        yield KeysFooter()
+        # Its keys in the first frame, with the lists: home is usable from that frame.
+        yield KeysFooter(at_once=True)
 
     def form(self) -> list[Widget]:
         """The fields and lists inside #home."""
@@ -289,14 +292,7 @@ class HomeScreen(Screen[None]):
         if not await self.rc_app.first_paint():
             return
         if self.shown_once:
-            # Textual draws the footer's keys a frame after the first: the read (YAML,
-            # sqlite-utils' imports) waits for them, so it does not hold the GIL while the
-            # last of home is drawn.
-            footer = self.query_one(KeysFooter)
-            for _ in range(FOOTER_FRAMES):
-                await self.painted()
-                if footer.children:
-                    break
+            await self.painted()  # home as it is drawn before the read holds the GIL
         loop = asyncio.get_running_loop()
         data = await loop.run_in_executor(None, self.read)
         if data is not None:

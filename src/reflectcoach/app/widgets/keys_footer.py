@@ -3,6 +3,8 @@ in sight on a narrow terminal."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
@@ -22,7 +24,17 @@ class KeysFooter(Footer):
     _shown: tuple[object, ...] | None = None
     _narrow: bool | None = None
 
+    def __init__(self, *, at_once: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Textual's Footer composes empty and draws its keys a frame after the screen's
+        # first; `at_once` draws them in that first frame, for a screen whose keys are
+        # already what they will be once focused (home: its lists' keys are not shown).
+        self.at_once = at_once
+
     def compose(self) -> ComposeResult:
+        if self.at_once and not self._bindings_ready:
+            self.set_reactive(Footer._bindings_ready, True)
+            self._shown = self._keys()
         keys = list(super().compose())
         self._narrow = narrow = 0 < self.app.size.width < NARROW
         if narrow:
@@ -42,7 +54,15 @@ class KeysFooter(Footer):
     async def recompose(self) -> None:
         if not self.is_attached:
             return  # the screen has gone (Footer.recompose checks the same)
-        shown = (
+        shown = self._keys()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
+
+    def _keys(self) -> tuple[object, ...]:
+        """What the keys drawn depend on: a recompose with the same draws the same."""
+        return (
             self.show_command_palette,
             0 < self.app.size.width < NARROW,
             *(
@@ -51,7 +71,3 @@ class KeysFooter(Footer):
                 if binding.show
             ),
         )
-        if shown == self._shown:
-            return
-        self._shown = shown
-        await super().recompose()
