@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reflectcoach.app import asking, background
+from reflectcoach.app import asking, background, textual_fixes
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
@@ -75,6 +75,7 @@ class ReflectCoachApp(App[None]):
         watch: bool = False,
     ) -> None:
         super().__init__()
+        textual_fixes.keep_no_dead_widgets()
         # `reflectcoach try FILE`: that file's conversation, reloaded when it changes (--watch).
         self.tryout = tryout
         self.watch = watch
