@@ -21,10 +21,11 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reflectcoach.app import asking, background, textual_fixes
+from reflectcoach.app import asking, background
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.textual_fixes import keep_no_dead_widgets
 from reflectcoach.app.workers import WorkerStore
 from reflectcoach.core import clock
 from reflectcoach.core import settings as saved
@@ -75,7 +76,7 @@ class ReflectCoachApp(App[None]):
         watch: bool = False,
     ) -> None:
         super().__init__()
-        textual_fixes.keep_no_dead_widgets()
+        keep_no_dead_widgets()
         # `reflectcoach try FILE`: that file's conversation, reloaded when it changes (--watch).
         self.tryout = tryout
         self.watch = watch
