@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +16,13 @@ from reflectcoach.app.screens.mentorship import MentorshipScreen
 from reflectcoach.app.screens.review import COUNT_LIMIT, ReviewScreen
 from reflectcoach.app.widgets.due_list import DueList
 from reflectcoach.app.widgets.insights_series import SeriesPanel
-from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
+from reflectcoach.app.widgets.mentorship_commitments import OPEN_SHOWN
+from reflectcoach.app.widgets.mentorship_timeline import PAGE, MentorshipTimeline
 from reflectcoach.app.widgets.rating_plot import RatingPlot
 from reflectcoach.app.widgets.review_table import ReviewTable
 from reflectcoach.script.registry import builtin_dir, load_catalog
-from reflectcoach.services.ratings import mentorship_ratings
+from reflectcoach.services.mentorship_view import load_page
+from reflectcoach.services.ratings import mentorship_ratings, rating_list, with_points
 from reflectcoach.store.queries import CONVERSATION_COLUMNS
 
 from .common import (
@@ -42,6 +44,9 @@ from .workloads import db_files_size, ensure_history, opened
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
+
+    from reflectcoach.script.model import Script
+    from reflectcoach.store import Store
 
 TABLE_FLOOR = "bare Textual screen from a key: Header, DataTable of the same 100 rows, Footer"
 
@@ -175,6 +180,13 @@ async def _mentorship_opens(
     return found
 
 
+def first_series(store: Store, scripts: Mapping[str, Script], name: str) -> object:
+    """What the mentorship screen reads for its ratings before it paints them: the list (its
+    wordings are read after), and the first one's points."""
+    listed = rating_list(store, scripts, name, wordings=False)
+    return with_points(store, scripts, listed[0]) if listed else None
+
+
 def query_rows(
     ctx: Context, group: str, big: Path, summary: dict[str, Any], *, size_budget: Budget
 ) -> None:
@@ -306,14 +318,22 @@ def query_rows(
                 Budget("below", 100),
             ),
             (
-                "mentorship screen: mentorship_timeline('Ada') (~1,000 conversations)",
-                lambda: store.mentorships.timeline("Ada"),
+                "mentorship screen: load_page('Ada') (latest 100 conversations, first "
+                "commitments, their counts)",
+                lambda: load_page(store, "Ada", conversations=PAGE, open_shown=OPEN_SHOWN),
                 "SELECT count(*) FROM answers",
                 raw(scan),
                 Budget("below", 100),
             ),
             (
-                "mentorship screen: mentorship_ratings('Ada') (every rating, grouped)",
+                "mentorship screen: rating_list('Ada', wordings=False), its first series' points",
+                lambda: first_series(store, builtin, "Ada"),
+                "SELECT count(*) FROM answers",
+                raw(scan),
+                Budget("below", 100),
+            ),
+            (
+                "mentorship show: mentorship_ratings('Ada') (every rating, grouped)",
                 lambda: mentorship_ratings(store, builtin, "Ada"),
                 "SELECT count(*) FROM answers",
                 raw(scan),

@@ -1,8 +1,11 @@
 """The mentorship screen: opened from home, review and the palette; its header, timeline,
 commitments (open first, then finished) and ratings on their declared scale; reopen;
-compare two runs."""
+compare two runs. A long mentorship: the latest conversations and the first commitments,
+saying how many more there are; every rating series listed, each read when shown."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -10,10 +13,11 @@ from textual.widgets import DataTable, Static
 from reflectcoach.app.screens.compare import CompareScreen
 from reflectcoach.app.screens.mentorship import MentorshipScreen
 from reflectcoach.app.widgets.insights_series import SeriesPanel
-from reflectcoach.app.widgets.mentorship_commitments import MentorshipCommitments
+from reflectcoach.app.widgets.mentorship_commitments import OPEN_SHOWN, MentorshipCommitments
 from reflectcoach.app.widgets.mentorship_ratings import RatingList
-from reflectcoach.app.widgets.mentorship_timeline import MentorshipTimeline
+from reflectcoach.app.widgets.mentorship_timeline import PAGE, MentorshipTimeline
 from reflectcoach.app.widgets.rating_plot import RatingPlot
+from reflectcoach.services.mentorship_view import commitment_text, load_head
 from reflectcoach.store import Store
 
 from .conftest import settle
@@ -251,3 +255,129 @@ async def test_the_timeline_gives_long_titles_the_spare_width(sam, make_app, db_
         await pilot.pause()
         lines = [timeline.render_line(y).text for y in range(timeline.row_count + 1)]
         assert any(title in line for line in lines), lines
+
+
+async def test_every_rating_series_is_listed_and_each_is_read_when_shown(sam, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        ratings = screen.query_one(RatingList)
+        assert [(s.key, s.label) for s in ratings.series] == [
+            (("goal_setting", "baseline"), "On the skill behind this goal, where are you today?"),
+            (("tough_conversation", "ready"), "How ready do you feel now?"),
+        ]
+        assert [item.count for item in ratings.listed] == [2, 2]
+        # Only the series plotted has its points read; the other's are read once chosen.
+        assert list(screen.series) == [("goal_setting", "baseline")]
+        ratings.highlighted = 1
+        await settle(pilot)
+        assert list(screen.series) == [
+            ("goal_setting", "baseline"),
+            ("tough_conversation", "ready"),
+        ]
+        panel = screen.query_one(SeriesPanel)
+        assert panel.series is not None and panel.series.key == ("tough_conversation", "ready")
+        assert panel.query_one(RatingPlot).values == [2, 4]
+        values = text(panel.query_one(".series-values", Static)).replace("\u00a0", " ")
+        assert values == "2026-02-02: 2   2026-02-16: 4"
+        ratings.highlighted = 0  # read already: plotted again without a read
+        await settle(pilot)
+        assert panel.query_one(RatingPlot).values == [3, 7]
+
+
+@pytest.fixture
+def long_mentorship(db_path, monkeypatch: pytest.MonkeyPatch) -> str:
+    from store.history import make_history
+
+    monkeypatch.setenv("REFLECTCOACH_TODAY", "2026-12-06")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    make_history(db_path, conversations=2_300, answers_per=6, seed=2, commitments=True)
+    return "Ada"
+
+
+async def test_a_long_mentorship_shows_its_latest_and_says_how_many_more(
+    long_mentorship, make_app, db_path
+) -> None:
+    with Store.open(db_path) as store:
+        whole = load_head(store, long_mentorship, dt.date(2026, 12, 6))
+    open_ones = [c for c in whole.commitments if not c.finished]
+    finished = [c for c in whole.commitments if c.finished]
+    assert 2 * PAGE < len(whole.timeline) < 3 * PAGE
+    assert len(open_ones) > OPEN_SHOWN and len(finished) > 10
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(MentorshipScreen("ada"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MentorshipScreen)
+        timeline = screen.query_one(MentorshipTimeline)
+        assert timeline.entries == whole.timeline[-PAGE:]
+        assert timeline.row_count == PAGE and timeline.cursor_row == PAGE - 1
+        heading = screen.query_one("#mentorship-timeline-heading", Static)
+        assert text(heading) == (
+            f"Conversations · {len(whole.timeline):,} (the latest {PAGE}: e shows earlier ones)"
+        )
+        shown = text(screen.query_one(MentorshipCommitments)).splitlines()
+        left = len(open_ones) - OPEN_SHOWN
+        assert shown == [
+            *(commitment_text(c) for c in open_ones[:OPEN_SHOWN]),
+            f"and {left:,} more open ones (all of them: k here, or reflectcoach commitments)",
+            *(commitment_text(c) for c in finished[-10:]),
+            f"and {len(finished) - 10:,} earlier finished ones (all of them: k here, or "
+            "reflectcoach commitments --all)",
+        ]
+        # e reads the conversations before those shown; the cursor stays where it was.
+        current = timeline.current
+        await pilot.press("e")
+        await settle(pilot)
+        assert timeline.entries == whole.timeline[-2 * PAGE :]
+        assert timeline.current == current
+        assert text(heading) == (
+            f"Conversations · {len(whole.timeline):,} (the latest {2 * PAGE}: e shows earlier ones)"
+        )
+        await pilot.press("e")  # the first ones: a short page, and nothing more to show
+        await settle(pilot)
+        assert timeline.entries == whole.timeline and timeline.current == current
+        assert text(heading) == f"Conversations · {len(whole.timeline):,}"
+
+
+async def test_a_name_with_no_mentorship_says_so(sam, make_app) -> None:
+    """The read starts as the screen is composed: a failure may come before it has mounted,
+    and is shown once it has."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(MentorshipScreen("Nobody at all"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MentorshipScreen)
+        header = text(screen.query_one("#mentorship-header", Static))
+        assert header.startswith("⚠ ") and "Nobody at all" in header
+        assert text(screen.query_one("#mentorship-no-ratings", Static)) == ""
+
+
+async def test_a_reworded_question_says_so_in_its_entry(sam, make_app, db_path) -> None:
+    """The list is shown before each question's first wording is read; the entries whose
+    wording changed say so once it is."""
+    from store.helpers import run
+
+    with Store.open(db_path) as store:
+        run(store, [("mood", "Mood?", "scale", 2, "2")], mentorship="Sam")
+        run(store, [("mood", "Mood this week?", "scale", 4, "4")], mentorship="Sam")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_sam(pilot)
+        ratings = screen.query_one(RatingList)
+        entries = [str(ratings.get_option_at_index(i).prompt) for i in range(3)]
+        assert [s.key[0] for s in ratings.series] == [
+            "goal_setting",
+            "tough_conversation",
+            "weekly",
+        ]
+        assert ["wording changed" in entry for entry in entries] == [False, False, True]
+        assert ratings.series[2].wordings == ("Mood?", "Mood this week?")
+        ratings.highlighted = 2
+        await settle(pilot)
+        wording = text(screen.query_one(SeriesPanel).query_one(".series-wording", Static))
+        assert wording == "The wording changed: first asked as “Mood?”."

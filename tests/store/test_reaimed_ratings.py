@@ -1,20 +1,24 @@
 """A rating series is labelled by the goal as it stands (issue 21, "the current goal
 everywhere"): goal setting's baseline and the midpoint review's re-rating of it are one
 series; once the midpoint review re-aims the goal, the series is called by the new goal, with
-the old one beside it, in the ratings service, `reflectcoach mentorship show` and the brief.
-Driven through the built-ins, so the goal is what they store."""
+the old one beside it, in the ratings service (the whole read and the mentorship screen's list,
+`rating_list`), `reflectcoach mentorship show` and the brief. Driven through the built-ins, so
+the goal is what they store."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from reflectcoach.script.model import Script
 from reflectcoach.script.registry import builtin_dir, load_catalog
-from reflectcoach.services.ratings import mentorship_ratings, question_series
+from reflectcoach.services.ratings import mentorship_ratings, question_series, rating_list
 from reflectcoach.store import Store
 from reflectcoach.store.mentorship_state import add_goal
 
@@ -22,6 +26,13 @@ from .test_follow_through import drive
 
 FIRST = "Run the planning meeting on my own by June"
 NEW = "Run the planning meeting and the review on my own by July"
+
+
+def listed_alike(store: Store, scripts: Mapping[str, Script], name: str) -> None:
+    """The screen's list labels every series as the whole read does."""
+    whole = mentorship_ratings(store, scripts, name)
+    listed = rating_list(store, scripts, name)
+    assert [item.series for item in listed] == [replace(s, points=()) for s in whole]
 
 
 @pytest.fixture
@@ -64,6 +75,7 @@ def test_a_re_aimed_goal_relabels_its_series_and_keeps_the_old_words(tmp_path: P
         assert series.label == f"{NEW} (re-aimed from: {FIRST})"
         found = question_series(store, scripts, ("goal_setting", "baseline"), "Sam")
         assert found is not None and found.label == series.label
+        listed_alike(store, scripts, "Sam")
 
     env = {"REFLECTCOACH_TODAY": "2026-04-21", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     # The encrypted pass gives every front end its key this way (tests/conftest.py).
@@ -90,6 +102,7 @@ def test_a_goal_kept_labels_its_series_by_the_goal(tmp_path: Path, day) -> None:
         [series] = [s for s in found_all if s.key == ("goal_setting", "baseline")]
         assert (series.label, series.goal_was) == (FIRST, ())
         assert series.question.startswith("On the skill behind this goal")  # still kept
+        listed_alike(store, scripts, "Sam")
 
 
 def test_a_second_goal_beside_it_does_not_take_the_label(tmp_path: Path, day) -> None:
@@ -114,3 +127,4 @@ def test_a_second_goal_beside_it_does_not_take_the_label(tmp_path: Path, day) ->
             if s.key == ("goal_setting", "baseline")
         ]
         assert series.label == f"{NEW} (re-aimed from: {FIRST})"
+        listed_alike(store, scripts, "Sam")

@@ -3,8 +3,10 @@ conversation in order, its commitments, and every rating over time; `mentorship 
 lists its goals (every open one, the goal being worked on first, then those reached or
 dropped).
 
-The app's mentorship screen shows a `MentorshipView`; `reflectcoach mentorship show NAME`
-prints `plain_lines(view)`. Both read through `load`, so they always show the same.
+`reflectcoach mentorship show NAME` prints `plain_lines(view)` of `load`'s view. The app's
+mentorship screen reads the same rows in pages (`load_page`: the latest conversations and
+the first commitments, with how many there are in all; services/ratings.py `rating_list`),
+so what it reads follows what it shows; each part is the same as `load`'s, in the same order.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reflectcoach.store.commitments import OPEN, STATUSES
 if TYPE_CHECKING:
     from reflectcoach.script.model import Script
     from reflectcoach.store import Store
+    from reflectcoach.store.commitments import Commitment
     from reflectcoach.store.mentorship_rows import Mentorship
     from reflectcoach.store.mentorship_state import Goal
     from reflectcoach.store.mentorships import TimelineEntry
@@ -70,7 +73,11 @@ def shown_commitments(lines: list[CommitmentLine]) -> tuple[list[CommitmentLine]
     if len(finished) <= FINISHED_SHOWN:
         return lines, None
     left = len(finished) - FINISHED_SHOWN
-    return [*open_ones, *finished[-FINISHED_SHOWN:]], (
+    return [*open_ones, *finished[-FINISHED_SHOWN:]], more_finished_text(left)
+
+
+def more_finished_text(left: int) -> str:
+    return (
         f"and {left:,} earlier finished one{'s' if left != 1 else ''} "
         "(all of them: k here, or reflectcoach commitments --all)"
     )
@@ -115,23 +122,22 @@ def commitments_for(
     found = store.commitments.all(mentorship=mentorship.name, statuses=STATUSES)
     open_ones = [c for c in found if c.status in OPEN]
     finished = [c for c in found if c.status not in OPEN]
-    lines = []
-    for item in [*open_ones, *finished]:
-        carried: tuple[dt.date, ...] = ()
-        if item.status == "not_yet":  # few: one small read each for its history
-            carried = _carried(store.commitments.events(item.id))
-        lines.append(
-            CommitmentLine(
-                id=item.id,
-                text=item.text,
-                due=item.due,
-                status=item.status,
-                overdue=item.overdue(day),
-                reason=item.reason,
-                carried_from=carried,
-            )
-        )
-    return lines
+    return [_line(store, item, day) for item in [*open_ones, *finished]]
+
+
+def _line(store: Store, item: Commitment, day: dt.date) -> CommitmentLine:
+    carried: tuple[dt.date, ...] = ()
+    if item.status == "not_yet":  # few: one small read each for its history
+        carried = _carried(store.commitments.events(item.id))
+    return CommitmentLine(
+        id=item.id,
+        text=item.text,
+        due=item.due,
+        status=item.status,
+        overdue=item.overdue(day),
+        reason=item.reason,
+        carried_from=carried,
+    )
 
 
 def _carried(events: list[dict[str, object]]) -> tuple[dt.date, ...]:
@@ -164,6 +170,52 @@ def load_head(store: Store, name: str, today: dt.date | None = None) -> Mentorsh
         commitments=commitments_for(store, mentorship, today),
         ratings=[],
         goals=tuple(sorted(store.state.goals(mentorship.name), key=lambda g: g.status != "open")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MentorshipPage:
+    """What the mentorship screen shows first, and how much there is in all."""
+
+    mentorship: Mentorship
+    timeline: list[TimelineEntry]  # the latest conversations, oldest first
+    conversations: int  # in all
+    open_ones: list[CommitmentLine]  # the first open ones, in `commitments_for`'s order
+    open_count: int  # in all
+    finished: list[CommitmentLine]  # the latest finished ones (by due), in that order
+    finished_count: int  # in all
+
+
+def load_page(
+    store: Store,
+    name: str,
+    today: dt.date | None = None,
+    *,
+    conversations: int,
+    open_shown: int,
+    finished_shown: int = FINISHED_SHOWN,
+) -> MentorshipPage:
+    """The head of `load`'s view in pages: the latest `conversations` of its timeline and
+    the first `open_shown` open and the latest `finished_shown` finished commitments, each
+    with its count. A mentorship of years has thousands of conversations and commitments;
+    this reads the rows shown (StoreError when there is no such mentorship)."""
+    day = today or clock.today()
+    mentorship = store.mentorships.find(name)
+    finished_statuses = [s for s in STATUSES if s not in OPEN]
+    open_ones = store.commitments.all(mentorship=mentorship.name, statuses=OPEN, limit=open_shown)
+    finished = store.commitments.all(
+        mentorship=mentorship.name, statuses=finished_statuses, limit=finished_shown, last=True
+    )
+    return MentorshipPage(
+        mentorship=mentorship,
+        timeline=store.mentorships.timeline(mentorship.name, latest=conversations),
+        conversations=store.mentorships.timeline_count(mentorship.name),
+        open_ones=[_line(store, item, day) for item in open_ones],
+        open_count=store.commitments.count(mentorship=mentorship.name, statuses=OPEN),
+        finished=[_line(store, item, day) for item in finished],
+        finished_count=store.commitments.count(
+            mentorship=mentorship.name, statuses=finished_statuses
+        ),
     )
 
 

@@ -169,6 +169,7 @@ def sort_key(item: Commitment) -> tuple[bool, dt.date, str, str, int, str]:
 
 # Oldest due first, undated last; then in the order they were made.
 ORDER = "due IS NULL, due, created_at, conversation_id, seq, id"
+_REVERSED = "due IS NULL DESC, due DESC, created_at DESC, conversation_id DESC, seq DESC, id DESC"
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM commitments"
 
 
@@ -181,7 +182,9 @@ def select(
     created_before: str | None = None,
     conversation_id: str | None = None,
     limit: int | None = None,
+    last: bool = False,
 ) -> list[Commitment]:
+    """In ORDER; `limit`: the first that many, or with `last` the last that many."""
     clause, params = where_clause(
         mentorship=mentorship,
         statuses=statuses,
@@ -189,8 +192,11 @@ def select(
         created_before=created_before,
         conversation_id=conversation_id,
     )
-    sql = f"{SELECT}{clause} ORDER BY {ORDER} LIMIT ?"
-    return [from_row(row) for row in db.execute(sql, [*params, -1 if limit is None else limit])]
+    sql = f"{SELECT}{clause} ORDER BY {_REVERSED if last else ORDER} LIMIT ?"
+    found = [from_row(row) for row in db.execute(sql, [*params, -1 if limit is None else limit])]
+    if last:
+        found.reverse()
+    return found
 
 
 def where_clause(
@@ -429,11 +435,18 @@ class Commitments(Facet):
         statuses: Collection[str] | None = None,
         due_before: dt.date | None = None,
         limit: int | None = None,
+        last: bool = False,
     ) -> list[Commitment]:
         """Oldest due first, undated last. `mentorship` matches by key ("" for none);
-        `due_before`: only dated ones due before that day."""
+        `due_before`: only dated ones due before that day; `limit`: the first that many, or
+        with `last` the last that many (still oldest due first)."""
         return select(
-            self.db, mentorship=mentorship, statuses=statuses, due_before=due_before, limit=limit
+            self.db,
+            mentorship=mentorship,
+            statuses=statuses,
+            due_before=due_before,
+            limit=limit,
+            last=last,
         )
 
     @guarded

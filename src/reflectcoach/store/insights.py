@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from reflectcoach.core.numbers import within
@@ -42,7 +43,7 @@ _QUESTIONS = (
     "FROM conversations c INDEXED BY conversations_series "
     "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
     f"WHERE c.mentorship IS p.mentorship AND c.script_id = p.script_id AND {_POINT} "
-    "GROUP BY a.step_id HAVING count(DISTINCT a.conversation_id) > 1) g "
+    "GROUP BY a.step_id HAVING count(DISTINCT a.conversation_id) >= {least}) g "
     "JOIN answers q ON q.conversation_id = g.conversation_id AND q.seq = g.seq)))) "
     "FROM (SELECT DISTINCT mentorship, script_id FROM conversations "
     "INDEXED BY conversations_series{where}) p"
@@ -108,33 +109,38 @@ class Insights(Facet):
         ]
 
     @guarded
-    def numeric_questions(self, *, mentorship: str | None = None) -> list[NumericQuestion]:
+    def numeric_questions(
+        self, *, mentorship: str | None = None, min_conversations: int = 2
+    ) -> list[NumericQuestion]:
         """Every (script_id, step_id, mentorship) that `numeric_series` has a series for
-        (only `mentorship`'s when given, as there), sorted like it, with the number of
-        points, the latest answer's time and the question as last asked; no points are
-        read. From the summary kept for settled conversations (store/numeric_summary.py)
-        and the conversations in progress: what it reads follows the questions, not the
-        history. A stale summary is rebuilt first; where nothing may be written (another
-        program holds the write lock), every numeric answer is read instead, as before."""
+        (only `mentorship`'s when given, and `min_conversations`, as there), sorted like it,
+        with the number of points, the latest answer's time and the question as last asked;
+        no points are read. From the summary kept for settled conversations
+        (store/numeric_summary.py) and the conversations in progress: what it reads follows
+        the questions, not the history. A stale summary is rebuilt first; where nothing may
+        be written (another program holds the write lock), every numeric answer is read
+        instead, as before."""
         key = mentorship_key(mentorship)
+        least = int(min_conversations)
         if mentorship is None:
             where: tuple[str, list[Any]] | None = None
-            sql, params = _QUESTIONS.format(where=""), []
+            sql, params = _QUESTIONS.format(where="", least=least), []
         elif key is None:
             where = ("{m}.mentorship IS NULL", [])
-            sql, params = _QUESTIONS.format(where=" WHERE mentorship IS NULL"), []
+            sql, params = _QUESTIONS.format(where=" WHERE mentorship IS NULL", least=least), []
         else:
             # Matched by key; every conversation of a mentorship shows the same name
             # (store/mentorships.py), so the name found first selects the whole group and
             # the walk keeps to conversations_series.
             name = "(SELECT mentorship FROM conversations WHERE mentorship_key = ? LIMIT 1)"
             where = ("{m}.mentorship = " + name, [key])
-            sql, params = _QUESTIONS.format(where=f" WHERE mentorship = {name}"), [key]
+            sql = _QUESTIONS.format(where=f" WHERE mentorship = {name}", least=least)
+            params = [key]
         parts = numeric_summary.rows(self.db, where)
         if parts is None and self._rebuilt():
             parts = numeric_summary.rows(self.db, where)
         if parts is not None:
-            found_rows = numeric_summary.merged(parts)
+            found_rows = numeric_summary.merged(parts, least)
         else:
             (found_json,) = self.db.execute(sql, params).fetchone()
             found_rows = [
@@ -279,6 +285,47 @@ class Insights(Facet):
                 found.append((script, step, at, value, conversation_id, seq))
         found.sort(key=lambda row: row[2])
         return found
+
+    @guarded
+    def first_points(
+        self, mentorship: str, steps: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, int, str]]:
+        """The oldest point of each (script_id, step_id) in one mentorship ("" for none), as
+        (conversation_id, seq, question as asked there); a step with none is left out. One
+        statement: each step's walk keeps to its script's conversations (conversations_series)
+        and that step's answers (answers_numeric), so it reads the index entries of the
+        series asked for, not every point of the mentorship. Ties go as `numeric_points`
+        orders them (by conversation id, then place)."""
+        if not steps:
+            return {}
+        key = mentorship_key(mentorship)
+        clause = (
+            "c.mentorship IS NULL"
+            if key is None
+            else "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? "
+            "LIMIT 1)"
+        )
+        values = ", ".join("(?, ?)" for _ in steps)
+        sql = (
+            f"WITH k(script_id, step_id) AS (VALUES {values}), "
+            # MATERIALIZED: read once per step, not once per use of `at` below.
+            "f AS MATERIALIZED (SELECT k.script_id, k.step_id, ("
+            "SELECT json_array(min(a.answered_at), a.conversation_id, a.seq) "
+            "FROM conversations c INDEXED BY conversations_series "
+            "CROSS JOIN answers a INDEXED BY answers_numeric ON a.conversation_id = c.id "
+            f"WHERE {_POINT} AND {clause} AND c.script_id = k.script_id "
+            "AND a.step_id = k.step_id) AS at FROM k) "
+            "SELECT f.script_id, f.step_id, q.conversation_id, q.seq, q.question FROM f "
+            "JOIN answers q ON q.conversation_id = json_extract(f.at, '$[1]') "
+            "AND q.seq = json_extract(f.at, '$[2]')"
+        )
+        params: list[Any] = [part for step in steps for part in step]
+        if key is not None:
+            params.append(key)
+        return {
+            (script_id, step_id): (conversation_id, seq, question)
+            for script_id, step_id, conversation_id, seq, question in self.db.execute(sql, params)
+        }
 
     @guarded
     def question_at(self, conversation_id: str, seq: int) -> str:

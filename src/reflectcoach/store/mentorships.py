@@ -180,22 +180,46 @@ class Mentorships(Facet):
         return [mentorship_rows.from_row(row) for row in rows]
 
     @guarded
-    def timeline(self, name: str) -> list[TimelineEntry]:
+    def timeline(
+        self, name: str, *, latest: int | None = None, before: str | None = None
+    ) -> list[TimelineEntry]:
         """Every conversation in the mentorship, oldest first (the key's index walks them in
-        order)."""
+        order); with `latest`, only the latest that many, and with `before` (a conversation
+        id), only those before that conversation: a page, read from the index's end."""
         key = mentorship_key(name)
         if key is None:
             return []
-        rows = self.db.execute(
-            "SELECT id, script_id, title, status, started_at, completed_at, record "
-            "FROM conversations INDEXED BY conversations_mentorship_key "
-            "WHERE mentorship_key = ? ORDER BY started_at, rowid",
-            [key],
-        ).fetchall()
+        where, params = "mentorship_key = ?", [key]
+        if before is not None:
+            # Before it in the timeline's order; a conversation no longer there: none.
+            where += (
+                " AND (started_at, rowid) < (SELECT started_at, rowid FROM conversations "
+                "WHERE id = ?)"
+            )
+            params.append(before)
+        columns = "id, script_id, title, status, started_at, completed_at, record"
+        sql = (
+            f"SELECT {columns} FROM conversations INDEXED BY conversations_mentorship_key "
+            f"WHERE {where} ORDER BY started_at DESC, rowid DESC LIMIT ?"
+        )
+        rows = self.db.execute(sql, [*params, -1 if latest is None else latest]).fetchall()
+        rows.reverse()
         return [
             TimelineEntry(cid, script, title, status, started, completed, first_line(record))
             for cid, script, title, status, started, completed, record in rows
         ]
+
+    @guarded
+    def timeline_count(self, name: str) -> int:
+        """How many conversations `timeline(name)` holds, counted in the key's index."""
+        key = mentorship_key(name)
+        if key is None:
+            return 0
+        sql = (
+            "SELECT count(*) FROM conversations INDEXED BY conversations_mentorship_key "
+            "WHERE mentorship_key = ?"
+        )
+        return int(self.db.execute(sql, [key]).fetchone()[0])
 
     @guarded
     def reopen(self, name: str) -> Mentorship:

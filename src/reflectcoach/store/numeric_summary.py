@@ -145,9 +145,9 @@ def rows(db: Any, mentorship: tuple[str, list[Any]] | None) -> list[tuple[Any, .
     return [row[1:] for row in found[1:]]
 
 
-def merged(parts: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """`rows` added up per question, those answered in more than one conversation:
-    (mentorship, script_id, step_id, points, last_answered_at, question)."""
+def merged(parts: list[tuple[Any, ...]], min_conversations: int = 2) -> list[tuple[Any, ...]]:
+    """`rows` added up per question, those answered in at least `min_conversations`
+    conversations: (mentorship, script_id, step_id, points, last_answered_at, question)."""
     found: dict[tuple[Any, Any, Any], list[Any]] = {}
     for mentorship, script_id, step_id, points, conversations, last, question in parts:
         key = (mentorship, script_id, step_id)
@@ -162,5 +162,5 @@ def merged(parts: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return [
         (*key, points, last, question)
         for key, (points, conversations, last, question) in found.items()
-        if conversations > 1
+        if conversations >= min_conversations
     ]
