@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -611,3 +612,56 @@ async def test_a_common_word_is_counted_up_to_a_limit_and_said_so(
         await settle(pilot)
         assert grid.row_count == matching
         assert status(screen) == f"{matching} reflections match"
+
+
+# -- the first frame -------------------------------------------------------------------------
+
+
+async def test_the_first_layout_has_the_rows_and_the_collector_resumes_after(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first page is read while the screen is built and shown before its first layout:
+    # no frame says "Loading…" over an empty table, and the columns are already fitted. A
+    # long wait here, so a busy machine cannot make the read late: this is about the order.
+    from reflectcoach.app.screens import review
+
+    monkeypatch.setattr(review, "FIRST_PAGE_WAIT_S", 30.0)
+    app = review_app()
+    laid_out: list[tuple[str, int, int, bool]] = []
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        screen = ReviewScreen()
+
+        def record(_: object) -> None:
+            grid = table(screen)
+            title = next(c for c in grid.columns.values() if c.key.value == "title")
+            laid_out.append((status(screen), grid.row_count, title.width, gc.isenabled()))
+
+        screen.screen_layout_refresh_signal.subscribe(app, record, immediate=True)
+        await app.push_screen(screen)
+        await settle(pilot)
+        fitted = next(c for c in table(screen).columns.values() if c.key.value == "title").width
+        assert gc.isenabled()  # on again once the rows were painted
+    first_status, first_rows, first_title_width, collecting = laid_out[0]
+    assert (first_status, first_rows) == ("12 reflections", len(filled_db))
+    assert first_title_width == fitted > len("Reflection")
+    assert not collecting  # paused from compose to that first frame
+
+
+async def test_a_store_that_fails_at_once_is_said_and_the_collector_resumes(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.app.screens import review
+    from reflectcoach.store import StoreError
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise StoreError("The database is locked by another program.")
+
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(review.Filters, "store_kwargs", broken)
+        screen = await open_review(pilot)
+        assert status(screen) == "⚠ The database is locked by another program."
+        assert table(screen).row_count == 0
+        assert gc.isenabled()

@@ -26,6 +26,7 @@ from reflectcoach.app.collector import PausedCollector
 from reflectcoach.app.commands import ReflectCoachCommands
 from reflectcoach.app.notices import Notice, NoticeLine, in_words
 from reflectcoach.app.screens.home import HomeScreen
+from reflectcoach.app.textual_fixes import keep_no_dead_widgets
 from reflectcoach.app.workers import WorkerStore
 from reflectcoach.core import clock
 from reflectcoach.core import settings as saved
@@ -76,6 +77,7 @@ class ReflectCoachApp(PausedCollector, App[None]):
         watch: bool = False,
     ) -> None:
         super().__init__()
+        keep_no_dead_widgets()
         # `reflectcoach try FILE`: that file's conversation, reloaded when it changes (--watch).
         self.tryout = tryout
         self.watch = watch

@@ -7,6 +7,7 @@ has been overtaken are dropped.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from reflectcoach.app.notices import NoticeLine, take_warnings
+from reflectcoach.app.screen_collector import CollectorPause
 from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
@@ -43,6 +45,11 @@ SEARCH_PAUSE_S = 0.15  # typing pause before a search runs; a newer key press ca
 # count walks the conversations until this many match, not fifty years of them.
 COUNT_LIMIT = 1_000
 HIT_LIMIT = 500  # search hits fetched for the detail panel (the table itself is not capped)
+# How long the screen's mount waits for its first page (read in a worker from compose on: a
+# few ms). With the rows in hand, the first layout has them, the columns fitted to them, the
+# status and the detail; without, it lays out "Loading…", then everything again with the
+# rows: 20-30 ms each on the lifetime history.
+FIRST_PAGE_WAIT_S = 0.03
 EMPTY_STORE = (
     "No reflections yet: start one from home (press escape).\n\n"
     "Every conversation you have appears here, newest first, to search, read again, "
@@ -126,15 +133,28 @@ class ReviewScreen(Screen[None]):
         self.loaded = False
         self.loading_more = False
         self.problem: str | None = None
-        self.stale = True
+        self.stale = False
+        self._table = ReviewTable(id="review-table")
+        self._status_line = Static("Loading…", id="review-status")
+        self._detail = ReviewDetail(id="review-detail")
+        self._built = False  # on_mount has run: a page can be shown
+        self._early: Page | None = None  # the first page, read while the screen is built
+        self._first_read = threading.Event()  # its worker is done (with a page or not)
+        self._shown_page: Page | None = None
+        self._resumed = False
+        self._collector: CollectorPause | None = None
 
     def compose(self) -> ComposeResult:
+        # Until the first page is painted (screen_collector.py says why); at most a second.
+        self._collector = CollectorPause()
+        # Read while the widgets are built: on_mount shows it, before the first layout.
+        self.reload()
         yield Header()
         with Vertical(id="review-main"):
             yield ReviewFilterBar(self.initial_query, id="review-filters")
-            yield Static("Loading…", id="review-status")
-            yield ReviewTable(id="review-table")
-            yield ReviewDetail(id="review-detail")
+            yield self._status_line
+            yield self._table
+            yield self._detail
         yield Static(Content(EMPTY_STORE), id="review-empty")
         yield NoticeLine()  # notices here, not as toasts over the table
         # This screen has the most keys: the palette (ctrl+p, listed in help) gives up its
@@ -143,7 +163,7 @@ class ReviewScreen(Screen[None]):
 
     @property
     def table(self) -> ReviewTable:
-        return self.query_one(ReviewTable)
+        return self._table
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -155,10 +175,31 @@ class ReviewScreen(Screen[None]):
             search.cursor_position = len(search.value)
         else:
             self.table.focus()
-        self._load_choices()
+        # A worker thread starts only once the event loop has run (a blocked compose would
+        # wait in vain): the loop has turned many times while the widgets mounted.
+        self._first_read.wait(FIRST_PAGE_WAIT_S)
+        self._built = True
+        if self._early is not None:
+            self._show_page(self._early)
+            self._early = None
+        elif self.problem:
+            self._update_status()
+        # After the first frame: the rows do not need the filters' choices.
+        self.call_after_refresh(self._load_choices)
+        self.set_timer(1.0, self._collect_again)
+
+    def on_unmount(self) -> None:
+        self._collect_again()
+
+    def _collect_again(self) -> None:
+        if self._collector is not None:
+            self._collector.end()
 
     def on_screen_resume(self) -> None:
         take_warnings(self)
+        if not self._resumed:  # shown for the first time: on_mount has done the rest
+            self._resumed = True
+            return
         # Back from another screen with the focus in a filter box, the row keys (e, d, c)
         # would be typed into it: the table is where they work. Dialogs leave the table be.
         if self.loaded and isinstance(self.focused, Input):
@@ -182,6 +223,20 @@ class ReviewScreen(Screen[None]):
         self, filters: Filters, generation: int, limit: int, pause: bool, keep: str | None
     ) -> None:
         worker = get_current_worker()
+        try:
+            self._read_page(worker, filters, generation, limit, pause, keep)
+        finally:
+            self._first_read.set()
+
+    def _read_page(
+        self,
+        worker: Worker[None],
+        filters: Filters,
+        generation: int,
+        limit: int,
+        pause: bool,
+        keep: str | None,
+    ) -> None:
         if pause:
             time.sleep(SEARCH_PAUSE_S)
             if worker.is_cancelled:
@@ -203,6 +258,7 @@ class ReviewScreen(Screen[None]):
                     )
                 store_empty = not rows and store.count() == 0
         except StoreError as problem:
+            self._first_read.set()  # before the call back, which waits for the UI thread
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_problem, generation, str(problem))
             return
@@ -210,11 +266,18 @@ class ReviewScreen(Screen[None]):
             return
         capped = at_most is not None and total > COUNT_LIMIT
         page = Page(generation, list(rows), total, group_hits(hits), store_empty, keep, capped)
+        if not self._built:
+            self._early = page  # on_mount takes it, if it comes while the screen is built
+        self._first_read.set()  # before the call back, which waits for the UI thread
         self.app.call_from_thread(self._show_page, page)
 
     def _show_page(self, page: Page) -> None:
         if page.generation != self.generation or not self.is_attached:
             return
+        if not self._built or page is self._shown_page:
+            return  # on_mount shows it (it was handed over as `_early`), or has shown it
+        self._shown_page = page
+        self.call_after_refresh(self._collect_again)
         self.loaded = True
         self.problem = None
         self.total = page.total
@@ -236,7 +299,9 @@ class ReviewScreen(Screen[None]):
         if generation != self.generation or not self.is_attached:
             return
         self.problem = message
-        self._update_status()
+        self.call_after_refresh(self._collect_again)
+        if self._built:  # else on_mount shows it
+            self._update_status()
 
     def action_more(self) -> None:
         table = self.table
@@ -293,7 +358,7 @@ class ReviewScreen(Screen[None]):
     # -- showing ---------------------------------------------------------------------------
 
     def _update_status(self, message: str | None = None) -> None:
-        status = self.query_one("#review-status", Static)
+        status = self._status_line
         problem = message or self.problem
         status.set_class(bool(problem), "-problem")
         if problem:
@@ -333,7 +398,7 @@ class ReviewScreen(Screen[None]):
     def _update_detail(self) -> None:
         row = self.table.current
         hits = self.hits.get(row["id"], []) if row else []
-        self.query_one(ReviewDetail).show(row, hits, searching=self.filters.searching)
+        self._detail.show(row, hits, searching=self.filters.searching)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -395,7 +460,7 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys that cannot do anything for this row are hidden, so the footer lists only
         # what works here (and fits in 80 columns).
-        if not self.is_mounted or action in ("back", "search"):
+        if action in ("back", "search"):
             return True
         table = self.table
         row = table.current

@@ -58,6 +58,8 @@ def hit_lines(hit: Mapping[str, Any]) -> tuple[Content, Content]:
 class ReviewDetail(Static):
     """Two to six lines about the row under the cursor."""
 
+    _shown: tuple[object, ...] | None = None
+
     def show(
         self,
         row: Mapping[str, Any] | None,
@@ -65,6 +67,12 @@ class ReviewDetail(Static):
         *,
         searching: bool = False,
     ) -> None:
+        # The table announces the row its cursor lands on after the screen has shown it
+        # already: the same lines again would cost a layout and a frame.
+        shown = (None if row is None else dict(row), list(hits), searching)
+        if shown == self._shown:
+            return
+        self._shown = shown
         if row is None:
             self.update("")
             return

@@ -86,9 +86,12 @@ class ReviewTable(DataTable[Text]):
         """Give the title and mentorship columns the width the table has to spare."""
         padding = 2 * self.cell_padding
         fixed = sum(width + padding for _, _, width in FIXED)
-        spare = self.size.width - SCROLLBAR_ROOM - fixed - 2 * padding
+        # Before its first layout the table has no size yet: it spans the screen (review.tcss),
+        # so the columns are fitted for the first frame, and Resize corrects them if not.
+        width = self.size.width or self.app.size.width
+        spare = width - SCROLLBAR_ROOM - fixed - 2 * padding
         if spare <= 0:
-            return  # not laid out yet
+            return
         title_need = max(
             [len("Reflection"), *(cell_len(one_line(r["title"])) for r in self.rows_by_id.values())]
         )
