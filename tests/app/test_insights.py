@@ -3,6 +3,8 @@ written out (read only when highlighted); monthly counts."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
@@ -460,6 +462,57 @@ async def test_the_list_says_it_is_loading_until_it_is_read(
             release.set()
         await settle(pilot)
         assert shown(screen)["question"] == PROGRESS
+
+
+async def test_the_first_layout_has_the_list_and_its_plot_and_the_collector_resumes_after(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first read starts while the screen is built and is shown before its first
+    # layout: no frame says "Loading…" over an empty list. A long wait here, so a busy
+    # machine cannot make the read late: this is about the order.
+    from reflectcoach.app.screens import insights
+
+    monkeypatch.setattr(insights, "FIRST_READ_WAIT_S", 30.0)
+    app = review_app()
+    laid_out: list[tuple[int, list[float], bool]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = InsightsScreen()
+
+        def record(_: object) -> None:
+            plot = screen.query_one(SeriesPanel).query_one(RatingPlot)
+            laid_out.append(
+                (screen.query_one(QuestionList).option_count, list(plot.values), gc.isenabled())
+            )
+
+        screen.screen_layout_refresh_signal.subscribe(app, record, immediate=True)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert gc.isenabled()  # on again once the list and its plot were painted
+    options, plotted, collecting = laid_out[0]
+    assert options == 7 and plotted == [6, 8]
+    assert not collecting  # paused from compose to that first frame
+
+
+async def test_a_list_that_cannot_be_read_at_once_is_said_and_the_collector_resumes(
+    filled_db, review_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reflectcoach.app.screens import insights
+    from reflectcoach.store import StoreError
+    from reflectcoach.store.insights import Insights
+
+    def failing(self, **where):
+        raise StoreError("The reflection database [b]is busy[/b].")
+
+    monkeypatch.setattr(insights, "FIRST_READ_WAIT_S", 30.0)  # handed over to on_mount
+    monkeypatch.setattr(Insights, "numeric_questions", failing)
+    app = review_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(pilot)
+        status = screen.query_one("#insights-status", Static)
+        assert status.display and text(status) == "⚠ The reflection database [b]is busy[/b]."
+        assert not visible(screen, "#insights-numbers")
+        assert gc.isenabled() and app.is_running
 
 
 async def test_the_monthly_table_follows_the_list_and_its_plot(

@@ -6,6 +6,7 @@ saying how many more there are; every rating series listed, each read when shown
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -355,6 +356,27 @@ async def test_a_name_with_no_mentorship_says_so(sam, make_app) -> None:
         header = text(screen.query_one("#mentorship-header", Static))
         assert header.startswith("⚠ ") and "Nobody at all" in header
         assert text(screen.query_one("#mentorship-no-ratings", Static)) == ""
+        assert gc.isenabled()  # the collector's pause (app/collector.py) ends on a problem too
+
+
+async def test_the_collector_is_paused_until_the_timeline_is_painted(sam, make_app) -> None:
+    app = make_app()
+    laid_out: list[tuple[int, bool]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = MentorshipScreen("Sam")
+
+        def record(_: object) -> None:
+            laid_out.append((screen.query_one(MentorshipTimeline).row_count, gc.isenabled()))
+
+        screen.screen_layout_refresh_signal.subscribe(app, record, immediate=True)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.query_one(MentorshipTimeline).row_count > 0
+        assert gc.isenabled()
+    assert not laid_out[0][1]  # paused from compose to the first frame with the timeline
+    with_rows = next(i for i, (rows, _) in enumerate(laid_out) if rows)
+    assert not any(collecting for _, collecting in laid_out[: with_rows + 1])
 
 
 async def test_a_reworded_question_says_so_in_its_entry(sam, make_app, db_path) -> None:

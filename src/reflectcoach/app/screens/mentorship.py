@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.worker import get_current_worker
 
+from reflectcoach.app.collector import CollectorPause
 from reflectcoach.app.widgets.insights_series import SeriesPanel
 from reflectcoach.app.widgets.keys_footer import KeysFooter
 from reflectcoach.app.widgets.mentorship_commitments import OPEN_SHOWN, MentorshipCommitments
@@ -136,6 +137,8 @@ class MentorshipScreen(Screen[None]):
         self.early: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
 
     def compose(self) -> ComposeResult:
+        # Until the timeline and the first plot are painted (app/collector.py says why).
+        self._collector = CollectorPause()
         # Read while the screen is built: the lifetime's Ada (about 10 ms in the worker) is
         # then often there for the screen's first layout, else for the frame after it.
         self.load()
@@ -166,9 +169,13 @@ class MentorshipScreen(Screen[None]):
         self.query_one("#mentorship-ratings").display = False
         self.query_one("#mentorship-no-ratings", Static).update(Content(LOADING))
         self.mounted = True
+        self._collector.end_within(self)
         early, self.early = self.early, []
         for callback, arguments in early:
             callback(*arguments)
+
+    def on_unmount(self) -> None:
+        self._collector.end()
 
     def _when_mounted(self, callback: Callable[..., None], *arguments: Any) -> bool:
         """False (and `callback(*arguments)` kept for on_mount) while not mounted yet."""
@@ -261,6 +268,7 @@ class MentorshipScreen(Screen[None]):
             return
         if not self._when_mounted(self._show, generation, head, ratings):
             return
+        self._collector.end_after_paint(self)
         page, nudge_parts, partner = head
         self._show_head(page)
         self._show_nudges(nudge_parts)
@@ -350,6 +358,7 @@ class MentorshipScreen(Screen[None]):
     def _problem(self, message: str) -> None:
         if not self.is_attached or not self._when_mounted(self._problem, message):
             return
+        self._collector.end_after_paint(self)
         self.query_one("#mentorship-header", Static).update(Content("⚠ " + clean(message)))
         self.query_one("#mentorship-no-ratings", Static).update("")
 

@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, get_current_worker
 
+from reflectcoach.app.collector import CollectorPause
 from reflectcoach.app.notices import NoticeLine, take_warnings
-from reflectcoach.app.screen_collector import CollectorPause
 from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
 from reflectcoach.app.screens.transcript import TranscriptScreen
@@ -145,7 +145,7 @@ class ReviewScreen(Screen[None]):
         self._collector: CollectorPause | None = None
 
     def compose(self) -> ComposeResult:
-        # Until the first page is painted (screen_collector.py says why); at most a second.
+        # Until the first page is painted (app/collector.py says why); at most a second.
         self._collector = CollectorPause()
         # Read while the widgets are built: on_mount shows it, before the first layout.
         self.reload()
