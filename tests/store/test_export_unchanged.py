@@ -10,8 +10,10 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from reflectcoach.store import Store
-from reflectcoach.store.export import write_json, write_markdown
+from reflectcoach.store.export import json_conversations, write_json, write_markdown
 
 from .history import make_history
 
@@ -106,27 +108,87 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def test_the_json_export_is_byte_for_byte_what_it_was(tmp_path: Path) -> None:
-    first, second = _history(tmp_path / "r.db")
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    path = tmp_path_factory.mktemp("unchanged") / "r.db"
+    return path, *_history(path)
+
+
+def test_the_json_export_is_byte_for_byte_what_it_was(history: tuple[Path, str, str]) -> None:
+    path, first, second = history
     out = io.StringIO()
-    with Store.open(tmp_path / "r.db") as store:
+    with Store.open(path) as store:
         written = write_json(store, out)
     data = json.loads(out.getvalue())
     by_id = {c["id"]: c for c in data["conversations"]}
     # What the digest stands for, readable when it fails.
     assert [a["seq"] for a in by_id[first]["answers"]] == [0, 1, 2, 3, 4, 5]
     assert by_id[first]["answers"][2]["answer_text"] == HOSTILE
+    assert by_id[first]["answers"][1]["commitment"]
     assert [d["seq"] for d in by_id[second]["drafts"]] == [1, 3]
     assert data["commitments"] and data["commitment_events"] and data["mentorships"]
     assert written == 640
     assert _digest(out.getvalue()) == JSON_SHA256
 
 
-def test_the_markdown_export_is_byte_for_byte_what_it_was(tmp_path: Path) -> None:
-    _history(tmp_path / "r.db")
+def test_the_markdown_export_is_byte_for_byte_what_it_was(
+    history: tuple[Path, str, str],
+) -> None:
     out = io.StringIO()
-    with Store.open(tmp_path / "r.db") as store:
+    with Store.open(history[0]) as store:
         written = write_markdown(store, out)
     assert "### Commitments" in out.getvalue()
     assert written == 640
     assert _digest(out.getvalue()) == MARKDOWN_SHA256
+
+
+# A part of the history: each conversation still gets its own drafts and commitments, read
+# beside the conversations with the same filter (json, markdown: written, sha256).
+FILTERED = [
+    (
+        {"mentorship": "Ada"},
+        (37, "2969656912ebd882f3eb2124ac388a51bf1f7fe3a1f1864bf34732a712e89503"),
+        (37, "1b6c80a41e27b22ee19be0cae7e3ca9b5792d44f1b82326f27f41eefe5c639fc"),
+    ),
+    (
+        {"since": "2025-01-01"},
+        (222, "69d4a6f5493240f46196bb82f29a360642bf69ed53d52c109171f18ba05ea816"),
+        (222, "350ce84c3ea7660dd0af070a53868f37f5e4c62890d9ca8c5e4e50ae10eff98b"),
+    ),
+    (
+        {"mentorship": ""},
+        (79, "529fe3c409b0440e3fc3bd1e6cc0f91cf406952c78045d5dee2bcbab9d6c1a52"),
+        (79, "5fecf5c4405de72111f56206afaeba93b50c03953e747f5b4c09c1bebff59ac5"),
+    ),
+    (
+        {"script_id": "career", "since": "2024-01-01"},
+        (79, "04efd8a0a3a447003e704f2f33120ae8c6c5e2ca55fb2ab557151b825a042f5e"),
+        (79, "6b2a32fb8bc5610603a3f91332300478121235f6919de4219dc054d36d69bf57"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("filters", "as_json", "as_markdown"), FILTERED)
+def test_a_filtered_export_is_what_it_was(
+    history: tuple[Path, str, str],
+    filters: dict[str, str],
+    as_json: tuple[int, str],
+    as_markdown: tuple[int, str],
+) -> None:
+    with Store.open(history[0]) as store:
+        for writer, expected in ((write_json, as_json), (write_markdown, as_markdown)):
+            out = io.StringIO()
+            written = writer(store, out, **filters)
+            assert (written, _digest(out.getvalue())) == expected, writer.__name__
+
+
+def test_conversations_by_id_are_what_they_were(history: tuple[Path, str, str]) -> None:
+    """What sync sends (store/sync_rows.py): the conversations asked for, drafts included."""
+    path, first, second = history
+    out = io.StringIO()
+    with Store.open(path) as store:
+        counts = json_conversations(store, out, ids=[second, first])
+    assert counts == (15, 2) and '"drafts"' in out.getvalue()
+    assert _digest(out.getvalue()) == (
+        "68407c422d5291614a2341f814717e21c6c8fb589116f912e20b172e9c24c704"
+    )
