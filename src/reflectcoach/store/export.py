@@ -114,44 +114,40 @@ def _object(pairs: Sequence[tuple[str, str]]) -> str:
 
 # Each conversation is turned into its JSON text by SQLite (json_object, json_group_array):
 # built in C, one row per conversation, five times faster than dicts and json.dumps here.
-# `answer_json` is already JSON (json() embeds it as it is); `skipped` becomes a boolean.
-_ANSWER_FIELDS = _object(
-    [
-        ("step", "a.step_id"),
-        ("seq", "a.seq"),
-        ("question", "a.question"),
-        ("type", "a.type"),
-        ("answer", "json(a.answer_json)"),
-        ("answer_text", "a.answer_text"),
-        ("skipped", "iif(a.skipped, json('true'), json('false'))"),
-        ("answered_at", "a.answered_at"),
-    ]
-)
+# An optional key is a second json_object under iif, never json_insert, which parses the
+# object it is given again (a conversation's with all its answers). `answer_value` (NULL when
+# the value is the text itself) is stored JSON, which json() embeds as it is, compacted;
+# `skipped` becomes a boolean.
+_ANSWER_FIELDS = [
+    ("step", "a.step_id"),
+    ("seq", "a.seq"),
+    ("question", "a.question"),
+    ("type", "a.type"),
+    ("answer", "iif(a.answer_value IS NULL, json_quote(a.answer_text), json(a.answer_value))"),
+    ("answer_text", "a.answer_text"),
+    ("skipped", "iif(a.skipped, json('true'), json('false'))"),
+    ("answered_at", "a.answered_at"),
+]
 # A follow_up step's answer also says which commitment it is about (no key otherwise).
 _ANSWER_JSON = (
-    f"iif(a.commitment_id IS NULL, {_ANSWER_FIELDS}, "
-    f"json_insert({_ANSWER_FIELDS}, '$.commitment', a.commitment_id))"
+    f"iif(a.commitment_id IS NULL, {_object(_ANSWER_FIELDS)}, "
+    f"{_object([*_ANSWER_FIELDS, ('commitment', 'a.commitment_id')])})"
 )
-_CONVERSATION_FIELDS = _object(
-    [
-        *((name, f"c.{name}") for name in EXPORT_FIELDS),
-        (
-            "answers",
-            f"(SELECT json_group_array({_ANSWER_JSON}) FROM (SELECT * FROM answers a "
-            "WHERE a.conversation_id = c.id ORDER BY a.seq) a)",
-        ),
-    ]
+# In seq order: the lookup by conversation walks the primary key's index, (conversation_id,
+# seq), without the subquery an ORDER BY would need (it copied every answer once more).
+# tests/store/test_export_unchanged.py stores answers out of seq order to hold it to that.
+_ANSWERS = (
+    f"(SELECT json_group_array({_ANSWER_JSON}) FROM answers a WHERE a.conversation_id = c.id)"
 )
-# A conversation in a mentorship carries its mentorship's status (a handful of rows), so an
-# export of any part of the history restores whether it was closed.
-_MENTORSHIP_STATUS = (
-    "(SELECT json_object('status', m.status, 'closed_at', m.closed_at) FROM mentorships m "
-    "WHERE m.mentorship_key = c.mentorship_key)"
-)
+_CONVERSATION_FIELDS = [*((name, f"c.{name}") for name in EXPORT_FIELDS), ("answers", _ANSWERS)]
+# A conversation in a mentorship carries its mentorship's status (`m`, joined: a handful of
+# rows), so an export of any part of the history restores whether it was closed.
+_MENTORSHIP_STATUS = "json_object('status', m.status, 'closed_at', m.closed_at)"
 _CONVERSATION_JSON = (
-    f"iif({_MENTORSHIP_STATUS} IS NULL, {_CONVERSATION_FIELDS}, "
-    f"json_insert({_CONVERSATION_FIELDS}, '$.mentorship_status', json({_MENTORSHIP_STATUS})))"
+    f"iif(m.mentorship_key IS NULL, {_object(_CONVERSATION_FIELDS)}, "
+    f"{_object([*_CONVERSATION_FIELDS, ('mentorship_status', _MENTORSHIP_STATUS)])})"
 )
+_WITH_MENTORSHIP = "conversations c LEFT JOIN mentorships m ON m.mentorship_key = c.mentorship_key"
 # What `_answered` counts, for the total returned.
 _ANSWERED = (
     "(SELECT count(*) FROM answers a WHERE a.conversation_id = c.id AND a.seq < c.position "
@@ -176,7 +172,7 @@ def json_conversations(
     clause, params = where
     drafts = _Beside(_drafts(store, clause, params))
     sql = (
-        f"SELECT c.id, {_CONVERSATION_JSON}, {_ANSWERED} FROM conversations c{clause} "
+        f"SELECT c.id, {_CONVERSATION_JSON}, {_ANSWERED} FROM {_WITH_MENTORSHIP}{clause} "
         f"ORDER BY {_ORDER}"
     )
     written = done = 0
