@@ -6,7 +6,7 @@ from Textual's own (the issue's "explained" rule: within 10% of such a floor).""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -70,29 +70,36 @@ class TableFloorApp(App[None]):
         self.push_screen(TableScreen(self.rows))
 
 
-async def table_floor(db: Path, runs: int) -> list[float]:
-    """ms from `r` to the bare table screen painted with its rows, `runs` times."""
-    app = TableFloorApp(review_rows(db))
+async def _opens(
+    app: App[Any], key: str, shown: Callable[[Any], bool], screen_type: type, runs: int
+) -> list[float]:
+    """ms from `key` to a frame where `shown(screen)` holds, `runs` times, back each time."""
     found: list[float] = []
     async with app.run_test(size=(100, 40)) as pilot:
         watch = PaintWatch(app)
 
-        def shown() -> bool:
-            screen: Any = app.screen
-            if not isinstance(screen, TableScreen):
-                return False
-            table = screen.query_one(DataTable)
-            return table.row_count > 0 and composited(screen, table)
+        def ready() -> bool:
+            return isinstance(app.screen, screen_type) and shown(app.screen)
 
         for _ in range(runs):
             await pilot.pause()
-            watch.expect(shown)
+            watch.expect(ready)
             start = time.perf_counter()
-            await pilot.press("r")
+            await pilot.press(key)
             found.append((await watch.wait(timeout=120) - start) * 1000)
             await pilot.press("escape")
-            await until(pilot, lambda: not isinstance(app.screen, TableScreen), "back")
+            await until(pilot, lambda: not isinstance(app.screen, screen_type), "back")
     return found
+
+
+async def table_floor(db: Path, runs: int) -> list[float]:
+    """ms from `r` to the bare table screen painted with its rows, `runs` times."""
+
+    def shown(screen: Any) -> bool:
+        table = screen.query_one(DataTable)
+        return table.row_count > 0 and composited(screen, table)
+
+    return await _opens(TableFloorApp(review_rows(db)), "r", shown, TableScreen, runs)
 
 
 PLOT_FLOOR = (
@@ -159,25 +166,9 @@ class PlotFloorApp(App[None]):
 
 async def plot_floor(db: Path, runs: int) -> list[float]:
     """ms from `i` to the bare list-and-plot screen painted with its points, `runs` times."""
-    app = PlotFloorApp(*insights_first(db))
-    found: list[float] = []
-    async with app.run_test(size=(100, 40)) as pilot:
-        watch = PaintWatch(app)
 
-        def shown() -> bool:
-            screen: Any = app.screen
-            if not isinstance(screen, PlotScreen):
-                return False
-            plot = screen.query_one(PlotextPlot)
-            # Its points are given before the screen's first frame (on_mount).
-            return composited(screen, plot)
+    def shown(screen: Any) -> bool:
+        # Its points are given before the screen's first frame (on_mount).
+        return composited(screen, screen.query_one(PlotextPlot))
 
-        for _ in range(runs):
-            await pilot.pause()
-            watch.expect(shown)
-            start = time.perf_counter()
-            await pilot.press("i")
-            found.append((await watch.wait(timeout=120) - start) * 1000)
-            await pilot.press("escape")
-            await until(pilot, lambda: not isinstance(app.screen, PlotScreen), "back")
-    return found
+    return await _opens(PlotFloorApp(*insights_first(db)), "i", shown, PlotScreen, runs)

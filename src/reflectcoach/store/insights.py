@@ -97,6 +97,15 @@ def _series_order(key: SeriesKey) -> tuple[str, str, bool, str]:
     return key[0], key[1], key[2] is not None, key[2] or ""
 
 
+def _mentorship_clause(key: str | None) -> str:
+    """The condition on `c` for one mentorship by its key (None: no mentorship); with a key,
+    one `?` for it. The name found first selects the whole mentorship, so a walk keeps to
+    conversations_series, which covers every column read from c."""
+    if key is None:
+        return "c.mentorship IS NULL"
+    return "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? LIMIT 1)"
+
+
 class Insights(Facet):
     """`store.insights`: the figures the insights screen draws."""
 
@@ -275,13 +284,7 @@ class Insights(Facet):
         seek per conversation; what comes back to Python is the wordings and `newest`
         points, not every point."""
         key = mentorship_key(mentorship)
-        # As numeric_points: the name found first selects the whole mentorship.
-        clause = (
-            "c.mentorship IS NULL"
-            if key is None
-            else "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? "
-            "LIMIT 1)"
-        )
+        clause = _mentorship_clause(key)
         params: list[Any] = [*([] if key is None else [key]), script_id, step_id]
         where = (
             "FROM conversations c INDEXED BY conversations_series "
@@ -329,14 +332,7 @@ class Insights(Facet):
         question is left out: it is not in the index, and reading it for every point doubled
         the time; `question_at` reads it for the points that need it."""
         key = mentorship_key(mentorship)
-        # As numeric_questions: the name found first selects the whole mentorship, so the
-        # walk keeps to conversations_series, which covers every column read from c.
-        clause = (
-            "c.mentorship IS NULL"
-            if key is None
-            else "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? "
-            "LIMIT 1)"
-        )
+        clause = _mentorship_clause(key)
         params: list[Any] = [] if key is None else [key]
         sql = (
             "SELECT c.script_id, a.step_id, a.answered_at, a.answer_json, a.conversation_id, "
@@ -371,12 +367,7 @@ class Insights(Facet):
         if not steps:
             return {}
         key = mentorship_key(mentorship)
-        clause = (
-            "c.mentorship IS NULL"
-            if key is None
-            else "c.mentorship = (SELECT mentorship FROM conversations WHERE mentorship_key = ? "
-            "LIMIT 1)"
-        )
+        clause = _mentorship_clause(key)
         values = ", ".join("(?, ?)" for _ in steps)
         sql = (
             f"WITH k(script_id, step_id) AS (VALUES {values}), "
