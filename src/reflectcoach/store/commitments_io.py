@@ -1,10 +1,10 @@
 """Commitments in exports and imports.
 
-JSON: after the conversations, one more element of the list, `{"commitments": [...],
-"commitment_events": [...]}`, holding the commitments the exported conversations made (ids
-kept, so importing twice adds nothing). Written only when there are some: an export without
-commitments is what it always was. Markdown: a "Commitments" part under the conversation that
-made each.
+JSON: the export's `commitments` and `commitment_events` sections, the commitments the
+exported conversations made and their events (ids kept, so importing twice adds nothing),
+each read from a cursor as it is written. Markdown: a "Commitments" part under the
+conversation that made each. Import also reads the list-format export's last element,
+`{"commitments": [...], "commitment_events": [...]}`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -38,41 +41,50 @@ def _made_by(filters: Filters) -> tuple[str, list[Any]] | None:
     return f"conversation_id IN (SELECT c.id FROM conversations c{clause})", params
 
 
-def json_part(db: Database, filters: Filters) -> dict[str, Any] | None:
-    """The commitments (and their events) of the conversations `filters` export."""
+def json_rows(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """The commitments the conversations `filters` export made, oldest first, from a cursor
+    (the export writes them as they come)."""
     made = _made_by(filters)
     if made is None:
-        return None
+        return
     clause, params = made
-    rows = db.execute(
-        f"SELECT {', '.join(EXPORTED)} FROM commitments WHERE {clause} ORDER BY created_at, id",
-        params,
-    ).fetchall()
-    if not rows:
-        return None
-    events = db.execute(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM commitment_events WHERE commitment_id IN "
-        f"(SELECT id FROM commitments WHERE {clause}) ORDER BY at, rowid",
-        params,
-    ).fetchall()
-    return {
-        KEY: [dict(zip(EXPORTED, row, strict=True)) for row in rows],
-        EVENTS_KEY: [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in events],
-    }
-
-
-def by_conversation(db: Database, filters: Filters) -> dict[str, list[Commitment]]:
-    """For the Markdown export: each exported conversation's commitments, as made."""
-    made = _made_by(filters)
-    if made is None:
-        return {}
-    clause, params = made
-    found: dict[str, list[Commitment]] = {}
-    sql = f"SELECT {', '.join(COLUMNS)} FROM commitments WHERE {clause} ORDER BY seq, id"
+    sql = f"SELECT {', '.join(EXPORTED)} FROM commitments WHERE {clause} ORDER BY created_at, id"
     for row in db.execute(sql, params):
-        item = from_row(row)
-        found.setdefault(item.conversation_id or "", []).append(item)
-    return found
+        yield dict(zip(EXPORTED, row, strict=True))
+
+
+def json_events(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """The events of `json_rows`' commitments, in order, from a cursor."""
+    made = _made_by(filters)
+    if made is None:
+        return
+    clause, params = made
+    sql = (
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM commitment_events WHERE commitment_id IN "
+        f"(SELECT id FROM commitments WHERE {clause}) ORDER BY at, rowid"
+    )
+    for row in db.execute(sql, params):
+        yield dict(zip(EVENT_COLUMNS, row, strict=True))
+
+
+def by_conversation(db: Database, filters: Filters) -> Iterator[tuple[str, list[Commitment]]]:
+    """For the Markdown export: the commitments each exported conversation made, as made, by
+    conversation in the export's order (oldest first) and only those with some: read beside
+    the conversations, a conversation's at a time."""
+    where = where_clause(**filters)
+    if where is None:
+        return
+    clause, params = where
+    columns = ", ".join(f"k.{name}" for name in COLUMNS)
+    # CROSS JOIN keeps the conversations the outer loop, so only each one's commitments are
+    # sorted (by seq), never the whole table.
+    sql = (
+        f"SELECT {columns} FROM conversations c CROSS JOIN commitments k "
+        f"ON k.conversation_id = c.id{clause} ORDER BY c.started_at, c.rowid, k.seq, k.id"
+    )
+    items = (from_row(row) for row in db.execute(sql, params))
+    for conversation_id, made in groupby(items, key=attrgetter("conversation_id")):
+        yield conversation_id or "", list(made)
 
 
 def markdown_part(items: list[Commitment]) -> str:

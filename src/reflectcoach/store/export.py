@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, TextIO, Unpack
+from typing import Any, Generic, TextIO, TypeVar, Unpack
 
 from reflectcoach.core.outfile import open_text
 from reflectcoach.core.sharing import shared
@@ -29,6 +31,7 @@ from .queries import CONVERSATION_COLUMNS, where_clause
 from .rows import ConversationWithAnswers, Filters
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 Writer = Callable[..., int]
 # Every stored column of a conversation, the record last (it is the longest).
 EXPORT_FIELDS = (*(c for c in CONVERSATION_COLUMNS if c != "record"), "record")
@@ -85,21 +88,24 @@ def write_json(
     fp.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n"conversations": [')
     written, _conversations = json_conversations(store, fp, progress=progress, **filters)
     fp.write("\n]")
-    part = commitments_io.json_part(store.db, filters) or {
-        commitments_io.KEY: [],
-        commitments_io.EVENTS_KEY: [],
-    }
-    for key, rows in part.items():
-        fp.write(f',\n"{key}": ' + json_text(rows))
-    for key, rows in _sections(store, filters).items():
-        fp.write(f',\n"{key}": ' + json_text(rows))
+    _write_list(fp, commitments_io.KEY, commitments_io.json_rows(store.db, filters))
+    _write_list(fp, commitments_io.EVENTS_KEY, commitments_io.json_events(store.db, filters))
+    # A mentorship's object holds its whole state: one at a time.
+    _write_list(fp, mentorship_io.KEY, mentorship_io.json_items(store.db, filters), batch=1)
     fp.write("}\n")
     return written
 
 
-def _sections(store: Store, filters: Filters) -> dict[str, list[Any]]:
-    """The export's further sections, by key (each the store's own writer)."""
-    return mentorship_io.json_sections(store.db, filters)
+def _write_list(fp: TextIO, key: str, rows: Iterable[Any], *, batch: int = 100) -> None:
+    """`,\n"key": [...]`, the text `json_text` gives the whole list, written a batch of rows
+    at a time so that a section's size in memory does not grow with the history."""
+    fp.write(f',\n"{key}": [')
+    separator = ""
+    items = iter(rows)
+    while chunk := list(islice(items, batch)):
+        fp.write(separator + json_text(chunk)[1:-1])  # json.dumps joins items with ", "
+        separator = ", "
+    fp.write("]")
 
 
 def _object(pairs: Sequence[tuple[str, str]]) -> str:
@@ -108,49 +114,47 @@ def _object(pairs: Sequence[tuple[str, str]]) -> str:
 
 # Each conversation is turned into its JSON text by SQLite (json_object, json_group_array):
 # built in C, one row per conversation, five times faster than dicts and json.dumps here.
-# `answer_json` is already JSON (json() embeds it as it is); `skipped` becomes a boolean.
-_ANSWER_FIELDS = _object(
-    [
-        ("step", "a.step_id"),
-        ("seq", "a.seq"),
-        ("question", "a.question"),
-        ("type", "a.type"),
-        ("answer", "json(a.answer_json)"),
-        ("answer_text", "a.answer_text"),
-        ("skipped", "iif(a.skipped, json('true'), json('false'))"),
-        ("answered_at", "a.answered_at"),
-    ]
-)
+# An optional key is a second json_object under iif, never json_insert, which parses the
+# object it is given again (a conversation's with all its answers). `answer_value` (NULL when
+# the value is the text itself) is stored JSON, which json() embeds as it is, compacted;
+# `skipped` becomes a boolean.
+_ANSWER_FIELDS = [
+    ("step", "a.step_id"),
+    ("seq", "a.seq"),
+    ("question", "a.question"),
+    ("type", "a.type"),
+    ("answer", "iif(a.answer_value IS NULL, json_quote(a.answer_text), json(a.answer_value))"),
+    ("answer_text", "a.answer_text"),
+    ("skipped", "iif(a.skipped, json('true'), json('false'))"),
+    ("answered_at", "a.answered_at"),
+]
 # A follow_up step's answer also says which commitment it is about (no key otherwise).
 _ANSWER_JSON = (
-    f"iif(a.commitment_id IS NULL, {_ANSWER_FIELDS}, "
-    f"json_insert({_ANSWER_FIELDS}, '$.commitment', a.commitment_id))"
+    f"iif(a.commitment_id IS NULL, {_object(_ANSWER_FIELDS)}, "
+    f"{_object([*_ANSWER_FIELDS, ('commitment', 'a.commitment_id')])})"
 )
-_CONVERSATION_FIELDS = _object(
-    [
-        *((name, f"c.{name}") for name in EXPORT_FIELDS),
-        (
-            "answers",
-            f"(SELECT json_group_array({_ANSWER_JSON}) FROM (SELECT * FROM answers a "
-            "WHERE a.conversation_id = c.id ORDER BY a.seq) a)",
-        ),
-    ]
+# In seq order: the lookup by conversation walks the primary key's index, (conversation_id,
+# seq), without the subquery an ORDER BY would need (it copied every answer once more).
+# tests/store/test_export_unchanged.py stores answers out of seq order to hold it to that.
+_ANSWERS = (
+    f"(SELECT json_group_array({_ANSWER_JSON}) FROM answers a WHERE a.conversation_id = c.id)"
 )
-# A conversation in a mentorship carries its mentorship's status (a handful of rows), so an
-# export of any part of the history restores whether it was closed.
-_MENTORSHIP_STATUS = (
-    "(SELECT json_object('status', m.status, 'closed_at', m.closed_at) FROM mentorships m "
-    "WHERE m.mentorship_key = c.mentorship_key)"
-)
+_CONVERSATION_FIELDS = [*((name, f"c.{name}") for name in EXPORT_FIELDS), ("answers", _ANSWERS)]
+# A conversation in a mentorship carries its mentorship's status (`m`, joined: a handful of
+# rows), so an export of any part of the history restores whether it was closed.
+_MENTORSHIP_STATUS = "json_object('status', m.status, 'closed_at', m.closed_at)"
 _CONVERSATION_JSON = (
-    f"iif({_MENTORSHIP_STATUS} IS NULL, {_CONVERSATION_FIELDS}, "
-    f"json_insert({_CONVERSATION_FIELDS}, '$.mentorship_status', json({_MENTORSHIP_STATUS})))"
+    f"iif(m.mentorship_key IS NULL, {_object(_CONVERSATION_FIELDS)}, "
+    f"{_object([*_CONVERSATION_FIELDS, ('mentorship_status', _MENTORSHIP_STATUS)])})"
 )
+_WITH_MENTORSHIP = "conversations c LEFT JOIN mentorships m ON m.mentorship_key = c.mentorship_key"
 # What `_answered` counts, for the total returned.
 _ANSWERED = (
     "(SELECT count(*) FROM answers a WHERE a.conversation_id = c.id AND a.seq < c.position "
     "AND a.skipped = 0)"
 )
+# The conversations' order, every export's: the drafts' cursor walks it beside theirs.
+_ORDER = "c.started_at, c.rowid"
 
 
 def json_conversations(
@@ -166,29 +170,19 @@ def json_conversations(
     if where is None:
         return 0, 0
     clause, params = where
-    # Few rows (a draft lives only until its question is answered): read them all up front
-    # rather than a query per conversation.
-    drafts: dict[str, list[dict[str, Any]]] = {}
-    for draft in store.drafts.all():
-        drafts.setdefault(draft["conversation_id"], []).append(
-            {
-                "step": draft["step_id"],
-                "seq": draft["seq"],
-                "text": draft["text"],
-                "updated_at": draft["updated_at"],
-            }
-        )
+    drafts = _Beside(_drafts(store, clause, params))
     sql = (
-        f"SELECT c.id, {_CONVERSATION_JSON}, {_ANSWERED} FROM conversations c{clause} "
-        "ORDER BY c.started_at, c.rowid"
+        f"SELECT c.id, {_CONVERSATION_JSON}, {_ANSWERED} FROM {_WITH_MENTORSHIP}{clause} "
+        f"ORDER BY {_ORDER}"
     )
     written = done = 0
     separator = "\n"
     for done, (conversation_id, text, answered) in enumerate(
         store.db.execute(sql, params), start=1
     ):
-        if conversation_id in drafts:  # the object's last key, as json_object wrote the rest
-            text = text[:-1] + ',"drafts":' + json_text(drafts[conversation_id]) + "}"
+        typed = drafts.take(conversation_id)
+        if typed is not None:  # the object's last key, as json_object wrote the rest
+            text = text[:-1] + ',"drafts":' + json_text(typed) + "}"
         fp.write(separator)
         fp.write(json_safe(text))
         separator = ",\n"
@@ -196,6 +190,39 @@ def json_conversations(
         if progress is not None:
             progress(done)
     return written, done
+
+
+def _drafts(
+    store: Store, clause: str, params: list[Any]
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Each exported conversation's drafts (text typed, not yet answered), in seq order, by
+    conversation in the export's order: read beside the conversations, never all at once."""
+    sql = (
+        "SELECT d.conversation_id, d.step_id, d.seq, d.text, d.updated_at FROM conversations c "
+        f"CROSS JOIN drafts d ON d.conversation_id = c.id{clause} ORDER BY {_ORDER}, d.seq"
+    )
+    rows = store.db.execute(sql, params)
+    for conversation_id, group in groupby(rows, key=itemgetter(0)):
+        yield (
+            conversation_id,
+            [{"step": s, "seq": n, "text": t, "updated_at": at} for _, s, n, t, at in group],
+        )
+
+
+class _Beside(Generic[T]):
+    """A second cursor's rows, grouped by conversation in the export's order (a
+    subsequence of the conversations): each conversation's taken as it is written."""
+
+    def __init__(self, rows: Iterator[tuple[str, T]]) -> None:
+        self._rows = rows
+        self._next = next(rows, None)
+
+    def take(self, conversation_id: str) -> T | None:
+        if self._next is None or self._next[0] != conversation_id:
+            return None
+        found = self._next[1]
+        self._next = next(self._rows, None)
+        return found
 
 
 # The document's outline: "# Reflections", a conversation "## Title", its record's own
@@ -231,8 +258,9 @@ def write_markdown(
     hold every private answer too)."""
     written = 0
     fp.write("# Reflections\n")
-    made = commitments_io.by_conversation(store.db, filters)
+    made = _Beside(commitments_io.by_conversation(store.db, filters))
     for conversation in _stream(store, filters, progress):
+        commitments = made.take(conversation["id"])  # every conversation's turn, even skipped
         if share and not conversation["record"]:
             continue
         parts = [f"\n{_heading(2, conversation['title'])}\n\n"]
@@ -260,7 +288,7 @@ def write_markdown(
                 parts.append("> _(skipped)_\n")
             else:
                 parts.append("> " + markdown_escape(answer["answer_text"] or "", "> ") + "\n")
-        parts.append(commitments_io.markdown_part(made.get(conversation["id"], [])))
+        parts.append(commitments_io.markdown_part(commitments or []))
         written += _answered(conversation)
         fp.write("".join(parts))
     return written

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,10 +25,12 @@ class Invalid(Exception):
     pass
 
 
-def json_sections(db: Database, filters: Filters) -> dict[str, list[Any]]:
+def json_items(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """The section's objects, by mentorship key, one at a time (the export writes each as it
+    comes: a mentorship's state grows with its history)."""
     where = where_clause(**filters)
     if where is None:
-        return {KEY: []}
+        return
     clause, params = where
     keys = [
         key
@@ -37,60 +39,54 @@ def json_sections(db: Database, filters: Filters) -> dict[str, list[Any]]:
         )
         if key is not None
     ]
-    found = []
     for key in sorted(keys):
         row = mentorship_rows.get(db, key)
         if row is None:
             continue
-        found.append(
-            {
-                "name": row.name,
-                "role": row.role,
-                "started": row.started,
-                "status": row.status,
-                "closed_at": row.closed_at,
-                "fields": [
-                    {
-                        "field": f.field,
-                        "value": f.value,
-                        "text": f.text,
-                        "private": f.private,
-                        "conversation_id": f.conversation_id,
-                        "set_at": f.set_at,
-                    }
-                    for f in mentorship_state.fields(db, key).values()
-                ],
-                "goal_revisions": [
-                    {
-                        "id": r.id,
-                        "goal_id": r.goal_id,
-                        "kind": r.kind,
-                        "text": r.text,
-                        "reason": r.reason,
-                        "private": r.private,
-                        "conversation_id": r.conversation_id,
-                        "at": r.at,
-                    }
-                    for goal in mentorship_state.goals(db, key)
-                    for r in goal.revisions
-                ],
-                "talking_points": [
-                    {
-                        "id": p.id,
-                        "text": p.text,
-                        "status": p.status,
-                        "private": p.private,
-                        "conversation_id": p.conversation_id,
-                        "created_at": p.created_at,
-                        "updated_at": p.updated_at,
-                    }
-                    for p in mentorship_state.points(
-                        db, key, statuses=mentorship_state.POINT_STATUSES
-                    )
-                ],
-            }
-        )
-    return {KEY: found}
+        yield {
+            "name": row.name,
+            "role": row.role,
+            "started": row.started,
+            "status": row.status,
+            "closed_at": row.closed_at,
+            "fields": [
+                {
+                    "field": f.field,
+                    "value": f.value,
+                    "text": f.text,
+                    "private": f.private,
+                    "conversation_id": f.conversation_id,
+                    "set_at": f.set_at,
+                }
+                for f in mentorship_state.fields(db, key).values()
+            ],
+            "goal_revisions": [
+                {
+                    "id": r.id,
+                    "goal_id": r.goal_id,
+                    "kind": r.kind,
+                    "text": r.text,
+                    "reason": r.reason,
+                    "private": r.private,
+                    "conversation_id": r.conversation_id,
+                    "at": r.at,
+                }
+                for goal in mentorship_state.goals(db, key)
+                for r in goal.revisions
+            ],
+            "talking_points": [
+                {
+                    "id": p.id,
+                    "text": p.text,
+                    "status": p.status,
+                    "private": p.private,
+                    "conversation_id": p.conversation_id,
+                    "created_at": p.created_at,
+                    "updated_at": p.updated_at,
+                }
+                for p in mentorship_state.points(db, key, statuses=mentorship_state.POINT_STATUSES)
+            ],
+        }
 
 
 # Import
