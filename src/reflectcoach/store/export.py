@@ -135,9 +135,12 @@ _ANSWER_JSON = (
 )
 # In seq order: the lookup by conversation walks the primary key's index, (conversation_id,
 # seq), without the subquery an ORDER BY would need (it copied every answer once more).
-# tests/store/test_export_unchanged.py stores answers out of seq order to hold it to that.
+# INDEXED BY makes that walk the plan whatever the planner's statistics say (another index
+# would give another order); tests/store/test_export_unchanged.py stores answers out of seq
+# order to hold it to that.
 _ANSWERS = (
-    f"(SELECT json_group_array({_ANSWER_JSON}) FROM answers a WHERE a.conversation_id = c.id)"
+    f"(SELECT json_group_array({_ANSWER_JSON}) FROM answers a "
+    "INDEXED BY sqlite_autoindex_answers_1 WHERE a.conversation_id = c.id)"
 )
 _CONVERSATION_FIELDS = [*((name, f"c.{name}") for name in EXPORT_FIELDS), ("answers", _ANSWERS)]
 # A conversation in a mentorship carries its mentorship's status (`m`, joined: a handful of
