@@ -200,9 +200,11 @@ def command_modules() -> list[str]:
     raise AssertionError("reflectcoach/cli/__init__.py names no COMMANDS")
 
 
-# Every start loads these modules' tops: any command loads the group, which imports each
-# command's module (`reflectcoach --version`); `reflectcoach` alone opens the app from
-# cli/start.py without them, and its first paint loads the app and home.
+# Every start loads these modules' tops: any command loads the group and its own module
+# (cli/__init__.py's BY_NAME), `--help` all of them; taken here as every command module
+# loaded, the stricter reading (an import that only one command needs still earns its place
+# in a function). `reflectcoach` alone opens the app from cli/start.py without them, and its
+# first paint loads the app and home.
 CLI_START = ["reflectcoach.cli", "reflectcoach.cli.base", *command_modules()]
 APP_START = ["reflectcoach.cli.start", "reflectcoach.app.app", "reflectcoach.app.screens.home"]
 

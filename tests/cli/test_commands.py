@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -275,6 +276,50 @@ def test_reflectcoach_alone_leaves_a_database_click_refuses_to_the_group(tmp_pat
     done = bare_command(tmp_path, tmp_path)  # a folder: `--db`'s type says so
     assert done.returncode == 2
     assert "Invalid value for '--db': File" in done.stderr and "is a directory" in done.stderr
+
+
+def test_each_command_is_found_in_the_module_the_table_names() -> None:
+    from reflectcoach.cli import BY_NAME, COMMANDS
+
+    # `main` here is the whole group (every module imported): the table is what they register.
+    assert {name: command.callback.__module__ for name, command in main.commands.items()} == {
+        name: f"reflectcoach.cli.{module}" for name, module in BY_NAME.items()
+    }
+    assert set(BY_NAME.values()) == set(COMMANDS)
+
+
+@pytest.mark.parametrize(("command", "module"), [("scripts", "scripts"), ("list", "history")])
+def test_a_command_loads_its_own_module_and_no_other_command_s(
+    tmp_path: Path, command: str, module: str
+) -> None:
+    from reflectcoach.cli import COMMANDS
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFLECTCOACH_")}
+    env |= {"REFLECTCOACH_DB": str(tmp_path / "r.db"), "XDG_CACHE_HOME": str(tmp_path)}
+    code = (
+        "import sys\n"
+        f"sys.argv = ['reflectcoach', {command!r}]\n"
+        "from reflectcoach.cli.start import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print(sorted(m for m in sys.modules if m.startswith('reflectcoach.cli.')),\n"
+        "          file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = ast.literal_eval(done.stderr.strip().splitlines()[-1])  # the list printed above
+    commands = [m for m in loaded if m.rsplit(".", 1)[-1] in COMMANDS]
+    assert commands == [f"reflectcoach.cli.{module}"]
+
+
+def test_help_lists_every_command(cli) -> None:
+    from reflectcoach.cli import BY_NAME
+
+    listed = cli("--help").output.split("Commands:", 1)[1].split()
+    assert set(BY_NAME) <= set(listed)
 
 
 def test_plain_cli_never_imports_textual() -> None:

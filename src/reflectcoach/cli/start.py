@@ -36,7 +36,7 @@ def main() -> None:
     """`reflectcoach`: the app when nothing else is asked for, else the click group."""
     settings = app_alone()
     if settings is None:
-        from reflectcoach.cli import main as group  # click, and every command's module
+        from reflectcoach.cli.base import main as group  # click; the named command's module
 
         group()
         return
