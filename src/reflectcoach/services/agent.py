@@ -23,12 +23,10 @@ its memory or dump it (PR_SET_DUMPABLE 0); root can, as always.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import socket
 import stat
 import struct
-import subprocess
 import sys
 import time
 import zlib
@@ -160,6 +158,8 @@ def start(db: Path, raw: bytes, seconds: int) -> Path:
     with contextlib.suppress(FileNotFoundError):
         if stat.S_ISSOCK(os.lstat(path).st_mode):
             path.unlink()  # a stale one
+    import subprocess  # only `unlock` starts one: every encrypted command reads this module
+
     agent = subprocess.Popen(
         [sys.executable, "-m", "reflectcoach.services.agent", str(path), str(seconds)],
         stdin=subprocess.PIPE,
@@ -184,6 +184,8 @@ def start(db: Path, raw: bytes, seconds: int) -> Path:
 def _private_memory() -> None:
     """Ask the kernel to keep other processes of this user out of our memory (ptrace,
     /proc/PID/mem) and to write no core dump holding the key. Best effort."""
+    import ctypes  # only the agent's own process: every encrypted command reads this module
+
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0

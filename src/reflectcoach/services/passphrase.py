@@ -13,7 +13,6 @@ encrypted. The terminal is only asked when the file looks encrypted.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import math
 import os
 import sys
@@ -102,6 +101,8 @@ def ask(prompt: str = "Passphrase: ", *, confirm: bool = False, how: str = "") -
             "The reflection database is encrypted and there is no terminal to ask for its "
             f"passphrase: give it with --passphrase-fd N or {FILE_ENV}."
         )
+    import getpass  # only when a person is asked: a session's or a file's key needs none
+
     try:
         text = getpass.getpass(prompt)
         if not text:
