@@ -470,9 +470,9 @@ async def test_the_first_layout_has_the_list_and_its_plot_and_the_collector_resu
     # The first read starts while the screen is built and is shown before its first
     # layout: no frame says "Loading…" over an empty list. A long wait here, so a busy
     # machine cannot make the read late: this is about the order.
-    from reflectcoach.app.screens import insights
+    from reflectcoach.app import first_read
 
-    monkeypatch.setattr(insights, "FIRST_READ_WAIT_S", 30.0)
+    monkeypatch.setattr(first_read, "WAIT_S", 30.0)
     app = review_app()
     laid_out: list[tuple[int, list[float], bool]] = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -497,14 +497,14 @@ async def test_the_first_layout_has_the_list_and_its_plot_and_the_collector_resu
 async def test_a_list_that_cannot_be_read_at_once_is_said_and_the_collector_resumes(
     filled_db, review_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reflectcoach.app.screens import insights
+    from reflectcoach.app import first_read
     from reflectcoach.store import StoreError
     from reflectcoach.store.insights import Insights
 
     def failing(self, **where):
         raise StoreError("The reflection database [b]is busy[/b].")
 
-    monkeypatch.setattr(insights, "FIRST_READ_WAIT_S", 30.0)  # handed over to on_mount
+    monkeypatch.setattr(first_read, "WAIT_S", 30.0)  # handed over to on_mount
     monkeypatch.setattr(Insights, "numeric_questions", failing)
     app = review_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -623,9 +623,9 @@ async def test_the_first_layout_has_the_rows_and_the_collector_resumes_after(
     # The first page is read while the screen is built and shown before its first layout:
     # no frame says "Loading…" over an empty table, and the columns are already fitted. A
     # long wait here, so a busy machine cannot make the read late: this is about the order.
-    from reflectcoach.app.screens import review
+    from reflectcoach.app import first_read
 
-    monkeypatch.setattr(review, "FIRST_PAGE_WAIT_S", 30.0)
+    monkeypatch.setattr(first_read, "WAIT_S", 30.0)
     app = review_app()
     laid_out: list[tuple[str, int, int, bool]] = []
     async with app.run_test(size=(100, 24)) as pilot:

@@ -162,7 +162,7 @@ def load(
 
 
 def load_head(store: Store, name: str, today: dt.date | None = None) -> MentorshipView:
-    """All but the ratings (the screen paints these first, then reads the ratings)."""
+    """All but the ratings, whole: `load`'s head, and what `load_page` pages (tests compare)."""
     mentorship = store.mentorships.find(name)
     return MentorshipView(
         mentorship=mentorship,

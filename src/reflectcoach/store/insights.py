@@ -4,8 +4,10 @@ Numeric answers are read through two indexes: `answers_numeric` (partial: scale 
 answers not skipped, by conversation and step) and `conversations_series` (conversations by
 mentorship and script, with the id and position the join needs). `numeric_questions` groups
 them one (mentorship, script) at a time, so each GROUP BY sorts that group's answers and not
-the whole history's (about 2x faster on 10k conversations); `numeric_series` reads the points
-of one question.
+the whole history's (about 2x faster on 10k conversations). The screens read what they show:
+`question_points` (a question's newest points, with figures of all of them), `numeric_points`
+and `first_points` (a mentorship's series, one at a time); `numeric_series` reads every point
+of every series asked for, the whole read the others are tested against.
 """
 
 from __future__ import annotations

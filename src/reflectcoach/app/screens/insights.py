@@ -10,7 +10,6 @@ written out.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +24,7 @@ from textual.widgets import Header, OptionList, Select, Static
 from textual.worker import get_current_worker
 
 from reflectcoach.app.collector import CollectorPause
+from reflectcoach.app.first_read import FirstRead
 from reflectcoach.app.widgets import insights_series
 from reflectcoach.app.widgets.content import plain
 from reflectcoach.app.widgets.insights_counts import MonthlyCounts
@@ -59,8 +59,6 @@ NO_SERIES_FOR = (
 )
 NO_CONVERSATIONS = "No reflections yet: start one from home (press escape)."
 LOADING = "Loading…"
-# How long on_mount waits for the first read (insights' reads are a few ms at a lifetime).
-FIRST_READ_WAIT_S = 0.03
 NUMBERS_HEADING = "How your numbers moved"
 
 
@@ -128,9 +126,9 @@ class InsightsScreen(Screen[None]):
         self.titles: dict[str, str] = {}
         self.series: dict[QuestionKey, RatingSeries | None] = {}  # read so far
         self._shown: Figures | None = None
-        self._built = False  # on_mount has run: figures can be shown
-        self._early: tuple[int, Figures | str] | None = None  # read while being built
-        self._first_read = threading.Event()  # the first read is done (figures or not)
+        # The first read, begun as the screen is built: the first layout has the list and
+        # its plot (app/first_read.py); a problem is handed over as its message.
+        self._first: FirstRead[tuple[int, Figures | str]] = FirstRead()
 
     def compose(self) -> ComposeResult:
         # Until the list and its first plot are painted (app/collector.py says why).
@@ -162,15 +160,9 @@ class InsightsScreen(Screen[None]):
         # The border belongs to the Select's inner SelectCurrent: put the title there.
         select.query_one("SelectCurrent").border_title = select.border_title
         self.query_one(SeriesPanel).show_message(LOADING)
-        # With the list and its first plot in hand (a few ms on a lifetime's history), the
-        # first layout has them; without, it lays out "Loading…", then all of it again
-        # (30-40 ms each). A thread worker starts only once the event loop has run, which
-        # it has many times while the widgets mounted: the wait is for the read itself.
-        self._first_read.wait(FIRST_READ_WAIT_S)
-        self._built = True
-        if self._early is not None:
-            generation, found = self._early
-            self._early = None
+        early = self._first.take()
+        if early is not None:
+            generation, found = early
             if isinstance(found, str):
                 self._show_problem(generation, found)
             else:
@@ -217,21 +209,16 @@ class InsightsScreen(Screen[None]):
                     mentorships=list(store.mentorships.names()) if first else [],
                 )
         except StoreError as problem:
-            self._hand_over(generation, str(problem))
+            self._first.hand_over((generation, str(problem)))  # before the call back
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_problem, generation, str(problem))
             return
+        else:
+            self._first.hand_over((generation, figures))  # before the call back
         finally:
-            self._first_read.set()
-        self._hand_over(generation, figures)
+            self._first.end()
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, generation, figures)
-
-    def _hand_over(self, generation: int, found: Figures | str) -> None:
-        """What a read finished before on_mount leaves for it (set before `_first_read`,
-        which on_mount waits for, and before the call back, which waits for the UI)."""
-        if not self._built:
-            self._early = (generation, found)
 
     @work(thread=True, exclusive=True, group="insights-counts")
     def _load_counts(self) -> None:
@@ -266,7 +253,7 @@ class InsightsScreen(Screen[None]):
     def _show(self, generation: int, figures: Figures) -> None:
         if generation != self.generation or not self.is_attached:
             return
-        if not self._built or figures is self._shown:
+        if not self._first.mounted or figures is self._shown:
             return  # on_mount shows it (handed over early), or has shown it
         self._shown = figures
         self._collector.end_after_paint(self)
@@ -361,7 +348,7 @@ class InsightsScreen(Screen[None]):
             self.query_one(SeriesPanel).show_message("⚠ " + message)
 
     def _show_problem(self, generation: int, message: str) -> None:
-        if generation != self.generation or not self.is_attached or not self._built:
+        if generation != self.generation or not self.is_attached or not self._first.mounted:
             return  # before on_mount: it shows the problem handed over
         self._collector.end_after_paint(self)
         self._only_status("⚠ " + clean(message))

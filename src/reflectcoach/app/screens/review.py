@@ -7,7 +7,6 @@ has been overtaken are dropped.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from reflectcoach.app.collector import CollectorPause
+from reflectcoach.app.first_read import FirstRead
 from reflectcoach.app.notices import NoticeLine, take_warnings
 from reflectcoach.app.screens.confirm import ConfirmScreen, delete_conversation
 from reflectcoach.app.screens.export import ExportScreen, ExportSelection
@@ -45,11 +45,6 @@ SEARCH_PAUSE_S = 0.15  # typing pause before a search runs; a newer key press ca
 # count walks the conversations until this many match, not fifty years of them.
 COUNT_LIMIT = 1_000
 HIT_LIMIT = 500  # search hits fetched for the detail panel (the table itself is not capped)
-# How long the screen's mount waits for its first page (read in a worker from compose on: a
-# few ms). With the rows in hand, the first layout has them, the columns fitted to them, the
-# status and the detail; without, it lays out "Loading…", then everything again with the
-# rows: 20-30 ms each on the lifetime history.
-FIRST_PAGE_WAIT_S = 0.03
 EMPTY_STORE = (
     "No reflections yet: start one from home (press escape).\n\n"
     "Every conversation you have appears here, newest first, to search, read again, "
@@ -137,9 +132,9 @@ class ReviewScreen(Screen[None]):
         self._table = ReviewTable(id="review-table")
         self._status_line = Static("Loading…", id="review-status")
         self._detail = ReviewDetail(id="review-detail")
-        self._built = False  # on_mount has run: a page can be shown
-        self._early: Page | None = None  # the first page, read while the screen is built
-        self._first_read = threading.Event()  # its worker is done (with a page or not)
+        # The first page, read while the screen is built: the first layout has the rows,
+        # the columns fitted to them, the status and the detail (app/first_read.py).
+        self._first: FirstRead[Page] = FirstRead()
         self._shown_page: Page | None = None
         self._resumed = False
         self._collector: CollectorPause | None = None
@@ -175,13 +170,9 @@ class ReviewScreen(Screen[None]):
             search.cursor_position = len(search.value)
         else:
             self.table.focus()
-        # A worker thread starts only once the event loop has run (a blocked compose would
-        # wait in vain): the loop has turned many times while the widgets mounted.
-        self._first_read.wait(FIRST_PAGE_WAIT_S)
-        self._built = True
-        if self._early is not None:
-            self._show_page(self._early)
-            self._early = None
+        early = self._first.take()
+        if early is not None:
+            self._show_page(early)
         elif self.problem:
             self._update_status()
         # After the first frame: the rows do not need the filters' choices.
@@ -226,7 +217,7 @@ class ReviewScreen(Screen[None]):
         try:
             self._read_page(worker, filters, generation, limit, pause, keep)
         finally:
-            self._first_read.set()
+            self._first.end()
 
     def _read_page(
         self,
@@ -258,7 +249,7 @@ class ReviewScreen(Screen[None]):
                     )
                 store_empty = not rows and store.count() == 0
         except StoreError as problem:
-            self._first_read.set()  # before the call back, which waits for the UI thread
+            self._first.end()  # before the call back, which waits for the UI thread
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_problem, generation, str(problem))
             return
@@ -266,16 +257,14 @@ class ReviewScreen(Screen[None]):
             return
         capped = at_most is not None and total > COUNT_LIMIT
         page = Page(generation, list(rows), total, group_hits(hits), store_empty, keep, capped)
-        if not self._built:
-            self._early = page  # on_mount takes it, if it comes while the screen is built
-        self._first_read.set()  # before the call back, which waits for the UI thread
+        self._first.hand_over(page)  # before the call back, which waits for the UI thread
         self.app.call_from_thread(self._show_page, page)
 
     def _show_page(self, page: Page) -> None:
         if page.generation != self.generation or not self.is_attached:
             return
-        if not self._built or page is self._shown_page:
-            return  # on_mount shows it (it was handed over as `_early`), or has shown it
+        if not self._first.mounted or page is self._shown_page:
+            return  # on_mount shows it (it was handed over), or has shown it
         self._shown_page = page
         self.call_after_refresh(self._collect_again)
         self.loaded = True
@@ -300,7 +289,7 @@ class ReviewScreen(Screen[None]):
             return
         self.problem = message
         self.call_after_refresh(self._collect_again)
-        if self._built:  # else on_mount shows it
+        if self._first.mounted:  # else on_mount shows it
             self._update_status()
 
     def action_more(self) -> None:
