@@ -152,6 +152,25 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     assert conversation["answers"][0]["value"] == "\x1b[2J\x9bA\x07"  # kept as typed
 
 
+def test_coach_text_is_shown_as_a_reader_sees_it_with_answers_as_given(tmp_path: Path) -> None:
+    # Say steps are Markdown (the app renders them): plain mode shows them without the
+    # syntax, and an answer with Markdown's characters in it exactly as it was typed.
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "md.yaml").write_text(
+        "id: md\ntitle: Md\nsummary: s\naudience: anyone\nsteps:\n"
+        "  q:\n    ask: Your hope?\n"
+        "  recap:\n    say: |\n      You wrote:\n      - **Hopes:** {q}\n      - *Next:* `ship`\n",
+        encoding="utf-8",
+    )
+    answer = "**not bold** and a_b_c *star*"
+    result = run(tmp_path, "--scripts", str(scripts), "start", "md", "--plain", stdin=answer + "\n")
+    assert result.returncode == 0, result.stderr
+    assert f"- Hopes: {answer}\n" in result.stdout
+    assert "- Next: ship\n" in result.stdout
+    assert "**Hopes:**" not in result.stdout
+
+
 def read_until(proc: subprocess.Popen[bytes], marker: bytes, seen: bytearray) -> None:
     """Block until `marker` has been printed `seen.count(marker)+1` times (no sleeping)."""
     assert proc.stdout is not None

@@ -32,6 +32,7 @@ from reflectcoach.core.sharing import has_private
 from reflectcoach.core.text import clean, typed
 from reflectcoach.engine.answers import AnswerError, date_value, display, instructions
 from reflectcoach.engine.conversation import Question, Turn
+from reflectcoach.engine.records import plain_text
 from reflectcoach.script import dates
 from reflectcoach.script.model import QuestionType
 from reflectcoach.services.session import Session
@@ -148,7 +149,9 @@ class PlainRunner:
     def show_says(self, turn: Turn) -> None:
         for say in turn.says:
             self.say()
-            self.say(say.text.rstrip())
+            # Coach text is Markdown: shown as a reader sees it ("**Hopes:**" as "Hopes:"),
+            # with the answers inside as they were given.
+            self.say(plain_text(say.markdown).rstrip())
 
     def ask(self, question: Question) -> Turn | int:
         """Ask until an answer is accepted; an int is the exit code when the person stops."""
