@@ -1901,6 +1901,35 @@ def test_first_meeting_offers_back_the_mentors_months_rule_and_intention(
     assert "**My intention as your mentor:** I am here to ask good questions" in record
 
 
+def test_closing_offers_the_skill_the_midpoint_named_when_no_goal_card_did(
+    scripts: dict[str, Script], tmp_path: Path
+) -> None:
+    """Without goal setting, the midpoint review asks which skill its rating is about;
+    closing offers that skill back rather than asking afresh, so the two ratings are about
+    the same thing."""
+    midpoint_answers = {
+        "role": "mentor",
+        "goal_ask": "Lead the spring launch",
+        "skill_ask": "running a review meeting",
+        "rater": "mine",
+        "mentor_view": 6,
+    }
+    with Store.open(tmp_path / "r.db") as store:
+        midpoint = session.start(store, scripts["midpoint_review"], "Sam")
+        drive_on(midpoint.conversation, Walk(midpoint_answers))
+        conv = session.start(store, scripts["closing"], "Sam").conversation
+        given = {"role": "mentor", "rater": "mine", "mentor_view": 8}
+        offered: dict[str, Any] = {}
+        while (question := conv.turn.question) is not None:
+            offered[question.step.id] = question.offered
+            answer = given.get(question.step.id, question.offered or _default(question.step))
+            conv.answer(answer)
+        record = conv.record_markdown() or ""
+    assert offered["skill_ask"] == "running a review meeting"
+    assert "**My view as mentor, today:** 8 out of 10" in record
+    assert "**My view at the midpoint:** 6 out of 10" in record
+
+
 # -- dates and commitments in the built-ins ------------------------------------------------
 
 
